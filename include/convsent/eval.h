@@ -1,0 +1,52 @@
+// Labeled data and the measures of how well a scorer agrees with it.
+//
+// Macro averages are taken over the classes that occur in the gold labels:
+// on a binary set (no neutral gold) a predicted neutral is simply wrong, and
+// neutral's undefined F1 does not drag the average down. This matches how
+// ../shared/baselines.md scores uci_sentences.
+#ifndef CONVSENT_EVAL_H_
+#define CONVSENT_EVAL_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "convsent/scorer.h"
+#include "convsent/status.h"
+
+namespace convsent {
+
+struct LabeledText {
+  Sentiment label = Sentiment::kNeutral;
+  std::string text;
+  int line = 0;  // 1-based line in its file
+};
+
+// Reads a "label<TAB>text" file with a header line (the ../shared/data
+// format). Bad lines are skipped and reported in `errors` as file:line.
+Result<std::vector<LabeledText>> ReadLabeledTsv(const std::string& path, std::vector<Status>* errors);
+
+struct ClassMetrics {
+  double precision = 0, recall = 0, f1 = 0;
+  int support = 0;    // gold count
+  int predicted = 0;  // predicted count
+};
+
+struct EvalResult {
+  int n = 0;
+  double accuracy = 0;
+  double macro_f1 = 0;
+  double macro_recall = 0;
+  std::array<ClassMetrics, kNumClasses> per_class{};
+  std::array<std::array<int, kNumClasses>, kNumClasses> confusion{};  // [gold][predicted]
+};
+
+EvalResult Evaluate(const std::vector<Sentiment>& gold, const std::vector<Sentiment>& predicted);
+
+// Expected calibration error of the top-class probability, equal-width bins.
+double ExpectedCalibrationError(const std::vector<std::array<float, kNumClasses>>& probs,
+                                const std::vector<Sentiment>& gold, int bins = 15);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_EVAL_H_

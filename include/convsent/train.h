@@ -1,0 +1,65 @@
+// Training a message model from labeled TSV files.
+//
+// The model is multinomial logistic regression over hashed sparse features
+// and dense lexicon features (see src/model/features.h), fit by AdaGrad with
+// class-balanced example weights, then calibrated by temperature scaling on a
+// slice of the training data held out from fitting. Dev files are only
+// scored and reported; test files are never read here.
+//
+// Training is deterministic: the same files, options and seed give the same
+// model bytes.
+#ifndef CONVSENT_TRAIN_H_
+#define CONVSENT_TRAIN_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "convsent/eval.h"
+#include "convsent/status.h"
+
+namespace convsent {
+
+struct TrainFile {
+  std::string path;
+  double weight = 1.0;  // how much this file's examples count in total, relative to the others
+};
+
+struct TrainOptions {
+  std::vector<TrainFile> train;
+  std::vector<std::string> dev;        // reported after training; never fitted on
+  std::string vader_lexicon;           // VADER-format lexicon (token, mean, sd, ratings)
+  std::string vader_emoji_lexicon;     // emoji<TAB>description
+  std::vector<std::string> extra_lexicons;  // "phrase<TAB>valence" files, later ones win
+  int bucket_bits = 19;
+  bool char_ngrams = false;
+  bool length_normalize = true;
+  int epochs = 8;
+  double learning_rate = 0.05;
+  double l2 = 1e-3;
+  double holdout_fraction = 0.05;      // held out of fitting, for calibration
+  uint64_t seed = 1;
+  std::string name = "convsent-msg";
+  std::string version = "1";
+};
+
+struct DevReport {
+  std::string path;
+  EvalResult result;
+  double ece = 0;
+};
+
+struct TrainReport {
+  std::string model_bytes;  // a serialized model file
+  std::vector<DevReport> dev;
+  double temperature = 1;
+  double holdout_ece = 0;
+  int examples = 0;
+};
+
+Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_TRAIN_H_

@@ -1,0 +1,177 @@
+#include "model/features.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convsent {
+namespace {
+
+// Salts that give each feature family its own hash space.
+constexpr uint64_t kNegatedSalt = 0x4e45474154454421ULL;
+constexpr uint64_t kCharGramSalt = 0x4348415247524d53ULL;
+
+inline uint32_t Bucket(uint64_t key, uint32_t mask) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  return static_cast<uint32_t>(key) & mask;
+}
+
+// How much a token counts, from its cues: the clause after "but" counts more
+// than the one before, intensifiers and shouting count more.
+float TokenWeight(const Token& t) {
+  float w = t.emphasis;
+  if (t.Has(kBeforeContrast)) w *= 0.5f;
+  if (t.Has(kAfterContrast)) w *= 1.5f;
+  if (t.Has(kAllCaps)) w *= 1.25f;
+  if (t.Has(kElongated)) w *= 1.15f;
+  return w;
+}
+
+}  // namespace
+
+void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
+                                 FeatureVector* out) const {
+  out->sparse.push_back({Bucket(key, bucket_mask_), value, token, token2});
+}
+
+void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
+  tokenizer_.Tokenize(text, &tokens_);
+  out->sparse.clear();
+  out->dense.fill(0);
+  const auto& toks = tokens_.tokens;
+  const size_t n = std::min<size_t>(toks.size(), 65535);
+  const float scale = (flags_ & kLengthNormalize) && n > 4 ? 2.0f / std::sqrt(static_cast<float>(n)) : 1.0f;
+
+  bool caps = false, elongated = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Token& t = toks[i];
+    const auto ti = static_cast<uint16_t>(i);
+    switch (t.kind) {
+      case TokenKind::kUrl: out->dense[kHasUrl] = 1; break;
+      case TokenKind::kMention: out->dense[kHasMention] = 1; break;
+      case TokenKind::kPunct:
+        if (t.Has(kExclamation)) {
+          out->dense[kHasExclamation] = 1;
+          if (t.repeat >= 2) out->dense[kMultiExclamation] = 1;
+        }
+        if (t.Has(kQuestion)) out->dense[kHasQuestion] = 1;
+        break;
+      default: break;
+    }
+    caps |= t.Has(kAllCaps);
+    elongated |= t.Has(kElongated);
+    const float w = TokenWeight(t) * scale;
+    const uint64_t key = t.Has(kNegated) ? PhraseKey(t.hash, kNegatedSalt) : t.hash;
+    AddSparse(key, w, ti, ti, out);
+    if (i > 0) AddSparse(PhraseKey(toks[i - 1].hash, t.hash), w, static_cast<uint16_t>(i - 1), ti, out);
+    if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
+      // Character 3- and 4-grams of "<word>", so a misspelling shares most
+      // of its features with the word meant.
+      const std::string_view norm = tokens_.Normalized(t);
+      if (norm.size() >= 4 && norm.size() <= 24) {
+        char buf[32];
+        buf[0] = '<';
+        std::copy(norm.begin(), norm.end(), buf + 1);
+        buf[norm.size() + 1] = '>';
+        const size_t len = norm.size() + 2;
+        const float gw = w * 0.25f;
+        const uint64_t salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
+        for (size_t g = 3; g <= 4; ++g) {
+          for (size_t k = 0; k + g <= len; ++k) {
+            AddSparse(PhraseKey(HashToken(std::string_view(buf + k, g)), salt), gw, ti, ti, out);
+          }
+        }
+      }
+    }
+  }
+  if (n <= 3) out->dense[kShortMessage] = 1;
+  if (n > 25) out->dense[kLongMessage] = 1;
+  if (tokens_.all_caps_message) out->dense[kAllCapsMessage] = 1;
+  if (caps) out->dense[kCapsWord] = 1;
+  if (elongated) out->dense[kElongatedWord] = 1;
+  AddLexicon(out);
+}
+
+void FeatureExtractor::AddLexicon(FeatureVector* out) {
+  const auto& toks = tokens_.tokens;
+  const size_t n = std::min<size_t>(toks.size(), 65535);
+  valence_.assign(n, 0.0f);
+  phrase_.assign(n, 0);
+  out->token_lexicon.assign(n, {});
+  if (lexicon_ == nullptr) return;
+  for (size_t i = 0; i < n; ++i) {
+    if (const Lexicon::Entry* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) valence_[i] = e->valence;
+  }
+  if (lexicon_->has_phrases()) {
+    // A phrase replaces the valence of its words ("still waiting", "no
+    // problem"); its valence sits on its last token.
+    for (size_t i = 1; i < n; ++i) {
+      const uint64_t k2 = PhraseKey(toks[i - 1].hash, toks[i].hash);
+      const Lexicon::Entry* e = nullptr;
+      size_t len = 2;
+      if (i >= 2) {
+        e = lexicon_->Find(PhraseKey(PhraseKey(toks[i - 2].hash, toks[i - 1].hash), toks[i].hash));
+        len = 3;
+      }
+      if (e == nullptr || e->tokens != 3) {
+        e = lexicon_->Find(k2);
+        len = 2;
+        if (e != nullptr && e->tokens != 2) e = nullptr;
+      }
+      if (e == nullptr) continue;
+      bool has_negator = false;
+      for (size_t k = i + 1 - len; k <= i; ++k) {
+        valence_[k] = 0;
+        has_negator |= toks[k].Has(kNegator);
+      }
+      valence_[i] = e->valence;
+      phrase_[i] = has_negator ? 2 : 1;
+    }
+  }
+  float pos = 0, neg = 0, max_pos = 0, max_neg = 0, neg_pos = 0, neg_neg = 0;
+  for (size_t i = 0; i < n; ++i) {
+    float v = valence_[i];
+    if (v == 0) continue;
+    const Token& t = toks[i];
+    if (t.Has(kAllCaps)) v += v > 0 ? 0.733f : -0.733f;
+    v *= t.emphasis;
+    if (t.Has(kElongated)) v *= 1.1f;
+    if (t.Has(kNegated) && phrase_[i] != 2) {
+      auto& share = out->token_lexicon[i];
+      if (v > 0) { neg_pos += v; share[kNegatedPositive] = v; }
+      else { neg_neg -= v; share[kNegatedNegative] = -v; }
+      v *= -0.74f;
+    }
+    if (t.Has(kBeforeContrast)) v *= 0.5f;
+    if (t.Has(kAfterContrast)) v *= 1.5f;
+    valence_[i] = v;
+    if (v > 0) { pos += v; max_pos = std::max(max_pos, v); }
+    else { neg -= v; max_neg = std::max(max_neg, -v); }
+  }
+  const float sum = pos - neg;
+  out->dense[kLexPositive] = std::log1p(pos / 2);
+  out->dense[kLexNegative] = std::log1p(neg / 2);
+  out->dense[kLexCompound] = sum / std::sqrt(sum * sum + 15.0f);
+  out->dense[kLexMaxPositive] = max_pos / 4;
+  out->dense[kLexMaxNegative] = max_neg / 4;
+  out->dense[kNegatedPositive] = std::log1p(neg_pos / 2);
+  out->dense[kNegatedNegative] = std::log1p(neg_neg / 2);
+  // Each token's share of each lexicon feature, for explanations.
+  for (size_t i = 0; i < n; ++i) {
+    const float v = valence_[i];
+    auto& share = out->token_lexicon[i];
+    if (v > 0) {
+      share[kLexPositive] = pos > 0 ? v / pos : 0;
+      share[kLexMaxPositive] = v == max_pos ? 1 : 0;
+    } else if (v < 0) {
+      share[kLexNegative] = neg > 0 ? -v / neg : 0;
+      share[kLexMaxNegative] = -v == max_neg ? 1 : 0;
+    }
+    share[kLexCompound] = sum != 0 ? v / sum : 0;
+    if (neg_pos > 0) share[kNegatedPositive] /= neg_pos;
+    if (neg_neg > 0) share[kNegatedNegative] /= neg_neg;
+  }
+}
+
+}  // namespace convsent

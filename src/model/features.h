@@ -1,0 +1,91 @@
+// Feature extraction: the one place that turns a tokenized message into what
+// the model weighs. Training and scoring both call it, so the two can never
+// disagree about what a feature is.
+//
+// Sparse features are hashed into buckets: word unigrams (marked when inside
+// a negation scope), bigrams, and optionally character n-grams that make
+// typos land near the intended word. Dense features summarize the valence
+// lexicon after the cues (negation, contrast, emphasis) and the message's
+// punctuation and shape.
+#ifndef CONVSENT_SRC_MODEL_FEATURES_H_
+#define CONVSENT_SRC_MODEL_FEATURES_H_
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "convsent/text.h"
+#include "model/lexicon.h"
+
+namespace convsent {
+
+enum DenseFeature : int {
+  kLexPositive = 0,     // log1p(sum of positive adjusted valence / 2)
+  kLexNegative,         // log1p(sum of |negative| adjusted valence / 2)
+  kLexCompound,         // VADER-style normalized sum, in (-1, 1)
+  kLexMaxPositive,      // strongest positive word / 4
+  kLexMaxNegative,      // strongest negative word / 4
+  kNegatedPositive,     // positive words under negation ("not good")
+  kNegatedNegative,     // negative words under negation ("not bad")
+  kHasExclamation,
+  kMultiExclamation,
+  kHasQuestion,
+  kAllCapsMessage,
+  kCapsWord,
+  kElongatedWord,
+  kHasUrl,
+  kHasMention,
+  kShortMessage,        // at most 3 tokens
+  kLongMessage,         // more than 25 tokens
+  kNumDenseFeatures,
+};
+// The first dense features come from the lexicon; explanations spread their
+// weight over the tokens that fed them.
+inline constexpr int kNumLexiconDense = kNegatedNegative + 1;
+
+// Feature switches stored in the model header.
+enum FeatureFlag : uint32_t {
+  kCharNgrams = 1u << 0,
+  kLengthNormalize = 1u << 1,  // scale sparse values by 1/sqrt(tokens)
+};
+
+struct SparseFeature {
+  uint32_t bucket;
+  float value;
+  uint16_t token;   // which token it came from (for explanations)
+  uint16_t token2;  // a bigram's other token, or the same token
+};
+
+struct FeatureVector {
+  std::vector<SparseFeature> sparse;
+  std::array<float, kNumDenseFeatures> dense{};
+  // Per lexicon dense feature, each token's share of its value.
+  std::vector<std::array<float, kNumLexiconDense>> token_lexicon;
+};
+
+class FeatureExtractor {
+ public:
+  FeatureExtractor(const Lexicon* lexicon, uint32_t bucket_mask, uint32_t feature_flags)
+      : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags) {}
+
+  // Tokenizes `text` and fills `out`. Reuses all buffers.
+  void Extract(std::string_view text, FeatureVector* out);
+  const TokenizedText& tokens() const { return tokens_; }
+
+ private:
+  void AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2, FeatureVector* out) const;
+  void AddLexicon(FeatureVector* out);
+
+  const Lexicon* lexicon_;
+  uint32_t bucket_mask_;
+  uint32_t flags_;
+  Tokenizer tokenizer_;
+  TokenizedText tokens_;
+  std::vector<float> valence_;
+  std::vector<uint8_t> phrase_;
+};
+
+}  // namespace convsent
+
+#endif  // CONVSENT_SRC_MODEL_FEATURES_H_

@@ -1,0 +1,60 @@
+// A valence lexicon: normalized tokens and short phrases with a prior
+// valence on VADER's -4..+4 scale. It is stored inside the model file, so
+// the shipped binary never reads a lexicon from disk.
+//
+// Keys are HashToken() of a normalized token, or PhraseKey() over the hashes
+// of a phrase's tokens. Lookups are one or two probes of an open-addressing
+// table, cheap enough for the per-token hot path.
+#ifndef CONVSENT_SRC_MODEL_LEXICON_H_
+#define CONVSENT_SRC_MODEL_LEXICON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace convsent {
+
+// Combines token hashes into a phrase or n-gram key. Part of kHashVersion.
+inline uint64_t PhraseKey(uint64_t a, uint64_t b) {
+  uint64_t h = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 29;
+  return h;
+}
+
+class Lexicon {
+ public:
+  struct Entry {
+    uint64_t key = 0;
+    float valence = 0;
+    uint8_t tokens = 1;  // 1 for a word, 2-3 for a phrase
+  };
+
+  // Adds or replaces an entry. Call Build() before lookups.
+  void Add(uint64_t key, float valence, uint8_t tokens);
+  void Build();
+
+  // Returns the entry for `key`, or nullptr.
+  const Entry* Find(uint64_t key) const {
+    if (slots_.empty()) return nullptr;
+    const uint64_t k = key ? key : 1;
+    for (size_t i = k & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = slots_[i];
+      if (e.key == k) return &e;
+      if (e.key == 0) return nullptr;
+    }
+  }
+  bool has_phrases() const { return has_phrases_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;  // in insertion order, for serialization
+  std::vector<Entry> slots_;
+  uint64_t mask_ = 0;
+  bool has_phrases_ = false;
+};
+
+}  // namespace convsent
+
+#endif  // CONVSENT_SRC_MODEL_LEXICON_H_

@@ -1,0 +1,182 @@
+#include <xxhash.h>
+
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "convsent/model.h"
+#include "model/model_data.h"
+
+static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+
+// The default model, linked in by embedded_model.S.
+extern "C" const char convsent_embedded_model[];
+extern "C" const char convsent_embedded_model_end[];
+
+namespace convsent {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'V', 'S', 'N', 'T', 'M', 'D', 'L'};
+constexpr size_t kHeaderBytes = 48;
+
+template <typename T>
+void Put(std::string* out, const T& v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (pos_ + sizeof(T) > b_.size()) return false;
+    std::memcpy(v, b_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  bool Skip(size_t n) {
+    if (pos_ + n > b_.size()) return false;
+    pos_ += n;
+    return true;
+  }
+  size_t pos() const { return pos_; }
+  size_t remaining() const { return b_.size() - pos_; }
+
+ private:
+  std::string_view b_;
+  size_t pos_ = 0;
+};
+
+std::string VersionString(const nlohmann::json& meta, uint64_t content_hash) {
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(content_hash));
+  return meta.value("name", std::string("convsent-msg")) + "-" + meta.value("version", std::string("0")) + "+" +
+         std::string(hash, 8);
+}
+
+}  // namespace
+
+std::string ModelData::Serialize(const std::string& metadata_json) const {
+  std::string body;
+  body.append(metadata_json);
+  while (body.size() % 8) body.push_back('\0');
+  Put(&body, temperature);
+  Put(&body, weight_scale);
+  for (float b : bias) Put(&body, b);
+  for (const auto& row : dense) for (float w : row) Put(&body, w);
+  for (const auto& e : lexicon.entries()) {
+    Put(&body, e.key);
+    Put(&body, e.valence);
+    Put(&body, static_cast<uint32_t>(e.tokens));
+  }
+  body.append(reinterpret_cast<const char*>(weights.data()), weights.size() * sizeof(int16_t));
+
+  std::string out(kMagic, sizeof(kMagic));
+  Put(&out, kModelFormatVersion);
+  Put(&out, kTokenizerVersion);
+  Put(&out, kHashVersion);
+  Put(&out, feature_flags);
+  Put(&out, static_cast<uint32_t>(weights.size() / 3));
+  Put(&out, static_cast<uint32_t>(kNumDenseFeatures));
+  Put(&out, static_cast<uint32_t>(lexicon.entries().size()));
+  Put(&out, static_cast<uint32_t>(metadata_json.size()));
+  Put(&out, static_cast<uint64_t>(XXH3_64bits(body.data(), body.size())));
+  out.append(body);
+  return out;
+}
+
+Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    return Status::DataLoss("not a convsent model file (bad magic)");
+  }
+  Reader r(bytes.substr(sizeof(kMagic)));
+  uint32_t format = 0, tokenizer = 0, hash = 0, flags = 0, buckets = 0, num_dense = 0, num_lex = 0, meta_len = 0;
+  uint64_t content_hash = 0;
+  r.Get(&format), r.Get(&tokenizer), r.Get(&hash), r.Get(&flags), r.Get(&buckets), r.Get(&num_dense);
+  r.Get(&num_lex), r.Get(&meta_len), r.Get(&content_hash);
+  if (format != kModelFormatVersion) {
+    return Status::FailedPrecondition("model format version " + std::to_string(format) + ", this build reads " +
+                                      std::to_string(kModelFormatVersion));
+  }
+  if (tokenizer != kTokenizerVersion || hash != kHashVersion) {
+    return Status::FailedPrecondition("model was trained with tokenizer v" + std::to_string(tokenizer) +
+                                      " / hash v" + std::to_string(hash) + "; this build has tokenizer v" +
+                                      std::to_string(kTokenizerVersion) + " / hash v" + std::to_string(kHashVersion));
+  }
+  if (num_dense != kNumDenseFeatures) return Status::FailedPrecondition("model has a different dense feature set");
+  if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > (1u << 24)) {
+    return Status::DataLoss("bucket count " + std::to_string(buckets) + " is not a power of two <= 2^24");
+  }
+  const std::string_view body = bytes.substr(kHeaderBytes);
+  if (XXH3_64bits(body.data(), body.size()) != content_hash) {
+    return Status::DataLoss("content hash mismatch: the model file is corrupt or truncated");
+  }
+  auto data = std::make_unique<ModelData>();
+  Reader b(body);
+  if (meta_len > body.size()) return Status::DataLoss("metadata runs past the end of the file");
+  const std::string meta_text(body.substr(0, meta_len));
+  b.Skip((meta_len + 7) / 8 * 8);
+  nlohmann::json meta = nlohmann::json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
+  if (meta.is_discarded() || !meta.is_object()) return Status::DataLoss("model metadata is not a JSON object");
+  bool ok = b.Get(&data->temperature) && b.Get(&data->weight_scale);
+  for (float& v : data->bias) ok = ok && b.Get(&v);
+  for (auto& row : data->dense) for (float& w : row) ok = ok && b.Get(&w);
+  for (uint32_t i = 0; ok && i < num_lex; ++i) {
+    uint64_t key = 0;
+    float valence = 0;
+    uint32_t tokens = 0;
+    ok = b.Get(&key) && b.Get(&valence) && b.Get(&tokens);
+    if (ok) data->lexicon.Add(key, valence, static_cast<uint8_t>(tokens));
+  }
+  if (!ok || b.remaining() != static_cast<size_t>(buckets) * 3 * sizeof(int16_t)) {
+    return Status::DataLoss("model tables do not match the header's sizes");
+  }
+  data->lexicon.Build();
+  data->weights.resize(static_cast<size_t>(buckets) * 3);
+  std::memcpy(data->weights.data(), body.data() + b.pos(), data->weights.size() * sizeof(int16_t));
+  data->feature_flags = flags;
+  data->bucket_mask = buckets - 1;
+  ModelInfo& info = data->info;
+  info.format_version = format;
+  info.tokenizer_version = tokenizer;
+  info.hash_version = hash;
+  info.num_buckets = buckets;
+  info.lexicon_entries = num_lex;
+  info.content_hash = content_hash;
+  info.metadata_json = meta_text;
+  info.file_bytes = bytes.size();
+  info.version = VersionString(meta, content_hash);
+  return data;
+}
+
+Model::Model(std::unique_ptr<ModelData> data) : data_(std::move(data)) {}
+Model::~Model() = default;
+const ModelInfo& Model::info() const { return data_->info; }
+
+Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes) {
+  ASSIGN_OR_RETURN(auto data, ModelData::Parse(bytes));
+  return std::shared_ptr<const Model>(std::make_shared<Model>(std::move(data)));
+}
+
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open model file " + path);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::IoError("cannot read model file " + path);
+  auto model = FromBytes(buf.str());
+  if (!model.ok()) return model.status().WithContext(path);
+  return model;
+}
+
+Result<std::shared_ptr<const Model>> Model::Embedded() {
+  const std::string_view bytes(convsent_embedded_model,
+                               static_cast<size_t>(convsent_embedded_model_end - convsent_embedded_model));
+  auto model = FromBytes(bytes);
+  if (!model.ok()) return model.status().WithContext("embedded model");
+  return model;
+}
+
+}  // namespace convsent

@@ -1,0 +1,128 @@
+#include "convsent/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/features.h"
+#include "model/model_data.h"
+
+namespace convsent {
+
+std::string_view SentimentName(Sentiment s) {
+  switch (s) {
+    case Sentiment::kNegative: return "negative";
+    case Sentiment::kNeutral: return "neutral";
+    case Sentiment::kPositive: return "positive";
+  }
+  return "neutral";
+}
+
+bool ParseSentiment(std::string_view name, Sentiment* out) {
+  if (name == "negative") *out = Sentiment::kNegative;
+  else if (name == "neutral") *out = Sentiment::kNeutral;
+  else if (name == "positive") *out = Sentiment::kPositive;
+  else return false;
+  return true;
+}
+
+Scorer::Scorer(std::shared_ptr<const Model> model) : model_(std::move(model)) {
+  const ModelData& d = model_->data();
+  features_ = std::make_unique<FeatureExtractor>(&d.lexicon, d.bucket_mask, d.feature_flags);
+}
+Scorer::~Scorer() = default;
+Scorer::Scorer(Scorer&&) noexcept = default;
+
+MessageScore Scorer::Score(std::string_view text, const ScoreOptions& options) {
+  MessageScore out;
+  Score(text, options, &out);
+  return out;
+}
+
+namespace {
+// Cuts at a UTF-8 boundary at or before `max` bytes.
+std::string_view CutUtf8(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+}  // namespace
+
+void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageScore* out) {
+  const ModelData& d = model_->data();
+  const std::string_view input = CutUtf8(text, options.max_bytes);
+  out->truncated = input.size() < text.size();
+  thread_local FeatureVector fv;
+  features_->Extract(input, &fv);
+  const TokenizedText& tt = features_->tokens();
+  out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
+
+  float logits[3] = {d.bias[0], d.bias[1], d.bias[2]};
+  const int16_t* w = d.weights.data();
+  float acc[3] = {0, 0, 0};
+  for (const SparseFeature& f : fv.sparse) {
+    const int16_t* row = w + static_cast<size_t>(f.bucket) * 3;
+    acc[0] += row[0] * f.value;
+    acc[1] += row[1] * f.value;
+    acc[2] += row[2] * f.value;
+  }
+  for (int c = 0; c < 3; ++c) logits[c] += acc[c] * d.weight_scale;
+  for (int k = 0; k < kNumDenseFeatures; ++k) {
+    const float x = fv.dense[k];
+    if (x == 0) continue;
+    for (int c = 0; c < 3; ++c) logits[c] += d.dense[k][c] * x;
+  }
+  // Softmax with the calibration temperature.
+  const float inv_t = 1.0f / d.temperature;
+  const float mx = std::max({logits[0], logits[1], logits[2]});
+  float e[3], sum = 0;
+  for (int c = 0; c < 3; ++c) sum += (e[c] = std::exp((logits[c] - mx) * inv_t));
+  for (int c = 0; c < 3; ++c) out->p[c] = e[c] / sum;
+  int best = 1;
+  if (!tt.tokens.empty()) {
+    best = 0;
+    for (int c = 1; c < 3; ++c) if (out->p[c] > out->p[best]) best = c;
+  } else {
+    out->p = {0, 1, 0};  // nothing to read: neutral, with certainty
+  }
+  out->label = static_cast<Sentiment>(best);
+  out->compound = out->p[2] - out->p[0];
+  out->score5 = 3.0f + 2.0f * out->compound;
+
+  out->explain.clear();
+  if (options.explain <= 0 || tt.tokens.empty()) return;
+  // Each token's push toward positive (logit(pos) - logit(neg)): its sparse
+  // features, plus its share of the lexicon features it fed.
+  thread_local std::vector<float> push;
+  push.assign(tt.tokens.size(), 0.0f);
+  for (const SparseFeature& f : fv.sparse) {
+    const int16_t* row = w + static_cast<size_t>(f.bucket) * 3;
+    const float v = (row[2] - row[0]) * f.value * d.weight_scale;
+    if (f.token == f.token2) {
+      push[f.token] += v;
+    } else {
+      push[f.token] += v / 2;
+      push[f.token2] += v / 2;
+    }
+  }
+  for (size_t i = 0; i < fv.token_lexicon.size(); ++i) {
+    for (int k = 0; k < kNumLexiconDense; ++k) {
+      const float share = fv.token_lexicon[i][k];
+      if (share != 0) push[i] += share * fv.dense[k] * (d.dense[k][2] - d.dense[k][0]);
+    }
+  }
+  thread_local std::vector<uint32_t> order;
+  order.clear();
+  for (uint32_t i = 0; i < push.size(); ++i) {
+    if (std::fabs(push[i]) >= 0.05f) order.push_back(i);
+  }
+  const size_t k = std::min<size_t>(order.size(), static_cast<size_t>(options.explain));
+  std::partial_sort(order.begin(), order.begin() + static_cast<long>(k), order.end(),
+                    [&](uint32_t a, uint32_t b) { return std::fabs(push[a]) > std::fabs(push[b]); });
+  for (size_t j = 0; j < k; ++j) {
+    const uint32_t i = order[j];
+    out->explain.push_back({std::string(tt.Original(tt.tokens[i])), std::round(push[i] * 1000) / 1000});
+  }
+}
+
+}  // namespace convsent

@@ -1,0 +1,256 @@
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+
+#include "convsent/train.h"
+#include "model/features.h"
+#include "model/lexicon_builder.h"
+#include "model/model_data.h"
+
+namespace convsent {
+namespace {
+
+struct Example {
+  uint32_t begin = 0, end = 0;  // span in the shared sparse arrays
+  std::array<float, kNumDenseFeatures> dense{};
+  int label = 1;
+  float weight = 1;
+};
+
+struct Dataset {
+  std::vector<uint32_t> buckets;
+  std::vector<float> values;
+  std::vector<Example> examples;
+
+  void Add(const FeatureVector& fv, int label, float weight) {
+    Example e;
+    e.begin = static_cast<uint32_t>(buckets.size());
+    for (const SparseFeature& f : fv.sparse) {
+      buckets.push_back(f.bucket);
+      values.push_back(f.value);
+    }
+    e.end = static_cast<uint32_t>(buckets.size());
+    e.dense = fv.dense;
+    e.label = label;
+    e.weight = weight;
+    examples.push_back(e);
+  }
+};
+
+// Float parameters while training; quantized into ModelData at the end.
+struct Params {
+  std::vector<float> w, gw;  // buckets * 3, and AdaGrad sums
+  std::array<std::array<float, 3>, kNumDenseFeatures> dense{}, gdense{};
+  std::array<float, 3> bias{}, gbias{};
+
+  void Logits(const Dataset& d, const Example& e, float out[3]) const {
+    for (int c = 0; c < 3; ++c) out[c] = bias[c];
+    for (uint32_t i = e.begin; i < e.end; ++i) {
+      const float* row = &w[static_cast<size_t>(d.buckets[i]) * 3];
+      const float v = d.values[i];
+      out[0] += row[0] * v, out[1] += row[1] * v, out[2] += row[2] * v;
+    }
+    for (int k = 0; k < kNumDenseFeatures; ++k) {
+      if (e.dense[k] != 0) for (int c = 0; c < 3; ++c) out[c] += dense[k][c] * e.dense[k];
+    }
+  }
+};
+
+void Softmax(const float logits[3], float t, float p[3]) {
+  const float mx = std::max({logits[0], logits[1], logits[2]});
+  float sum = 0;
+  for (int c = 0; c < 3; ++c) sum += (p[c] = std::exp((logits[c] - mx) / t));
+  for (int c = 0; c < 3; ++c) p[c] /= sum;
+}
+
+void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, double l2, Params* m) {
+  constexpr float kEps = 1e-8f;
+  for (uint32_t idx : order) {
+    const Example& e = d.examples[idx];
+    float logits[3], p[3];
+    m->Logits(d, e, logits);
+    Softmax(logits, 1.0f, p);
+    float g[3];
+    for (int c = 0; c < 3; ++c) g[c] = (p[c] - (c == e.label ? 1.0f : 0.0f)) * e.weight;
+    for (uint32_t i = e.begin; i < e.end; ++i) {
+      const size_t row = static_cast<size_t>(d.buckets[i]) * 3;
+      const float v = d.values[i];
+      for (int c = 0; c < 3; ++c) {
+        const float gr = g[c] * v + static_cast<float>(l2) * m->w[row + c];
+        m->gw[row + c] += gr * gr;
+        m->w[row + c] -= static_cast<float>(lr) * gr / std::sqrt(m->gw[row + c] + kEps);
+      }
+    }
+    for (int k = 0; k < kNumDenseFeatures; ++k) {
+      if (e.dense[k] == 0) continue;
+      for (int c = 0; c < 3; ++c) {
+        const float gr = g[c] * e.dense[k];
+        m->gdense[k][c] += gr * gr;
+        m->dense[k][c] -= static_cast<float>(lr) * gr / std::sqrt(m->gdense[k][c] + kEps);
+      }
+    }
+    for (int c = 0; c < 3; ++c) {
+      m->gbias[c] += g[c] * g[c];
+      m->bias[c] -= static_cast<float>(lr) * g[c] / std::sqrt(m->gbias[c] + kEps);
+    }
+  }
+}
+
+// Temperature minimizing the negative log-likelihood on `held`.
+double FitTemperature(const Dataset& d, const std::vector<uint32_t>& held, const Params& m) {
+  auto nll = [&](double t) {
+    double loss = 0;
+    for (uint32_t idx : held) {
+      float logits[3], p[3];
+      m.Logits(d, d.examples[idx], logits);
+      Softmax(logits, static_cast<float>(t), p);
+      loss -= std::log(std::max(p[d.examples[idx].label], 1e-7f));
+    }
+    return loss;
+  };
+  double lo = 0.3, hi = 5.0;  // golden-section search; NLL(T) is unimodal here
+  const double g = (std::sqrt(5.0) - 1) / 2;
+  for (int it = 0; it < 40; ++it) {
+    const double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+    if (nll(a) < nll(b)) hi = b; else lo = a;
+  }
+  return (lo + hi) / 2;
+}
+
+}  // namespace
+
+Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
+  if (options.train.empty()) return Status::InvalidArgument("no training files given");
+  if (options.bucket_bits < 10 || options.bucket_bits > 24) {
+    return Status::InvalidArgument("bucket bits must be within 10..24");
+  }
+  ModelData model;
+  int added = 0;
+  nlohmann::json lexicon_sources = nlohmann::json::array();
+  if (!options.vader_lexicon.empty()) {
+    RETURN_IF_ERROR(AddVaderLexicon(options.vader_lexicon, &model.lexicon, &added));
+    lexicon_sources.push_back({{"file", options.vader_lexicon}, {"entries", added}});
+    model.lexicon.Build();
+    if (!options.vader_emoji_lexicon.empty()) {
+      RETURN_IF_ERROR(AddEmojiLexicon(options.vader_emoji_lexicon, &model.lexicon, &added));
+      lexicon_sources.push_back({{"file", options.vader_emoji_lexicon}, {"entries", added}});
+    }
+  }
+  for (const auto& path : options.extra_lexicons) {
+    RETURN_IF_ERROR(AddPhraseLexicon(path, &model.lexicon, &added));
+    lexicon_sources.push_back({{"file", path}, {"entries", added}});
+  }
+  model.lexicon.Build();
+  model.feature_flags = (options.char_ngrams ? kCharNgrams : 0u) | (options.length_normalize ? kLengthNormalize : 0u);
+  const uint32_t buckets = 1u << options.bucket_bits;
+  model.bucket_mask = buckets - 1;
+  FeatureExtractor fx(&model.lexicon, model.bucket_mask, model.feature_flags);
+
+  // Features for every example, class-balanced within each file and
+  // weighted across files.
+  Dataset data;
+  FeatureVector fv;
+  nlohmann::json train_sources = nlohmann::json::array();
+  for (const TrainFile& file : options.train) {
+    std::vector<Status> errors;
+    ASSIGN_OR_RETURN(auto rows, ReadLabeledTsv(file.path, &errors));
+    if (!errors.empty()) return errors.front();
+    std::array<int, 3> counts{};
+    for (const auto& r : rows) ++counts[static_cast<int>(r.label)];
+    const int present = static_cast<int>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
+    for (const auto& r : rows) {
+      const int c = static_cast<int>(r.label);
+      // Each class of a file gets an equal share of the file's weight; the
+      // mean example weight within a file is `file.weight`.
+      const float w = static_cast<float>(file.weight * rows.size() / (present * static_cast<double>(counts[c])));
+      fx.Extract(r.text, &fv);
+      data.Add(fv, c, w);
+    }
+    train_sources.push_back({{"file", file.path}, {"rows", rows.size()}, {"weight", file.weight},
+                             {"negative", counts[0]}, {"neutral", counts[1]}, {"positive", counts[2]}});
+    if (log) *log << "train " << file.path << ": " << rows.size() << " rows\n";
+  }
+
+  // Hold a deterministic slice out of fitting, for calibration.
+  std::mt19937_64 rng(options.seed);
+  std::vector<uint32_t> fit, held;
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (uint32_t i = 0; i < data.examples.size(); ++i) {
+    (unit(rng) < options.holdout_fraction ? held : fit).push_back(i);
+  }
+  Params params;
+  params.w.assign(static_cast<size_t>(buckets) * 3, 0.0f);
+  params.gw.assign(static_cast<size_t>(buckets) * 3, 0.0f);
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    std::shuffle(fit.begin(), fit.end(), rng);
+    // A gently decaying rate settles the weights in the last epochs.
+    const double lr = options.learning_rate / (1.0 + 0.25 * epoch);
+    Epoch(data, fit, lr, options.l2, &params);
+    if (log) *log << "epoch " << epoch + 1 << "/" << options.epochs << " done\n";
+  }
+  const double temperature = held.empty() ? 1.0 : FitTemperature(data, held, params);
+
+  // Quantize to int16 with one scale.
+  float max_abs = 1e-6f;
+  for (float v : params.w) max_abs = std::max(max_abs, std::fabs(v));
+  model.weight_scale = max_abs / 32767.0f;
+  model.weights.resize(params.w.size());
+  for (size_t i = 0; i < params.w.size(); ++i) {
+    model.weights[i] = static_cast<int16_t>(std::lround(params.w[i] / model.weight_scale));
+  }
+  model.bias = params.bias;
+  model.dense = params.dense;
+  model.temperature = static_cast<float>(temperature);
+
+  TrainReport report;
+  report.temperature = temperature;
+  report.examples = static_cast<int>(data.examples.size());
+  nlohmann::json meta = {
+      {"name", options.name},
+      {"version", options.version},
+      {"method", "multinomial logistic regression, hashed word uni/bigrams with negation marking" +
+                     std::string(options.char_ngrams ? ", char 3-4-grams" : "") +
+                     ", lexicon features; AdaGrad, class-balanced; temperature-calibrated"},
+      {"train", train_sources},
+      {"lexicons", lexicon_sources},
+      {"options",
+       {{"bucket_bits", options.bucket_bits}, {"char_ngrams", options.char_ngrams},
+        {"length_normalize", options.length_normalize}, {"epochs", options.epochs},
+        {"learning_rate", options.learning_rate}, {"l2", options.l2},
+        {"holdout_fraction", options.holdout_fraction}, {"seed", options.seed}}},
+      {"temperature", temperature},
+  };
+  // Score the dev files with the quantized model, as it will ship.
+  std::string bytes = model.Serialize(meta.dump());
+  ASSIGN_OR_RETURN(auto shipped, Model::FromBytes(bytes));
+  Scorer scorer(shipped);
+  nlohmann::json dev_json = nlohmann::json::array();
+  for (const auto& path : options.dev) {
+    std::vector<Status> errors;
+    ASSIGN_OR_RETURN(auto rows, ReadLabeledTsv(path, &errors));
+    std::vector<Sentiment> gold, pred;
+    std::vector<std::array<float, 3>> probs;
+    ScoreOptions so;
+    so.explain = 0;
+    for (const auto& r : rows) {
+      const MessageScore s = scorer.Score(r.text, so);
+      gold.push_back(r.label);
+      pred.push_back(s.label);
+      probs.push_back(s.p);
+    }
+    DevReport d{path, Evaluate(gold, pred), ExpectedCalibrationError(probs, gold)};
+    dev_json.push_back({{"file", path}, {"macro_f1", d.result.macro_f1}, {"macro_recall", d.result.macro_recall},
+                        {"accuracy", d.result.accuracy}, {"ece", d.ece}});
+    report.dev.push_back(std::move(d));
+  }
+  if (!dev_json.empty()) {
+    meta["dev"] = dev_json;
+    bytes = model.Serialize(meta.dump());
+  }
+  report.model_bytes = std::move(bytes);
+  return report;
+}
+
+}  // namespace convsent

@@ -1,0 +1,76 @@
+#include "text/cues.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "convsent/text.h"
+
+namespace convsent {
+namespace {
+
+struct CueEntry {
+  std::string_view word;
+  Cue cue;
+};
+
+constexpr float kBoost = 1.3f;
+constexpr float kStrongBoost = 1.5f;
+constexpr float kSoften = 0.7f;
+
+// Negators include apostrophe-less spellings, which are common in chat.
+// "no" is a negator so that "no problem" and "no complaints" are read as the
+// negation of a complaint rather than as a complaint.
+constexpr CueEntry kCues[] = {
+    {"not", {kNegator}}, {"no", {kNegator}}, {"never", {kNegator}}, {"cannot", {kNegator}},
+    {"without", {kNegator}}, {"nobody", {kNegator}}, {"nothing", {kNegator}}, {"none", {kNegator}},
+    {"nowhere", {kNegator}}, {"neither", {kNegator}}, {"nor", {kNegator}}, {"hardly", {kNegator}},
+    {"rarely", {kNegator}}, {"seldom", {kNegator}}, {"scarcely", {kNegator}}, {"lack", {kNegator}},
+    {"lacks", {kNegator}}, {"lacking", {kNegator}}, {"nope", {kNegator}}, {"nah", {kNegator}},
+    {"dont", {kNegator}}, {"doesnt", {kNegator}}, {"didnt", {kNegator}}, {"isnt", {kNegator}},
+    {"arent", {kNegator}}, {"wasnt", {kNegator}}, {"werent", {kNegator}}, {"wont", {kNegator}},
+    {"wouldnt", {kNegator}}, {"cant", {kNegator}}, {"couldnt", {kNegator}}, {"shouldnt", {kNegator}},
+    {"havent", {kNegator}}, {"hasnt", {kNegator}}, {"hadnt", {kNegator}}, {"aint", {kNegator}},
+    {"mustnt", {kNegator}}, {"neednt", {kNegator}}, {"darent", {kNegator}},
+    // Intensifiers scale the next word up.
+    {"very", {kIntensifier, kBoost}}, {"really", {kIntensifier, kBoost}}, {"so", {kIntensifier, kBoost}},
+    {"too", {kIntensifier, kBoost}}, {"super", {kIntensifier, kBoost}}, {"highly", {kIntensifier, kBoost}},
+    {"truly", {kIntensifier, kBoost}}, {"especially", {kIntensifier, kBoost}}, {"seriously", {kIntensifier, kBoost}},
+    {"quite", {kIntensifier, kBoost}}, {"pretty", {kIntensifier, kBoost}}, {"most", {kIntensifier, kBoost}},
+    {"more", {kIntensifier, kBoost}}, {"such", {kIntensifier, kBoost}}, {"damn", {kIntensifier, kBoost}},
+    {"freaking", {kIntensifier, kBoost}}, {"fucking", {kIntensifier, kStrongBoost}},
+    {"extremely", {kIntensifier, kStrongBoost}}, {"absolutely", {kIntensifier, kStrongBoost}},
+    {"totally", {kIntensifier, kStrongBoost}}, {"completely", {kIntensifier, kStrongBoost}},
+    {"incredibly", {kIntensifier, kStrongBoost}}, {"utterly", {kIntensifier, kStrongBoost}},
+    {"insanely", {kIntensifier, kStrongBoost}}, {"hugely", {kIntensifier, kStrongBoost}},
+    {"amazingly", {kIntensifier, kStrongBoost}}, {"exceptionally", {kIntensifier, kStrongBoost}},
+    // Softeners scale it down. "kind of", "sort of", "a bit", "a little" are
+    // recognised as pairs in the tokenizer.
+    {"slightly", {kSoftener, kSoften}}, {"somewhat", {kSoftener, kSoften}}, {"kinda", {kSoftener, kSoften}},
+    {"sorta", {kSoftener, kSoften}}, {"fairly", {kSoftener, kSoften}}, {"barely", {kSoftener, 0.5f}},
+    {"marginally", {kSoftener, kSoften}}, {"partly", {kSoftener, kSoften}}, {"almost", {kSoftener, kSoften}},
+    {"mildly", {kSoftener, kSoften}}, {"occasionally", {kSoftener, kSoften}}, {"less", {kSoftener, kSoften}},
+    // Contrast: the clause after "but" carries the message.
+    {"but", {kContrastCue}}, {"however", {kContrastCue}},
+    {"nevertheless", {kContrastCue}}, {"nonetheless", {kContrastCue}}, {"except", {kContrastCue}},
+    {"although", {kContrastCue, 1.0f, true}}, {"though", {kContrastCue, 1.0f, true}},
+    {"whereas", {kContrastCue, 1.0f, true}}, {"despite", {kContrastCue, 1.0f, true}},
+};
+
+const std::unordered_map<uint64_t, Cue>& CueTable() {
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<uint64_t, Cue>();
+    for (const auto& e : kCues) t->emplace(HashToken(e.word), e.cue);
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
+const Cue* FindCue(uint64_t token_hash) {
+  const auto& table = CueTable();
+  auto it = table.find(token_hash);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace convsent

@@ -1,0 +1,560 @@
+// The tokenizer: one left-to-right scan that emits tokens with normalized
+// forms, then a pass that marks cues (negation scope, contrast, emphasis).
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+#include "convsent/text.h"
+#include "text/cues.h"
+#include "text/utf8.h"
+
+namespace convsent {
+namespace {
+
+// A negation scope ends at clause punctuation or a contrast cue; this caps it
+// for run-on messages that have neither.
+constexpr int kMaxNegationScope = 8;
+
+inline bool IsAsciiAlpha(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+inline bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+inline bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+bool IsEmojiBase(char32_t cp) {
+  return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
+         (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
+         (cp >= 0x2194 && cp <= 0x21AA) || (cp >= 0x25AA && cp <= 0x25FE) ||
+         (cp >= 0x2934 && cp <= 0x2935) || cp == 0x3030 || cp == 0x303D || cp == 0x3297 ||
+         cp == 0x3299 || cp == 0x00A9 || cp == 0x00AE || cp == 0x203C || cp == 0x2049 ||
+         cp == 0x2122 || cp == 0x2139 || cp == 0x24C2;
+}
+// Code points that continue an emoji without starting a new one.
+bool IsEmojiModifier(char32_t cp) {
+  return cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x20E3 ||
+         (cp >= 0xE0020 && cp <= 0xE007F);
+}
+// Modifiers that do not change meaning: dropped from the normalized form so
+// that 👍🏽 counts as 👍 and ❤️ as ❤.
+bool IsDroppedInNormalForm(char32_t cp) {
+  return cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF);
+}
+bool IsRegionalIndicator(char32_t cp) { return cp >= 0x1F1E6 && cp <= 0x1F1FF; }
+
+bool IsWordCodepoint(char32_t cp) {
+  if (cp < 0x80) return IsAsciiAlnum(static_cast<unsigned char>(cp));
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return false;
+  }
+}
+bool IsSpaceCodepoint(char32_t cp) {
+  if (cp < 0x80) return IsAsciiSpace(static_cast<unsigned char>(cp));
+  const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP ||
+         cp == 0x200B || cp == 0x0085;
+}
+bool IsApostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
+
+// Emoticons by variant -> normalized form. Repeated mouths (":)))") and a
+// '-' nose (":-)") are folded before the lookup.
+struct Emoticon {
+  std::string_view variant;
+  std::string_view normal;
+};
+constexpr Emoticon kEmoticons[] = {
+    {":)", ":)"}, {":]", ":)"}, {"=)", ":)"}, {"=]", ":)"}, {"(:", ":)"}, {"[:", ":)"}, {":o)", ":)"},
+    {"8)", ":)"}, {":}", ":)"}, {":3", ":3"}, {":D", ":D"}, {"=D", ":D"}, {"8D", ":D"},
+    {"xD", "xd"}, {"XD", "xd"}, {"xd", "xd"}, {";)", ";)"}, {";]", ";)"}, {";D", ";)"}, {":P", ":p"},
+    {":p", ":p"}, {";P", ":p"}, {";p", ":p"}, {":b", ":p"}, {"xP", ":p"}, {"XP", ":p"}, {"<3", "<3"},
+    {"^_^", "^_^"}, {"^^", "^_^"}, {"^.^", "^_^"}, {"^-^", "^_^"}, {":*", ":*"}, {";*", ":*"},
+    {":(", ":("}, {":[", ":("}, {"=(", ":("}, {"):", ":("}, {"]:", ":("}, {":{", ":("}, {";(", ":("},
+    {">:(", ">:("}, {"D:", "D:"}, {":'(", ":'("}, {":,(", ":'("}, {";'(", ":'("}, {"T_T", ":'("},
+    {"T.T", ":'("}, {";_;", ":'("}, {":/", ":/"}, {":\\", ":/"}, {"=/", ":/"}, {":S", ":/"},
+    {":s", ":/"}, {":|", ":|"}, {"-_-", "-_-"}, {"-.-", "-_-"}, {"._.", "-_-"}, {"</3", "</3"},
+    {":@", ">:("}, {"x(", ">:("}, {"X(", ">:("}, {":O", ":o"}, {":o", ":o"}, {"o_O", ":o"},
+    {"O_o", ":o"}, {"o.O", ":o"}, {"O.o", ":o"}, {":$", ":$"}, {":c", ":("}, {":C", ":("},
+};
+constexpr std::string_view kEmoticonChars = ":;=8xXB^_'-()[]{}DPpbOo/\\|*<>3@Ss.cCT,$";
+
+std::string_view FindEmoticon(std::string_view s) {
+  // Fold a '-' nose and a repeated last character.
+  char buf[16];
+  size_t n = 0;
+  for (size_t i = 0; i < s.size() && n < sizeof(buf); ++i) {
+    if (s[i] == '-' && i == 1 && s.size() >= 3 && s[0] != '-') continue;
+    buf[n++] = s[i];
+  }
+  while (n > 2 && buf[n - 1] == buf[n - 2] && buf[n - 1] != '_' && buf[n - 1] != '.') --n;
+  const std::string_view key(buf, n);
+  for (const auto& e : kEmoticons) {
+    if (e.variant == key) return e.normal;
+  }
+  return {};
+}
+
+inline bool IsBoundaryAfter(std::string_view text, size_t i) {
+  if (i >= text.size()) return true;
+  const auto c = static_cast<unsigned char>(text[i]);
+  return c >= 0x80 || !IsAsciiAlnum(c);
+}
+
+// Decodes the five HTML entities that exported text is full of ("&lt;3").
+void DecodeEntities(std::string* s) {
+  if (s->find('&') == std::string::npos) return;
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size();) {
+    bool hit = false;
+    if ((*s)[i] == '&') {
+      for (const auto& [name, ch] : kEntities) {
+        if (s->compare(i, name.size(), name) == 0) {
+          out.push_back(ch);
+          i += name.size();
+          hit = true;
+          break;
+        }
+      }
+    }
+    if (!hit) out.push_back((*s)[i++]);
+  }
+  s->swap(out);
+}
+
+using CueOverrides = std::vector<std::pair<uint32_t, const void*>>;
+
+class Scanner {
+ public:
+  Scanner(TokenizedText* out, std::string* scratch, CueOverrides* overrides)
+      : out_(out), text_(out->text), scratch_(*scratch), cue_override_(*overrides) {}
+
+  void Run() {
+    size_t i = 0;
+    while (i < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[i]);
+      if (c < 0x80) {
+        if (IsAsciiSpace(c)) { ++i; continue; }
+        i = ScanAscii(i);
+        continue;
+      }
+      int len;
+      const char32_t cp = utf8::Decode(text_, i, &len);
+      if (IsSpaceCodepoint(cp)) { i += len; continue; }
+      if (IsEmojiBase(cp)) { i = ScanEmoji(i); continue; }
+      if (IsWordCodepoint(cp)) { i = ScanWord(i); continue; }
+      if (cp == 0x2026) {  // …
+        Emit(i, i + len, TokenKind::kPunct, "...", kClauseEnd);
+      } else if (cp == 0xFF01 || cp == 0xFF1F) {  // fullwidth ! ?
+        i = ScanBangs(i);
+        continue;
+      }
+      i += len;  // other symbols carry no sentiment of their own
+    }
+  }
+
+ private:
+  size_t ScanAscii(size_t i) {
+    const auto c = static_cast<unsigned char>(text_[i]);
+    const bool at_start = i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text_[i - 1]));
+    // URLs.
+    if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && at_start) {
+      const std::string_view rest = text_.substr(i, 8);
+      auto starts = [&](std::string_view p) {
+        if (rest.size() < p.size()) return false;
+        for (size_t k = 0; k < p.size(); ++k) {
+          if ((rest[k] | 0x20) != p[k]) return false;
+        }
+        return true;
+      };
+      if (starts("http://") || starts("https://") || starts("www.")) {
+        size_t j = i;
+        while (j < text_.size() && !IsAsciiSpace(static_cast<unsigned char>(text_[j]))) ++j;
+        Emit(i, j, TokenKind::kUrl, "<url>", 0);
+        return j;
+      }
+    }
+    if ((c == '@' || c == '#') && i + 1 < text_.size()) {
+      const auto n = static_cast<unsigned char>(text_[i + 1]);
+      if (IsAsciiAlnum(n) || n == '_' || n >= 0x80) {
+        size_t j = i + 1;
+        while (j < text_.size()) {
+          const auto d = static_cast<unsigned char>(text_[j]);
+          if (d < 0x80) {
+            if (!IsAsciiAlnum(d) && d != '_') break;
+            ++j;
+          } else {
+            int len;
+            if (!IsWordCodepoint(utf8::Decode(text_, j, &len))) break;
+            j += len;
+          }
+        }
+        if (c == '@') {
+          Emit(i, j, TokenKind::kMention, "@user", 0);
+        } else {
+          ScanWordInto(i + 1, j, TokenKind::kHashtag, i);
+        }
+        return j;
+      }
+    }
+    if (kEmoticonChars.find(static_cast<char>(c)) != std::string_view::npos) {
+      // Eyes-first emoticons may follow a word ("thanks:)"); others need a
+      // boundary before them so that words are not eaten.
+      const bool eyes_first = c == ':' || c == ';' || c == '=';
+      if (at_start || eyes_first) {
+        size_t j = i;
+        while (j < text_.size() && j - i < 8 &&
+               kEmoticonChars.find(text_[j]) != std::string_view::npos)
+          ++j;
+        for (size_t end = j; end >= i + 2; --end) {
+          if (!IsBoundaryAfter(text_, end) && !(end < text_.size() && text_[end] == text_[end - 1])) continue;
+          const std::string_view normal = FindEmoticon(text_.substr(i, end - i));
+          if (!normal.empty()) {
+            // Swallow a repeated last character (":)))", "<333").
+            size_t stop = end;
+            while (stop < text_.size() && text_[stop] == text_[end - 1] && text_[stop] != '.') ++stop;
+            if (!IsBoundaryAfter(text_, stop)) break;
+            Emit(i, stop, TokenKind::kEmoticon, normal, 0);
+            return stop;
+          }
+        }
+      }
+    }
+    if (IsAsciiAlnum(c)) return ScanWord(i);
+    if (c == '!' || c == '?') return ScanBangs(i);
+    if (c == '.') {
+      size_t j = i;
+      while (j < text_.size() && text_[j] == '.') ++j;
+      Emit(i, j, TokenKind::kPunct, j - i >= 2 ? "..." : ".", kClauseEnd);
+      return j;
+    }
+    if (c == ',' || c == ';' || c == ':') {
+      Emit(i, i + 1, TokenKind::kPunct, text_.substr(i, 1), kClauseEnd);
+      return i + 1;
+    }
+    return i + 1;
+  }
+
+  size_t ScanBangs(size_t i) {
+    size_t j = i;
+    int bangs = 0, questions = 0;
+    while (j < text_.size()) {
+      const auto d = static_cast<unsigned char>(text_[j]);
+      if (d == '!') { ++bangs; ++j; continue; }
+      if (d == '?') { ++questions; ++j; continue; }
+      if (d == 0xEF && j + 2 < text_.size()) {
+        int len;
+        const char32_t cp = utf8::Decode(text_, j, &len);
+        if (cp == 0xFF01) { ++bangs; j += len; continue; }
+        if (cp == 0xFF1F) { ++questions; j += len; continue; }
+      }
+      break;
+    }
+    uint16_t flags = kClauseEnd;
+    std::string_view normal;
+    if (bangs && questions) {
+      normal = "?!";
+      flags |= kExclamation | kQuestion;
+    } else if (bangs) {
+      normal = bangs >= 2 ? "!!" : "!";
+      flags |= kExclamation;
+    } else {
+      normal = questions >= 2 ? "??" : "?";
+      flags |= kQuestion;
+    }
+    Token& t = Emit(i, j, TokenKind::kPunct, normal, flags);
+    t.repeat = static_cast<uint8_t>(std::min(bangs + questions, 255));
+    return j;
+  }
+
+  size_t ScanEmoji(size_t i) {
+    size_t j = i;
+    int len;
+    char32_t cp = utf8::Decode(text_, j, &len);
+    const bool flag = IsRegionalIndicator(cp);
+    j += len;
+    if (flag) {
+      if (j < text_.size()) {
+        const char32_t next = utf8::Decode(text_, j, &len);
+        if (IsRegionalIndicator(next)) j += len;
+      }
+    } else {
+      while (j < text_.size()) {
+        cp = utf8::Decode(text_, j, &len);
+        if (IsEmojiModifier(cp)) { j += len; continue; }
+        if (cp == 0x200D && j + len < text_.size()) {  // ZWJ joins the next emoji
+          int len2;
+          const char32_t next = utf8::Decode(text_, j + len, &len2);
+          if (IsEmojiBase(next)) { j += len + len2; continue; }
+        }
+        break;
+      }
+    }
+    scratch_.clear();
+    for (size_t k = i; k < j; k += len) {
+      cp = utf8::Decode(text_, k, &len);
+      if (!IsDroppedInNormalForm(cp)) scratch_.append(text_.data() + k, len);
+    }
+    Emit(i, j, TokenKind::kEmoji, scratch_, 0);
+    return j;
+  }
+
+  size_t ScanWord(size_t i) {
+    size_t j = i;
+    while (j < text_.size()) {
+      const auto d = static_cast<unsigned char>(text_[j]);
+      if (d < 0x80) {
+        if (IsAsciiAlnum(d)) { ++j; continue; }
+        // An apostrophe or a decimal point inside a word/number continues it.
+        if ((d == '\'' || d == '.' || d == ',') && j + 1 < text_.size() && j > i) {
+          const auto n = static_cast<unsigned char>(text_[j + 1]);
+          const bool number_sep = d != '\'' && IsAsciiDigit(static_cast<unsigned char>(text_[j - 1])) && IsAsciiDigit(n);
+          if ((d == '\'' && IsAsciiAlpha(n)) || number_sep) { j += 1; continue; }
+        }
+        break;
+      }
+      int len;
+      const char32_t cp = utf8::Decode(text_, j, &len);
+      if (IsWordCodepoint(cp)) { j += len; continue; }
+      if (IsApostrophe(cp) && j + len < text_.size() && IsAsciiAlpha(static_cast<unsigned char>(text_[j + len]))) {
+        j += len;
+        continue;
+      }
+      break;
+    }
+    // A keycap emoji (1️⃣) is a digit followed by VS16 and U+20E3.
+    if (j - i == 1 && j < text_.size() && static_cast<unsigned char>(text_[j]) >= 0x80) {
+      int len;
+      char32_t cp = utf8::Decode(text_, j, &len);
+      size_t k = j + len;
+      if (cp == 0xFE0F && k < text_.size()) cp = utf8::Decode(text_, k, &len), k += len;
+      if (cp == 0x20E3) {
+        Emit(i, k, TokenKind::kEmoji, text_.substr(i, k - i), 0);
+        return k;
+      }
+    }
+    ScanWordInto(i, j, TokenKind::kWord, i);
+    return j;
+  }
+
+  // Normalizes text_[b, e) (lower case, no apostrophes, letter runs capped
+  // at two) and emits it as a token spanning [span_begin, e).
+  void ScanWordInto(size_t b, size_t e, TokenKind kind, size_t span_begin) {
+    scratch_.clear();
+    bool ascii = true;
+    int letters = 0, upper = 0;
+    bool all_digits = true;
+    for (size_t k = b; k < e; ++k) {
+      const auto d = static_cast<unsigned char>(text_[k]);
+      if (d >= 0x80) { ascii = false; all_digits = false; continue; }
+      if (IsAsciiAlpha(d)) { ++letters; if (d < 'a') ++upper; all_digits = false; }
+      else if (!IsAsciiDigit(d) && d != '.' && d != ',') all_digits = false;
+    }
+    const std::string_view raw = text_.substr(b, e - b);
+    bool negated_suffix = false;
+    if (kind == TokenKind::kWord && all_digits) {
+      Emit(span_begin, e, TokenKind::kNumber, "<num>", 0);
+      return;
+    }
+    if (ascii) {
+      for (char ch : raw) {
+        if (ch == '\'') continue;
+        scratch_.push_back(static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
+      }
+      negated_suffix = raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
+    } else {
+      // NFKC + case folding for the rare non-ASCII word.
+      utf8proc_uint8_t* mapped = nullptr;
+      const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                                  static_cast<utf8proc_ssize_t>(raw.size()), &mapped,
+                                  static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                                 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
+      if (n >= 0 && mapped != nullptr) {
+        const std::string_view m(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+        negated_suffix = m.size() > 3 && (m.ends_with("n't") || m.ends_with("n\xE2\x80\x99t"));
+        for (size_t k = 0; k < m.size();) {
+          int len;
+          const char32_t cp = utf8::Decode(m, k, &len);
+          if (!IsApostrophe(cp)) scratch_.append(m.data() + k, len);
+          k += len;
+        }
+      } else {
+        scratch_.assign(raw);
+      }
+      std::free(mapped);
+      for (size_t k = b; k < e;) {  // count non-ASCII letters for CAPS
+        int len;
+        const char32_t cp = utf8::Decode(text_, k, &len);
+        if (cp >= 0x80) {
+          const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+          if (cat == UTF8PROC_CATEGORY_LU) { ++letters; ++upper; }
+          else if (cat == UTF8PROC_CATEGORY_LL) ++letters;
+        }
+        k += len;
+      }
+    }
+    // Cap runs of one letter at two: "sooooo" -> "soo", "goooood" -> "good".
+    bool elongated = false;
+    size_t w = 0;
+    for (size_t k = 0; k < scratch_.size(); ++k) {
+      if (k >= 2 && scratch_[k] == scratch_[w - 1] && scratch_[k] == scratch_[w - 2] &&
+          IsAsciiAlpha(static_cast<unsigned char>(scratch_[k]))) {
+        elongated = true;
+        continue;
+      }
+      scratch_[w++] = scratch_[k];
+    }
+    scratch_.resize(w);
+    uint16_t flags = 0;
+    if (elongated) flags |= kElongated;
+    if (negated_suffix) flags |= kNegator;
+    if (letters >= 2 && upper == letters) flags |= kAllCaps;
+    Token& t = Emit(span_begin, e, kind, scratch_, flags);
+    letters_ += letters;
+    upper_ += upper;
+    if (elongated && !FindCue(t.hash)) {
+      // "sooo" is "so": look cues up with runs collapsed to one letter.
+      std::string collapsed;
+      for (char ch : scratch_) {
+        if (collapsed.empty() || collapsed.back() != ch) collapsed.push_back(ch);
+      }
+      if (const Cue* cue = FindCue(HashToken(collapsed))) cue_override_.emplace_back(static_cast<uint32_t>(out_->tokens.size() - 1), cue);
+    }
+  }
+
+  Token& Emit(size_t b, size_t e, TokenKind kind, std::string_view normal, uint16_t flags) {
+    Token t;
+    t.begin = static_cast<uint32_t>(b);
+    t.end = static_cast<uint32_t>(e);
+    t.norm_begin = static_cast<uint32_t>(out_->normalized.size());
+    out_->normalized.append(normal);
+    t.norm_end = static_cast<uint32_t>(out_->normalized.size());
+    t.hash = HashToken(normal);
+    t.kind = kind;
+    t.flags = flags;
+    out_->tokens.push_back(t);
+    return out_->tokens.back();
+  }
+
+ public:
+  int letters_ = 0;
+  int upper_ = 0;
+
+ private:
+  TokenizedText* out_;
+  std::string_view text_;
+  std::string& scratch_;
+  CueOverrides& cue_override_;
+};
+
+bool IsSentenceEnd(const Token& t, std::string_view norm) {
+  return t.kind == TokenKind::kPunct && (norm == "." || norm == "..." || t.Has(kExclamation) || t.Has(kQuestion));
+}
+
+// Marks negation scope, contrast clauses and emphasis from the cues.
+void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const void*>* cue_scratch) {
+  auto& tokens = out->tokens;
+  const size_t n = tokens.size();
+  cue_scratch->assign(n, nullptr);
+  auto cues = [&](size_t i) -> const Cue*& { return reinterpret_cast<const Cue*&>((*cue_scratch)[i]); };
+  for (size_t i = 0; i < n; ++i) {
+    Token& t = tokens[i];
+    if (t.kind != TokenKind::kWord) continue;
+    const Cue* cue = FindCue(t.hash);
+    cues(i) = cue;
+    if (cue) t.flags |= cue->flags;
+  }
+  for (const auto& [i, cue] : overrides) {
+    cues(i) = static_cast<const Cue*>(cue);
+    tokens[i].flags |= static_cast<const Cue*>(cue)->flags;
+  }
+  // Two-word softeners: "kind of", "sort of", "a bit", "a little".
+  static const Cue kPairSoftener{kSoftener, 0.7f};
+  for (size_t i = 1; i < n; ++i) {
+    const std::string_view a = out->Normalized(tokens[i - 1]);
+    const std::string_view b = out->Normalized(tokens[i]);
+    if ((b == "of" && (a == "kind" || a == "sort")) || (a == "a" && (b == "bit" || b == "little"))) {
+      cues(i) = &kPairSoftener;
+      tokens[i].flags |= kSoftener;
+    }
+  }
+  // "not only ... but also" is not a negation.
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (tokens[i].Has(kNegator) && (out->Normalized(tokens[i + 1]) == "only" || out->Normalized(tokens[i + 1]) == "just")) {
+      tokens[i].flags &= ~kNegator;
+    }
+  }
+  // Emphasis carried by intensifiers and softeners onto the next word.
+  for (size_t i = 1; i < n; ++i) {
+    const Token& prev = tokens[i - 1];
+    if (!(prev.Has(kIntensifier) || prev.Has(kSoftener)) || cues(i - 1) == nullptr) continue;
+    float e = cues(i - 1)->emphasis * prev.emphasis;
+    if (prev.Has(kAllCaps) || prev.Has(kElongated)) e *= prev.Has(kIntensifier) ? 1.15f : 1.0f;
+    tokens[i].emphasis = e;
+  }
+  // Negation scope.
+  int scope = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Token& t = tokens[i];
+    if (t.Has(kNegator)) { scope = kMaxNegationScope; continue; }
+    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) { scope = 0; continue; }
+    if (scope > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
+      t.flags |= kNegated;
+      --scope;
+    }
+  }
+  // Contrast clauses.
+  size_t sentence_start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Token& t = tokens[i];
+    if (IsSentenceEnd(t, out->Normalized(t))) { sentence_start = i + 1; continue; }
+    if (!t.Has(kContrastCue) || cues(i) == nullptr) continue;
+    size_t sentence_end = i + 1;
+    while (sentence_end < n && !IsSentenceEnd(tokens[sentence_end], out->Normalized(tokens[sentence_end]))) ++sentence_end;
+    if (!cues(i)->clause_first) {
+      // "but": what came before (in this sentence, or the whole message when
+      // "But" opens a sentence) is overridden by what follows.
+      const size_t from = i == sentence_start ? 0 : sentence_start;
+      for (size_t k = from; k < i; ++k) {
+        tokens[k].flags = static_cast<uint16_t>((tokens[k].flags & ~kAfterContrast) | kBeforeContrast);
+      }
+      for (size_t k = i + 1; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
+    } else {
+      // "although X, Y": X is conceded, Y (or the clause before) carries it.
+      size_t clause_end = i + 1;
+      while (clause_end < sentence_end && !tokens[clause_end].Has(kClauseEnd)) ++clause_end;
+      for (size_t k = i + 1; k < clause_end; ++k) tokens[k].flags |= kBeforeContrast;
+      if (i == sentence_start) {
+        for (size_t k = clause_end; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
+      } else {
+        for (size_t k = sentence_start; k < i; ++k) tokens[k].flags |= kAfterContrast;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void Tokenizer::Tokenize(std::string_view text, TokenizedText* out) {
+  out->invalid_utf8_bytes = RepairUtf8(text, &out->text);
+  DecodeEntities(&out->text);
+  out->normalized.clear();
+  out->tokens.clear();
+  cue_overrides_.clear();
+  Scanner scanner(out, &scratch_, &cue_overrides_);
+  scanner.Run();
+  // A message written entirely in capitals is not emphasising any one word.
+  out->all_caps_message = scanner.letters_ >= 6 && scanner.upper_ * 10 >= scanner.letters_ * 8;
+  if (out->all_caps_message) {
+    for (Token& t : out->tokens) t.flags &= ~kAllCaps;
+  }
+  MarkCues(out, cue_overrides_, &cue_scratch_);
+}
+
+}  // namespace convsent

@@ -1,0 +1,62 @@
+#include <xxhash.h>
+
+#include "convsent/text.h"
+#include "text/utf8.h"
+
+namespace convsent {
+
+uint64_t HashToken(std::string_view normalized) {
+  // The seed is part of kHashVersion: never change it.
+  constexpr uint64_t kSeed = 0x636f6e7673656e74ULL;  // "convsent"
+  return XXH3_64bits_withSeed(normalized.data(), normalized.size(), kSeed);
+}
+
+uint32_t RepairUtf8(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size());
+  uint32_t replaced = 0;
+  const size_t n = in.size();
+  size_t i = 0;
+  auto bad = [&](size_t skip) {
+    out->append("\xEF\xBF\xBD");  // U+FFFD
+    replaced += static_cast<uint32_t>(skip);
+    i += skip;
+  };
+  while (i < n) {
+    const auto b0 = static_cast<unsigned char>(in[i]);
+    if (b0 < 0x80) {
+      // ASCII fast path: copy the whole run.
+      size_t j = i + 1;
+      while (j < n && static_cast<unsigned char>(in[j]) < 0x80) ++j;
+      out->append(in.data() + i, j - i);
+      i = j;
+      continue;
+    }
+    int len = 0;
+    char32_t min = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; min = 0x80; }
+    else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; min = 0x800; }
+    else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; min = 0x10000; }
+    else { bad(1); continue; }
+    if (i + len > n) {
+      // Truncated at the end: replace what is there, one U+FFFD.
+      size_t k = i + 1;
+      while (k < n && (static_cast<unsigned char>(in[k]) & 0xC0) == 0x80) ++k;
+      bad(k - i);
+      continue;
+    }
+    bool cont_ok = true;
+    for (int k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(in[i + k]) & 0xC0) != 0x80) { cont_ok = false; break; }
+    }
+    if (!cont_ok) { bad(1); continue; }
+    int dummy;
+    const char32_t cp = utf8::Decode(in, i, &dummy);
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { bad(len); continue; }
+    out->append(in.data() + i, len);
+    i += len;
+  }
+  return replaced;
+}
+
+}  // namespace convsent

@@ -1,0 +1,52 @@
+// UTF-8 decoding helpers for text that RepairUtf8 has already made valid.
+#ifndef CONVSENT_SRC_TEXT_UTF8_H_
+#define CONVSENT_SRC_TEXT_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace convsent::utf8 {
+
+// Decodes the code point at s[i] of *valid* UTF-8 and returns its length in
+// bytes through `len`. Calling this on unrepaired input is a bug.
+inline char32_t Decode(std::string_view s, size_t i, int* len) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) { *len = 1; return b0; }
+  if (b0 < 0xE0) {
+    *len = 2;
+    return (char32_t(b0 & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+  }
+  if (b0 < 0xF0) {
+    *len = 3;
+    return (char32_t(b0 & 0x0F) << 12) | (char32_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+  }
+  *len = 4;
+  return (char32_t(b0 & 0x07) << 18) | (char32_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 12) |
+         (char32_t(static_cast<unsigned char>(s[i + 2]) & 0x3F) << 6) |
+         (static_cast<unsigned char>(s[i + 3]) & 0x3F);
+}
+
+inline void Append(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace convsent::utf8
+
+#endif  // CONVSENT_SRC_TEXT_UTF8_H_

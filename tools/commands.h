@@ -1,0 +1,35 @@
+// The convsent command-line tool: one file per command, each registering a
+// CLI11 subcommand. Commands parse flags and print; the work is done by the
+// library.
+#ifndef CONVSENT_TOOLS_COMMANDS_H_
+#define CONVSENT_TOOLS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "convsent/model.h"
+
+namespace convsent::cli {
+
+// Exit codes shared by all commands (documented in the README).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;      // the command could not do its job
+inline constexpr int kExitUsage = 2;        // bad flags or arguments
+inline constexpr int kExitPartial = 3;      // done, but some input was skipped
+
+// Each Add*Command registers a subcommand whose callback stores its exit
+// code in *exit_code.
+void AddScoreCommand(CLI::App& app, int* exit_code);
+void AddEvalCommand(CLI::App& app, int* exit_code);
+void AddTrainCommand(CLI::App& app, int* exit_code);
+void AddModelCommand(CLI::App& app, int* exit_code);
+void AddDemoCommand(CLI::App& app, int* exit_code);
+
+// The model at `path`, or the embedded one when `path` is empty. Prints the
+// error and returns nullptr on failure.
+std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
+
+}  // namespace convsent::cli
+
+#endif  // CONVSENT_TOOLS_COMMANDS_H_

@@ -1,0 +1,103 @@
+// convsent eval: agreement with labeled TSV files.
+#include <nlohmann/json.hpp>
+
+#include "convsent/eval.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct EvalFlags {
+  std::vector<std::string> files;
+  std::string model;
+  bool json = false;
+};
+
+nlohmann::json ToJson(const std::string& path, const EvalResult& r, double ece, int skipped) {
+  nlohmann::json per_class = nlohmann::json::object();
+  nlohmann::json confusion = nlohmann::json::object();
+  for (int c = 0; c < kNumClasses; ++c) {
+    const auto& m = r.per_class[c];
+    const std::string name(SentimentName(static_cast<Sentiment>(c)));
+    per_class[name] = {{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"support", m.support}};
+    nlohmann::json row = nlohmann::json::object();
+    for (int k = 0; k < kNumClasses; ++k) row[std::string(SentimentName(static_cast<Sentiment>(k)))] = r.confusion[c][k];
+    confusion[name] = row;
+  }
+  return {{"file", path},           {"n", r.n},
+          {"accuracy", r.accuracy}, {"macro_f1", r.macro_f1},
+          {"macro_recall", r.macro_recall}, {"ece", ece},
+          {"per_class", per_class}, {"confusion", confusion},
+          {"skipped_lines", skipped}};
+}
+
+void PrintText(const std::string& path, const EvalResult& r, double ece, int skipped) {
+  std::printf("%s  (n=%d%s)\n", path.c_str(), r.n, skipped ? (", skipped " + std::to_string(skipped)).c_str() : "");
+  std::printf("  accuracy %.4f   macro-F1 %.4f   macro-recall %.4f   ECE %.4f\n", r.accuracy, r.macro_f1,
+              r.macro_recall, ece);
+  std::printf("  %-9s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
+  for (int c = 0; c < kNumClasses; ++c) {
+    const auto& m = r.per_class[c];
+    std::printf("  %-9s %9.4f %9.4f %9.4f %8d\n", std::string(SentimentName(static_cast<Sentiment>(c))).c_str(),
+                m.precision, m.recall, m.f1, m.support);
+  }
+  std::printf("  confusion (rows gold, columns predicted: neg neu pos)\n");
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::printf("  %-9s %7d %7d %7d\n", std::string(SentimentName(static_cast<Sentiment>(c))).c_str(),
+                r.confusion[c][0], r.confusion[c][1], r.confusion[c][2]);
+  }
+}
+
+int RunEval(const EvalFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  Scorer scorer(model);
+  ScoreOptions options;
+  options.explain = 0;
+  nlohmann::json all = nlohmann::json::array();
+  int code = kExitOk;
+  for (const auto& path : flags.files) {
+    std::vector<Status> errors;
+    auto rows = ReadLabeledTsv(path, &errors);
+    if (!rows.ok()) {
+      std::fprintf(stderr, "convsent eval: %s\n", rows.status().ToString().c_str());
+      code = kExitFailure;
+      continue;
+    }
+    for (const auto& e : errors) std::fprintf(stderr, "convsent eval: skipped %s\n", e.message().c_str());
+    if (!errors.empty()) code = std::max(code, kExitPartial);
+    std::vector<Sentiment> gold, pred;
+    std::vector<std::array<float, kNumClasses>> probs;
+    for (const auto& row : *rows) {
+      const MessageScore s = scorer.Score(row.text, options);
+      gold.push_back(row.label);
+      pred.push_back(s.label);
+      probs.push_back(s.p);
+    }
+    const EvalResult r = Evaluate(gold, pred);
+    const double ece = ExpectedCalibrationError(probs, gold);
+    const int skipped = static_cast<int>(errors.size());
+    if (flags.json) all.push_back(ToJson(path, r, ece, skipped));
+    else PrintText(path, r, ece, skipped);
+  }
+  if (flags.json) {
+    nlohmann::json out = {{"model", model->info().version}, {"results", all}};
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("model %s\n", model->info().version.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+
+void AddEvalCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<EvalFlags>();
+  CLI::App* cmd = app.add_subcommand("eval", "Measure agreement with labeled 'label<TAB>text' files");
+  cmd->add_option("files", flags->files, "Labeled TSV files")->required();
+  cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
+  cmd->add_flag("--json", flags->json, "Print JSON");
+  cmd->callback([flags, exit_code] { *exit_code = RunEval(*flags); });
+}
+
+}  // namespace convsent::cli

@@ -1,0 +1,35 @@
+#include <cstdio>
+
+#include "tools/commands.h"
+
+namespace convsent::cli {
+
+std::shared_ptr<const Model> LoadModelOrReport(const std::string& path) {
+  auto model = path.empty() ? Model::Embedded() : Model::Load(path);
+  if (!model.ok()) {
+    std::fprintf(stderr, "convsent: %s\n", model.status().ToString().c_str());
+    return nullptr;
+  }
+  return *model;
+}
+
+}  // namespace convsent::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"convsent: how customers feel in support conversations, and why"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "convsent 0.1.0");
+  int exit_code = 0;
+  convsent::cli::AddDemoCommand(app, &exit_code);
+  convsent::cli::AddScoreCommand(app, &exit_code);
+  convsent::cli::AddEvalCommand(app, &exit_code);
+  convsent::cli::AddTrainCommand(app, &exit_code);
+  convsent::cli::AddModelCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : convsent::cli::kExitUsage;
+  }
+  return exit_code;
+}

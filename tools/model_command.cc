@@ -1,0 +1,72 @@
+// convsent model info: what a model file is and how it was made.
+#include <nlohmann/json.hpp>
+
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct ModelFlags {
+  std::string model;
+  bool json = false;
+};
+
+int RunInfo(const ModelFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  const ModelInfo& i = model->info();
+  nlohmann::json meta = nlohmann::json::parse(i.metadata_json, nullptr, false);
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(i.content_hash));
+  nlohmann::json out = {{"version", i.version},
+                        {"source", flags.model.empty() ? "embedded" : flags.model},
+                        {"format_version", i.format_version},
+                        {"tokenizer_version", i.tokenizer_version},
+                        {"hash_version", i.hash_version},
+                        {"buckets", i.num_buckets},
+                        {"lexicon_entries", i.lexicon_entries},
+                        {"content_hash", hash},
+                        {"bytes", i.file_bytes},
+                        {"metadata", meta}};
+  if (flags.json) {
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("model            %s\n", i.version.c_str());
+  std::printf("source           %s\n", out["source"].get<std::string>().c_str());
+  std::printf("format version   %u   tokenizer v%u   hash v%u\n", i.format_version, i.tokenizer_version, i.hash_version);
+  std::printf("buckets          %u   lexicon entries %u   size %zu bytes\n", i.num_buckets, i.lexicon_entries,
+              i.file_bytes);
+  std::printf("content hash     %s (XXH3-64)\n", hash);
+  if (meta.is_object()) {
+    std::printf("method           %s\n", meta.value("method", std::string("?")).c_str());
+    for (const auto& t : meta.value("train", nlohmann::json::array())) {
+      std::printf("trained on       %s (%d rows, weight %.2f)\n", t.value("file", std::string()).c_str(),
+                  t.value("rows", 0), t.value("weight", 1.0));
+    }
+    for (const auto& l : meta.value("lexicons", nlohmann::json::array())) {
+      std::printf("lexicon          %s (%d entries)\n", l.value("file", std::string()).c_str(), l.value("entries", 0));
+    }
+    if (meta.contains("options")) std::printf("options          %s\n", meta["options"].dump().c_str());
+    for (const auto& d : meta.value("dev", nlohmann::json::array())) {
+      std::printf("dev              %s: macro-F1 %.4f, macro-recall %.4f, ECE %.4f\n",
+                  d.value("file", std::string()).c_str(), d.value("macro_f1", 0.0), d.value("macro_recall", 0.0),
+                  d.value("ece", 0.0));
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddModelCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<ModelFlags>();
+  CLI::App* cmd = app.add_subcommand("model", "Inspect a model");
+  cmd->require_subcommand(1);
+  CLI::App* info = cmd->add_subcommand("info", "Print a model's header, training data and options");
+  info->add_option("--model", flags->model, "Model file (default: the embedded model)");
+  info->add_flag("--json", flags->json, "Print JSON");
+  info->callback([flags, exit_code] { *exit_code = RunInfo(*flags); });
+}
+
+}  // namespace convsent::cli

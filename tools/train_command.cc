@@ -1,0 +1,104 @@
+// convsent train: reproduce the shipped model from ../shared/data.
+#include <fstream>
+#include <iostream>
+
+#include "convsent/train.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct TrainFlags {
+  std::string data_dir = "../shared/data";
+  std::string output = "models/convsent-msg.cvsm";
+  std::vector<std::string> train;  // path[:weight]; default: the recipe below
+  std::vector<std::string> dev;
+  std::vector<std::string> lexicons;
+  bool no_vader_lexicon = false;
+  TrainOptions options;
+};
+
+int RunTrain(TrainFlags flags) {
+  TrainOptions& o = flags.options;
+  const std::string& d = flags.data_dir;
+  // The recipe of the shipped model: every train split under the data
+  // folder, every dev split for reporting, VADER's lexicons as priors and
+  // our support-language lexicon on top.
+  if (flags.train.empty()) flags.train = {d + "/tweeteval/train.tsv", d + "/meld/train.tsv:0.6", d + "/uss_multiwoz/train.tsv:0.15"};
+  if (flags.dev.empty()) flags.dev = {d + "/tweeteval/dev.tsv", d + "/meld/dev.tsv", d + "/uss_multiwoz/dev.tsv"};
+  if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
+  for (const auto& spec : flags.train) {
+    TrainFile f;
+    const auto colon = spec.rfind(':');
+    if (colon != std::string::npos && colon + 1 < spec.size() && spec.find('/', colon) == std::string::npos) {
+      f.path = spec.substr(0, colon);
+      try {
+        f.weight = std::stod(spec.substr(colon + 1));
+      } catch (...) {
+        std::fprintf(stderr, "convsent train: --train %s: weight is not a number\n", spec.c_str());
+        return kExitUsage;
+      }
+    } else {
+      f.path = spec;
+    }
+    o.train.push_back(f);
+  }
+  o.dev = flags.dev;
+  if (!flags.no_vader_lexicon) {
+    o.vader_lexicon = d + "/lexicons/vader_lexicon.txt";
+    o.vader_emoji_lexicon = d + "/lexicons/vader_emoji_utf8_lexicon.txt";
+  }
+  o.extra_lexicons = flags.lexicons;
+  auto report = TrainModel(o, &std::cerr);
+  if (!report.ok()) {
+    std::fprintf(stderr, "convsent train: %s\n", report.status().ToString().c_str());
+    return kExitFailure;
+  }
+  // Write to a temporary file and rename, so a crash never leaves half a model.
+  const std::string tmp = flags.output + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(report->model_bytes.data(), static_cast<std::streamsize>(report->model_bytes.size()));
+    if (!out) {
+      std::fprintf(stderr, "convsent train: cannot write %s\n", tmp.c_str());
+      return kExitFailure;
+    }
+  }
+  if (std::rename(tmp.c_str(), flags.output.c_str()) != 0) {
+    std::fprintf(stderr, "convsent train: cannot rename %s to %s\n", tmp.c_str(), flags.output.c_str());
+    return kExitFailure;
+  }
+  auto model = Model::Load(flags.output);
+  std::printf("wrote %s (%zu bytes), model %s, %d examples, temperature %.3f\n", flags.output.c_str(),
+              report->model_bytes.size(), model.ok() ? (*model)->info().version.c_str() : "?", report->examples,
+              report->temperature);
+  for (const auto& dev : report->dev) {
+    std::printf("dev %-45s macro-F1 %.4f  macro-recall %.4f  acc %.4f  ECE %.4f\n", dev.path.c_str(),
+                dev.result.macro_f1, dev.result.macro_recall, dev.result.accuracy, dev.ece);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddTrainCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<TrainFlags>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
+  cmd->add_option("--data-dir", flags->data_dir, "Folder of the shared data sets (default ../shared/data)");
+  cmd->add_option("-o,--output", flags->output, "Model file to write (default models/convsent-msg.cvsm)");
+  cmd->add_option("--train", flags->train, "Training file, optionally PATH:WEIGHT (repeatable)");
+  cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable)");
+  cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon (repeatable)");
+  cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");
+  cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 19)");
+  cmd->add_flag("--char-ngrams,!--no-char-ngrams", flags->options.char_ngrams, "Character 3-4-gram features");
+  cmd->add_flag("--length-normalize,!--no-length-normalize", flags->options.length_normalize, "Scale sparse features by message length (default on)");
+  cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 8)");
+  cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");
+  cmd->add_option("--l2", flags->options.l2, "L2 penalty (default 1e-3)");
+  cmd->add_option("--seed", flags->options.seed, "Random seed (default 1)");
+  cmd->add_option("--version-tag", flags->options.version, "Model version recorded in the file (default 1)");
+  cmd->callback([flags, exit_code] { *exit_code = RunTrain(*flags); });
+}
+
+}  // namespace convsent::cli
