@@ -24,7 +24,7 @@ int RunTrain(TrainFlags flags) {
   // The recipe of the shipped model: every train split under the data
   // folder, every dev split for reporting, VADER's lexicons as priors and
   // our support-language lexicon on top.
-  if (flags.train.empty()) flags.train = {d + "/tweeteval/train.tsv", d + "/meld/train.tsv:0.6", d + "/uss_multiwoz/train.tsv:0.15"};
+  if (flags.train.empty()) flags.train = {d + "/tweeteval/train.tsv", d + "/meld/train.tsv:0.6", d + "/uss_multiwoz/train.tsv:0.6"};
   if (flags.dev.empty()) flags.dev = {d + "/tweeteval/dev.tsv", d + "/meld/dev.tsv", d + "/uss_multiwoz/dev.tsv"};
   if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
   for (const auto& spec : flags.train) {
@@ -90,9 +90,12 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable)");
   cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon (repeatable)");
   cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");
-  cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 19)");
+  cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 18)");
   cmd->add_flag("--char-ngrams,!--no-char-ngrams", flags->options.char_ngrams, "Character 3-4-gram features");
   cmd->add_flag("--length-normalize,!--no-length-normalize", flags->options.length_normalize, "Scale sparse features by message length (default on)");
+  cmd->add_option("--lexicon-examples", flags->options.lexicon_examples,
+                  "Weight of lexicon entries as one-word examples (default 0.5; 0 turns it off)");
+  cmd->add_option("--min-count", flags->options.min_count, "Occurrences a feature needs to be kept (default 2)");
   cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 8)");
   cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");
   cmd->add_option("--l2", flags->options.l2, "L2 penalty (default 1e-3)");

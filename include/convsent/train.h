@@ -32,7 +32,14 @@ struct TrainOptions {
   std::string vader_lexicon;           // VADER-format lexicon (token, mean, sd, ratings)
   std::string vader_emoji_lexicon;     // emoji<TAB>description
   std::vector<std::string> extra_lexicons;  // "phrase<TAB>valence" files, later ones win
-  int bucket_bits = 19;
+  // Lexicon entries also become one-word training examples (label by the
+  // sign of the valence, weight |valence|/4 times this), so that words the
+  // training texts never use still get a prior. 0 turns this off.
+  double lexicon_examples = 0.5;
+  int bucket_bits = 18;
+  // A feature must occur this often in training to get a bucket; rarer
+  // ones, and unseen ones at scoring time, weigh nothing.
+  int min_count = 2;
   bool char_ngrams = false;
   bool length_normalize = true;
   int epochs = 8;

@@ -10,13 +10,6 @@ namespace {
 constexpr uint64_t kNegatedSalt = 0x4e45474154454421ULL;
 constexpr uint64_t kCharGramSalt = 0x4348415247524d53ULL;
 
-inline uint32_t Bucket(uint64_t key, uint32_t mask) {
-  key ^= key >> 33;
-  key *= 0xff51afd7ed558ccdULL;
-  key ^= key >> 33;
-  return static_cast<uint32_t>(key) & mask;
-}
-
 // How much a token counts, from its cues: the clause after "but" counts more
 // than the one before, intensifiers and shouting count more.
 float TokenWeight(const Token& t) {
@@ -32,7 +25,8 @@ float TokenWeight(const Token& t) {
 
 void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
                                  FeatureVector* out) const {
-  out->sparse.push_back({Bucket(key, bucket_mask_), value, token, token2});
+  const FeatureSlot slot = SlotOf(key, bucket_mask_);
+  out->sparse.push_back({slot.bucket, value, slot.check, token, token2});
 }
 
 void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {

@@ -50,9 +50,25 @@ enum FeatureFlag : uint32_t {
   kLengthNormalize = 1u << 1,  // scale sparse values by 1/sqrt(tokens)
 };
 
+// Where a feature key lands: its bucket, and a 16-bit check that tells the
+// bucket's owner (the feature it was trained for) from keys that merely
+// collide with it. Check 0 is reserved for "no owner".
+struct FeatureSlot {
+  uint32_t bucket;
+  uint16_t check;
+};
+inline FeatureSlot SlotOf(uint64_t key, uint32_t mask) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  const auto check = static_cast<uint16_t>(key >> 48);
+  return {static_cast<uint32_t>(key) & mask, static_cast<uint16_t>(check ? check : 1)};
+}
+
 struct SparseFeature {
   uint32_t bucket;
   float value;
+  uint16_t check;
   uint16_t token;   // which token it came from (for explanations)
   uint16_t token2;  // a bigram's other token, or the same token
 };

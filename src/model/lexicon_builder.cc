@@ -15,6 +15,15 @@ bool AddNormalized(std::string_view text, float valence, Lexicon* lexicon) {
   tokenizer.Tokenize(text, &tt);
   const auto& t = tt.tokens;
   if (t.empty() || t.size() > 3) return false;
+  // The tokens must cover the entry whole: an emoticon the tokenizer does
+  // not know (":-||") must not turn into a valence for ':'.
+  size_t covered = 0, visible = 0;
+  for (const Token& tok : t) {
+    if (tok.kind == TokenKind::kPunct) return false;
+    covered += tok.end - tok.begin;
+  }
+  for (char c : tt.text) visible += c != ' ';
+  if (covered != visible) return false;
   uint64_t key = t[0].hash;
   for (size_t i = 1; i < t.size(); ++i) key = i == 1 ? PhraseKey(t[0].hash, t[1].hash) : PhraseKey(key, t[i].hash);
   lexicon->Add(key, valence, static_cast<uint8_t>(t.size()));
@@ -29,7 +38,8 @@ bool ParseFloat(const std::string& s, float* out) {
 
 }  // namespace
 
-Status AddVaderLexicon(const std::string& path, Lexicon* lexicon, int* added) {
+Status AddVaderLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                       std::vector<std::pair<std::string, float>>* texts) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("cannot open lexicon " + path);
   std::string line;
@@ -44,7 +54,10 @@ Status AddVaderLexicon(const std::string& path, Lexicon* lexicon, int* added) {
     if (!ParseFloat(line.substr(t1 + 1, t2 - t1 - 1), &v)) {
       return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": field mean: not a number");
     }
-    if (AddNormalized(std::string_view(line).substr(0, t1), v, lexicon)) ++*added;
+    if (AddNormalized(std::string_view(line).substr(0, t1), v, lexicon)) {
+      ++*added;
+      if (texts) texts->emplace_back(line.substr(0, t1), v);
+    }
   }
   return Status::Ok();
 }
@@ -75,7 +88,8 @@ Status AddEmojiLexicon(const std::string& path, Lexicon* lexicon, int* added) {
   return Status::Ok();
 }
 
-Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added) {
+Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                        std::vector<std::pair<std::string, float>>* texts) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("cannot open lexicon " + path);
   std::string line;
@@ -94,6 +108,7 @@ Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added) {
       return Status::InvalidArgument(where + ": field phrase: must be one to three tokens");
     }
     ++*added;
+    if (texts) texts->emplace_back(line.substr(0, tab), v);
   }
   return Status::Ok();
 }

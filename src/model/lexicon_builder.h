@@ -4,6 +4,8 @@
 #define CONVSENT_SRC_MODEL_LEXICON_BUILDER_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "convsent/status.h"
 #include "model/lexicon.h"
@@ -12,7 +14,9 @@ namespace convsent {
 
 // Adds each entry of a VADER-format lexicon ("token<TAB>mean<TAB>sd<TAB>[...]"),
 // normalized by the tokenizer. Returns how many were added through `added`.
-Status AddVaderLexicon(const std::string& path, Lexicon* lexicon, int* added);
+// Each added entry's text and valence is appended to `texts` when given.
+Status AddVaderLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                       std::vector<std::pair<std::string, float>>* texts = nullptr);
 
 // Adds emoji from VADER's emoji file ("emoji<TAB>description"), each valued
 // by the lexicon's valence of the words of its description. Call after the
@@ -21,7 +25,8 @@ Status AddEmojiLexicon(const std::string& path, Lexicon* lexicon, int* added);
 
 // Adds "phrase<TAB>valence" lines ('#' starts a comment). Phrases of up to
 // three tokens; later entries replace earlier ones.
-Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added);
+Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                        std::vector<std::pair<std::string, float>>* texts = nullptr);
 
 }  // namespace convsent
 

@@ -78,7 +78,7 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
   Put(&out, kTokenizerVersion);
   Put(&out, kHashVersion);
   Put(&out, feature_flags);
-  Put(&out, static_cast<uint32_t>(weights.size() / 3));
+  Put(&out, static_cast<uint32_t>(weights.size() / 4));
   Put(&out, static_cast<uint32_t>(kNumDenseFeatures));
   Put(&out, static_cast<uint32_t>(lexicon.entries().size()));
   Put(&out, static_cast<uint32_t>(metadata_json.size()));
@@ -130,11 +130,11 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
     ok = b.Get(&key) && b.Get(&valence) && b.Get(&tokens);
     if (ok) data->lexicon.Add(key, valence, static_cast<uint8_t>(tokens));
   }
-  if (!ok || b.remaining() != static_cast<size_t>(buckets) * 3 * sizeof(int16_t)) {
+  if (!ok || b.remaining() != static_cast<size_t>(buckets) * 4 * sizeof(int16_t)) {
     return Status::DataLoss("model tables do not match the header's sizes");
   }
   data->lexicon.Build();
-  data->weights.resize(static_cast<size_t>(buckets) * 3);
+  data->weights.resize(static_cast<size_t>(buckets) * 4);
   std::memcpy(data->weights.data(), body.data() + b.pos(), data->weights.size() * sizeof(int16_t));
   data->feature_flags = flags;
   data->bucket_mask = buckets - 1;

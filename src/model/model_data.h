@@ -10,7 +10,8 @@
 //   48 metadata (JSON), zero-padded to a multiple of 8
 //   f32 temperature, f32 weight_scale, f32 bias[3], f32 dense[num_dense][3]
 //   num_lexicon x {u64 key, f32 valence, u32 tokens}
-//   i16 weights[num_buckets][3]   (value = q * weight_scale)
+//   i16 weights[num_buckets][4]   3 classes (value = q * weight_scale) and
+//                                 the owner's check (see FeatureSlot)
 #ifndef CONVSENT_SRC_MODEL_MODEL_DATA_H_
 #define CONVSENT_SRC_MODEL_MODEL_DATA_H_
 
@@ -38,7 +39,14 @@ class ModelData {
   std::array<float, 3> bias{};
   std::array<std::array<float, 3>, kNumDenseFeatures> dense{};
   Lexicon lexicon;
-  std::vector<int16_t> weights;  // num_buckets * 3
+  std::vector<int16_t> weights;  // num_buckets * 4: negative, neutral, positive, check
+
+  // The weights of a sparse feature, or nullptr when its bucket belongs to
+  // another feature.
+  const int16_t* Row(uint32_t bucket, uint16_t check) const {
+    const int16_t* row = weights.data() + static_cast<size_t>(bucket) * 4;
+    return static_cast<uint16_t>(row[3]) == check ? row : nullptr;
+  }
 
   // Serializes with `metadata_json` (which must hold "name" and "version").
   std::string Serialize(const std::string& metadata_json) const;

@@ -58,10 +58,10 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
 
   float logits[3] = {d.bias[0], d.bias[1], d.bias[2]};
-  const int16_t* w = d.weights.data();
   float acc[3] = {0, 0, 0};
   for (const SparseFeature& f : fv.sparse) {
-    const int16_t* row = w + static_cast<size_t>(f.bucket) * 3;
+    const int16_t* row = d.Row(f.bucket, f.check);
+    if (row == nullptr) continue;
     acc[0] += row[0] * f.value;
     acc[1] += row[1] * f.value;
     acc[2] += row[2] * f.value;
@@ -96,7 +96,8 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   thread_local std::vector<float> push;
   push.assign(tt.tokens.size(), 0.0f);
   for (const SparseFeature& f : fv.sparse) {
-    const int16_t* row = w + static_cast<size_t>(f.bucket) * 3;
+    const int16_t* row = d.Row(f.bucket, f.check);
+    if (row == nullptr) continue;
     const float v = (row[2] - row[0]) * f.value * d.weight_scale;
     if (f.token == f.token2) {
       push[f.token] += v;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
+#include <unordered_map>
 
 #include "convsent/train.h"
 #include "model/features.h"
@@ -17,25 +18,67 @@ struct Example {
   std::array<float, kNumDenseFeatures> dense{};
   int label = 1;
   float weight = 1;
+  // A lexicon entry, not a message: it teaches word weights only, not the
+  // bias or message-shape features (one-word "messages" are not short
+  // messages).
+  bool word_prior = false;
 };
 
 struct Dataset {
   std::vector<uint32_t> buckets;
+  std::vector<uint16_t> checks;
   std::vector<float> values;
   std::vector<Example> examples;
 
-  void Add(const FeatureVector& fv, int label, float weight) {
+  void Add(const FeatureVector& fv, int label, float weight, bool word_prior = false) {
     Example e;
     e.begin = static_cast<uint32_t>(buckets.size());
     for (const SparseFeature& f : fv.sparse) {
       buckets.push_back(f.bucket);
+      checks.push_back(f.check);
       values.push_back(f.value);
     }
     e.end = static_cast<uint32_t>(buckets.size());
     e.dense = fv.dense;
     e.label = label;
     e.weight = weight;
+    e.word_prior = word_prior;
+    if (word_prior) {
+      for (int k = kNumLexiconDense; k < kNumDenseFeatures; ++k) e.dense[k] = 0;
+    }
     examples.push_back(e);
+  }
+
+  // Gives each bucket to the feature that occurs in it most often (at least
+  // `min_count` times), drops the features that lose, and returns the owner
+  // check per bucket (0: no owner).
+  std::vector<uint16_t> AssignOwners(uint32_t num_buckets, int min_count) {
+    std::unordered_map<uint64_t, uint32_t> counts;
+    for (size_t i = 0; i < buckets.size(); ++i) ++counts[(uint64_t{buckets[i]} << 16) | checks[i]];
+    std::vector<uint16_t> owner(num_buckets, 0);
+    std::vector<uint32_t> best(num_buckets, 0);
+    for (const auto& [key, count] : counts) {
+      const auto b = static_cast<uint32_t>(key >> 16);
+      const auto check = static_cast<uint16_t>(key & 0xFFFF);
+      if (static_cast<int>(count) < min_count) continue;
+      if (count > best[b] || (count == best[b] && check < owner[b])) {
+        best[b] = count;
+        owner[b] = check;
+      }
+    }
+    size_t w = 0;
+    for (Example& e : examples) {
+      const uint32_t begin = static_cast<uint32_t>(w);
+      for (uint32_t i = e.begin; i < e.end; ++i) {
+        if (owner[buckets[i]] != checks[i]) continue;
+        buckets[w] = buckets[i], checks[w] = checks[i], values[w] = values[i];
+        ++w;
+      }
+      e.begin = begin;
+      e.end = static_cast<uint32_t>(w);
+    }
+    buckets.resize(w), checks.resize(w), values.resize(w);
+    return owner;
   }
 };
 
@@ -91,6 +134,7 @@ void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, doub
         m->dense[k][c] -= static_cast<float>(lr) * gr / std::sqrt(m->gdense[k][c] + kEps);
       }
     }
+    if (e.word_prior) continue;
     for (int c = 0; c < 3; ++c) {
       m->gbias[c] += g[c] * g[c];
       m->bias[c] -= static_cast<float>(lr) * g[c] / std::sqrt(m->gbias[c] + kEps);
@@ -128,9 +172,10 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   }
   ModelData model;
   int added = 0;
+  std::vector<std::pair<std::string, float>> lexicon_texts;
   nlohmann::json lexicon_sources = nlohmann::json::array();
   if (!options.vader_lexicon.empty()) {
-    RETURN_IF_ERROR(AddVaderLexicon(options.vader_lexicon, &model.lexicon, &added));
+    RETURN_IF_ERROR(AddVaderLexicon(options.vader_lexicon, &model.lexicon, &added, &lexicon_texts));
     lexicon_sources.push_back({{"file", options.vader_lexicon}, {"entries", added}});
     model.lexicon.Build();
     if (!options.vader_emoji_lexicon.empty()) {
@@ -139,7 +184,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     }
   }
   for (const auto& path : options.extra_lexicons) {
-    RETURN_IF_ERROR(AddPhraseLexicon(path, &model.lexicon, &added));
+    RETURN_IF_ERROR(AddPhraseLexicon(path, &model.lexicon, &added, &lexicon_texts));
     lexicon_sources.push_back({{"file", path}, {"entries", added}});
   }
   model.lexicon.Build();
@@ -173,6 +218,23 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     if (log) *log << "train " << file.path << ": " << rows.size() << " rows\n";
   }
 
+  if (options.lexicon_examples > 0) {
+    int used = 0;
+    for (const auto& [text, valence] : lexicon_texts) {
+      if (std::fabs(valence) < 0.5f) continue;
+      fx.Extract(text, &fv);
+      data.Add(fv, valence > 0 ? 2 : 0, static_cast<float>(options.lexicon_examples * std::fabs(valence) / 4),
+               /*word_prior=*/true);
+      ++used;
+    }
+    train_sources.push_back({{"file", "lexicon entries as one-word examples"}, {"rows", used},
+                             {"weight", options.lexicon_examples}});
+  }
+
+  const std::vector<uint16_t> owner = data.AssignOwners(buckets, options.min_count);
+  const auto owned = static_cast<size_t>(std::count_if(owner.begin(), owner.end(), [](uint16_t o) { return o != 0; }));
+  if (log) *log << "features: " << owned << " of " << buckets << " buckets owned\n";
+
   // Hold a deterministic slice out of fitting, for calibration.
   std::mt19937_64 rng(options.seed);
   std::vector<uint32_t> fit, held;
@@ -196,9 +258,12 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   float max_abs = 1e-6f;
   for (float v : params.w) max_abs = std::max(max_abs, std::fabs(v));
   model.weight_scale = max_abs / 32767.0f;
-  model.weights.resize(params.w.size());
-  for (size_t i = 0; i < params.w.size(); ++i) {
-    model.weights[i] = static_cast<int16_t>(std::lround(params.w[i] / model.weight_scale));
+  model.weights.assign(static_cast<size_t>(buckets) * 4, 0);
+  for (size_t b = 0; b < buckets; ++b) {
+    for (int c = 0; c < 3; ++c) {
+      model.weights[b * 4 + c] = static_cast<int16_t>(std::lround(params.w[b * 3 + c] / model.weight_scale));
+    }
+    model.weights[b * 4 + 3] = static_cast<int16_t>(owner[b]);
   }
   model.bias = params.bias;
   model.dense = params.dense;
@@ -218,6 +283,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
       {"options",
        {{"bucket_bits", options.bucket_bits}, {"char_ngrams", options.char_ngrams},
         {"length_normalize", options.length_normalize}, {"epochs", options.epochs},
+        {"lexicon_examples", options.lexicon_examples}, {"min_count", options.min_count},
         {"learning_rate", options.learning_rate}, {"l2", options.l2},
         {"holdout_fraction", options.holdout_fraction}, {"seed", options.seed}}},
       {"temperature", temperature},
