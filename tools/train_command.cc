@@ -95,6 +95,8 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--length-normalize,!--no-length-normalize", flags->options.length_normalize, "Scale sparse features by message length (default on)");
   cmd->add_option("--lexicon-examples", flags->options.lexicon_examples,
                   "Weight of lexicon entries as one-word examples (default 0.5; 0 turns it off)");
+  cmd->add_option("--balance-power", flags->options.balance_power,
+                  "Class balancing within a file: 1 equal shares (default), 0 none");
   cmd->add_option("--min-count", flags->options.min_count, "Occurrences a feature needs to be kept (default 2)");
   cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 8)");
   cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");

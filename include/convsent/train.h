@@ -36,6 +36,8 @@ struct TrainOptions {
   // sign of the valence, weight |valence|/4 times this), so that words the
   // training texts never use still get a prior. 0 turns this off.
   double lexicon_examples = 0.5;
+  // How strongly classes are balanced within a file: 1 equal shares, 0 none.
+  double balance_power = 1.0;
   int bucket_bits = 18;
   // A feature must occur this often in training to get a bucket; rarer
   // ones, and unseen ones at scoring time, weigh nothing.

@@ -35,7 +35,21 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
   out->dense.fill(0);
   const auto& toks = tokens_.tokens;
   const size_t n = std::min<size_t>(toks.size(), 65535);
+  LookupValences();
   const float scale = (flags_ & kLengthNormalize) && n > 4 ? 2.0f / std::sqrt(static_cast<float>(n)) : 1.0f;
+
+  // Each negation scope gets the polarity of the words it negates; every
+  // feature inside the scope (and the negator itself) is keyed by it, so
+  // "not bad at all" and "not good at all" learn opposite weights.
+  scope_salt_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!toks[i].Has(kNegator)) continue;
+    float polarity = 0;
+    size_t end = i + 1;
+    for (; end < n && toks[end].Has(kNegated); ++end) polarity += word_valence_[end];
+    const uint64_t salt = polarity > 0.5f ? kNegatedSalt + 1 : polarity < -0.5f ? kNegatedSalt + 2 : kNegatedSalt;
+    for (size_t j = i; j < end; ++j) scope_salt_[j] = salt;
+  }
 
   bool caps = false, elongated = false;
   for (size_t i = 0; i < n; ++i) {
@@ -56,9 +70,12 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
     caps |= t.Has(kAllCaps);
     elongated |= t.Has(kElongated);
     const float w = TokenWeight(t) * scale;
-    const uint64_t key = t.Has(kNegated) ? PhraseKey(t.hash, kNegatedSalt) : t.hash;
-    AddSparse(key, w, ti, ti, out);
-    if (i > 0) AddSparse(PhraseKey(toks[i - 1].hash, t.hash), w, static_cast<uint16_t>(i - 1), ti, out);
+    const uint64_t salt = scope_salt_[i];
+    AddSparse(salt ? PhraseKey(t.hash, salt) : t.hash, w, ti, ti, out);
+    if (i > 0) {
+      const uint64_t bigram = PhraseKey(toks[i - 1].hash, t.hash);
+      AddSparse(salt && scope_salt_[i - 1] ? PhraseKey(bigram, salt) : bigram, w, static_cast<uint16_t>(i - 1), ti, out);
+    }
     if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
       // Character 3- and 4-grams of "<word>", so a misspelling shares most
       // of its features with the word meant.
@@ -70,10 +87,10 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
         buf[norm.size() + 1] = '>';
         const size_t len = norm.size() + 2;
         const float gw = w * 0.25f;
-        const uint64_t salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
+        const uint64_t gram_salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
         for (size_t g = 3; g <= 4; ++g) {
           for (size_t k = 0; k + g <= len; ++k) {
-            AddSparse(PhraseKey(HashToken(std::string_view(buf + k, g)), salt), gw, ti, ti, out);
+            AddSparse(PhraseKey(HashToken(std::string_view(buf + k, g)), gram_salt), gw, ti, ti, out);
           }
         }
       }
@@ -87,16 +104,18 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
   AddLexicon(out);
 }
 
-void FeatureExtractor::AddLexicon(FeatureVector* out) {
+void FeatureExtractor::LookupValences() {
   const auto& toks = tokens_.tokens;
   const size_t n = std::min<size_t>(toks.size(), 65535);
-  valence_.assign(n, 0.0f);
+  word_valence_.assign(n, 0.0f);
   phrase_.assign(n, 0);
-  out->token_lexicon.assign(n, {});
-  if (lexicon_ == nullptr) return;
-  for (size_t i = 0; i < n; ++i) {
-    if (const Lexicon::Entry* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) valence_[i] = e->valence;
+  if (lexicon_ != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (const Lexicon::Entry* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) word_valence_[i] = e->valence;
+    }
   }
+  valence_ = word_valence_;
+  if (lexicon_ == nullptr) return;
   if (lexicon_->has_phrases()) {
     // A phrase replaces the valence of its words ("still waiting", "no
     // problem"); its valence sits on its last token.
@@ -123,6 +142,12 @@ void FeatureExtractor::AddLexicon(FeatureVector* out) {
       phrase_[i] = has_negator ? 2 : 1;
     }
   }
+}
+
+void FeatureExtractor::AddLexicon(FeatureVector* out) {
+  const auto& toks = tokens_.tokens;
+  const size_t n = valence_.size();
+  out->token_lexicon.assign(n, {});
   float pos = 0, neg = 0, max_pos = 0, max_neg = 0, neg_pos = 0, neg_neg = 0;
   for (size_t i = 0; i < n; ++i) {
     float v = valence_[i];

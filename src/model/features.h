@@ -91,6 +91,9 @@ class FeatureExtractor {
 
  private:
   void AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2, FeatureVector* out) const;
+  // Fills word_valence_ (each word's own valence) and valence_ (after
+  // phrases replace their words), before any feature is made.
+  void LookupValences();
   void AddLexicon(FeatureVector* out);
 
   const Lexicon* lexicon_;
@@ -98,6 +101,8 @@ class FeatureExtractor {
   uint32_t flags_;
   Tokenizer tokenizer_;
   TokenizedText tokens_;
+  std::vector<uint64_t> scope_salt_;  // per token: its negation scope's key salt, or 0
+  std::vector<float> word_valence_;
   std::vector<float> valence_;
   std::vector<uint8_t> phrase_;
 };

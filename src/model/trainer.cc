@@ -205,11 +205,20 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     std::array<int, 3> counts{};
     for (const auto& r : rows) ++counts[static_cast<int>(r.label)];
     const int present = static_cast<int>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
+    // Class weights (N / (k * N_c))^power, rescaled so that the mean example
+    // weight within a file is `file.weight`: power 1 gives each class an
+    // equal share, 0 keeps the file's own class mix.
+    std::array<double, 3> class_weight{};
+    double mean = 0;
+    for (int c = 0; c < 3; ++c) {
+      if (counts[c] == 0) continue;
+      class_weight[c] = std::pow(rows.size() / (present * static_cast<double>(counts[c])), options.balance_power);
+      mean += class_weight[c] * counts[c] / static_cast<double>(rows.size());
+    }
+    for (double& w : class_weight) w /= mean;
     for (const auto& r : rows) {
       const int c = static_cast<int>(r.label);
-      // Each class of a file gets an equal share of the file's weight; the
-      // mean example weight within a file is `file.weight`.
-      const float w = static_cast<float>(file.weight * rows.size() / (present * static_cast<double>(counts[c])));
+      const float w = static_cast<float>(file.weight * class_weight[c]);
       fx.Extract(r.text, &fv);
       data.Add(fv, c, w);
     }
@@ -245,12 +254,34 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   Params params;
   params.w.assign(static_cast<size_t>(buckets) * 3, 0.0f);
   params.gw.assign(static_cast<size_t>(buckets) * 3, 0.0f);
+  // The model kept is the mean of the end-of-epoch weights over the second
+  // half of training: averaging damps the last updates' noise, so that a
+  // retrain does not flip borderline messages.
+  Params average;
+  average.w.assign(params.w.size(), 0.0f);
+  int averaged = 0;
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     std::shuffle(fit.begin(), fit.end(), rng);
     // A gently decaying rate settles the weights in the last epochs.
     const double lr = options.learning_rate / (1.0 + 0.25 * epoch);
     Epoch(data, fit, lr, options.l2, &params);
+    if (epoch >= options.epochs / 2) {
+      for (size_t i = 0; i < params.w.size(); ++i) average.w[i] += params.w[i];
+      for (int k = 0; k < kNumDenseFeatures; ++k) {
+        for (int c = 0; c < 3; ++c) average.dense[k][c] += params.dense[k][c];
+      }
+      for (int c = 0; c < 3; ++c) average.bias[c] += params.bias[c];
+      ++averaged;
+    }
     if (log) *log << "epoch " << epoch + 1 << "/" << options.epochs << " done\n";
+  }
+  if (averaged > 0) {
+    const float inv = 1.0f / static_cast<float>(averaged);
+    for (size_t i = 0; i < params.w.size(); ++i) params.w[i] = average.w[i] * inv;
+    for (int k = 0; k < kNumDenseFeatures; ++k) {
+      for (int c = 0; c < 3; ++c) params.dense[k][c] = average.dense[k][c] * inv;
+    }
+    for (int c = 0; c < 3; ++c) params.bias[c] = average.bias[c] * inv;
   }
   const double temperature = held.empty() ? 1.0 : FitTemperature(data, held, params);
 
@@ -284,6 +315,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
        {{"bucket_bits", options.bucket_bits}, {"char_ngrams", options.char_ngrams},
         {"length_normalize", options.length_normalize}, {"epochs", options.epochs},
         {"lexicon_examples", options.lexicon_examples}, {"min_count", options.min_count},
+        {"balance_power", options.balance_power},
         {"learning_rate", options.learning_rate}, {"l2", options.l2},
         {"holdout_fraction", options.holdout_fraction}, {"seed", options.seed}}},
       {"temperature", temperature},

@@ -306,6 +306,21 @@ class Scanner {
   }
 
   size_t ScanWord(size_t i) {
+    // A keycap emoji (1️⃣): a digit, an optional VS16, then U+20E3.
+    if (IsAsciiDigit(static_cast<unsigned char>(text_[i])) && i + 1 < text_.size()) {
+      size_t k = i + 1;
+      int len;
+      char32_t cp = static_cast<unsigned char>(text_[k]) >= 0x80 ? utf8::Decode(text_, k, &len) : 0;
+      if (cp == 0xFE0F) {
+        k += len;
+        cp = k < text_.size() && static_cast<unsigned char>(text_[k]) >= 0x80 ? utf8::Decode(text_, k, &len) : 0;
+      }
+      if (cp == 0x20E3) {
+        const char keycap[4] = {text_[i], '\xE2', '\x83', '\xA3'};  // digit + U+20E3, VS16 folded
+        Emit(i, k + len, TokenKind::kEmoji, std::string_view(keycap, 4), 0);
+        return k + len;
+      }
+    }
     size_t j = i;
     while (j < text_.size()) {
       const auto d = static_cast<unsigned char>(text_[j]);
@@ -327,17 +342,6 @@ class Scanner {
         continue;
       }
       break;
-    }
-    // A keycap emoji (1️⃣) is a digit followed by VS16 and U+20E3.
-    if (j - i == 1 && j < text_.size() && static_cast<unsigned char>(text_[j]) >= 0x80) {
-      int len;
-      char32_t cp = utf8::Decode(text_, j, &len);
-      size_t k = j + len;
-      if (cp == 0xFE0F && k < text_.size()) cp = utf8::Decode(text_, k, &len), k += len;
-      if (cp == 0x20E3) {
-        Emit(i, k, TokenKind::kEmoji, text_.substr(i, k - i), 0);
-        return k;
-      }
     }
     ScanWordInto(i, j, TokenKind::kWord, i);
     return j;

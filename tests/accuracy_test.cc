@@ -1,0 +1,60 @@
+// Accuracy floors on the shared test sets: what issue #2 requires of the
+// shipped model, kept as regression guards. Read in place from
+// ../shared/data; skipped with a message where it is absent.
+#include <gtest/gtest.h>
+
+#include "convsent/eval.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+struct Floor {
+  const char* set;
+  double macro_f1;      // the best lexicon scorer of ../shared/baselines.md, or the issue's floor
+  double macro_recall;  // 0 when not required
+};
+
+// The lexicon figures are from ../shared/baselines.md (best of afinn,
+// vader-py, vader-js, wink, natural). tweeteval's recall floor is the tuned
+// SVM's level; meld's and uss_multiwoz's F1 floors are the issue's.
+const Floor kFloors[] = {
+    {"tweeteval", 0.5461, 0.63},
+    {"semeval2013_sms", 0.6235, 0},
+    {"vader_tweets", 0.6930, 0},
+    {"vader_movie_reviews", 0.4230, 0},
+    {"uci_sentences", 0.7514, 0},
+    {"meld", 0.52, 0},
+};
+
+EvalResult EvalSet(Scorer& scorer, const std::string& set) {
+  std::vector<Status> errors;
+  auto rows = ReadLabeledTsv(testing::SharedDir() + "/data/" + set + "/test.tsv", &errors);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_TRUE(errors.empty());
+  std::vector<Sentiment> gold, pred;
+  ScoreOptions o;
+  o.explain = 0;
+  for (const auto& r : *rows) {
+    gold.push_back(r.label);
+    pred.push_back(scorer.Score(r.text, o).label);
+  }
+  return Evaluate(gold, pred);
+}
+
+TEST(Accuracy, SharedTestSetFloors) {
+  SKIP_WITHOUT_SHARED_DATA();
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  for (const Floor& f : kFloors) {
+    const EvalResult r = EvalSet(scorer, f.set);
+    std::printf("[ accuracy ] %-24s macro-F1 %.4f (floor %.4f)  macro-recall %.4f\n", f.set, r.macro_f1, f.macro_f1,
+                r.macro_recall);
+    EXPECT_GT(r.macro_f1, f.macro_f1) << f.set;
+    EXPECT_GE(r.macro_recall, f.macro_recall) << f.set;
+  }
+}
+
+}  // namespace
+}  // namespace convsent

@@ -1,0 +1,148 @@
+// The command-line contract of `convsent score`, `eval` and `model info`,
+// checked by running the built binary.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+using testing::Binary;
+using testing::RunCommand;
+using testing::TempDir;
+
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+TEST(CliScore, AnswersEveryLineInOrder) {
+  TempDir dir;
+  const std::string input = dir.Write("in.txt", "I love it\n\nterrible \xFF service\nok\n");
+  auto r = RunCommand(Binary() + " score " + input);
+  ASSERT_EQ(r.exit_code, 0);
+  auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["label"], "positive");
+  EXPECT_EQ(lines[1]["label"], "neutral");  // empty line
+  EXPECT_EQ(lines[2]["label"], "negative");
+  EXPECT_NE(lines[2]["warning"].get<std::string>().find("invalid UTF-8"), std::string::npos);
+  for (const auto& l : lines) {
+    for (const char* key : {"label", "p", "compound", "score5", "model", "explain"}) EXPECT_TRUE(l.contains(key)) << key;
+    const double sum = l["p"]["negative"].get<double>() + l["p"]["neutral"].get<double>() + l["p"]["positive"].get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-3);
+    EXPECT_GE(l["score5"].get<double>(), 1.0);
+    EXPECT_LE(l["score5"].get<double>(), 5.0);
+  }
+}
+
+TEST(CliScore, ReadsStdinAndLabelsFormat) {
+  auto r = RunCommand("printf 'great job\\nawful\\n' | " + Binary() + " score --format label");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "positive\nnegative\n");
+}
+
+TEST(CliScore, ExplainCount) {
+  auto r = RunCommand("echo 'the support was great but slow and rude' | " + Binary() + " score --explain 2");
+  auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["explain"].size(), 2u);
+  auto none = JsonLines(RunCommand("echo 'great' | " + Binary() + " score --explain 0").out);
+  EXPECT_TRUE(none[0]["explain"].empty());
+}
+
+TEST(CliScore, JsonlPassesFieldsThroughAndReportsBadLines) {
+  TempDir dir;
+  const std::string input = dir.Write(
+      "in.jsonl",
+      "{\"id\":7,\"text\":\"thank you!\",\"tags\":[\"a\"]}\n"
+      "not json\n"
+      "{\"id\":8}\n"
+      "{\"id\":9,\"text\":\"this is broken\"}\n");
+  auto r = RunCommand(Binary() + " score --jsonl " + input);
+  EXPECT_EQ(r.exit_code, 0);
+  auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["id"], 7);
+  EXPECT_EQ(lines[0]["tags"][0], "a");
+  EXPECT_EQ(lines[0]["text"], "thank you!");
+  EXPECT_EQ(lines[0]["label"], "positive");
+  EXPECT_EQ(lines[1]["line"], 2);
+  EXPECT_TRUE(lines[1].contains("error"));
+  EXPECT_EQ(lines[2]["line"], 3);
+  EXPECT_NE(lines[2]["error"].get<std::string>().find("field text"), std::string::npos);
+  EXPECT_EQ(lines[3]["id"], 9);
+  EXPECT_EQ(lines[3]["label"], "negative");
+}
+
+TEST(CliScore, ThreadsGiveTheSameOutput) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += (i % 3 ? "great stuff " : "awful, still waiting ") + std::to_string(i) + "\n";
+  const std::string input = dir.Write("many.txt", text);
+  auto one = RunCommand(Binary() + " score " + input);
+  auto two = RunCommand(Binary() + " score --threads 2 " + input);
+  ASSERT_EQ(one.exit_code, 0);
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 10000);
+}
+
+TEST(CliScore, OverlongLineIsAnErrorAndScoringGoesOn) {
+  TempDir dir;
+  const std::string input = dir.Write("long.txt", std::string(1 << 21, 'a') + "\nfine, thanks\n");
+  auto lines = JsonLines(RunCommand(Binary() + " score " + input).out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["line"], 1);
+  EXPECT_TRUE(lines[0].contains("error"));
+  EXPECT_EQ(lines[1]["label"], "positive");
+}
+
+TEST(CliScore, MissingFileAndBadFlags) {
+  EXPECT_EQ(RunCommand(Binary() + " score /nonexistent 2>/dev/null").exit_code, 1);
+  EXPECT_EQ(RunCommand(Binary() + " score --format xml </dev/null 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(RunCommand(Binary() + " score --model /nonexistent </dev/null 2>/dev/null").exit_code, 1);
+  EXPECT_EQ(RunCommand(Binary() + " frobnicate 2>/dev/null").exit_code, 2);
+}
+
+TEST(CliEval, ReportsMetricsAndSkipsBadLines) {
+  TempDir dir;
+  const std::string tsv = dir.Write("e.tsv", "label\ttext\npositive\tI love it\nnegative\tawful\nweird\tx\n");
+  auto r = RunCommand(Binary() + " eval --json " + tsv + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 3);  // done, but a line was skipped
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["results"].size(), 1u);
+  const auto& res = j["results"][0];
+  EXPECT_EQ(res["n"], 2);
+  EXPECT_EQ(res["skipped_lines"], 1);
+  for (const char* key : {"accuracy", "macro_f1", "macro_recall", "per_class", "confusion", "ece"}) {
+    EXPECT_TRUE(res.contains(key)) << key;
+  }
+  auto text = RunCommand(Binary() + " eval " + tsv + " 2>&1");
+  EXPECT_NE(text.out.find(tsv + ":4: field label"), std::string::npos) << text.out;
+}
+
+TEST(CliModel, InfoPrintsTheHeader) {
+  auto r = RunCommand(Binary() + " model info --json");
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(j["source"], "embedded");
+  EXPECT_TRUE(j["metadata"].contains("train"));
+  EXPECT_TRUE(j["metadata"].contains("options"));
+  EXPECT_EQ(j["content_hash"].get<std::string>().size(), 16u);
+}
+
+TEST(CliDemo, RunsOnTheBuiltInSample) {
+  auto r = RunCommand(Binary() + " demo");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("macro-F1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace convsent

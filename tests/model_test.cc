@@ -1,0 +1,161 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "convsent/model.h"
+#include "convsent/score_format.h"
+#include "convsent/scorer.h"
+#include "convsent/train.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+std::string EmbeddedBytes() {
+  auto model = Model::Embedded();
+  EXPECT_TRUE(model.ok()) << model.status().ToString();
+  return testing::ReadFile(testing::SourceDir() + "/models/convsent-msg.cvsm");
+}
+
+TEST(Model, EmbeddedModelIsTheCommittedFile) {
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto file = Model::Load(testing::SourceDir() + "/models/convsent-msg.cvsm");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ((*model)->info().version, (*file)->info().version);
+  EXPECT_EQ((*model)->info().format_version, kModelFormatVersion);
+  EXPECT_EQ((*model)->info().tokenizer_version, kTokenizerVersion);
+  EXPECT_LE((*model)->info().file_bytes, 4u << 20) << "the shipped model must stay a few MB";
+}
+
+TEST(Model, RejectsCorruptFiles) {
+  const std::string good = EmbeddedBytes();
+  ASSERT_GT(good.size(), 100u);
+  EXPECT_TRUE(Model::FromBytes(good).ok());
+
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x40;
+  auto r = Model::FromBytes(flipped);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("content hash"), std::string::npos);
+
+  EXPECT_FALSE(Model::FromBytes(good.substr(0, good.size() - 10)).ok());
+  EXPECT_FALSE(Model::FromBytes(good.substr(0, 20)).ok());
+  EXPECT_FALSE(Model::FromBytes("").ok());
+  std::string magic = good;
+  magic[0] = 'X';
+  EXPECT_NE(Model::FromBytes(magic).status().message().find("magic"), std::string::npos);
+
+  std::string future = good;
+  future[8] = 99;  // format version
+  auto f = Model::FromBytes(future);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.status().message().find("format version 99"), std::string::npos);
+
+  std::string tokenizer = good;
+  tokenizer[12] = 42;  // tokenizer version
+  EXPECT_EQ(Model::FromBytes(tokenizer).status().code(), StatusCode::kFailedPrecondition);
+
+  auto missing = Model::Load("/nonexistent/model.cvsm");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// The same text and model always give the same score. If the shipped model
+// changes on purpose, regenerate the golden file:
+//   build/convsent score --explain 2 tests/golden/texts.txt > tests/golden/scores.jsonl
+TEST(Model, GoldenScores) {
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  std::ifstream texts(testing::SourceDir() + "/tests/golden/texts.txt");
+  std::ifstream golden(testing::SourceDir() + "/tests/golden/scores.jsonl");
+  std::string text, expected;
+  int n = 0;
+  ScoreOptions options;
+  options.explain = 2;
+  while (std::getline(texts, text)) {
+    ASSERT_TRUE(std::getline(golden, expected)) << "golden file is shorter than texts.txt";
+    std::string got = "{";
+    AppendScoreFields(scorer.Score(text, options), (*model)->info().version, &got);
+    got += "}";
+    EXPECT_EQ(got, expected) << "text: " << text << "\nregenerate tests/golden/scores.jsonl if the model changed on purpose";
+    ++n;
+  }
+  EXPECT_EQ(n, 9);
+}
+
+TEST(Scorer, ContractOnEdgeInput) {
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  for (std::string_view text : {std::string_view(""), std::string_view("   "), std::string_view("\t")}) {
+    const MessageScore s = scorer.Score(text);
+    EXPECT_EQ(s.label, Sentiment::kNeutral);
+    EXPECT_EQ(s.compound, 0);
+    EXPECT_EQ(s.score5, 3);
+    EXPECT_TRUE(s.explain.empty());
+  }
+  const MessageScore bad = scorer.Score("terrible \xFF\xFE service");
+  EXPECT_EQ(bad.invalid_utf8_bytes, 2u);
+  EXPECT_EQ(bad.label, Sentiment::kNegative);
+
+  const std::string huge(200000, 'a');
+  ScoreOptions small;
+  small.max_bytes = 1000;
+  const MessageScore cut = scorer.Score(huge, small);
+  EXPECT_TRUE(cut.truncated);
+
+  const MessageScore s = scorer.Score("I love it, thank you!!");
+  float sum = s.p[0] + s.p[1] + s.p[2];
+  EXPECT_NEAR(sum, 1.0f, 1e-5);
+  EXPECT_NEAR(s.compound, s.p[2] - s.p[0], 1e-6);
+  EXPECT_NEAR(s.score5, 3 + 2 * s.compound, 1e-5);
+  EXPECT_GE(s.score5, 1);
+  EXPECT_LE(s.score5, 5);
+  ASSERT_FALSE(s.explain.empty());
+  EXPECT_EQ(s.explain[0].token, "love");
+  EXPECT_GT(s.explain[0].weight, 0);
+}
+
+TEST(Train, IsDeterministicAndLearns) {
+  testing::TempDir dir;
+  std::string rows = "label\ttext\n";
+  for (int i = 0; i < 30; ++i) {
+    rows += "positive\tI love this, great job " + std::to_string(i) + "\n";
+    rows += "negative\tawful, I hate this " + std::to_string(i) + "\n";
+    rows += "neutral\tthe meeting is at " + std::to_string(i) + " today\n";
+  }
+  TrainOptions o;
+  o.train = {{dir.Write("train.tsv", rows), 1.0}};
+  o.bucket_bits = 12;
+  o.epochs = 5;
+  o.lexicon_examples = 0;
+  auto a = TrainModel(o, nullptr);
+  auto b = TrainModel(o, nullptr);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->model_bytes, b->model_bytes);
+  auto model = Model::FromBytes(a->model_bytes);
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  EXPECT_EQ(scorer.Score("love it, great").label, Sentiment::kPositive);
+  EXPECT_EQ(scorer.Score("I hate this").label, Sentiment::kNegative);
+  EXPECT_EQ(scorer.Score("the meeting today").label, Sentiment::kNeutral);
+}
+
+TEST(Train, ReportsBadInput) {
+  TrainOptions o;
+  EXPECT_FALSE(TrainModel(o, nullptr).ok());
+  o.train = {{"/nonexistent.tsv", 1.0}};
+  EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kNotFound);
+  testing::TempDir dir;
+  o.train = {{dir.Write("t.tsv", "label\ttext\nmaybe\tx\n"), 1.0}};
+  auto r = TrainModel(o, nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find(":2: field label"), std::string::npos) << r.status().message();
+}
+
+}  // namespace
+}  // namespace convsent

@@ -1,0 +1,75 @@
+// Helpers shared by the tests: paths of the shared data and the built CLI,
+// and running a command with its output captured.
+#ifndef CONVSENT_TESTS_TEST_UTIL_H_
+#define CONVSENT_TESTS_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace convsent::testing {
+
+inline std::string SharedDir() { return CONVSENT_SHARED_DIR; }
+inline std::string SourceDir() { return CONVSENT_SOURCE_DIR; }
+inline std::string Binary() { return CONVSENT_BINARY; }
+
+// Skips the current test with a clear message when ../shared is absent.
+#define SKIP_WITHOUT_SHARED_DATA()                                                                 \
+  do {                                                                                             \
+    if (!std::filesystem::exists(::convsent::testing::SharedDir() + "/data/README.md")) {          \
+      GTEST_SKIP() << "shared data not found at " << ::convsent::testing::SharedDir()            \
+                   << "; set -DCONVSENT_SHARED_DIR to run this test";                             \
+    }                                                                                              \
+  } while (false)
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs `command` with /bin/sh, capturing stdout.
+inline CommandResult RunCommand(const std::string& command) {
+  CommandResult r;
+  std::FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// A fresh temporary folder, removed when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/convsent_test_XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  std::string Write(const std::string& name, const std::string& content) const {
+    const std::string p = path_ + "/" + name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+
+ private:
+  std::string path_;
+};
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace convsent::testing
+
+#endif  // CONVSENT_TESTS_TEST_UTIL_H_

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "convsent/text.h"
+
+namespace convsent {
+namespace {
+
+struct Tok {
+  std::string norm;
+  TokenKind kind;
+  uint16_t flags;
+};
+
+std::vector<Tok> Tokens(std::string_view text, TokenizedText* keep = nullptr) {
+  Tokenizer tokenizer;
+  TokenizedText tt;
+  tokenizer.Tokenize(text, &tt);
+  std::vector<Tok> out;
+  for (const Token& t : tt.tokens) out.push_back({std::string(tt.Normalized(t)), t.kind, t.flags});
+  if (keep) *keep = tt;
+  return out;
+}
+
+std::vector<std::string> Norms(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : Tokens(text)) out.push_back(t.norm);
+  return out;
+}
+
+TEST(Utf8, RepairsInvalidSequencesWithoutReadingPastTheEnd) {
+  std::string out;
+  EXPECT_EQ(RepairUtf8("ok", &out), 0u);
+  EXPECT_EQ(out, "ok");
+  EXPECT_EQ(RepairUtf8("a\xFF" "b", &out), 1u);
+  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(RepairUtf8("\xC0\xAF", &out), 2u);          // overlong '/'
+  EXPECT_EQ(RepairUtf8("\xED\xA0\x80", &out), 3u);      // surrogate
+  EXPECT_EQ(RepairUtf8("caf\xC3", &out), 1u);           // truncated at the end
+  EXPECT_EQ(out, "caf\xEF\xBF\xBD");
+  EXPECT_EQ(RepairUtf8("\xF4\x90\x80\x80", &out), 4u);  // above U+10FFFF
+  EXPECT_EQ(RepairUtf8("\xE2\x82", &out), 2u);
+}
+
+TEST(Tokenizer, InvalidUtf8IsCountedAndTokenizingGoesOn) {
+  TokenizedText tt;
+  auto toks = Tokens("bad\xFF\xFE text", &tt);
+  EXPECT_EQ(tt.invalid_utf8_bytes, 2u);
+  ASSERT_GE(toks.size(), 2u);
+  EXPECT_EQ(toks.back().norm, "text");
+}
+
+TEST(Tokenizer, EmptyAndWhitespace) {
+  EXPECT_TRUE(Tokens("").empty());
+  EXPECT_TRUE(Tokens(" \t \xE2\x80\x83 ").empty());  // includes an em space
+}
+
+TEST(Tokenizer, CaseFoldingApostrophesAndNormalization) {
+  EXPECT_EQ(Norms("Don't STOP"), (std::vector<std::string>{"dont", "stop"}));
+  EXPECT_EQ(Norms("I\xE2\x80\x99m"), (std::vector<std::string>{"im"}));     // curly apostrophe
+  EXPECT_EQ(Norms("\xEF\xBC\xA8\xEF\xBD\x89"), (std::vector<std::string>{"hi"}));  // fullwidth "Hi"
+  EXPECT_EQ(Norms("CAF\xC3\x89"), (std::vector<std::string>{"caf\xC3\xA9"}));    // É -> é
+  EXPECT_EQ(Norms("cafe\xCC\x81"), (std::vector<std::string>{"caf\xC3\xA9"}));   // combining accent composed
+}
+
+TEST(Tokenizer, EmojiSequencesStayWhole) {
+  // ZWJ family, skin tone, VS16 heart, flag, keycap.
+  auto toks = Tokens("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 "
+                     "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD \xE2\x9D\xA4\xEF\xB8\x8F \xF0\x9F\x87\xAB\xF0\x9F\x87\xB7 1\xEF\xB8\x8F\xE2\x83\xA3");
+  ASSERT_EQ(toks.size(), 5u);
+  for (const auto& t : toks) EXPECT_EQ(t.kind, TokenKind::kEmoji) << t.norm;
+  EXPECT_EQ(toks[1].norm, "\xF0\x9F\x91\x8D");  // skin tone folded away
+  EXPECT_EQ(toks[2].norm, "\xE2\x9D\xA4");      // VS16 folded away
+}
+
+TEST(Tokenizer, EmojiNextToWords) {
+  auto toks = Tokens("thanks\xF0\x9F\x99\x8F\xF0\x9F\x99\x8F");
+  ASSERT_EQ(toks.size(), 3u);
+  EXPECT_EQ(toks[0].norm, "thanks");
+  EXPECT_EQ(toks[1].kind, TokenKind::kEmoji);
+}
+
+TEST(Tokenizer, Emoticons) {
+  auto toks = Tokens(":) :-( xD </3 <3 :'( ^_^ -_- :DDD thanks:)");
+  std::vector<std::string> norms;
+  for (const auto& t : toks) {
+    if (t.kind == TokenKind::kEmoticon) norms.push_back(t.norm);
+  }
+  EXPECT_EQ(norms, (std::vector<std::string>{":)", ":(", "xd", "</3", "<3", ":'(", "^_^", "-_-", ":D", ":)"}));
+  // Times and ratios are not emoticons.
+  for (const auto& t : Tokens("at 10:30 or 3:1")) EXPECT_NE(t.kind, TokenKind::kEmoticon) << t.norm;
+}
+
+TEST(Tokenizer, UrlsMentionsHashtagsNumbers) {
+  auto toks = Tokens("see https://x.io/a?b=1 @Support_Team #fail 1,299.50 www.example.com");
+  ASSERT_EQ(toks.size(), 6u);
+  EXPECT_EQ(toks[1].kind, TokenKind::kUrl);
+  EXPECT_EQ(toks[2].kind, TokenKind::kMention);
+  EXPECT_EQ(toks[2].norm, "@user");
+  EXPECT_EQ(toks[3].kind, TokenKind::kHashtag);
+  EXPECT_EQ(toks[3].norm, "fail");
+  EXPECT_EQ(toks[4].kind, TokenKind::kNumber);
+  EXPECT_EQ(toks[5].kind, TokenKind::kUrl);
+}
+
+TEST(Tokenizer, HtmlEntitiesAreDecoded) {
+  auto toks = Tokens("I &lt;3 it &amp; you");
+  ASSERT_GE(toks.size(), 2u);
+  EXPECT_EQ(toks[1].kind, TokenKind::kEmoticon);
+  EXPECT_EQ(toks[1].norm, "<3");
+}
+
+TEST(Tokenizer, ElongationCapsAndPunctuationRuns) {
+  auto toks = Tokens("sooooo GOOOD it is AWFUL!!! really?!");
+  EXPECT_EQ(toks[0].norm, "soo");
+  EXPECT_TRUE(toks[0].flags & kElongated);
+  EXPECT_TRUE(toks[0].flags & kIntensifier);  // "sooo" is still "so"
+  EXPECT_EQ(toks[1].norm, "good");
+  EXPECT_TRUE(toks[1].flags & kAllCaps);
+  EXPECT_TRUE(toks[4].flags & kAllCaps);
+  EXPECT_EQ(toks[5].norm, "!!");
+  EXPECT_TRUE(toks[5].flags & kExclamation);
+  EXPECT_EQ(toks[7].norm, "?!");
+  EXPECT_TRUE(toks[7].flags & kQuestion);
+}
+
+TEST(Tokenizer, AllCapsMessageIsNotEmphasis) {
+  for (const auto& t : Tokens("THIS IS TERRIBLE SERVICE")) EXPECT_FALSE(t.flags & kAllCaps) << t.norm;
+}
+
+TEST(Tokenizer, NegationScopeEndsAtTheClause) {
+  auto toks = Tokens("it is not good at all, but fine");
+  // it is not good at all , but fine
+  EXPECT_TRUE(toks[2].flags & kNegator);
+  EXPECT_TRUE(toks[3].flags & kNegated);
+  EXPECT_TRUE(toks[5].flags & kNegated);
+  EXPECT_FALSE(toks[8].flags & kNegated);
+  auto nt = Tokens("I don't like it");
+  EXPECT_TRUE(nt[1].flags & kNegator);
+  EXPECT_TRUE(nt[2].flags & kNegated);
+  auto without = Tokens("done without any problem");
+  EXPECT_TRUE(without[3].flags & kNegated);
+  auto only = Tokens("not only fast");
+  EXPECT_FALSE(only[2].flags & kNegated);
+}
+
+TEST(Tokenizer, ContrastMarksBothClauses) {
+  auto toks = Tokens("I love the app but the update broke everything");
+  EXPECT_TRUE(toks[1].flags & kBeforeContrast);  // love
+  EXPECT_TRUE(toks[4].flags & kContrastCue);     // but
+  EXPECT_TRUE(toks[7].flags & kAfterContrast);   // broke
+  auto although = Tokens("Although it was late, it works");
+  EXPECT_TRUE(although[1].flags & kBeforeContrast);
+  EXPECT_TRUE(although[6].flags & kAfterContrast);
+  auto sentence = Tokens("Great app. But it crashes.");
+  EXPECT_TRUE(sentence[0].flags & kBeforeContrast);
+  EXPECT_TRUE(sentence[5].flags & kAfterContrast);
+}
+
+TEST(Tokenizer, IntensifiersAndSoftenersScaleTheNextWord) {
+  TokenizedText tt;
+  Tokens("very good kind of slow", &tt);
+  EXPECT_GT(tt.tokens[1].emphasis, 1.0f);
+  EXPECT_LT(tt.tokens[4].emphasis, 1.0f);
+  EXPECT_EQ(tt.tokens[2].emphasis, 1.0f);
+}
+
+TEST(Tokenizer, SpansPointIntoTheText) {
+  TokenizedText tt;
+  Tokens("Hello WORLD :)", &tt);
+  ASSERT_EQ(tt.tokens.size(), 3u);
+  EXPECT_EQ(tt.Original(tt.tokens[1]), "WORLD");
+  EXPECT_EQ(tt.Original(tt.tokens[2]), ":)");
+}
+
+TEST(Tokenizer, ReuseGivesTheSameAnswer) {
+  Tokenizer tokenizer;
+  TokenizedText a, b;
+  tokenizer.Tokenize("a long message with many words, not short at all!!!", &a);
+  tokenizer.Tokenize("x", &b);
+  tokenizer.Tokenize("a long message with many words, not short at all!!!", &b);
+  ASSERT_EQ(a.tokens.size(), b.tokens.size());
+  for (size_t i = 0; i < a.tokens.size(); ++i) {
+    EXPECT_EQ(a.tokens[i].hash, b.tokens[i].hash);
+    EXPECT_EQ(a.tokens[i].flags, b.tokens[i].flags);
+  }
+}
+
+// The hash is part of the model file format: these values must never change
+// without a new kHashVersion.
+TEST(Hash, GoldenValues) {
+  EXPECT_EQ(kHashVersion, 1u);
+  EXPECT_EQ(HashToken("good"), HashToken("good"));
+  char buf[20];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(HashToken("good")));
+  EXPECT_STREQ(buf, "24009c0dec57d203");
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(HashToken("")));
+  EXPECT_STREQ(buf, "820c56ec3587db89");
+}
+
+}  // namespace
+}  // namespace convsent
