@@ -1,2 +1,118 @@
+// Message scoring throughput on one core, on tweeteval's test texts (read in
+// place from ../shared/data; the built-in sample is used where it is absent).
+//
+// BM_Score is the whole library path (tokenize, features, model, softmax);
+// BM_Tokenize is the tokenizer alone; BM_LexiconSum is a baseline measured in
+// the same run: an AFINN-style whitespace split with one hash lookup per word,
+// which is roughly the least work any lexicon scorer does.
 #include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "convsent/scorer.h"
+#include "convsent/text.h"
+
+namespace {
+
+const std::vector<std::string>& Texts() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/tweeteval/test.tsv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const auto tab = line.find('\t');
+      if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
+    }
+    if (out.empty()) {
+      for (int i = 0; i < 1000; ++i) {
+        out.push_back("I was charged twice for my subscription this month!! Still waiting :(");
+        out.push_back("Thanks so much, that fixed it, you guys are the best 🙏");
+      }
+    }
+    return out;
+  }();
+  return texts;
+}
+
+int64_t TotalBytes() {
+  int64_t n = 0;
+  for (const auto& t : Texts()) n += static_cast<int64_t>(t.size());
+  return n;
+}
+
+void BM_Score(benchmark::State& state) {
+  auto model = convsent::Model::Embedded();
+  if (!model.ok()) {
+    state.SkipWithError(model.status().ToString().c_str());
+    return;
+  }
+  convsent::Scorer scorer(*model);
+  convsent::ScoreOptions options;
+  options.explain = static_cast<int>(state.range(0));
+  convsent::MessageScore score;
+  for (auto _ : state) {
+    for (const auto& t : Texts()) {
+      scorer.Score(t, options, &score);
+      benchmark::DoNotOptimize(score.compound);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(Texts().size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes());
+}
+BENCHMARK(BM_Score)->Arg(0)->Arg(3)->ArgName("explain")->Unit(benchmark::kMillisecond);
+
+void BM_Tokenize(benchmark::State& state) {
+  convsent::Tokenizer tokenizer;
+  convsent::TokenizedText tt;
+  for (auto _ : state) {
+    for (const auto& t : Texts()) {
+      tokenizer.Tokenize(t, &tt);
+      benchmark::DoNotOptimize(tt.tokens.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(Texts().size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes());
+}
+BENCHMARK(BM_Tokenize)->Unit(benchmark::kMillisecond);
+
+void BM_LexiconSum(benchmark::State& state) {
+  // A small AFINN-like table; the point is the per-word cost, not accuracy.
+  std::unordered_map<std::string, int> lexicon;
+  const char* words[] = {"good", "bad", "love", "hate", "great", "awful", "happy", "sad", "best", "worst"};
+  for (int i = 0; i < 10; ++i) lexicon[words[i]] = i % 2 ? -3 : 3;
+  std::string word;
+  for (auto _ : state) {
+    for (const auto& t : Texts()) {
+      int sum = 0;
+      size_t i = 0;
+      while (i < t.size()) {
+        while (i < t.size() && t[i] == ' ') ++i;
+        const size_t b = i;
+        while (i < t.size() && t[i] != ' ') ++i;
+        word.assign(t, b, i - b);
+        for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (auto it = lexicon.find(word); it != lexicon.end()) sum += it->second;
+      }
+      benchmark::DoNotOptimize(sum);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(Texts().size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes());
+}
+BENCHMARK(BM_LexiconSum)->Unit(benchmark::kMillisecond);
+
+void BM_ModelLoad(benchmark::State& state) {
+  for (auto _ : state) {
+    auto model = convsent::Model::Embedded();
+    benchmark::DoNotOptimize(model.ok());
+  }
+}
+BENCHMARK(BM_ModelLoad)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
 BENCHMARK_MAIN();

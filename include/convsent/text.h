@@ -50,6 +50,7 @@ enum TokenFlag : uint16_t {
   kClauseEnd = 1 << 9,        // punctuation that ends a negation scope
   kExclamation = 1 << 10,     // punctuation containing '!'
   kQuestion = 1 << 11,        // punctuation containing '?'
+  kSentenceEnd = 1 << 12,     // . ... ! ? : ends the sentence a contrast reaches over
 };
 
 struct Token {

@@ -26,6 +26,7 @@ float TokenWeight(const Token& t) {
 void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
                                  FeatureVector* out) const {
   const FeatureSlot slot = SlotOf(key, bucket_mask_);
+  if (prefetch_rows_ != nullptr) __builtin_prefetch(prefetch_rows_ + static_cast<size_t>(slot.bucket) * 4);
   out->sparse.push_back({slot.bucket, value, slot.check, token, token2});
 }
 
@@ -111,7 +112,7 @@ void FeatureExtractor::LookupValences() {
   phrase_.assign(n, 0);
   if (lexicon_ != nullptr) {
     for (size_t i = 0; i < n; ++i) {
-      if (const Lexicon::Entry* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) word_valence_[i] = e->valence;
+      if (const Lexicon::Slot* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) word_valence_[i] = e->valence();
     }
   }
   valence_ = word_valence_;
@@ -121,7 +122,7 @@ void FeatureExtractor::LookupValences() {
     // problem"); its valence sits on its last token.
     for (size_t i = 1; i < n; ++i) {
       const uint64_t k2 = PhraseKey(toks[i - 1].hash, toks[i].hash);
-      const Lexicon::Entry* e = nullptr;
+      const Lexicon::Slot* e = nullptr;
       size_t len = 2;
       if (i >= 2) {
         e = lexicon_->Find(PhraseKey(PhraseKey(toks[i - 2].hash, toks[i - 1].hash), toks[i].hash));
@@ -138,7 +139,7 @@ void FeatureExtractor::LookupValences() {
         valence_[k] = 0;
         has_negator |= toks[k].Has(kNegator);
       }
-      valence_[i] = e->valence;
+      valence_[i] = e->valence();
       phrase_[i] = has_negator ? 2 : 1;
     }
   }

@@ -82,8 +82,12 @@ struct FeatureVector {
 
 class FeatureExtractor {
  public:
-  FeatureExtractor(const Lexicon* lexicon, uint32_t bucket_mask, uint32_t feature_flags)
-      : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags) {}
+  // `prefetch_rows`, when given, is the weight table (4 int16 per bucket):
+  // each feature's row is prefetched as soon as the feature is made, so that
+  // its cache miss overlaps with the rest of the extraction.
+  FeatureExtractor(const Lexicon* lexicon, uint32_t bucket_mask, uint32_t feature_flags,
+                   const int16_t* prefetch_rows = nullptr)
+      : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags), prefetch_rows_(prefetch_rows) {}
 
   // Tokenizes `text` and fills `out`. Reuses all buffers.
   void Extract(std::string_view text, FeatureVector* out);
@@ -99,6 +103,7 @@ class FeatureExtractor {
   const Lexicon* lexicon_;
   uint32_t bucket_mask_;
   uint32_t flags_;
+  const int16_t* prefetch_rows_;
   Tokenizer tokenizer_;
   TokenizedText tokens_;
   std::vector<uint64_t> scope_salt_;  // per token: its negation scope's key salt, or 0

@@ -1,5 +1,7 @@
 #include "model/lexicon.h"
 
+#include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 namespace convsent {
@@ -19,14 +21,21 @@ void Lexicon::Build() {
   }
   entries_.swap(unique);
   size_t capacity = 16;
-  while (capacity < entries_.size() * 2) capacity *= 2;
-  slots_.assign(capacity, Entry{});
+  while (capacity * 2 < entries_.size() * 3) capacity *= 2;  // load at most 2/3
+  slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
   has_phrases_ = false;
+  filter_.assign(kFilterBits / 64, 0);
   for (const Entry& e : entries_) {
+    const uint32_t bit = static_cast<uint32_t>(e.key >> 40) & (kFilterBits - 1);
+    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
     size_t i = e.key & mask_;
-    while (slots_[i].key != 0) i = (i + 1) & mask_;
-    slots_[i] = e;
+    while (slots_[i].tokens != 0) i = (i + 1) & mask_;
+    Slot& s = slots_[i];
+    s.check = static_cast<uint32_t>(e.key >> 32);
+    const float milli = std::max(-32.0f, std::min(32.0f, e.valence)) * 1000.0f;
+    s.valence_milli = static_cast<int16_t>(std::lround(milli));
+    s.tokens = e.tokens ? e.tokens : 1;
     if (e.tokens > 1) has_phrases_ = true;
   }
 }

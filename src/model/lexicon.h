@@ -35,14 +35,30 @@ class Lexicon {
   void Add(uint64_t key, float valence, uint8_t tokens);
   void Build();
 
-  // Returns the entry for `key`, or nullptr.
-  const Entry* Find(uint64_t key) const {
+  // A table slot: 8 bytes, so that the table stays in L2. The slot index
+  // (low key bits) and the 32-bit check (high key bits) together identify
+  // the key.
+  struct Slot {
+    uint32_t check = 0;
+    int16_t valence_milli = 0;
+    uint8_t tokens = 0;  // 0: empty
+    uint8_t unused = 0;
+    float valence() const { return static_cast<float>(valence_milli) / 1000.0f; }
+  };
+
+  // Returns the slot for `key`, or nullptr.
+  const Slot* Find(uint64_t key) const {
     if (slots_.empty()) return nullptr;
     const uint64_t k = key ? key : 1;
+    // Most tokens are not in the lexicon: a 16 KB bit filter that stays in
+    // L1 answers them without touching the table.
+    const uint32_t bit = static_cast<uint32_t>(k >> 40) & (kFilterBits - 1);
+    if (!(filter_[bit >> 6] >> (bit & 63) & 1)) return nullptr;
+    const auto check = static_cast<uint32_t>(k >> 32);
     for (size_t i = k & mask_;; i = (i + 1) & mask_) {
-      const Entry& e = slots_[i];
-      if (e.key == k) return &e;
-      if (e.key == 0) return nullptr;
+      const Slot& s = slots_[i];
+      if (s.tokens == 0) return nullptr;
+      if (s.check == check) return &s;
     }
   }
   bool has_phrases() const { return has_phrases_; }
@@ -50,7 +66,9 @@ class Lexicon {
 
  private:
   std::vector<Entry> entries_;  // in insertion order, for serialization
-  std::vector<Entry> slots_;
+  static constexpr uint32_t kFilterBits = 1 << 17;
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> filter_;
   uint64_t mask_ = 0;
   bool has_phrases_ = false;
 };

@@ -27,7 +27,7 @@ bool ParseSentiment(std::string_view name, Sentiment* out) {
 
 Scorer::Scorer(std::shared_ptr<const Model> model) : model_(std::move(model)) {
   const ModelData& d = model_->data();
-  features_ = std::make_unique<FeatureExtractor>(&d.lexicon, d.bucket_mask, d.feature_flags);
+  features_ = std::make_unique<FeatureExtractor>(&d.lexicon, d.bucket_mask, d.feature_flags, d.weights.data());
 }
 Scorer::~Scorer() = default;
 Scorer::Scorer(Scorer&&) noexcept = default;
@@ -58,13 +58,17 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
 
   float logits[3] = {d.bias[0], d.bias[1], d.bias[2]};
+  // Branchless on purpose: the loads of all rows are independent, so the
+  // CPU overlaps their cache misses; a branch on each row's check would
+  // serialize them.
   float acc[3] = {0, 0, 0};
+  const int16_t* w = d.weights.data();
   for (const SparseFeature& f : fv.sparse) {
-    const int16_t* row = d.Row(f.bucket, f.check);
-    if (row == nullptr) continue;
-    acc[0] += row[0] * f.value;
-    acc[1] += row[1] * f.value;
-    acc[2] += row[2] * f.value;
+    const int16_t* row = w + static_cast<size_t>(f.bucket) * 4;
+    const float v = static_cast<uint16_t>(row[3]) == f.check ? f.value : 0.0f;
+    acc[0] += row[0] * v;
+    acc[1] += row[1] * v;
+    acc[2] += row[2] * v;
   }
   for (int c = 0; c < 3; ++c) logits[c] += acc[c] * d.weight_scale;
   for (int k = 0; k < kNumDenseFeatures; ++k) {

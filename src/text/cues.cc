@@ -1,7 +1,7 @@
 #include "text/cues.h"
 
+#include <array>
 #include <string_view>
-#include <unordered_map>
 
 #include "convsent/text.h"
 
@@ -56,21 +56,37 @@ constexpr CueEntry kCues[] = {
     {"whereas", {kContrastCue, 1.0f, true}}, {"despite", {kContrastCue, 1.0f, true}},
 };
 
-const std::unordered_map<uint64_t, Cue>& CueTable() {
-  static const auto* table = [] {
-    auto* t = new std::unordered_map<uint64_t, Cue>();
-    for (const auto& e : kCues) t->emplace(HashToken(e.word), e.cue);
-    return t;
-  }();
-  return *table;
+// Open addressing over the low hash bits; 256 slots for ~100 cues keeps
+// probes short and the whole table in a few cache lines.
+struct CueTable {
+  static constexpr size_t kSlots = 256;
+  std::array<uint64_t, kSlots> keys{};
+  std::array<Cue, kSlots> cues{};
+
+  CueTable() {
+    for (const auto& e : kCues) {
+      const uint64_t h = HashToken(e.word);
+      size_t i = h & (kSlots - 1);
+      while (keys[i] != 0) i = (i + 1) & (kSlots - 1);
+      keys[i] = h;
+      cues[i] = e.cue;
+    }
+  }
+};
+
+const CueTable& Table() {
+  static const CueTable table;
+  return table;
 }
 
 }  // namespace
 
 const Cue* FindCue(uint64_t token_hash) {
-  const auto& table = CueTable();
-  auto it = table.find(token_hash);
-  return it == table.end() ? nullptr : &it->second;
+  const CueTable& t = Table();
+  for (size_t i = token_hash & (CueTable::kSlots - 1);; i = (i + 1) & (CueTable::kSlots - 1)) {
+    if (t.keys[i] == token_hash) return &t.cues[i];
+    if (t.keys[i] == 0) return nullptr;
+  }
 }
 
 }  // namespace convsent

@@ -81,6 +81,15 @@ constexpr Emoticon kEmoticons[] = {
     {"O_o", ":o"}, {"o.O", ":o"}, {"O.o", ":o"}, {":$", ":$"}, {":c", ":("}, {":C", ":("},
 };
 constexpr std::string_view kEmoticonChars = ":;=8xXB^_'-()[]{}DPpbOo/\\|*<>3@Ss.cCT,$";
+// The same set as a table: it is consulted at every token start.
+struct CharSet {
+  bool in[256] = {};
+  constexpr explicit CharSet(std::string_view chars) {
+    for (char c : chars) in[static_cast<unsigned char>(c)] = true;
+  }
+  constexpr bool operator()(char c) const { return in[static_cast<unsigned char>(c)]; }
+};
+constexpr CharSet kIsEmoticonChar(kEmoticonChars);
 
 std::string_view FindEmoticon(std::string_view s) {
   // Fold a '-' nose and a repeated last character.
@@ -150,7 +159,7 @@ class Scanner {
       if (IsEmojiBase(cp)) { i = ScanEmoji(i); continue; }
       if (IsWordCodepoint(cp)) { i = ScanWord(i); continue; }
       if (cp == 0x2026) {  // …
-        Emit(i, i + len, TokenKind::kPunct, "...", kClauseEnd);
+        Emit(i, i + len, TokenKind::kPunct, "...", kClauseEnd | kSentenceEnd);
       } else if (cp == 0xFF01 || cp == 0xFF1F) {  // fullwidth ! ?
         i = ScanBangs(i);
         continue;
@@ -203,15 +212,20 @@ class Scanner {
         return j;
       }
     }
-    if (kEmoticonChars.find(static_cast<char>(c)) != std::string_view::npos) {
+    if (kIsEmoticonChar(static_cast<char>(c))) {
       // Eyes-first emoticons may follow a word ("thanks:)"); others need a
       // boundary before them so that words are not eaten.
       const bool eyes_first = c == ':' || c == ';' || c == '=';
-      if (at_start || eyes_first) {
+      // A letter or digit followed by another starts a word ("so", "3rd"),
+      // except for the laughing "xD" and "XP".
+      bool candidate = at_start || eyes_first;
+      if (candidate && IsAsciiAlnum(c) && i + 1 < text_.size() &&
+          IsAsciiAlnum(static_cast<unsigned char>(text_[i + 1]))) {
+        candidate = (c == 'x' || c == 'X') && (text_[i + 1] == 'D' || text_[i + 1] == 'd' || text_[i + 1] == 'P');
+      }
+      if (candidate) {
         size_t j = i;
-        while (j < text_.size() && j - i < 8 &&
-               kEmoticonChars.find(text_[j]) != std::string_view::npos)
-          ++j;
+        while (j < text_.size() && j - i < 8 && kIsEmoticonChar(text_[j])) ++j;
         for (size_t end = j; end >= i + 2; --end) {
           if (!IsBoundaryAfter(text_, end) && !(end < text_.size() && text_[end] == text_[end - 1])) continue;
           const std::string_view normal = FindEmoticon(text_.substr(i, end - i));
@@ -231,7 +245,7 @@ class Scanner {
     if (c == '.') {
       size_t j = i;
       while (j < text_.size() && text_[j] == '.') ++j;
-      Emit(i, j, TokenKind::kPunct, j - i >= 2 ? "..." : ".", kClauseEnd);
+      Emit(i, j, TokenKind::kPunct, j - i >= 2 ? "..." : ".", kClauseEnd | kSentenceEnd);
       return j;
     }
     if (c == ',' || c == ';' || c == ':') {
@@ -256,7 +270,7 @@ class Scanner {
       }
       break;
     }
-    uint16_t flags = kClauseEnd;
+    uint16_t flags = kClauseEnd | kSentenceEnd;
     std::string_view normal;
     if (bangs && questions) {
       normal = "?!";
@@ -321,6 +335,10 @@ class Scanner {
         return k + len;
       }
     }
+    if (IsAsciiAlpha(static_cast<unsigned char>(text_[i]))) {
+      const size_t end = ScanAsciiWord(i);
+      if (end != 0) return end;
+    }
     size_t j = i;
     while (j < text_.size()) {
       const auto d = static_cast<unsigned char>(text_[j]);
@@ -350,86 +368,145 @@ class Scanner {
   // Normalizes text_[b, e) (lower case, no apostrophes, letter runs capped
   // at two) and emits it as a token spanning [span_begin, e).
   void ScanWordInto(size_t b, size_t e, TokenKind kind, size_t span_begin) {
-    scratch_.clear();
-    bool ascii = true;
-    int letters = 0, upper = 0;
-    bool all_digits = true;
-    for (size_t k = b; k < e; ++k) {
-      const auto d = static_cast<unsigned char>(text_[k]);
-      if (d >= 0x80) { ascii = false; all_digits = false; continue; }
-      if (IsAsciiAlpha(d)) { ++letters; if (d < 'a') ++upper; all_digits = false; }
-      else if (!IsAsciiDigit(d) && d != '.' && d != ',') all_digits = false;
-    }
     const std::string_view raw = text_.substr(b, e - b);
-    bool negated_suffix = false;
-    if (kind == TokenKind::kWord && all_digits) {
+    // The common case, a short ASCII word, is normalized in one pass into a
+    // stack buffer: lower case, no apostrophes, letter runs capped at two.
+    char buf[48];
+    size_t n = 0;
+    int letters = 0, upper = 0;
+    bool ascii = raw.size() <= sizeof(buf), all_digits = true, elongated = false;
+    for (size_t k = 0; ascii && k < raw.size(); ++k) {
+      auto d = static_cast<unsigned char>(raw[k]);
+      if (d >= 0x80) { ascii = false; break; }
+      if (IsAsciiAlpha(d)) {
+        ++letters;
+        all_digits = false;
+        if (d < 'a') { ++upper; d += 32; }
+        if (n >= 2 && buf[n - 1] == static_cast<char>(d) && buf[n - 2] == static_cast<char>(d)) {
+          elongated = true;
+          continue;
+        }
+      } else if (d == '\'') {
+        all_digits = false;
+        continue;
+      } else if (!IsAsciiDigit(d) && d != '.' && d != ',') {
+        all_digits = false;
+      }
+      buf[n++] = static_cast<char>(d);
+    }
+    if (kind == TokenKind::kWord && ascii && all_digits) {
       Emit(span_begin, e, TokenKind::kNumber, "<num>", 0);
       return;
     }
+    bool negated_suffix = false;
+    std::string_view normal;
     if (ascii) {
-      for (char ch : raw) {
-        if (ch == '\'') continue;
-        scratch_.push_back(static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
-      }
+      normal = std::string_view(buf, n);
       negated_suffix = raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
     } else {
-      // NFKC + case folding for the rare non-ASCII word.
-      utf8proc_uint8_t* mapped = nullptr;
-      const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
-                                  static_cast<utf8proc_ssize_t>(raw.size()), &mapped,
-                                  static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                                 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
-      if (n >= 0 && mapped != nullptr) {
-        const std::string_view m(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
-        negated_suffix = m.size() > 3 && (m.ends_with("n't") || m.ends_with("n\xE2\x80\x99t"));
-        for (size_t k = 0; k < m.size();) {
-          int len;
-          const char32_t cp = utf8::Decode(m, k, &len);
-          if (!IsApostrophe(cp)) scratch_.append(m.data() + k, len);
-          k += len;
-        }
-      } else {
-        scratch_.assign(raw);
-      }
-      std::free(mapped);
-      for (size_t k = b; k < e;) {  // count non-ASCII letters for CAPS
-        int len;
-        const char32_t cp = utf8::Decode(text_, k, &len);
-        if (cp >= 0x80) {
-          const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-          if (cat == UTF8PROC_CATEGORY_LU) { ++letters; ++upper; }
-          else if (cat == UTF8PROC_CATEGORY_LL) ++letters;
-        }
-        k += len;
-      }
+      NormalizeRare(raw, &letters, &upper, &elongated, &negated_suffix);
+      normal = scratch_;
     }
-    // Cap runs of one letter at two: "sooooo" -> "soo", "goooood" -> "good".
+    FinishWord(span_begin, e, kind, normal, letters, upper, elongated, negated_suffix);
+  }
+
+  // The hot path: a word of ASCII letters, digits and inner apostrophes,
+  // scanned and normalized in one pass. Returns its end, or 0 when the word
+  // needs the general path (non-ASCII letters, very long).
+  size_t ScanAsciiWord(size_t i) {
+    char buf[48];
+    size_t n = 0, j = i;
+    int letters = 0, upper = 0;
     bool elongated = false;
-    size_t w = 0;
-    for (size_t k = 0; k < scratch_.size(); ++k) {
-      if (k >= 2 && scratch_[k] == scratch_[w - 1] && scratch_[k] == scratch_[w - 2] &&
-          IsAsciiAlpha(static_cast<unsigned char>(scratch_[k]))) {
-        elongated = true;
-        continue;
+    const size_t size = text_.size();
+    for (; j < size; ++j) {
+      auto d = static_cast<unsigned char>(text_[j]);
+      if (IsAsciiAlpha(d)) {
+        ++letters;
+        if (d < 'a') { ++upper; d += 32; }
+        if (n >= 2 && buf[n - 1] == static_cast<char>(d) && buf[n - 2] == static_cast<char>(d)) {
+          elongated = true;
+          continue;
+        }
+      } else if (!IsAsciiDigit(d)) {
+        if (d == '\'' && j + 1 < size && IsAsciiAlpha(static_cast<unsigned char>(text_[j + 1]))) continue;
+        break;
       }
-      scratch_[w++] = scratch_[k];
+      if (n == sizeof(buf)) return 0;
+      buf[n++] = static_cast<char>(d);
     }
-    scratch_.resize(w);
+    if (j < size && static_cast<unsigned char>(text_[j]) >= 0x80) {
+      int len;
+      const char32_t cp = utf8::Decode(text_, j, &len);
+      if (IsWordCodepoint(cp) || IsApostrophe(cp)) return 0;
+    }
+    const std::string_view raw = text_.substr(i, j - i);
+    const bool negated_suffix = raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
+    FinishWord(i, j, TokenKind::kWord, std::string_view(buf, n), letters, upper, elongated, negated_suffix);
+    return j;
+  }
+
+  void FinishWord(size_t span_begin, size_t e, TokenKind kind, std::string_view normal, int letters, int upper,
+                  bool elongated, bool negated_suffix) {
     uint16_t flags = 0;
     if (elongated) flags |= kElongated;
     if (negated_suffix) flags |= kNegator;
     if (letters >= 2 && upper == letters) flags |= kAllCaps;
-    Token& t = Emit(span_begin, e, kind, scratch_, flags);
+    Token& t = Emit(span_begin, e, kind, normal, flags);
     letters_ += letters;
     upper_ += upper;
     if (elongated && !FindCue(t.hash)) {
       // "sooo" is "so": look cues up with runs collapsed to one letter.
       std::string collapsed;
-      for (char ch : scratch_) {
+      for (char ch : normal) {
         if (collapsed.empty() || collapsed.back() != ch) collapsed.push_back(ch);
       }
-      if (const Cue* cue = FindCue(HashToken(collapsed))) cue_override_.emplace_back(static_cast<uint32_t>(out_->tokens.size() - 1), cue);
+      if (const Cue* cue = FindCue(HashToken(collapsed))) {
+        cue_override_.emplace_back(static_cast<uint32_t>(out_->tokens.size() - 1), cue);
+      }
     }
+  }
+
+  // NFKC + case folding for a non-ASCII (or very long) word, into scratch_.
+  void NormalizeRare(std::string_view raw, int* letters, int* upper, bool* elongated, bool* negated_suffix) {
+    scratch_.clear();
+    utf8proc_uint8_t* mapped = nullptr;
+    const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                                static_cast<utf8proc_ssize_t>(raw.size()), &mapped,
+                                static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                               UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
+    if (n >= 0 && mapped != nullptr) {
+      const std::string_view m(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+      *negated_suffix = m.size() > 3 && (m.ends_with("n't") || m.ends_with("n\xE2\x80\x99t"));
+      for (size_t k = 0; k < m.size();) {
+        int len;
+        const char32_t cp = utf8::Decode(m, k, &len);
+        if (!IsApostrophe(cp)) scratch_.append(m.data() + k, len);
+        k += len;
+      }
+    } else {
+      scratch_.assign(raw);
+    }
+    std::free(mapped);
+    *letters = *upper = 0;
+    for (size_t k = 0; k < raw.size();) {
+      int len;
+      const char32_t cp = utf8::Decode(raw, k, &len);
+      const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+      if (cat == UTF8PROC_CATEGORY_LU) { ++*letters; ++*upper; }
+      else if (cat == UTF8PROC_CATEGORY_LL) ++*letters;
+      k += len;
+    }
+    size_t w = 0;
+    for (size_t k = 0; k < scratch_.size(); ++k) {
+      if (w >= 2 && scratch_[k] == scratch_[w - 1] && scratch_[k] == scratch_[w - 2] &&
+          IsAsciiAlpha(static_cast<unsigned char>(scratch_[k]))) {
+        *elongated = true;
+        continue;
+      }
+      scratch_[w++] = scratch_[k];
+    }
+    scratch_.resize(w);
   }
 
   Token& Emit(size_t b, size_t e, TokenKind kind, std::string_view normal, uint16_t flags) {
@@ -457,10 +534,6 @@ class Scanner {
   CueOverrides& cue_override_;
 };
 
-bool IsSentenceEnd(const Token& t, std::string_view norm) {
-  return t.kind == TokenKind::kPunct && (norm == "." || norm == "..." || t.Has(kExclamation) || t.Has(kQuestion));
-}
-
 // Marks negation scope, contrast clauses and emphasis from the cues.
 void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const void*>* cue_scratch) {
   auto& tokens = out->tokens;
@@ -480,19 +553,17 @@ void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<con
   }
   // Two-word softeners: "kind of", "sort of", "a bit", "a little".
   static const Cue kPairSoftener{kSoftener, 0.7f};
+  static const uint64_t kOf = HashToken("of"), kKind = HashToken("kind"), kSort = HashToken("sort"),
+                        kA = HashToken("a"), kBit = HashToken("bit"), kLittle = HashToken("little"),
+                        kOnly = HashToken("only"), kJust = HashToken("just");
   for (size_t i = 1; i < n; ++i) {
-    const std::string_view a = out->Normalized(tokens[i - 1]);
-    const std::string_view b = out->Normalized(tokens[i]);
-    if ((b == "of" && (a == "kind" || a == "sort")) || (a == "a" && (b == "bit" || b == "little"))) {
+    const uint64_t a = tokens[i - 1].hash, b = tokens[i].hash;
+    if ((b == kOf && (a == kKind || a == kSort)) || (a == kA && (b == kBit || b == kLittle))) {
       cues(i) = &kPairSoftener;
       tokens[i].flags |= kSoftener;
     }
-  }
-  // "not only ... but also" is not a negation.
-  for (size_t i = 0; i + 1 < n; ++i) {
-    if (tokens[i].Has(kNegator) && (out->Normalized(tokens[i + 1]) == "only" || out->Normalized(tokens[i + 1]) == "just")) {
-      tokens[i].flags &= ~kNegator;
-    }
+    // "not only ... but also" is not a negation.
+    if (tokens[i - 1].Has(kNegator) && (b == kOnly || b == kJust)) tokens[i - 1].flags &= ~kNegator;
   }
   // Emphasis carried by intensifiers and softeners onto the next word.
   for (size_t i = 1; i < n; ++i) {
@@ -517,10 +588,10 @@ void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<con
   size_t sentence_start = 0;
   for (size_t i = 0; i < n; ++i) {
     const Token& t = tokens[i];
-    if (IsSentenceEnd(t, out->Normalized(t))) { sentence_start = i + 1; continue; }
+    if (t.Has(kSentenceEnd)) { sentence_start = i + 1; continue; }
     if (!t.Has(kContrastCue) || cues(i) == nullptr) continue;
     size_t sentence_end = i + 1;
-    while (sentence_end < n && !IsSentenceEnd(tokens[sentence_end], out->Normalized(tokens[sentence_end]))) ++sentence_end;
+    while (sentence_end < n && !tokens[sentence_end].Has(kSentenceEnd)) ++sentence_end;
     if (!cues(i)->clause_first) {
       // "but": what came before (in this sentence, or the whole message when
       // "But" opens a sentence) is overridden by what follows.

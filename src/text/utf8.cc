@@ -1,3 +1,5 @@
+// Inlined: the hash of every token is on the hot path.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "convsent/text.h"
