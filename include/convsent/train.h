@@ -29,6 +29,7 @@ struct TrainFile {
 struct TrainOptions {
   std::vector<TrainFile> train;
   std::vector<std::string> dev;        // reported after training; never fitted on
+  std::string afinn_lexicon;           // AFINN JSON {"word": score}; VADER's entries win over it
   std::string vader_lexicon;           // VADER-format lexicon (token, mean, sd, ratings)
   std::string vader_emoji_lexicon;     // emoji<TAB>description
   std::vector<std::string> extra_lexicons;  // "phrase<TAB>valence" files, later ones win

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "convsent/text.h"
 
@@ -109,6 +110,24 @@ Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added,
     }
     ++*added;
     if (texts) texts->emplace_back(line.substr(0, tab), v);
+  }
+  return Status::Ok();
+}
+
+Status AddAfinnLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                       std::vector<std::pair<std::string, float>>* texts) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot open AFINN lexicon " + path);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument(path + ": not a JSON object of word scores");
+  *added = 0;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!it.value().is_number()) return Status::InvalidArgument(path + ": field " + it.key() + ": not a number");
+    const float v = 0.8f * it.value().get<float>();
+    if (AddNormalized(it.key(), v, lexicon)) {
+      ++*added;
+      if (texts) texts->emplace_back(it.key(), v);
+    }
   }
   return Status::Ok();
 }

@@ -28,6 +28,11 @@ Status AddEmojiLexicon(const std::string& path, Lexicon* lexicon, int* added);
 Status AddPhraseLexicon(const std::string& path, Lexicon* lexicon, int* added,
                         std::vector<std::pair<std::string, float>>* texts = nullptr);
 
+// Adds AFINN's {"word": score, ...} JSON (scores -5..+5, rescaled by 0.8
+// to VADER's range).
+Status AddAfinnLexicon(const std::string& path, Lexicon* lexicon, int* added,
+                       std::vector<std::pair<std::string, float>>* texts = nullptr);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_SRC_MODEL_LEXICON_BUILDER_H_

@@ -174,6 +174,10 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   int added = 0;
   std::vector<std::pair<std::string, float>> lexicon_texts;
   nlohmann::json lexicon_sources = nlohmann::json::array();
+  if (!options.afinn_lexicon.empty()) {
+    RETURN_IF_ERROR(AddAfinnLexicon(options.afinn_lexicon, &model.lexicon, &added, &lexicon_texts));
+    lexicon_sources.push_back({{"file", options.afinn_lexicon}, {"entries", added}});
+  }
   if (!options.vader_lexicon.empty()) {
     RETURN_IF_ERROR(AddVaderLexicon(options.vader_lexicon, &model.lexicon, &added, &lexicon_texts));
     lexicon_sources.push_back({{"file", options.vader_lexicon}, {"entries", added}});

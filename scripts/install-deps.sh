@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages convsent needs that this machine lacks.
+# Usage: scripts/install-deps.sh [--ci]   (--ci adds clang and libFuzzer)
+set -euo pipefail
+packages=(cmake ninja-build g++ pkg-config ccache libutf8proc-dev libxxhash-dev nlohmann-json3-dev
+          libcli11-dev libgtest-dev libbenchmark-dev)
+if [ "${1:-}" = "--ci" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
