@@ -99,7 +99,7 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--balance-power", flags->options.balance_power,
                   "Class balancing within a file: 1 equal shares (default), 0 none");
   cmd->add_option("--min-count", flags->options.min_count, "Occurrences a feature needs to be kept (default 2)");
-  cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 8)");
+  cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 12)");
   cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");
   cmd->add_option("--l2", flags->options.l2, "L2 penalty (default 1e-3)");
   cmd->add_option("--seed", flags->options.seed, "Random seed (default 1)");

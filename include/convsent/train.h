@@ -45,7 +45,7 @@ struct TrainOptions {
   int min_count = 2;
   bool char_ngrams = false;
   bool length_normalize = true;
-  int epochs = 8;
+  int epochs = 12;
   double learning_rate = 0.05;
   double l2 = 1e-3;
   double holdout_fraction = 0.05;      // held out of fitting, for calibration
