@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   convsent::cli::AddEvalCommand(app, &exit_code);
   convsent::cli::AddTrainCommand(app, &exit_code);
   convsent::cli::AddModelCommand(app, &exit_code);
+  convsent::cli::AddToneEvalCommand(app, &exit_code);
+  convsent::cli::AddStoreCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,70 @@
+// Ingest: files of conversations into a Store, scored on the way in.
+//
+// Input: JSON Lines (one conversation a line) or CSV of messages (a header
+// with at least conversation_id, role and text; rows of one conversation
+// adjacent). A path of "-" reads standard input (JSON Lines).
+//
+// Streaming: memory is bounded by the batch size, whatever the input size.
+// Bad input: a malformed line is reported (file, line, field) and skipped,
+// and the rest is ingested; with `strict`, the first error stops the ingest
+// and nothing is written. Ingesting an id again replaces it.
+#ifndef CONVSENT_INGEST_H_
+#define CONVSENT_INGEST_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "convsent/model.h"
+#include "convsent/rollup.h"
+#include "convsent/status.h"
+#include "convsent/store.h"
+
+namespace convsent {
+
+struct IngestError {
+  std::string file;
+  int64_t line = 0;
+  std::string field;    // empty when the whole line is at fault
+  std::string message;
+};
+
+struct IngestProgress {
+  int64_t conversations = 0, messages = 0, skipped = 0;
+  int64_t bytes_read = 0, bytes_total = 0;  // total 0 when unknown (stdin)
+  double seconds = 0;
+};
+
+struct IngestSummary {
+  int64_t conversations = 0, messages = 0, skipped = 0;
+  std::vector<IngestError> errors;  // the first kMaxErrors
+  int64_t errors_total = 0;
+  double seconds = 0;
+  std::string model;
+  bool aborted = false;  // strict mode stopped at an error
+  static constexpr size_t kMaxErrors = 1000;
+};
+
+struct IngestOptions {
+  bool strict = false;
+  int batch_conversations = 2000;  // conversations per committed transaction
+  int threads = 2;                 // scoring threads
+  int explain = 3;                 // contributions stored per message
+  RollupOptions rollup;
+  // Called now and then from the ingesting thread.
+  std::function<void(const IngestProgress&)> progress;
+  // Called for each error as it is found (e.g. to print it).
+  std::function<void(const IngestError&)> on_error;
+};
+
+// Ingests `paths` into `store`, scoring with `model`. Fails (non-OK) only
+// when the ingest cannot go on: an unreadable file is an error in the
+// summary, a store failure or a strict-mode error is a Status.
+Result<IngestSummary> Ingest(const std::vector<std::string>& paths, std::shared_ptr<const Model> model, Store* store,
+                             const IngestOptions& options);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_INGEST_H_

@@ -1,0 +1,178 @@
+#include "convsent/rollup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace convsent {
+
+std::string_view TrajectoryName(Trajectory t) {
+  switch (t) {
+    case Trajectory::kSteady: return "steady";
+    case Trajectory::kSouring: return "souring";
+    case Trajectory::kRecovering: return "recovering";
+  }
+  return "steady";
+}
+
+std::string_view ToneRuleName(ToneRule r) {
+  switch (r) {
+    case ToneRule::kMean: return "mean";
+    case ToneRule::kLast: return "last";
+    case ToneRule::kWorst: return "worst";
+    case ToneRule::kEndWeighted: return "end-weighted";
+    case ToneRule::kPeakEnd: return "peak-end";
+  }
+  return "?";
+}
+
+float PoolTone(const std::vector<float>& c, ToneRule rule) {
+  if (c.empty()) return 0;
+  switch (rule) {
+    case ToneRule::kMean: {
+      float s = 0;
+      for (float v : c) s += v;
+      return s / static_cast<float>(c.size());
+    }
+    case ToneRule::kLast:
+      return c.back();
+    case ToneRule::kWorst:
+      return *std::min_element(c.begin(), c.end());
+    case ToneRule::kEndWeighted: {
+      float s = 0, w = 0;
+      for (size_t i = 0; i < c.size(); ++i) {
+        s += static_cast<float>(i + 1) * c[i];
+        w += static_cast<float>(i + 1);
+      }
+      return s / w;
+    }
+    case ToneRule::kPeakEnd: {
+      const float peak = *std::max_element(c.begin(), c.end(), [](float a, float b) { return std::fabs(a) < std::fabs(b); });
+      return (peak + c.back()) / 2;
+    }
+  }
+  return 0;
+}
+
+namespace {
+Sentiment Label(float compound, const RollupOptions& o) {
+  if (compound <= o.negative_below) return Sentiment::kNegative;
+  if (compound >= o.positive_above) return Sentiment::kPositive;
+  return Sentiment::kNeutral;
+}
+}  // namespace
+
+ConversationRollup Rollup(const std::vector<MessageTone>& messages, const RollupOptions& o) {
+  ConversationRollup r;
+  std::vector<float> customer, agent;
+  std::vector<uint32_t> customer_index;
+  for (uint32_t i = 0; i < messages.size(); ++i) {
+    const MessageTone& m = messages[i];
+    if (m.role == Role::kCustomer) {
+      customer.push_back(m.compound);
+      customer_index.push_back(i);
+    } else if (m.role == Role::kAgent) {
+      agent.push_back(m.compound);
+    }
+  }
+  if (!agent.empty()) {
+    r.has_agent = true;
+    r.agent_compound = PoolTone(agent, ToneRule::kMean);
+    r.agent_tone = Label(r.agent_compound, o);
+  }
+  if (customer.empty()) return r;
+  r.has_customer = true;
+  r.compound = PoolTone(customer, o.rule);
+  r.score5 = 3 + 2 * r.compound;
+  r.tone = Label(r.compound, o);
+  // Start and end: the first and last third of the customer's messages.
+  const size_t third = std::max<size_t>(1, customer.size() / 3);
+  float s = 0, e = 0;
+  for (size_t i = 0; i < third; ++i) {
+    s += customer[i];
+    e += customer[customer.size() - 1 - i];
+  }
+  r.start_compound = s / static_cast<float>(third);
+  r.end_compound = e / static_cast<float>(third);
+  r.start = Label(r.start_compound, o);
+  r.end = Label(r.end_compound, o);
+  if (customer.size() >= 2) {
+    const float delta = r.end_compound - r.start_compound;
+    if (delta <= -o.trajectory_delta) r.trajectory = Trajectory::kSouring;
+    else if (delta >= o.trajectory_delta) r.trajectory = Trajectory::kRecovering;
+  }
+  // Movers: the customer messages furthest from neutral in the tone's
+  // direction (for a neutral tone, furthest either way).
+  std::vector<uint32_t> order(customer.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const float sign = r.tone == Sentiment::kNegative ? -1.0f : r.tone == Sentiment::kPositive ? 1.0f : 0.0f;
+  auto strength = [&](uint32_t i) { return sign == 0 ? std::fabs(customer[i]) : sign * customer[i]; };
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return strength(a) > strength(b); });
+  for (uint32_t i : order) {
+    if (static_cast<int>(r.movers.size()) >= o.movers || strength(i) <= 0.05f) break;
+    r.movers.push_back(customer_index[i]);
+  }
+  return r;
+}
+
+ConversationFacts ComputeFacts(const Conversation& c) {
+  ConversationFacts f;
+  int64_t start = c.created_at_ms;
+  if (start == 0 && !c.messages.empty()) start = c.messages.front().at_ms;
+  std::set<std::string> agents;
+  std::string last_agent;
+  int64_t waiting_since = 0;  // the oldest unanswered customer message
+  for (const Message& m : c.messages) {
+    if (m.role == Role::kCustomer) {
+      ++f.customer_turns;
+      if (waiting_since == 0) waiting_since = m.at_ms;
+    } else if (m.role == Role::kAgent) {
+      ++f.agent_replies;
+      if (!f.first_response_ms && m.at_ms && start) f.first_response_ms = std::max<int64_t>(0, m.at_ms - start);
+      if (waiting_since && m.at_ms) {
+        const int64_t wait = m.at_ms - waiting_since;
+        if (!f.longest_wait_ms || wait > *f.longest_wait_ms) f.longest_wait_ms = std::max<int64_t>(0, wait);
+      }
+      waiting_since = 0;
+      if (!m.author.empty()) {
+        agents.insert(m.author);
+        if (!last_agent.empty() && last_agent != m.author) ++f.handoffs;
+        last_agent = m.author;
+      }
+    }
+  }
+  f.agents = static_cast<int>(agents.size());
+  for (const Event& e : c.events) {
+    if (e.type == "reopened") ++f.reopened;
+    else if (e.type == "escalated") ++f.escalated;
+    else if (e.type == "handoff" || e.type == "reassigned") ++f.handoffs;
+    else if ((e.type == "resolved" || e.type == "solved" || e.type == "closed") && e.at_ms && start) {
+      f.resolution_ms = std::max<int64_t>(0, e.at_ms - start);
+    }
+  }
+  return f;
+}
+
+ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const ScoreOptions& score_options,
+                                     const RollupOptions& rollup_options) {
+  ScoredConversation sc;
+  sc.scores.resize(c.messages.size());
+  std::vector<MessageTone> tones;
+  tones.reserve(c.messages.size());
+  for (size_t i = 0; i < c.messages.size(); ++i) {
+    const Message& m = c.messages[i];
+    if (m.role == Role::kNote) {
+      tones.push_back({m.role, 0, Sentiment::kNeutral});
+      continue;
+    }
+    MessageScore& s = sc.scores[i].emplace();
+    scorer.Score(m.text, score_options, &s);
+    tones.push_back({m.role, s.compound, s.label});
+  }
+  sc.rollup = Rollup(tones, rollup_options);
+  sc.facts = ComputeFacts(c);
+  sc.conversation = std::move(c);
+  return sc;
+}
+
+}  // namespace convsent

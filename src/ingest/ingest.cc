@@ -1,0 +1,356 @@
+// The ingest pipeline: the calling thread reads, parses and scores batches
+// (with helper threads for scoring); a writer thread stores each batch in
+// one transaction. A bounded queue between them keeps memory flat.
+#include "convsent/ingest.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "convsent/text.h"
+#include "io/line_reader.h"
+#include "ingest/csv_reader.h"
+
+namespace convsent {
+namespace {
+
+constexpr size_t kMaxLineBytes = 16 << 20;  // one conversation a line
+
+using Clock = std::chrono::steady_clock;
+
+// Hands batches from the reading thread to the writer thread.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+  // Blocks while full. Returns false when the consumer has stopped.
+  bool Push(std::vector<ScoredConversation> batch) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < capacity_ || stopped_; });
+    if (stopped_) return false;
+    q_.push_back(std::move(batch));
+    not_empty_.notify_one();
+    return true;
+  }
+  // Blocks while empty. Returns false at the end of input.
+  bool Pop(std::vector<ScoredConversation>* batch) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return false;
+    *batch = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::vector<ScoredConversation>> q_;
+  size_t capacity_;
+  bool closed_ = false, stopped_ = false;
+};
+
+class Ingester {
+ public:
+  Ingester(std::shared_ptr<const Model> model, Store* store, const IngestOptions& options)
+      : model_(std::move(model)), store_(store), options_(options), queue_(2) {
+    for (int i = 0; i < std::max(1, options.threads); ++i) scorers_.emplace_back(model_);
+    score_options_.explain = options.explain;
+  }
+
+  Result<IngestSummary> Run(const std::vector<std::string>& paths) {
+    start_ = Clock::now();
+    summary_.model = model_->info().version;
+    ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
+    for (const auto& p : paths) {
+      struct stat st;
+      if (p != "-" && ::stat(p.c_str(), &st) == 0) progress_.bytes_total += st.st_size;
+    }
+    std::thread writer([this] { WriterLoop(); });
+    Status status;
+    if (options_.strict) status = store_->Begin();
+    for (const auto& path : paths) {
+      if (!status.ok() || stop_reading_) break;
+      status = ReadFile(path);
+    }
+    if (status.ok() && !stop_reading_) status = Flush();
+    queue_.Close();
+    writer.join();
+    if (status.ok()) status = writer_status_;
+    if (options_.strict) {
+      if (status.ok() && !summary_.aborted) {
+        status = store_->Commit();
+      } else {
+        (void)store_->Rollback();
+        summary_.conversations = summary_.messages = 0;
+      }
+    }
+    if (status.ok() && summary_.conversations > 0) status = store_->SetCurrentModel(model_->info().version);
+    summary_.seconds = Seconds();
+    if (!status.ok()) return status;
+    return summary_;
+  }
+
+ private:
+  double Seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void Report(std::string file, int64_t line, std::string field, std::string message) {
+    IngestError e{std::move(file), line, std::move(field), std::move(message)};
+    ++summary_.skipped;
+    ++summary_.errors_total;
+    ++progress_.skipped;
+    if (options_.on_error) options_.on_error(e);
+    if (summary_.errors.size() < IngestSummary::kMaxErrors) summary_.errors.push_back(std::move(e));
+    if (options_.strict) {
+      summary_.aborted = true;
+      stop_reading_ = true;
+    }
+  }
+  // Splits "messages[2].role: text" into field and message.
+  void ReportStatus(const std::string& file, int64_t line, const Status& s) {
+    const std::string& m = s.message();
+    const auto colon = m.find(": ");
+    const bool has_field = colon != std::string::npos && m.find(' ') > colon;
+    Report(file, line, has_field ? m.substr(0, colon) : "", has_field ? m.substr(colon + 2) : m);
+  }
+
+  void Add(Conversation c) {
+    pending_.push_back(std::move(c));
+    if (static_cast<int>(pending_.size()) >= options_.batch_conversations) {
+      Status s = Flush();
+      if (!s.ok()) {
+        writer_status_ = s;
+        stop_reading_ = true;
+      }
+    }
+  }
+
+  Status ReadFile(const std::string& path) {
+    const bool is_stdin = path == "-";
+    std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+      Report(path, 0, "", "cannot open the file");
+      return Status::Ok();
+    }
+    const bool csv = path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
+    const int64_t base = progress_.bytes_read;
+    Status s = csv ? ReadCsv(path, f, base) : ReadJsonl(path, f, base);
+    if (!is_stdin) std::fclose(f);
+    return s;
+  }
+
+  Status ReadJsonl(const std::string& path, std::FILE* f, int64_t base) {
+    LineReader reader(f, kMaxLineBytes);
+    std::string line;
+    bool too_long = false;
+    int64_t line_no = 0, bytes = 0;
+    while (!stop_reading_ && reader.Next(&line, &too_long)) {
+      ++line_no;
+      bytes += static_cast<int64_t>(line.size()) + 1;
+      progress_.bytes_read = base + bytes;
+      if (too_long) {
+        Report(path, line_no, "", "line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+        continue;
+      }
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are allowed
+      Conversation c;
+      const Status s = ParseConversationJson(line, &c);
+      if (!s.ok()) {
+        ReportStatus(path, line_no, s);
+        continue;
+      }
+      Add(std::move(c));
+    }
+    if (reader.error()) Report(path, line_no, "", "read error");
+    return Status::Ok();
+  }
+
+  Status ReadCsv(const std::string& path, std::FILE* f, int64_t base) {
+    CsvReader reader(f, kMaxLineBytes);
+    std::vector<std::string> header, row;
+    int64_t line = 0;
+    if (reader.Next(&header, &line) != CsvReader::Result::kRecord) {
+      Report(path, 1, "", "no header row");
+      return Status::Ok();
+    }
+    std::unordered_map<std::string, size_t> col;
+    for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+    for (const char* required : {"conversation_id", "role", "text"}) {
+      if (!col.count(required)) {
+        Report(path, 1, required, "missing column (a CSV needs conversation_id, role and text)");
+        return Status::Ok();
+      }
+    }
+    auto get = [&](const char* name) -> std::string {
+      auto it = col.find(name);
+      return it != col.end() && it->second < row.size() ? row[it->second] : std::string();
+    };
+    static const std::unordered_set<std::string> kKnown = {"conversation_id", "role", "text", "at", "author",
+                                                           "channel", "topic", "team", "tags", "created_at",
+                                                           "csat", "nps"};
+    Conversation current;
+    std::unordered_set<std::string> done;
+    auto finish = [&] {
+      if (current.id.empty()) return;
+      done.insert(current.id);
+      if (current.messages.empty()) return;
+      if (current.created_at_ms == 0) current.created_at_ms = current.messages.front().at_ms;
+      Add(std::move(current));
+      current = Conversation();
+    };
+    for (;;) {
+      const auto r = reader.Next(&row, &line);
+      progress_.bytes_read = base + reader.bytes_read();
+      if (r == CsvReader::Result::kEnd || stop_reading_) break;
+      if (r == CsvReader::Result::kUnterminatedQuote) {
+        Report(path, line, "", "a quoted field is never closed");
+        break;
+      }
+      if (r == CsvReader::Result::kTooLong) {
+        Report(path, line, "", "record longer than " + std::to_string(kMaxLineBytes) + " bytes");
+        continue;
+      }
+      if (row.size() == 1 && row[0].empty()) continue;  // blank line
+      const std::string id = get("conversation_id");
+      if (id.empty()) {
+        Report(path, line, "conversation_id", "empty");
+        continue;
+      }
+      if (id != current.id) {
+        finish();
+        if (done.count(id)) {
+          Report(path, line, "conversation_id",
+                 "'" + id + "' appeared earlier in the file; the rows of one conversation must be adjacent");
+          continue;
+        }
+        current = Conversation();
+        current.id = id;
+        current.channel = get("channel");
+        current.topic = get("topic");
+        current.team = get("team");
+        const std::string tags = get("tags");  // "refund;vip" or "refund|vip"
+        for (size_t start = 0; start < tags.size();) {
+          const size_t end = std::min(tags.find_first_of(";|", start), tags.size());
+          if (end > start) current.tags.push_back(tags.substr(start, end - start));
+          start = end + 1;
+        }
+        if (const std::string t = get("created_at"); !t.empty() && !ParseTime(t, &current.created_at_ms)) {
+          Report(path, line, "created_at", "'" + t.substr(0, 40) + "' is not an RFC 3339 time");
+        }
+        for (const char* name : {"csat", "nps"}) {
+          const std::string v = get(name);
+          if (v.empty()) continue;
+          char* end = nullptr;
+          const long n = std::strtol(v.c_str(), &end, 10);
+          const long hi = name[0] == 'c' ? 5 : 10, lo = name[0] == 'c' ? 1 : 0;
+          if (*end != '\0' || n < lo || n > hi) {
+            Report(path, line, name, "'" + v.substr(0, 20) + "' is not a whole number from " + std::to_string(lo) +
+                                         " to " + std::to_string(hi));
+          } else {
+            (name[0] == 'c' ? current.csat : current.nps) = static_cast<int>(n);
+          }
+        }
+        for (size_t i = 0; i < header.size() && i < row.size(); ++i) {
+          if (!kKnown.count(header[i]) && !row[i].empty()) current.attributes.emplace_back(header[i], row[i]);
+        }
+      }
+      Message m;
+      if (!ParseRole(get("role"), &m.role)) {
+        Report(path, line, "role", "'" + get("role").substr(0, 30) + "' is not customer, agent, bot or note");
+        continue;
+      }
+      if (const std::string at = get("at"); !at.empty() && !ParseTime(at, &m.at_ms)) {
+        Report(path, line, "at", "'" + at.substr(0, 40) + "' is not an RFC 3339 time");
+        continue;
+      }
+      m.author = get("author");
+      m.text = get("text");
+      current.messages.push_back(std::move(m));
+    }
+    if (!stop_reading_) finish();
+    return Status::Ok();
+  }
+
+  // Scores the pending conversations on all scoring threads and queues them.
+  Status Flush() {
+    if (pending_.empty()) return Status::Ok();
+    std::vector<ScoredConversation> batch(pending_.size());
+    const size_t threads = scorers_.size();
+    const size_t per = (pending_.size() + threads - 1) / threads;
+    auto work = [&](size_t t) {
+      for (size_t i = t * per; i < std::min(pending_.size(), (t + 1) * per); ++i) {
+        batch[i] = ScoreConversation(std::move(pending_[i]), scorers_[t], score_options_, options_.rollup);
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work, t);
+    work(0);
+    for (auto& h : helpers) h.join();
+    pending_.clear();
+    for (const auto& sc : batch) progress_.messages += static_cast<int64_t>(sc.conversation.messages.size());
+    progress_.conversations += static_cast<int64_t>(batch.size());
+    progress_.seconds = Seconds();
+    if (options_.progress) options_.progress(progress_);
+    if (!queue_.Push(std::move(batch))) return writer_status_;
+    return Status::Ok();
+  }
+
+  void WriterLoop() {
+    std::vector<ScoredConversation> batch;
+    while (queue_.Pop(&batch)) {
+      Status s = options_.strict ? Status::Ok() : store_->Begin();
+      for (size_t i = 0; s.ok() && i < batch.size(); ++i) s = store_->PutConversation(batch[i], model_id_);
+      if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
+      if (!s.ok()) {
+        writer_status_ = s;
+        stop_reading_ = true;
+        queue_.Stop();
+        return;
+      }
+      for (const auto& sc : batch) summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
+      summary_.conversations += static_cast<int64_t>(batch.size());
+    }
+  }
+
+  std::shared_ptr<const Model> model_;
+  Store* store_;
+  IngestOptions options_;
+  ScoreOptions score_options_;
+  std::vector<Scorer> scorers_;
+  BatchQueue queue_;
+  std::vector<Conversation> pending_;
+  IngestSummary summary_;
+  IngestProgress progress_;
+  int64_t model_id_ = 0;
+  Status writer_status_;
+  std::atomic<bool> stop_reading_{false};
+  Clock::time_point start_;
+};
+
+}  // namespace
+
+Result<IngestSummary> Ingest(const std::vector<std::string>& paths, std::shared_ptr<const Model> model, Store* store,
+                             const IngestOptions& options) {
+  Ingester ingester(std::move(model), store, options);
+  return ingester.Run(paths);
+}
+
+}  // namespace convsent

@@ -1,0 +1,541 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "convsent/score_format.h"
+
+namespace convsent {
+namespace {
+
+// Schema migrations: kMigrations[v] takes a database from version v to v+1.
+// A released migration is never edited; a change is a new entry.
+const char* const kMigrations[] = {
+    // v0 -> v1
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE models(id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE, info TEXT NOT NULL, added_at INTEGER NOT NULL);
+CREATE TABLE conversations(
+  id INTEGER PRIMARY KEY,
+  ext_id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL, topic TEXT NOT NULL, team TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  csat INTEGER, nps INTEGER,
+  tags TEXT NOT NULL, attributes TEXT NOT NULL, events TEXT NOT NULL,
+  first_response_ms INTEGER, agent_replies INTEGER NOT NULL, customer_turns INTEGER NOT NULL,
+  agents INTEGER NOT NULL, handoffs INTEGER NOT NULL, reopened INTEGER NOT NULL, escalated INTEGER NOT NULL,
+  resolution_ms INTEGER, longest_wait_ms INTEGER);
+CREATE INDEX conversations_created ON conversations(created_at);
+CREATE TABLE messages(
+  conversation INTEGER NOT NULL, seq INTEGER NOT NULL, role INTEGER NOT NULL, author TEXT NOT NULL,
+  at INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
+CREATE TABLE message_scores(
+  conversation INTEGER NOT NULL, model INTEGER NOT NULL, seq INTEGER NOT NULL, label INTEGER NOT NULL,
+  p_negative REAL NOT NULL, p_neutral REAL NOT NULL, p_positive REAL NOT NULL, compound REAL NOT NULL,
+  explain TEXT NOT NULL, PRIMARY KEY(conversation, model, seq)) WITHOUT ROWID;
+CREATE TABLE tones(
+  conversation INTEGER NOT NULL, model INTEGER NOT NULL, has_customer INTEGER NOT NULL, tone INTEGER NOT NULL,
+  compound REAL NOT NULL, score5 REAL NOT NULL, start_tone INTEGER NOT NULL, end_tone INTEGER NOT NULL,
+  start_compound REAL NOT NULL, end_compound REAL NOT NULL, trajectory INTEGER NOT NULL,
+  has_agent INTEGER NOT NULL, agent_tone INTEGER NOT NULL, agent_compound REAL NOT NULL, movers TEXT NOT NULL,
+  PRIMARY KEY(conversation, model)) WITHOUT ROWID;
+CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID;
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
+
+// A prepared statement, reset after each use.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(s_); }
+  Status Prepare(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK) {
+      return Status::Internal(std::string("preparing SQL: ") + sqlite3_errmsg(db));
+    }
+    return Status::Ok();
+  }
+  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  template <typename T>
+  Stmt& Bind(int i, const std::optional<T>& v) {
+    return v ? Bind(i, static_cast<int64_t>(*v)) : BindNull(i);
+  }
+  // Steps once: SQLITE_ROW or SQLITE_DONE, else an error.
+  int Step() { return sqlite3_step(s_); }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  double Real(int col) const { return sqlite3_column_double(s_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+std::string ExplainJson(const MessageScore& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.explain.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('[');
+    AppendJsonString(s.explain[i].token, &out);
+    out.push_back(',');
+    AppendJsonNumber(s.explain[i].weight, 3, &out);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  ~SqliteStore() override {
+    statements_.clear();
+    if (db_) sqlite3_close_v2(db_);
+  }
+
+  Status Init(const std::string& path) {
+    path_ = path;
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    // WAL with synchronous=NORMAL: a committed batch survives a crash of the
+    // process (kill -9); only a power loss can lose the last commits.
+    RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                         "PRAGMA cache_size=-65536;"));
+    RETURN_IF_ERROR(Migrate());
+    return Prepare();
+  }
+
+  Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) override {
+    if (auto it = model_ids_.find(version); it != model_ids_.end()) return it->second;
+    Stmt& find = *statements_.at("find_model");
+    find.Bind(1, version);
+    if (find.Step() == SQLITE_ROW) {
+      const int64_t id = find.Int(0);
+      find.Reset();
+      model_ids_[version] = id;
+      return id;
+    }
+    find.Reset();
+    Stmt& add = *statements_.at("add_model");
+    add.Bind(1, version).Bind(2, info_json).Bind(3, static_cast<int64_t>(std::time(nullptr)));
+    RETURN_IF_ERROR(Done(add, "registering model " + version));
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    model_ids_[version] = id;
+    return id;
+  }
+
+  Status SetCurrentModel(const std::string& version) override {
+    Stmt& s = *statements_.at("set_meta");
+    s.Bind(1, std::string("current_model")).Bind(2, version);
+    return Done(s, "setting the current model");
+  }
+
+  Status PutConversation(const ScoredConversation& sc, int64_t model_id) override {
+    const Conversation& c = sc.conversation;
+    const ConversationFacts& f = sc.facts;
+    nlohmann::json tags = c.tags, attributes = nlohmann::json::object(), events = nlohmann::json::array();
+    for (const auto& [k, v] : c.attributes) attributes[k] = v;
+    for (const Event& e : c.events) events.push_back({{"type", e.type}, {"at", e.at_ms}});
+    // Existing id: update in place and drop its children; new id: insert.
+    Stmt& find = *statements_.at("find_conversation");
+    find.Bind(1, c.id);
+    int64_t id = 0;
+    const bool exists = find.Step() == SQLITE_ROW;
+    if (exists) id = find.Int(0);
+    find.Reset();
+    Stmt& put = *statements_.at(exists ? "update_conversation" : "insert_conversation");
+    put.Bind(1, c.id).Bind(2, c.channel).Bind(3, c.topic).Bind(4, c.team).Bind(5, c.created_at_ms);
+    put.Bind(6, c.csat).Bind(7, c.nps);
+    put.Bind(8, tags.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    put.Bind(9, attributes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    put.Bind(10, events.dump());
+    put.Bind(11, f.first_response_ms).Bind(12, f.agent_replies).Bind(13, f.customer_turns).Bind(14, f.agents);
+    put.Bind(15, f.handoffs).Bind(16, f.reopened).Bind(17, f.escalated).Bind(18, f.resolution_ms);
+    put.Bind(19, f.longest_wait_ms);
+    RETURN_IF_ERROR(Done(put, "storing conversation " + c.id));
+    if (exists) {
+      for (const char* name : {"delete_messages", "delete_scores", "delete_tones", "delete_tags"}) {
+        Stmt& del = *statements_.at(name);
+        del.Bind(1, id);
+        RETURN_IF_ERROR(Done(del, "replacing conversation " + c.id));
+      }
+    } else {
+      id = sqlite3_last_insert_rowid(db_);
+    }
+    Stmt& msg = *statements_.at("insert_message");
+    for (size_t i = 0; i < c.messages.size(); ++i) {
+      const Message& m = c.messages[i];
+      msg.Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, static_cast<int>(m.role)).Bind(4, m.author);
+      msg.Bind(5, m.at_ms).Bind(6, m.text);
+      RETURN_IF_ERROR(Done(msg, "storing a message of " + c.id));
+    }
+    Stmt& tag = *statements_.at("insert_tag");
+    for (const std::string& t : c.tags) {
+      tag.Bind(1, t).Bind(2, id);
+      const int rc = tag.Step();
+      tag.Reset();
+      if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT) return Error("storing tag of " + c.id);
+    }
+    return PutScoresById(id, sc, model_id);
+  }
+
+  Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
+    Stmt& find = *statements_.at("find_conversation");
+    find.Bind(1, ext_id);
+    const bool exists = find.Step() == SQLITE_ROW;
+    const int64_t id = exists ? find.Int(0) : 0;
+    find.Reset();
+    if (!exists) return Status::NotFound("no conversation " + ext_id);
+    Stmt& del = *statements_.at("delete_model_scores");
+    del.Bind(1, id).Bind(2, model_id);
+    RETURN_IF_ERROR(Done(del, "replacing scores of " + ext_id));
+    Stmt& del_tone = *statements_.at("delete_model_tone");
+    del_tone.Bind(1, id).Bind(2, model_id);
+    RETURN_IF_ERROR(Done(del_tone, "replacing the tone of " + ext_id));
+    return PutScoresById(id, sc, model_id);
+  }
+
+  Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
+                                                            const std::string& model) override {
+    std::string version = model;
+    if (version.empty()) {
+      ASSIGN_OR_RETURN(version, Meta("current_model"));
+    }
+    int64_t model_id = -1;
+    if (!version.empty()) {
+      Stmt& fm = *statements_.at("find_model");
+      fm.Bind(1, version);
+      if (fm.Step() == SQLITE_ROW) model_id = fm.Int(0);
+      fm.Reset();
+      if (model_id < 0 && !model.empty()) return Status::NotFound("no scores from model " + model + " in " + path_);
+    }
+    Stmt& get = *statements_.at("get_conversation");
+    get.Bind(1, ext_id);
+    if (get.Step() != SQLITE_ROW) {
+      get.Reset();
+      return std::optional<ScoredConversation>();
+    }
+    ScoredConversation sc;
+    const int64_t id = get.Int(0);
+    ReadConversationRow(get, &sc.conversation, &sc.facts);
+    get.Reset();
+    RETURN_IF_ERROR(ReadMessages(id, &sc.conversation));
+    sc.scores.resize(sc.conversation.messages.size());
+    Stmt& scores = *statements_.at("get_scores");
+    scores.Bind(1, id).Bind(2, model_id);
+    while (scores.Step() == SQLITE_ROW) {
+      const auto seq = static_cast<size_t>(scores.Int(0));
+      if (seq >= sc.scores.size()) continue;
+      MessageScore s;
+      s.label = static_cast<Sentiment>(scores.Int(1));
+      s.p = {static_cast<float>(scores.Real(2)), static_cast<float>(scores.Real(3)), static_cast<float>(scores.Real(4))};
+      s.compound = static_cast<float>(scores.Real(5));
+      s.score5 = 3 + 2 * s.compound;
+      const auto ex = nlohmann::json::parse(scores.Text(6), nullptr, false);
+      if (ex.is_array()) {
+        for (const auto& e : ex) {
+          if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {
+            s.explain.push_back({e[0].get<std::string>(), e[1].get<float>()});
+          }
+        }
+      }
+      sc.scores[seq] = std::move(s);
+    }
+    scores.Reset();
+    Stmt& tone = *statements_.at("get_tone");
+    tone.Bind(1, id).Bind(2, model_id);
+    if (tone.Step() == SQLITE_ROW) {
+      ConversationRollup& r = sc.rollup;
+      r.has_customer = tone.Int(0) != 0;
+      r.tone = static_cast<Sentiment>(tone.Int(1));
+      r.compound = static_cast<float>(tone.Real(2));
+      r.score5 = static_cast<float>(tone.Real(3));
+      r.start = static_cast<Sentiment>(tone.Int(4));
+      r.end = static_cast<Sentiment>(tone.Int(5));
+      r.start_compound = static_cast<float>(tone.Real(6));
+      r.end_compound = static_cast<float>(tone.Real(7));
+      r.trajectory = static_cast<Trajectory>(tone.Int(8));
+      r.has_agent = tone.Int(9) != 0;
+      r.agent_tone = static_cast<Sentiment>(tone.Int(10));
+      r.agent_compound = static_cast<float>(tone.Real(11));
+      const auto movers = nlohmann::json::parse(tone.Text(12), nullptr, false);
+      if (movers.is_array()) {
+        for (const auto& m : movers) if (m.is_number_unsigned()) r.movers.push_back(m.get<uint32_t>());
+      }
+    }
+    tone.Reset();
+    return std::optional<ScoredConversation>(std::move(sc));
+  }
+
+  Status ForEachConversation(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
+                             std::optional<int64_t> to_ms) override {
+    // A separate statement: `fn` may itself read through this store.
+    Stmt all;
+    RETURN_IF_ERROR(all.Prepare(db_, "SELECT id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, "
+                                     "events, first_response_ms, agent_replies, customer_turns, agents, handoffs, "
+                                     "reopened, escalated, resolution_ms, longest_wait_ms FROM conversations "
+                                     "WHERE created_at >= ? AND created_at < ? ORDER BY id"));
+    all.Bind(1, from_ms.value_or(INT64_MIN)).Bind(2, to_ms.value_or(INT64_MAX));
+    int rc;
+    while ((rc = all.Step()) == SQLITE_ROW) {
+      Conversation c;
+      ConversationFacts facts;
+      const int64_t id = all.Int(0);
+      ReadConversationRow(all, &c, &facts);
+      RETURN_IF_ERROR(ReadMessages(id, &c));
+      RETURN_IF_ERROR(fn(c));
+    }
+    if (rc != SQLITE_DONE) return Error("reading conversations");
+    return Status::Ok();
+  }
+
+  Result<StoreInfo> Info() override {
+    StoreInfo info;
+    info.schema_version = kStoreSchemaVersion;
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages)"));
+    if (q.Step() == SQLITE_ROW) {
+      info.conversations = q.Int(0);
+      info.messages = q.Int(1);
+    }
+    Stmt m;
+    RETURN_IF_ERROR(m.Prepare(db_, "SELECT version FROM models ORDER BY id"));
+    while (m.Step() == SQLITE_ROW) info.models.push_back(m.Text(0));
+    ASSIGN_OR_RETURN(info.current_model, Meta("current_model"));
+    return info;
+  }
+
+ private:
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Status::IoError(path_ + ": " + msg);
+    }
+    return Status::Ok();
+  }
+  Status Error(const std::string& what) { return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
+  Status Done(Stmt& s, const std::string& what) {
+    const int rc = s.Step();
+    s.Reset();
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : Error(what);
+  }
+
+  Result<std::string> Meta(const std::string& key) {
+    Stmt& s = *statements_.at("get_meta");
+    s.Bind(1, key);
+    std::string v;
+    if (s.Step() == SQLITE_ROW) v = s.Text(0);
+    s.Reset();
+    return v;
+  }
+
+  Status Migrate() {
+    int version = 0;
+    {
+      Stmt q;
+      RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM sqlite_master WHERE name='meta'"));
+      q.Step();
+      if (q.Int(0) > 0) {
+        Stmt v;
+        RETURN_IF_ERROR(v.Prepare(db_, "SELECT value FROM meta WHERE key='schema_version'"));
+        if (v.Step() == SQLITE_ROW) version = std::atoi(v.Text(0).c_str());
+      }
+    }
+    if (version > kStoreSchemaVersion) {
+      return Status::FailedPrecondition(path_ + " has schema version " + std::to_string(version) +
+                                        ", newer than this convsent's " + std::to_string(kStoreSchemaVersion));
+    }
+    if (version == kStoreSchemaVersion) return Status::Ok();
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    for (int v = version; v < kStoreSchemaVersion; ++v) {
+      Status s = Exec(kMigrations[v]);
+      if (!s.ok()) {
+        (void)Exec("ROLLBACK");
+        return s.WithContext("migrating the schema to version " + std::to_string(v + 1));
+      }
+    }
+    const std::string set = "INSERT INTO meta(key, value) VALUES('schema_version', '" +
+                            std::to_string(kStoreSchemaVersion) + "') ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+    RETURN_IF_ERROR(Exec(set.c_str()));
+    return Exec("COMMIT");
+  }
+
+  Status Prepare() {
+    static const std::pair<const char*, const char*> kStatements[] = {
+        {"find_model", "SELECT id FROM models WHERE version = ?"},
+        {"add_model", "INSERT INTO models(version, info, added_at) VALUES(?, ?, ?)"},
+        {"get_meta", "SELECT value FROM meta WHERE key = ?"},
+        {"set_meta", "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"},
+        {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},
+        {"insert_conversation",
+         "INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
+         "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
+         "longest_wait_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+        {"update_conversation",
+         "UPDATE conversations SET channel=?2, topic=?3, team=?4, created_at=?5, csat=?6, nps=?7, tags=?8, "
+         "attributes=?9, events=?10, first_response_ms=?11, agent_replies=?12, customer_turns=?13, agents=?14, "
+         "handoffs=?15, reopened=?16, escalated=?17, resolution_ms=?18, longest_wait_ms=?19 WHERE ext_id=?1"},
+        {"delete_messages", "DELETE FROM messages WHERE conversation = ?"},
+        {"delete_scores", "DELETE FROM message_scores WHERE conversation = ?"},
+        {"delete_tones", "DELETE FROM tones WHERE conversation = ?"},
+        {"delete_tags", "DELETE FROM conversation_tags WHERE conversation = ?"},
+        {"delete_model_scores", "DELETE FROM message_scores WHERE conversation = ? AND model = ?"},
+        {"delete_model_tone", "DELETE FROM tones WHERE conversation = ? AND model = ?"},
+        {"insert_message", "INSERT INTO messages(conversation, seq, role, author, at, text) VALUES(?,?,?,?,?,?)"},
+        {"insert_tag", "INSERT OR IGNORE INTO conversation_tags(tag, conversation) VALUES(?, ?)"},
+        {"insert_score",
+         "INSERT INTO message_scores(conversation, model, seq, label, p_negative, p_neutral, p_positive, compound, "
+         "explain) VALUES(?,?,?,?,?,?,?,?,?)"},
+        {"insert_tone",
+         "INSERT INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, end_tone, "
+         "start_compound, end_compound, trajectory, has_agent, agent_tone, agent_compound, movers) "
+         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+        {"get_conversation",
+         "SELECT id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
+         "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
+         "longest_wait_ms FROM conversations WHERE ext_id = ?"},
+        {"get_messages", "SELECT role, author, at, text FROM messages WHERE conversation = ? ORDER BY seq"},
+        {"get_scores",
+         "SELECT seq, label, p_negative, p_neutral, p_positive, compound, explain FROM message_scores "
+         "WHERE conversation = ? AND model = ?"},
+        {"get_tone",
+         "SELECT has_customer, tone, compound, score5, start_tone, end_tone, start_compound, end_compound, "
+         "trajectory, has_agent, agent_tone, agent_compound, movers FROM tones WHERE conversation = ? AND model = ?"},
+    };
+    for (const auto& [name, sql] : kStatements) {
+      auto s = std::make_unique<Stmt>();
+      RETURN_IF_ERROR(s->Prepare(db_, sql).WithContext(name));
+      statements_.emplace(name, std::move(s));
+    }
+    return Status::Ok();
+  }
+
+  Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id) {
+    Stmt& score = *statements_.at("insert_score");
+    for (size_t i = 0; i < sc.scores.size(); ++i) {
+      if (!sc.scores[i]) continue;
+      const MessageScore& s = *sc.scores[i];
+      score.Bind(1, id).Bind(2, model_id).Bind(3, static_cast<int64_t>(i)).Bind(4, static_cast<int>(s.label));
+      score.Bind(5, static_cast<double>(s.p[0])).Bind(6, static_cast<double>(s.p[1]));
+      score.Bind(7, static_cast<double>(s.p[2])).Bind(8, static_cast<double>(s.compound));
+      score.Bind(9, ExplainJson(s));
+      RETURN_IF_ERROR(Done(score, "storing scores of " + sc.conversation.id));
+    }
+    const ConversationRollup& r = sc.rollup;
+    nlohmann::json movers = r.movers;
+    Stmt& tone = *statements_.at("insert_tone");
+    tone.Bind(1, id).Bind(2, model_id).Bind(3, r.has_customer ? 1 : 0).Bind(4, static_cast<int>(r.tone));
+    tone.Bind(5, static_cast<double>(r.compound)).Bind(6, static_cast<double>(r.score5));
+    tone.Bind(7, static_cast<int>(r.start)).Bind(8, static_cast<int>(r.end));
+    tone.Bind(9, static_cast<double>(r.start_compound)).Bind(10, static_cast<double>(r.end_compound));
+    tone.Bind(11, static_cast<int>(r.trajectory)).Bind(12, r.has_agent ? 1 : 0);
+    tone.Bind(13, static_cast<int>(r.agent_tone)).Bind(14, static_cast<double>(r.agent_compound));
+    tone.Bind(15, movers.dump());
+    return Done(tone, "storing the tone of " + sc.conversation.id);
+  }
+
+  static void ReadConversationRow(const Stmt& q, Conversation* c, ConversationFacts* f) {
+    c->id = q.Text(1);
+    c->channel = q.Text(2);
+    c->topic = q.Text(3);
+    c->team = q.Text(4);
+    c->created_at_ms = q.Int(5);
+    if (!q.IsNull(6)) c->csat = static_cast<int>(q.Int(6));
+    if (!q.IsNull(7)) c->nps = static_cast<int>(q.Int(7));
+    const auto tags = nlohmann::json::parse(q.Text(8), nullptr, false);
+    if (tags.is_array()) for (const auto& t : tags) if (t.is_string()) c->tags.push_back(t.get<std::string>());
+    const auto attrs = nlohmann::json::parse(q.Text(9), nullptr, false);
+    if (attrs.is_object()) {
+      for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+        if (it.value().is_string()) c->attributes.emplace_back(it.key(), it.value().get<std::string>());
+      }
+    }
+    const auto events = nlohmann::json::parse(q.Text(10), nullptr, false);
+    if (events.is_array()) {
+      for (const auto& e : events) {
+        if (e.is_object() && e.contains("type") && e["type"].is_string()) {
+          c->events.push_back({e["type"].get<std::string>(), e.value("at", int64_t{0})});
+        }
+      }
+    }
+    if (!q.IsNull(11)) f->first_response_ms = q.Int(11);
+    f->agent_replies = static_cast<int>(q.Int(12));
+    f->customer_turns = static_cast<int>(q.Int(13));
+    f->agents = static_cast<int>(q.Int(14));
+    f->handoffs = static_cast<int>(q.Int(15));
+    f->reopened = static_cast<int>(q.Int(16));
+    f->escalated = static_cast<int>(q.Int(17));
+    if (!q.IsNull(18)) f->resolution_ms = q.Int(18);
+    if (!q.IsNull(19)) f->longest_wait_ms = q.Int(19);
+  }
+
+  Status ReadMessages(int64_t id, Conversation* c) {
+    Stmt& m = *statements_.at("get_messages");
+    m.Bind(1, id);
+    int rc;
+    while ((rc = m.Step()) == SQLITE_ROW) {
+      Message msg;
+      msg.role = static_cast<Role>(m.Int(0));
+      msg.author = m.Text(1);
+      msg.at_ms = m.Int(2);
+      msg.text = m.Text(3);
+      c->messages.push_back(std::move(msg));
+    }
+    m.Reset();
+    return rc == SQLITE_DONE ? Status::Ok() : Error("reading messages");
+  }
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
+  std::unordered_map<std::string, int64_t> model_ids_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>();
+  RETURN_IF_ERROR(store->Init(path));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& location) {
+  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
+    return Status::InvalidArgument("PostgreSQL stores are not supported yet: " + location);
+  }
+  return OpenSqliteStore(location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location);
+}
+
+std::string DefaultStoreLocation() {
+  const char* env = std::getenv("CONVSENT_DB");
+  return env && *env ? env : "convsent.db";
+}
+
+}  // namespace convsent

@@ -1,0 +1,302 @@
+// Commands on the conversation store: ingest, show, rescore.
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "convsent/ingest.h"
+#include "convsent/store.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
+  auto store = Store::Open(location.empty() ? DefaultStoreLocation() : location);
+  if (!store.ok()) {
+    std::fprintf(stderr, "convsent: %s\n", store.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+std::string Thousands(int64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+// --- ingest ---------------------------------------------------------------
+
+struct IngestFlags {
+  std::vector<std::string> files;
+  std::string db, model;
+  bool strict = false, json = false;
+  int threads = 2;
+};
+
+int RunIngest(const IngestFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  auto store = OpenStoreOrReport(flags.db);
+  if (!store) return kExitFailure;
+  IngestOptions options;
+  options.strict = flags.strict;
+  options.threads = std::max(1, std::min(flags.threads, 64));
+  const bool tty = isatty(STDERR_FILENO) && !flags.json;
+  if (tty) {
+    options.progress = [](const IngestProgress& p) {
+      const double rate = p.seconds > 0 ? static_cast<double>(p.messages) / p.seconds : 0;
+      std::string eta;
+      if (p.bytes_total > 0 && p.bytes_read > 0) {
+        const double left = p.seconds * static_cast<double>(p.bytes_total - p.bytes_read) / static_cast<double>(p.bytes_read);
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "  %3.0f%%  ETA %d:%02d", 100.0 * static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total),
+                      static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+        eta = buf;
+      }
+      std::fprintf(stderr, "\r%s conversations  %s messages  %s msg/s%s   ", Thousands(p.conversations).c_str(),
+                   Thousands(p.messages).c_str(), Thousands(static_cast<int64_t>(rate)).c_str(), eta.c_str());
+    };
+  }
+  options.on_error = [&flags](const IngestError& e) {
+    if (flags.json) return;
+    std::fprintf(stderr, "%s%s:%lld: %s%s%s\n", isatty(STDERR_FILENO) ? "\r" : "", e.file.c_str(),
+                 static_cast<long long>(e.line), e.field.c_str(), e.field.empty() ? "" : ": ", e.message.c_str());
+  };
+  auto summary = Ingest(flags.files, model, store.get(), options);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!summary.ok()) {
+    std::fprintf(stderr, "convsent ingest: %s\n", summary.status().ToString().c_str());
+    return kExitFailure;
+  }
+  const IngestSummary& s = *summary;
+  if (flags.json) {
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& e : s.errors) {
+      errors.push_back({{"file", e.file}, {"line", e.line}, {"field", e.field}, {"message", e.message}});
+    }
+    nlohmann::json out = {{"conversations", s.conversations}, {"messages", s.messages}, {"skipped", s.skipped},
+                          {"errors", errors}, {"errors_total", s.errors_total}, {"seconds", s.seconds},
+                          {"model", s.model}, {"strict", flags.strict}, {"aborted", s.aborted}};
+    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  } else {
+    std::printf("ingested %s conversations, %s messages in %.1f s (%s msg/s); skipped %s; model %s\n",
+                Thousands(s.conversations).c_str(), Thousands(s.messages).c_str(), s.seconds,
+                Thousands(s.seconds > 0 ? static_cast<int64_t>(static_cast<double>(s.messages) / s.seconds) : 0).c_str(),
+                Thousands(s.skipped).c_str(), s.model.c_str());
+    if (s.aborted) std::printf("--strict: stopped at the first error; nothing was written\n");
+  }
+  if (s.aborted) return kExitFailure;
+  return s.skipped > 0 ? kExitPartial : kExitOk;
+}
+
+// --- show -----------------------------------------------------------------
+
+struct ShowFlags {
+  std::string id, db, model;
+  bool json = false;
+};
+
+std::string Bar(float compound) {
+  // A 9-cell bar from negative to positive, centred on neutral.
+  const int pos = static_cast<int>(std::lround((compound + 1) * 4));
+  std::string bar = "[";
+  for (int i = 0; i <= 8; ++i) bar += i == pos ? "●" : i == 4 ? "┊" : "·";
+  return bar + "]";
+}
+
+int RunShow(const ShowFlags& flags) {
+  auto store = OpenStoreOrReport(flags.db);
+  if (!store) return kExitFailure;
+  auto got = store->GetConversation(flags.id, flags.model);
+  if (!got.ok()) {
+    std::fprintf(stderr, "convsent show: %s\n", got.status().ToString().c_str());
+    return kExitFailure;
+  }
+  if (!got->has_value()) {
+    std::fprintf(stderr, "convsent show: no conversation '%s' in %s\n", flags.id.c_str(),
+                 (flags.db.empty() ? DefaultStoreLocation() : flags.db).c_str());
+    return kExitFailure;
+  }
+  const ScoredConversation& sc = **got;
+  const Conversation& c = sc.conversation;
+  const ConversationRollup& r = sc.rollup;
+  const ConversationFacts& f = sc.facts;
+  auto info = store->Info();
+  const std::string model = flags.model.empty() && info.ok() ? info->current_model : flags.model;
+  if (flags.json) {
+    nlohmann::json messages = nlohmann::json::array();
+    for (size_t i = 0; i < c.messages.size(); ++i) {
+      const Message& m = c.messages[i];
+      nlohmann::json jm = {{"role", RoleName(m.role)}, {"author", m.author}, {"text", m.text}};
+      if (m.at_ms) jm["at"] = FormatTime(m.at_ms);
+      if (sc.scores[i]) {
+        const MessageScore& s = *sc.scores[i];
+        nlohmann::json ex = nlohmann::json::array();
+        for (const auto& e : s.explain) ex.push_back({{"token", e.token}, {"weight", e.weight}});
+        jm["score"] = {{"label", SentimentName(s.label)},
+                       {"p", {{"negative", s.p[0]}, {"neutral", s.p[1]}, {"positive", s.p[2]}}},
+                       {"compound", s.compound}, {"score5", s.score5}, {"explain", ex}};
+      }
+      messages.push_back(std::move(jm));
+    }
+    auto opt = [](const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    nlohmann::json out = {
+        {"id", c.id}, {"channel", c.channel}, {"topic", c.topic}, {"team", c.team}, {"tags", c.tags},
+        {"created_at", c.created_at_ms ? FormatTime(c.created_at_ms) : ""}, {"model", model},
+        {"csat", c.csat ? nlohmann::json(*c.csat) : nlohmann::json()},
+        {"nps", c.nps ? nlohmann::json(*c.nps) : nlohmann::json()},
+        {"tone", r.has_customer ? nlohmann::json({{"label", SentimentName(r.tone)}, {"compound", r.compound},
+                                                  {"score5", r.score5}, {"start", SentimentName(r.start)},
+                                                  {"end", SentimentName(r.end)},
+                                                  {"trajectory", TrajectoryName(r.trajectory)},
+                                                  {"movers", r.movers}})
+                                : nlohmann::json()},
+        {"agent_tone", r.has_agent ? nlohmann::json({{"label", SentimentName(r.agent_tone)}, {"compound", r.agent_compound}})
+                                   : nlohmann::json()},
+        {"facts", {{"first_response_ms", opt(f.first_response_ms)}, {"agent_replies", f.agent_replies},
+                   {"customer_turns", f.customer_turns}, {"agents", f.agents}, {"handoffs", f.handoffs},
+                   {"reopened", f.reopened}, {"escalated", f.escalated}, {"resolution_ms", opt(f.resolution_ms)},
+                   {"longest_wait_ms", opt(f.longest_wait_ms)}}},
+        {"messages", messages}};
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return kExitOk;
+  }
+  std::printf("conversation %s   %s / %s / %s%s%s\n", c.id.c_str(), c.channel.c_str(), c.topic.c_str(),
+              c.team.c_str(), c.tags.empty() ? "" : "   tags: ", [&] {
+                std::string t;
+                for (const auto& tag : c.tags) t += (t.empty() ? "" : ", ") + tag;
+                return t;
+              }().c_str());
+  if (c.created_at_ms) std::printf("started %s", FormatTime(c.created_at_ms).c_str());
+  if (c.csat) std::printf("   CSAT %d/5", *c.csat);
+  if (c.nps) std::printf("   NPS %d", *c.nps);
+  std::printf("\nscored by %s\n\n", model.c_str());
+  for (size_t i = 0; i < c.messages.size(); ++i) {
+    const Message& m = c.messages[i];
+    const bool mover = std::find(r.movers.begin(), r.movers.end(), i) != r.movers.end();
+    std::string when = m.at_ms ? FormatTime(m.at_ms).substr(11, 5) : "     ";
+    if (sc.scores[i]) {
+      const MessageScore& s = *sc.scores[i];
+      std::string moved;
+      for (const auto& e : s.explain) moved += e.token + (e.weight > 0 ? "(+) " : "(-) ");
+      std::printf("%s %-8s %s %+.2f %-8s %s%s\n", when.c_str(), std::string(RoleName(m.role)).c_str(),
+                  Bar(s.compound).c_str(), s.compound, std::string(SentimentName(s.label)).c_str(),
+                  mover ? "◀ moved the tone" : "", "");
+      std::printf("      %s\n", m.text.c_str());
+      if (!moved.empty()) std::printf("      moved by: %s\n", moved.c_str());
+    } else {
+      std::printf("%s %-8s (internal note, not scored)\n      %s\n", when.c_str(),
+                  std::string(RoleName(m.role)).c_str(), m.text.c_str());
+    }
+  }
+  std::printf("\n");
+  if (r.has_customer) {
+    std::printf("customer tone  %s (compound %+.2f, %.1f/5), started %s, ended %s: %s\n",
+                std::string(SentimentName(r.tone)).c_str(), r.compound, r.score5,
+                std::string(SentimentName(r.start)).c_str(), std::string(SentimentName(r.end)).c_str(),
+                std::string(TrajectoryName(r.trajectory)).c_str());
+  } else {
+    std::printf("customer tone  none (no customer message)\n");
+  }
+  if (r.has_agent) {
+    std::printf("agent tone     %s (compound %+.2f)\n", std::string(SentimentName(r.agent_tone)).c_str(),
+                r.agent_compound);
+  }
+  auto minutes = [](const std::optional<int64_t>& ms) {
+    return ms ? std::to_string(*ms / 60000) + " min" : std::string("-");
+  };
+  std::printf("facts          first response %s, longest wait %s, resolution %s, %d agent replies, %d customer turns, "
+              "%d agents, %d handoffs, reopened %d, escalated %d\n",
+              minutes(f.first_response_ms).c_str(), minutes(f.longest_wait_ms).c_str(),
+              minutes(f.resolution_ms).c_str(), f.agent_replies, f.customer_turns, f.agents, f.handoffs, f.reopened,
+              f.escalated);
+  return kExitOk;
+}
+
+// --- rescore --------------------------------------------------------------
+
+struct RescoreFlags {
+  std::string db, model, from, to;
+  bool keep_current = false;
+};
+
+int RunRescore(const RescoreFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  auto store = OpenStoreOrReport(flags.db);
+  if (!store) return kExitFailure;
+  std::optional<int64_t> from, to;
+  int64_t t = 0;
+  if (!flags.from.empty()) {
+    if (!ParseTime(flags.from, &t)) return std::fprintf(stderr, "convsent rescore: --from: not a date\n"), kExitUsage;
+    from = t;
+  }
+  if (!flags.to.empty()) {
+    if (!ParseTime(flags.to, &t)) return std::fprintf(stderr, "convsent rescore: --to: not a date\n"), kExitUsage;
+    to = t;
+  }
+  auto id = store->RegisterModel(model->info().version, model->info().metadata_json);
+  if (!id.ok()) return std::fprintf(stderr, "convsent rescore: %s\n", id.status().ToString().c_str()), kExitFailure;
+  Scorer scorer(model);
+  int64_t n = 0;
+  Status s = store->Begin();
+  if (s.ok()) {
+    s = store->ForEachConversation(
+        [&](const Conversation& c) -> Status {
+          RETURN_IF_ERROR(store->PutScores(c.id, ScoreConversation(c, scorer), *id));
+          if (++n % 2000 == 0) {
+            RETURN_IF_ERROR(store->Commit());
+            RETURN_IF_ERROR(store->Begin());
+          }
+          return Status::Ok();
+        },
+        from, to);
+  }
+  s = s.ok() ? store->Commit() : (static_cast<void>(store->Rollback()), s);
+  if (s.ok() && !flags.keep_current) s = store->SetCurrentModel(model->info().version);
+  if (!s.ok()) {
+    std::fprintf(stderr, "convsent rescore: %s (scores committed before this point are kept)\n", s.ToString().c_str());
+    return kExitFailure;
+  }
+  std::printf("rescored %s conversations with %s; earlier models' scores are kept%s\n", Thousands(n).c_str(),
+              model->info().version.c_str(), flags.keep_current ? "" : "; it is now the current model");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStoreCommands(CLI::App& app, int* exit_code) {
+  {
+    auto f = std::make_shared<IngestFlags>();
+    CLI::App* cmd = app.add_subcommand("ingest", "Score and store conversations (JSON Lines, or CSV of messages)");
+    cmd->add_option("files", f->files, "Input files ('-' for stdin)")->required();
+    cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+    cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
+    cmd->add_flag("--strict", f->strict, "Stop at the first bad line and write nothing");
+    cmd->add_flag("--json", f->json, "Print the closing summary as JSON");
+    cmd->add_option("--threads", f->threads, "Scoring threads (default 2)");
+    cmd->callback([f, exit_code] { *exit_code = RunIngest(*f); });
+  }
+  {
+    auto f = std::make_shared<ShowFlags>();
+    CLI::App* cmd = app.add_subcommand("show", "One conversation: messages, scores, explanations, tone and facts");
+    cmd->add_option("id", f->id, "Conversation id")->required();
+    cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+    cmd->add_option("--model", f->model, "Model version whose scores to show (default: the current model)");
+    cmd->add_flag("--json", f->json, "Print JSON");
+    cmd->callback([f, exit_code] { *exit_code = RunShow(*f); });
+  }
+  {
+    auto f = std::make_shared<RescoreFlags>();
+    CLI::App* cmd = app.add_subcommand("rescore", "Score stored conversations again with another model, keeping the old scores");
+    cmd->add_option("--model", f->model, "Model file")->required();
+    cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+    cmd->add_option("--from", f->from, "Only conversations created at or after this date");
+    cmd->add_option("--to", f->to, "Only conversations created before this date");
+    cmd->add_flag("--keep-current", f->keep_current, "Do not make this model the current one");
+    cmd->callback([f, exit_code] { *exit_code = RunRescore(*f); });
+  }
+}
+
+}  // namespace convsent::cli

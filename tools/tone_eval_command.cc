@@ -1,0 +1,122 @@
+// convsent tone-eval: compares conversation tone rules against people's
+// overall judgement of whole dialogues (uss_multiwoz conversations.jsonl).
+// For each rule, thresholds are chosen on the dev dialogues (macro-F1,
+// ties to macro-recall) and the rule is then reported on test.
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "convsent/eval.h"
+#include "convsent/rollup.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct Dialogue {
+  std::string split;
+  Sentiment gold;
+  std::vector<float> customer;  // compounds of the customer's turns
+};
+
+struct Choice {
+  float neg = 0, pos = 0;
+  EvalResult dev;
+};
+
+std::vector<Sentiment> Labels(const std::vector<Dialogue>& ds, const std::string& split, ToneRule rule, float neg,
+                              float pos, std::vector<Sentiment>* gold) {
+  std::vector<Sentiment> pred;
+  gold->clear();
+  for (const auto& d : ds) {
+    if (d.split != split) continue;
+    const float v = PoolTone(d.customer, rule);
+    pred.push_back(v <= neg ? Sentiment::kNegative : v >= pos ? Sentiment::kPositive : Sentiment::kNeutral);
+    gold->push_back(d.gold);
+  }
+  return pred;
+}
+
+int RunToneEval(const std::string& path, const std::string& model_path, bool json_out) {
+  auto model = LoadModelOrReport(model_path);
+  if (!model) return kExitFailure;
+  Scorer scorer(model);
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "convsent tone-eval: cannot open %s\n", path.c_str());
+    return kExitFailure;
+  }
+  std::vector<Dialogue> dialogues;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("overall") || !j["overall"].contains("label") || !j.contains("messages")) {
+      std::fprintf(stderr, "convsent tone-eval: %s:%d: not a dialogue with messages and overall.label\n", path.c_str(),
+                   line_no);
+      continue;
+    }
+    Dialogue d;
+    d.split = j.value("split", "");
+    if (!ParseSentiment(j["overall"]["label"].get<std::string>(), &d.gold)) continue;
+    for (const auto& m : j["messages"]) {
+      if (m.value("role", "") != "customer") continue;
+      d.customer.push_back(scorer.Score(m.value("text", "")).compound);
+    }
+    dialogues.push_back(std::move(d));
+  }
+  const ToneRule rules[] = {ToneRule::kMean, ToneRule::kLast, ToneRule::kWorst, ToneRule::kEndWeighted,
+                            ToneRule::kPeakEnd};
+  nlohmann::json out = nlohmann::json::array();
+  if (!json_out) {
+    std::printf("%-13s %6s %6s | %-22s | %-22s | %s\n", "rule", "neg<=", "pos>=", "dev macro-F1 / recall",
+                "test macro-F1 / recall", "train (scorer saw these turns)");
+  }
+  for (ToneRule rule : rules) {
+    Choice best;
+    bool first = true;
+    std::vector<Sentiment> gold;
+    for (int a = 0; a <= 18; ++a) {
+      for (int b = 0; b <= 18; ++b) {
+        const float neg = -0.05f * static_cast<float>(a), pos = 0.05f * static_cast<float>(b);
+        const auto pred = Labels(dialogues, "dev", rule, neg, pos, &gold);
+        const EvalResult r = Evaluate(gold, pred);
+        if (first || r.macro_f1 > best.dev.macro_f1 + 1e-12 ||
+            (std::fabs(r.macro_f1 - best.dev.macro_f1) < 1e-12 && r.macro_recall > best.dev.macro_recall)) {
+          best = {neg, pos, r};
+          first = false;
+        }
+      }
+    }
+    const EvalResult test = Evaluate(gold, Labels(dialogues, "test", rule, best.neg, best.pos, &gold));
+    const EvalResult train = Evaluate(gold, Labels(dialogues, "train", rule, best.neg, best.pos, &gold));
+    if (json_out) {
+      out.push_back({{"rule", ToneRuleName(rule)}, {"negative_below", best.neg}, {"positive_above", best.pos},
+                     {"dev", {{"macro_f1", best.dev.macro_f1}, {"macro_recall", best.dev.macro_recall}, {"n", best.dev.n}}},
+                     {"test", {{"macro_f1", test.macro_f1}, {"macro_recall", test.macro_recall}, {"n", test.n}}},
+                     {"train", {{"macro_f1", train.macro_f1}, {"macro_recall", train.macro_recall}, {"n", train.n}}}});
+    } else {
+      std::printf("%-13s %6.2f %6.2f | %9.4f / %-10.4f | %9.4f / %-10.4f | %.4f / %.4f\n",
+                  std::string(ToneRuleName(rule)).c_str(), best.neg, best.pos, best.dev.macro_f1,
+                  best.dev.macro_recall, test.macro_f1, test.macro_recall, train.macro_f1, train.macro_recall);
+    }
+  }
+  if (json_out) std::printf("%s\n", nlohmann::json{{"model", model->info().version}, {"rules", out}}.dump(2).c_str());
+  else std::printf("model %s; %zu dialogues\n", model->info().version.c_str(), dialogues.size());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddToneEvalCommand(CLI::App& app, int* exit_code) {
+  auto path = std::make_shared<std::string>();
+  auto model = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("tone-eval", "Compare conversation tone rules on dialogues with overall labels");
+  cmd->add_option("file", *path, "conversations.jsonl with split and overall.label (uss_multiwoz)")->required();
+  cmd->add_option("--model", *model, "Model file (default: the embedded model)");
+  cmd->add_flag("--json", *json, "Print JSON");
+  cmd->callback([=] { *exit_code = RunToneEval(*path, *model, *json); });
+}
+
+}  // namespace convsent::cli
