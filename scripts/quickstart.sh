@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install what is missing, build,
-# and run convsent on its built-in sample.
+# and run convsent on its built-in sample: score sample messages and print an
+# evaluation, then generate sample conversations with planted causes, ingest
+# them into a store and show one conversation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2
+mkdir -p sample
 build/convsent demo
+echo
+build/convsent generate --conversations 3000 --seed 1 -o sample/conversations.jsonl
+rm -f sample/convsent.db sample/convsent.db-wal sample/convsent.db-shm
+build/convsent ingest --db sample/convsent.db sample/conversations.jsonl
+echo
+build/convsent show --db sample/convsent.db C-1

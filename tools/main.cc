@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddTrainCommand(app, &exit_code);
   convsent::cli::AddModelCommand(app, &exit_code);
   convsent::cli::AddToneEvalCommand(app, &exit_code);
+  convsent::cli::AddGenerateCommand(app, &exit_code);
   convsent::cli::AddStoreCommands(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,248 @@
+// Ingest and the store, through the command line as a user runs them: bad
+// input, --strict, idempotency, CSV, rescore, and a kill -9 in the middle.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "convsent/store.h"
+#include "convsent/train.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+using testing::Binary;
+using testing::RunCommand;
+using testing::TempDir;
+
+int64_t Count(const std::string& db, const char* table) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  const std::string sql = std::string("SELECT count(*) FROM ") + table;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return n;
+}
+
+std::string IntegrityCheck(const std::string& db) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::string result = "no answer";
+  if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    result = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return result;
+}
+
+const char* kGood1 =
+    R"({"id":"A","channel":"chat","messages":[{"role":"customer","at":"2026-11-02T09:14:00Z","text":"I was charged twice!!"},{"role":"agent","author":"a1","at":"2026-11-02T09:31:00Z","text":"Refunded."}]})";
+const char* kGood2 =
+    R"({"id":"B","channel":"email","messages":[{"role":"customer","text":"Thanks a lot, works now!"}]})";
+
+TEST(Ingest, BadLinesAreReportedAndTheRestIsStored) {
+  TempDir dir;
+  const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n{broken\n" +
+                                                   R"({"id":"C","messages":[{"role":"robot","text":"x"}]})" + "\n\n" +
+                                                   kGood2 + "\n");
+  const std::string db = dir.path() + "/t.db";
+  auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + in);
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["conversations"], 2);
+  EXPECT_EQ(j["messages"], 3);
+  EXPECT_EQ(j["skipped"], 2);
+  ASSERT_EQ(j["errors"].size(), 2u);
+  EXPECT_EQ(j["errors"][0]["file"], in);
+  EXPECT_EQ(j["errors"][0]["line"], 2);
+  EXPECT_EQ(j["errors"][1]["line"], 3);
+  EXPECT_EQ(j["errors"][1]["field"], "messages[0].role");
+  EXPECT_EQ(Count(db, "conversations"), 2);
+}
+
+TEST(Ingest, StrictStopsAtTheFirstErrorAndWritesNothing) {
+  TempDir dir;
+  const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n{broken\n");
+  const std::string db = dir.path() + "/t.db";
+  auto r = RunCommand(Binary() + " ingest --strict --json --db " + db + " " + in);
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["aborted"].get<bool>());
+  EXPECT_EQ(j["errors"][0]["line"], 3);
+  EXPECT_EQ(Count(db, "conversations"), 0);
+  EXPECT_EQ(Count(db, "messages"), 0);
+  // Without errors, --strict stores everything.
+  const std::string ok = dir.Write("ok.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
+  EXPECT_EQ(RunCommand(Binary() + " ingest --strict --db " + db + " " + ok).exit_code, 0);
+  EXPECT_EQ(Count(db, "conversations"), 2);
+}
+
+TEST(Ingest, IngestingAgainReplacesTheConversation) {
+  TempDir dir;
+  const std::string db = dir.path() + "/t.db";
+  const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
+  EXPECT_EQ(Count(db, "conversations"), 2);
+  EXPECT_EQ(Count(db, "messages"), 3);
+  EXPECT_EQ(Count(db, "message_scores"), 3);
+  // A changed conversation replaces the old one, messages included.
+  const std::string changed = dir.Write(
+      "b.jsonl", R"({"id":"B","channel":"phone","messages":[{"role":"customer","text":"one"},{"role":"customer","text":"two"}]})"
+                 "\n");
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + changed).exit_code, 0);
+  EXPECT_EQ(Count(db, "conversations"), 2);
+  EXPECT_EQ(Count(db, "messages"), 4);
+  const auto shown = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " B").out);
+  EXPECT_EQ(shown["channel"], "phone");
+  EXPECT_EQ(shown["messages"].size(), 2u);
+}
+
+TEST(Ingest, CsvOfMessagesAndStdin) {
+  TempDir dir;
+  const std::string csv = dir.Write(
+      "m.csv",
+      "conversation_id,role,at,text,channel,tags,region\n"
+      "X1,customer,2026-11-02T09:00:00Z,\"Hi, my order is late\",chat,late;vip,emea\n"
+      "X1,agent,2026-11-02T09:05:00Z,\"Sorry! It ships today,\n\"\"promise\"\"\",chat,late;vip,emea\n"
+      "X2,customer,2026-11-02T10:00:00Z,great service,email,,\n"
+      "X1,customer,2026-11-02T11:00:00Z,again,chat,,\n"
+      "X3,wizard,2026-11-02T10:00:00Z,hm,email,,\n");
+  const std::string db = dir.path() + "/t.db";
+  auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + csv);
+  EXPECT_EQ(r.exit_code, 3);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["conversations"], 2);
+  ASSERT_EQ(j["errors"].size(), 2u);
+  EXPECT_EQ(j["errors"][0]["line"], 6);  // the quoted newline makes the file's lines shift
+  EXPECT_EQ(j["errors"][0]["field"], "conversation_id");
+  EXPECT_EQ(j["errors"][1]["field"], "role");
+  const auto x1 = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " X1").out);
+  EXPECT_EQ(x1["tags"], (nlohmann::json{"late", "vip"}));
+  EXPECT_EQ(x1["messages"][1]["text"], "Sorry! It ships today,\n\"promise\"");
+  // Standard input is JSON Lines.
+  const auto s = RunCommand("printf '%s\\n' '" + std::string(kGood2) + "' | " + Binary() + " ingest --db " + db + " -");
+  EXPECT_EQ(s.exit_code, 0);
+  EXPECT_EQ(Count(db, "conversations"), 3);
+}
+
+TEST(Ingest, MissingFilesAndBadStores) {
+  TempDir dir;
+  auto r = RunCommand(Binary() + " ingest --json --db " + dir.path() + "/t.db /nonexistent.jsonl");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("cannot open"), std::string::npos);
+  const std::string junk = dir.Write("junk.db", "this is not a database, just text that is long enough to be read");
+  EXPECT_EQ(RunCommand(Binary() + " ingest --db " + junk + " /dev/null 2>/dev/null").exit_code, 1);
+  EXPECT_EQ(RunCommand(Binary() + " show --db " + dir.path() + "/t.db nope 2>/dev/null").exit_code, 1);
+}
+
+TEST(Store, RefusesANewerSchema) {
+  TempDir dir;
+  const std::string db = dir.path() + "/t.db";
+  ASSERT_TRUE(Store::Open(db).ok());
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  sqlite3_exec(h, "UPDATE meta SET value='99' WHERE key='schema_version'", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  auto again = Store::Open(db);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().message().find("schema version 99"), std::string::npos);
+}
+
+TEST(Ingest, RescoreKeepsTheOldModelsScores) {
+  TempDir dir;
+  // A second, tiny model: a different method version.
+  std::string rows = "label\ttext\n";
+  for (int i = 0; i < 20; ++i) rows += "positive\tlove it " + std::to_string(i) + "\nnegative\thate it " + std::to_string(i) + "\n";
+  TrainOptions o;
+  o.train = {{dir.Write("t.tsv", rows), 1.0}};
+  o.bucket_bits = 10;
+  o.epochs = 2;
+  o.lexicon_examples = 0;
+  auto trained = TrainModel(o, nullptr);
+  ASSERT_TRUE(trained.ok());
+  const std::string other = dir.Write("other.cvsm", trained->model_bytes);
+  const std::string db = dir.path() + "/t.db";
+  const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
+  const auto before = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " A").out);
+  auto r = RunCommand(Binary() + " rescore --db " + db + " --model " + other);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Count(db, "models"), 2);
+  EXPECT_EQ(Count(db, "message_scores"), 6);  // both models' scores
+  const auto after = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " A").out);
+  EXPECT_NE(after["model"], before["model"]);
+  const auto old = nlohmann::json::parse(
+      RunCommand(Binary() + " show --json --db " + db + " --model " + before["model"].get<std::string>() + " A").out);
+  EXPECT_EQ(old["messages"][0]["score"], before["messages"][0]["score"]);
+}
+
+// kill -9 in the middle of an ingest loses no committed batch and corrupts
+// nothing; running the ingest again completes it.
+TEST(Ingest, SurvivesKill9AndResumes) {
+  TempDir dir;
+  const std::string in = dir.path() + "/big.jsonl";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 30000 --seed 7 -o " + in + " >/dev/null").exit_code, 0);
+  const std::string db = dir.path() + "/t.db";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(Binary().c_str(), Binary().c_str(), "ingest", "--db", db.c_str(), in.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until some batches are committed, then kill without warning.
+  for (int i = 0; i < 600 && Count(db, "tones") < 4000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the ingest finished before it could be killed";
+  const int64_t committed = Count(db, "conversations");
+  EXPECT_EQ(IntegrityCheck(db), "ok");
+  EXPECT_GT(committed, 0);
+  EXPECT_LT(committed, 30000);
+  EXPECT_EQ(committed % 2000, 0) << "only whole batches are committed";
+  EXPECT_EQ(Count(db, "tones"), committed);  // every stored conversation is whole
+  // Again: completes, and nothing is doubled.
+  auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + in);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Count(db, "conversations"), 30000);
+  EXPECT_EQ(Count(db, "tones"), 30000);
+  EXPECT_EQ(IntegrityCheck(db), "ok");
+}
+
+TEST(Generate, SameSeedSameDataAndTheTruth) {
+  TempDir dir;
+  const std::string a = dir.path() + "/a.jsonl", b = dir.path() + "/b.jsonl", c = dir.path() + "/c.jsonl";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 500 --seed 3 -o " + a + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 500 --seed 3 -o " + b + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 500 --seed 4 -o " + c + " >/dev/null").exit_code, 0);
+  EXPECT_EQ(testing::ReadFile(a), testing::ReadFile(b));
+  EXPECT_NE(testing::ReadFile(a), testing::ReadFile(c));
+  const auto truth = nlohmann::json::parse(testing::ReadFile(a + ".truth.json"));
+  std::vector<std::string> causes;
+  for (const auto& p : truth["planted"]) causes.push_back(p["cause"]);
+  EXPECT_EQ(causes, (std::vector<std::string>{"slow_first_response", "billing_bug", "painful_pocket", "curt_agent",
+                                              "neutral_drift", "model_change"}));
+  // Every line is a valid conversation.
+  auto r = RunCommand(Binary() + " ingest --json --strict --db " + dir.path() + "/t.db " + a);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(RunCommand(Binary() + " generate --conversations 0 -o " + c + " 2>/dev/null").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace convsent
