@@ -46,8 +46,10 @@ TEST(ConversationJson, ParsesTheProductExample) {
   EXPECT_EQ(c.events.size(), 2u);
   EXPECT_EQ(c.csat, 4);
   EXPECT_EQ(c.nps, 9);
-  ASSERT_EQ(c.attributes.size(), 2u);  // other fields are kept as segments
-  EXPECT_EQ(c.attributes[1].first, "region");
+  // Other fields are kept, in document order, as segments.
+  ASSERT_EQ(c.attributes.size(), 2u);
+  EXPECT_EQ(c.attributes[0], (std::pair<std::string, std::string>{"region", "emea"}));
+  EXPECT_EQ(c.attributes[1], (std::pair<std::string, std::string>{"priority", "2"}));
   // And back.
   Conversation again;
   ASSERT_TRUE(ParseConversationJson(ConversationToJson(c), &again).ok());
@@ -60,6 +62,9 @@ TEST(ConversationJson, ErrorsNameTheField) {
   auto err = [&](const char* json) { return ParseConversationJson(json, &c).message(); };
   EXPECT_EQ(err("not json"), "not valid JSON");
   EXPECT_EQ(err("[1]"), "expected a JSON object");
+  EXPECT_EQ(err(R"({"id":"a","messages":[{"role":"agent","text":"x"}]} trailing)"), "not valid JSON");
+  EXPECT_EQ(err(R"({"id":"a","messages":[{"role":"agent","text":"x"})"), "not valid JSON");
+  EXPECT_EQ(err(""), "not valid JSON");
   EXPECT_EQ(err(R"({"messages":[{"role":"customer","text":"x"}]})"), "id: missing or empty");
   EXPECT_EQ(err(R"({"id":"a","messages":[]})"), "messages: missing or empty");
   EXPECT_EQ(err(R"({"id":"a","messages":[{"role":"robot","text":"x"}]})"),

@@ -83,7 +83,7 @@ TEST(Ingest, StrictStopsAtTheFirstErrorAndWritesNothing) {
   EXPECT_TRUE(j["aborted"].get<bool>());
   EXPECT_EQ(j["errors"][0]["line"], 3);
   EXPECT_EQ(Count(db, "conversations"), 0);
-  EXPECT_EQ(Count(db, "messages"), 0);
+  EXPECT_EQ(Count(db, "conversation_messages"), 0);
   // Without errors, --strict stores everything.
   const std::string ok = dir.Write("ok.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
   EXPECT_EQ(RunCommand(Binary() + " ingest --strict --db " + db + " " + ok).exit_code, 0);
@@ -97,15 +97,15 @@ TEST(Ingest, IngestingAgainReplacesTheConversation) {
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
   EXPECT_EQ(Count(db, "conversations"), 2);
-  EXPECT_EQ(Count(db, "messages"), 3);
-  EXPECT_EQ(Count(db, "message_scores"), 3);
+  EXPECT_EQ(Count(db, "conversation_messages"), 2);
+  EXPECT_EQ(Count(db, "conversation_scores"), 2);
   // A changed conversation replaces the old one, messages included.
   const std::string changed = dir.Write(
       "b.jsonl", R"({"id":"B","channel":"phone","messages":[{"role":"customer","text":"one"},{"role":"customer","text":"two"}]})"
                  "\n");
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + changed).exit_code, 0);
   EXPECT_EQ(Count(db, "conversations"), 2);
-  EXPECT_EQ(Count(db, "messages"), 4);
+  EXPECT_EQ(Count(db, "conversation_messages"), 2);
   const auto shown = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " B").out);
   EXPECT_EQ(shown["channel"], "phone");
   EXPECT_EQ(shown["messages"].size(), 2u);
@@ -182,7 +182,7 @@ TEST(Ingest, RescoreKeepsTheOldModelsScores) {
   auto r = RunCommand(Binary() + " rescore --db " + db + " --model " + other);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(Count(db, "models"), 2);
-  EXPECT_EQ(Count(db, "message_scores"), 6);  // both models' scores
+  EXPECT_EQ(Count(db, "conversation_scores"), 4);  // both models' scores
   const auto after = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " A").out);
   EXPECT_NE(after["model"], before["model"]);
   const auto old = nlohmann::json::parse(

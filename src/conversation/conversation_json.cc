@@ -1,6 +1,8 @@
-// Conversation <-> JSON. nlohmann::json is used with exceptions off at
-// parse time, and every access checks the type first, so no exception can
-// escape.
+// Conversation <-> JSON. Parsing (the ingest hot path) uses simdjson's
+// On-Demand API with error codes only, so no exception can escape; writing
+// uses nlohmann::json.
+#include <simdjson.h>
+
 #include <nlohmann/json.hpp>
 
 #include "convsent/conversation.h"
@@ -9,40 +11,192 @@ namespace convsent {
 namespace {
 
 using nlohmann::json;
+namespace od = simdjson::ondemand;
 
 Status FieldError(std::string_view field, std::string_view message) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(message));
 }
 
-Status GetString(const json& j, std::string_view field, std::string* out) {
-  if (j.is_string()) {
-    *out = j.get_ref<const std::string&>();
-    return Status::Ok();
-  }
-  if (j.is_number_integer()) {  // ids are often numbers in exports
-    *out = std::to_string(j.get<int64_t>());
-    return Status::Ok();
-  }
-  if (j.is_null()) return Status::Ok();
-  return FieldError(field, "expected a string");
+const Status& NotJson() {
+  static const Status kNotJson = Status::InvalidArgument("not valid JSON");
+  return kNotJson;
 }
 
-Status GetTime(const json& j, std::string_view field, int64_t* ms) {
-  if (j.is_null()) return Status::Ok();
-  if (!j.is_string()) return FieldError(field, "expected an RFC 3339 time string");
-  const auto& s = j.get_ref<const std::string&>();
-  if (!ParseTime(s, ms)) return FieldError(field, "'" + s.substr(0, 40) + "' is not an RFC 3339 time");
+// A string field; integer ids are accepted (exports often have them); null
+// leaves it empty.
+Status GetString(od::value v, std::string_view field, std::string* out) {
+  od::json_type type;
+  if (v.type().get(type)) return NotJson();
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view sv;
+      if (v.get_string().get(sv)) return NotJson();
+      out->assign(sv);
+      return Status::Ok();
+    }
+    case od::json_type::number: {
+      int64_t n;
+      if (v.get_int64().get(n)) return FieldError(field, "expected a string");
+      *out = std::to_string(n);
+      return Status::Ok();
+    }
+    case od::json_type::null:
+      return Status::Ok();
+    default:
+      return FieldError(field, "expected a string");
+  }
+}
+
+Status GetTime(od::value v, std::string_view field, int64_t* ms) {
+  od::json_type type;
+  if (v.type().get(type)) return NotJson();
+  if (type == od::json_type::null) return Status::Ok();
+  std::string_view sv;
+  if (type != od::json_type::string || v.get_string().get(sv)) {
+    return FieldError(field, "expected an RFC 3339 time string");
+  }
+  if (!ParseTime(sv, ms)) return FieldError(field, "'" + std::string(sv.substr(0, 40)) + "' is not an RFC 3339 time");
   return Status::Ok();
 }
 
-Status GetScore(const json& j, std::string_view field, int lo, int hi, std::optional<int>* out) {
-  if (j.is_null()) return Status::Ok();
-  if (!j.is_number()) return FieldError(field, "expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
-  const double v = j.get<double>();
-  if (v < lo || v > hi || v != static_cast<int>(v)) {
+Status GetScore(od::value v, std::string_view field, int lo, int hi, std::optional<int>* out) {
+  od::json_type type;
+  if (v.type().get(type)) return NotJson();
+  if (type == od::json_type::null) return Status::Ok();
+  double d;
+  if (type != od::json_type::number || v.get_double().get(d)) {
+    return FieldError(field, "expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  if (d < lo || d > hi || d != static_cast<int>(d)) {
     return FieldError(field, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
-  *out = static_cast<int>(v);
+  *out = static_cast<int>(d);
+  return Status::Ok();
+}
+
+Status ParseMessage(od::value v, const std::string& where, Message* msg) {
+  od::object obj;
+  if (v.get_object().get(obj)) return FieldError(where, "expected an object");
+  bool has_role = false, has_text = false;
+  for (auto field : obj) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return NotJson();
+    if (key == "role") {
+      std::string_view role;
+      if (value.get_string().get(role)) return FieldError(where + ".role", "missing or not a string");
+      if (!ParseRole(role, &msg->role)) {
+        return FieldError(where + ".role", "'" + std::string(role.substr(0, 30)) + "' is not customer, agent, bot or note");
+      }
+      has_role = true;
+    } else if (key == "text") {
+      std::string_view text;
+      if (value.get_string().get(text)) return FieldError(where + ".text", "missing or not a string");
+      msg->text.assign(text);
+      has_text = true;
+    } else if (key == "author") {
+      RETURN_IF_ERROR(GetString(value, where + ".author", &msg->author));
+    } else if (key == "at") {
+      RETURN_IF_ERROR(GetTime(value, where + ".at", &msg->at_ms));
+    }
+  }
+  if (!has_role) return FieldError(where + ".role", "missing or not a string");
+  if (!has_text) return FieldError(where + ".text", "missing or not a string");
+  return Status::Ok();
+}
+
+Status ParseEvent(od::value v, const std::string& where, Event* ev) {
+  od::object obj;
+  if (v.get_object().get(obj)) return FieldError(where, "expected an object");
+  bool has_type = false;
+  for (auto field : obj) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return NotJson();
+    if (key == "type") {
+      std::string_view type;
+      if (value.get_string().get(type)) return FieldError(where + ".type", "missing or not a string");
+      ev->type.assign(type);
+      has_type = true;
+    } else if (key == "at") {
+      RETURN_IF_ERROR(GetTime(value, where + ".at", &ev->at_ms));
+    }
+  }
+  if (!has_type) return FieldError(where + ".type", "missing or not a string");
+  return Status::Ok();
+}
+
+// Calls `fn(value, index)` for each element of an array field.
+template <typename Fn>
+Status ForEachElement(od::value v, std::string_view field, std::string_view what, Fn fn) {
+  od::array arr;
+  if (v.get_array().get(arr)) return FieldError(field, what);
+  size_t i = 0;
+  for (auto element : arr) {
+    od::value ev;
+    if (element.get(ev)) return NotJson();
+    RETURN_IF_ERROR(fn(ev, i++));
+  }
+  return Status::Ok();
+}
+
+Status ParseObject(od::object obj, Conversation* out) {
+  for (auto field : obj) {
+    std::string_view key;
+    od::value v;
+    if (field.unescaped_key().get(key) || field.value().get(v)) return NotJson();
+    od::json_type type;
+    if (v.type().get(type)) return NotJson();
+    if (key == "id") {
+      RETURN_IF_ERROR(GetString(v, "id", &out->id));
+    } else if (key == "channel") {
+      RETURN_IF_ERROR(GetString(v, "channel", &out->channel));
+    } else if (key == "topic") {
+      RETURN_IF_ERROR(GetString(v, "topic", &out->topic));
+    } else if (key == "team") {
+      RETURN_IF_ERROR(GetString(v, "team", &out->team));
+    } else if (key == "created_at") {
+      RETURN_IF_ERROR(GetTime(v, "created_at", &out->created_at_ms));
+    } else if (key == "csat") {
+      RETURN_IF_ERROR(GetScore(v, "csat", 1, 5, &out->csat));
+    } else if (key == "nps") {
+      RETURN_IF_ERROR(GetScore(v, "nps", 0, 10, &out->nps));
+    } else if (key == "tags") {
+      if (type == od::json_type::null) continue;
+      RETURN_IF_ERROR(ForEachElement(v, "tags", "expected an array of strings", [&](od::value t, size_t i) {
+        std::string_view tag;
+        if (t.get_string().get(tag)) return FieldError("tags[" + std::to_string(i) + "]", "expected a string");
+        out->tags.emplace_back(tag);
+        return Status::Ok();
+      }));
+    } else if (key == "messages") {
+      RETURN_IF_ERROR(ForEachElement(v, "messages", "expected an array", [&](od::value m, size_t i) {
+        Message msg;
+        RETURN_IF_ERROR(ParseMessage(m, "messages[" + std::to_string(i) + "]", &msg));
+        out->messages.push_back(std::move(msg));
+        return Status::Ok();
+      }));
+    } else if (key == "events") {
+      if (type == od::json_type::null) continue;
+      RETURN_IF_ERROR(ForEachElement(v, "events", "expected an array", [&](od::value e, size_t i) {
+        Event ev;
+        RETURN_IF_ERROR(ParseEvent(e, "events[" + std::to_string(i) + "]", &ev));
+        out->events.push_back(std::move(ev));
+        return Status::Ok();
+      }));
+    } else if (type == od::json_type::string) {
+      std::string_view sv;
+      if (v.get_string().get(sv)) return NotJson();
+      out->attributes.emplace_back(std::string(key), std::string(sv));
+    } else if (type == od::json_type::number || type == od::json_type::boolean) {
+      std::string_view raw = v.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n')) {
+        raw.remove_suffix(1);
+      }
+      out->attributes.emplace_back(std::string(key), std::string(raw));
+    }
+    // Other shapes (nested objects and arrays) cannot be segments: skipped.
+  }
   return Status::Ok();
 }
 
@@ -69,75 +223,31 @@ bool ParseRole(std::string_view name, Role* out) {
 
 Status ParseConversationJson(std::string_view text, Conversation* out) {
   *out = Conversation();
-  const json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("not valid JSON");
-  if (!j.is_object()) return Status::InvalidArgument("expected a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    const json& v = it.value();
-    if (key == "id") {
-      RETURN_IF_ERROR(GetString(v, "id", &out->id));
-    } else if (key == "channel") {
-      RETURN_IF_ERROR(GetString(v, "channel", &out->channel));
-    } else if (key == "topic") {
-      RETURN_IF_ERROR(GetString(v, "topic", &out->topic));
-    } else if (key == "team") {
-      RETURN_IF_ERROR(GetString(v, "team", &out->team));
-    } else if (key == "created_at") {
-      RETURN_IF_ERROR(GetTime(v, "created_at", &out->created_at_ms));
-    } else if (key == "csat") {
-      RETURN_IF_ERROR(GetScore(v, "csat", 1, 5, &out->csat));
-    } else if (key == "nps") {
-      RETURN_IF_ERROR(GetScore(v, "nps", 0, 10, &out->nps));
-    } else if (key == "tags") {
-      if (v.is_null()) continue;
-      if (!v.is_array()) return FieldError("tags", "expected an array of strings");
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) return FieldError("tags[" + std::to_string(i) + "]", "expected a string");
-        out->tags.push_back(v[i].get<std::string>());
-      }
-    } else if (key == "messages") {
-      if (!v.is_array()) return FieldError("messages", "expected an array");
-      out->messages.reserve(v.size());
-      for (size_t i = 0; i < v.size(); ++i) {
-        const std::string where = "messages[" + std::to_string(i) + "]";
-        const json& m = v[i];
-        if (!m.is_object()) return FieldError(where, "expected an object");
-        Message msg;
-        auto role = m.find("role");
-        if (role == m.end() || !role->is_string()) return FieldError(where + ".role", "missing or not a string");
-        if (!ParseRole(role->get_ref<const std::string&>(), &msg.role)) {
-          return FieldError(where + ".role", "'" + role->get<std::string>().substr(0, 30) +
-                                                 "' is not customer, agent, bot or note");
-        }
-        auto t = m.find("text");
-        if (t == m.end() || !t->is_string()) return FieldError(where + ".text", "missing or not a string");
-        msg.text = t->get<std::string>();
-        if (auto a = m.find("author"); a != m.end()) RETURN_IF_ERROR(GetString(*a, where + ".author", &msg.author));
-        if (auto at = m.find("at"); at != m.end()) RETURN_IF_ERROR(GetTime(*at, where + ".at", &msg.at_ms));
-        out->messages.push_back(std::move(msg));
-      }
-    } else if (key == "events") {
-      if (v.is_null()) continue;
-      if (!v.is_array()) return FieldError("events", "expected an array");
-      for (size_t i = 0; i < v.size(); ++i) {
-        const std::string where = "events[" + std::to_string(i) + "]";
-        const json& e = v[i];
-        if (!e.is_object()) return FieldError(where, "expected an object");
-        Event ev;
-        auto type = e.find("type");
-        if (type == e.end() || !type->is_string()) return FieldError(where + ".type", "missing or not a string");
-        ev.type = type->get<std::string>();
-        if (auto at = e.find("at"); at != e.end()) RETURN_IF_ERROR(GetTime(*at, where + ".at", &ev.at_ms));
-        out->events.push_back(std::move(ev));
-      }
-    } else if (v.is_string()) {
-      out->attributes.emplace_back(key, v.get<std::string>());
-    } else if (v.is_number() || v.is_boolean()) {
-      out->attributes.emplace_back(key, v.dump());
-    }
-    // Other shapes (nested objects) are ignored: they cannot be segments.
+  // simdjson reads past the end of its input: keep a padded copy per thread.
+  thread_local od::parser parser;
+  thread_local std::string padded;
+  padded.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(text);
+  od::document doc;
+  if (parser.iterate(simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity())).get(doc)) {
+    return NotJson();
   }
+  od::object obj;
+  if (const auto error = doc.get_object().get(obj)) {
+    // A valid JSON value of another type is "not an object"; anything else
+    // is not JSON at all.
+    const auto first = text.find_first_not_of(" \t\r\n");
+    const std::string_view rest = first == std::string_view::npos ? std::string_view() : text.substr(first);
+    const bool other_value = error == simdjson::INCORRECT_TYPE &&
+                             (rest.starts_with('[') || rest.starts_with('"') || rest.starts_with('-') ||
+                              (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') || rest == "true" ||
+                              rest == "false" || rest == "null");
+    return other_value ? Status::InvalidArgument("expected a JSON object") : NotJson();
+  }
+  RETURN_IF_ERROR(ParseObject(obj, out));
+  // Trailing content after the object: there is still a location to read.
+  const char* rest = nullptr;
+  if (!doc.current_location().get(rest)) return NotJson();
   if (out->id.empty()) return FieldError("id", "missing or empty");
   if (out->messages.empty()) return FieldError("messages", "missing or empty");
   if (out->created_at_ms == 0) {

@@ -30,13 +30,14 @@ CREATE TABLE conversations(
   agents INTEGER NOT NULL, handoffs INTEGER NOT NULL, reopened INTEGER NOT NULL, escalated INTEGER NOT NULL,
   resolution_ms INTEGER, longest_wait_ms INTEGER);
 CREATE INDEX conversations_created ON conversations(created_at);
-CREATE TABLE messages(
-  conversation INTEGER NOT NULL, seq INTEGER NOT NULL, role INTEGER NOT NULL, author TEXT NOT NULL,
-  at INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
-CREATE TABLE message_scores(
-  conversation INTEGER NOT NULL, model INTEGER NOT NULL, seq INTEGER NOT NULL, label INTEGER NOT NULL,
-  p_negative REAL NOT NULL, p_neutral REAL NOT NULL, p_positive REAL NOT NULL, compound REAL NOT NULL,
-  explain TEXT NOT NULL, PRIMARY KEY(conversation, model, seq)) WITHOUT ROWID;
+-- A conversation's messages, and each model's scores of them, are one row
+-- each (JSON arrays in message order): a conversation is read and written
+-- whole, and one row instead of one per message makes ingest several times
+-- faster.
+CREATE TABLE conversation_messages(conversation INTEGER PRIMARY KEY, messages TEXT NOT NULL);
+CREATE TABLE conversation_scores(
+  conversation INTEGER NOT NULL, model INTEGER NOT NULL, scores TEXT NOT NULL,
+  PRIMARY KEY(conversation, model)) WITHOUT ROWID;
 CREATE TABLE tones(
   conversation INTEGER NOT NULL, model INTEGER NOT NULL, has_customer INTEGER NOT NULL, tone INTEGER NOT NULL,
   compound REAL NOT NULL, score5 REAL NOT NULL, start_tone INTEGER NOT NULL, end_tone INTEGER NOT NULL,
@@ -187,13 +188,25 @@ class SqliteStore final : public Store {
     } else {
       id = sqlite3_last_insert_rowid(db_);
     }
-    Stmt& msg = *statements_.at("insert_message");
+    // [[role, author, at_ms, text], ...]
+    buf_.assign("[");
     for (size_t i = 0; i < c.messages.size(); ++i) {
       const Message& m = c.messages[i];
-      msg.Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, static_cast<int>(m.role)).Bind(4, m.author);
-      msg.Bind(5, m.at_ms).Bind(6, m.text);
-      RETURN_IF_ERROR(Done(msg, "storing a message of " + c.id));
+      if (i) buf_.push_back(',');
+      buf_.push_back('[');
+      buf_.append(std::to_string(static_cast<int>(m.role)));
+      buf_.push_back(',');
+      AppendJsonString(m.author, &buf_);
+      buf_.push_back(',');
+      buf_.append(std::to_string(m.at_ms));
+      buf_.push_back(',');
+      AppendJsonString(m.text, &buf_);
+      buf_.push_back(']');
     }
+    buf_.push_back(']');
+    Stmt& msg = *statements_.at("insert_messages");
+    msg.Bind(1, id).Bind(2, buf_);
+    RETURN_IF_ERROR(Done(msg, "storing the messages of " + c.id));
     Stmt& tag = *statements_.at("insert_tag");
     for (const std::string& t : c.tags) {
       tag.Bind(1, t).Bind(2, id);
@@ -248,23 +261,23 @@ class SqliteStore final : public Store {
     sc.scores.resize(sc.conversation.messages.size());
     Stmt& scores = *statements_.at("get_scores");
     scores.Bind(1, id).Bind(2, model_id);
-    while (scores.Step() == SQLITE_ROW) {
-      const auto seq = static_cast<size_t>(scores.Int(0));
-      if (seq >= sc.scores.size()) continue;
-      MessageScore s;
-      s.label = static_cast<Sentiment>(scores.Int(1));
-      s.p = {static_cast<float>(scores.Real(2)), static_cast<float>(scores.Real(3)), static_cast<float>(scores.Real(4))};
-      s.compound = static_cast<float>(scores.Real(5));
-      s.score5 = 3 + 2 * s.compound;
-      const auto ex = nlohmann::json::parse(scores.Text(6), nullptr, false);
-      if (ex.is_array()) {
-        for (const auto& e : ex) {
+    if (scores.Step() == SQLITE_ROW) {
+      const auto all = nlohmann::json::parse(scores.Text(0), nullptr, false);
+      for (size_t i = 0; all.is_array() && i < all.size() && i < sc.scores.size(); ++i) {
+        const auto& j = all[i];
+        if (!j.is_array() || j.size() != 5 || !j[0].is_number() || !j[4].is_array()) continue;
+        MessageScore s;
+        s.label = static_cast<Sentiment>(j[0].get<int>());
+        for (int c = 0; c < 3; ++c) s.p[c] = j[1 + c].is_number() ? j[1 + c].get<float>() : 0.0f;
+        s.compound = s.p[2] - s.p[0];
+        s.score5 = 3 + 2 * s.compound;
+        for (const auto& e : j[4]) {
           if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {
             s.explain.push_back({e[0].get<std::string>(), e[1].get<float>()});
           }
         }
+        sc.scores[i] = std::move(s);
       }
-      sc.scores[seq] = std::move(s);
     }
     scores.Reset();
     Stmt& tone = *statements_.at("get_tone");
@@ -318,7 +331,8 @@ class SqliteStore final : public Store {
     StoreInfo info;
     info.schema_version = kStoreSchemaVersion;
     Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "SELECT (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages)"));
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT (SELECT count(*) FROM conversations), (SELECT sum(agent_replies + "
+                                   "customer_turns) FROM conversations)"));
     if (q.Step() == SQLITE_ROW) {
       info.conversations = q.Int(0);
       info.messages = q.Int(1);
@@ -402,17 +416,15 @@ class SqliteStore final : public Store {
          "UPDATE conversations SET channel=?2, topic=?3, team=?4, created_at=?5, csat=?6, nps=?7, tags=?8, "
          "attributes=?9, events=?10, first_response_ms=?11, agent_replies=?12, customer_turns=?13, agents=?14, "
          "handoffs=?15, reopened=?16, escalated=?17, resolution_ms=?18, longest_wait_ms=?19 WHERE ext_id=?1"},
-        {"delete_messages", "DELETE FROM messages WHERE conversation = ?"},
-        {"delete_scores", "DELETE FROM message_scores WHERE conversation = ?"},
+        {"delete_messages", "DELETE FROM conversation_messages WHERE conversation = ?"},
+        {"delete_scores", "DELETE FROM conversation_scores WHERE conversation = ?"},
         {"delete_tones", "DELETE FROM tones WHERE conversation = ?"},
         {"delete_tags", "DELETE FROM conversation_tags WHERE conversation = ?"},
-        {"delete_model_scores", "DELETE FROM message_scores WHERE conversation = ? AND model = ?"},
+        {"delete_model_scores", "DELETE FROM conversation_scores WHERE conversation = ? AND model = ?"},
         {"delete_model_tone", "DELETE FROM tones WHERE conversation = ? AND model = ?"},
-        {"insert_message", "INSERT INTO messages(conversation, seq, role, author, at, text) VALUES(?,?,?,?,?,?)"},
+        {"insert_messages", "INSERT INTO conversation_messages(conversation, messages) VALUES(?, ?)"},
         {"insert_tag", "INSERT OR IGNORE INTO conversation_tags(tag, conversation) VALUES(?, ?)"},
-        {"insert_score",
-         "INSERT INTO message_scores(conversation, model, seq, label, p_negative, p_neutral, p_positive, compound, "
-         "explain) VALUES(?,?,?,?,?,?,?,?,?)"},
+        {"insert_scores", "INSERT INTO conversation_scores(conversation, model, scores) VALUES(?, ?, ?)"},
         {"insert_tone",
          "INSERT INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, end_tone, "
          "start_compound, end_compound, trajectory, has_agent, agent_tone, agent_compound, movers) "
@@ -421,10 +433,8 @@ class SqliteStore final : public Store {
          "SELECT id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
          "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
          "longest_wait_ms FROM conversations WHERE ext_id = ?"},
-        {"get_messages", "SELECT role, author, at, text FROM messages WHERE conversation = ? ORDER BY seq"},
-        {"get_scores",
-         "SELECT seq, label, p_negative, p_neutral, p_positive, compound, explain FROM message_scores "
-         "WHERE conversation = ? AND model = ?"},
+        {"get_messages", "SELECT messages FROM conversation_messages WHERE conversation = ?"},
+        {"get_scores", "SELECT scores FROM conversation_scores WHERE conversation = ? AND model = ?"},
         {"get_tone",
          "SELECT has_customer, tone, compound, score5, start_tone, end_tone, start_compound, end_compound, "
          "trajectory, has_agent, agent_tone, agent_compound, movers FROM tones WHERE conversation = ? AND model = ?"},
@@ -438,16 +448,29 @@ class SqliteStore final : public Store {
   }
 
   Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id) {
-    Stmt& score = *statements_.at("insert_score");
+    // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
+    buf_.assign("[");
     for (size_t i = 0; i < sc.scores.size(); ++i) {
-      if (!sc.scores[i]) continue;
+      if (i) buf_.push_back(',');
+      if (!sc.scores[i]) {
+        buf_.append("null");
+        continue;
+      }
       const MessageScore& s = *sc.scores[i];
-      score.Bind(1, id).Bind(2, model_id).Bind(3, static_cast<int64_t>(i)).Bind(4, static_cast<int>(s.label));
-      score.Bind(5, static_cast<double>(s.p[0])).Bind(6, static_cast<double>(s.p[1]));
-      score.Bind(7, static_cast<double>(s.p[2])).Bind(8, static_cast<double>(s.compound));
-      score.Bind(9, ExplainJson(s));
-      RETURN_IF_ERROR(Done(score, "storing scores of " + sc.conversation.id));
+      buf_.push_back('[');
+      buf_.append(std::to_string(static_cast<int>(s.label)));
+      for (float p : s.p) {
+        buf_.push_back(',');
+        AppendJsonNumber(p, 4, &buf_);
+      }
+      buf_.push_back(',');
+      buf_.append(ExplainJson(s));
+      buf_.push_back(']');
     }
+    buf_.push_back(']');
+    Stmt& score = *statements_.at("insert_scores");
+    score.Bind(1, id).Bind(2, model_id).Bind(3, buf_);
+    RETURN_IF_ERROR(Done(score, "storing scores of " + sc.conversation.id));
     const ConversationRollup& r = sc.rollup;
     nlohmann::json movers = r.movers;
     Stmt& tone = *statements_.at("insert_tone");
@@ -499,19 +522,29 @@ class SqliteStore final : public Store {
   Status ReadMessages(int64_t id, Conversation* c) {
     Stmt& m = *statements_.at("get_messages");
     m.Bind(1, id);
-    int rc;
-    while ((rc = m.Step()) == SQLITE_ROW) {
-      Message msg;
-      msg.role = static_cast<Role>(m.Int(0));
-      msg.author = m.Text(1);
-      msg.at_ms = m.Int(2);
-      msg.text = m.Text(3);
-      c->messages.push_back(std::move(msg));
+    const int rc = m.Step();
+    if (rc == SQLITE_ROW) {
+      const auto all = nlohmann::json::parse(m.Text(0), nullptr, false);
+      for (size_t i = 0; all.is_array() && i < all.size(); ++i) {
+        const auto& j = all[i];
+        if (!j.is_array() || j.size() != 4 || !j[0].is_number() || !j[1].is_string() || !j[2].is_number() ||
+            !j[3].is_string()) {
+          m.Reset();
+          return Status::DataLoss(path_ + ": conversation " + c->id + ": message " + std::to_string(i) + " is corrupt");
+        }
+        Message msg;
+        msg.role = static_cast<Role>(j[0].get<int>());
+        msg.author = j[1].get<std::string>();
+        msg.at_ms = j[2].get<int64_t>();
+        msg.text = j[3].get<std::string>();
+        c->messages.push_back(std::move(msg));
+      }
     }
     m.Reset();
-    return rc == SQLITE_DONE ? Status::Ok() : Error("reading messages");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? Status::Ok() : Error("reading messages");
   }
 
+  std::string buf_;  // scratch for the JSON of a conversation's rows
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
