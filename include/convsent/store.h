@@ -32,6 +32,13 @@ namespace convsent {
 
 inline constexpr int kStoreSchemaVersion = 1;
 
+// The JSON columns of a stored conversation. Encoding is pure, so ingest
+// does it on the scoring threads and leaves the writer only the inserts.
+struct EncodedConversation {
+  std::string tags, attributes, events, messages, scores, movers;
+};
+EncodedConversation EncodeConversation(const ScoredConversation& c);
+
 struct StoreInfo {
   int schema_version = 0;
   int64_t conversations = 0;
@@ -57,7 +64,9 @@ class Store {
   virtual Status SetCurrentModel(const std::string& version) = 0;
 
   // Stores `c` (replacing the same id) with scores from `model_id`.
-  virtual Status PutConversation(const ScoredConversation& c, int64_t model_id) = 0;
+  // `encoded`, when given, is EncodeConversation(c).
+  virtual Status PutConversation(const ScoredConversation& c, int64_t model_id,
+                                 const EncodedConversation* encoded = nullptr) = 0;
   // Adds or replaces one model's scores and rollup of a stored conversation.
   virtual Status PutScores(const std::string& id, const ScoredConversation& c, int64_t model_id) = 0;
 

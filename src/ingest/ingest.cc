@@ -26,12 +26,18 @@ constexpr size_t kMaxLineBytes = 16 << 20;  // one conversation a line
 
 using Clock = std::chrono::steady_clock;
 
+// Scored conversations, encoded for the store off the writer thread.
+struct Batch {
+  std::vector<ScoredConversation> scored;
+  std::vector<EncodedConversation> encoded;
+};
+
 // Hands batches from the reading thread to the writer thread.
 class BatchQueue {
  public:
   explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
   // Blocks while full. Returns false when the consumer has stopped.
-  bool Push(std::vector<ScoredConversation> batch) {
+  bool Push(Batch batch) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return q_.size() < capacity_ || stopped_; });
     if (stopped_) return false;
@@ -40,7 +46,7 @@ class BatchQueue {
     return true;
   }
   // Blocks while empty. Returns false at the end of input.
-  bool Pop(std::vector<ScoredConversation>* batch) {
+  bool Pop(Batch* batch) {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
     if (q_.empty()) return false;
@@ -63,7 +69,7 @@ class BatchQueue {
  private:
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
-  std::deque<std::vector<ScoredConversation>> q_;
+  std::deque<Batch> q_;
   size_t capacity_;
   bool closed_ = false, stopped_ = false;
 };
@@ -292,12 +298,15 @@ class Ingester {
   // Scores the pending conversations on all scoring threads and queues them.
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
-    std::vector<ScoredConversation> batch(pending_.size());
+    Batch batch;
+    batch.scored.resize(pending_.size());
+    batch.encoded.resize(pending_.size());
     const size_t threads = scorers_.size();
     const size_t per = (pending_.size() + threads - 1) / threads;
     auto work = [&](size_t t) {
       for (size_t i = t * per; i < std::min(pending_.size(), (t + 1) * per); ++i) {
-        batch[i] = ScoreConversation(std::move(pending_[i]), scorers_[t], score_options_, options_.rollup);
+        batch.scored[i] = ScoreConversation(std::move(pending_[i]), scorers_[t], score_options_, options_.rollup);
+        batch.encoded[i] = EncodeConversation(batch.scored[i]);
       }
     };
     std::vector<std::thread> helpers;
@@ -305,8 +314,8 @@ class Ingester {
     work(0);
     for (auto& h : helpers) h.join();
     pending_.clear();
-    for (const auto& sc : batch) progress_.messages += static_cast<int64_t>(sc.conversation.messages.size());
-    progress_.conversations += static_cast<int64_t>(batch.size());
+    for (const auto& sc : batch.scored) progress_.messages += static_cast<int64_t>(sc.conversation.messages.size());
+    progress_.conversations += static_cast<int64_t>(batch.scored.size());
     progress_.seconds = Seconds();
     if (options_.progress) options_.progress(progress_);
     if (!queue_.Push(std::move(batch))) return writer_status_;
@@ -314,10 +323,12 @@ class Ingester {
   }
 
   void WriterLoop() {
-    std::vector<ScoredConversation> batch;
+    Batch batch;
     while (queue_.Pop(&batch)) {
       Status s = options_.strict ? Status::Ok() : store_->Begin();
-      for (size_t i = 0; s.ok() && i < batch.size(); ++i) s = store_->PutConversation(batch[i], model_id_);
+      for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
+        s = store_->PutConversation(batch.scored[i], model_id_, &batch.encoded[i]);
+      }
       if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
       if (!s.ok()) {
         writer_status_ = s;
@@ -325,8 +336,8 @@ class Ingester {
         queue_.Stop();
         return;
       }
-      for (const auto& sc : batch) summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
-      summary_.conversations += static_cast<int64_t>(batch.size());
+      for (const auto& sc : batch.scored) summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
+      summary_.conversations += static_cast<int64_t>(batch.scored.size());
     }
   }
 

@@ -122,7 +122,7 @@ class SqliteStore final : public Store {
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
     RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-                         "PRAGMA cache_size=-65536;"));
+                         "PRAGMA cache_size=-131072;"));
     RETURN_IF_ERROR(Migrate());
     return Prepare();
   }
@@ -156,56 +156,50 @@ class SqliteStore final : public Store {
     return Done(s, "setting the current model");
   }
 
-  Status PutConversation(const ScoredConversation& sc, int64_t model_id) override {
+  Status PutConversation(const ScoredConversation& sc, int64_t model_id,
+                         const EncodedConversation* encoded) override {
     const Conversation& c = sc.conversation;
     const ConversationFacts& f = sc.facts;
-    nlohmann::json tags = c.tags, attributes = nlohmann::json::object(), events = nlohmann::json::array();
-    for (const auto& [k, v] : c.attributes) attributes[k] = v;
-    for (const Event& e : c.events) events.push_back({{"type", e.type}, {"at", e.at_ms}});
-    // Existing id: update in place and drop its children; new id: insert.
-    Stmt& find = *statements_.at("find_conversation");
-    find.Bind(1, c.id);
+    EncodedConversation local;
+    if (encoded == nullptr) {
+      local = EncodeConversation(sc);
+      encoded = &local;
+    }
+    const std::string& tags = encoded->tags;
+    const std::string& attributes = encoded->attributes;
+    const std::string& events = encoded->events;
+    // A new id is inserted; an existing one is updated in place and its
+    // children dropped. Trying the insert first saves a lookup for the
+    // common case, a new conversation.
+    auto bind = [&](Stmt& put) {
+      put.Bind(1, c.id).Bind(2, c.channel).Bind(3, c.topic).Bind(4, c.team).Bind(5, c.created_at_ms);
+      put.Bind(6, c.csat).Bind(7, c.nps).Bind(8, tags).Bind(9, attributes).Bind(10, events);
+      put.Bind(11, f.first_response_ms).Bind(12, f.agent_replies).Bind(13, f.customer_turns).Bind(14, f.agents);
+      put.Bind(15, f.handoffs).Bind(16, f.reopened).Bind(17, f.escalated).Bind(18, f.resolution_ms);
+      put.Bind(19, f.longest_wait_ms);
+    };
+    Stmt& insert = *statements_.at("insert_conversation");
+    bind(insert);
+    RETURN_IF_ERROR(Done(insert, "storing conversation " + c.id));
     int64_t id = 0;
-    const bool exists = find.Step() == SQLITE_ROW;
-    if (exists) id = find.Int(0);
-    find.Reset();
-    Stmt& put = *statements_.at(exists ? "update_conversation" : "insert_conversation");
-    put.Bind(1, c.id).Bind(2, c.channel).Bind(3, c.topic).Bind(4, c.team).Bind(5, c.created_at_ms);
-    put.Bind(6, c.csat).Bind(7, c.nps);
-    put.Bind(8, tags.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    put.Bind(9, attributes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    put.Bind(10, events.dump());
-    put.Bind(11, f.first_response_ms).Bind(12, f.agent_replies).Bind(13, f.customer_turns).Bind(14, f.agents);
-    put.Bind(15, f.handoffs).Bind(16, f.reopened).Bind(17, f.escalated).Bind(18, f.resolution_ms);
-    put.Bind(19, f.longest_wait_ms);
-    RETURN_IF_ERROR(Done(put, "storing conversation " + c.id));
-    if (exists) {
+    if (sqlite3_changes(db_) == 1) {
+      id = sqlite3_last_insert_rowid(db_);
+    } else {
+      Stmt& update = *statements_.at("update_conversation");
+      bind(update);
+      RETURN_IF_ERROR(Done(update, "storing conversation " + c.id));
+      Stmt& find = *statements_.at("find_conversation");
+      find.Bind(1, c.id);
+      if (find.Step() == SQLITE_ROW) id = find.Int(0);
+      find.Reset();
       for (const char* name : {"delete_messages", "delete_scores", "delete_tones", "delete_tags"}) {
         Stmt& del = *statements_.at(name);
         del.Bind(1, id);
         RETURN_IF_ERROR(Done(del, "replacing conversation " + c.id));
       }
-    } else {
-      id = sqlite3_last_insert_rowid(db_);
     }
-    // [[role, author, at_ms, text], ...]
-    buf_.assign("[");
-    for (size_t i = 0; i < c.messages.size(); ++i) {
-      const Message& m = c.messages[i];
-      if (i) buf_.push_back(',');
-      buf_.push_back('[');
-      buf_.append(std::to_string(static_cast<int>(m.role)));
-      buf_.push_back(',');
-      AppendJsonString(m.author, &buf_);
-      buf_.push_back(',');
-      buf_.append(std::to_string(m.at_ms));
-      buf_.push_back(',');
-      AppendJsonString(m.text, &buf_);
-      buf_.push_back(']');
-    }
-    buf_.push_back(']');
     Stmt& msg = *statements_.at("insert_messages");
-    msg.Bind(1, id).Bind(2, buf_);
+    msg.Bind(1, id).Bind(2, encoded->messages);
     RETURN_IF_ERROR(Done(msg, "storing the messages of " + c.id));
     Stmt& tag = *statements_.at("insert_tag");
     for (const std::string& t : c.tags) {
@@ -214,7 +208,7 @@ class SqliteStore final : public Store {
       tag.Reset();
       if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT) return Error("storing tag of " + c.id);
     }
-    return PutScoresById(id, sc, model_id);
+    return PutScoresById(id, sc, model_id, *encoded);
   }
 
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
@@ -230,7 +224,7 @@ class SqliteStore final : public Store {
     Stmt& del_tone = *statements_.at("delete_model_tone");
     del_tone.Bind(1, id).Bind(2, model_id);
     RETURN_IF_ERROR(Done(del_tone, "replacing the tone of " + ext_id));
-    return PutScoresById(id, sc, model_id);
+    return PutScoresById(id, sc, model_id, EncodeConversation(sc));
   }
 
   Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
@@ -411,7 +405,7 @@ class SqliteStore final : public Store {
         {"insert_conversation",
          "INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
          "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
-         "longest_wait_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+         "longest_wait_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(ext_id) DO NOTHING"},
         {"update_conversation",
          "UPDATE conversations SET channel=?2, topic=?3, team=?4, created_at=?5, csat=?6, nps=?7, tags=?8, "
          "attributes=?9, events=?10, first_response_ms=?11, agent_replies=?12, customer_turns=?13, agents=?14, "
@@ -447,32 +441,11 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id) {
-    // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
-    buf_.assign("[");
-    for (size_t i = 0; i < sc.scores.size(); ++i) {
-      if (i) buf_.push_back(',');
-      if (!sc.scores[i]) {
-        buf_.append("null");
-        continue;
-      }
-      const MessageScore& s = *sc.scores[i];
-      buf_.push_back('[');
-      buf_.append(std::to_string(static_cast<int>(s.label)));
-      for (float p : s.p) {
-        buf_.push_back(',');
-        AppendJsonNumber(p, 4, &buf_);
-      }
-      buf_.push_back(',');
-      buf_.append(ExplainJson(s));
-      buf_.push_back(']');
-    }
-    buf_.push_back(']');
+  Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) {
     Stmt& score = *statements_.at("insert_scores");
-    score.Bind(1, id).Bind(2, model_id).Bind(3, buf_);
+    score.Bind(1, id).Bind(2, model_id).Bind(3, e.scores);
     RETURN_IF_ERROR(Done(score, "storing scores of " + sc.conversation.id));
     const ConversationRollup& r = sc.rollup;
-    nlohmann::json movers = r.movers;
     Stmt& tone = *statements_.at("insert_tone");
     tone.Bind(1, id).Bind(2, model_id).Bind(3, r.has_customer ? 1 : 0).Bind(4, static_cast<int>(r.tone));
     tone.Bind(5, static_cast<double>(r.compound)).Bind(6, static_cast<double>(r.score5));
@@ -480,7 +453,7 @@ class SqliteStore final : public Store {
     tone.Bind(9, static_cast<double>(r.start_compound)).Bind(10, static_cast<double>(r.end_compound));
     tone.Bind(11, static_cast<int>(r.trajectory)).Bind(12, r.has_agent ? 1 : 0);
     tone.Bind(13, static_cast<int>(r.agent_tone)).Bind(14, static_cast<double>(r.agent_compound));
-    tone.Bind(15, movers.dump());
+    tone.Bind(15, e.movers);
     return Done(tone, "storing the tone of " + sc.conversation.id);
   }
 
@@ -544,7 +517,6 @@ class SqliteStore final : public Store {
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? Status::Ok() : Error("reading messages");
   }
 
-  std::string buf_;  // scratch for the JSON of a conversation's rows
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
@@ -552,6 +524,65 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+EncodedConversation EncodeConversation(const ScoredConversation& sc) {
+  const Conversation& c = sc.conversation;
+  EncodedConversation e;
+  e.tags = "[";
+  for (size_t i = 0; i < c.tags.size(); ++i) {
+    if (i) e.tags.push_back(',');
+    AppendJsonString(c.tags[i], &e.tags);
+  }
+  e.tags += "]";
+  e.attributes = "{";
+  for (size_t i = 0; i < c.attributes.size(); ++i) {
+    if (i) e.attributes.push_back(',');
+    AppendJsonString(c.attributes[i].first, &e.attributes);
+    e.attributes.push_back(':');
+    AppendJsonString(c.attributes[i].second, &e.attributes);
+  }
+  e.attributes += "}";
+  e.events = "[";
+  for (size_t i = 0; i < c.events.size(); ++i) {
+    e.events += i ? ",{\"type\":" : "{\"type\":";
+    AppendJsonString(c.events[i].type, &e.events);
+    e.events += ",\"at\":" + std::to_string(c.events[i].at_ms) + "}";
+  }
+  e.events += "]";
+  // [[role, author, at_ms, text], ...]
+  e.messages = "[";
+  for (size_t i = 0; i < c.messages.size(); ++i) {
+    const Message& m = c.messages[i];
+    if (i) e.messages.push_back(',');
+    e.messages += "[" + std::to_string(static_cast<int>(m.role)) + ",";
+    AppendJsonString(m.author, &e.messages);
+    e.messages += "," + std::to_string(m.at_ms) + ",";
+    AppendJsonString(m.text, &e.messages);
+    e.messages.push_back(']');
+  }
+  e.messages += "]";
+  // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
+  e.scores = "[";
+  for (size_t i = 0; i < sc.scores.size(); ++i) {
+    if (i) e.scores.push_back(',');
+    if (!sc.scores[i]) {
+      e.scores += "null";
+      continue;
+    }
+    const MessageScore& s = *sc.scores[i];
+    e.scores += "[" + std::to_string(static_cast<int>(s.label));
+    for (float p : s.p) {
+      e.scores.push_back(',');
+      AppendJsonNumber(p, 4, &e.scores);
+    }
+    e.scores += "," + ExplainJson(s) + "]";
+  }
+  e.scores += "]";
+  e.movers = "[";
+  for (size_t i = 0; i < sc.rollup.movers.size(); ++i) e.movers += (i ? "," : "") + std::to_string(sc.rollup.movers[i]);
+  e.movers += "]";
+  return e;
+}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   auto store = std::make_unique<SqliteStore>();
