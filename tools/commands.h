@@ -28,6 +28,7 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddToneEvalCommand(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
+void AddReportCommand(CLI::App& app, int* exit_code);
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.

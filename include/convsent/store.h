@@ -39,6 +39,22 @@ struct EncodedConversation {
 };
 EncodedConversation EncodeConversation(const ScoredConversation& c);
 
+// What the report needs of one conversation: its segments, its tone under
+// one method, and its facts.
+struct ReportRow {
+  int64_t created_at_ms = 0;
+  std::string channel, topic, team;
+  std::vector<std::string> tags;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  bool has_customer = false;
+  Sentiment tone = Sentiment::kNeutral;
+  float score5 = 3;
+  std::string model;  // the method version of this tone
+  std::optional<int64_t> first_response_ms;
+  int escalated = 0, reopened = 0;
+  std::optional<int> csat, nps;
+};
+
 struct StoreInfo {
   int schema_version = 0;
   int64_t conversations = 0;
@@ -80,6 +96,11 @@ class Store {
   virtual Status ForEachConversation(const std::function<Status(const Conversation&)>& fn,
                                      std::optional<int64_t> from_ms = std::nullopt,
                                      std::optional<int64_t> to_ms = std::nullopt) = 0;
+
+  // Calls `fn` for each conversation created in [from_ms, to_ms), with its
+  // tone from the current model, or, where the current model has not scored
+  // it, from the latest model that did.
+  virtual Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) = 0;
 
   virtual Result<StoreInfo> Info() = 0;
 };

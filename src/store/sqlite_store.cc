@@ -321,6 +321,51 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
+    ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
+    Stmt q;
+    // One pass over the conversations; the tone is the current model's where
+    // it exists, else the latest model's (tones' key is (conversation, model)).
+    RETURN_IF_ERROR(q.Prepare(
+        db_,
+        "SELECT c.created_at, c.channel, c.topic, c.team, c.tags, c.attributes, c.first_response_ms, c.escalated, "
+        "c.reopened, c.csat, c.nps, t.has_customer, t.tone, t.score5, m.version "
+        "FROM conversations c JOIN tones t ON t.conversation = c.id AND t.model = "
+        "  (SELECT t2.model FROM tones t2 WHERE t2.conversation = c.id "
+        "   ORDER BY t2.model = (SELECT id FROM models WHERE version = ?1) DESC, t2.model DESC LIMIT 1) "
+        "JOIN models m ON m.id = t.model WHERE c.created_at >= ?2 AND c.created_at < ?3"));
+    q.Bind(1, current).Bind(2, from_ms).Bind(3, to_ms);
+    ReportRow row;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      row.created_at_ms = q.Int(0);
+      row.channel = q.Text(1);
+      row.topic = q.Text(2);
+      row.team = q.Text(3);
+      row.tags.clear();
+      const auto tags = nlohmann::json::parse(q.Text(4), nullptr, false);
+      if (tags.is_array()) for (const auto& t : tags) if (t.is_string()) row.tags.push_back(t.get<std::string>());
+      row.attributes.clear();
+      const auto attrs = nlohmann::json::parse(q.Text(5), nullptr, false);
+      if (attrs.is_object()) {
+        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+          if (it.value().is_string()) row.attributes.emplace_back(it.key(), it.value().get<std::string>());
+        }
+      }
+      row.first_response_ms = q.IsNull(6) ? std::nullopt : std::optional<int64_t>(q.Int(6));
+      row.escalated = static_cast<int>(q.Int(7));
+      row.reopened = static_cast<int>(q.Int(8));
+      row.csat = q.IsNull(9) ? std::nullopt : std::optional<int>(static_cast<int>(q.Int(9)));
+      row.nps = q.IsNull(10) ? std::nullopt : std::optional<int>(static_cast<int>(q.Int(10)));
+      row.has_customer = q.Int(11) != 0;
+      row.tone = static_cast<Sentiment>(q.Int(12));
+      row.score5 = static_cast<float>(q.Real(13));
+      row.model = q.Text(14);
+      fn(row);
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
+  }
+
   Result<StoreInfo> Info() override {
     StoreInfo info;
     info.schema_version = kStoreSchemaVersion;

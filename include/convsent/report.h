@@ -1,0 +1,85 @@
+// The sentiment report: the score and its band, the trend and its
+// direction, method changes, segments with intervals and flagged pockets,
+// drift toward neutral, speed beside mood, and the related metrics.
+//
+// BuildReport is a pure function of the rows the store returns, so every
+// figure can be tested on hand-made rows. The JSON layout is versioned
+// (kReportSchemaVersion) and documented in docs/report.md.
+#ifndef CONVSENT_REPORT_H_
+#define CONVSENT_REPORT_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "convsent/stats.h"
+#include "convsent/store.h"
+
+namespace convsent {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+enum class Period { kDay, kWeek };
+
+struct ReportOptions {
+  Period period = Period::kWeek;
+  int min_segment_size = 30;      // smaller segments are listed but never flagged
+  double alpha = 0.05;            // family-wise, Holm-corrected over the segments compared
+  int drift_periods = 2;          // the last N periods against the ones before
+  std::vector<std::pair<std::string, std::string>> where;  // KEY=VALUE filters, all must hold
+};
+
+// CSAT, NPS, first response time, escalation and reopen rates.
+struct RelatedMetrics {
+  int64_t conversations = 0;
+  int64_t csat_responses = 0;
+  std::optional<double> csat;        // satisfied (4-5) / responses x 100
+  int64_t nps_responses = 0;
+  std::optional<double> nps;         // % promoters (9-10) - % detractors (0-6)
+  int64_t frt_count = 0;
+  std::optional<double> frt_mean_min, frt_median_min, frt_p90_min;
+  double escalation_rate = 0;        // escalated / handled x 100
+  double reopen_rate = 0;            // reopened / handled x 100
+};
+
+struct PeriodStats {
+  std::string label;                 // 2026-11-02 or 2026-W45
+  int64_t start_ms = 0;
+  ToneCounts counts;
+  std::map<std::string, int64_t> models;  // method version -> conversations
+  bool method_change = false;        // its methods differ from the period before, or it has several
+  RelatedMetrics related;
+};
+
+struct SegmentStats {
+  std::string dimension, value;
+  ToneCounts counts;
+  Interval negative_interval;        // 95% Wilson
+  double p_worse = 1;                // one-sided, negative share above the rest
+  bool compared = false;             // large enough to be tested
+  bool pocket = false;               // significantly worse, after Holm correction
+};
+
+struct Report {
+  ToneCounts overall;
+  std::map<std::string, int64_t> models;
+  Period period = Period::kWeek;
+  std::vector<PeriodStats> trend;
+  std::string direction;             // "21% and falling (p=0.003) ..." in words
+  double direction_p = 1;
+  std::vector<SegmentStats> segments;
+  bool drift_flagged = false;
+  double drift_recent = 0, drift_earlier = 0, drift_p = 1;
+  double frt_negative_correlation = 0;  // across periods: median first response vs negative share
+  RelatedMetrics related;
+};
+
+Report BuildReport(const std::vector<ReportRow>& rows, const ReportOptions& options);
+
+std::string ReportToJson(const Report& r);
+std::string ReportToText(const Report& r);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_REPORT_H_

@@ -1,0 +1,325 @@
+#include "convsent/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace convsent {
+namespace {
+
+constexpr int64_t kDayMs = 86400000LL;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The period a time falls in: its start and its label.
+std::pair<int64_t, std::string> PeriodOf(int64_t ms, Period p) {
+  const int64_t day = FloorDiv(ms, kDayMs);
+  if (p == Period::kDay) return {day * kDayMs, FormatTime(day * kDayMs).substr(0, 10)};
+  // ISO week: Monday-based; 1970-01-01 was a Thursday. The week belongs to
+  // the year of its Thursday.
+  const int64_t monday = day - ((day + 3) % 7 + 7) % 7;
+  const int64_t thursday = monday + 3;
+  const std::string thu = FormatTime(thursday * kDayMs);
+  int64_t jan1 = 0;
+  ParseTime(thu.substr(0, 4) + "-01-01", &jan1);
+  const int64_t week = (thursday - FloorDiv(jan1, kDayMs)) / 7 + 1;
+  char label[16];
+  std::snprintf(label, sizeof(label), "%s-W%02lld", thu.substr(0, 4).c_str(), static_cast<long long>(week));
+  return {monday * kDayMs, label};
+}
+
+// Accumulates the related metrics.
+struct RelatedAcc {
+  int64_t n = 0, csat_n = 0, csat_ok = 0, nps_n = 0, promoters = 0, detractors = 0, escalated = 0, reopened = 0;
+  std::vector<double> frt_min;
+  void Add(const ReportRow& r) {
+    ++n;
+    if (r.csat) ++csat_n, csat_ok += *r.csat >= 4;
+    if (r.nps) ++nps_n, promoters += *r.nps >= 9, detractors += *r.nps <= 6;
+    if (r.first_response_ms) frt_min.push_back(static_cast<double>(*r.first_response_ms) / 60000.0);
+    escalated += r.escalated > 0;
+    reopened += r.reopened > 0;
+  }
+  RelatedMetrics Finish() {
+    RelatedMetrics m;
+    m.conversations = n;
+    m.csat_responses = csat_n;
+    if (csat_n) m.csat = 100.0 * static_cast<double>(csat_ok) / static_cast<double>(csat_n);
+    m.nps_responses = nps_n;
+    if (nps_n) m.nps = 100.0 * static_cast<double>(promoters - detractors) / static_cast<double>(nps_n);
+    m.frt_count = static_cast<int64_t>(frt_min.size());
+    if (!frt_min.empty()) {
+      std::sort(frt_min.begin(), frt_min.end());
+      double sum = 0;
+      for (double v : frt_min) sum += v;
+      m.frt_mean_min = sum / static_cast<double>(frt_min.size());
+      auto quantile = [&](double q) {  // nearest rank
+        const size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(frt_min.size())));
+        return frt_min[std::min(frt_min.size() - 1, k == 0 ? 0 : k - 1)];
+      };
+      m.frt_median_min = quantile(0.5);
+      m.frt_p90_min = quantile(0.9);
+    }
+    if (n) {
+      m.escalation_rate = 100.0 * static_cast<double>(escalated) / static_cast<double>(n);
+      m.reopen_rate = 100.0 * static_cast<double>(reopened) / static_cast<double>(n);
+    }
+    return m;
+  }
+};
+
+void Count(ToneCounts* c, const ReportRow& r) {
+  if (!r.has_customer) return;  // no customer message, no tone
+  (r.tone == Sentiment::kNegative ? c->negative : r.tone == Sentiment::kPositive ? c->positive : c->neutral) += 1;
+  c->score5_sum += r.score5;
+}
+
+bool Matches(const ReportRow& r, const std::vector<std::pair<std::string, std::string>>& where) {
+  for (const auto& [k, v] : where) {
+    bool ok = false;
+    if (k == "channel") ok = r.channel == v;
+    else if (k == "topic") ok = r.topic == v;
+    else if (k == "team") ok = r.team == v;
+    else if (k == "tag") ok = std::find(r.tags.begin(), r.tags.end(), v) != r.tags.end();
+    else {
+      for (const auto& [ak, av] : r.attributes) ok = ok || (ak == k && av == v);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Percent(double share) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%.0f%%", 100 * share);
+  return buf;
+}
+
+}  // namespace
+
+Report BuildReport(const std::vector<ReportRow>& all_rows, const ReportOptions& o) {
+  Report rep;
+  rep.period = o.period;
+  std::map<int64_t, PeriodStats> periods;
+  std::map<int64_t, RelatedAcc> period_related;
+  std::map<std::pair<std::string, std::string>, ToneCounts> segments;
+  RelatedAcc related;
+  for (const ReportRow& r : all_rows) {
+    if (!Matches(r, o.where)) continue;
+    Count(&rep.overall, r);
+    related.Add(r);
+    if (r.has_customer) ++rep.models[r.model];
+    auto [start, label] = PeriodOf(r.created_at_ms, o.period);
+    PeriodStats& p = periods[start];
+    p.start_ms = start;
+    p.label = label;
+    Count(&p.counts, r);
+    if (r.has_customer) ++p.models[r.model];
+    period_related[start].Add(r);
+    auto add = [&](const char* dim, const std::string& value) {
+      if (!value.empty()) Count(&segments[{dim, value}], r);
+    };
+    add("channel", r.channel);
+    add("topic", r.topic);
+    add("team", r.team);
+    for (const auto& t : r.tags) add("tag", t);
+    for (const auto& [k, v] : r.attributes) {
+      if (k == "agent") add("agent", v);
+    }
+  }
+  rep.related = related.Finish();
+  const std::map<std::string, int64_t>* previous_models = nullptr;
+  for (auto& [start, p] : periods) {
+    p.related = period_related[start].Finish();
+    p.method_change = p.models.size() > 1 || (previous_models && p.models.size() == 1 && *previous_models != p.models &&
+                                                !previous_models->empty() &&
+                                                previous_models->begin()->first != p.models.begin()->first);
+    previous_models = &p.models;
+    rep.trend.push_back(std::move(p));
+  }
+  // Direction: the last period against the one before.
+  if (rep.trend.size() >= 2) {
+    const ToneCounts& last = rep.trend.back().counts;
+    const ToneCounts& before = rep.trend[rep.trend.size() - 2].counts;
+    const TestResult t = TwoProportionTest(last.negative, last.scored(), before.negative, before.scored());
+    rep.direction_p = t.p;
+    const char* way = t.p < 0.05 ? (t.z > 0 ? "climbing" : "falling") : "steady";
+    char buf[200];
+    std::snprintf(buf, sizeof(buf), "%s negative and %s (%s in %s, %s in %s; p=%.3g)",
+                  Percent(last.NegativeShare()).c_str(), way, Percent(last.NegativeShare()).c_str(),
+                  rep.trend.back().label.c_str(), Percent(before.NegativeShare()).c_str(),
+                  rep.trend[rep.trend.size() - 2].label.c_str(), t.p);
+    rep.direction = buf;
+  } else {
+    rep.direction = Percent(rep.overall.NegativeShare()) + " negative; one period only, no direction yet";
+  }
+  // Drift toward neutral: the last N periods against those before.
+  if (static_cast<int>(rep.trend.size()) > o.drift_periods) {
+    ToneCounts recent, earlier;
+    for (size_t i = 0; i < rep.trend.size(); ++i) {
+      (static_cast<int>(i) >= static_cast<int>(rep.trend.size()) - o.drift_periods ? recent : earlier) += rep.trend[i].counts;
+    }
+    const TestResult t = TwoProportionTest(recent.neutral, recent.scored(), earlier.neutral, earlier.scored());
+    rep.drift_recent = recent.NeutralShare();
+    rep.drift_earlier = earlier.NeutralShare();
+    rep.drift_p = t.z > 0 ? t.p / 2 : 1 - t.p / 2;  // one-sided: rising
+    rep.drift_flagged = rep.drift_p < o.alpha;
+  }
+  // Speed beside mood.
+  std::vector<double> frt, neg;
+  for (const auto& p : rep.trend) {
+    if (p.related.frt_median_min && p.counts.scored() > 0) {
+      frt.push_back(*p.related.frt_median_min);
+      neg.push_back(p.counts.NegativeShare());
+    }
+  }
+  rep.frt_negative_correlation = Pearson(frt, neg);
+  // Segments: each against the rest, Holm-corrected over those compared.
+  std::vector<double> p_values;
+  std::vector<size_t> compared;
+  for (const auto& [key, counts] : segments) {
+    SegmentStats s;
+    s.dimension = key.first;
+    s.value = key.second;
+    s.counts = counts;
+    s.negative_interval = WilsonInterval(counts.negative, counts.scored());
+    if (counts.scored() >= o.min_segment_size && rep.overall.scored() - counts.scored() >= o.min_segment_size) {
+      const int64_t rest_neg = rep.overall.negative - counts.negative;
+      const int64_t rest_n = rep.overall.scored() - counts.scored();
+      const TestResult t = TwoProportionTest(counts.negative, counts.scored(), rest_neg, rest_n);
+      s.p_worse = t.z > 0 ? t.p / 2 : 1 - t.p / 2;
+      s.compared = true;
+      p_values.push_back(s.p_worse);
+      compared.push_back(rep.segments.size());
+    }
+    rep.segments.push_back(std::move(s));
+  }
+  const std::vector<bool> significant = HolmSignificant(p_values, o.alpha);
+  for (size_t i = 0; i < compared.size(); ++i) rep.segments[compared[i]].pocket = significant[i];
+  return rep;
+}
+
+namespace {
+
+nlohmann::json CountsJson(const ToneCounts& c) {
+  return {{"scored", c.scored()},
+          {"net_score", c.NetScore()},
+          {"mean_score5", c.MeanScore5()},
+          {"share", {{"negative", c.NegativeShare()}, {"neutral", c.NeutralShare()}, {"positive", c.PositiveShare()}}},
+          {"band", BandName(BandOf(c.NegativeShare()))}};
+}
+
+nlohmann::json RelatedJson(const RelatedMetrics& m) {
+  auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  return {{"conversations", m.conversations},
+          {"csat", opt(m.csat)},
+          {"csat_responses", m.csat_responses},
+          {"nps", opt(m.nps)},
+          {"nps_responses", m.nps_responses},
+          {"first_response_minutes", {{"mean", opt(m.frt_mean_min)}, {"median", opt(m.frt_median_min)},
+                                      {"p90", opt(m.frt_p90_min)}, {"n", m.frt_count}}},
+          {"escalation_rate", m.escalation_rate},
+          {"reopen_rate", m.reopen_rate}};
+}
+
+}  // namespace
+
+std::string ReportToJson(const Report& r) {
+  nlohmann::json j = CountsJson(r.overall);
+  j["schema_version"] = kReportSchemaVersion;
+  j["method"] = {{"models", r.models},
+                 {"scope", "all stored conversations matching the filters"},
+                 {"human_labels", false},
+                 {"tone_rule", "end-weighted customer tone (docs/conversation-tone.md)"}};
+  nlohmann::json series = nlohmann::json::array();
+  for (const auto& p : r.trend) {
+    nlohmann::json e = CountsJson(p.counts);
+    e["period"] = p.label;
+    e["start"] = FormatTime(p.start_ms);
+    e["models"] = p.models;
+    e["method_change"] = p.method_change;
+    e["related"] = RelatedJson(p.related);
+    series.push_back(std::move(e));
+  }
+  j["trend"] = {{"period", r.period == Period::kDay ? "day" : "week"},
+                {"series", series},
+                {"direction", r.direction},
+                {"direction_p", r.direction_p}};
+  nlohmann::json segs = nlohmann::json::array();
+  for (const auto& s : r.segments) {
+    nlohmann::json e = CountsJson(s.counts);
+    e["dimension"] = s.dimension;
+    e["value"] = s.value;
+    e["negative_interval"] = {s.negative_interval.low, s.negative_interval.high};
+    e["p_worse"] = s.compared ? nlohmann::json(s.p_worse) : nlohmann::json();
+    e["pocket"] = s.pocket;
+    segs.push_back(std::move(e));
+  }
+  j["segments"] = segs;
+  j["drift"] = {{"toward_neutral", r.drift_flagged}, {"recent_neutral_share", r.drift_recent},
+                {"earlier_neutral_share", r.drift_earlier}, {"p", r.drift_p}};
+  j["speed"] = {{"frt_median_vs_negative_share_correlation", r.frt_negative_correlation}};
+  j["related"] = RelatedJson(r.related);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string ReportToText(const Report& r) {
+  std::string out;
+  char buf[512];
+  auto line = [&](const char* fmt, auto... args) {
+    std::snprintf(buf, sizeof(buf), fmt, args...);
+    out += buf;
+    out += "\n";
+  };
+  const ToneCounts& c = r.overall;
+  line("Sentiment: %s band, %.1f%% negative of %lld scored conversations", std::string(BandName(BandOf(c.NegativeShare()))).c_str(),
+       100 * c.NegativeShare(), static_cast<long long>(c.scored()));
+  line("  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
+       c.MeanScore5(), 100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
+  line("  trend: %s", r.direction.c_str());
+  std::string models;
+  for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";
+  line("  method: %s; all stored conversations; no human labels", models.c_str());
+  line("  (sentiment measures tone, not satisfaction: read it beside CSAT)");
+  line("");
+  line("%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",
+       "net", "mean", "band", "FRT med", "method");
+  static const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  std::string spark;
+  for (const auto& p : r.trend) {
+    std::string method;
+    for (const auto& [m, n] : p.models) method += (method.empty() ? "" : "+") + m.substr(m.size() > 8 ? m.size() - 8 : 0);
+    line("%-10s %7lld %5.1f%% %5.1f%% %+6.2f %5.2f  %-8s %8s  %s%s", p.label.c_str(),
+         static_cast<long long>(p.counts.scored()), 100 * p.counts.NegativeShare(), 100 * p.counts.NeutralShare(),
+         p.counts.NetScore(), p.counts.MeanScore5(), std::string(BandName(BandOf(p.counts.NegativeShare()))).c_str(),
+         p.related.frt_median_min ? (std::to_string(static_cast<int>(*p.related.frt_median_min)) + " min").c_str() : "-",
+         method.c_str(), p.method_change ? "  ◀ method change" : "");
+    spark += kBars[std::min(7, static_cast<int>(p.counts.NegativeShare() * 16))];
+  }
+  line("negative share over time: %s", spark.c_str());
+  line("drift toward neutral: %s (neutral %.1f%% in the last periods against %.1f%% before, p=%.3g)",
+       r.drift_flagged ? "YES" : "no", 100 * r.drift_recent, 100 * r.drift_earlier, r.drift_p);
+  line("first response time against negative share, across periods: r = %+.2f", r.frt_negative_correlation);
+  line("");
+  line("%-8s %-16s %7s %6s %-17s %-8s %s", "segment", "value", "scored", "neg", "95% interval", "band", "");
+  for (const auto& s : r.segments) {
+    line("%-8s %-16s %7lld %5.1f%% [%5.1f%%, %5.1f%%]  %-8s %s", s.dimension.c_str(), s.value.substr(0, 16).c_str(),
+         static_cast<long long>(s.counts.scored()), 100 * s.counts.NegativeShare(), 100 * s.negative_interval.low,
+         100 * s.negative_interval.high, std::string(BandName(BandOf(s.counts.NegativeShare()))).c_str(),
+         s.pocket ? "◀ pocket: significantly worse than the rest" : "");
+  }
+  const RelatedMetrics& m = r.related;
+  line("");
+  line("related: CSAT %s (%lld responses)   NPS %s (%lld)   first response mean %s / median %s / p90 %s min",
+       m.csat ? std::to_string(static_cast<int>(std::lround(*m.csat))).c_str() : "-",
+       static_cast<long long>(m.csat_responses),
+       m.nps ? std::to_string(static_cast<int>(std::lround(*m.nps))).c_str() : "-", static_cast<long long>(m.nps_responses),
+       m.frt_mean_min ? std::to_string(static_cast<int>(*m.frt_mean_min)).c_str() : "-",
+       m.frt_median_min ? std::to_string(static_cast<int>(*m.frt_median_min)).c_str() : "-",
+       m.frt_p90_min ? std::to_string(static_cast<int>(*m.frt_p90_min)).c_str() : "-");
+  line("         escalation rate %.1f%%   reopen rate %.1f%%", m.escalation_rate, m.reopen_rate);
+  return out;
+}
+
+}  // namespace convsent

@@ -1,0 +1,77 @@
+// convsent report: the sentiment metric over the stored conversations.
+#include <climits>
+
+#include "convsent/report.h"
+#include "convsent/store.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct ReportFlags {
+  std::string db, from, to, period = "week";
+  std::vector<std::string> where;
+  bool json = false;
+  int min_segment = 30;
+};
+
+int RunReport(const ReportFlags& flags) {
+  ReportOptions o;
+  if (flags.period != "day" && flags.period != "week") {
+    std::fprintf(stderr, "convsent report: --period must be day or week\n");
+    return kExitUsage;
+  }
+  o.period = flags.period == "day" ? Period::kDay : Period::kWeek;
+  o.min_segment_size = flags.min_segment;
+  for (const auto& w : flags.where) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "convsent report: --where %s: expected KEY=VALUE (channel, topic, team, tag or an attribute)\n",
+                   w.c_str());
+      return kExitUsage;
+    }
+    o.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  }
+  int64_t from = INT64_MIN, to = INT64_MAX;
+  if (!flags.from.empty() && !ParseTime(flags.from, &from)) {
+    std::fprintf(stderr, "convsent report: --from %s: not a date (YYYY-MM-DD or RFC 3339)\n", flags.from.c_str());
+    return kExitUsage;
+  }
+  if (!flags.to.empty() && !ParseTime(flags.to, &to)) {
+    std::fprintf(stderr, "convsent report: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", flags.to.c_str());
+    return kExitUsage;
+  }
+  auto store = Store::Open(flags.db.empty() ? DefaultStoreLocation() : flags.db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "convsent report: %s\n", store.status().ToString().c_str());
+    return kExitFailure;
+  }
+  std::vector<ReportRow> rows;
+  const Status s = (*store)->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); });
+  if (!s.ok()) {
+    std::fprintf(stderr, "convsent report: %s\n", s.ToString().c_str());
+    return kExitFailure;
+  }
+  const Report report = BuildReport(rows, o);
+  const std::string out = flags.json ? ReportToJson(report) : ReportToText(report);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (flags.json) std::fputc('\n', stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App& app, int* exit_code) {
+  auto f = std::make_shared<ReportFlags>();
+  CLI::App* cmd = app.add_subcommand("report", "The sentiment metric: score, band, trend, segments, drift, related metrics");
+  cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  cmd->add_option("--from", f->from, "First day (inclusive)");
+  cmd->add_option("--to", f->to, "Last day (exclusive)");
+  cmd->add_option("--where", f->where, "KEY=VALUE filter: channel, topic, team, tag or any attribute (repeatable)");
+  cmd->add_option("--period", f->period, "day or week (ISO weeks; default week)");
+  cmd->add_option("--min-segment", f->min_segment, "Smallest segment tested for pockets (default 30)");
+  cmd->add_flag("--json", f->json, "Print JSON (schema_version 1, docs/report.md)");
+  cmd->callback([f, exit_code] { *exit_code = RunReport(*f); });
+}
+
+}  // namespace convsent::cli
