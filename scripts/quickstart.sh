@@ -16,3 +16,5 @@ rm -f sample/convsent.db sample/convsent.db-wal sample/convsent.db-shm
 build/convsent ingest --db sample/convsent.db sample/conversations.jsonl
 echo
 build/convsent show --db sample/convsent.db C-1
+echo
+build/convsent report --db sample/convsent.db

@@ -129,13 +129,18 @@ Report BuildReport(const std::vector<ReportRow>& all_rows, const ReportOptions& 
     }
   }
   rep.related = related.Finish();
-  const std::map<std::string, int64_t>* previous_models = nullptr;
+  auto methods = [](const std::map<std::string, int64_t>& models) {
+    std::vector<std::string> keys;
+    for (const auto& [m, n] : models) keys.push_back(m);
+    return keys;
+  };
   for (auto& [start, p] : periods) {
     p.related = period_related[start].Finish();
-    p.method_change = p.models.size() > 1 || (previous_models && p.models.size() == 1 && *previous_models != p.models &&
-                                                !previous_models->empty() &&
-                                                previous_models->begin()->first != p.models.begin()->first);
-    previous_models = &p.models;
+    // A period scored by two methods, or by another method than the period
+    // before, is marked: a change of model must not pass for a change in
+    // experience.
+    p.method_change = p.models.size() > 1 || (!rep.trend.empty() && !rep.trend.back().models.empty() &&
+                                               !p.models.empty() && methods(rep.trend.back().models) != methods(p.models));
     rep.trend.push_back(std::move(p));
   }
   // Direction: the last period against the one before.

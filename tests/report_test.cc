@@ -1,0 +1,141 @@
+// The report: its figures on hand-made rows, and on the generated sample it
+// must find what was planted and flag nothing where nothing was planted.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "convsent/report.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+ReportRow Row(const char* day, Sentiment tone, const char* channel, std::optional<int> csat = std::nullopt,
+              std::optional<int> nps = std::nullopt, int64_t frt_min = 10, int escalated = 0) {
+  ReportRow r;
+  ParseTime(std::string(day) + "T12:00:00Z", &r.created_at_ms);
+  r.channel = channel;
+  r.has_customer = true;
+  r.tone = tone;
+  r.score5 = tone == Sentiment::kNegative ? 1.5f : tone == Sentiment::kPositive ? 4.5f : 3.0f;
+  r.model = "m1";
+  r.csat = csat;
+  r.nps = nps;
+  r.first_response_ms = frt_min * 60000;
+  r.escalated = escalated;
+  return r;
+}
+
+TEST(Report, FiguresOnHandMadeRows) {
+  constexpr auto N = Sentiment::kNegative, U = Sentiment::kNeutral, P = Sentiment::kPositive;
+  // Week 2026-W45 (Mon 2 Nov): 1 negative, 1 neutral, 2 positive.
+  // Week 2026-W46 (Mon 9 Nov): 2 negative, 1 neutral, 1 positive.
+  std::vector<ReportRow> rows = {
+      Row("2026-11-02", N, "chat", 1, 0, 30, 1), Row("2026-11-03", U, "chat", 4), Row("2026-11-04", P, "email", 5, 10),
+      Row("2026-11-08", P, "email", std::nullopt, 9),  // Sunday: still W45
+      Row("2026-11-09", N, "chat", 2), Row("2026-11-10", N, "chat"), Row("2026-11-11", U, "email"),
+      Row("2026-11-12", P, "email", std::nullopt, 7, 50)};
+  rows.push_back(rows.back());
+  rows.back().has_customer = false;  // no customer message: no tone, but still handled
+  ReportOptions o;
+  o.min_segment_size = 1;
+  const Report r = BuildReport(rows, o);
+  EXPECT_EQ(r.overall.scored(), 8);
+  EXPECT_DOUBLE_EQ(r.overall.NetScore(), 0.0);  // (3 - 3) / 8
+  EXPECT_DOUBLE_EQ(r.overall.NegativeShare(), 3.0 / 8);
+  ASSERT_EQ(r.trend.size(), 2u);
+  EXPECT_EQ(r.trend[0].label, "2026-W45");
+  EXPECT_EQ(r.trend[1].label, "2026-W46");
+  EXPECT_EQ(r.trend[0].counts.scored(), 4);
+  EXPECT_EQ(r.trend[1].counts.negative, 2);
+  // CSAT: 4 responses (1, 4, 5, 2), 2 satisfied -> 50. NPS: 5 responses (0,
+  // 10, 9, 7, and 7 again on the copied row), 2 promoters, 1 detractor -> 20.
+  // Escalations: 1 of 9 handled.
+  ASSERT_TRUE(r.related.csat.has_value());
+  EXPECT_DOUBLE_EQ(*r.related.csat, 50.0);
+  EXPECT_DOUBLE_EQ(*r.related.nps, 20.0);
+  EXPECT_NEAR(r.related.escalation_rate, 100.0 / 9, 1e-9);
+  EXPECT_EQ(r.related.conversations, 9);
+  // First response, 9 values: six of 10, then 30, 50, 50. Nearest rank:
+  // median the 5th (10), p90 the 9th (50).
+  EXPECT_DOUBLE_EQ(*r.related.frt_median_min, 10.0);
+  EXPECT_DOUBLE_EQ(*r.related.frt_p90_min, 50.0);
+  // Segments: chat has 3 of 4 negative.
+  bool found = false;
+  for (const auto& s : r.segments) {
+    if (s.dimension == "channel" && s.value == "chat") {
+      found = true;
+      EXPECT_EQ(s.counts.negative, 3);
+      EXPECT_NEAR(s.negative_interval.low, WilsonInterval(3, 4).low, 1e-12);
+    }
+  }
+  EXPECT_TRUE(found);
+  // Filters.
+  o.where = {{"channel", "email"}};
+  EXPECT_EQ(BuildReport(rows, o).overall.scored(), 4);
+  // Day periods.
+  o.where.clear();
+  o.period = Period::kDay;
+  EXPECT_EQ(BuildReport(rows, o).trend.front().label, "2026-11-02");
+}
+
+TEST(Report, MethodChangeIsMarked) {
+  std::vector<ReportRow> rows;
+  for (const char* day : {"2026-11-02", "2026-11-09", "2026-11-16"}) rows.push_back(Row(day, Sentiment::kNeutral, "chat"));
+  rows[1].model = "m2";
+  rows[2].model = "m2";
+  rows.push_back(Row("2026-11-17", Sentiment::kNeutral, "chat"));  // m1 and m2 in one week
+  const Report r = BuildReport(rows, {});
+  ASSERT_EQ(r.trend.size(), 3u);
+  EXPECT_FALSE(r.trend[0].method_change);
+  EXPECT_TRUE(r.trend[1].method_change);  // m1 -> m2
+  EXPECT_TRUE(r.trend[2].method_change);  // two methods in one period: never averaged silently
+  EXPECT_EQ(r.trend[2].models.size(), 2u);
+}
+
+// On the generated sample the report finds what was planted, and only that.
+TEST(Report, FindsWhatWasPlanted) {
+  testing::TempDir dir;
+  const std::string in = dir.path() + "/s.jsonl", db = dir.path() + "/s.db";
+  ASSERT_EQ(testing::RunCommand(testing::Binary() + " generate --conversations 4000 --seed 11 -o " + in + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(testing::RunCommand(testing::Binary() + " ingest --db " + db + " " + in + " >/dev/null").exit_code, 0);
+  const auto r = testing::RunCommand(testing::Binary() + " report --json --db " + db);
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema_version"], 1);
+  for (const char* key : {"scored", "net_score", "mean_score5", "share", "band", "method", "trend", "segments", "related"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  auto pocket = [&](const std::string& dim, const std::string& value) {
+    for (const auto& s : j["segments"]) {
+      if (s["dimension"] == dim && s["value"] == value) return s["pocket"].get<bool>();
+    }
+    ADD_FAILURE() << "no segment " << dim << "=" << value;
+    return false;
+  };
+  // Planted: the painful channel, the curt agent, the billing bug.
+  EXPECT_TRUE(pocket("channel", "social"));
+  EXPECT_TRUE(pocket("agent", "a-07"));
+  EXPECT_TRUE(pocket("topic", "billing"));
+  EXPECT_TRUE(pocket("tag", "double-charge"));
+  // Not planted: never flagged.
+  for (const char* ch : {"chat", "email", "phone"}) EXPECT_FALSE(pocket("channel", ch)) << ch;
+  for (const char* team : {"tier1", "tier2"}) EXPECT_FALSE(pocket("team", team)) << team;
+  for (const char* topic : {"shipping", "account", "returns"}) EXPECT_FALSE(pocket("topic", topic)) << topic;
+  // The slow week: the highest median first response and negative share.
+  const auto& series = j["trend"]["series"];
+  ASSERT_EQ(series.size(), 8u);
+  size_t slowest = 0, worst = 0;
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (series[i]["related"]["first_response_minutes"]["median"] > series[slowest]["related"]["first_response_minutes"]["median"]) slowest = i;
+    if (series[i]["share"]["negative"] > series[worst]["share"]["negative"]) worst = i;
+  }
+  EXPECT_EQ(slowest, 3u);  // days 21-27 of the sample: its fourth week
+  EXPECT_TRUE(worst == 3u || worst == 5u || worst == 6u);  // the slow week or the billing-bug weeks
+  EXPECT_GT(j["speed"]["frt_median_vs_negative_share_correlation"].get<double>(), 0.5);
+  // Drift toward neutral in the last weeks.
+  EXPECT_TRUE(j["drift"]["toward_neutral"].get<bool>());
+}
+
+}  // namespace
+}  // namespace convsent
