@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -269,61 +270,68 @@ std::string ReportToJson(const Report& r) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+// Appends one formatted line; the attribute lets the compiler check formats.
+__attribute__((format(printf, 2, 3))) void Line(std::string* out, const char* fmt, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof(buf), fmt, args);
+  va_end(args);
+  *out += buf;
+  *out += "\n";
+}
+}  // namespace
+
 std::string ReportToText(const Report& r) {
   std::string out;
-  char buf[512];
-  auto line = [&](const char* fmt, auto... args) {
-    std::snprintf(buf, sizeof(buf), fmt, args...);
-    out += buf;
-    out += "\n";
-  };
   const ToneCounts& c = r.overall;
-  line("Sentiment: %s band, %.1f%% negative of %lld scored conversations", std::string(BandName(BandOf(c.NegativeShare()))).c_str(),
+  Line(&out, "Sentiment: %s band, %.1f%% negative of %lld scored conversations", std::string(BandName(BandOf(c.NegativeShare()))).c_str(),
        100 * c.NegativeShare(), static_cast<long long>(c.scored()));
-  line("  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
+  Line(&out, "  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
        c.MeanScore5(), 100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
-  line("  trend: %s", r.direction.c_str());
+  Line(&out, "  trend: %s", r.direction.c_str());
   std::string models;
   for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";
-  line("  method: %s; all stored conversations; no human labels", models.c_str());
-  line("  (sentiment measures tone, not satisfaction: read it beside CSAT)");
-  line("");
-  line("%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",
+  Line(&out, "  method: %s; all stored conversations; no human labels", models.c_str());
+  Line(&out, "  (sentiment measures tone, not satisfaction: read it beside CSAT)");
+  Line(&out, "%s", "");
+  Line(&out, "%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",
        "net", "mean", "band", "FRT med", "method");
   static const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
   std::string spark;
   for (const auto& p : r.trend) {
     std::string method;
     for (const auto& [m, n] : p.models) method += (method.empty() ? "" : "+") + m.substr(m.size() > 8 ? m.size() - 8 : 0);
-    line("%-10s %7lld %5.1f%% %5.1f%% %+6.2f %5.2f  %-8s %8s  %s%s", p.label.c_str(),
+    Line(&out, "%-10s %7lld %5.1f%% %5.1f%% %+6.2f %5.2f  %-8s %8s  %s%s", p.label.c_str(),
          static_cast<long long>(p.counts.scored()), 100 * p.counts.NegativeShare(), 100 * p.counts.NeutralShare(),
          p.counts.NetScore(), p.counts.MeanScore5(), std::string(BandName(BandOf(p.counts.NegativeShare()))).c_str(),
          p.related.frt_median_min ? (std::to_string(static_cast<int>(*p.related.frt_median_min)) + " min").c_str() : "-",
          method.c_str(), p.method_change ? "  ◀ method change" : "");
     spark += kBars[std::min(7, static_cast<int>(p.counts.NegativeShare() * 16))];
   }
-  line("negative share over time: %s", spark.c_str());
-  line("drift toward neutral: %s (neutral %.1f%% in the last periods against %.1f%% before, p=%.3g)",
+  Line(&out, "negative share over time: %s", spark.c_str());
+  Line(&out, "drift toward neutral: %s (neutral %.1f%% in the last periods against %.1f%% before, p=%.3g)",
        r.drift_flagged ? "YES" : "no", 100 * r.drift_recent, 100 * r.drift_earlier, r.drift_p);
-  line("first response time against negative share, across periods: r = %+.2f", r.frt_negative_correlation);
-  line("");
-  line("%-8s %-16s %7s %6s %-17s %-8s %s", "segment", "value", "scored", "neg", "95% interval", "band", "");
+  Line(&out, "first response time against negative share, across periods: r = %+.2f", r.frt_negative_correlation);
+  Line(&out, "%s", "");
+  Line(&out, "%-8s %-16s %7s %6s %-17s %-8s %s", "segment", "value", "scored", "neg", "95% interval", "band", "");
   for (const auto& s : r.segments) {
-    line("%-8s %-16s %7lld %5.1f%% [%5.1f%%, %5.1f%%]  %-8s %s", s.dimension.c_str(), s.value.substr(0, 16).c_str(),
+    Line(&out, "%-8s %-16s %7lld %5.1f%% [%5.1f%%, %5.1f%%]  %-8s %s", s.dimension.c_str(), s.value.substr(0, 16).c_str(),
          static_cast<long long>(s.counts.scored()), 100 * s.counts.NegativeShare(), 100 * s.negative_interval.low,
          100 * s.negative_interval.high, std::string(BandName(BandOf(s.counts.NegativeShare()))).c_str(),
          s.pocket ? "◀ pocket: significantly worse than the rest" : "");
   }
   const RelatedMetrics& m = r.related;
-  line("");
-  line("related: CSAT %s (%lld responses)   NPS %s (%lld)   first response mean %s / median %s / p90 %s min",
+  Line(&out, "%s", "");
+  Line(&out, "related: CSAT %s (%lld responses)   NPS %s (%lld)   first response mean %s / median %s / p90 %s min",
        m.csat ? std::to_string(static_cast<int>(std::lround(*m.csat))).c_str() : "-",
        static_cast<long long>(m.csat_responses),
        m.nps ? std::to_string(static_cast<int>(std::lround(*m.nps))).c_str() : "-", static_cast<long long>(m.nps_responses),
        m.frt_mean_min ? std::to_string(static_cast<int>(*m.frt_mean_min)).c_str() : "-",
        m.frt_median_min ? std::to_string(static_cast<int>(*m.frt_median_min)).c_str() : "-",
        m.frt_p90_min ? std::to_string(static_cast<int>(*m.frt_p90_min)).c_str() : "-");
-  line("         escalation rate %.1f%%   reopen rate %.1f%%", m.escalation_rate, m.reopen_rate);
+  Line(&out, "         escalation rate %.1f%%   reopen rate %.1f%%", m.escalation_rate, m.reopen_rate);
   return out;
 }
 
