@@ -17,4 +17,9 @@ build/convsent ingest --db sample/convsent.db sample/conversations.jsonl
 echo
 build/convsent show --db sample/convsent.db C-1
 echo
+# The planted change of method: from the truth's date on, the sample is
+# scored again with a smaller model; the report marks where the method changed.
+at=$(grep -o '"at": "[^"]*"' sample/conversations.jsonl.truth.json | head -n 1 | cut -d'"' -f4)
+build/convsent rescore --db sample/convsent.db --model models/convsent-msg-lite.cvsm --from "$at"
+echo
 build/convsent report --db sample/convsent.db

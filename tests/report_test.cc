@@ -135,6 +135,25 @@ TEST(Report, FindsWhatWasPlanted) {
   EXPECT_GT(j["speed"]["frt_median_vs_negative_share_correlation"].get<double>(), 0.5);
   // Drift toward neutral in the last weeks.
   EXPECT_TRUE(j["drift"]["toward_neutral"].get<bool>());
+  for (const auto& p : series) EXPECT_FALSE(p["method_change"].get<bool>()) << p["period"];
+
+  // The planted change of method: rescoring from its date with another
+  // model is marked in the trend from that week on, and not before.
+  const auto truth = nlohmann::json::parse(testing::ReadFile(in + ".truth.json"));
+  std::string at;
+  for (const auto& p : truth["planted"]) if (p["cause"] == "model_change") at = p["at"];
+  ASSERT_FALSE(at.empty());
+  const std::string lite = testing::SourceDir() + "/models/convsent-msg-lite.cvsm";
+  ASSERT_EQ(testing::RunCommand(testing::Binary() + " rescore --db " + db + " --model " + lite + " --from " + at + " >/dev/null").exit_code, 0);
+  const auto after = nlohmann::json::parse(testing::RunCommand(testing::Binary() + " report --json --db " + db).out);
+  EXPECT_EQ(after["method"]["models"].size(), 2u);
+  const auto& weeks = after["trend"]["series"];
+  ASSERT_EQ(weeks.size(), 8u);
+  for (size_t i = 0; i < weeks.size(); ++i) {
+    const bool changed = weeks[i]["method_change"].get<bool>();
+    EXPECT_EQ(changed, i == 4) << weeks[i]["period"];  // day 28 opens the fifth week
+    EXPECT_EQ(weeks[i]["models"].size(), 1u) << weeks[i]["period"];
+  }
 }
 
 }  // namespace
