@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "convsent/store.h"
-#include "convsent/train.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -164,17 +163,8 @@ TEST(Store, RefusesANewerSchema) {
 
 TEST(Ingest, RescoreKeepsTheOldModelsScores) {
   TempDir dir;
-  // A second, tiny model: a different method version.
-  std::string rows = "label\ttext\n";
-  for (int i = 0; i < 20; ++i) rows += "positive\tlove it " + std::to_string(i) + "\nnegative\thate it " + std::to_string(i) + "\n";
-  TrainOptions o;
-  o.train = {{dir.Write("t.tsv", rows), 1.0}};
-  o.bucket_bits = 10;
-  o.epochs = 2;
-  o.lexicon_examples = 0;
-  auto trained = TrainModel(o, nullptr);
-  ASSERT_TRUE(trained.ok());
-  const std::string other = dir.Write("other.cvsm", trained->model_bytes);
+  const std::string other = testing::WriteTinyModel(dir, 10, 2);  // a different method version
+  ASSERT_FALSE(other.empty());
   const std::string db = dir.path() + "/t.db";
   const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);

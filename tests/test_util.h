@@ -63,6 +63,10 @@ class TempDir {
   std::string path_;
 };
 
+// A tiny model trained on the spot: a second, different method version for
+// tests that need one. Written to `dir`; returns its path.
+std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

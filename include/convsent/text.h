@@ -93,6 +93,8 @@ uint64_t HashToken(std::string_view normalized);
 // surrogates) with U+FFFD. Returns how many input bytes were replaced.
 uint32_t RepairUtf8(std::string_view in, std::string* out);
 
+struct Cue;  // a negation, emphasis or contrast cue (src/text/cues.h)
+
 class Tokenizer {
  public:
   // Tokenizes `text` into `out`, reusing its buffers.
@@ -101,8 +103,8 @@ class Tokenizer {
  private:
   // Scratch buffers kept across calls so that tokenizing does not allocate.
   std::string scratch_;
-  std::vector<const void*> cue_scratch_;
-  std::vector<std::pair<uint32_t, const void*>> cue_overrides_;
+  std::vector<const Cue*> cue_scratch_;
+  std::vector<std::pair<uint32_t, const Cue*>> cue_overrides_;
 };
 
 }  // namespace convsent

@@ -137,7 +137,7 @@ void DecodeEntities(std::string* s) {
   s->swap(out);
 }
 
-using CueOverrides = std::vector<std::pair<uint32_t, const void*>>;
+using CueOverrides = std::vector<std::pair<uint32_t, const Cue*>>;
 
 class Scanner {
  public:
@@ -535,11 +535,11 @@ class Scanner {
 };
 
 // Marks negation scope, contrast clauses and emphasis from the cues.
-void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const void*>* cue_scratch) {
+void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const Cue*>* cue_scratch) {
   auto& tokens = out->tokens;
   const size_t n = tokens.size();
   cue_scratch->assign(n, nullptr);
-  auto cues = [&](size_t i) -> const Cue*& { return reinterpret_cast<const Cue*&>((*cue_scratch)[i]); };
+  auto cues = [&](size_t i) -> const Cue*& { return (*cue_scratch)[i]; };
   for (size_t i = 0; i < n; ++i) {
     Token& t = tokens[i];
     if (t.kind != TokenKind::kWord) continue;
@@ -548,8 +548,8 @@ void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<con
     if (cue) t.flags |= cue->flags;
   }
   for (const auto& [i, cue] : overrides) {
-    cues(i) = static_cast<const Cue*>(cue);
-    tokens[i].flags |= static_cast<const Cue*>(cue)->flags;
+    cues(i) = cue;
+    tokens[i].flags |= cue->flags;
   }
   // Two-word softeners: "kind of", "sort of", "a bit", "a little".
   static const Cue kPairSoftener{kSoftener, 0.7f};
