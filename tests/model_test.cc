@@ -121,14 +121,8 @@ TEST(Scorer, ContractOnEdgeInput) {
 
 TEST(Train, IsDeterministicAndLearns) {
   testing::TempDir dir;
-  std::string rows = "label\ttext\n";
-  for (int i = 0; i < 30; ++i) {
-    rows += "positive\tI love this, great job " + std::to_string(i) + "\n";
-    rows += "negative\tawful, I hate this " + std::to_string(i) + "\n";
-    rows += "neutral\tthe meeting is at " + std::to_string(i) + " today\n";
-  }
   TrainOptions o;
-  o.train = {{dir.Write("train.tsv", rows), 1.0}};
+  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0}};
   o.bucket_bits = 12;
   o.epochs = 5;
   o.lexicon_examples = 0;

@@ -63,6 +63,9 @@ class TempDir {
   std::string path_;
 };
 
+// Labeled rows (TSV with header) that a tiny model learns in seconds.
+std::string TinyTrainingRows();
+
 // A tiny model trained on the spot: a second, different method version for
 // tests that need one. Written to `dir`; returns its path.
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "convsent/model.h"
+#include "convsent/store.h"
 
 namespace convsent::cli {
 
@@ -33,6 +34,10 @@ void AddReportCommand(CLI::App& app, int* exit_code);
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.
 std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
+
+// The store at `location` (the default location when empty). Prints the
+// error and returns nullptr on failure.
+std::unique_ptr<Store> OpenStoreOrReport(const std::string& location);
 
 }  // namespace convsent::cli
 

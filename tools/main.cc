@@ -13,6 +13,15 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path) {
   return *model;
 }
 
+std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
+  auto store = Store::Open(location.empty() ? DefaultStoreLocation() : location);
+  if (!store.ok()) {
+    std::fprintf(stderr, "convsent: %s\n", store.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
 }  // namespace convsent::cli
 
 int main(int argc, char** argv) {

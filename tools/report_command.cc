@@ -41,13 +41,10 @@ int RunReport(const ReportFlags& flags) {
     std::fprintf(stderr, "convsent report: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", flags.to.c_str());
     return kExitUsage;
   }
-  auto store = Store::Open(flags.db.empty() ? DefaultStoreLocation() : flags.db);
-  if (!store.ok()) {
-    std::fprintf(stderr, "convsent report: %s\n", store.status().ToString().c_str());
-    return kExitFailure;
-  }
+  auto store = OpenStoreOrReport(flags.db);
+  if (!store) return kExitFailure;
   std::vector<ReportRow> rows;
-  const Status s = (*store)->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); });
+  const Status s = store->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); });
   if (!s.ok()) {
     std::fprintf(stderr, "convsent report: %s\n", s.ToString().c_str());
     return kExitFailure;

@@ -10,15 +10,6 @@
 namespace convsent::cli {
 namespace {
 
-std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
-  auto store = Store::Open(location.empty() ? DefaultStoreLocation() : location);
-  if (!store.ok()) {
-    std::fprintf(stderr, "convsent: %s\n", store.status().ToString().c_str());
-    return nullptr;
-  }
-  return std::move(*store);
-}
-
 std::string Thousands(int64_t v) {
   std::string s = std::to_string(v);
   for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
