@@ -161,6 +161,31 @@ TEST(Store, RefusesANewerSchema) {
   EXPECT_NE(again.status().message().find("schema version 99"), std::string::npos);
 }
 
+// A version-1 store (before the report rows) is migrated on open, in one
+// transaction, and the report reads the same figures as on a new store.
+TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
+  TempDir dir;
+  const std::string in = dir.path() + "/s.jsonl", db = dir.path() + "/s.db";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 300 --seed 5 -o " + in + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in + " >/dev/null").exit_code, 0);
+  // Part of it rescored by another model, which becomes the current one: the
+  // rows kept up to date on every write must equal the rows rebuilt whole.
+  const std::string lite = testing::SourceDir() + "/models/convsent-msg-lite.cvsm";
+  ASSERT_EQ(RunCommand(Binary() + " rescore --db " + db + " --model " + lite + " --from 2026-10-05 >/dev/null").exit_code, 0);
+  const std::string fresh = RunCommand(Binary() + " report --json --period day --db " + db).out;
+  ASSERT_NE(fresh.find("convsent-msg-1-lite"), std::string::npos) << fresh.substr(0, 400);
+  // Take the store back to version 1: what version 2 added is gone.
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; "
+                            "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(h);
+  const std::string migrated = RunCommand(Binary() + " report --json --period day --db " + db).out;
+  EXPECT_EQ(Count(db, "report_rows"), 300);
+  EXPECT_EQ(migrated, fresh);
+  EXPECT_EQ(IntegrityCheck(db), "ok");
+}
+
 TEST(Ingest, RescoreKeepsTheOldModelsScores) {
   TempDir dir;
   const std::string other = testing::WriteTinyModel(dir, 10, 2);  // a different method version
@@ -178,6 +203,10 @@ TEST(Ingest, RescoreKeepsTheOldModelsScores) {
   const auto old = nlohmann::json::parse(
       RunCommand(Binary() + " show --json --db " + db + " --model " + before["model"].get<std::string>() + " A").out);
   EXPECT_EQ(old["messages"][0]["score"], before["messages"][0]["score"]);
+  // The report follows the current model: every tone is now the new model's.
+  const auto report = nlohmann::json::parse(RunCommand(Binary() + " report --json --db " + db).out);
+  ASSERT_EQ(report["method"]["models"].size(), 1u);
+  EXPECT_EQ(report["method"]["models"].begin().key(), after["model"].get<std::string>());
 }
 
 // kill -9 in the middle of an ingest loses no committed batch and corrupts

@@ -10,20 +10,29 @@
 namespace convsent {
 namespace {
 
+// Hand-made rows name their model and segments through one dictionary.
+ReportDictionary dictionary;
+
 ReportRow Row(const char* day, Sentiment tone, const char* channel, std::optional<int> csat = std::nullopt,
               std::optional<int> nps = std::nullopt, int64_t frt_min = 10, int escalated = 0) {
   ReportRow r;
+  r.segments = {dictionary.InternSegment("channel", channel)};
   ParseTime(std::string(day) + "T12:00:00Z", &r.created_at_ms);
-  r.channel = channel;
   r.has_customer = true;
   r.tone = tone;
   r.score5 = tone == Sentiment::kNegative ? 1.5f : tone == Sentiment::kPositive ? 4.5f : 3.0f;
-  r.model = "m1";
+  r.model = dictionary.InternModel("m1");
   r.csat = csat;
   r.nps = nps;
   r.first_response_ms = frt_min * 60000;
   r.escalated = escalated;
   return r;
+}
+
+Report BuildReport(const std::vector<ReportRow>& rows, const ReportOptions& o) {
+  ReportBuilder builder(dictionary, o);
+  for (const auto& r : rows) builder.Add(r);
+  return builder.Finish();
 }
 
 TEST(Report, FiguresOnHandMadeRows) {
@@ -67,12 +76,17 @@ TEST(Report, FiguresOnHandMadeRows) {
       found = true;
       EXPECT_EQ(s.counts.negative, 3);
       EXPECT_NEAR(s.negative_interval.low, WilsonInterval(3, 4).low, 1e-12);
+      EXPECT_EQ(s.related.conversations, 4);
+      ASSERT_TRUE(s.related.csat.has_value());  // chat's CSAT: 1, 4, 2 -> one satisfied of three
+      EXPECT_NEAR(*s.related.csat, 100.0 / 3, 1e-9);
     }
   }
   EXPECT_TRUE(found);
   // Filters.
   o.where = {{"channel", "email"}};
   EXPECT_EQ(BuildReport(rows, o).overall.scored(), 4);
+  o.where = {{"channel", "fax"}};  // no conversation has it: nothing selected
+  EXPECT_EQ(BuildReport(rows, o).overall.scored(), 0);
   // Day periods.
   o.where.clear();
   o.period = Period::kDay;
@@ -82,8 +96,8 @@ TEST(Report, FiguresOnHandMadeRows) {
 TEST(Report, MethodChangeIsMarked) {
   std::vector<ReportRow> rows;
   for (const char* day : {"2026-11-02", "2026-11-09", "2026-11-16"}) rows.push_back(Row(day, Sentiment::kNeutral, "chat"));
-  rows[1].model = "m2";
-  rows[2].model = "m2";
+  rows[1].model = dictionary.InternModel("m2");
+  rows[2].model = rows[1].model;
   rows.push_back(Row("2026-11-17", Sentiment::kNeutral, "chat"));  // m1 and m2 in one week
   const Report r = BuildReport(rows, {});
   ASSERT_EQ(r.trend.size(), 3u);

@@ -9,7 +9,8 @@ namespace convsent::cli {
 namespace {
 
 struct ReportFlags {
-  std::string db, from, to, period = "week";
+  std::string db, from, to, period = "week", html;
+  std::vector<std::string> segment_by;
   std::vector<std::string> where;
   bool json = false;
   int min_segment = 30;
@@ -23,6 +24,7 @@ int RunReport(const ReportFlags& flags) {
   }
   o.period = flags.period == "day" ? Period::kDay : Period::kWeek;
   o.min_segment_size = flags.min_segment;
+  o.segment_by = flags.segment_by;
   for (const auto& w : flags.where) {
     const auto eq = w.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -43,13 +45,26 @@ int RunReport(const ReportFlags& flags) {
   }
   auto store = OpenStoreOrReport(flags.db);
   if (!store) return kExitFailure;
-  std::vector<ReportRow> rows;
-  const Status s = store->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); });
-  if (!s.ok()) {
-    std::fprintf(stderr, "convsent report: %s\n", s.ToString().c_str());
+  const Result<Report> built = BuildReport(*store, from, to, o);
+  if (!built.ok()) {
+    std::fprintf(stderr, "convsent report: %s\n", built.status().ToString().c_str());
     return kExitFailure;
   }
-  const Report report = BuildReport(rows, o);
+  const Report& report = *built;
+  if (!flags.html.empty()) {
+    // Written beside and renamed: a reader never sees half a page.
+    const std::string tmp = flags.html + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    const std::string page = ReportToHtml(report);
+    const bool ok = f != nullptr && std::fwrite(page.data(), 1, page.size(), f) == page.size();
+    if (f != nullptr && std::fclose(f) != 0) f = nullptr;
+    if (!ok || f == nullptr || std::rename(tmp.c_str(), flags.html.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      std::fprintf(stderr, "convsent report: cannot write %s\n", flags.html.c_str());
+      return kExitFailure;
+    }
+    std::fprintf(stderr, "convsent report: wrote %s\n", flags.html.c_str());
+  }
   const std::string out = flags.json ? ReportToJson(report) : ReportToText(report);
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (flags.json) std::fputc('\n', stdout);
@@ -67,7 +82,9 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--where", f->where, "KEY=VALUE filter: channel, topic, team, tag or any attribute (repeatable)");
   cmd->add_option("--period", f->period, "day or week (ISO weeks; default week)");
   cmd->add_option("--min-segment", f->min_segment, "Smallest segment tested for pockets (default 30)");
+  cmd->add_option("--segment-by", f->segment_by, "Also segment by this attribute (repeatable; channel, topic, team, tag and agent always)");
   cmd->add_flag("--json", f->json, "Print JSON (schema_version 1, docs/report.md)");
+  cmd->add_option("--html", f->html, "Also write the report as one self-contained HTML page");
   cmd->callback([f, exit_code] { *exit_code = RunReport(*f); });
 }
 

@@ -2,13 +2,17 @@
 // direction, method changes, segments with intervals and flagged pockets,
 // drift toward neutral, speed beside mood, and the related metrics.
 //
-// BuildReport is a pure function of the rows the store returns, so every
-// figure can be tested on hand-made rows. The JSON layout is versioned
-// (kReportSchemaVersion) and documented in docs/report.md.
+// ReportBuilder takes the rows the store returns one at a time (memory does
+// not grow with the number of conversations, beyond first response times
+// for the quantiles), so every figure can be tested on hand-made rows and
+// a million stored conversations make a report in about a second. The JSON
+// layout is versioned (kReportSchemaVersion) and documented in
+// docs/report.md.
 #ifndef CONVSENT_REPORT_H_
 #define CONVSENT_REPORT_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +32,10 @@ struct ReportOptions {
   double alpha = 0.05;            // family-wise, Holm-corrected over the segments compared
   int drift_periods = 2;          // the last N periods against the ones before
   std::vector<std::pair<std::string, std::string>> where;  // KEY=VALUE filters, all must hold
+  // Segment dimensions besides channel, topic, team, tag and agent: any
+  // attribute key.
+  std::vector<std::string> segment_by;
+  std::string scope = "all stored conversations matching the filters";
 };
 
 // CSAT, NPS, first response time, escalation and reopen rates.
@@ -59,6 +67,7 @@ struct SegmentStats {
   double p_worse = 1;                // one-sided, negative share above the rest
   bool compared = false;             // large enough to be tested
   bool pocket = false;               // significantly worse, after Holm correction
+  RelatedMetrics related;
 };
 
 struct Report {
@@ -73,12 +82,38 @@ struct Report {
   double drift_recent = 0, drift_earlier = 0, drift_p = 1;
   double frt_negative_correlation = 0;  // across periods: median first response vs negative share
   RelatedMetrics related;
+  std::vector<std::pair<std::string, std::string>> where;
+  std::string scope;
 };
 
-Report BuildReport(const std::vector<ReportRow>& rows, const ReportOptions& options);
+class ReportBuilder {
+ public:
+  // `dictionary` names the ids in the rows; it must outlive the builder.
+  ReportBuilder(const ReportDictionary& dictionary, const ReportOptions& options);
+  ~ReportBuilder();
+  ReportBuilder(const ReportBuilder&) = delete;
+  ReportBuilder& operator=(const ReportBuilder&) = delete;
+
+  void Add(const ReportRow& row);  // rows that fail the filters are ignored
+  Report Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// The report over the conversations of `store` created in [from_ms, to_ms).
+Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options);
+
+// The period a time falls in: its start (midnight UTC, or the Monday of its
+// ISO week) and its label ("2026-11-02", "2026-W45").
+int64_t PeriodStart(int64_t ms, Period period);
+std::string PeriodLabel(int64_t start_ms, Period period);
 
 std::string ReportToJson(const Report& r);
 std::string ReportToText(const Report& r);
+// One self-contained HTML page (inline SVG charts, no scripts, no network).
+std::string ReportToHtml(const Report& r);
 
 }  // namespace convsent
 

@@ -30,29 +30,50 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
 struct EncodedConversation {
   std::string tags, attributes, events, messages, scores, movers;
+  uint64_t detectors = 0;  // DetectInConversation(), packed
 };
 EncodedConversation EncodeConversation(const ScoredConversation& c);
 
-// What the report needs of one conversation: its segments, its tone under
-// one method, and its facts.
+// A value a conversation can be segmented by: ("channel", "chat"),
+// ("tag", "double-charge"), or an attribute such as ("agent", "a-07").
+struct SegmentValue {
+  std::string dimension, value;
+  bool operator==(const SegmentValue&) const = default;
+};
+
+// The names behind the ids in ReportRow. Id 0 is never used.
+struct ReportDictionary {
+  std::vector<SegmentValue> segments;  // segment id -> value
+  std::vector<std::string> models;     // model id -> version
+  // The id of a value, adding it when new (hand-made rows in tests).
+  uint32_t InternSegment(const std::string& dimension, const std::string& value);
+  uint32_t InternModel(const std::string& version);
+  std::optional<uint32_t> FindSegment(const std::string& dimension, const std::string& value) const;
+};
+
+// What the report and the metric tree read of one conversation: its tone
+// under one method, its facts, what the text detectors found, and its
+// segments. The store keeps one narrow row of this per conversation, so a
+// report over a million conversations reads no JSON and no message.
 struct ReportRow {
   int64_t created_at_ms = 0;
-  std::string channel, topic, team;
-  std::vector<std::string> tags;
-  std::vector<std::pair<std::string, std::string>> attributes;
-  bool has_customer = false;
+  uint32_t model = 0;                 // ReportDictionary::models id: the method of this tone
+  bool has_customer = false;          // false: no customer message, no tone
   Sentiment tone = Sentiment::kNeutral;
   float score5 = 3;
-  std::string model;  // the method version of this tone
-  std::optional<int64_t> first_response_ms;
-  int escalated = 0, reopened = 0;
+  Trajectory trajectory = Trajectory::kSteady;
+  std::optional<Sentiment> agent_tone;
+  std::optional<int64_t> first_response_ms, longest_wait_ms, resolution_ms;
+  int agent_replies = 0, customer_turns = 0, handoffs = 0, escalated = 0, reopened = 0;
   std::optional<int> csat, nps;
+  uint64_t detectors = 0;             // DetectorCounts::packed()
+  std::vector<uint32_t> segments;     // ReportDictionary::segments ids
 };
 
 struct StoreInfo {
@@ -100,7 +121,9 @@ class Store {
   // Calls `fn` for each conversation created in [from_ms, to_ms), with its
   // tone from the current model, or, where the current model has not scored
   // it, from the latest model that did.
+  // The row passed to `fn` is reused: copy what must outlive the call.
   virtual Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) = 0;
+  virtual Result<ReportDictionary> LoadReportDictionary() = 0;
 
   virtual Result<StoreInfo> Info() = 0;
 };

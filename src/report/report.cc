@@ -13,32 +13,15 @@ constexpr int64_t kDayMs = 86400000LL;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// The period a time falls in: its start and its label.
-std::pair<int64_t, std::string> PeriodOf(int64_t ms, Period p) {
-  const int64_t day = FloorDiv(ms, kDayMs);
-  if (p == Period::kDay) return {day * kDayMs, FormatTime(day * kDayMs).substr(0, 10)};
-  // ISO week: Monday-based; 1970-01-01 was a Thursday. The week belongs to
-  // the year of its Thursday.
-  const int64_t monday = day - ((day + 3) % 7 + 7) % 7;
-  const int64_t thursday = monday + 3;
-  const std::string thu = FormatTime(thursday * kDayMs);
-  int64_t jan1 = 0;
-  ParseTime(thu.substr(0, 4) + "-01-01", &jan1);
-  const int64_t week = (thursday - FloorDiv(jan1, kDayMs)) / 7 + 1;
-  char label[16];
-  std::snprintf(label, sizeof(label), "%s-W%02lld", thu.substr(0, 4).c_str(), static_cast<long long>(week));
-  return {monday * kDayMs, label};
-}
-
 // Accumulates the related metrics.
 struct RelatedAcc {
   int64_t n = 0, csat_n = 0, csat_ok = 0, nps_n = 0, promoters = 0, detractors = 0, escalated = 0, reopened = 0;
-  std::vector<double> frt_min;
+  std::vector<float> frt_min;  // floats: a million of them per segment stay small
   void Add(const ReportRow& r) {
     ++n;
     if (r.csat) ++csat_n, csat_ok += *r.csat >= 4;
     if (r.nps) ++nps_n, promoters += *r.nps >= 9, detractors += *r.nps <= 6;
-    if (r.first_response_ms) frt_min.push_back(static_cast<double>(*r.first_response_ms) / 60000.0);
+    if (r.first_response_ms) frt_min.push_back(static_cast<float>(static_cast<double>(*r.first_response_ms) / 60000.0));
     escalated += r.escalated > 0;
     reopened += r.reopened > 0;
   }
@@ -51,13 +34,14 @@ struct RelatedAcc {
     if (nps_n) m.nps = 100.0 * static_cast<double>(promoters - detractors) / static_cast<double>(nps_n);
     m.frt_count = static_cast<int64_t>(frt_min.size());
     if (!frt_min.empty()) {
-      std::sort(frt_min.begin(), frt_min.end());
       double sum = 0;
-      for (double v : frt_min) sum += v;
+      for (float v : frt_min) sum += v;
       m.frt_mean_min = sum / static_cast<double>(frt_min.size());
-      auto quantile = [&](double q) {  // nearest rank
+      auto quantile = [&](double q) {  // nearest rank; linear time, no full sort
         const size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(frt_min.size())));
-        return frt_min[std::min(frt_min.size() - 1, k == 0 ? 0 : k - 1)];
+        const auto nth = frt_min.begin() + static_cast<std::ptrdiff_t>(std::min(frt_min.size() - 1, k == 0 ? 0 : k - 1));
+        std::nth_element(frt_min.begin(), nth, frt_min.end());
+        return static_cast<double>(*nth);
       };
       m.frt_median_min = quantile(0.5);
       m.frt_p90_min = quantile(0.9);
@@ -76,21 +60,6 @@ void Count(ToneCounts* c, const ReportRow& r) {
   c->score5_sum += r.score5;
 }
 
-bool Matches(const ReportRow& r, const std::vector<std::pair<std::string, std::string>>& where) {
-  for (const auto& [k, v] : where) {
-    bool ok = false;
-    if (k == "channel") ok = r.channel == v;
-    else if (k == "topic") ok = r.topic == v;
-    else if (k == "team") ok = r.team == v;
-    else if (k == "tag") ok = std::find(r.tags.begin(), r.tags.end(), v) != r.tags.end();
-    else {
-      for (const auto& [ak, av] : r.attributes) ok = ok || (ak == k && av == v);
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string Percent(double share) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%.0f%%", 100 * share);
@@ -99,44 +68,133 @@ std::string Percent(double share) {
 
 }  // namespace
 
-Report BuildReport(const std::vector<ReportRow>& all_rows, const ReportOptions& o) {
+int64_t PeriodStart(int64_t ms, Period p) {
+  const int64_t day = FloorDiv(ms, kDayMs);
+  if (p == Period::kDay) return day * kDayMs;
+  // ISO weeks start on Monday; 1970-01-01 was a Thursday.
+  return (day - ((day + 3) % 7 + 7) % 7) * kDayMs;
+}
+
+std::string PeriodLabel(int64_t start_ms, Period p) {
+  if (p == Period::kDay) return FormatTime(start_ms).substr(0, 10);
+  // The week belongs to the year of its Thursday.
+  const int64_t thursday = FloorDiv(start_ms, kDayMs) + 3;
+  const std::string thu = FormatTime(thursday * kDayMs);
+  int64_t jan1 = 0;
+  ParseTime(thu.substr(0, 4) + "-01-01", &jan1);
+  const int64_t week = (thursday - FloorDiv(jan1, kDayMs)) / 7 + 1;
+  char label[16];
+  std::snprintf(label, sizeof(label), "%s-W%02lld", thu.substr(0, 4).c_str(), static_cast<long long>(week));
+  return label;
+}
+
+struct ReportBuilder::State {
+  const ReportDictionary& dict;
+  ReportOptions o;
+  std::vector<uint32_t> where_ids;  // every one must be among a row's segments
+  bool where_impossible = false;    // a filter names a value no conversation has
+  std::vector<int32_t> slot;        // per segment id: its accumulator, or -1 when its dimension is not reported
+  ToneCounts overall;
+  RelatedAcc related;
+  std::map<uint32_t, int64_t> models;
+  struct PeriodAcc {
+    ToneCounts counts;
+    std::map<uint32_t, int64_t> models;
+    RelatedAcc related;
+  };
+  std::map<int64_t, PeriodAcc> periods;
+  int64_t last_start = INT64_MIN;
+  PeriodAcc* last = nullptr;
+  std::vector<uint32_t> slot_ids;  // slot -> segment id
+  std::vector<ToneCounts> segment_counts;
+  std::vector<RelatedAcc> segment_related;
+
+  State(const ReportDictionary& d, const ReportOptions& options) : dict(d), o(options) {
+    for (const auto& [k, v] : o.where) {
+      const auto id = dict.FindSegment(k, v);
+      if (id) where_ids.push_back(*id);
+      else where_impossible = true;
+    }
+    // Attributes such as a customer id can have a value per conversation:
+    // only the reported dimensions get accumulators.
+    slot.assign(dict.segments.size(), -1);
+    for (size_t i = 1; i < dict.segments.size(); ++i) {
+      const std::string& dim = dict.segments[i].dimension;
+      if (dim == "channel" || dim == "topic" || dim == "team" || dim == "tag" || dim == "agent" ||
+          std::find(o.segment_by.begin(), o.segment_by.end(), dim) != o.segment_by.end()) {
+        slot[i] = static_cast<int32_t>(slot_ids.size());
+        slot_ids.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    segment_counts.resize(slot_ids.size());
+    segment_related.resize(slot_ids.size());
+  }
+};
+
+ReportBuilder::ReportBuilder(const ReportDictionary& dictionary, const ReportOptions& options)
+    : state_(std::make_unique<State>(dictionary, options)) {}
+ReportBuilder::~ReportBuilder() = default;
+
+void ReportBuilder::Add(const ReportRow& r) {
+  State& st = *state_;
+  if (st.where_impossible) return;
+  for (uint32_t id : st.where_ids) {
+    if (std::find(r.segments.begin(), r.segments.end(), id) == r.segments.end()) return;
+  }
+  Count(&st.overall, r);
+  st.related.Add(r);
+  if (r.has_customer) ++st.models[r.model];
+  const int64_t start = PeriodStart(r.created_at_ms, st.o.period);
+  if (start != st.last_start) {
+    st.last = &st.periods[start];
+    st.last_start = start;
+  }
+  Count(&st.last->counts, r);
+  if (r.has_customer) ++st.last->models[r.model];
+  st.last->related.Add(r);
+  for (uint32_t id : r.segments) {
+    if (id >= st.slot.size() || st.slot[id] < 0) continue;  // unknown to the dictionary, or not reported
+    Count(&st.segment_counts[static_cast<size_t>(st.slot[id])], r);
+    st.segment_related[static_cast<size_t>(st.slot[id])].Add(r);
+  }
+}
+
+Report ReportBuilder::Finish() {
+  State& st = *state_;
+  const ReportOptions& o = st.o;
   Report rep;
   rep.period = o.period;
+  rep.where = o.where;
+  rep.scope = o.scope;
+  rep.overall = st.overall;
+  auto names = [&](const std::map<uint32_t, int64_t>& ids) {
+    std::map<std::string, int64_t> out;
+    for (const auto& [id, n] : ids) out[id < st.dict.models.size() ? st.dict.models[id] : "model " + std::to_string(id)] += n;
+    return out;
+  };
+  rep.models = names(st.models);
   std::map<int64_t, PeriodStats> periods;
-  std::map<int64_t, RelatedAcc> period_related;
-  std::map<std::pair<std::string, std::string>, ToneCounts> segments;
-  RelatedAcc related;
-  for (const ReportRow& r : all_rows) {
-    if (!Matches(r, o.where)) continue;
-    Count(&rep.overall, r);
-    related.Add(r);
-    if (r.has_customer) ++rep.models[r.model];
-    auto [start, label] = PeriodOf(r.created_at_ms, o.period);
+  for (auto& [start, acc] : st.periods) {
     PeriodStats& p = periods[start];
     p.start_ms = start;
-    p.label = label;
-    Count(&p.counts, r);
-    if (r.has_customer) ++p.models[r.model];
-    period_related[start].Add(r);
-    auto add = [&](const char* dim, const std::string& value) {
-      if (!value.empty()) Count(&segments[{dim, value}], r);
-    };
-    add("channel", r.channel);
-    add("topic", r.topic);
-    add("team", r.team);
-    for (const auto& t : r.tags) add("tag", t);
-    for (const auto& [k, v] : r.attributes) {
-      if (k == "agent") add("agent", v);
-    }
+    p.label = PeriodLabel(start, o.period);
+    p.counts = acc.counts;
+    p.models = names(acc.models);
+    p.related = acc.related.Finish();
   }
-  rep.related = related.Finish();
+  std::map<std::pair<std::string, std::string>, std::pair<ToneCounts, RelatedMetrics>> segments;
+  for (size_t k = 0; k < st.slot_ids.size(); ++k) {
+    if (st.segment_related[k].n == 0) continue;
+    const SegmentValue& v = st.dict.segments[st.slot_ids[k]];
+    segments[{v.dimension, v.value}] = {st.segment_counts[k], st.segment_related[k].Finish()};
+  }
+  rep.related = st.related.Finish();
   auto methods = [](const std::map<std::string, int64_t>& models) {
     std::vector<std::string> keys;
     for (const auto& [m, n] : models) keys.push_back(m);
     return keys;
   };
   for (auto& [start, p] : periods) {
-    p.related = period_related[start].Finish();
     // A period scored by two methods, or by another method than the period
     // before, is marked: a change of model must not pass for a change in
     // experience.
@@ -184,11 +242,13 @@ Report BuildReport(const std::vector<ReportRow>& all_rows, const ReportOptions& 
   // Segments: each against the rest, Holm-corrected over those compared.
   std::vector<double> p_values;
   std::vector<size_t> compared;
-  for (const auto& [key, counts] : segments) {
+  for (const auto& [key, figures] : segments) {
+    const ToneCounts& counts = figures.first;
     SegmentStats s;
     s.dimension = key.first;
     s.value = key.second;
     s.counts = counts;
+    s.related = figures.second;
     s.negative_interval = WilsonInterval(counts.negative, counts.scored());
     if (counts.scored() >= o.min_segment_size && rep.overall.scored() - counts.scored() >= o.min_segment_size) {
       const int64_t rest_neg = rep.overall.negative - counts.negative;
@@ -206,6 +266,13 @@ Report BuildReport(const std::vector<ReportRow>& all_rows, const ReportOptions& 
   return rep;
 }
 
+Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options) {
+  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
+  ReportBuilder builder(dictionary, options);
+  RETURN_IF_ERROR(store.ScanForReport(from_ms, to_ms, [&](const ReportRow& r) { builder.Add(r); }));
+  return builder.Finish();
+}
+
 namespace {
 
 nlohmann::json CountsJson(const ToneCounts& c) {
@@ -214,6 +281,12 @@ nlohmann::json CountsJson(const ToneCounts& c) {
           {"mean_score5", c.MeanScore5()},
           {"share", {{"negative", c.NegativeShare()}, {"neutral", c.NeutralShare()}, {"positive", c.PositiveShare()}}},
           {"band", BandName(BandOf(c.NegativeShare()))}};
+}
+
+nlohmann::json FiltersJson(const std::vector<std::pair<std::string, std::string>>& where) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [k, v] : where) out.push_back({{"key", k}, {"value", v}});
+  return out;
 }
 
 nlohmann::json RelatedJson(const RelatedMetrics& m) {
@@ -235,7 +308,8 @@ std::string ReportToJson(const Report& r) {
   nlohmann::json j = CountsJson(r.overall);
   j["schema_version"] = kReportSchemaVersion;
   j["method"] = {{"models", r.models},
-                 {"scope", "all stored conversations matching the filters"},
+                 {"scope", r.scope},
+                 {"filters", FiltersJson(r.where)},
                  {"human_labels", false},
                  {"tone_rule", "end-weighted customer tone (docs/conversation-tone.md)"}};
   nlohmann::json series = nlohmann::json::array();
@@ -260,6 +334,7 @@ std::string ReportToJson(const Report& r) {
     e["negative_interval"] = {s.negative_interval.low, s.negative_interval.high};
     e["p_worse"] = s.compared ? nlohmann::json(s.p_worse) : nlohmann::json();
     e["pocket"] = s.pocket;
+    e["related"] = RelatedJson(s.related);
     segs.push_back(std::move(e));
   }
   j["segments"] = segs;

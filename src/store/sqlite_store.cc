@@ -2,11 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "convsent/detectors.h"
 #include "convsent/score_format.h"
 
 namespace convsent {
@@ -46,6 +48,19 @@ CREATE TABLE tones(
   PRIMARY KEY(conversation, model)) WITHOUT ROWID;
 CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID;
 )sql",
+    // v1 -> v2: one narrow row per conversation for the report and the tree
+    // (the tone under the method the report uses, the facts, the text
+    // detectors' counts, and the segment ids as little-endian uint32s), and
+    // the dictionary of segment values. Rows of existing conversations are
+    // filled in by BackfillReportRows() in the same transaction.
+    R"sql(
+CREATE TABLE segment_values(id INTEGER PRIMARY KEY, dimension TEXT NOT NULL, value TEXT NOT NULL, UNIQUE(dimension, value));
+CREATE TABLE report_rows(
+  conversation INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, model INTEGER NOT NULL, score5 REAL NOT NULL,
+  facts INTEGER NOT NULL,  -- small fields packed by PackFacts(): fewer columns scan faster
+  first_response_ms INTEGER, longest_wait_ms INTEGER, resolution_ms INTEGER,
+  detectors INTEGER NOT NULL, segments BLOB NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -69,6 +84,10 @@ class Stmt {
     return *this;
   }
   Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  Stmt& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     return v ? Bind(i, static_cast<int64_t>(*v)) : BindNull(i);
@@ -82,6 +101,11 @@ class Stmt {
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
   double Real(int col) const { return sqlite3_column_double(s_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::string_view Blob(int col) const {
+    const void* p = sqlite3_column_blob(s_, col);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+             : std::string_view();
+  }
   std::string Text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
@@ -91,19 +115,45 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
-std::string ExplainJson(const MessageScore& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.explain.size(); ++i) {
-    if (i) out.push_back(',');
-    out.push_back('[');
-    AppendJsonString(s.explain[i].token, &out);
-    out.push_back(',');
-    AppendJsonNumber(s.explain[i].weight, 3, &out);
-    out.push_back(']');
-  }
-  out.push_back(']');
-  return out;
+// The small fields of a report row in one integer (bit offsets below).
+// Counts saturate: the report needs "any", the tree "at least N".
+struct PackedFacts {
+  static constexpr int kHasCustomer = 0, kTone = 1, kTrajectory = 3, kAgentTone = 5, kEscalated = 8, kReopened = 12,
+                       kHandoffs = 16, kAgentReplies = 22, kCustomerTurns = 30, kCsat = 38, kNps = 41;
+};
+int64_t Field(int64_t v, int64_t max, int shift) { return std::clamp<int64_t>(v, 0, max) << shift; }
+int64_t Get(int64_t packed, int bits, int shift) { return (packed >> shift) & ((int64_t{1} << bits) - 1); }
+
+int64_t PackFacts(const ConversationRollup& r, const ConversationFacts& f, const Conversation& c) {
+  using P = PackedFacts;
+  return Field(r.has_customer, 1, P::kHasCustomer) | Field(static_cast<int>(r.tone), 3, P::kTone) |
+         Field(static_cast<int>(r.trajectory), 3, P::kTrajectory) |
+         Field(r.has_agent ? 1 + static_cast<int>(r.agent_tone) : 0, 7, P::kAgentTone) |
+         Field(f.escalated, 15, P::kEscalated) | Field(f.reopened, 15, P::kReopened) |
+         Field(f.handoffs, 63, P::kHandoffs) | Field(f.agent_replies, 255, P::kAgentReplies) |
+         Field(f.customer_turns, 255, P::kCustomerTurns) | Field(c.csat ? *c.csat : 0, 7, P::kCsat) |
+         Field(c.nps ? *c.nps + 1 : 0, 15, P::kNps);
 }
+
+void UnpackFacts(int64_t v, ReportRow* row) {
+  using P = PackedFacts;
+  row->has_customer = Get(v, 1, P::kHasCustomer) != 0;
+  row->tone = static_cast<Sentiment>(Get(v, 2, P::kTone));
+  row->trajectory = static_cast<Trajectory>(Get(v, 2, P::kTrajectory));
+  const int64_t agent = Get(v, 3, P::kAgentTone);
+  row->agent_tone = agent ? std::optional<Sentiment>(static_cast<Sentiment>(agent - 1)) : std::nullopt;
+  row->escalated = static_cast<int>(Get(v, 4, P::kEscalated));
+  row->reopened = static_cast<int>(Get(v, 4, P::kReopened));
+  row->handoffs = static_cast<int>(Get(v, 6, P::kHandoffs));
+  row->agent_replies = static_cast<int>(Get(v, 8, P::kAgentReplies));
+  row->customer_turns = static_cast<int>(Get(v, 8, P::kCustomerTurns));
+  const int64_t csat = Get(v, 3, P::kCsat), nps = Get(v, 4, P::kNps);
+  row->csat = csat ? std::optional<int>(static_cast<int>(csat)) : std::nullopt;
+  row->nps = nps ? std::optional<int>(static_cast<int>(nps - 1)) : std::nullopt;
+}
+
+// The mask of the fields a model's tone sets, to replace them in SQL.
+constexpr int64_t kToneMask = (int64_t{1} << PackedFacts::kEscalated) - 1;
 
 class SqliteStore final : public Store {
  public:
@@ -123,13 +173,16 @@ class SqliteStore final : public Store {
     // process (kill -9); only a power loss can lose the last commits.
     RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                          "PRAGMA cache_size=-131072;"));
-    RETURN_IF_ERROR(Migrate());
-    return Prepare();
+    return Migrate();  // prepares the statements and loads the caches
   }
 
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
-  Status Rollback() override { return Exec("ROLLBACK"); }
+  Status Rollback() override {
+    RETURN_IF_ERROR(Exec("ROLLBACK"));
+    // Ids handed out in the rolled-back transaction no longer exist.
+    return LoadCaches();
+  }
 
   Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) override {
     if (auto it = model_ids_.find(version); it != model_ids_.end()) return it->second;
@@ -151,9 +204,25 @@ class SqliteStore final : public Store {
   }
 
   Status SetCurrentModel(const std::string& version) override {
+    ASSIGN_OR_RETURN(const int64_t id, RegisterModel(version, "{}"));
+    if (id == current_model_id_) return Status::Ok();
+    RETURN_IF_ERROR(Exec("SAVEPOINT set_current"));
     Stmt& s = *statements_.at("set_meta");
     s.Bind(1, std::string("current_model")).Bind(2, version);
-    return Done(s, "setting the current model");
+    Status st = Done(s, "setting the current model");
+    // The report reads the current model's tone where it scored the
+    // conversation, else the latest model's that did.
+    Stmt& to_current = *statements_.at("report_tone_to_current");
+    if (st.ok()) st = Done(to_current.Bind(1, id).Bind(2, kToneMask), "switching the report to model " + version);
+    Stmt& to_latest = *statements_.at("report_tone_to_latest");
+    if (st.ok()) st = Done(to_latest.Bind(1, id).Bind(2, kToneMask), "switching the report to model " + version);
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK TO set_current");
+      (void)Exec("RELEASE set_current");
+      return st;
+    }
+    current_model_id_ = id;
+    return Exec("RELEASE set_current");
   }
 
   Status PutConversation(const ScoredConversation& sc, int64_t model_id,
@@ -208,7 +277,8 @@ class SqliteStore final : public Store {
       tag.Reset();
       if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT) return Error("storing tag of " + c.id);
     }
-    return PutScoresById(id, sc, model_id, *encoded);
+    RETURN_IF_ERROR(PutScoresById(id, sc, model_id, *encoded));
+    return PutReportRow(id, sc, model_id, *encoded);
   }
 
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
@@ -224,7 +294,14 @@ class SqliteStore final : public Store {
     Stmt& del_tone = *statements_.at("delete_model_tone");
     del_tone.Bind(1, id).Bind(2, model_id);
     RETURN_IF_ERROR(Done(del_tone, "replacing the tone of " + ext_id));
-    return PutScoresById(id, sc, model_id, EncodeConversation(sc));
+    RETURN_IF_ERROR(PutScoresById(id, sc, model_id, EncodeConversation(sc)));
+    // The report's tone follows this model if it is the current one, or if
+    // the current one has not scored the conversation and this one is newer.
+    const ConversationRollup& r = sc.rollup;
+    Stmt& tone = *statements_.at("report_tone_from");
+    tone.Bind(1, id).Bind(2, model_id).Bind(3, PackFacts(r, {}, {}) & kToneMask);
+    tone.Bind(4, static_cast<double>(r.score5)).Bind(5, kToneMask).Bind(6, current_model_id_);
+    return Done(tone, "updating the report row of " + ext_id);
   }
 
   Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
@@ -322,48 +399,52 @@ class SqliteStore final : public Store {
   }
 
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
-    ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
     Stmt q;
-    // One pass over the conversations; the tone is the current model's where
-    // it exists, else the latest model's (tones' key is (conversation, model)).
     RETURN_IF_ERROR(q.Prepare(
         db_,
-        "SELECT c.created_at, c.channel, c.topic, c.team, c.tags, c.attributes, c.first_response_ms, c.escalated, "
-        "c.reopened, c.csat, c.nps, t.has_customer, t.tone, t.score5, m.version "
-        "FROM conversations c JOIN tones t ON t.conversation = c.id AND t.model = "
-        "  (SELECT t2.model FROM tones t2 WHERE t2.conversation = c.id "
-        "   ORDER BY t2.model = (SELECT id FROM models WHERE version = ?1) DESC, t2.model DESC LIMIT 1) "
-        "JOIN models m ON m.id = t.model WHERE c.created_at >= ?2 AND c.created_at < ?3"));
-    q.Bind(1, current).Bind(2, from_ms).Bind(3, to_ms);
+        "SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, detectors, "
+        "segments FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
+    q.Bind(1, from_ms).Bind(2, to_ms);
+    auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
     ReportRow row;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
       row.created_at_ms = q.Int(0);
-      row.channel = q.Text(1);
-      row.topic = q.Text(2);
-      row.team = q.Text(3);
-      row.tags.clear();
-      const auto tags = nlohmann::json::parse(q.Text(4), nullptr, false);
-      if (tags.is_array()) for (const auto& t : tags) if (t.is_string()) row.tags.push_back(t.get<std::string>());
-      row.attributes.clear();
-      const auto attrs = nlohmann::json::parse(q.Text(5), nullptr, false);
-      if (attrs.is_object()) {
-        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-          if (it.value().is_string()) row.attributes.emplace_back(it.key(), it.value().get<std::string>());
-        }
+      row.model = static_cast<uint32_t>(q.Int(1));
+      row.score5 = static_cast<float>(q.Real(2));
+      UnpackFacts(q.Int(3), &row);
+      row.first_response_ms = opt(4);
+      row.longest_wait_ms = opt(5);
+      row.resolution_ms = opt(6);
+      row.detectors = static_cast<uint64_t>(q.Int(7));
+      const auto blob = q.Blob(8);
+      row.segments.resize(blob.size() / 4);
+      for (size_t i = 0; i < row.segments.size(); ++i) {
+        const auto* b = reinterpret_cast<const unsigned char*>(blob.data()) + 4 * i;
+        row.segments[i] = uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
       }
-      row.first_response_ms = q.IsNull(6) ? std::nullopt : std::optional<int64_t>(q.Int(6));
-      row.escalated = static_cast<int>(q.Int(7));
-      row.reopened = static_cast<int>(q.Int(8));
-      row.csat = q.IsNull(9) ? std::nullopt : std::optional<int>(static_cast<int>(q.Int(9)));
-      row.nps = q.IsNull(10) ? std::nullopt : std::optional<int>(static_cast<int>(q.Int(10)));
-      row.has_customer = q.Int(11) != 0;
-      row.tone = static_cast<Sentiment>(q.Int(12));
-      row.score5 = static_cast<float>(q.Real(13));
-      row.model = q.Text(14);
       fn(row);
     }
     return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
+  }
+
+  Result<ReportDictionary> LoadReportDictionary() override {
+    ReportDictionary d;
+    Stmt seg;
+    RETURN_IF_ERROR(seg.Prepare(db_, "SELECT id, dimension, value FROM segment_values ORDER BY id"));
+    while (seg.Step() == SQLITE_ROW) {
+      const auto id = static_cast<size_t>(seg.Int(0));
+      if (d.segments.size() <= id) d.segments.resize(id + 1);
+      d.segments[id] = {seg.Text(1), seg.Text(2)};
+    }
+    Stmt models;
+    RETURN_IF_ERROR(models.Prepare(db_, "SELECT id, version FROM models ORDER BY id"));
+    while (models.Step() == SQLITE_ROW) {
+      const auto id = static_cast<size_t>(models.Int(0));
+      if (d.models.size() <= id) d.models.resize(id + 1);
+      d.models[id] = models.Text(1);
+    }
+    return d;
   }
 
   Result<StoreInfo> Info() override {
@@ -409,6 +490,8 @@ class SqliteStore final : public Store {
     return v;
   }
 
+  // Brings the schema to kStoreSchemaVersion in one transaction, prepares
+  // the statements and loads the caches.
   Status Migrate() {
     int version = 0;
     {
@@ -425,19 +508,132 @@ class SqliteStore final : public Store {
       return Status::FailedPrecondition(path_ + " has schema version " + std::to_string(version) +
                                         ", newer than this convsent's " + std::to_string(kStoreSchemaVersion));
     }
-    if (version == kStoreSchemaVersion) return Status::Ok();
+    if (version == kStoreSchemaVersion) {
+      RETURN_IF_ERROR(Prepare());
+      return LoadCaches();
+    }
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto fail = [&](Status s, int to) {
+      statements_.clear();
+      (void)Exec("ROLLBACK");
+      return s.WithContext("migrating the schema to version " + std::to_string(to));
+    };
     for (int v = version; v < kStoreSchemaVersion; ++v) {
       Status s = Exec(kMigrations[v]);
-      if (!s.ok()) {
-        (void)Exec("ROLLBACK");
-        return s.WithContext("migrating the schema to version " + std::to_string(v + 1));
-      }
+      if (!s.ok()) return fail(s, v + 1);
+    }
+    if (Status s = Prepare(); !s.ok()) return fail(s, kStoreSchemaVersion);
+    if (Status s = LoadCaches(); !s.ok()) return fail(s, kStoreSchemaVersion);
+    if (version >= 1 && version < 2) {
+      if (Status s = BackfillReportRows(); !s.ok()) return fail(s, 2);
     }
     const std::string set = "INSERT INTO meta(key, value) VALUES('schema_version', '" +
                             std::to_string(kStoreSchemaVersion) + "') ON CONFLICT(key) DO UPDATE SET value=excluded.value";
-    RETURN_IF_ERROR(Exec(set.c_str()));
+    if (Status s = Exec(set.c_str()); !s.ok()) return fail(s, kStoreSchemaVersion);
     return Exec("COMMIT");
+  }
+
+  // Rebuilds report_rows from the conversations, their messages and tones.
+  Status BackfillReportRows() {
+    Stmt all;
+    RETURN_IF_ERROR(all.Prepare(db_, "SELECT id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, "
+                                     "events, first_response_ms, agent_replies, customer_turns, agents, handoffs, "
+                                     "reopened, escalated, resolution_ms, longest_wait_ms FROM conversations"));
+    Stmt pick;
+    RETURN_IF_ERROR(pick.Prepare(db_, "SELECT model, has_customer, tone, score5, trajectory, has_agent, agent_tone "
+                                      "FROM tones WHERE conversation = ?1 ORDER BY model = ?2 DESC, model DESC LIMIT 1"));
+    int rc;
+    while ((rc = all.Step()) == SQLITE_ROW) {
+      ScoredConversation sc;
+      const int64_t id = all.Int(0);
+      ReadConversationRow(all, &sc.conversation, &sc.facts);
+      RETURN_IF_ERROR(ReadMessages(id, &sc.conversation));
+      pick.Bind(1, id).Bind(2, current_model_id_);
+      int64_t model = 0;
+      if (pick.Step() == SQLITE_ROW) {
+        model = pick.Int(0);
+        sc.rollup.has_customer = pick.Int(1) != 0;
+        sc.rollup.tone = static_cast<Sentiment>(pick.Int(2));
+        sc.rollup.score5 = static_cast<float>(pick.Real(3));
+        sc.rollup.trajectory = static_cast<Trajectory>(pick.Int(4));
+        sc.rollup.has_agent = pick.Int(5) != 0;
+        sc.rollup.agent_tone = static_cast<Sentiment>(pick.Int(6));
+      }
+      pick.Reset();
+      EncodedConversation e;
+      e.detectors = DetectInConversation(sc.conversation).packed();
+      RETURN_IF_ERROR(PutReportRow(id, sc, model, e));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : Error("rebuilding the report rows");
+  }
+
+  Status LoadCaches() {
+    model_ids_.clear();
+    segment_ids_.clear();
+    current_model_id_ = -1;
+    ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
+    if (!current.empty()) {
+      Stmt& find = *statements_.at("find_model");
+      find.Bind(1, current);
+      if (find.Step() == SQLITE_ROW) current_model_id_ = find.Int(0);
+      find.Reset();
+    }
+    return Status::Ok();
+  }
+
+  static std::string SegmentKey(std::string_view dimension, std::string_view value) {
+    std::string key(dimension);
+    key.push_back('\0');
+    key += value;
+    return key;
+  }
+
+  Result<int64_t> SegmentId(std::string_view dimension, std::string_view value) {
+    std::string key = SegmentKey(dimension, value);
+    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return it->second;
+    // Filled on demand: a reader never pays for the dictionary, which can
+    // hold a value per customer.
+    Stmt& find = *statements_.at("find_segment");
+    find.Bind(1, std::string(dimension)).Bind(2, std::string(value));
+    if (find.Step() == SQLITE_ROW) {
+      const int64_t id = find.Int(0);
+      find.Reset();
+      segment_ids_.emplace(std::move(key), id);
+      return id;
+    }
+    find.Reset();
+    Stmt& add = *statements_.at("add_segment");
+    add.Bind(1, std::string(dimension)).Bind(2, std::string(value));
+    RETURN_IF_ERROR(Done(add, "adding segment value"));
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    segment_ids_.emplace(std::move(key), id);
+    return id;
+  }
+
+  // Writes the report row of conversation `id` with the tone of `model_id`.
+  Status PutReportRow(int64_t id, const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) {
+    const Conversation& c = sc.conversation;
+    const ConversationFacts& f = sc.facts;
+    const ConversationRollup& r = sc.rollup;
+    std::string blob;
+    auto add = [&](std::string_view dim, std::string_view value) -> Status {
+      if (value.empty()) return Status::Ok();
+      ASSIGN_OR_RETURN(const int64_t sid, SegmentId(dim, value));
+      const auto u = static_cast<uint32_t>(sid);
+      for (int k = 0; k < 4; ++k) blob.push_back(static_cast<char>((u >> (8 * k)) & 0xFF));
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(add("channel", c.channel));
+    RETURN_IF_ERROR(add("topic", c.topic));
+    RETURN_IF_ERROR(add("team", c.team));
+    for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
+    for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+    Stmt& put = *statements_.at("put_report_row");
+    put.Bind(1, id).Bind(2, c.created_at_ms).Bind(3, model_id).Bind(4, static_cast<double>(r.score5));
+    put.Bind(5, PackFacts(r, f, c)).Bind(6, f.first_response_ms).Bind(7, f.longest_wait_ms).Bind(8, f.resolution_ms);
+    put.Bind(9, static_cast<int64_t>(e.detectors));
+    put.BindBlob(10, blob);
+    return Done(put, "storing the report row of " + c.id);
   }
 
   Status Prepare() {
@@ -474,6 +670,25 @@ class SqliteStore final : public Store {
          "longest_wait_ms FROM conversations WHERE ext_id = ?"},
         {"get_messages", "SELECT messages FROM conversation_messages WHERE conversation = ?"},
         {"get_scores", "SELECT scores FROM conversation_scores WHERE conversation = ? AND model = ?"},
+        {"find_segment", "SELECT id FROM segment_values WHERE dimension = ? AND value = ?"},
+        {"add_segment", "INSERT INTO segment_values(dimension, value) VALUES(?, ?)"},
+        {"put_report_row",
+         "INSERT OR REPLACE INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, "
+         "longest_wait_ms, resolution_ms, detectors, segments) VALUES(?,?,?,?,?,?,?,?,?,?)"},
+        // ?3 is the packed tone fields (kToneMask) of model ?2.
+        {"report_tone_from",
+         "UPDATE report_rows SET model=?2, score5=?4, facts=(facts & ~?5) | ?3 "
+         "WHERE conversation=?1 AND (?2 = ?6 OR (model <> ?6 AND ?2 >= model))"},
+        {"report_tone_to_current",
+         "UPDATE report_rows SET model=t.model, score5=t.score5, facts=(facts & ~?2) | t.has_customer | (t.tone << 1) | "
+         "(t.trajectory << 3) | (CASE WHEN t.has_agent THEN 1 + t.agent_tone ELSE 0 END << 5) "
+         "FROM tones t WHERE t.conversation = report_rows.conversation AND t.model = ?1"},
+        {"report_tone_to_latest",
+         "UPDATE report_rows SET (model, score5, facts) = "
+         "(SELECT model, score5, (report_rows.facts & ~?2) | has_customer | (tone << 1) | (trajectory << 3) | "
+         " (CASE WHEN has_agent THEN 1 + agent_tone ELSE 0 END << 5) "
+         " FROM tones t WHERE t.conversation = report_rows.conversation ORDER BY t.model DESC LIMIT 1) "
+         "WHERE model <> ?1 AND EXISTS(SELECT 1 FROM tones t WHERE t.conversation = report_rows.conversation)"},
         {"get_tone",
          "SELECT has_customer, tone, compound, score5, start_tone, end_tone, start_compound, end_compound, "
          "trajectory, has_agent, agent_tone, agent_compound, movers FROM tones WHERE conversation = ? AND model = ?"},
@@ -566,85 +781,16 @@ class SqliteStore final : public Store {
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
   std::unordered_map<std::string, int64_t> model_ids_;
+  std::unordered_map<std::string, int64_t> segment_ids_;  // dimension \0 value -> id
+  int64_t current_model_id_ = -1;
 };
 
 }  // namespace
-
-EncodedConversation EncodeConversation(const ScoredConversation& sc) {
-  const Conversation& c = sc.conversation;
-  EncodedConversation e;
-  e.tags = "[";
-  for (size_t i = 0; i < c.tags.size(); ++i) {
-    if (i) e.tags.push_back(',');
-    AppendJsonString(c.tags[i], &e.tags);
-  }
-  e.tags += "]";
-  e.attributes = "{";
-  for (size_t i = 0; i < c.attributes.size(); ++i) {
-    if (i) e.attributes.push_back(',');
-    AppendJsonString(c.attributes[i].first, &e.attributes);
-    e.attributes.push_back(':');
-    AppendJsonString(c.attributes[i].second, &e.attributes);
-  }
-  e.attributes += "}";
-  e.events = "[";
-  for (size_t i = 0; i < c.events.size(); ++i) {
-    e.events += i ? ",{\"type\":" : "{\"type\":";
-    AppendJsonString(c.events[i].type, &e.events);
-    e.events += ",\"at\":" + std::to_string(c.events[i].at_ms) + "}";
-  }
-  e.events += "]";
-  // [[role, author, at_ms, text], ...]
-  e.messages = "[";
-  for (size_t i = 0; i < c.messages.size(); ++i) {
-    const Message& m = c.messages[i];
-    if (i) e.messages.push_back(',');
-    e.messages += "[" + std::to_string(static_cast<int>(m.role)) + ",";
-    AppendJsonString(m.author, &e.messages);
-    e.messages += "," + std::to_string(m.at_ms) + ",";
-    AppendJsonString(m.text, &e.messages);
-    e.messages.push_back(']');
-  }
-  e.messages += "]";
-  // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
-  e.scores = "[";
-  for (size_t i = 0; i < sc.scores.size(); ++i) {
-    if (i) e.scores.push_back(',');
-    if (!sc.scores[i]) {
-      e.scores += "null";
-      continue;
-    }
-    const MessageScore& s = *sc.scores[i];
-    e.scores += "[" + std::to_string(static_cast<int>(s.label));
-    for (float p : s.p) {
-      e.scores.push_back(',');
-      AppendJsonNumber(p, 4, &e.scores);
-    }
-    e.scores += "," + ExplainJson(s) + "]";
-  }
-  e.scores += "]";
-  e.movers = "[";
-  for (size_t i = 0; i < sc.rollup.movers.size(); ++i) e.movers += (i ? "," : "") + std::to_string(sc.rollup.movers[i]);
-  e.movers += "]";
-  return e;
-}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   auto store = std::make_unique<SqliteStore>();
   RETURN_IF_ERROR(store->Init(path));
   return std::unique_ptr<Store>(std::move(store));
-}
-
-Result<std::unique_ptr<Store>> Store::Open(const std::string& location) {
-  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    return Status::InvalidArgument("PostgreSQL stores are not supported yet: " + location);
-  }
-  return OpenSqliteStore(location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location);
-}
-
-std::string DefaultStoreLocation() {
-  const char* env = std::getenv("CONVSENT_DB");
-  return env && *env ? env : "convsent.db";
 }
 
 }  // namespace convsent

@@ -1,0 +1,125 @@
+// What every Store implementation shares: the encoding of a conversation's
+// JSON columns, the report's dictionary, and the choice of implementation.
+#include <cstdlib>
+
+#include "convsent/detectors.h"
+#include "convsent/score_format.h"
+#include "convsent/store.h"
+#include "store/sqlite_store.h"
+
+namespace convsent {
+namespace {
+
+std::string ExplainJson(const MessageScore& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.explain.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('[');
+    AppendJsonString(s.explain[i].token, &out);
+    out.push_back(',');
+    AppendJsonNumber(s.explain[i].weight, 3, &out);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace
+
+EncodedConversation EncodeConversation(const ScoredConversation& sc) {
+  const Conversation& c = sc.conversation;
+  EncodedConversation e;
+  e.tags = "[";
+  for (size_t i = 0; i < c.tags.size(); ++i) {
+    if (i) e.tags.push_back(',');
+    AppendJsonString(c.tags[i], &e.tags);
+  }
+  e.tags += "]";
+  e.attributes = "{";
+  for (size_t i = 0; i < c.attributes.size(); ++i) {
+    if (i) e.attributes.push_back(',');
+    AppendJsonString(c.attributes[i].first, &e.attributes);
+    e.attributes.push_back(':');
+    AppendJsonString(c.attributes[i].second, &e.attributes);
+  }
+  e.attributes += "}";
+  e.events = "[";
+  for (size_t i = 0; i < c.events.size(); ++i) {
+    e.events += i ? ",{\"type\":" : "{\"type\":";
+    AppendJsonString(c.events[i].type, &e.events);
+    e.events += ",\"at\":" + std::to_string(c.events[i].at_ms) + "}";
+  }
+  e.events += "]";
+  // [[role, author, at_ms, text], ...]
+  e.messages = "[";
+  for (size_t i = 0; i < c.messages.size(); ++i) {
+    const Message& m = c.messages[i];
+    if (i) e.messages.push_back(',');
+    e.messages += "[" + std::to_string(static_cast<int>(m.role)) + ",";
+    AppendJsonString(m.author, &e.messages);
+    e.messages += "," + std::to_string(m.at_ms) + ",";
+    AppendJsonString(m.text, &e.messages);
+    e.messages.push_back(']');
+  }
+  e.messages += "]";
+  // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
+  e.scores = "[";
+  for (size_t i = 0; i < sc.scores.size(); ++i) {
+    if (i) e.scores.push_back(',');
+    if (!sc.scores[i]) {
+      e.scores += "null";
+      continue;
+    }
+    const MessageScore& s = *sc.scores[i];
+    e.scores += "[" + std::to_string(static_cast<int>(s.label));
+    for (float p : s.p) {
+      e.scores.push_back(',');
+      AppendJsonNumber(p, 4, &e.scores);
+    }
+    e.scores += "," + ExplainJson(s) + "]";
+  }
+  e.scores += "]";
+  e.movers = "[";
+  for (size_t i = 0; i < sc.rollup.movers.size(); ++i) e.movers += (i ? "," : "") + std::to_string(sc.rollup.movers[i]);
+  e.movers += "]";
+  e.detectors = DetectInConversation(c).packed();
+  return e;
+}
+
+uint32_t ReportDictionary::InternSegment(const std::string& dimension, const std::string& value) {
+  if (auto id = FindSegment(dimension, value)) return *id;
+  if (segments.empty()) segments.emplace_back();  // id 0 is never used
+  segments.push_back({dimension, value});
+  return static_cast<uint32_t>(segments.size() - 1);
+}
+
+uint32_t ReportDictionary::InternModel(const std::string& version) {
+  for (size_t i = 1; i < models.size(); ++i) {
+    if (models[i] == version) return static_cast<uint32_t>(i);
+  }
+  if (models.empty()) models.emplace_back();
+  models.push_back(version);
+  return static_cast<uint32_t>(models.size() - 1);
+}
+
+std::optional<uint32_t> ReportDictionary::FindSegment(const std::string& dimension, const std::string& value) const {
+  for (size_t i = 1; i < segments.size(); ++i) {
+    if (segments[i].dimension == dimension && segments[i].value == value) return static_cast<uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& location) {
+  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
+    return Status::InvalidArgument("PostgreSQL stores are not supported yet: " + location);
+  }
+  return OpenSqliteStore(location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location);
+}
+
+std::string DefaultStoreLocation() {
+  const char* env = std::getenv("CONVSENT_DB");
+  return env && *env ? env : "convsent.db";
+}
+
+
+}  // namespace convsent
