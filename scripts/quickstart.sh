@@ -22,4 +22,4 @@ echo
 at=$(grep -o '"at": "[^"]*"' sample/conversations.jsonl.truth.json | head -n 1 | cut -d'"' -f4)
 build/convsent rescore --db sample/convsent.db --model models/convsent-msg-lite.cvsm --from "$at"
 echo
-build/convsent report --db sample/convsent.db
+build/convsent report --db sample/convsent.db --html sample/report.html

@@ -170,5 +170,33 @@ TEST(Report, FindsWhatWasPlanted) {
   }
 }
 
+// The page is one self-contained file: no script, nothing fetched, and
+// values from the data escaped.
+TEST(Report, HtmlPageIsSelfContainedAndEscaped) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/h.db", page = dir.path() + "/r.html";
+  std::string lines;
+  for (int i = 0; i < 40; ++i) {
+    lines += R"({"id":"H-)" + std::to_string(i) + R"(","channel":"<script>alert(1)</script>","created_at":"2026-11-0)" +
+             std::to_string(2 + i % 7) + R"(T10:00:00Z","messages":[{"role":"customer","text":"This is terrible"}]})" "\n";
+  }
+  const std::string in = dir.Write("h.jsonl", lines);
+  ASSERT_EQ(testing::RunCommand(testing::Binary() + " ingest --db " + db + " " + in + " >/dev/null").exit_code, 0);
+  const auto r = testing::RunCommand(testing::Binary() + " report --db " + db + " --html " + page + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string html = testing::ReadFile(page);
+  EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  EXPECT_NE(html.find("100.0%"), std::string::npos);  // every conversation negative
+  EXPECT_NE(html.find("at risk"), std::string::npos);
+  // An unwritable path fails cleanly and leaves nothing behind.
+  const auto bad = testing::RunCommand(testing::Binary() + " report --db " + db + " --html " + dir.path() + "/no/such/dir/r.html 2>&1");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("cannot write"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace convsent

@@ -47,8 +47,13 @@ struct SegmentValue {
   bool operator==(const SegmentValue&) const = default;
 };
 
+// A dimension keeps at most this many values as segments: an attribute
+// with a value per customer is not a segment.
+inline constexpr int64_t kMaxSegmentValues = 10000;
+
 // The names behind the ids in ReportRow. Id 0 is never used.
 struct ReportDictionary {
+  std::vector<std::string> capped_dimensions;  // reached kMaxSegmentValues: later values are not segments
   std::vector<SegmentValue> segments;  // segment id -> value
   std::vector<std::string> models;     // model id -> version
   // The id of a value, adding it when new (hand-made rows in tests).

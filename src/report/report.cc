@@ -268,6 +268,14 @@ Report ReportBuilder::Finish() {
 
 Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options) {
   ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
+  for (const auto& [key, value] : options.where) {
+    const auto& capped = dictionary.capped_dimensions;
+    if (std::find(capped.begin(), capped.end(), key) != capped.end() && !dictionary.FindSegment(key, value)) {
+      return Status::InvalidArgument("--where " + key + "=" + value + ": " + key + " has more than " +
+                                     std::to_string(kMaxSegmentValues) +
+                                     " values, and only the first ones are kept as segments");
+    }
+  }
   ReportBuilder builder(dictionary, options);
   RETURN_IF_ERROR(store.ScanForReport(from_ms, to_ms, [&](const ReportRow& r) { builder.Add(r); }));
   return builder.Finish();

@@ -56,8 +56,8 @@ std::string BandChip(double negative_share) {
   return out;
 }
 
-// A y scale for shares: up to the next 10% above the largest value, at least 40%.
-double ShareTop(double max_share) { return std::max(0.4, std::ceil(max_share * 10 + 0.5) / 10); }
+// A scale for shares: up to the next 10% above the largest value, from 40% to 100%.
+double ShareTop(double max_share) { return std::min(1.0, std::max(0.4, std::ceil(max_share * 10 + 0.5) / 10)); }
 
 // Horizontal band zones behind a share axis running from `y0` (0) up to
 // `y1` (top), for a chart `x0`..`x1`.

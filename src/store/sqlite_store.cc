@@ -437,6 +437,10 @@ class SqliteStore final : public Store {
       if (d.segments.size() <= id) d.segments.resize(id + 1);
       d.segments[id] = {seg.Text(1), seg.Text(2)};
     }
+    Stmt full;
+    RETURN_IF_ERROR(full.Prepare(db_, "SELECT dimension FROM segment_values GROUP BY dimension HAVING count(*) >= ?"));
+    full.Bind(1, kMaxSegmentValues);
+    while (full.Step() == SQLITE_ROW) d.capped_dimensions.push_back(full.Text(0));
     Stmt models;
     RETURN_IF_ERROR(models.Prepare(db_, "SELECT id, version FROM models ORDER BY id"));
     while (models.Step() == SQLITE_ROW) {
@@ -570,6 +574,7 @@ class SqliteStore final : public Store {
   Status LoadCaches() {
     model_ids_.clear();
     segment_ids_.clear();
+    dimension_sizes_.clear();
     current_model_id_ = -1;
     ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
     if (!current.empty()) {
@@ -588,9 +593,12 @@ class SqliteStore final : public Store {
     return key;
   }
 
-  Result<int64_t> SegmentId(std::string_view dimension, std::string_view value) {
+  // The id of a segment value; nullopt once its dimension holds
+  // kMaxSegmentValues (an attribute with a value per customer is not a
+  // segment, and would slow every write).
+  Result<std::optional<int64_t>> SegmentId(std::string_view dimension, std::string_view value) {
     std::string key = SegmentKey(dimension, value);
-    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return it->second;
+    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return std::optional<int64_t>(it->second);
     // Filled on demand: a reader never pays for the dictionary, which can
     // hold a value per customer.
     Stmt& find = *statements_.at("find_segment");
@@ -599,15 +607,25 @@ class SqliteStore final : public Store {
       const int64_t id = find.Int(0);
       find.Reset();
       segment_ids_.emplace(std::move(key), id);
-      return id;
+      return std::optional<int64_t>(id);
     }
     find.Reset();
+    auto count = dimension_sizes_.find(std::string(dimension));
+    if (count == dimension_sizes_.end()) {
+      Stmt& n = *statements_.at("count_segment_values");
+      n.Bind(1, std::string(dimension));
+      const int64_t size = n.Step() == SQLITE_ROW ? n.Int(0) : 0;
+      n.Reset();
+      count = dimension_sizes_.emplace(std::string(dimension), size).first;
+    }
+    if (count->second >= kMaxSegmentValues) return std::optional<int64_t>();
+    ++count->second;
     Stmt& add = *statements_.at("add_segment");
     add.Bind(1, std::string(dimension)).Bind(2, std::string(value));
     RETURN_IF_ERROR(Done(add, "adding segment value"));
     const int64_t id = sqlite3_last_insert_rowid(db_);
     segment_ids_.emplace(std::move(key), id);
-    return id;
+    return std::optional<int64_t>(id);
   }
 
   // Writes the report row of conversation `id` with the tone of `model_id`.
@@ -618,8 +636,9 @@ class SqliteStore final : public Store {
     std::string blob;
     auto add = [&](std::string_view dim, std::string_view value) -> Status {
       if (value.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(const int64_t sid, SegmentId(dim, value));
-      const auto u = static_cast<uint32_t>(sid);
+      ASSIGN_OR_RETURN(const std::optional<int64_t> sid, SegmentId(dim, value));
+      if (!sid) return Status::Ok();
+      const auto u = static_cast<uint32_t>(*sid);
       for (int k = 0; k < 4; ++k) blob.push_back(static_cast<char>((u >> (8 * k)) & 0xFF));
       return Status::Ok();
     };
@@ -671,6 +690,7 @@ class SqliteStore final : public Store {
         {"get_messages", "SELECT messages FROM conversation_messages WHERE conversation = ?"},
         {"get_scores", "SELECT scores FROM conversation_scores WHERE conversation = ? AND model = ?"},
         {"find_segment", "SELECT id FROM segment_values WHERE dimension = ? AND value = ?"},
+        {"count_segment_values", "SELECT count(*) FROM segment_values WHERE dimension = ?"},
         {"add_segment", "INSERT INTO segment_values(dimension, value) VALUES(?, ?)"},
         {"put_report_row",
          "INSERT OR REPLACE INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, "
@@ -782,6 +802,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
   std::unordered_map<std::string, int64_t> model_ids_;
   std::unordered_map<std::string, int64_t> segment_ids_;  // dimension \0 value -> id
+  std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
   int64_t current_model_id_ = -1;
 };
 
