@@ -10,6 +10,7 @@
 
 #include "convsent/model.h"
 #include "convsent/store.h"
+#include "convsent/tree.h"
 
 namespace convsent::cli {
 
@@ -30,6 +31,7 @@ void AddToneEvalCommand(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
+void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.
@@ -38,6 +40,10 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
 // The store at `location` (the default location when empty). Prints the
 // error and returns nullptr on failure.
 std::unique_ptr<Store> OpenStoreOrReport(const std::string& location);
+
+// The tree config at `path`; when empty, $CONVSENT_TREE, ./convsent-tree.yaml
+// or the built-in default. Prints the error and returns nullopt on failure.
+std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path);
 
 }  // namespace convsent::cli
 

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddGenerateCommand(app, &exit_code);
   convsent::cli::AddStoreCommands(app, &exit_code);
   convsent::cli::AddReportCommand(app, &exit_code);
+  convsent::cli::AddTreeCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,7 +30,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
@@ -80,6 +80,32 @@ struct ReportRow {
   uint64_t detectors = 0;             // DetectorCounts::packed()
   std::vector<uint32_t> segments;     // ReportDictionary::segments ids
 };
+
+// An alert on a node of the metric tree (docs/metric-tree.md).
+struct AlertRecord {
+  int64_t id = 0;
+  std::string node, kind, period;  // kind: "prevalence" or "lift"
+  double before = 0, after = 0, p = 1;
+  std::string owner, webhook, message;
+  std::string status = "open";     // open, acknowledged, recovered
+  int64_t created_at_ms = 0, closed_at_ms = 0;
+  std::string delivery = "none";   // none (no webhook), pending, sent, failed
+  int attempts = 0;
+  std::string last_error;
+};
+
+// A change logged against a node of the tree, to be checked.
+struct InterventionRecord {
+  int64_t id = 0;
+  std::string node;
+  int64_t at_ms = 0;
+  std::string owner, note;
+  std::vector<std::pair<std::string, std::string>> segment;  // what it touched; empty: everything
+  int64_t added_at_ms = 0;
+};
+
+// The report row of one scored conversation (without segment ids).
+ReportRow ReportRowOf(const ScoredConversation& c);
 
 struct StoreInfo {
   int schema_version = 0;
@@ -131,6 +157,14 @@ class Store {
   virtual Result<ReportDictionary> LoadReportDictionary() = 0;
 
   virtual Result<StoreInfo> Info() = 0;
+
+  // The metric tree's alerts and interventions.
+  virtual Result<int64_t> AddAlert(const AlertRecord& alert) = 0;
+  virtual Result<std::vector<AlertRecord>> ListAlerts(bool open_only) = 0;
+  // Writes status, closed_at, delivery, attempts and last_error of alert.id.
+  virtual Status UpdateAlert(const AlertRecord& alert) = 0;
+  virtual Result<int64_t> AddIntervention(const InterventionRecord& intervention) = 0;
+  virtual Result<std::vector<InterventionRecord>> ListInterventions() = 0;
 };
 
 // The default location: $CONVSENT_DB, else ./convsent.db.

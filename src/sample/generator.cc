@@ -80,6 +80,18 @@ const Lines kFollowCalm = {"Thanks, I'll wait then.", "Ok, here is the order num
 const Lines kFollowUpset = {"That doesn't help at all.", "I already told you my order number twice.",
                             "This is taking forever.", "Still not working.", "Why is this so complicated?",
                             "I've done that already. Twice.", "Nobody ever reads what I write."};
+// What the negatives a planted cause adds say: the cause, not a generic
+// complaint, so that the tree can tell the causes apart.
+const Lines kFollowSlow = {"Hours for a reply. Seriously?", "Why does it take so long to get an answer?",
+                           "This is taking forever.", "Hello? Anyone?"};
+const Lines kCloseSlow = {"Way too slow. Not impressed.", "Hours of waiting for this. Terrible service.",
+                          "Next time answer faster, this was awful."};
+const Lines kFollowCurt = {"That's not an answer.", "Can I talk to someone who can actually help?",
+                           "Why are you being so dismissive?", "That's rude."};
+const Lines kCloseCurt = {"Rude and useless.", "What a dismissive answer. Awful.", "Terrible attitude from your agent."};
+const Lines kFollowBilling = {"I want my money back.", "Please refund the second payment.", "Why was I charged twice?"};
+const Lines kCloseBilling = {"Refund me now or I'll dispute the charge.", "Unacceptable to be charged twice.",
+                             "Awful. Just give me my money back."};
 const Lines kFollowFlat = {"ok", "Ok.", "fine", "I see.", "Noted.", "Alright.", "Sure.", "k"};
 const Lines kCloseNegative = {"Forget it, I want to cancel my account.", "Worst support I've ever had.",
                               "I'm done. Switching to another provider.", "Useless. I'll dispute the charge.",
@@ -169,15 +181,23 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
     const bool pocket = channel == pl.pocket_channel;
     const double drift = day >= pl.drift_from ? static_cast<double>(day - pl.drift_from + 1) / (o.days - pl.drift_from) : 0;
 
-    // The outcome's odds, shifted by what was planted.
-    double p_neg = 0.12, p_pos = 0.40;
-    if (slow_week) p_neg += 0.25;
-    if (billing_bug) p_neg += 0.45;
-    if (pocket) p_neg += 0.40;
-    if (curt) p_neg += 0.30;
-    p_neg = std::min(p_neg, 0.9);
-    p_pos = std::min(p_pos, 1 - p_neg) * (1 - 0.6 * drift);  // drift: positives turn flat
+    // The outcome's odds, shifted by what was planted; a negative outcome
+    // remembers why: the base odds, or the cause whose share it fell in.
+    enum class Why { kNone, kBase, kSlow, kBilling, kPocket, kCurt };
     const double r = rng.Unit();
+    double p_neg = 0.12, p_pos = 0.40;
+    Why why = r < p_neg ? Why::kBase : Why::kNone;
+    auto cause = [&](bool active, double add, Why w) {
+      if (!active) return;
+      const double edge = std::min(p_neg + add, 0.9);
+      if (why == Why::kNone && r < edge) why = w;
+      p_neg = edge;
+    };
+    cause(slow_week, 0.25, Why::kSlow);
+    cause(billing_bug, 0.45, Why::kBilling);
+    cause(pocket, 0.40, Why::kPocket);
+    cause(curt, 0.30, Why::kCurt);
+    p_pos = std::min(p_pos, 1 - p_neg) * (1 - 0.6 * drift);  // drift: positives turn flat
     const int outcome = r < p_neg ? 0 : r < p_neg + p_pos ? 2 : 1;  // 0 negative, 1 neutral, 2 positive
 
     // First response time: minutes, or hours in the slow week.
@@ -191,7 +211,10 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
       t += gap;
       msgs.push_back({role, author, t, std::move(text)});
     };
-    const bool upset_open = outcome == 0 && !rng.Chance(0.35);  // some negatives sour later
+    // Generic negatives often open upset (some sour later); a cause's
+    // negatives open calmly and go wrong on what the cause did.
+    const bool generic = why == Why::kBase || why == Why::kPocket;
+    const bool upset_open = outcome == 0 && generic && !rng.Chance(0.35);
     const char* open = billing_bug ? rng.Pick(kBillingBug)
                                    : upset_open ? rng.Pick(kOpenUpset[topic_i]) : rng.Pick(kOpenCalm[topic_i]);
     say("customer", customer, Fill(open, rng, customer), 0);
@@ -202,7 +225,10 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
     const int rounds = rng.Int(1, 4);
     bool handoff = false;
     for (int i = 0; i < rounds; ++i) {
-      const char* follow = outcome == 0 ? rng.Pick(kFollowUpset)
+      const char* follow = outcome == 0 ? (why == Why::kSlow      ? rng.Pick(kFollowSlow)
+                                           : why == Why::kCurt    ? rng.Pick(kFollowCurt)
+                                           : why == Why::kBilling ? rng.Pick(kFollowBilling)
+                                                                  : rng.Pick(kFollowUpset))
                            : (drift > 0 && rng.Chance(drift)) ? rng.Pick(kFollowFlat)
                                                               : rng.Pick(kFollowCalm);
       say("customer", customer, Fill(follow, rng, customer), rng.Int(1, 10) * kMin);
@@ -214,7 +240,10 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
       say("agent", current_agent, Fill(curt && current_agent == agent ? rng.Pick(kAgentCurt) : rng.Pick(kAgentWork), rng, customer),
           rng.Int(2, 30) * kMin);
     }
-    const char* close = outcome == 0 ? rng.Pick(kCloseNegative)
+    const char* close = outcome == 0 ? (why == Why::kSlow      ? rng.Pick(kCloseSlow)
+                                        : why == Why::kCurt    ? rng.Pick(kCloseCurt)
+                                        : why == Why::kBilling ? rng.Pick(kCloseBilling)
+                                                               : rng.Pick(kCloseNegative))
                         : outcome == 2 ? rng.Pick(kClosePositive)
                                        : (drift > 0 && rng.Chance(drift)) ? rng.Pick(kFollowFlat) : rng.Pick(kCloseNeutral);
     say("customer", customer, close, rng.Int(1, 20) * kMin);
@@ -279,6 +308,15 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
             {"effect", "the sample job rescores conversations from this day with another model version"}},
        })},
       {"clean_segments", {{"channel", {"chat", "email", "phone"}}, {"team", {"tier1", "tier2"}}}},
+      // What the metric tree should find: the planted causes as drivers of
+      // the default tree (docs/metric-tree.md), and the one change that worked.
+      {"tree",
+       {{"top_driver",
+         nlohmann::json::array({{{"node", "slow_first_response"}, {"from", day_time(pl.slow_week_from)}, {"to", day_time(pl.slow_week_to)}},
+                                {{"node", "billing_dispute"}, {"from", day_time(pl.billing_bug_from)}, {"to", day_time(pl.billing_fix_at)}}})},
+        {"intervention_that_worked",
+         {{"node", "billing_dispute"}, {"at", day_time(pl.billing_fix_at)}, {"segment", {{"topic", "billing"}}},
+          {"note", "the double-charge bug was fixed"}}}}},
   };
   return truth.dump(2);
 }

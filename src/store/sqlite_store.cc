@@ -61,6 +61,18 @@ CREATE TABLE report_rows(
   first_response_ms INTEGER, longest_wait_ms INTEGER, resolution_ms INTEGER,
   detectors INTEGER NOT NULL, segments BLOB NOT NULL);
 )sql",
+    // v2 -> v3: the metric tree's alerts and interventions.
+    R"sql(
+CREATE TABLE alerts(
+  id INTEGER PRIMARY KEY, node TEXT NOT NULL, kind TEXT NOT NULL, period TEXT NOT NULL,
+  before REAL NOT NULL, after REAL NOT NULL, p REAL NOT NULL, owner TEXT NOT NULL, webhook TEXT NOT NULL,
+  message TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, closed_at INTEGER NOT NULL,
+  delivery TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL);
+CREATE INDEX alerts_open ON alerts(status) WHERE status = 'open';
+CREATE TABLE interventions(
+  id INTEGER PRIMARY KEY, node TEXT NOT NULL, at INTEGER NOT NULL, owner TEXT NOT NULL, note TEXT NOT NULL,
+  segment TEXT NOT NULL, added_at INTEGER NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -466,6 +478,80 @@ class SqliteStore final : public Store {
     while (m.Step() == SQLITE_ROW) info.models.push_back(m.Text(0));
     ASSIGN_OR_RETURN(info.current_model, Meta("current_model"));
     return info;
+  }
+
+  Result<int64_t> AddAlert(const AlertRecord& a) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO alerts(node, kind, period, before, after, p, owner, webhook, message, "
+                                   "status, created_at, closed_at, delivery, attempts, last_error) "
+                                   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(1, a.node).Bind(2, a.kind).Bind(3, a.period).Bind(4, a.before).Bind(5, a.after).Bind(6, a.p);
+    q.Bind(7, a.owner).Bind(8, a.webhook).Bind(9, a.message).Bind(10, a.status).Bind(11, a.created_at_ms);
+    q.Bind(12, a.closed_at_ms).Bind(13, a.delivery).Bind(14, a.attempts).Bind(15, a.last_error);
+    RETURN_IF_ERROR(Done(q, "storing an alert"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<AlertRecord>> ListAlerts(bool open_only) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, open_only ? "SELECT * FROM alerts WHERE status = 'open' ORDER BY id"
+                                             : "SELECT * FROM alerts ORDER BY id"));
+    std::vector<AlertRecord> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      AlertRecord a;
+      a.id = q.Int(0), a.node = q.Text(1), a.kind = q.Text(2), a.period = q.Text(3);
+      a.before = q.Real(4), a.after = q.Real(5), a.p = q.Real(6), a.owner = q.Text(7), a.webhook = q.Text(8);
+      a.message = q.Text(9), a.status = q.Text(10), a.created_at_ms = q.Int(11), a.closed_at_ms = q.Int(12);
+      a.delivery = q.Text(13), a.attempts = static_cast<int>(q.Int(14)), a.last_error = q.Text(15);
+      out.push_back(std::move(a));
+    }
+    if (rc != SQLITE_DONE) return Error("reading alerts");
+    return out;
+  }
+
+  Status UpdateAlert(const AlertRecord& a) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE alerts SET status=?2, closed_at=?3, delivery=?4, attempts=?5, "
+                                   "last_error=?6 WHERE id=?1"));
+    q.Bind(1, a.id).Bind(2, a.status).Bind(3, a.closed_at_ms).Bind(4, a.delivery).Bind(5, a.attempts);
+    q.Bind(6, a.last_error);
+    RETURN_IF_ERROR(Done(q, "updating alert " + std::to_string(a.id)));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
+    return Status::Ok();
+  }
+
+  Result<int64_t> AddIntervention(const InterventionRecord& r) override {
+    nlohmann::json segment = nlohmann::json::array();
+    for (const auto& [k, v] : r.segment) segment.push_back({k, v});
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO interventions(node, at, owner, note, segment, added_at) "
+                                   "VALUES(?,?,?,?,?,?)"));
+    q.Bind(1, r.node).Bind(2, r.at_ms).Bind(3, r.owner).Bind(4, r.note).Bind(5, segment.dump());
+    q.Bind(6, r.added_at_ms);
+    RETURN_IF_ERROR(Done(q, "storing an intervention"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<InterventionRecord>> ListInterventions() override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id"));
+    std::vector<InterventionRecord> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      InterventionRecord r;
+      r.id = q.Int(0), r.node = q.Text(1), r.at_ms = q.Int(2), r.owner = q.Text(3), r.note = q.Text(4);
+      const auto segment = nlohmann::json::parse(q.Text(5), nullptr, false);
+      for (const auto& kv : segment.is_array() ? segment : nlohmann::json::array()) {
+        if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_string()) {
+          r.segment.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+        }
+      }
+      r.added_at_ms = q.Int(6);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error("reading interventions");
+    return out;
   }
 
  private:

@@ -86,6 +86,29 @@ EncodedConversation EncodeConversation(const ScoredConversation& sc) {
   return e;
 }
 
+ReportRow ReportRowOf(const ScoredConversation& sc) {
+  ReportRow r;
+  const ConversationFacts& f = sc.facts;
+  r.created_at_ms = sc.conversation.created_at_ms;
+  r.has_customer = sc.rollup.has_customer;
+  r.tone = sc.rollup.tone;
+  r.score5 = sc.rollup.score5;
+  r.trajectory = sc.rollup.trajectory;
+  if (sc.rollup.has_agent) r.agent_tone = sc.rollup.agent_tone;
+  r.first_response_ms = f.first_response_ms;
+  r.longest_wait_ms = f.longest_wait_ms;
+  r.resolution_ms = f.resolution_ms;
+  r.agent_replies = f.agent_replies;
+  r.customer_turns = f.customer_turns;
+  r.handoffs = f.handoffs;
+  r.escalated = f.escalated;
+  r.reopened = f.reopened;
+  r.csat = sc.conversation.csat;
+  r.nps = sc.conversation.nps;
+  r.detectors = DetectInConversation(sc.conversation).packed();
+  return r;
+}
+
 uint32_t ReportDictionary::InternSegment(const std::string& dimension, const std::string& value) {
   if (auto id = FindSegment(dimension, value)) return *id;
   if (segments.empty()) segments.emplace_back();  // id 0 is never used

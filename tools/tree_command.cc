@@ -1,0 +1,407 @@
+// convsent tree | tree init | alerts | intervention add|check|list: the
+// metric tree, its alerts and the check of interventions.
+#include <climits>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "convsent/tree.h"
+#include "convsent/webhook.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+
+std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path) {
+  std::string file = path;
+  if (file.empty()) {
+    const char* env = std::getenv("CONVSENT_TREE");
+    if (env && *env) file = env;
+    else if (std::filesystem::exists("convsent-tree.yaml")) file = "convsent-tree.yaml";
+  }
+  std::string text;
+  if (file.empty()) {
+    text = std::string(DefaultTreeYaml());
+    file = "(default tree)";
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "convsent: cannot read tree config %s\n", file.c_str());
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  auto config = ParseTreeConfig(text, file);
+  if (!config.ok()) {
+    std::fprintf(stderr, "convsent: %s\n", config.status().message().c_str());
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
+namespace {
+
+int64_t NowMs() { return static_cast<int64_t>(std::time(nullptr)) * 1000; }
+
+bool ParseRange(const std::string& from, const std::string& to, int64_t* from_ms, int64_t* to_ms, const char* cmd) {
+  *from_ms = INT64_MIN, *to_ms = INT64_MAX;
+  if (!from.empty() && !ParseTime(from, from_ms)) {
+    std::fprintf(stderr, "convsent %s: --from %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, from.c_str());
+    return false;
+  }
+  if (!to.empty() && !ParseTime(to, to_ms)) {
+    std::fprintf(stderr, "convsent %s: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, to.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool ParseWhere(const std::vector<std::string>& in, std::vector<std::pair<std::string, std::string>>* out,
+                const char* cmd) {
+  for (const auto& w : in) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "convsent %s: %s: expected KEY=VALUE\n", cmd, w.c_str());
+      return false;
+    }
+    out->emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  }
+  return true;
+}
+
+// Posts every alert whose delivery is pending, waits at most `wait`, and
+// stores what happened. Deliveries not finished stay pending: the next run
+// retries them.
+void Deliver(Store& store, const TreeConfig& config, std::chrono::milliseconds wait) {
+  auto all = store.ListAlerts(/*open_only=*/false);
+  if (!all.ok()) return;
+  WebhookSender sender;
+  std::map<int64_t, AlertRecord> pending;
+  for (const AlertRecord& a : *all) {
+    if (a.delivery != "pending" || a.webhook.empty()) continue;
+    sender.Send(a.id, a.webhook, AlertPayload(config, a), a.attempts);
+    pending[a.id] = a;
+  }
+  if (pending.empty()) return;
+  for (const WebhookOutcome& o : sender.Wait(wait)) {
+    AlertRecord& a = pending[o.id];
+    a.attempts = o.attempts;
+    a.last_error = o.error;
+    a.delivery = o.delivered ? "sent" : o.gave_up ? "failed" : "pending";
+    if (!o.delivered) {
+      std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
+                   o.error.empty() ? "not delivered yet" : o.error.c_str(), a.delivery.c_str());
+    }
+    if (Status s = store.UpdateAlert(a); !s.ok()) std::fprintf(stderr, "convsent: %s\n", s.ToString().c_str());
+  }
+}
+
+struct TreeFlags {
+  std::string db, config, from, to, conversation, output;
+  std::vector<std::string> where;
+  bool json = false, no_alerts = false, force = false;
+  double webhook_wait = 10;
+};
+
+int RunTree(const TreeFlags& f) {
+  auto config = LoadTreeConfigOrReport(f.config);
+  if (!config) return kExitFailure;
+  int64_t from = 0, to = 0;
+  std::vector<std::pair<std::string, std::string>> where;
+  if (!ParseRange(f.from, f.to, &from, &to, "tree") || !ParseWhere(f.where, &where, "tree")) return kExitUsage;
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  if (!f.conversation.empty()) {  // which drivers one conversation has
+    auto sc = store->GetConversation(f.conversation);
+    if (!sc.ok() || !sc->has_value()) {
+      std::fprintf(stderr, "convsent tree: %s\n", sc.ok() ? ("no conversation " + f.conversation).c_str()
+                                                          : sc.status().ToString().c_str());
+      return kExitFailure;
+    }
+    const ReportRow row = ReportRowOf(**sc);
+    const std::vector<bool> present = TreeBuilder(*config).Present(row);
+    nlohmann::json drivers = nlohmann::json::array();
+    for (size_t i = 1; i < present.size(); ++i) {
+      const TreeNode& n = config->nodes[i];
+      if (present[i] && n.is_driver()) {
+        drivers.push_back({{"id", n.id}, {"name", n.name}, {"when", n.when->Describe()},
+                           {"branch", config->nodes[static_cast<size_t>(n.parent)].id}, {"accountable", n.owners.accountable}});
+      }
+    }
+    if (f.json) {
+      std::printf("%s\n", nlohmann::json({{"conversation", f.conversation},
+                                          {"tone", std::string(SentimentName(row.tone))},
+                                          {"drivers", drivers}}).dump(2).c_str());
+    } else {
+      std::printf("%s (%s): %zu driver(s) present\n", f.conversation.c_str(), std::string(SentimentName(row.tone)).c_str(),
+                  drivers.size());
+      for (const auto& d : drivers) {
+        std::printf("  %-22s %-50s %s; accountable: %s\n", d["id"].get<std::string>().c_str(),
+                    d["name"].get<std::string>().c_str(), d["when"].get<std::string>().c_str(),
+                    d["accountable"].get<std::string>().c_str());
+      }
+    }
+    return kExitOk;
+  }
+  auto report = BuildTree(*store, *config, from, to, where);
+  if (!report.ok()) {
+    std::fprintf(stderr, "convsent tree: %s\n", report.status().ToString().c_str());
+    return kExitFailure;
+  }
+  // Alerts follow the whole tree, not a filtered view of it.
+  std::optional<AlertRun> run;
+  if (!f.no_alerts && where.empty()) {
+    auto r = UpdateAlerts(*store, *config, *report, NowMs());
+    if (!r.ok()) {
+      std::fprintf(stderr, "convsent tree: alerts: %s\n", r.status().ToString().c_str());
+      return kExitFailure;
+    }
+    run = std::move(*r);
+  }
+  if (f.json) {
+    auto j = nlohmann::json::parse(TreeToJson(*config, *report));
+    if (run) {
+      auto list = [](const std::vector<AlertRecord>& v) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& x : v) a.push_back({{"id", x.id}, {"node", x.node}, {"kind", x.kind}, {"message", x.message}});
+        return a;
+      };
+      j["alerts"] = {{"raised", list(run->raised)}, {"recovered", list(run->recovered)}};
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    std::fputs(TreeToText(*config, *report).c_str(), stdout);
+    if (run) {
+      for (const auto& a : run->raised) std::printf("ALERT %lld raised: %s\n", static_cast<long long>(a.id), a.message.c_str());
+      for (const auto& a : run->recovered) {
+        std::printf("alert %lld closed: %s recovered\n", static_cast<long long>(a.id), a.node.c_str());
+      }
+    }
+  }
+  std::fflush(stdout);
+  // The tree is out; now the webhooks, for a bounded time.
+  if (run) Deliver(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
+  return kExitOk;
+}
+
+int RunTreeInit(const TreeFlags& f) {
+  const std::string_view yaml = DefaultTreeYaml();
+  if (f.output.empty()) {
+    std::fwrite(yaml.data(), 1, yaml.size(), stdout);
+    return kExitOk;
+  }
+  if (std::filesystem::exists(f.output) && !f.force) {
+    std::fprintf(stderr, "convsent tree init: %s exists (use --force to replace it)\n", f.output.c_str());
+    return kExitFailure;
+  }
+  const std::string tmp = f.output + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(yaml.data(), static_cast<std::streamsize>(yaml.size()));
+    if (!out) {
+      std::fprintf(stderr, "convsent tree init: cannot write %s\n", f.output.c_str());
+      return kExitFailure;
+    }
+  }
+  if (std::rename(tmp.c_str(), f.output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    std::fprintf(stderr, "convsent tree init: cannot write %s\n", f.output.c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr, "wrote the default tree to %s\n", f.output.c_str());
+  return kExitOk;
+}
+
+struct AlertsFlags {
+  std::string db;
+  int64_t ack = 0;
+  bool all = false, json = false;
+};
+
+int RunAlerts(const AlertsFlags& f) {
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  if (f.ack > 0) {
+    auto all = store->ListAlerts(false);
+    if (!all.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", all.status().ToString().c_str()), kExitFailure;
+    for (AlertRecord a : *all) {
+      if (a.id != f.ack) continue;
+      if (a.status != "open") {
+        std::fprintf(stderr, "convsent alerts: alert %lld is already %s\n", static_cast<long long>(a.id), a.status.c_str());
+        return kExitFailure;
+      }
+      a.status = "acknowledged";
+      a.closed_at_ms = NowMs();
+      if (Status s = store->UpdateAlert(a); !s.ok()) {
+        return std::fprintf(stderr, "convsent alerts: %s\n", s.ToString().c_str()), kExitFailure;
+      }
+      std::printf("alert %lld acknowledged\n", static_cast<long long>(a.id));
+      return kExitOk;
+    }
+    std::fprintf(stderr, "convsent alerts: no alert %lld\n", static_cast<long long>(f.ack));
+    return kExitFailure;
+  }
+  auto alerts = store->ListAlerts(!f.all);
+  if (!alerts.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", alerts.status().ToString().c_str()), kExitFailure;
+  if (f.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& a : *alerts) {
+      out.push_back({{"id", a.id}, {"node", a.node}, {"kind", a.kind}, {"period", a.period}, {"before", a.before},
+                     {"after", a.after}, {"p", a.p}, {"accountable", a.owner}, {"message", a.message},
+                     {"status", a.status}, {"created_at", FormatTime(a.created_at_ms)},
+                     {"closed_at", a.closed_at_ms ? nlohmann::json(FormatTime(a.closed_at_ms)) : nlohmann::json()},
+                     {"delivery", a.delivery}, {"attempts", a.attempts}, {"last_error", a.last_error}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  if (alerts->empty()) std::printf("no %salerts\n", f.all ? "" : "open ");
+  for (const auto& a : *alerts) {
+    std::printf("%4lld  %-12s %-9s %s  [webhook: %s]\n", static_cast<long long>(a.id), a.status.c_str(),
+                a.period.c_str(), a.message.c_str(), a.delivery.c_str());
+  }
+  return kExitOk;
+}
+
+struct InterventionFlags {
+  std::string db, config, node, at, owner, note;
+  std::vector<std::string> segment;
+  int64_t id = 0;
+  int window = 28;
+  bool json = false;
+};
+
+int RunInterventionAdd(const InterventionFlags& f) {
+  auto config = LoadTreeConfigOrReport(f.config);
+  if (!config) return kExitFailure;
+  if (!config->Find(f.node)) {
+    std::fprintf(stderr, "convsent intervention add: --node %s: no such node in the tree\n", f.node.c_str());
+    return kExitUsage;
+  }
+  InterventionRecord r;
+  r.node = f.node;
+  r.owner = f.owner;
+  r.note = f.note;
+  r.added_at_ms = NowMs();
+  if (!ParseTime(f.at, &r.at_ms)) {
+    std::fprintf(stderr, "convsent intervention add: --at %s: not a date\n", f.at.c_str());
+    return kExitUsage;
+  }
+  if (!ParseWhere(f.segment, &r.segment, "intervention add")) return kExitUsage;
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  auto id = store->AddIntervention(r);
+  if (!id.ok()) return std::fprintf(stderr, "convsent intervention add: %s\n", id.status().ToString().c_str()), kExitFailure;
+  std::printf("intervention %lld logged on %s at %s\n", static_cast<long long>(*id), r.node.c_str(),
+              FormatTime(r.at_ms).c_str());
+  return kExitOk;
+}
+
+int RunInterventionList(const InterventionFlags& f, bool check) {
+  auto config = check ? LoadTreeConfigOrReport(f.config) : std::optional<TreeConfig>(TreeConfig{});
+  if (!config) return kExitFailure;
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  auto list = store->ListInterventions();
+  if (!list.ok()) return std::fprintf(stderr, "convsent intervention: %s\n", list.status().ToString().c_str()), kExitFailure;
+  nlohmann::json out = nlohmann::json::array();
+  bool found = false;
+  for (const auto& r : *list) {
+    if (f.id > 0 && r.id != f.id) continue;
+    found = true;
+    nlohmann::json j = {{"id", r.id}, {"node", r.node}, {"at", FormatTime(r.at_ms)}, {"owner", r.owner}, {"note", r.note}};
+    std::string segment;
+    for (const auto& [k, v] : r.segment) segment += (segment.empty() ? "" : ", ") + k + "=" + v;
+    j["segment"] = segment;
+    std::string line = "#" + std::to_string(r.id) + " " + r.node + " at " + FormatTime(r.at_ms).substr(0, 10) + " by " +
+                       r.owner + (segment.empty() ? "" : " on " + segment) + ": " + r.note;
+    if (check) {
+      auto c = CheckIntervention(*store, *config, r, f.window);
+      if (!c.ok()) {
+        std::fprintf(stderr, "convsent intervention check: %s\n", c.status().ToString().c_str());
+        return kExitFailure;
+      }
+      j["verdict"] = c->verdict;
+      j["reasoning"] = c->reasoning;
+      j["window_days"] = c->window_days;
+      j["before"] = {{"conversations", c->before.n}, {"with", c->before.with}, {"negative", c->before.negative}};
+      j["after"] = {{"conversations", c->after.n}, {"with", c->after.with}, {"negative", c->after.negative}};
+      j["driver_p"] = c->driver_test.p;
+      j["negative_p"] = c->negative_test.p;
+      if (c->has_control) j["difference_in_differences"] = {{"negative_share", c->did}, {"p", c->did_test.p}};
+      line += "\n    " + c->verdict + ": " + c->reasoning;
+    }
+    if (!f.json) std::printf("%s\n", line.c_str());
+    out.push_back(std::move(j));
+  }
+  if (f.json) std::printf("%s\n", out.dump(2).c_str());
+  if (f.id > 0 && !found) {
+    std::fprintf(stderr, "convsent intervention: no intervention %lld\n", static_cast<long long>(f.id));
+    return kExitFailure;
+  }
+  if (!f.json && list->empty()) std::printf("no interventions logged\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddTreeCommands(CLI::App& app, int* exit_code) {
+  auto f = std::make_shared<TreeFlags>();
+  CLI::App* tree = app.add_subcommand("tree", "The metric tree: drivers of negative sentiment, owners, alerts");
+  tree->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  tree->add_option("--config", f->config, "Tree config (default $CONVSENT_TREE, ./convsent-tree.yaml, or the built-in tree)");
+  tree->add_option("--from", f->from, "First day (inclusive)");
+  tree->add_option("--to", f->to, "Last day (exclusive)");
+  tree->add_option("--where", f->where, "KEY=VALUE filter (no alerts are raised on a filtered tree)");
+  tree->add_option("--conversation", f->conversation, "List the drivers present in one conversation");
+  tree->add_flag("--json", f->json, "Print JSON (docs/metric-tree.md)");
+  tree->add_flag("--no-alerts", f->no_alerts, "Do not apply the alert rules");
+  tree->add_option("--webhook-wait", f->webhook_wait, "Seconds to wait for webhook deliveries after printing (default 10)");
+  tree->callback([f, exit_code, tree] {
+    if (tree->got_subcommand("init")) return;
+    *exit_code = RunTree(*f);
+  });
+  CLI::App* init = tree->add_subcommand("init", "Write the default tree config");
+  init->add_option("-o,--output", f->output, "File to write (default: standard output)");
+  init->add_flag("--force", f->force, "Replace an existing file");
+  init->callback([f, exit_code] { *exit_code = RunTreeInit(*f); });
+
+  auto a = std::make_shared<AlertsFlags>();
+  CLI::App* alerts = app.add_subcommand("alerts", "List the tree's alerts, or acknowledge one");
+  alerts->add_option("--db", a->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  alerts->add_option("--ack", a->ack, "Acknowledge this alert");
+  alerts->add_flag("--all", a->all, "Also list acknowledged and recovered alerts");
+  alerts->add_flag("--json", a->json, "Print JSON");
+  alerts->callback([a, exit_code] { *exit_code = RunAlerts(*a); });
+
+  auto i = std::make_shared<InterventionFlags>();
+  CLI::App* iv = app.add_subcommand("intervention", "Log a change against a node of the tree, and check it");
+  iv->require_subcommand(1);
+  iv->add_option("--db", i->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  iv->add_option("--config", i->config, "Tree config");
+  CLI::App* add = iv->add_subcommand("add", "Log an intervention");
+  add->add_option("--node", i->node, "The node it acts on")->required();
+  add->add_option("--at", i->at, "When it took effect (date or RFC 3339)")->required();
+  add->add_option("--owner", i->owner, "Who made it")->required();
+  add->add_option("--note", i->note, "What was done")->required();
+  add->add_option("--segment", i->segment, "KEY=VALUE: the segment it touched (repeatable); the rest is the comparison");
+  add->add_option("--db", i->db, "Store");
+  add->add_option("--config", i->config, "Tree config");
+  add->callback([i, exit_code] { *exit_code = RunInterventionAdd(*i); });
+  CLI::App* check = iv->add_subcommand("check", "Did the interventions work? Before and after, with tests");
+  check->add_option("--id", i->id, "Only this intervention");
+  check->add_option("--window", i->window, "At most this many days on each side (default 28)");
+  check->add_flag("--json", i->json, "Print JSON");
+  check->add_option("--db", i->db, "Store");
+  check->add_option("--config", i->config, "Tree config");
+  check->callback([i, exit_code] { *exit_code = RunInterventionList(*i, true); });
+  CLI::App* list = iv->add_subcommand("list", "List the logged interventions");
+  list->add_flag("--json", i->json, "Print JSON");
+  list->add_option("--db", i->db, "Store");
+  list->callback([i, exit_code] { *exit_code = RunInterventionList(*i, false); });
+}
+
+}  // namespace convsent::cli
