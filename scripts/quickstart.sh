@@ -2,7 +2,8 @@
 # The main job on a fresh Debian 12 machine: install what is missing, build,
 # and run convsent on its built-in sample: score sample messages and print an
 # evaluation, then generate sample conversations with planted causes, ingest
-# them into a store and show one conversation.
+# them into a store, show one conversation, and print the metric tree and the
+# report (and write the report as a page).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,5 +22,8 @@ echo
 # scored again with a smaller model; the report marks where the method changed.
 at=$(grep -o '"at": "[^"]*"' sample/conversations.jsonl.truth.json | head -n 1 | cut -d'"' -f4)
 build/convsent rescore --db sample/convsent.db --model models/convsent-msg-lite.cvsm --from "$at"
+echo
+# Why: the metric tree of the last week (no alerts: the sample is history).
+build/convsent tree --db sample/convsent.db --no-alerts
 echo
 build/convsent report --db sample/convsent.db --html sample/report.html

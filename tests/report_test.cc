@@ -192,6 +192,7 @@ TEST(Report, HtmlPageIsSelfContainedAndEscaped) {
   EXPECT_EQ(html.find("href=\"http"), std::string::npos);
   EXPECT_NE(html.find("100.0%"), std::string::npos);  // every conversation negative
   EXPECT_NE(html.find("at risk"), std::string::npos);
+  EXPECT_NE(html.find("Why: the metric tree"), std::string::npos);  // the tree, with the default config
   // An unwritable path fails cleanly and leaves nothing behind.
   const auto bad = testing::RunCommand(testing::Binary() + " report --db " + db + " --html " + dir.path() + "/no/such/dir/r.html 2>&1");
   EXPECT_EQ(bad.exit_code, 1);

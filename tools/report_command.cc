@@ -3,13 +3,14 @@
 
 #include "convsent/report.h"
 #include "convsent/store.h"
+#include "convsent/tree.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
 namespace {
 
 struct ReportFlags {
-  std::string db, from, to, period = "week", html;
+  std::string db, from, to, period = "week", html, tree_config;
   std::vector<std::string> segment_by;
   std::vector<std::string> where;
   bool json = false;
@@ -55,7 +56,15 @@ int RunReport(const ReportFlags& flags) {
     // Written beside and renamed: a reader never sees half a page.
     const std::string tmp = flags.html + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    const std::string page = ReportToHtml(report);
+    // The page carries the metric tree too: one more pass over the rows.
+    auto config = LoadTreeConfigOrReport(flags.tree_config);
+    if (!config) return kExitFailure;
+    const auto tree = BuildTree(*store, *config, from, to, o.where);
+    if (!tree.ok()) {
+      std::fprintf(stderr, "convsent report: %s\n", tree.status().ToString().c_str());
+      return kExitFailure;
+    }
+    const std::string page = ReportToHtml(report, TreeToHtml(*config, *tree));
     const bool ok = f != nullptr && std::fwrite(page.data(), 1, page.size(), f) == page.size();
     if (f != nullptr && std::fclose(f) != 0) f = nullptr;
     if (!ok || f == nullptr || std::rename(tmp.c_str(), flags.html.c_str()) != 0) {
@@ -84,7 +93,8 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--min-segment", f->min_segment, "Smallest segment tested for pockets (default 30)");
   cmd->add_option("--segment-by", f->segment_by, "Also segment by this attribute (repeatable; channel, topic, team, tag and agent always)");
   cmd->add_flag("--json", f->json, "Print JSON (schema_version 1, docs/report.md)");
-  cmd->add_option("--html", f->html, "Also write the report as one self-contained HTML page");
+  cmd->add_option("--html", f->html, "Also write the report, with the metric tree, as one self-contained HTML page");
+  cmd->add_option("--tree-config", f->tree_config, "The tree config for the page (default: as convsent tree)");
   cmd->callback([f, exit_code] { *exit_code = RunReport(*f); });
 }
 

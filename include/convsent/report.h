@@ -113,7 +113,8 @@ std::string PeriodLabel(int64_t start_ms, Period period);
 std::string ReportToJson(const Report& r);
 std::string ReportToText(const Report& r);
 // One self-contained HTML page (inline SVG charts, no scripts, no network).
-std::string ReportToHtml(const Report& r);
+// `sections` (HTML, such as TreeToHtml's) goes before the method notes.
+std::string ReportToHtml(const Report& r, const std::string& sections = "");
 
 }  // namespace convsent
 

@@ -86,6 +86,7 @@ struct TreeConfig {
   std::optional<int> Find(std::string_view id) const;
 };
 
+inline constexpr size_t kMaxTreeConfigBytes = 1 << 20;
 // Parses a tree config. Errors name `source`, the line and the key:
 // "tree.yaml:14: drivers[2].when.fact: unknown fact 'frt' (one of ...)".
 Result<TreeConfig> ParseTreeConfig(std::string_view yaml, const std::string& source);

@@ -305,12 +305,15 @@ svg{width:100%;height:auto;display:block;margin:6px 0} svg.half{max-width:430px}
 .ci.pocket{stroke:#b3261e} .overall{stroke:#1f2328;stroke-dasharray:3 3}
 table{border-collapse:collapse;width:100%;font-size:13px;background:#fff} th,td{padding:5px 7px;border-bottom:1px solid #e4e7eb;text-align:right}
 th:first-child,td:first-child{text-align:left} th{color:#59636e;font-weight:600} tr.change td{background:#f1edff}
+table.tree td{text-align:right;white-space:nowrap} table.tree td:first-child{text-align:left;white-space:normal} tr.root td{font-weight:700;background:#f6f7f9}
+tr.branch td{font-weight:600} tr.strong td:first-child{color:#b3261e;font-weight:700} .up{color:#b3261e;font-weight:600}
+.down{color:#1e7b34;font-weight:600} .flat{color:#59636e} small{color:#59636e}
 dl{font-size:13px} dt{font-weight:600;margin-top:8px} dd{margin:0 0 0 14px;color:#444}
 )css";
 
 }  // namespace
 
-std::string ReportToHtml(const Report& r) {
+std::string ReportToHtml(const Report& r, const std::string& sections) {
   std::string out;
   const ToneCounts& c = r.overall;
   out += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -387,6 +390,7 @@ std::string ReportToHtml(const Report& r) {
   out += "<h2>Per period, with the related metrics</h2>\n";
   RelatedTable(&out, r);
 
+  out += sections;
   std::string models;
   for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";
   out += "<h2>How this was measured</h2>\n<dl>";

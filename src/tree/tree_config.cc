@@ -228,6 +228,18 @@ std::optional<int> TreeConfig::Find(std::string_view id) const {
 }
 
 Result<TreeConfig> ParseTreeConfig(std::string_view yaml, const std::string& source) {
+  // A config is a file someone edits: bounded in size, and in flow nesting
+  // ([[[[...), which yaml-cpp parses by recursion.
+  if (yaml.size() > kMaxTreeConfigBytes) {
+    return Status::InvalidArgument(source + ":1: the config is larger than " + std::to_string(kMaxTreeConfigBytes) + " bytes");
+  }
+  int depth = 0, line = 1;
+  for (char ch : yaml) {
+    line += ch == '\n';
+    depth += ch == '[' || ch == '{';
+    depth -= (ch == ']' || ch == '}') && depth > 0;
+    if (depth > 64) return Status::InvalidArgument(source + ":" + std::to_string(line) + ": nested more than 64 levels deep");
+  }
   TreeConfig config;
   try {
     const YAML::Node doc = YAML::Load(std::string(yaml));

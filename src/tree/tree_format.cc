@@ -198,7 +198,7 @@ std::string TreeToHtml(const TreeConfig& config, const TreeReport& r) {
   if (r.periods.empty()) return out;
   const auto& now = Current(r);
   const std::string label = r.periods.back().label;
-  out += "<h2>Why: the metric tree</h2>\n";
+  out += "<h2 id=\"tree\">Why: the metric tree</h2>\n";
   char buf[512];
   std::snprintf(buf, sizeof(buf),
                 "<p class=\"note\">Drivers of negative sentiment in %s%s. <b>Prevalence</b>: share of conversations "
