@@ -177,7 +177,7 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   // Take the store back to version 1: what version 2 added is gone.
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; "
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);
   const std::string migrated = RunCommand(Binary() + " report --json --period day --db " + db).out;

@@ -32,6 +32,7 @@ void AddStoreCommands(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention
+void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.

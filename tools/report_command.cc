@@ -13,7 +13,7 @@ struct ReportFlags {
   std::string db, from, to, period = "week", html, tree_config;
   std::vector<std::string> segment_by;
   std::vector<std::string> where;
-  bool json = false;
+  bool json = false, blend = false;
   int min_segment = 30;
 };
 
@@ -26,6 +26,7 @@ int RunReport(const ReportFlags& flags) {
   o.period = flags.period == "day" ? Period::kDay : Period::kWeek;
   o.min_segment_size = flags.min_segment;
   o.segment_by = flags.segment_by;
+  o.blend_human_labels = flags.blend;
   for (const auto& w : flags.where) {
     const auto eq = w.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -93,6 +94,7 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--min-segment", f->min_segment, "Smallest segment tested for pockets (default 30)");
   cmd->add_option("--segment-by", f->segment_by, "Also segment by this attribute (repeatable; channel, topic, team, tag and agent always)");
   cmd->add_flag("--json", f->json, "Print JSON (schema_version 1, docs/report.md)");
+  cmd->add_flag("--blend-human-labels", f->blend, "Count a reviewer's label instead of the model's tone where there is one");
   cmd->add_option("--html", f->html, "Also write the report, with the metric tree, as one self-contained HTML page");
   cmd->add_option("--tree-config", f->tree_config, "The tree config for the page (default: as convsent tree)");
   cmd->callback([f, exit_code] { *exit_code = RunReport(*f); });

@@ -36,6 +36,18 @@ struct ReportOptions {
   // attribute key.
   std::vector<std::string> segment_by;
   std::string scope = "all stored conversations matching the filters";
+  // Where a reviewer labelled a conversation, count their label instead of
+  // the model's tone (the mean on 1-5 stays the model's).
+  bool blend_human_labels = false;
+};
+
+// How the model's tones agree with reviewers' labels.
+struct HumanAgreement {
+  int64_t labelled = 0;            // scored conversations with a human label
+  int64_t agree = 0;
+  int64_t matrix[3][3] = {};       // [model][human], negative, neutral, positive
+  std::optional<double> kappa;     // Cohen's kappa; unset below 2 labels or when undefined
+  bool blended = false;            // the counts use the human labels
 };
 
 // CSAT, NPS, first response time, escalation and reopen rates.
@@ -84,6 +96,7 @@ struct Report {
   RelatedMetrics related;
   std::vector<std::pair<std::string, std::string>> where;
   std::string scope;
+  HumanAgreement human;
 };
 
 class ReportBuilder {

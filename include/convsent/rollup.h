@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -89,6 +90,9 @@ struct ScoredConversation {
   ConversationRollup rollup;
   ConversationFacts facts;
 };
+
+// The conversation with its scores, tone and facts as JSON (docs/store-and-ingest.md).
+std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_view model_version, int indent = 2);
 
 // Scores every customer, agent and bot message of `c` and rolls them up.
 ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const ScoreOptions& score_options = {},

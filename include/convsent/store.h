@@ -30,7 +30,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 3;
+inline constexpr int kStoreSchemaVersion = 4;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
@@ -78,6 +78,7 @@ struct ReportRow {
   int agent_replies = 0, customer_turns = 0, handoffs = 0, escalated = 0, reopened = 0;
   std::optional<int> csat, nps;
   uint64_t detectors = 0;             // DetectorCounts::packed()
+  std::optional<Sentiment> human;     // a reviewer's label, when there is one
   std::vector<uint32_t> segments;     // ReportDictionary::segments ids
 };
 
@@ -104,6 +105,26 @@ struct InterventionRecord {
   int64_t added_at_ms = 0;
 };
 
+// An API key of `convsent serve`: only its SHA-256 is stored.
+struct ApiKeyRecord {
+  int64_t id = 0;
+  std::string name, role;  // role: admin, ingest, reviewer, viewer
+  std::string prefix;      // the key's first characters, to tell keys apart
+  std::string hash;        // hex SHA-256 of the key
+  int64_t created_at_ms = 0, revoked_at_ms = 0;  // 0: not revoked
+};
+
+// A conversation waiting for a person (docs/server.md).
+struct ReviewItem {
+  int64_t id = 0;
+  std::string conversation;          // its id
+  std::string reason, severity;      // severity: high, medium
+  double compound = 0;               // the message or tone that set it off
+  std::string status = "open";       // open, claimed, resolved
+  std::string claimed_by, label, note;  // label: the reviewer's negative, neutral or positive
+  int64_t created_at_ms = 0, claimed_at_ms = 0, resolved_at_ms = 0;
+};
+
 // The report row of one scored conversation (without segment ids).
 ReportRow ReportRowOf(const ScoredConversation& c);
 
@@ -125,6 +146,10 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Nested inside a transaction: undo part of it.
+  virtual Status Savepoint() = 0;
+  virtual Status Release() = 0;
+  virtual Status RollbackToSavepoint() = 0;
 
   // Records `version` as a scoring method and returns its id.
   virtual Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) = 0;
@@ -165,6 +190,26 @@ class Store {
   virtual Status UpdateAlert(const AlertRecord& alert) = 0;
   virtual Result<int64_t> AddIntervention(const InterventionRecord& intervention) = 0;
   virtual Result<std::vector<InterventionRecord>> ListInterventions() = 0;
+
+  // API keys.
+  virtual Result<int64_t> AddApiKey(const ApiKeyRecord& key) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys() = 0;
+  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) = 0;  // not revoked
+  virtual Status RevokeApiKey(int64_t id, int64_t at_ms) = 0;
+
+  // The review queue. A conversation enters it once: AddReviewItem returns
+  // nullopt when it is already there.
+  virtual Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& item) = 0;
+  virtual Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) = 0;
+  // status empty: all; order "severity" (high first, then oldest) or "age" (oldest first).
+  virtual Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
+                                                          int limit) = 0;
+  // Writes status, claimed_by, claimed_at, resolved_at, label and note.
+  virtual Status UpdateReviewItem(const ReviewItem& item) = 0;
+  // A person's label of a conversation's tone, kept beside the model's: the
+  // report measures their agreement and can blend them.
+  virtual Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
+                               const std::string& note, int64_t at_ms) = 0;
 };
 
 // The default location: $CONVSENT_DB, else ./convsent.db.

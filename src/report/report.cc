@@ -105,6 +105,7 @@ struct ReportBuilder::State {
   std::map<int64_t, PeriodAcc> periods;
   int64_t last_start = INT64_MIN;
   PeriodAcc* last = nullptr;
+  HumanAgreement human;
   std::vector<uint32_t> slot_ids;  // slot -> segment id
   std::vector<ToneCounts> segment_counts;
   std::vector<RelatedAcc> segment_related;
@@ -135,12 +136,26 @@ ReportBuilder::ReportBuilder(const ReportDictionary& dictionary, const ReportOpt
     : state_(std::make_unique<State>(dictionary, options)) {}
 ReportBuilder::~ReportBuilder() = default;
 
-void ReportBuilder::Add(const ReportRow& r) {
+void ReportBuilder::Add(const ReportRow& row) {
   State& st = *state_;
   if (st.where_impossible) return;
   for (uint32_t id : st.where_ids) {
-    if (std::find(r.segments.begin(), r.segments.end(), id) == r.segments.end()) return;
+    if (std::find(row.segments.begin(), row.segments.end(), id) == row.segments.end()) return;
   }
+  const ReportRow* use = &row;
+  ReportRow blended;
+  if (row.has_customer && row.human) {
+    HumanAgreement& h = st.human;
+    ++h.labelled;
+    h.agree += row.tone == *row.human;
+    ++h.matrix[static_cast<int>(row.tone)][static_cast<int>(*row.human)];
+    if (st.o.blend_human_labels) {
+      blended = row;
+      blended.tone = *row.human;
+      use = &blended;
+    }
+  }
+  const ReportRow& r = *use;
   Count(&st.overall, r);
   st.related.Add(r);
   if (r.has_customer) ++st.models[r.model];
@@ -167,6 +182,20 @@ Report ReportBuilder::Finish() {
   rep.where = o.where;
   rep.scope = o.scope;
   rep.overall = st.overall;
+  rep.human = st.human;
+  rep.human.blended = o.blend_human_labels && st.human.labelled > 0;
+  if (st.human.labelled >= 2) {
+    // Cohen's kappa: observed agreement against agreement by chance.
+    const double n = static_cast<double>(st.human.labelled);
+    double expected = 0;
+    for (int k = 0; k < 3; ++k) {
+      double model = 0, human = 0;
+      for (int j = 0; j < 3; ++j) model += static_cast<double>(st.human.matrix[k][j]), human += static_cast<double>(st.human.matrix[j][k]);
+      expected += model * human / (n * n);
+    }
+    const double observed = static_cast<double>(st.human.agree) / n;
+    if (expected < 1) rep.human.kappa = (observed - expected) / (1 - expected);
+  }
   auto names = [&](const std::map<uint32_t, int64_t>& ids) {
     std::map<std::string, int64_t> out;
     for (const auto& [id, n] : ids) out[id < st.dict.models.size() ? st.dict.models[id] : "model " + std::to_string(id)] += n;
@@ -318,7 +347,15 @@ std::string ReportToJson(const Report& r) {
   j["method"] = {{"models", r.models},
                  {"scope", r.scope},
                  {"filters", FiltersJson(r.where)},
-                 {"human_labels", false},
+                 {"human_labels", r.human.blended},
+                 {"human_agreement",
+                  {{"labelled", r.human.labelled},
+                   {"agreement", r.human.labelled ? nlohmann::json(static_cast<double>(r.human.agree) /
+                                                                   static_cast<double>(r.human.labelled))
+                                                  : nlohmann::json()},
+                   {"kappa", r.human.kappa ? nlohmann::json(*r.human.kappa) : nlohmann::json()},
+                   {"blend", r.human.blended ? "a reviewer's label replaces the model's tone where there is one"
+                                             : "none: the model's tones are counted"}}},
                  {"tone_rule", "end-weighted customer tone (docs/conversation-tone.md)"}};
   nlohmann::json series = nlohmann::json::array();
   for (const auto& p : r.trend) {
@@ -376,7 +413,14 @@ std::string ReportToText(const Report& r) {
   Line(&out, "  trend: %s", r.direction.c_str());
   std::string models;
   for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";
-  Line(&out, "  method: %s; all stored conversations; no human labels", models.c_str());
+  if (r.human.labelled > 0) {
+    Line(&out, "  method: %s; all stored conversations; %lld human labels (%s), agreement with the model %.0f%%, kappa %s",
+         models.c_str(), static_cast<long long>(r.human.labelled), r.human.blended ? "blended: they win" : "not blended",
+         100.0 * static_cast<double>(r.human.agree) / static_cast<double>(r.human.labelled),
+         r.human.kappa ? std::to_string(*r.human.kappa).substr(0, 5).c_str() : "-");
+  } else {
+    Line(&out, "  method: %s; all stored conversations; no human labels", models.c_str());
+  }
   Line(&out, "  (sentiment measures tone, not satisfaction: read it beside CSAT)");
   Line(&out, "%s", "");
   Line(&out, "%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",

@@ -73,6 +73,23 @@ CREATE TABLE interventions(
   id INTEGER PRIMARY KEY, node TEXT NOT NULL, at INTEGER NOT NULL, owner TEXT NOT NULL, note TEXT NOT NULL,
   segment TEXT NOT NULL, added_at INTEGER NOT NULL);
 )sql",
+    // v3 -> v4: the server's API keys, the review queue, and human labels
+    // (the latest label per conversation also on its report row).
+    R"sql(
+CREATE TABLE api_keys(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL);
+CREATE TABLE review_queue(
+  id INTEGER PRIMARY KEY, conversation TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, severity TEXT NOT NULL,
+  compound REAL NOT NULL, status TEXT NOT NULL, claimed_by TEXT NOT NULL, label TEXT NOT NULL, note TEXT NOT NULL,
+  created_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL, resolved_at INTEGER NOT NULL);
+CREATE INDEX review_queue_status ON review_queue(status, created_at);
+CREATE TABLE human_labels(
+  id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, label INTEGER NOT NULL, reviewer TEXT NOT NULL,
+  note TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX human_labels_conversation ON human_labels(conversation);
+ALTER TABLE report_rows ADD COLUMN human_label INTEGER;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -193,6 +210,14 @@ class SqliteStore final : public Store {
   Status Rollback() override {
     RETURN_IF_ERROR(Exec("ROLLBACK"));
     // Ids handed out in the rolled-back transaction no longer exist.
+    return LoadCaches();
+  }
+
+  Status Savepoint() override { return Exec("SAVEPOINT op"); }
+  Status Release() override { return Exec("RELEASE op"); }
+  Status RollbackToSavepoint() override {
+    RETURN_IF_ERROR(Exec("ROLLBACK TO op"));
+    RETURN_IF_ERROR(Exec("RELEASE op"));
     return LoadCaches();
   }
 
@@ -415,7 +440,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(q.Prepare(
         db_,
         "SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, detectors, "
-        "segments FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
+        "segments, human_label FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
     q.Bind(1, from_ms).Bind(2, to_ms);
     auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
     ReportRow row;
@@ -429,6 +454,7 @@ class SqliteStore final : public Store {
       row.longest_wait_ms = opt(5);
       row.resolution_ms = opt(6);
       row.detectors = static_cast<uint64_t>(q.Int(7));
+      row.human = q.IsNull(9) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(9)));
       const auto blob = q.Blob(8);
       row.segments.resize(blob.size() / 4);
       for (size_t i = 0; i < row.segments.size(); ++i) {
@@ -533,6 +559,83 @@ class SqliteStore final : public Store {
     return sqlite3_last_insert_rowid(db_);
   }
 
+  Result<int64_t> AddApiKey(const ApiKeyRecord& k) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO api_keys(name, role, prefix, hash, created_at, revoked_at) "
+                                   "VALUES(?,?,?,?,?,0)"));
+    q.Bind(1, k.name).Bind(2, k.role).Bind(3, k.prefix).Bind(4, k.hash).Bind(5, k.created_at_ms);
+    RETURN_IF_ERROR(Done(q, "storing an API key"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<ApiKeyRecord>> ListApiKeys() override { return Keys("SELECT * FROM api_keys ORDER BY id", ""); }
+
+  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
+    ASSIGN_OR_RETURN(auto keys, Keys("SELECT * FROM api_keys WHERE hash = ?1 AND revoked_at = 0", hash));
+    if (keys.empty()) return std::optional<ApiKeyRecord>();
+    return std::optional<ApiKeyRecord>(keys[0]);
+  }
+
+  Status RevokeApiKey(int64_t id, int64_t at_ms) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0"));
+    q.Bind(1, id).Bind(2, at_ms);
+    RETURN_IF_ERROR(Done(q, "revoking key " + std::to_string(id)));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("no active key " + std::to_string(id));
+    return Status::Ok();
+  }
+
+  Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& r) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO review_queue(conversation, reason, severity, compound, status, "
+                                   "claimed_by, label, note, created_at, claimed_at, resolved_at) "
+                                   "VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"));
+    q.Bind(1, r.conversation).Bind(2, r.reason).Bind(3, r.severity).Bind(4, r.compound).Bind(5, r.status);
+    q.Bind(6, r.claimed_by).Bind(7, r.label).Bind(8, r.note).Bind(9, r.created_at_ms).Bind(10, r.claimed_at_ms);
+    q.Bind(11, r.resolved_at_ms);
+    RETURN_IF_ERROR(Done(q, "queueing " + r.conversation));
+    if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) override {
+    ASSIGN_OR_RETURN(auto items, Reviews("SELECT * FROM review_queue WHERE id = ?1", id, "", 1));
+    if (items.empty()) return std::optional<ReviewItem>();
+    return std::optional<ReviewItem>(items[0]);
+  }
+
+  Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
+                                                  int limit) override {
+    const std::string by = order == "age" ? "created_at, id"
+                                          : "CASE severity WHEN 'high' THEN 0 ELSE 1 END, created_at, id";
+    const std::string sql = "SELECT * FROM review_queue WHERE (?2 = '' OR status = ?2) ORDER BY " + by + " LIMIT ?3";
+    return Reviews(sql.c_str(), 0, status, limit);
+  }
+
+  Status UpdateReviewItem(const ReviewItem& r) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE review_queue SET status=?2, claimed_by=?3, claimed_at=?4, resolved_at=?5, "
+                                   "label=?6, note=?7 WHERE id=?1"));
+    q.Bind(1, r.id).Bind(2, r.status).Bind(3, r.claimed_by).Bind(4, r.claimed_at_ms).Bind(5, r.resolved_at_ms);
+    q.Bind(6, r.label).Bind(7, r.note);
+    RETURN_IF_ERROR(Done(q, "updating review item " + std::to_string(r.id)));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("no review item " + std::to_string(r.id));
+    return Status::Ok();
+  }
+
+  Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
+                       const std::string& note, int64_t at_ms) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO human_labels(conversation, label, reviewer, note, at) VALUES(?,?,?,?,?)"));
+    q.Bind(1, conversation).Bind(2, static_cast<int>(label)).Bind(3, reviewer).Bind(4, note).Bind(5, at_ms);
+    RETURN_IF_ERROR(Done(q, "storing the label of " + conversation));
+    Stmt row;
+    RETURN_IF_ERROR(row.Prepare(db_, "UPDATE report_rows SET human_label = ?2 WHERE conversation = "
+                                     "(SELECT id FROM conversations WHERE ext_id = ?1)"));
+    row.Bind(1, conversation).Bind(2, static_cast<int>(label));
+    return Done(row, "storing the label of " + conversation);
+  }
+
   Result<std::vector<InterventionRecord>> ListInterventions() override {
     Stmt q;
     RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id"));
@@ -555,6 +658,40 @@ class SqliteStore final : public Store {
   }
 
  private:
+  Result<std::vector<ApiKeyRecord>> Keys(const char* sql, const std::string& hash) {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, sql));
+    if (!hash.empty()) q.Bind(1, hash);
+    std::vector<ApiKeyRecord> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      ApiKeyRecord k;
+      k.id = q.Int(0), k.name = q.Text(1), k.role = q.Text(2), k.prefix = q.Text(3), k.hash = q.Text(4);
+      k.created_at_ms = q.Int(5), k.revoked_at_ms = q.Int(6);
+      out.push_back(std::move(k));
+    }
+    if (rc != SQLITE_DONE) return Error("reading API keys");
+    return out;
+  }
+
+  Result<std::vector<ReviewItem>> Reviews(const char* sql, int64_t id, const std::string& status, int limit) {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, sql));
+    if (id > 0) q.Bind(1, id);
+    else q.Bind(2, status).Bind(3, static_cast<int64_t>(limit));
+    std::vector<ReviewItem> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      ReviewItem r;
+      r.id = q.Int(0), r.conversation = q.Text(1), r.reason = q.Text(2), r.severity = q.Text(3), r.compound = q.Real(4);
+      r.status = q.Text(5), r.claimed_by = q.Text(6), r.label = q.Text(7), r.note = q.Text(8);
+      r.created_at_ms = q.Int(9), r.claimed_at_ms = q.Int(10), r.resolved_at_ms = q.Int(11);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error("reading the review queue");
+    return out;
+  }
+
   Status Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -779,8 +916,12 @@ class SqliteStore final : public Store {
         {"count_segment_values", "SELECT count(*) FROM segment_values WHERE dimension = ?"},
         {"add_segment", "INSERT INTO segment_values(dimension, value) VALUES(?, ?)"},
         {"put_report_row",
-         "INSERT OR REPLACE INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, "
-         "longest_wait_ms, resolution_ms, detectors, segments) VALUES(?,?,?,?,?,?,?,?,?,?)"},
+         "INSERT INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, "
+         "longest_wait_ms, resolution_ms, detectors, segments) VALUES(?,?,?,?,?,?,?,?,?,?) "
+         "ON CONFLICT(conversation) DO UPDATE SET created_at=excluded.created_at, model=excluded.model, "
+         "score5=excluded.score5, facts=excluded.facts, first_response_ms=excluded.first_response_ms, "
+         "longest_wait_ms=excluded.longest_wait_ms, resolution_ms=excluded.resolution_ms, "
+         "detectors=excluded.detectors, segments=excluded.segments"},
         // ?3 is the packed tone fields (kToneMask) of model ?2.
         {"report_tone_from",
          "UPDATE report_rows SET model=?2, score5=?4, facts=(facts & ~?5) | ?3 "

@@ -1,0 +1,61 @@
+// convsent serve: messages stream in over HTTP, each is scored on arrival,
+// its conversation's state updated, and a conversation that turns negative
+// enters a review queue that people work through. The API is documented in
+// docs/openapi.yaml and docs/server.md.
+//
+// Threads: HTTP handlers score (one Scorer per thread) and read (one store
+// connection per thread); a single writer thread applies every change in
+// group-committed transactions and answers a request only after its
+// transaction committed, so a 2xx means stored.
+#ifndef CONVSENT_SERVER_H_
+#define CONVSENT_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "convsent/detectors.h"
+#include "convsent/model.h"
+#include "convsent/status.h"
+#include "convsent/tree.h"
+
+namespace convsent {
+
+// When a conversation goes into the review queue.
+struct QueueRules {
+  float message_below = -0.5f;  // a customer message with compound at or below: severity high
+  bool souring = true;          // the customer's tone went from start to a negative end: severity medium
+  std::vector<Detector> detectors = {Detector::kCancellationIntent};  // in a customer message: severity high
+  std::string webhook;          // announced here too (JSON POST), besides the event stream
+};
+
+struct ServeOptions {
+  std::string db;                    // the store
+  std::string bind = "127.0.0.1";    // only loopback unless told otherwise
+  int port = 8080;                   // 0: any free port
+  int threads = 8;                   // HTTP handler threads
+  size_t max_body_bytes = 8 << 20;   // larger bodies get 413
+  QueueRules queue;
+  TreeConfig tree;                   // for GET /v1/tree and the detectors' drivers
+};
+
+// Parses the serve config (YAML, docs/server.md) into `options` (queue
+// rules, limits, tree file). Errors name the file, the line and the key.
+Status ParseServeConfig(const std::string& yaml, const std::string& source, ServeOptions* options);
+
+// The roles of API keys, from most to least powerful.
+inline constexpr const char* kRoles[] = {"admin", "ingest", "reviewer", "viewer"};
+bool IsRole(const std::string& role);
+// A new random key ("cs_" + 43 base64url characters) and its stored hash.
+std::string NewApiKey();
+std::string HashApiKey(const std::string& key);  // hex SHA-256
+
+// Serves until SIGTERM or SIGINT, then drains in-flight requests and stops.
+// Prints "listening on http://ADDR:PORT" on stdout once it accepts.
+Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_SERVER_H_

@@ -1,0 +1,648 @@
+// convsent serve: the HTTP API (docs/openapi.yaml), access control, the
+// review queue, its event stream, and metrics.
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "convsent/report.h"
+#include "convsent/server.h"
+#include "convsent/webhook.h"
+#include "server/bodies.h"
+#include "server/writer.h"
+
+namespace convsent {
+namespace {
+
+using json = nlohmann::json;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// ---- The event stream --------------------------------------------------------
+
+// Queue events for server-sent events: numbered, the last 1,000 kept so a
+// client that reconnects with Last-Event-ID misses nothing recent.
+class EventHub {
+ public:
+  struct Event {
+    int64_t id;
+    std::string type, data;
+  };
+  void Publish(std::string type, std::string data) {
+    {
+      std::lock_guard lock(mu_);
+      events_.push_back({next_++, std::move(type), std::move(data)});
+      if (events_.size() > 1000) events_.pop_front();
+    }
+    cv_.notify_all();
+  }
+  // Events after `after`, waiting at most `timeout` for one.
+  std::vector<Event> After(int64_t after, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return stop_ || (!events_.empty() && events_.back().id > after); });
+    std::vector<Event> out;
+    for (const auto& e : events_) {
+      if (e.id > after) out.push_back(e);
+    }
+    return out;
+  }
+  int64_t last() {
+    std::lock_guard lock(mu_);
+    return next_ - 1;
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool stopped() {
+    std::lock_guard lock(mu_);
+    return stop_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_;
+  int64_t next_ = 1;
+  bool stop_ = false;
+};
+
+// ---- Metrics -------------------------------------------------------------------
+
+class Metrics {
+ public:
+  void Request(const std::string& route, int status, double seconds) {
+    std::lock_guard lock(mu_);
+    ++requests_[{route, status}];
+    auto& h = latency_[route];
+    for (size_t i = 0; i < kBuckets.size(); ++i) h.counts[i] += seconds <= kBuckets[i];
+    h.sum += seconds;
+    ++h.count;
+  }
+  void Scored(int64_t n) {
+    scored_ += n;
+    std::lock_guard lock(mu_);
+    const int64_t second = NowMs() / 1000;
+    if (rate_.empty() || rate_.back().first != second) rate_.push_back({second, 0});
+    rate_.back().second += n;
+    while (!rate_.empty() && rate_.front().first < second - 10) rate_.pop_front();
+  }
+  std::string Render(size_t write_queue, int64_t review_open) {
+    std::lock_guard lock(mu_);
+    std::string out;
+    out += "# HELP convsent_http_requests_total HTTP requests by route and status.\n"
+           "# TYPE convsent_http_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+      out += "convsent_http_requests_total{route=\"" + key.first + "\",code=\"" + std::to_string(key.second) +
+             "\"} " + std::to_string(n) + "\n";
+    }
+    out += "# HELP convsent_http_request_duration_seconds Request latency by route.\n"
+           "# TYPE convsent_http_request_duration_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+      for (size_t i = 0; i < kBuckets.size(); ++i) {
+        char le[32];
+        std::snprintf(le, sizeof(le), "%g", kBuckets[i]);
+        out += "convsent_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"" + le + "\"} " +
+               std::to_string(h.counts[i]) + "\n";
+      }
+      out += "convsent_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"+Inf\"} " +
+             std::to_string(h.count) + "\n";
+      out += "convsent_http_request_duration_seconds_sum{route=\"" + route + "\"} " + std::to_string(h.sum) + "\n";
+      out += "convsent_http_request_duration_seconds_count{route=\"" + route + "\"} " + std::to_string(h.count) + "\n";
+    }
+    int64_t last10 = 0;
+    const int64_t now = NowMs() / 1000;
+    for (const auto& [second, n] : rate_) last10 += second >= now - 10 && second < now ? n : 0;
+    out += "# HELP convsent_messages_scored_total Messages scored since start.\n# TYPE convsent_messages_scored_total counter\n";
+    out += "convsent_messages_scored_total " + std::to_string(scored_.load()) + "\n";
+    out += "# HELP convsent_scoring_rate Messages scored per second over the last 10 seconds.\n# TYPE convsent_scoring_rate gauge\n";
+    out += "convsent_scoring_rate " + std::to_string(static_cast<double>(last10) / 10.0) + "\n";
+    out += "# HELP convsent_write_queue_length Changes waiting for the writer.\n# TYPE convsent_write_queue_length gauge\n";
+    out += "convsent_write_queue_length " + std::to_string(write_queue) + "\n";
+    out += "# HELP convsent_review_queue_open Conversations waiting in the review queue.\n# TYPE convsent_review_queue_open gauge\n";
+    out += "convsent_review_queue_open " + std::to_string(review_open) + "\n";
+    return out;
+  }
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1,    5};
+  struct Histogram {
+    std::array<int64_t, 12> counts{};
+    double sum = 0;
+    int64_t count = 0;
+  };
+  std::mutex mu_;
+  std::map<std::pair<std::string, int>, int64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+  std::deque<std::pair<int64_t, int64_t>> rate_;
+  std::atomic<int64_t> scored_{0};
+};
+
+// ---- The server ----------------------------------------------------------------
+
+// The roles as bits, so a route names who may call it.
+constexpr unsigned kAdmin = 1, kIngest = 2, kReviewer = 4, kViewer = 8;
+unsigned RoleBit(const std::string& role) {
+  return role == "admin" ? kAdmin : role == "ingest" ? kIngest : role == "reviewer" ? kReviewer : role == "viewer" ? kViewer : 0u;
+}
+
+struct Principal {
+  std::string name, role;
+};
+
+class Server {
+ public:
+  Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer)
+      : o_(o), model_(std::move(model)), writer_(std::move(writer)) {}
+
+  Status Run() {
+    svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+    svr_.set_payload_max_length(o_.max_body_bytes);
+    svr_.set_read_timeout(30, 0);
+    svr_.set_write_timeout(30, 0);
+    svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      res.status = 500;
+      res.set_content(R"({"error":"internal error"})", "application/json");
+    });
+    svr_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const char* what = res.status == 404 ? "no such endpoint" : res.status == 413 ? "request body too large"
+                         : res.status == 405 ? "method not allowed" : "bad request";
+      res.set_content(Dump({{"error", what}}), "application/json");
+    });
+    Routes();
+    const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
+    if (port < 0) return Status::IoError("cannot listen on " + o_.bind + ":" + std::to_string(o_.port));
+    std::printf("listening on http://%s:%d\n", o_.bind.c_str(), port);
+    std::fflush(stdout);
+    // SIGTERM and SIGINT are blocked in every thread (see Serve) and taken
+    // here: stop accepting, let in-flight requests finish, drain the writer.
+    std::thread signals([this] {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGTERM);
+      sigaddset(&set, SIGINT);
+      sigaddset(&set, SIGUSR1);  // sent by this thread's owner to end it
+      int sig = 0;
+      sigwait(&set, &sig);
+      if (sig != SIGUSR1) std::fprintf(stderr, "convsent serve: signal %d, stopping\n", sig);
+      events_.Stop();
+      svr_.stop();
+    });
+    const bool ok = svr_.listen_after_bind();
+    events_.Stop();
+    pthread_kill(signals.native_handle(), SIGUSR1);
+    signals.join();
+    writer_.reset();  // drains what handlers submitted, commits, stops
+    return ok ? Status::Ok() : Status::IoError("the server stopped with an error");
+  }
+
+ private:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
+  static void Reply(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(Dump(body), "application/json");
+  }
+  static void Error(httplib::Response& res, int status, const std::string& message) {
+    Reply(res, status, {{"error", message}});
+  }
+
+  // The per-thread connection for reads.
+  Store* Reader() {
+    thread_local std::unique_ptr<Store> store;
+    thread_local std::string path;
+    if (!store || path != o_.db) {
+      auto opened = Store::Open(o_.db);
+      if (!opened.ok()) return nullptr;
+      store = std::move(*opened);
+      path = o_.db;
+    }
+    return store.get();
+  }
+
+  Scorer& ThreadScorer() {
+    thread_local std::unique_ptr<Scorer> scorer;
+    if (!scorer || &scorer->model() != model_.get()) scorer = std::make_unique<Scorer>(model_);
+    return *scorer;
+  }
+
+  // Registers a route that needs a key with one of `roles`.
+  void Route(const char* method, const std::string& pattern, const std::string& name, unsigned roles, Handler h) {
+    auto wrapped = [this, name, roles, h](const httplib::Request& req, httplib::Response& res) {
+      const auto start = std::chrono::steady_clock::now();
+      Authorize(req, res, roles, h);
+      metrics_.Request(name, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+    if (std::string(method) == "GET") svr_.Get(pattern, wrapped);
+    else svr_.Post(pattern, wrapped);
+  }
+
+  void Authorize(const httplib::Request& req, httplib::Response& res, unsigned roles, const Handler& h) {
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      return Error(res, 401, "missing API key: send Authorization: Bearer KEY");
+    }
+    Store* store = Reader();
+    if (!store) return Error(res, 503, "the store cannot be opened");
+    auto key = store->FindApiKey(HashApiKey(auth.substr(7)));
+    if (!key.ok()) return Error(res, 503, "the store cannot be read");
+    if (!*key) {
+      res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return Error(res, 401, "unknown or revoked API key");
+    }
+    const Principal who{(*key)->name.empty() ? (*key)->prefix : (*key)->name, (*key)->role};
+    if ((RoleBit(who.role) & roles) == 0) return Error(res, 403, "the " + who.role + " role may not do this");
+    h(req, res, who);
+  }
+
+  void Routes() {
+    svr_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      Store* store = Reader();
+      auto info = store ? store->Info() : Result<StoreInfo>(Status::IoError("cannot open the store"));
+      if (!info.ok()) return Error(res, 503, info.status().message());
+      Reply(res, 200, {{"status", "ok"}, {"model", model_->info().version}, {"conversations", info->conversations}});
+    });
+    const unsigned all = kAdmin | kIngest | kReviewer | kViewer;
+    const unsigned read = kAdmin | kReviewer | kViewer;
+    const unsigned review = kAdmin | kReviewer;
+    const unsigned ingest = kAdmin | kIngest;
+    (void)all;
+    Route("GET", "/metrics", "metrics", kAdmin | kViewer, [this](const auto&, auto& res, const auto&) {
+      Store* store = Reader();
+      int64_t open = 0;
+      if (store) {
+        auto items = store->ListReviewItems("open", "age", 1000000);
+        if (items.ok()) open = static_cast<int64_t>(items->size());
+      }
+      res.set_content(metrics_.Render(writer_->queued(), open), "text/plain; version=0.0.4");
+    });
+    Route("POST", R"(/v1/conversations/([^/]+)/messages)", "post_message", ingest,
+          [this](const auto& req, auto& res, const auto&) { PostMessage(req, res); });
+    Route("POST", "/v1/conversations", "post_conversations", ingest,
+          [this](const auto& req, auto& res, const auto&) { PostConversations(req, res); });
+    Route("GET", R"(/v1/conversations/([^/]+))", "get_conversation", read, [this](const auto& req, auto& res, const auto&) {
+      Store* store = Reader();
+      if (!store) return Error(res, 503, "the store cannot be opened");
+      auto sc = store->GetConversation(req.matches[1]);
+      if (!sc.ok()) return Error(res, 500, sc.status().message());
+      if (!*sc) return Error(res, 404, "no conversation " + std::string(req.matches[1]));
+      auto info = store->Info();
+      res.status = 200;
+      res.set_content(ScoredConversationToJson(**sc, info.ok() ? info->current_model : "", -1), "application/json");
+    });
+    Route("GET", "/v1/report", "report", read, [this](const auto& req, auto& res, const auto&) { GetReport(req, res); });
+    Route("GET", "/v1/tree", "tree", read, [this](const auto& req, auto& res, const auto&) {
+      Store* store = Reader();
+      if (!store) return Error(res, 503, "the store cannot be opened");
+      auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX);
+      if (!tree.ok()) return Error(res, 500, tree.status().message());
+      res.set_content(TreeToJson(o_.tree, *tree), "application/json");
+    });
+    Route("GET", "/v1/alerts", "alerts", read, [this](const auto& req, auto& res, const auto&) {
+      Store* store = Reader();
+      if (!store) return Error(res, 503, "the store cannot be opened");
+      auto alerts = store->ListAlerts(req.get_param_value("all") != "true");
+      if (!alerts.ok()) return Error(res, 500, alerts.status().message());
+      json out = json::array();
+      for (const auto& a : *alerts) {
+        out.push_back({{"id", a.id}, {"node", a.node}, {"kind", a.kind}, {"period", a.period}, {"before", a.before},
+                       {"after", a.after}, {"p", a.p}, {"accountable", a.owner}, {"message", a.message},
+                       {"status", a.status}, {"delivery", a.delivery}});
+      }
+      Reply(res, 200, {{"alerts", out}});
+    });
+    Route("GET", "/v1/queue", "queue", review, [this](const auto& req, auto& res, const auto&) { ListQueue(req, res); });
+    Route("GET", "/v1/queue/events", "queue_events", review,
+          [this](const auto& req, auto& res, const auto&) { QueueEvents(req, res); });
+    Route("POST", R"(/v1/queue/(\d+)/(claim|release|resolve))", "queue_action", review,
+          [this](const auto& req, auto& res, const Principal& who) { QueueAction(req, res, who); });
+  }
+
+  // ---- Messages ------------------------------------------------------------------
+
+  // Whether a conversation, after its latest change, should go to a person.
+  std::optional<ReviewItem> QueueRule(const ScoredConversation& sc, size_t message) {
+    const QueueRules& q = o_.queue;
+    ReviewItem item;
+    item.conversation = sc.conversation.id;
+    item.created_at_ms = NowMs();
+    char buf[256];
+    const Message& m = sc.conversation.messages[message];
+    const auto& score = sc.scores[message];
+    if (m.role == Role::kCustomer && score && score->compound <= q.message_below) {
+      std::snprintf(buf, sizeof(buf), "a customer message scored %.2f: \"%.80s\"", score->compound, m.text.c_str());
+      item.reason = buf, item.severity = "high", item.compound = score->compound;
+      return item;
+    }
+    if (m.role == Role::kCustomer && !q.detectors.empty()) {
+      Conversation one;
+      one.messages.push_back(m);
+      const DetectorCounts d = DetectInConversation(one);
+      for (Detector det : q.detectors) {
+        if (d.Get(det, Role::kCustomer) > 0) {
+          item.reason = std::string(DetectorName(det)) + " in a customer message";
+          item.severity = "high", item.compound = score ? score->compound : 0;
+          return item;
+        }
+      }
+    }
+    const ConversationRollup& r = sc.rollup;
+    if (q.souring && r.has_customer && r.trajectory == Trajectory::kSouring && r.tone == Sentiment::kNegative) {
+      std::snprintf(buf, sizeof(buf), "souring: the customer's tone went from %.2f to %.2f", r.start_compound,
+                    r.end_compound);
+      item.reason = buf, item.severity = "medium", item.compound = r.compound;
+      return item;
+    }
+    return std::nullopt;
+  }
+
+  // Queues `sc` if a rule says so (on the writer thread), announcing it after commit.
+  Status MaybeQueue(WriterContext& ctx, const ScoredConversation& sc, size_t message, json* queued) {
+    auto item = QueueRule(sc, message);
+    if (!item) return Status::Ok();
+    ASSIGN_OR_RETURN(auto id, ctx.store().AddReviewItem(*item));
+    if (!id) return Status::Ok();  // it is already there: once
+    item->id = *id;
+    const json event = ReviewJson(*item);
+    *queued = event;
+    ctx.AfterCommit([this, event] {
+      events_.Publish("queued", Dump(event));
+      if (!o_.queue.webhook.empty()) webhooks_.Send(event["id"].get<int64_t>(), o_.queue.webhook, Dump({{"type", "convsent.queued"}, {"item", event}}));
+    });
+    return Status::Ok();
+  }
+
+  static json ReviewJson(const ReviewItem& r) {
+    return {{"id", r.id},
+            {"conversation", r.conversation},
+            {"reason", r.reason},
+            {"severity", r.severity},
+            {"compound", r.compound},
+            {"status", r.status},
+            {"claimed_by", r.claimed_by},
+            {"label", r.label},
+            {"note", r.note},
+            {"created_at", FormatTime(r.created_at_ms)},
+            {"claimed_at", r.claimed_at_ms ? json(FormatTime(r.claimed_at_ms)) : json()},
+            {"resolved_at", r.resolved_at_ms ? json(FormatTime(r.resolved_at_ms)) : json()}};
+  }
+
+  static json ScoreJson(const MessageScore& s) {
+    json ex = json::array();
+    for (const auto& e : s.explain) ex.push_back({{"token", e.token}, {"weight", e.weight}});
+    return {{"label", SentimentName(s.label)},
+            {"p", {{"negative", s.p[0]}, {"neutral", s.p[1]}, {"positive", s.p[2]}}},
+            {"compound", s.compound},
+            {"score5", s.score5},
+            {"explain", ex}};
+  }
+
+  void PostMessage(const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    MessageBody body;
+    if (Status s = ParseMessageBody(req.body, &body); !s.ok()) return Error(res, 400, s.message());
+    if (body.message.at_ms == 0) body.message.at_ms = NowMs();
+    // Scored here, on the handler's thread: the writer only appends.
+    std::optional<MessageScore> score;
+    if (body.message.role != Role::kNote) score = ThreadScorer().Score(body.message.text);
+    metrics_.Scored(score ? 1 : 0);
+    json answer;
+    const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+      ASSIGN_OR_RETURN(ScoredConversation * sc, ctx.Find(id));
+      if (sc == nullptr) {
+        ScoredConversation fresh;
+        if (body.has_header) fresh.conversation = body.header;
+        fresh.conversation.id = id;
+        if (fresh.conversation.created_at_ms == 0) fresh.conversation.created_at_ms = body.message.at_ms;
+        sc = ctx.Put(std::move(fresh));
+      }
+      // The conversation grows by one message: the rollup pools the stored
+      // compounds again, nothing is scored twice.
+      sc->conversation.messages.push_back(body.message);
+      sc->scores.push_back(score);
+      std::vector<MessageTone> tones;
+      tones.reserve(sc->scores.size());
+      for (size_t i = 0; i < sc->scores.size(); ++i) {
+        const auto& sco = sc->scores[i];
+        tones.push_back({sc->conversation.messages[i].role, sco ? sco->compound : 0.0f,
+                         sco ? sco->label : Sentiment::kNeutral});
+      }
+      sc->rollup = Rollup(tones);
+      sc->facts = ComputeFacts(sc->conversation);
+      Status put = ctx.store().PutConversation(*sc, ctx.model_id());
+      if (!put.ok()) return put;
+      json queued;
+      RETURN_IF_ERROR(MaybeQueue(ctx, *sc, sc->conversation.messages.size() - 1, &queued));
+      const ConversationRollup& r = sc->rollup;
+      answer = {{"conversation", id},
+                {"message", sc->conversation.messages.size() - 1},
+                {"score", score ? ScoreJson(*score) : json()},
+                {"tone", r.has_customer ? json({{"label", SentimentName(r.tone)}, {"compound", r.compound},
+                                                 {"trajectory", TrajectoryName(r.trajectory)}})
+                                        : json()},
+                {"queued", queued}};
+      return Status::Ok();
+    });
+    if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
+    Reply(res, 201, answer);
+  }
+
+  void PostConversations(const httplib::Request& req, httplib::Response& res) {
+    std::vector<Conversation> conversations;
+    std::vector<BulkError> errors;
+    ParseBulkBody(req.body, &conversations, &errors);
+    json errs = json::array();
+    for (const auto& e : errors) errs.push_back({{"line", e.line}, {"error", e.error}});
+    if (conversations.empty()) return Reply(res, 400, {{"error", "no valid conversation in the body"}, {"errors", errs}});
+    std::vector<ScoredConversation> scored;
+    int64_t messages = 0;
+    for (auto& c : conversations) {
+      messages += static_cast<int64_t>(c.messages.size());
+      scored.push_back(ScoreConversation(std::move(c), ThreadScorer()));
+    }
+    metrics_.Scored(messages);
+    json queued = json::array();
+    const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+      for (auto& sc : scored) {
+        RETURN_IF_ERROR(ctx.store().PutConversation(sc, ctx.model_id()));
+        ScoredConversation* live = ctx.Put(sc);
+        // Any message may set off the queue; the first that does names why.
+        for (size_t i = 0; i < live->conversation.messages.size(); ++i) {
+          json q;
+          RETURN_IF_ERROR(MaybeQueue(ctx, *live, i, &q));
+          if (!q.is_null()) {
+            queued.push_back(q);
+            break;
+          }
+        }
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
+    Reply(res, 200, {{"stored", scored.size()}, {"messages", messages}, {"skipped", errors.size()}, {"errors", errs},
+                     {"queued", queued}});
+  }
+
+  // ---- Reads ---------------------------------------------------------------------
+
+  void GetReport(const httplib::Request& req, httplib::Response& res) {
+    ReportOptions o;
+    if (req.has_param("period")) {
+      const std::string p = req.get_param_value("period");
+      if (p != "day" && p != "week") return Error(res, 400, "period: expected day or week");
+      o.period = p == "day" ? Period::kDay : Period::kWeek;
+    }
+    int64_t from = INT64_MIN, to = INT64_MAX;
+    if (req.has_param("from") && !ParseTime(req.get_param_value("from"), &from)) return Error(res, 400, "from: not a date");
+    if (req.has_param("to") && !ParseTime(req.get_param_value("to"), &to)) return Error(res, 400, "to: not a date");
+    const size_t n = req.get_param_value_count("where");
+    for (size_t i = 0; i < n; ++i) {
+      const std::string w = req.get_param_value("where", i);
+      const auto eq = w.find('=');
+      if (eq == std::string::npos || eq == 0) return Error(res, 400, "where: expected KEY=VALUE");
+      o.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+    }
+    o.blend_human_labels = req.get_param_value("human_labels") == "blend";
+    Store* store = Reader();
+    if (!store) return Error(res, 503, "the store cannot be opened");
+    auto report = BuildReport(*store, from, to, o);
+    if (!report.ok()) return Error(res, report.status().code() == StatusCode::kInvalidArgument ? 400 : 500, report.status().message());
+    res.set_content(ReportToJson(*report), "application/json");
+  }
+
+  // ---- The review queue -------------------------------------------------------------
+
+  void ListQueue(const httplib::Request& req, httplib::Response& res) {
+    const std::string status = req.has_param("status") ? req.get_param_value("status") : "open";
+    if (status != "open" && status != "claimed" && status != "resolved" && status != "all") {
+      return Error(res, 400, "status: expected open, claimed, resolved or all");
+    }
+    const std::string order = req.has_param("order") ? req.get_param_value("order") : "severity";
+    if (order != "severity" && order != "age") return Error(res, 400, "order: expected severity or age");
+    int limit = 100;
+    if (req.has_param("limit")) {
+      limit = std::atoi(req.get_param_value("limit").c_str());
+      if (limit < 1 || limit > 10000) return Error(res, 400, "limit: expected 1 to 10000");
+    }
+    Store* store = Reader();
+    if (!store) return Error(res, 503, "the store cannot be opened");
+    auto items = store->ListReviewItems(status == "all" ? "" : status, order, limit);
+    if (!items.ok()) return Error(res, 500, items.status().message());
+    json out = json::array();
+    for (const auto& r : *items) out.push_back(ReviewJson(r));
+    Reply(res, 200, {{"items", out}});
+  }
+
+  void QueueAction(const httplib::Request& req, httplib::Response& res, const Principal& who) {
+    const int64_t id = std::atoll(std::string(req.matches[1]).c_str());
+    const std::string action = req.matches[2];
+    std::string label, note;
+    if (action == "resolve") {
+      const auto body = json::parse(req.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object()) return Error(res, 400, "body: expected a JSON object with label and note");
+      if (!body.contains("label") || !body["label"].is_string()) return Error(res, 400, "label: expected negative, neutral or positive");
+      label = body["label"].get<std::string>();
+      if (label != "negative" && label != "neutral" && label != "positive") {
+        return Error(res, 400, "label: expected negative, neutral or positive");
+      }
+      if (body.contains("note")) {
+        if (!body["note"].is_string()) return Error(res, 400, "note: not a string");
+        note = body["note"].get<std::string>();
+      }
+    }
+    int status = 200;
+    std::string problem;
+    json answer;
+    const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+      ASSIGN_OR_RETURN(auto item, ctx.store().GetReviewItem(id));
+      if (!item) return status = 404, problem = "no review item " + std::to_string(id), Status::Ok();
+      ReviewItem& r = *item;
+      const bool mine = r.claimed_by == who.name || who.role == "admin";
+      if (action == "claim") {
+        if (r.status != "open") return status = 409, problem = "item " + std::to_string(id) + " is " + r.status, Status::Ok();
+        r.status = "claimed", r.claimed_by = who.name, r.claimed_at_ms = NowMs();
+      } else if (action == "release") {
+        if (r.status != "claimed" || !mine) {
+          return status = 409, problem = "item " + std::to_string(id) + " is not claimed by " + who.name, Status::Ok();
+        }
+        r.status = "open", r.claimed_by.clear(), r.claimed_at_ms = 0;
+      } else {
+        if (r.status == "resolved") return status = 409, problem = "item " + std::to_string(id) + " is resolved", Status::Ok();
+        if (r.status == "claimed" && !mine) {
+          return status = 409, problem = "item " + std::to_string(id) + " is claimed by " + r.claimed_by, Status::Ok();
+        }
+        r.status = "resolved", r.label = label, r.note = note, r.resolved_at_ms = NowMs();
+        if (r.claimed_by.empty()) r.claimed_by = who.name;
+        Sentiment human = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
+                                                                                            : Sentiment::kNeutral;
+        RETURN_IF_ERROR(ctx.store().PutHumanLabel(r.conversation, human, who.name, note, r.resolved_at_ms));
+      }
+      RETURN_IF_ERROR(ctx.store().UpdateReviewItem(r));
+      answer = ReviewJson(r);
+      ctx.AfterCommit([this, answer, action] { events_.Publish(action == "resolve" ? "resolved" : action == "claim" ? "claimed" : "released", Dump(answer)); });
+      return Status::Ok();
+    });
+    if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
+    if (status != 200) return Error(res, status, problem);
+    Reply(res, 200, answer);
+  }
+
+  void QueueEvents(const httplib::Request& req, httplib::Response& res) {
+    int64_t after = events_.last();
+    if (req.has_header("Last-Event-ID")) after = std::atoll(req.get_header_value("Last-Event-ID").c_str());
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider("text/event-stream", [this, after](size_t, httplib::DataSink& sink) mutable {
+      if (events_.stopped()) return false;
+      const auto events = events_.After(after, std::chrono::milliseconds(15000));
+      std::string out;
+      for (const auto& e : events) {
+        out += "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";
+        after = e.id;
+      }
+      if (out.empty()) out = ": keep-alive\n\n";
+      return sink.write(out.data(), out.size()) && !events_.stopped();
+    });
+  }
+
+  ServeOptions o_;
+  std::shared_ptr<const Model> model_;
+  std::unique_ptr<Writer> writer_;
+  httplib::Server svr_;
+  EventHub events_;
+  Metrics metrics_;
+  WebhookSender webhooks_;
+};
+
+}  // namespace
+
+Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
+  // Block the stop signals in every thread; one thread takes them (Run).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client that goes away is not a reason to die
+  ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
+  ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
+  RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
+  Server server(options, std::move(model), std::make_unique<Writer>(std::move(store), model_id));
+  return server.Run();
+}
+
+}  // namespace convsent

@@ -1,0 +1,104 @@
+// The serve config (YAML): queue rules, limits, and the tree file.
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "convsent/server.h"
+
+namespace convsent {
+namespace {
+
+struct Error {
+  int line;
+  std::string key, message;
+};
+
+int Line(const YAML::Node& n) { return n.Mark().line + 1; }
+
+template <typename T>
+T As(const YAML::Node& n, const std::string& key, const char* what) {
+  T v{};
+  if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) throw Error{Line(n), key, std::string("expected ") + what};
+  return v;
+}
+
+void Keys(const YAML::Node& n, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  if (!n.IsMap()) throw Error{Line(n), path.empty() ? "(top)" : path, "expected a mapping"};
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    bool ok = false;
+    for (auto a : allowed) ok = ok || key == a;
+    if (!ok) throw Error{Line(kv.first), path.empty() ? key : path + "." + key, "unknown key"};
+  }
+}
+
+}  // namespace
+
+Status ParseServeConfig(const std::string& yaml, const std::string& source, ServeOptions* o) {
+  if (yaml.size() > (1 << 20)) return Status::InvalidArgument(source + ": larger than 1 MiB");
+  try {
+    const YAML::Node doc = YAML::Load(yaml);
+    if (doc.IsNull()) return Status::Ok();
+    Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "tree", "queue"});
+    if (doc["version"] && As<int>(doc["version"], "version", "1") != 1) throw Error{Line(doc["version"]), "version", "expected 1"};
+    if (doc["bind"]) o->bind = As<std::string>(doc["bind"], "bind", "an address");
+    if (doc["port"]) {
+      o->port = As<int>(doc["port"], "port", "a port number");
+      if (o->port < 0 || o->port > 65535) throw Error{Line(doc["port"]), "port", "expected 0 to 65535"};
+    }
+    if (doc["threads"]) {
+      o->threads = As<int>(doc["threads"], "threads", "a number");
+      if (o->threads < 2 || o->threads > 256) throw Error{Line(doc["threads"]), "threads", "expected 2 to 256"};
+    }
+    if (doc["max_body_bytes"]) {
+      const int64_t v = As<int64_t>(doc["max_body_bytes"], "max_body_bytes", "a number of bytes");
+      if (v < 1024 || v > (int64_t{1} << 30)) throw Error{Line(doc["max_body_bytes"]), "max_body_bytes", "expected 1 KiB to 1 GiB"};
+      o->max_body_bytes = static_cast<size_t>(v);
+    }
+    if (doc["tree"]) {
+      const std::string path = As<std::string>(doc["tree"], "tree", "a file name");
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw Error{Line(doc["tree"]), "tree", "cannot read " + path};
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      auto tree = ParseTreeConfig(ss.str(), path);
+      if (!tree.ok()) return tree.status();
+      o->tree = std::move(*tree);
+    }
+    if (const auto q = doc["queue"]) {
+      Keys(q, "queue", {"message_below", "souring", "detectors", "webhook"});
+      if (q["message_below"]) {
+        o->queue.message_below = As<float>(q["message_below"], "queue.message_below", "a number");
+        if (o->queue.message_below < -1 || o->queue.message_below > 1) {
+          throw Error{Line(q["message_below"]), "queue.message_below", "expected -1 to 1"};
+        }
+      }
+      if (q["souring"]) o->queue.souring = As<bool>(q["souring"], "queue.souring", "true or false");
+      if (q["detectors"]) {
+        if (!q["detectors"].IsSequence()) throw Error{Line(q["detectors"]), "queue.detectors", "expected a list"};
+        o->queue.detectors.clear();
+        for (size_t i = 0; i < q["detectors"].size(); ++i) {
+          const std::string key = "queue.detectors[" + std::to_string(i) + "]";
+          const auto d = ParseDetector(As<std::string>(q["detectors"][i], key, "a detector name"));
+          if (!d) throw Error{Line(q["detectors"][i]), key, "unknown detector"};
+          o->queue.detectors.push_back(*d);
+        }
+      }
+      if (q["webhook"]) {
+        o->queue.webhook = As<std::string>(q["webhook"], "queue.webhook", "a URL");
+        if (!o->queue.webhook.empty() && o->queue.webhook.rfind("http://", 0) != 0 &&
+            o->queue.webhook.rfind("https://", 0) != 0) {
+          throw Error{Line(q["webhook"]), "queue.webhook", "expected an http:// or https:// URL"};
+        }
+      }
+    }
+  } catch (const Error& e) {
+    return Status::InvalidArgument(source + ":" + std::to_string(e.line) + ": " + e.key + ": " + e.message);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  return Status::Ok();
+}
+
+}  // namespace convsent

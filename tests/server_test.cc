@@ -1,0 +1,294 @@
+// convsent serve over real HTTP on loopback: access control, bad bodies,
+// the review queue's life cycle, server-sent events, and a restart that
+// loses nothing.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "convsent/status.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+using json = nlohmann::json;
+using testing::Binary;
+using testing::RunCommand;
+
+// `convsent serve --port 0` as a child process.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& db, const std::string& config = "") {
+    int out[2];
+    CONVSENT_CHECK(pipe(out) == 0);
+    pid_ = fork();
+    CONVSENT_CHECK(pid_ >= 0);
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      const std::string bin = Binary();
+      if (config.empty()) {
+        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", static_cast<char*>(nullptr));
+      } else {
+        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", "--config", config.c_str(),
+              static_cast<char*>(nullptr));
+      }
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    close(out[0]);
+    const auto colon = line.rfind(':');
+    port_ = colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Stop();
+  }
+  // SIGTERM; the exit status.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  int port() const { return port_; }
+  httplib::Client Client(const std::string& key = "") const {
+    httplib::Client c("127.0.0.1", port_);
+    if (!key.empty()) c.set_bearer_token_auth(key.c_str());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+std::string NewKey(const std::string& db, const std::string& role, const std::string& name = "") {
+  auto r = RunCommand(Binary() + " keys create --db " + db + " --role " + role + (name.empty() ? "" : " --name " + name) +
+                      " 2>/dev/null");
+  std::string key = r.out;
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  return key;
+}
+
+json Body(const httplib::Result& r) { return r ? json::parse(r->body, nullptr, false) : json(); }
+
+TEST(Server, AccessControlByRole) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string admin = NewKey(db, "admin"), ingest = NewKey(db, "ingest"), reviewer = NewKey(db, "reviewer"),
+                    viewer = NewKey(db, "viewer"), revoked = NewKey(db, "admin");
+  ASSERT_EQ(admin.rfind("cs_", 0), 0u);
+  ServerProcess server(db);
+  ASSERT_GT(server.port(), 0);
+  EXPECT_EQ(server.Client().Get("/healthz")->status, 200);  // the only open endpoint
+  const std::string msg = R"({"role":"customer","text":"hello"})";
+  struct Case {
+    std::string method, path;
+    std::vector<std::string> allowed;
+  };
+  const std::vector<Case> cases = {
+      {"POST", "/v1/conversations/A/messages", {"admin", "ingest"}},
+      {"GET", "/v1/conversations/A", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/report", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/tree", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/alerts", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/queue", {"admin", "reviewer"}},
+      {"GET", "/metrics", {"admin", "viewer"}},
+  };
+  const std::map<std::string, std::string> keys = {{"admin", admin}, {"ingest", ingest}, {"reviewer", reviewer}, {"viewer", viewer}};
+  for (const auto& c : cases) {
+    for (const auto& [role, key] : keys) {
+      auto client = server.Client(key);
+      auto r = c.method == "GET" ? client.Get(c.path) : client.Post(c.path, msg, "application/json");
+      ASSERT_TRUE(r) << c.path;
+      const bool allowed = std::find(c.allowed.begin(), c.allowed.end(), role) != c.allowed.end();
+      EXPECT_EQ(r->status == 403, !allowed) << role << " " << c.method << " " << c.path << " " << r->status;
+      if (!allowed) {
+        EXPECT_TRUE(Body(r).contains("error"));
+      }
+    }
+    auto anonymous = server.Client();
+    auto r = c.method == "GET" ? anonymous.Get(c.path) : anonymous.Post(c.path, msg, "application/json");
+    EXPECT_EQ(r->status, 401) << c.path;
+  }
+  // A revoked key stops working at once, while the server runs.
+  EXPECT_EQ(server.Client(revoked).Get("/v1/report")->status, 200);
+  EXPECT_EQ(RunCommand(Binary() + " keys revoke 5 --db " + db + " >/dev/null").exit_code, 0);
+  EXPECT_EQ(server.Client(revoked).Get("/v1/report")->status, 401);
+  EXPECT_EQ(server.Client("cs_not-a-key").Get("/v1/report")->status, 401);
+  // Keys are stored hashed: the key itself is nowhere in the store.
+  EXPECT_EQ(testing::ReadFile(db).find(admin), std::string::npos);
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST(Server, BadRequestsGetJsonErrorsAndNeverACrash) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string key = NewKey(db, "admin");
+  const std::string config = dir.Write("serve.yaml", "version: 1\nmax_body_bytes: 4096\n");
+  ServerProcess server(db, config);
+  auto c = server.Client(key);
+  struct Bad {
+    std::string path, body;
+    int status;
+    std::string says;
+  };
+  const std::vector<Bad> bad = {
+      {"/v1/conversations/A/messages", "not json", 400, "not JSON"},
+      {"/v1/conversations/A/messages", "[1,2]", 400, "object"},
+      {"/v1/conversations/A/messages", R"({"role":"customer"})", 400, "text"},
+      {"/v1/conversations/A/messages", R"({"text":"x","role":"boss"})", 400, "role"},
+      {"/v1/conversations/A/messages", R"({"text":"x","at":"yesterday"})", 400, "at"},
+      {"/v1/conversations/A/messages", R"({"text":"x","conversation":{"csat":"great"}})", 400, "conversation.csat"},
+      {"/v1/conversations/A/messages", std::string(5000, 'x'), 413, "too large"},
+      {"/v1/conversations", "{\"id\":1}\nnope\n", 400, "no valid conversation"},
+      {"/v1/queue/999/claim", "{}", 404, "no review item"},
+      {"/v1/queue/1/resolve", "{\"label\":\"furious\"}", 400, "label"},
+      {"/v1/nothing", "{}", 404, "no such endpoint"},
+  };
+  for (const auto& b : bad) {
+    auto r = c.Post(b.path, b.body, "application/json");
+    ASSERT_TRUE(r) << b.path;
+    EXPECT_EQ(r->status, b.status) << b.path << " " << b.body.substr(0, 40);
+    const json j = Body(r);
+    ASSERT_TRUE(j.is_object()) << r->body;
+    EXPECT_NE(j["error"].get<std::string>().find(b.says), std::string::npos) << j;
+  }
+  EXPECT_EQ(c.Get("/v1/report?period=month")->status, 400);
+  EXPECT_EQ(c.Get("/v1/queue?order=random")->status, 400);
+  // A bulk body keeps its good lines and names the bad ones.
+  auto bulk = c.Post("/v1/conversations",
+                     "{\"id\":\"B1\",\"messages\":[{\"role\":\"customer\",\"text\":\"Thanks!\"}]}\nnot json\n", "application/x-ndjson");
+  ASSERT_EQ(bulk->status, 200);
+  EXPECT_EQ(Body(bulk)["stored"], 1);
+  EXPECT_EQ(Body(bulk)["errors"][0]["line"], 2);
+  EXPECT_EQ(server.Client().Get("/healthz")->status, 200);  // still up
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST(Server, QueueLifeCycleEventsAndHumanLabels) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), ana = NewKey(db, "reviewer", "ana"), bob = NewKey(db, "reviewer", "bob"),
+                    viewer = NewKey(db, "viewer");
+  ServerProcess server(db);
+  // Listen to the event stream first.
+  std::string stream;
+  std::mutex mu;
+  std::thread listener([&] {
+    auto c = server.Client(ana);
+    c.set_read_timeout(5, 0);
+    c.Get("/v1/queue/events", [&](const char* data, size_t n) {
+      std::lock_guard lock(mu);
+      stream.append(data, n);
+      return stream.find("event: resolved") == std::string::npos;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto in = server.Client(ingest);
+  auto first = in.Post("/v1/conversations/C9/messages", R"({"role":"customer","text":"Hi, where is my parcel?","conversation":{"channel":"chat"}})", "application/json");
+  ASSERT_EQ(first->status, 201);
+  EXPECT_TRUE(Body(first)["queued"].is_null());
+  auto sour = in.Post("/v1/conversations/C9/messages", R"({"role":"customer","text":"This is useless. Worst service ever!!"})", "application/json");
+  ASSERT_EQ(sour->status, 201);
+  const json queued = Body(sour)["queued"];
+  ASSERT_TRUE(queued.is_object()) << sour->body;
+  EXPECT_EQ(queued["severity"], "high");
+  // Once: another bad message does not queue it again.
+  auto again = in.Post("/v1/conversations/C9/messages", R"({"role":"customer","text":"Terrible. Awful."})", "application/json");
+  EXPECT_TRUE(Body(again)["queued"].is_null());
+  const std::string id = std::to_string(queued["id"].get<int64_t>());
+  auto list = Body(server.Client(ana).Get("/v1/queue"));
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["conversation"], "C9");
+  // Claim, a second claim, release by another, resolve with a label.
+  EXPECT_EQ(server.Client(ana).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 200);
+  EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 409);
+  EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/release", "{}", "application/json")->status, 409);
+  EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/resolve", R"({"label":"negative"})", "application/json")->status, 409);
+  auto resolved = server.Client(ana).Post("/v1/queue/" + id + "/resolve", R"({"label":"negative","note":"angry about the parcel"})", "application/json");
+  ASSERT_EQ(resolved->status, 200);
+  EXPECT_EQ(Body(resolved)["label"], "negative");
+  EXPECT_EQ(Body(server.Client(ana).Get("/v1/queue"))["items"].size(), 0u);
+  listener.join();
+  {
+    std::lock_guard lock(mu);
+    EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
+    EXPECT_NE(stream.find("\"conversation\":\"C9\""), std::string::npos);
+    EXPECT_NE(stream.find("event: claimed"), std::string::npos);
+    EXPECT_NE(stream.find("event: resolved"), std::string::npos);
+  }
+  // The label is kept beside the model's: the report measures agreement.
+  const json report = Body(server.Client(viewer).Get("/v1/report"));
+  EXPECT_EQ(report["method"]["human_agreement"]["labelled"], 1);
+  EXPECT_EQ(report["method"]["human_agreement"]["agreement"], 1.0);
+  // The conversation, with its three messages, scores and tone.
+  const json conv = Body(server.Client(viewer).Get("/v1/conversations/C9"));
+  EXPECT_EQ(conv["messages"].size(), 3u);
+  EXPECT_EQ(conv["tone"]["label"], "negative");
+  EXPECT_EQ(server.Client(viewer).Get("/v1/conversations/nope")->status, 404);
+  // Metrics in Prometheus's text format.
+  const std::string metrics = server.Client(viewer).Get("/metrics")->body;
+  EXPECT_NE(metrics.find("convsent_http_requests_total{route=\"post_message\",code=\"201\"} 3"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("convsent_messages_scored_total 3"), std::string::npos);
+  EXPECT_NE(metrics.find("convsent_review_queue_open 0"), std::string::npos);
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST(Server, SigtermDrainsAndARestartLosesNothing) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), reviewer = NewKey(db, "reviewer");
+  int acknowledged = 0;
+  {
+    ServerProcess server(db);
+    // Four clients post while the server is told to stop: every message
+    // that got a 2xx must be in the store afterwards.
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t) {
+      clients.emplace_back([&, t] {
+        auto c = server.Client(ingest);
+        for (int i = 0; i < 200; ++i) {
+          auto r = c.Post("/v1/conversations/R" + std::to_string(t) + "/messages",
+                          i == 0 ? R"({"role":"customer","text":"I am furious, this is the worst!!"})"
+                                 : R"({"role":"agent","text":"We are on it."})",
+                          "application/json");
+          if (!r) break;
+          if (r->status == 201) ++ok;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_EQ(server.Stop(), 0);
+    for (auto& c : clients) c.join();
+    acknowledged = ok.load();
+  }
+  ASSERT_GT(acknowledged, 0);
+  ServerProcess again(db);
+  int stored = 0;
+  size_t conversations = 0;
+  const std::string viewer = NewKey(db, "viewer");
+  for (int t = 0; t < 4; ++t) {
+    const json conv = Body(again.Client(viewer).Get("/v1/conversations/R" + std::to_string(t)));
+    if (conv.contains("messages")) stored += static_cast<int>(conv["messages"].size()), ++conversations;
+  }
+  EXPECT_EQ(stored, acknowledged);
+  // The queue survived the restart: each conversation opened furious.
+  EXPECT_EQ(Body(again.Client(reviewer).Get("/v1/queue"))["items"].size(), conversations);
+  EXPECT_EQ(again.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace convsent

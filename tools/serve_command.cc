@@ -1,0 +1,126 @@
+// convsent serve, and convsent keys create|list|revoke.
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "convsent/server.h"
+#include "tools/commands.h"
+
+namespace convsent::cli {
+namespace {
+
+struct ServeFlags {
+  std::string db, bind, config, model;
+  int port = -1;
+};
+
+int RunServe(const ServeFlags& f) {
+  ServeOptions o;
+  o.db = f.db.empty() ? DefaultStoreLocation() : f.db;
+  auto tree = LoadTreeConfigOrReport("");
+  if (!tree) return kExitFailure;
+  o.tree = std::move(*tree);
+  if (!f.config.empty()) {
+    std::ifstream in(f.config, std::ios::binary);
+    if (!in) return std::fprintf(stderr, "convsent serve: cannot read %s\n", f.config.c_str()), kExitFailure;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (Status s = ParseServeConfig(ss.str(), f.config, &o); !s.ok()) {
+      std::fprintf(stderr, "convsent serve: %s\n", s.message().c_str());
+      return kExitFailure;
+    }
+  }
+  if (!f.bind.empty()) o.bind = f.bind;
+  if (f.port >= 0) o.port = f.port;
+  auto model = LoadModelOrReport(f.model);
+  if (!model) return kExitFailure;
+  if (Status s = Serve(o, model); !s.ok()) {
+    std::fprintf(stderr, "convsent serve: %s\n", s.ToString().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr, "convsent serve: stopped\n");
+  return kExitOk;
+}
+
+struct KeysFlags {
+  std::string db, role, name;
+  int64_t id = 0;
+};
+
+int RunKeysCreate(const KeysFlags& f) {
+  if (!IsRole(f.role)) {
+    std::fprintf(stderr, "convsent keys create: --role must be admin, ingest, reviewer or viewer\n");
+    return kExitUsage;
+  }
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  const std::string key = NewApiKey();
+  ApiKeyRecord r;
+  r.name = f.name;
+  r.role = f.role;
+  r.prefix = key.substr(0, 8);
+  r.hash = HashApiKey(key);
+  r.created_at_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+  auto id = store->AddApiKey(r);
+  if (!id.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", id.status().ToString().c_str()), kExitFailure;
+  std::fprintf(stderr, "key %lld (%s%s%s): shown once, keep it safe\n", static_cast<long long>(*id), f.role.c_str(),
+               f.name.empty() ? "" : ", ", f.name.c_str());
+  std::printf("%s\n", key.c_str());
+  return kExitOk;
+}
+
+int RunKeysList(const KeysFlags& f) {
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  auto keys = store->ListApiKeys();
+  if (!keys.ok()) return std::fprintf(stderr, "convsent keys list: %s\n", keys.status().ToString().c_str()), kExitFailure;
+  if (keys->empty()) std::printf("no keys\n");
+  for (const auto& k : *keys) {
+    std::printf("%4lld  %-9s %-10s… %-20s created %s%s\n", static_cast<long long>(k.id), k.role.c_str(), k.prefix.c_str(),
+                k.name.c_str(), FormatTime(k.created_at_ms).c_str(),
+                k.revoked_at_ms ? ("  REVOKED " + FormatTime(k.revoked_at_ms)).c_str() : "");
+  }
+  return kExitOk;
+}
+
+int RunKeysRevoke(const KeysFlags& f) {
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  if (Status s = store->RevokeApiKey(f.id, static_cast<int64_t>(std::time(nullptr)) * 1000); !s.ok()) {
+    std::fprintf(stderr, "convsent keys revoke: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  std::printf("key %lld revoked\n", static_cast<long long>(f.id));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, int* exit_code) {
+  auto f = std::make_shared<ServeFlags>();
+  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API: stream messages in, review queue, report (docs/server.md)");
+  serve->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  serve->add_option("--bind", f->bind, "Address to listen on (default 127.0.0.1: loopback only)");
+  serve->add_option("--port", f->port, "Port (default 8080; 0: any free port, printed)");
+  serve->add_option("--config", f->config, "Serve config (YAML: queue rules, limits, tree file)");
+  serve->add_option("--model", f->model, "Model file (default: the embedded model)");
+  serve->callback([f, exit_code] { *exit_code = RunServe(*f); });
+
+  auto k = std::make_shared<KeysFlags>();
+  CLI::App* keys = app.add_subcommand("keys", "API keys of the server: create, list, revoke");
+  keys->require_subcommand(1);
+  CLI::App* create = keys->add_subcommand("create", "Create a key; it is printed once");
+  create->add_option("--role", k->role, "admin, ingest, reviewer or viewer")->required();
+  create->add_option("--name", k->name, "Who or what uses it");
+  create->add_option("--db", k->db, "Store");
+  create->callback([k, exit_code] { *exit_code = RunKeysCreate(*k); });
+  CLI::App* list = keys->add_subcommand("list", "List the keys (never the keys themselves)");
+  list->add_option("--db", k->db, "Store");
+  list->callback([k, exit_code] { *exit_code = RunKeysList(*k); });
+  CLI::App* revoke = keys->add_subcommand("revoke", "Revoke a key");
+  revoke->add_option("id", k->id, "The key's id (keys list)")->required();
+  revoke->add_option("--db", k->db, "Store");
+  revoke->callback([k, exit_code] { *exit_code = RunKeysRevoke(*k); });
+}
+
+}  // namespace convsent::cli
