@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -288,6 +290,17 @@ TEST(Server, SigtermDrainsAndARestartLosesNothing) {
   // The queue survived the restart: each conversation opened furious.
   EXPECT_EQ(Body(again.Client(reviewer).Get("/v1/queue"))["items"].size(), conversations);
   EXPECT_EQ(again.Stop(), 0);
+}
+
+// Every endpoint the server has is in the OpenAPI document, and it parses.
+TEST(Server, OpenApiDocumentsEveryEndpoint) {
+  const YAML::Node doc = YAML::LoadFile(testing::SourceDir() + "/docs/openapi.yaml");
+  ASSERT_TRUE(doc["paths"].IsMap());
+  for (const char* path : {"/healthz", "/metrics", "/v1/conversations", "/v1/conversations/{id}/messages",
+                           "/v1/conversations/{id}", "/v1/report", "/v1/tree", "/v1/alerts", "/v1/queue",
+                           "/v1/queue/events", "/v1/queue/{id}/claim", "/v1/queue/{id}/release", "/v1/queue/{id}/resolve"}) {
+    EXPECT_TRUE(doc["paths"][path]) << path;
+  }
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ Status ParseMessageBody(std::string_view json, MessageBody* out) {
   Message& m = out->message;
   if (!j.contains("text") || !j["text"].is_string()) return Status::InvalidArgument("text: missing or not a string");
   m.text = j["text"].get<std::string>();
-  const std::string role = j.value("role", std::string("customer"));
-  if (!j.value("role", nlohmann::json("customer")).is_string() || !ParseRole(role, &m.role)) {
+  m.role = Role::kCustomer;
+  if (j.contains("role") && (!j["role"].is_string() || !ParseRole(j["role"].get<std::string>(), &m.role))) {
     return Status::InvalidArgument("role: expected customer, agent, bot or note");
   }
   if (j.contains("author")) {
