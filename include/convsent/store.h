@@ -39,6 +39,12 @@ struct EncodedConversation {
   uint64_t detectors = 0;  // DetectInConversation(), packed
 };
 EncodedConversation EncodeConversation(const ScoredConversation& c);
+// The pieces, for a conversation that grows one message at a time: the
+// server encodes the new message on its handler thread and appends.
+void AppendMessageJson(const Message& m, std::string* out);
+void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out);
+std::string MoversJson(const ConversationRollup& r);
+void AppendToEncoded(const std::string& message_json, const std::string& score_json, EncodedConversation* e);
 
 // A value a conversation can be segmented by: ("channel", "chat"),
 // ("tag", "double-charge"), or an attribute such as ("agent", "a-07").
@@ -146,6 +152,11 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // For a long-running writer: commits stop copying the log into the store
+  // (a pause of a fraction of a second each time); Checkpoint() does it,
+  // from another connection, without blocking the writer.
+  virtual Status DeferCheckpoints() = 0;
+  virtual Status Checkpoint() = 0;
   // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;
   virtual Status Release() = 0;
@@ -160,6 +171,11 @@ class Store {
   // `encoded`, when given, is EncodeConversation(c).
   virtual Status PutConversation(const ScoredConversation& c, int64_t model_id,
                                  const EncodedConversation* encoded = nullptr) = 0;
+  // Stores the new state of a stored conversation that only gained
+  // messages at its end (its tags, attributes and events unchanged): fewer
+  // writes than PutConversation. `encoded` is its full EncodedConversation.
+  virtual Status AppendToConversation(const ScoredConversation& c, int64_t model_id,
+                                      const EncodedConversation& encoded) = 0;
   // Adds or replaces one model's scores and rollup of a stored conversation.
   virtual Status PutScores(const std::string& id, const ScoredConversation& c, int64_t model_id) = 0;
 

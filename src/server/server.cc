@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "convsent/report.h"
@@ -170,6 +171,7 @@ class Server {
   Status Run() {
     svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
     svr_.set_payload_max_length(o_.max_body_bytes);
+    svr_.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
     svr_.set_read_timeout(30, 0);
     svr_.set_write_timeout(30, 0);
     svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -201,7 +203,19 @@ class Server {
       events_.Stop();
       svr_.stop();
     });
+    // The writer's commits leave the log to this thread: a checkpoint copies
+    // it into the store every second without holding up a commit.
+    std::atomic<bool> done{false};
+    std::thread checkpoints([this, &done] {
+      auto store = Store::Open(o_.db);
+      while (!done.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        if (store.ok()) (void)(*store)->Checkpoint();
+      }
+    });
     const bool ok = svr_.listen_after_bind();
+    done = true;
+    checkpoints.join();
     events_.Stop();
     pthread_kill(signals.native_handle(), SIGUSR1);
     signals.join();
@@ -250,21 +264,41 @@ class Server {
     else svr_.Post(pattern, wrapped);
   }
 
+  // A key's principal, from a cache checked against the store at most once
+  // a second per key: a revoked key stops working within a second, and a
+  // busy client does not cost a hash and a read per request.
+  std::optional<Principal> Lookup(const std::string& key, Status* error) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(keys_mu_);
+      if (auto it = keys_.find(key); it != keys_.end() && now < it->second.second) return it->second.first;
+    }
+    Store* store = Reader();
+    if (!store) return *error = Status::IoError("the store cannot be opened"), std::nullopt;
+    auto found = store->FindApiKey(HashApiKey(key));
+    if (!found.ok()) return *error = found.status(), std::nullopt;
+    std::optional<Principal> who;
+    if (*found) who = Principal{(*found)->name.empty() ? (*found)->prefix : (*found)->name, (*found)->role};
+    std::lock_guard lock(keys_mu_);
+    if (keys_.size() > 10000) keys_.clear();  // bounded: a flood of bad keys cannot grow it
+    keys_[key] = {who, now + std::chrono::seconds(1)};
+    return who;
+  }
+
   void Authorize(const httplib::Request& req, httplib::Response& res, unsigned roles, const Handler& h) {
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
       res.set_header("WWW-Authenticate", "Bearer");
       return Error(res, 401, "missing API key: send Authorization: Bearer KEY");
     }
-    Store* store = Reader();
-    if (!store) return Error(res, 503, "the store cannot be opened");
-    auto key = store->FindApiKey(HashApiKey(auth.substr(7)));
-    if (!key.ok()) return Error(res, 503, "the store cannot be read");
-    if (!*key) {
+    Status error;
+    const std::optional<Principal> found = Lookup(auth.substr(7), &error);
+    if (!error.ok()) return Error(res, 503, "the store cannot be read");
+    if (!found) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       return Error(res, 401, "unknown or revoked API key");
     }
-    const Principal who{(*key)->name.empty() ? (*key)->prefix : (*key)->name, (*key)->role};
+    const Principal& who = *found;
     if ((RoleBit(who.role) & roles) == 0) return Error(res, 403, "the " + who.role + " role may not do this");
     h(req, res, who);
   }
@@ -371,11 +405,13 @@ class Server {
   }
 
   // Queues `sc` if a rule says so (on the writer thread), announcing it after commit.
-  Status MaybeQueue(WriterContext& ctx, const ScoredConversation& sc, size_t message, json* queued) {
-    auto item = QueueRule(sc, message);
+  Status MaybeQueue(WriterContext& ctx, LiveConversation& live, size_t message, json* queued) {
+    if (live.queued) return Status::Ok();  // once
+    auto item = QueueRule(live.sc, message);
     if (!item) return Status::Ok();
     ASSIGN_OR_RETURN(auto id, ctx.store().AddReviewItem(*item));
-    if (!id) return Status::Ok();  // it is already there: once
+    live.queued = true;
+    if (!id) return Status::Ok();  // it was already there: once
     item->id = *id;
     const json event = ReviewJson(*item);
     *queued = event;
@@ -420,43 +456,62 @@ class Server {
     std::optional<MessageScore> score;
     if (body.message.role != Role::kNote) score = ThreadScorer().Score(body.message.text);
     metrics_.Scored(score ? 1 : 0);
-    json answer;
+    // Encoded here too: the writer appends the pieces.
+    std::string message_json, score_json;
+    AppendMessageJson(body.message, &message_json);
+    AppendScoreJson(score, &score_json);
+    json queued;
+    size_t index = 0;
+    ConversationRollup rollup;
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
-      ASSIGN_OR_RETURN(ScoredConversation * sc, ctx.Find(id));
-      if (sc == nullptr) {
+      ASSIGN_OR_RETURN(LiveConversation * live, ctx.Find(id));
+      ScoredConversation* sc = nullptr;
+      if (live == nullptr) {
         ScoredConversation fresh;
         if (body.has_header) fresh.conversation = body.header;
         fresh.conversation.id = id;
         if (fresh.conversation.created_at_ms == 0) fresh.conversation.created_at_ms = body.message.at_ms;
-        sc = ctx.Put(std::move(fresh));
+        fresh.conversation.messages.push_back(body.message);
+        fresh.scores.push_back(score);
+        fresh.rollup = Rollup({{body.message.role, score ? score->compound : 0.0f, score ? score->label : Sentiment::kNeutral}});
+        fresh.facts = ComputeFacts(fresh.conversation);
+        EncodedConversation encoded = EncodeConversation(fresh);
+        RETURN_IF_ERROR(ctx.store().PutConversation(fresh, ctx.model_id(), &encoded));
+        live = ctx.Put(std::move(fresh), std::move(encoded));
+        sc = &live->sc;
+      } else {
+        // The conversation grows by one message: the rollup pools the stored
+        // compounds again, nothing is scored twice, nothing re-encoded.
+        sc = &live->sc;
+        sc->conversation.messages.push_back(body.message);
+        sc->scores.push_back(score);
+        std::vector<MessageTone> tones;
+        tones.reserve(sc->scores.size());
+        for (size_t i = 0; i < sc->scores.size(); ++i) {
+          const auto& sco = sc->scores[i];
+          tones.push_back({sc->conversation.messages[i].role, sco ? sco->compound : 0.0f,
+                           sco ? sco->label : Sentiment::kNeutral});
+        }
+        sc->rollup = Rollup(tones);
+        sc->facts = ComputeFacts(sc->conversation);
+        AppendToEncoded(message_json, score_json, &live->encoded);
+        live->encoded.movers = MoversJson(sc->rollup);
+        live->encoded.detectors = DetectInConversation(sc->conversation).packed();
+        RETURN_IF_ERROR(ctx.store().AppendToConversation(*sc, ctx.model_id(), live->encoded));
       }
-      // The conversation grows by one message: the rollup pools the stored
-      // compounds again, nothing is scored twice.
-      sc->conversation.messages.push_back(body.message);
-      sc->scores.push_back(score);
-      std::vector<MessageTone> tones;
-      tones.reserve(sc->scores.size());
-      for (size_t i = 0; i < sc->scores.size(); ++i) {
-        const auto& sco = sc->scores[i];
-        tones.push_back({sc->conversation.messages[i].role, sco ? sco->compound : 0.0f,
-                         sco ? sco->label : Sentiment::kNeutral});
-      }
-      sc->rollup = Rollup(tones);
-      sc->facts = ComputeFacts(sc->conversation);
-      Status put = ctx.store().PutConversation(*sc, ctx.model_id());
-      if (!put.ok()) return put;
-      json queued;
-      RETURN_IF_ERROR(MaybeQueue(ctx, *sc, sc->conversation.messages.size() - 1, &queued));
-      const ConversationRollup& r = sc->rollup;
-      answer = {{"conversation", id},
-                {"message", sc->conversation.messages.size() - 1},
-                {"score", score ? ScoreJson(*score) : json()},
-                {"tone", r.has_customer ? json({{"label", SentimentName(r.tone)}, {"compound", r.compound},
-                                                 {"trajectory", TrajectoryName(r.trajectory)}})
-                                        : json()},
-                {"queued", queued}};
+      RETURN_IF_ERROR(MaybeQueue(ctx, *live, sc->conversation.messages.size() - 1, &queued));
+      index = sc->conversation.messages.size() - 1;
+      rollup = sc->rollup;
       return Status::Ok();
     });
+    // The answer is built here, not on the writer's thread.
+    json answer = {{"conversation", id},
+                   {"message", index},
+                   {"score", score ? ScoreJson(*score) : json()},
+                   {"tone", rollup.has_customer ? json({{"label", SentimentName(rollup.tone)}, {"compound", rollup.compound},
+                                                        {"trajectory", TrajectoryName(rollup.trajectory)}})
+                                                : json()},
+                   {"queued", queued}};
     if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
     Reply(res, 201, answer);
   }
@@ -477,11 +532,12 @@ class Server {
     metrics_.Scored(messages);
     json queued = json::array();
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
-      for (auto& sc : scored) {
-        RETURN_IF_ERROR(ctx.store().PutConversation(sc, ctx.model_id()));
-        ScoredConversation* live = ctx.Put(sc);
+      for (auto& one : scored) {
+        EncodedConversation encoded = EncodeConversation(one);
+        RETURN_IF_ERROR(ctx.store().PutConversation(one, ctx.model_id(), &encoded));
+        LiveConversation* live = ctx.Put(one, std::move(encoded));
         // Any message may set off the queue; the first that does names why.
-        for (size_t i = 0; i < live->conversation.messages.size(); ++i) {
+        for (size_t i = 0; i < live->sc.conversation.messages.size(); ++i) {
           json q;
           RETURN_IF_ERROR(MaybeQueue(ctx, *live, i, &q));
           if (!q.is_null()) {
@@ -625,6 +681,8 @@ class Server {
   EventHub events_;
   Metrics metrics_;
   WebhookSender webhooks_;
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
 };
 
 }  // namespace
@@ -641,6 +699,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
+  RETURN_IF_ERROR(store->DeferCheckpoints());
   Server server(options, std::move(model), std::make_unique<Writer>(std::move(store), model_id));
   return server.Run();
 }

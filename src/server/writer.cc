@@ -9,20 +9,21 @@ void WriterContext::Touch(const std::string& id) {
   it->second.second = lru_.begin();
 }
 
-Result<ScoredConversation*> WriterContext::Find(const std::string& id) {
+Result<LiveConversation*> WriterContext::Find(const std::string& id) {
   if (auto it = cache_.find(id); it != cache_.end()) {
     Touch(id);
     return &it->second.first;
   }
   ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
-  if (!stored) return static_cast<ScoredConversation*>(nullptr);
-  return Put(std::move(*stored));
+  if (!stored) return static_cast<LiveConversation*>(nullptr);
+  EncodedConversation encoded = EncodeConversation(*stored);
+  return Put(std::move(*stored), std::move(encoded));
 }
 
-ScoredConversation* WriterContext::Put(ScoredConversation sc) {
+LiveConversation* WriterContext::Put(ScoredConversation sc, EncodedConversation encoded) {
   const std::string id = sc.conversation.id;
   if (auto it = cache_.find(id); it != cache_.end()) {
-    it->second.first = std::move(sc);
+    it->second.first = {std::move(sc), std::move(encoded)};
     Touch(id);
     return &it->second.first;
   }
@@ -31,7 +32,7 @@ ScoredConversation* WriterContext::Put(ScoredConversation sc) {
     lru_.pop_back();
   }
   lru_.push_front(id);
-  auto [it, inserted] = cache_.emplace(id, std::make_pair(std::move(sc), lru_.begin()));
+  auto [it, inserted] = cache_.emplace(id, std::make_pair(LiveConversation{std::move(sc), std::move(encoded)}, lru_.begin()));
   return &it->second.first;
 }
 

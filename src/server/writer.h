@@ -24,6 +24,14 @@
 
 namespace convsent {
 
+// A conversation as the writer keeps it: its state and its encoded
+// columns, so that a new message is appended rather than re-encoded.
+struct LiveConversation {
+  ScoredConversation sc;
+  EncodedConversation encoded;
+  bool queued = false;  // known to be in the review queue: no need to ask the store again
+};
+
 // What operations share on the writer thread.
 class WriterContext {
  public:
@@ -34,8 +42,8 @@ class WriterContext {
   // The live state of a conversation: from the cache, else the store, else
   // nullptr. Recently used conversations stay cached, so a message does not
   // read its conversation back.
-  Result<ScoredConversation*> Find(const std::string& id);
-  ScoredConversation* Put(ScoredConversation sc);  // adds or replaces
+  Result<LiveConversation*> Find(const std::string& id);
+  LiveConversation* Put(ScoredConversation sc, EncodedConversation encoded);  // adds or replaces
   void DropCache() { cache_.clear(), lru_.clear(); }
 
   // Run after the group's commit, in order (events, webhooks).
@@ -50,7 +58,7 @@ class WriterContext {
   Store* store_;
   int64_t model_id_;
   std::list<std::string> lru_;  // most recent first
-  std::unordered_map<std::string, std::pair<ScoredConversation, std::list<std::string>::iterator>> cache_;
+  std::unordered_map<std::string, std::pair<LiveConversation, std::list<std::string>::iterator>> cache_;
   std::vector<std::function<void()>> after_commit_;
 };
 

@@ -201,7 +201,7 @@ class SqliteStore final : public Store {
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
     RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-                         "PRAGMA cache_size=-131072;"));
+                         "PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384;"));
     return Migrate();  // prepares the statements and loads the caches
   }
 
@@ -213,8 +213,18 @@ class SqliteStore final : public Store {
     return LoadCaches();
   }
 
-  Status Savepoint() override { return Exec("SAVEPOINT op"); }
-  Status Release() override { return Exec("RELEASE op"); }
+  Status DeferCheckpoints() override { return Exec("PRAGMA wal_autocheckpoint=0"); }
+  Status Checkpoint() override {
+    // PASSIVE: copies what it can without waiting for, or blocking, the writer.
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK) {
+      return Error("checkpointing the log");
+    }
+    return Status::Ok();
+  }
+
+  // Prepared, not exec'd: the server takes a savepoint per request.
+  Status Savepoint() override { return Done(*statements_.at("savepoint"), "taking a savepoint"); }
+  Status Release() override { return Done(*statements_.at("release"), "releasing a savepoint"); }
   Status RollbackToSavepoint() override {
     RETURN_IF_ERROR(Exec("ROLLBACK TO op"));
     RETURN_IF_ERROR(Exec("RELEASE op"));
@@ -316,6 +326,34 @@ class SqliteStore final : public Store {
     }
     RETURN_IF_ERROR(PutScoresById(id, sc, model_id, *encoded));
     return PutReportRow(id, sc, model_id, *encoded);
+  }
+
+  Status AppendToConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override {
+    const Conversation& c = sc.conversation;
+    const ConversationFacts& f = sc.facts;
+    Stmt& find = *statements_.at("find_conversation");
+    find.Bind(1, c.id);
+    const bool exists = find.Step() == SQLITE_ROW;
+    const int64_t id = exists ? find.Int(0) : 0;
+    find.Reset();
+    if (!exists) return PutConversation(sc, model_id, &e);
+    Stmt& up = *statements_.at("append_conversation");
+    up.Bind(1, id).Bind(2, f.first_response_ms).Bind(3, f.agent_replies).Bind(4, f.customer_turns).Bind(5, f.agents);
+    up.Bind(6, f.handoffs).Bind(7, f.reopened).Bind(8, f.escalated).Bind(9, f.resolution_ms).Bind(10, f.longest_wait_ms);
+    up.Bind(11, c.created_at_ms);
+    RETURN_IF_ERROR(Done(up, "storing conversation " + c.id));
+    Stmt& msg = *statements_.at("update_messages");
+    msg.Bind(1, id).Bind(2, e.messages);
+    RETURN_IF_ERROR(Done(msg, "storing the messages of " + c.id));
+    // Other models scored a shorter conversation: their scores are dropped,
+    // as when a conversation is replaced.
+    for (const char* name : {"delete_other_scores", "delete_other_tones"}) {
+      Stmt& del = *statements_.at(name);
+      del.Bind(1, id).Bind(2, model_id);
+      RETURN_IF_ERROR(Done(del, "storing conversation " + c.id));
+    }
+    RETURN_IF_ERROR(PutScoresById(id, sc, model_id, e, /*replace=*/true));
+    return PutReportRow(id, sc, model_id, e);
   }
 
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
@@ -571,9 +609,20 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override { return Keys("SELECT * FROM api_keys ORDER BY id", ""); }
 
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
-    ASSIGN_OR_RETURN(auto keys, Keys("SELECT * FROM api_keys WHERE hash = ?1 AND revoked_at = 0", hash));
-    if (keys.empty()) return std::optional<ApiKeyRecord>();
-    return std::optional<ApiKeyRecord>(keys[0]);
+    // Prepared once: every request of the server asks.
+    Stmt& q = *statements_.at("find_key");
+    q.Bind(1, hash);
+    std::optional<ApiKeyRecord> found;
+    const int rc = q.Step();
+    if (rc == SQLITE_ROW) {
+      ApiKeyRecord k;
+      k.id = q.Int(0), k.name = q.Text(1), k.role = q.Text(2), k.prefix = q.Text(3), k.hash = q.Text(4);
+      k.created_at_ms = q.Int(5), k.revoked_at_ms = q.Int(6);
+      found = std::move(k);
+    }
+    q.Reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("reading API keys");
+    return found;
   }
 
   Status RevokeApiKey(int64_t id, int64_t at_ms) override {
@@ -586,14 +635,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& r) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO review_queue(conversation, reason, severity, compound, status, "
-                                   "claimed_by, label, note, created_at, claimed_at, resolved_at) "
-                                   "VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"));
+    Stmt& q = *statements_.at("add_review_item");
     q.Bind(1, r.conversation).Bind(2, r.reason).Bind(3, r.severity).Bind(4, r.compound).Bind(5, r.status);
     q.Bind(6, r.claimed_by).Bind(7, r.label).Bind(8, r.note).Bind(9, r.created_at_ms).Bind(10, r.claimed_at_ms);
     q.Bind(11, r.resolved_at_ms);
     RETURN_IF_ERROR(Done(q, "queueing " + r.conversation));
+    q.Reset();
     if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
     return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
   }
@@ -912,6 +959,24 @@ class SqliteStore final : public Store {
          "longest_wait_ms FROM conversations WHERE ext_id = ?"},
         {"get_messages", "SELECT messages FROM conversation_messages WHERE conversation = ?"},
         {"get_scores", "SELECT scores FROM conversation_scores WHERE conversation = ? AND model = ?"},
+        {"append_conversation",
+         "UPDATE conversations SET first_response_ms=?2, agent_replies=?3, customer_turns=?4, agents=?5, handoffs=?6, "
+         "reopened=?7, escalated=?8, resolution_ms=?9, longest_wait_ms=?10, created_at=?11 WHERE id=?1"},
+        {"update_messages", "UPDATE conversation_messages SET messages=?2 WHERE conversation=?1"},
+        {"delete_other_scores", "DELETE FROM conversation_scores WHERE conversation = ? AND model <> ?"},
+        {"delete_other_tones", "DELETE FROM tones WHERE conversation = ? AND model <> ?"},
+        {"replace_scores", "INSERT OR REPLACE INTO conversation_scores(conversation, model, scores) VALUES(?, ?, ?)"},
+        {"replace_tone",
+         "INSERT OR REPLACE INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, end_tone, "
+         "start_compound, end_compound, trajectory, has_agent, agent_tone, agent_compound, movers) "
+         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+        {"savepoint", "SAVEPOINT op"},
+        {"add_review_item",
+         "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, label, note, "
+         "created_at, claimed_at, resolved_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"},
+        {"release", "RELEASE op"},
+        {"find_key", "SELECT id, name, role, prefix, hash, created_at, revoked_at FROM api_keys "
+                     "WHERE hash = ? AND revoked_at = 0"},
         {"find_segment", "SELECT id FROM segment_values WHERE dimension = ? AND value = ?"},
         {"count_segment_values", "SELECT count(*) FROM segment_values WHERE dimension = ?"},
         {"add_segment", "INSERT INTO segment_values(dimension, value) VALUES(?, ?)"},
@@ -948,12 +1013,13 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) {
-    Stmt& score = *statements_.at("insert_scores");
+  Status PutScoresById(int64_t id, const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e,
+                       bool replace = false) {
+    Stmt& score = *statements_.at(replace ? "replace_scores" : "insert_scores");
     score.Bind(1, id).Bind(2, model_id).Bind(3, e.scores);
     RETURN_IF_ERROR(Done(score, "storing scores of " + sc.conversation.id));
     const ConversationRollup& r = sc.rollup;
-    Stmt& tone = *statements_.at("insert_tone");
+    Stmt& tone = *statements_.at(replace ? "replace_tone" : "insert_tone");
     tone.Bind(1, id).Bind(2, model_id).Bind(3, r.has_customer ? 1 : 0).Bind(4, static_cast<int>(r.tone));
     tone.Bind(5, static_cast<double>(r.compound)).Bind(6, static_cast<double>(r.score5));
     tone.Bind(7, static_cast<int>(r.start)).Bind(8, static_cast<int>(r.end));

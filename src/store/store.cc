@@ -50,40 +50,61 @@ EncodedConversation EncodeConversation(const ScoredConversation& sc) {
     e.events += ",\"at\":" + std::to_string(c.events[i].at_ms) + "}";
   }
   e.events += "]";
-  // [[role, author, at_ms, text], ...]
   e.messages = "[";
   for (size_t i = 0; i < c.messages.size(); ++i) {
-    const Message& m = c.messages[i];
     if (i) e.messages.push_back(',');
-    e.messages += "[" + std::to_string(static_cast<int>(m.role)) + ",";
-    AppendJsonString(m.author, &e.messages);
-    e.messages += "," + std::to_string(m.at_ms) + ",";
-    AppendJsonString(m.text, &e.messages);
-    e.messages.push_back(']');
+    AppendMessageJson(c.messages[i], &e.messages);
   }
   e.messages += "]";
-  // Per message: null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]].
   e.scores = "[";
   for (size_t i = 0; i < sc.scores.size(); ++i) {
     if (i) e.scores.push_back(',');
-    if (!sc.scores[i]) {
-      e.scores += "null";
-      continue;
-    }
-    const MessageScore& s = *sc.scores[i];
-    e.scores += "[" + std::to_string(static_cast<int>(s.label));
-    for (float p : s.p) {
-      e.scores.push_back(',');
-      AppendJsonNumber(p, 4, &e.scores);
-    }
-    e.scores += "," + ExplainJson(s) + "]";
+    AppendScoreJson(sc.scores[i], &e.scores);
   }
   e.scores += "]";
-  e.movers = "[";
-  for (size_t i = 0; i < sc.rollup.movers.size(); ++i) e.movers += (i ? "," : "") + std::to_string(sc.rollup.movers[i]);
-  e.movers += "]";
+  e.movers = MoversJson(sc.rollup);
   e.detectors = DetectInConversation(c).packed();
   return e;
+}
+
+void AppendMessageJson(const Message& m, std::string* out) {
+  // [role, author, at_ms, text]
+  *out += "[" + std::to_string(static_cast<int>(m.role)) + ",";
+  AppendJsonString(m.author, out);
+  *out += "," + std::to_string(m.at_ms) + ",";
+  AppendJsonString(m.text, out);
+  out->push_back(']');
+}
+
+void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out) {
+  // null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]]
+  if (!score) {
+    *out += "null";
+    return;
+  }
+  const MessageScore& s = *score;
+  *out += "[" + std::to_string(static_cast<int>(s.label));
+  for (float p : s.p) {
+    out->push_back(',');
+    AppendJsonNumber(p, 4, out);
+  }
+  *out += "," + ExplainJson(s) + "]";
+}
+
+std::string MoversJson(const ConversationRollup& r) {
+  std::string out = "[";
+  for (size_t i = 0; i < r.movers.size(); ++i) out += (i ? "," : "") + std::to_string(r.movers[i]);
+  return out + "]";
+}
+
+void AppendToEncoded(const std::string& message_json, const std::string& score_json, EncodedConversation* e) {
+  for (auto [array, item] : {std::pair{&e->messages, &message_json}, std::pair{&e->scores, &score_json}}) {
+    CONVSENT_CHECK(!array->empty() && array->back() == ']');
+    array->pop_back();
+    if (array->size() > 1) array->push_back(',');
+    *array += *item;
+    array->push_back(']');
+  }
 }
 
 ReportRow ReportRowOf(const ScoredConversation& sc) {
