@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "convsent/model.h"
 #include "convsent/store.h"
@@ -41,6 +43,13 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
 // The store at `location` (the default location when empty). Prints the
 // error and returns nullptr on failure.
 std::unique_ptr<Store> OpenStoreOrReport(const std::string& location);
+
+// --from/--to dates (empty: unbounded) and --where KEY=VALUE filters of
+// `command`. Print the error and return false when one is malformed.
+bool ParseRangeOrReport(const std::string& from, const std::string& to, int64_t* from_ms, int64_t* to_ms,
+                        const char* command);
+bool ParseWhereOrReport(const std::vector<std::string>& in, std::vector<std::pair<std::string, std::string>>* out,
+                        const char* command, const char* flag = "--where");
 
 // The tree config at `path`; when empty, $CONVSENT_TREE, ./convsent-tree.yaml
 // or the built-in default. Prints the error and returns nullopt on failure.

@@ -1,3 +1,5 @@
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 
 #include "tools/commands.h"
@@ -11,6 +13,34 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path) {
     return nullptr;
   }
   return *model;
+}
+
+bool ParseRangeOrReport(const std::string& from, const std::string& to, int64_t* from_ms, int64_t* to_ms,
+                        const char* cmd) {
+  *from_ms = INT64_MIN, *to_ms = INT64_MAX;
+  if (!from.empty() && !ParseTime(from, from_ms)) {
+    std::fprintf(stderr, "convsent %s: --from %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, from.c_str());
+    return false;
+  }
+  if (!to.empty() && !ParseTime(to, to_ms)) {
+    std::fprintf(stderr, "convsent %s: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, to.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool ParseWhereOrReport(const std::vector<std::string>& in, std::vector<std::pair<std::string, std::string>>* out,
+                        const char* cmd, const char* flag) {
+  for (const auto& w : in) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "convsent %s: %s %s: expected KEY=VALUE (channel, topic, team, tag or an attribute)\n", cmd,
+                   flag, w.c_str());
+      return false;
+    }
+    out->emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  }
+  return true;
 }
 
 std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {

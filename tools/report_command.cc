@@ -27,22 +27,8 @@ int RunReport(const ReportFlags& flags) {
   o.min_segment_size = flags.min_segment;
   o.segment_by = flags.segment_by;
   o.blend_human_labels = flags.blend;
-  for (const auto& w : flags.where) {
-    const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "convsent report: --where %s: expected KEY=VALUE (channel, topic, team, tag or an attribute)\n",
-                   w.c_str());
-      return kExitUsage;
-    }
-    o.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
-  }
-  int64_t from = INT64_MIN, to = INT64_MAX;
-  if (!flags.from.empty() && !ParseTime(flags.from, &from)) {
-    std::fprintf(stderr, "convsent report: --from %s: not a date (YYYY-MM-DD or RFC 3339)\n", flags.from.c_str());
-    return kExitUsage;
-  }
-  if (!flags.to.empty() && !ParseTime(flags.to, &to)) {
-    std::fprintf(stderr, "convsent report: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", flags.to.c_str());
+  int64_t from = 0, to = 0;
+  if (!ParseWhereOrReport(flags.where, &o.where, "report") || !ParseRangeOrReport(flags.from, flags.to, &from, &to, "report")) {
     return kExitUsage;
   }
   auto store = OpenStoreOrReport(flags.db);

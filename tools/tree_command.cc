@@ -46,32 +46,6 @@ namespace {
 
 int64_t NowMs() { return static_cast<int64_t>(std::time(nullptr)) * 1000; }
 
-bool ParseRange(const std::string& from, const std::string& to, int64_t* from_ms, int64_t* to_ms, const char* cmd) {
-  *from_ms = INT64_MIN, *to_ms = INT64_MAX;
-  if (!from.empty() && !ParseTime(from, from_ms)) {
-    std::fprintf(stderr, "convsent %s: --from %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, from.c_str());
-    return false;
-  }
-  if (!to.empty() && !ParseTime(to, to_ms)) {
-    std::fprintf(stderr, "convsent %s: --to %s: not a date (YYYY-MM-DD or RFC 3339)\n", cmd, to.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool ParseWhere(const std::vector<std::string>& in, std::vector<std::pair<std::string, std::string>>* out,
-                const char* cmd) {
-  for (const auto& w : in) {
-    const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "convsent %s: %s: expected KEY=VALUE\n", cmd, w.c_str());
-      return false;
-    }
-    out->emplace_back(w.substr(0, eq), w.substr(eq + 1));
-  }
-  return true;
-}
-
 // Posts every alert whose delivery is pending, waits at most `wait`, and
 // stores what happened. Deliveries not finished stay pending: the next run
 // retries them.
@@ -111,7 +85,7 @@ int RunTree(const TreeFlags& f) {
   if (!config) return kExitFailure;
   int64_t from = 0, to = 0;
   std::vector<std::pair<std::string, std::string>> where;
-  if (!ParseRange(f.from, f.to, &from, &to, "tree") || !ParseWhere(f.where, &where, "tree")) return kExitUsage;
+  if (!ParseRangeOrReport(f.from, f.to, &from, &to, "tree") || !ParseWhereOrReport(f.where, &where, "tree")) return kExitUsage;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   if (!f.conversation.empty()) {  // which drivers one conversation has
@@ -290,7 +264,7 @@ int RunInterventionAdd(const InterventionFlags& f) {
     std::fprintf(stderr, "convsent intervention add: --at %s: not a date\n", f.at.c_str());
     return kExitUsage;
   }
-  if (!ParseWhere(f.segment, &r.segment, "intervention add")) return kExitUsage;
+  if (!ParseWhereOrReport(f.segment, &r.segment, "intervention add", "--segment")) return kExitUsage;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   auto id = store->AddIntervention(r);

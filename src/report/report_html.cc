@@ -7,25 +7,11 @@
 #include <cstdio>
 
 #include "convsent/report.h"
+#include "report/html.h"
 
 namespace convsent {
 namespace {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 __attribute__((format(printf, 2, 3))) void Put(std::string* out, const char* fmt, ...) {
   char buf[1024];
@@ -98,8 +84,8 @@ void TrendChart(std::string* out, const Report& r) {
     std::string models;
     for (const auto& [m, n] : t[i].models) models += (models.empty() ? "" : " + ") + m;
     Put(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"methodlabel\">method change<title>%s from %s: %s</title></text>",
-        xm + 4, T + 12, t[i].models.size() > 1 ? "Two methods in one period" : "New method", Escape(t[i].label).c_str(),
-        Escape(models).c_str());
+        xm + 4, T + 12, t[i].models.size() > 1 ? "Two methods in one period" : "New method", HtmlEscape(t[i].label).c_str(),
+        HtmlEscape(models).c_str());
   }
   std::string neg, neu;
   for (size_t i = 0; i < t.size(); ++i) {
@@ -112,12 +98,12 @@ void TrendChart(std::string* out, const Report& r) {
   for (size_t i = 0; i < t.size(); ++i) {
     const auto& p = t[i];
     Put(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"dot\"><title>%s: %s negative, %s neutral of %lld scored",
-        x(i), y(p.counts.NegativeShare()), Escape(p.label).c_str(), Pct(p.counts.NegativeShare()).c_str(),
+        x(i), y(p.counts.NegativeShare()), HtmlEscape(p.label).c_str(), Pct(p.counts.NegativeShare()).c_str(),
         Pct(p.counts.NeutralShare()).c_str(), static_cast<long long>(p.counts.scored()));
     *out += "</title></circle>";
     if (i % label_every == 0 || i + 1 == t.size()) {
       Put(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"middle\">%s</text>", x(i), H - B + 16,
-          Escape(p.label).c_str());
+          HtmlEscape(p.label).c_str());
     }
   }
   Put(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\"><tspan class=\"lneg\">&#9644; negative share</tspan>"
@@ -153,7 +139,7 @@ void SpeedChart(std::string* out, const Report& r) {
     if (!m.frt_median_min) continue;
     Put(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"frt\"><title>%s: median %.0f min, "
              "mean %.0f min, p90 %.0f min</title></rect>",
-        x(i) - bar / 2, y(*m.frt_median_min), bar, (H - B) - y(*m.frt_median_min), Escape(t[i].label).c_str(),
+        x(i) - bar / 2, y(*m.frt_median_min), bar, (H - B) - y(*m.frt_median_min), HtmlEscape(t[i].label).c_str(),
         *m.frt_median_min, m.frt_mean_min.value_or(0), m.frt_p90_min.value_or(0));
     if (m.frt_p90_min) {
       Put(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"p90\"/>", x(i) - bar / 2, x(i) + bar / 2,
@@ -194,7 +180,7 @@ void SpeedScatter(std::string* out, const Report& r) {
     if (!p.related.frt_median_min || p.counts.scored() == 0) continue;
     Put(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" class=\"dot\"><title>%s: median %.0f min, %s negative</title>"
              "</circle>",
-        x(*p.related.frt_median_min), y(p.counts.NegativeShare()), Escape(p.label).c_str(), *p.related.frt_median_min,
+        x(*p.related.frt_median_min), y(p.counts.NegativeShare()), HtmlEscape(p.label).c_str(), *p.related.frt_median_min,
         Pct(p.counts.NegativeShare()).c_str());
   }
   *out += "</svg>\n";
@@ -218,9 +204,9 @@ void SegmentChart(std::string* out, const Report& r, const std::string& dimensio
   const double W = 860, L = 190, R = 150, T = 8, row_h = 26;
   const double H = T + row_h * static_cast<double>(rows.size()) + 28;
   auto x = [&](double s) { return L + (W - L - R) * s / top; };
-  Put(out, "<h3>By %s</h3>\n", Escape(dimension).c_str());
+  Put(out, "<h3>By %s</h3>\n", HtmlEscape(dimension).c_str());
   Put(out, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"Negative share by %s with 95%% intervals\">", W, H,
-      Escape(dimension).c_str());
+      HtmlEscape(dimension).c_str());
   for (int b = 0; b < 4; ++b) {
     const double lo = kBandEdges[b], hi = b == 3 ? top : std::min(top, kBandEdges[b + 1]);
     if (lo >= top) break;
@@ -240,13 +226,13 @@ void SegmentChart(std::string* out, const Report& r, const std::string& dimensio
     const char* cls = s.pocket ? "seg pocket" : "seg";
     std::string name = s.value.size() > 26 ? s.value.substr(0, 25) + "…" : s.value;
     Put(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\" text-anchor=\"end\">%s</text>", L - 8, cy + 4, cls,
-        Escape(name).c_str());
+        HtmlEscape(name).c_str());
     Put(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"ci%s\"/>", x(s.negative_interval.low),
         x(s.negative_interval.high), cy, cy, s.pocket ? " pocket" : "");
     Put(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" class=\"dot%s\"><title>%s = %s: %s negative, 95%% interval "
              "%s to %s, %lld scored%s</title></circle>",
-        x(s.counts.NegativeShare()), cy, s.pocket ? " pocket" : "", Escape(s.dimension).c_str(),
-        Escape(s.value).c_str(), Pct(s.counts.NegativeShare()).c_str(), Pct(s.negative_interval.low).c_str(),
+        x(s.counts.NegativeShare()), cy, s.pocket ? " pocket" : "", HtmlEscape(s.dimension).c_str(),
+        HtmlEscape(s.value).c_str(), Pct(s.counts.NegativeShare()).c_str(), Pct(s.negative_interval.low).c_str(),
         Pct(s.negative_interval.high).c_str(), static_cast<long long>(s.counts.scored()),
         s.pocket ? "; significantly worse than the rest" : "");
     Put(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\">%s of %lld%s</text>", W - R + 10, cy + 4, cls,
@@ -270,11 +256,11 @@ void RelatedTable(std::string* out, const Report& r) {
   auto row = [&](const std::string& label, const ToneCounts& c, const RelatedMetrics& m, const std::string& method,
                  bool change) {
     Put(out, "<tr%s><td>%s</td><td>%lld</td><td>%s %s</td><td>%+.2f</td><td>%.2f</td>", change ? " class=\"change\"" : "",
-        Escape(label).c_str(), static_cast<long long>(c.scored()), Pct(c.NegativeShare()).c_str(),
+        HtmlEscape(label).c_str(), static_cast<long long>(c.scored()), Pct(c.NegativeShare()).c_str(),
         BandChip(c.NegativeShare()).c_str(), c.NetScore(), c.MeanScore5());
     Put(out, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f%%</td><td>%.1f%%</td><td>%s</td></tr>\n",
         Opt(m.csat, "%.0f").c_str(), Opt(m.nps, "%+.0f").c_str(), Opt(m.frt_median_min, "%.0f min").c_str(),
-        Opt(m.frt_p90_min, "%.0f min").c_str(), m.escalation_rate, m.reopen_rate, Escape(method).c_str());
+        Opt(m.frt_p90_min, "%.0f min").c_str(), m.escalation_rate, m.reopen_rate, HtmlEscape(method).c_str());
   };
   for (const auto& p : r.trend) {
     std::string method;
@@ -324,8 +310,8 @@ std::string ReportToHtml(const Report& r, const std::string& sections) {
   std::string scope = r.scope;
   for (const auto& [k, v] : r.where) scope += ", " + k + " = " + v;
   std::string first = r.trend.empty() ? "" : r.trend.front().label, last = r.trend.empty() ? "" : r.trend.back().label;
-  Put(&out, "<p class=\"sub\">%s%s%s%s</p>\n", Escape(scope).c_str(), first.empty() ? "" : "; ",
-      Escape(first).c_str(), first == last ? "" : (" to " + Escape(last)).c_str());
+  Put(&out, "<p class=\"sub\">%s%s%s%s</p>\n", HtmlEscape(scope).c_str(), first.empty() ? "" : "; ",
+      HtmlEscape(first).c_str(), first == last ? "" : (" to " + HtmlEscape(last)).c_str());
 
   out += "<section class=\"card\"><div class=\"kpis\">";
   Put(&out, "<div class=\"kpi\"><b>%s</b><span>of conversations negative %s</span></div>",
@@ -341,7 +327,7 @@ std::string ReportToHtml(const Report& r, const std::string& sections) {
       100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
   Put(&out, "<div class=\"note\">negative %s · neutral %s · positive %s</div>", Pct(c.NegativeShare()).c_str(),
       Pct(c.NeutralShare()).c_str(), Pct(c.PositiveShare()).c_str());
-  Put(&out, "<p class=\"say\"><b>Trend:</b> %s.</p>", Escape(r.direction).c_str());
+  Put(&out, "<p class=\"say\"><b>Trend:</b> %s.</p>", HtmlEscape(r.direction).c_str());
   if (r.drift_flagged) {
     Put(&out, "<p class=\"say\"><b>Drift toward neutral:</b> %s of conversations were neutral in the last periods "
               "against %s before (p=%.2g). Customers may be saying less, not feeling better.</p>",
@@ -354,7 +340,7 @@ std::string ReportToHtml(const Report& r, const std::string& sections) {
     int k = 0;
     for (const auto& s : r.segments) {
       if (!s.pocket) continue;
-      Put(&out, "%s%s = %s (%s negative)", k++ ? "; " : "", Escape(s.dimension).c_str(), Escape(s.value).c_str(),
+      Put(&out, "%s%s = %s (%s negative)", k++ ? "; " : "", HtmlEscape(s.dimension).c_str(), HtmlEscape(s.value).c_str(),
           Pct(s.counts.NegativeShare(), 0).c_str());
     }
     out += ".</p>";
@@ -396,8 +382,8 @@ std::string ReportToHtml(const Report& r, const std::string& sections) {
   out += "<h2>How this was measured</h2>\n<dl>";
   Put(&out, "<dt>Method</dt><dd>%s. Every message scored by the model; a conversation's tone is its customer messages "
             "pooled with more weight toward the end. No human labels were used.</dd>",
-      Escape(models).c_str());
-  out += "<dt>Scope</dt><dd>" + Escape(scope) + ".</dd>";
+      HtmlEscape(models).c_str());
+  out += "<dt>Scope</dt><dd>" + HtmlEscape(scope) + ".</dd>";
   out += "<dt>Net score</dt><dd>(positive − negative) / scored conversations, from −1 to +1.</dd>"
          "<dt>Band</dt><dd>On the share of negative conversations: strong &lt; 10%, healthy 10–20%, strained 20–35%, "
          "at risk &gt; 35%.</dd>"

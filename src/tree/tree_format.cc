@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/tree.h"
+#include "report/html.h"
 
 namespace convsent {
 namespace {
@@ -20,17 +21,6 @@ __attribute__((format(printf, 2, 3))) void Line(std::string* out, const char* fm
   *out += "\n";
 }
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out.push_back(c);
-  }
-  return out;
-}
 
 std::string OwnersText(const Owners& o) {
   std::string s = "A: " + o.accountable;
@@ -205,8 +195,8 @@ std::string TreeToHtml(const TreeConfig& config, const TreeReport& r) {
                 "with the driver. <b>Lift</b>: how much more often they are negative than those without it, with its "
                 "95%% interval. <b>Of negative</b>: the share of negative conversations it accounts for (shared "
                 "equally where drivers overlap). Bold rows make conversations significantly more negative.</p>\n",
-                Escape(label).c_str(),
-                r.periods.size() >= 2 ? (", against " + Escape(r.periods[r.periods.size() - 2].label)).c_str() : "");
+                HtmlEscape(label).c_str(),
+                r.periods.size() >= 2 ? (", against " + HtmlEscape(r.periods[r.periods.size() - 2].label)).c_str() : "");
   out += buf;
   out += "<table class=\"tree\"><thead><tr><th>node</th><th>prevalence</th><th>moved</th><th>lift</th>"
          "<th>of negative</th><th>accountable</th></tr></thead><tbody>\n";
@@ -225,16 +215,16 @@ std::string TreeToHtml(const TreeConfig& config, const TreeReport& r) {
     }
     if (i == 0) {
       std::snprintf(buf, sizeof(buf), "<tr class=\"root\"><td>%s</td><td colspan=\"4\">%.1f%% of %lld conversations "
-                    "negative</td><td>%s</td></tr>\n", Escape(n.name).c_str(),
+                    "negative</td><td>%s</td></tr>\n", HtmlEscape(n.name).c_str(),
                     100.0 * static_cast<double>(f.counts.negative) / std::max<double>(1, static_cast<double>(f.counts.n)),
-                    static_cast<long long>(f.counts.n), Escape(n.owners.accountable).c_str());
+                    static_cast<long long>(f.counts.n), HtmlEscape(n.owners.accountable).c_str());
     } else {
       std::snprintf(buf, sizeof(buf), "<tr class=\"%s%s\"><td style=\"padding-left:%dpx\">%s</td><td>%.1f%%</td>"
                     "<td>%s</td><td>%+.0f pts <small>[%+.0f, %+.0f]</small></td><td>%.0f%%</td><td>%s</td></tr>\n",
                     n.is_driver() ? "driver" : "branch", strong ? " strong" : "", 8 + 18 * depth,
-                    Escape(n.name).c_str(), 100 * f.prevalence, moved.c_str(), 100 * f.lift,
+                    HtmlEscape(n.name).c_str(), 100 * f.prevalence, moved.c_str(), 100 * f.lift,
                     100 * f.lift_interval.low, 100 * f.lift_interval.high, 100 * f.share_of_negative,
-                    Escape(n.owners.accountable).c_str());
+                    HtmlEscape(n.owners.accountable).c_str());
     }
     out += buf;
     for (int c : n.children) walk(c, depth + 1);
