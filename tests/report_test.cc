@@ -93,6 +93,29 @@ TEST(Report, FiguresOnHandMadeRows) {
   EXPECT_EQ(BuildReport(rows, o).trend.front().label, "2026-11-02");
 }
 
+TEST(Report, AgreementWithReviewersAndTheBlend) {
+  constexpr auto N = Sentiment::kNegative, U = Sentiment::kNeutral, P = Sentiment::kPositive;
+  // model -> reviewer: N->N, N->P, P->P, U->U, and one row nobody labelled.
+  std::vector<ReportRow> rows = {Row("2026-11-02", N, "chat"), Row("2026-11-02", N, "chat"), Row("2026-11-02", P, "chat"),
+                                 Row("2026-11-02", U, "chat"), Row("2026-11-02", N, "chat")};
+  rows[0].human = N, rows[1].human = P, rows[2].human = P, rows[3].human = U;
+  ReportOptions o;
+  Report r = BuildReport(rows, o);
+  EXPECT_EQ(r.human.labelled, 4);
+  EXPECT_EQ(r.human.agree, 3);
+  // Cohen's kappa by hand: observed 3/4; by chance (2*1 + 1*1 + 1*2) / 16.
+  ASSERT_TRUE(r.human.kappa.has_value());
+  EXPECT_NEAR(*r.human.kappa, (0.75 - 5.0 / 16) / (1 - 5.0 / 16), 1e-12);
+  EXPECT_EQ(r.overall.negative, 3);  // the model's tones
+  EXPECT_FALSE(r.human.blended);
+  o.blend_human_labels = true;
+  r = BuildReport(rows, o);
+  EXPECT_EQ(r.overall.negative, 2);  // the reviewer's positive wins
+  EXPECT_EQ(r.overall.positive, 2);
+  EXPECT_TRUE(r.human.blended);
+  EXPECT_NE(ReportToJson(r).find("\"human_labels\": true"), std::string::npos);
+}
+
 TEST(Report, MethodChangeIsMarked) {
   std::vector<ReportRow> rows;
   for (const char* day : {"2026-11-02", "2026-11-09", "2026-11-16"}) rows.push_back(Row(day, Sentiment::kNeutral, "chat"));
