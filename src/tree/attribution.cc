@@ -32,6 +32,24 @@ NodeFigures FiguresOf(const NodeCounts& c) {
   return f;
 }
 
+namespace {
+
+// Two-sided p-value of a change of lift between two independent samples.
+double LiftChangeP(const NodeCounts& a, const NodeCounts& b) {
+  auto var = [](const NodeCounts& c) {
+    const double n1 = static_cast<double>(c.with), n0 = static_cast<double>(c.n - c.with);
+    if (n1 < 1 || n0 < 1) return -1.0;
+    const double p1 = static_cast<double>(c.negative_with) / n1;
+    const double p0 = static_cast<double>(c.negative - c.negative_with) / n0;
+    return p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0;
+  };
+  const double va = var(a), vb = var(b);
+  if (va < 0 || vb < 0 || va + vb <= 0) return 1;
+  return 2 * NormalUpperTail(std::fabs(FiguresOf(a).lift - FiguresOf(b).lift) / std::sqrt(va + vb));
+}
+
+}  // namespace
+
 TreeBuilder::TreeBuilder(const TreeConfig& config) : config_(config) {}
 
 std::vector<bool> TreeBuilder::Present(const ReportRow& row) const {
@@ -102,17 +120,8 @@ TreeReport TreeBuilder::Finish() const {
       const NodeCounts &a = last[i].counts, &b = before[i].counts;
       m.prevalence_change = last[i].prevalence - before[i].prevalence;
       m.prevalence_p = TwoProportionTest(a.with, a.n, b.with, b.n).p;
-      // The lifts' difference over its standard error (independent periods).
       m.lift_change = last[i].lift - before[i].lift;
-      auto var = [](const NodeCounts& c) {
-        const double n1 = static_cast<double>(c.with), n0 = static_cast<double>(c.n - c.with);
-        if (n1 < 1 || n0 < 1) return -1.0;
-        const double p1 = static_cast<double>(c.negative_with) / n1;
-        const double p0 = static_cast<double>(c.negative - c.negative_with) / n0;
-        return p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0;
-      };
-      const double va = var(a), vb = var(b);
-      if (va >= 0 && vb >= 0 && va + vb > 0) m.lift_p = 2 * NormalUpperTail(std::fabs(m.lift_change) / std::sqrt(va + vb));
+      m.lift_p = LiftChangeP(a, b);
       rep.movement.push_back(m);
     }
   }
@@ -156,24 +165,6 @@ Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t fro
   }));
   return builder.Finish();
 }
-
-namespace {
-
-// Two-sided p-value of a change of lift between two independent samples.
-double LiftChangeP(const NodeCounts& a, const NodeCounts& b) {
-  auto var = [](const NodeCounts& c) {
-    const double n1 = static_cast<double>(c.with), n0 = static_cast<double>(c.n - c.with);
-    if (n1 < 1 || n0 < 1) return -1.0;
-    const double p1 = static_cast<double>(c.negative_with) / n1;
-    const double p0 = static_cast<double>(c.negative - c.negative_with) / n0;
-    return p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0;
-  };
-  const double va = var(a), vb = var(b);
-  if (va < 0 || vb < 0 || va + vb <= 0) return 1;
-  return 2 * NormalUpperTail(std::fabs(FiguresOf(a).lift - FiguresOf(b).lift) / std::sqrt(va + vb));
-}
-
-}  // namespace
 
 std::vector<Move> FindMoves(const TreeConfig& config, const TreeReport& report) {
   std::vector<Move> candidates;
