@@ -221,15 +221,7 @@ int RunAlerts(const AlertsFlags& f) {
   auto alerts = store->ListAlerts(!f.all);
   if (!alerts.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", alerts.status().ToString().c_str()), kExitFailure;
   if (f.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& a : *alerts) {
-      out.push_back({{"id", a.id}, {"node", a.node}, {"kind", a.kind}, {"period", a.period}, {"before", a.before},
-                     {"after", a.after}, {"p", a.p}, {"accountable", a.owner}, {"message", a.message},
-                     {"status", a.status}, {"created_at", FormatTime(a.created_at_ms)},
-                     {"closed_at", a.closed_at_ms ? nlohmann::json(FormatTime(a.closed_at_ms)) : nlohmann::json()},
-                     {"delivery", a.delivery}, {"attempts", a.attempts}, {"last_error", a.last_error}});
-    }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", AlertsToJson(*alerts, 2).c_str());
     return kExitOk;
   }
   if (alerts->empty()) std::printf("no %salerts\n", f.all ? "" : "open ");

@@ -202,6 +202,8 @@ struct AlertRun {
 // per node that moved, unless that node already has an open alert (no
 // storms: one open alert per node until it is acknowledged or recovers).
 Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const TreeReport& report, int64_t now_ms);
+// Stored alerts as a JSON array (`convsent alerts --json`, GET /v1/alerts).
+std::string AlertsToJson(const std::vector<AlertRecord>& alerts, int indent = -1);
 // The JSON an alert's webhook receives.
 std::string AlertPayload(const TreeConfig& config, const AlertRecord& alert);
 

@@ -351,13 +351,7 @@ class Server {
       if (!store) return Error(res, 503, "the store cannot be opened");
       auto alerts = store->ListAlerts(req.get_param_value("all") != "true");
       if (!alerts.ok()) return Error(res, 500, alerts.status().message());
-      json out = json::array();
-      for (const auto& a : *alerts) {
-        out.push_back({{"id", a.id}, {"node", a.node}, {"kind", a.kind}, {"period", a.period}, {"before", a.before},
-                       {"after", a.after}, {"p", a.p}, {"accountable", a.owner}, {"message", a.message},
-                       {"status", a.status}, {"delivery", a.delivery}});
-      }
-      Reply(res, 200, {{"alerts", out}});
+      res.set_content("{\"alerts\":" + AlertsToJson(*alerts) + "}", "application/json");
     });
     Route("GET", "/v1/queue", "queue", review, [this](const auto& req, auto& res, const auto&) { ListQueue(req, res); });
     Route("GET", "/v1/queue/events", "queue_events", review,

@@ -8,6 +8,18 @@
 
 namespace convsent {
 
+std::string AlertsToJson(const std::vector<AlertRecord>& alerts, int indent) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : alerts) {
+    out.push_back({{"id", a.id}, {"node", a.node}, {"kind", a.kind}, {"period", a.period}, {"before", a.before},
+                   {"after", a.after}, {"p", a.p}, {"accountable", a.owner}, {"message", a.message},
+                   {"status", a.status}, {"created_at", FormatTime(a.created_at_ms)},
+                   {"closed_at", a.closed_at_ms ? nlohmann::json(FormatTime(a.closed_at_ms)) : nlohmann::json()},
+                   {"delivery", a.delivery}, {"attempts", a.attempts}, {"last_error", a.last_error}});
+  }
+  return out.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string AlertPayload(const TreeConfig& config, const AlertRecord& a) {
   nlohmann::json j = {{"type", "convsent.alert"},
                       {"alert",
