@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "convsent/ingest.h"
 #include "convsent/model.h"
 #include "convsent/store.h"
 #include "convsent/tree.h"
@@ -35,6 +36,15 @@ void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention
 void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
+void AddImportCommand(CLI::App& app, int* exit_code);
+
+// Ingest options that show progress on a terminal and print each error
+// (unless `json`); the printed error; the closing summary, as text or JSON,
+// and the exit code it implies. Shared by ingest and import.
+IngestOptions IngestCliOptions(bool json);
+void PrintIngestError(const IngestError& e);
+int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool strict, const char* command,
+                        const char* verb);
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddReportCommand(app, &exit_code);
   convsent::cli::AddTreeCommands(app, &exit_code);
   convsent::cli::AddServeCommands(app, &exit_code);
+  convsent::cli::AddImportCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

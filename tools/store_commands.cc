@@ -25,15 +25,11 @@ struct IngestFlags {
   int threads = 2;
 };
 
-int RunIngest(const IngestFlags& flags) {
-  auto model = LoadModelOrReport(flags.model);
-  if (!model) return kExitFailure;
-  auto store = OpenStoreOrReport(flags.db);
-  if (!store) return kExitFailure;
+}  // namespace
+
+IngestOptions IngestCliOptions(bool json) {
   IngestOptions options;
-  options.strict = flags.strict;
-  options.threads = std::max(1, std::min(flags.threads, 64));
-  const bool tty = isatty(STDERR_FILENO) && !flags.json;
+  const bool tty = isatty(STDERR_FILENO) && !json;
   if (tty) {
     options.progress = [](const IngestProgress& p) {
       const double rate = p.seconds > 0 ? static_cast<double>(p.messages) / p.seconds : 0;
@@ -49,36 +45,58 @@ int RunIngest(const IngestFlags& flags) {
                    Thousands(p.messages).c_str(), Thousands(static_cast<int64_t>(rate)).c_str(), eta.c_str());
     };
   }
-  options.on_error = [&flags](const IngestError& e) {
-    if (flags.json) return;
-    std::fprintf(stderr, "%s%s:%lld: %s%s%s\n", isatty(STDERR_FILENO) ? "\r" : "", e.file.c_str(),
-                 static_cast<long long>(e.line), e.field.c_str(), e.field.empty() ? "" : ": ", e.message.c_str());
+  options.on_error = [json](const IngestError& e) {
+    if (!json) PrintIngestError(e);
   };
-  auto summary = Ingest(flags.files, model, store.get(), options);
-  if (tty) std::fprintf(stderr, "\n");
+  return options;
+}
+
+void PrintIngestError(const IngestError& e) {
+  const std::string line = e.line > 0 ? ":" + std::to_string(e.line) : "";
+  std::fprintf(stderr, "%s%s%s: %s%s%s\n", isatty(STDERR_FILENO) ? "\r" : "", e.file.c_str(), line.c_str(),
+               e.field.c_str(), e.field.empty() ? "" : ": ", e.message.c_str());
+}
+
+int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool strict, const char* command,
+                        const char* verb) {
+  if (isatty(STDERR_FILENO) && !json) std::fprintf(stderr, "\n");
   if (!summary.ok()) {
-    std::fprintf(stderr, "convsent ingest: %s\n", summary.status().ToString().c_str());
+    std::fprintf(stderr, "convsent %s: %s\n", command, summary.status().ToString().c_str());
     return kExitFailure;
   }
   const IngestSummary& s = *summary;
-  if (flags.json) {
+  if (json) {
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& e : s.errors) {
       errors.push_back({{"file", e.file}, {"line", e.line}, {"field", e.field}, {"message", e.message}});
     }
     nlohmann::json out = {{"conversations", s.conversations}, {"messages", s.messages}, {"skipped", s.skipped},
                           {"errors", errors}, {"errors_total", s.errors_total}, {"seconds", s.seconds},
-                          {"model", s.model}, {"strict", flags.strict}, {"aborted", s.aborted}};
+                          {"model", s.model}, {"strict", strict}, {"aborted", s.aborted}};
     std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
-    std::printf("ingested %s conversations, %s messages in %.1f s (%s msg/s); skipped %s; model %s\n",
+    std::printf("%s %s conversations, %s messages in %.1f s (%s msg/s); skipped %s; model %s\n", verb,
                 Thousands(s.conversations).c_str(), Thousands(s.messages).c_str(), s.seconds,
                 Thousands(s.seconds > 0 ? static_cast<int64_t>(static_cast<double>(s.messages) / s.seconds) : 0).c_str(),
-                Thousands(s.skipped).c_str(), s.model.c_str());
+                Thousands(s.skipped).c_str(), s.model.empty() ? "none" : s.model.c_str());
     if (s.aborted) std::printf("--strict: stopped at the first error; nothing was written\n");
   }
   if (s.aborted) return kExitFailure;
   return s.skipped > 0 ? kExitPartial : kExitOk;
+}
+
+namespace {
+
+int RunIngest(const IngestFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  auto store = OpenStoreOrReport(flags.db);
+  if (!store) return kExitFailure;
+  IngestOptions options = IngestCliOptions(flags.json);
+  options.strict = flags.strict;
+  options.threads = std::max(1, std::min(flags.threads, 64));
+  return ReportIngestSummary(Ingest(flags.files, model, store.get(), options), flags.json, flags.strict, "ingest",
+                             "ingested");
 }
 
 // --- show -----------------------------------------------------------------

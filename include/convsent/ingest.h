@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "convsent/conversation.h"
 #include "convsent/model.h"
 #include "convsent/rollup.h"
 #include "convsent/status.h"
@@ -64,6 +65,14 @@ struct IngestOptions {
 // summary, a store failure or a strict-mode error is a Status.
 Result<IngestSummary> Ingest(const std::vector<std::string>& paths, std::shared_ptr<const Model> model, Store* store,
                              const IngestOptions& options);
+
+// Ingests conversations read elsewhere (convsent import), with the errors
+// found while reading them: the errors are reported first (and stop a
+// strict ingest before anything is written), then the conversations are
+// scored and stored like those of a file.
+Result<IngestSummary> IngestConversations(std::vector<Conversation> conversations, std::vector<IngestError> errors,
+                                          std::shared_ptr<const Model> model, Store* store,
+                                          const IngestOptions& options);
 
 }  // namespace convsent
 

@@ -82,21 +82,46 @@ class Ingester {
     score_options_.explain = options.explain;
   }
 
-  Result<IngestSummary> Run(const std::vector<std::string>& paths) {
-    start_ = Clock::now();
-    summary_.model = model_->info().version;
-    ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
+  Result<IngestSummary> RunFiles(const std::vector<std::string>& paths) {
     for (const auto& p : paths) {
       struct stat st;
       if (p != "-" && ::stat(p.c_str(), &st) == 0) progress_.bytes_total += st.st_size;
     }
+    return Run([&] {
+      Status status;
+      for (const auto& path : paths) {
+        if (!status.ok() || stop_reading_) break;
+        status = ReadFile(path);
+      }
+      return status;
+    });
+  }
+
+  Result<IngestSummary> RunConversations(std::vector<Conversation> conversations, std::vector<IngestError> errors) {
+    return Run([&] {
+      for (auto& e : errors) {
+        if (stop_reading_) break;
+        Report(std::move(e.file), e.line, std::move(e.field), std::move(e.message));
+      }
+      for (auto& c : conversations) {
+        if (stop_reading_) break;
+        Add(std::move(c));
+      }
+      return Status::Ok();
+    });
+  }
+
+ private:
+  // Runs `read`, which Add()s conversations and Report()s errors, with the
+  // writer thread storing what it adds.
+  Result<IngestSummary> Run(const std::function<Status()>& read) {
+    start_ = Clock::now();
+    summary_.model = model_->info().version;
+    ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
     std::thread writer([this] { WriterLoop(); });
     Status status;
     if (options_.strict) status = store_->Begin();
-    for (const auto& path : paths) {
-      if (!status.ok() || stop_reading_) break;
-      status = ReadFile(path);
-    }
+    if (status.ok()) status = read();
     if (status.ok() && !stop_reading_) status = Flush();
     queue_.Close();
     writer.join();
@@ -115,7 +140,6 @@ class Ingester {
     return summary_;
   }
 
- private:
   double Seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   void Report(std::string file, int64_t line, std::string field, std::string message) {
@@ -361,7 +385,14 @@ class Ingester {
 Result<IngestSummary> Ingest(const std::vector<std::string>& paths, std::shared_ptr<const Model> model, Store* store,
                              const IngestOptions& options) {
   Ingester ingester(std::move(model), store, options);
-  return ingester.Run(paths);
+  return ingester.RunFiles(paths);
+}
+
+Result<IngestSummary> IngestConversations(std::vector<Conversation> conversations, std::vector<IngestError> errors,
+                                          std::shared_ptr<const Model> model, Store* store,
+                                          const IngestOptions& options) {
+  Ingester ingester(std::move(model), store, options);
+  return ingester.RunConversations(std::move(conversations), std::move(errors));
 }
 
 }  // namespace convsent
