@@ -218,18 +218,22 @@ TEST(ImportTest, ZendeskAuditsGiveEvents) {
     {"ticket_id":5,"created_at":"2024-01-01T12:00:00Z","author_id":2,"events":[{"type":"Change","field_name":"assignee_id","value":"3","previous_value":"2"},
                                                                        {"type":"Comment","id":12,"html_body":"<p>Refunded.</p>","public":true}]},
     {"ticket_id":5,"created_at":"2024-01-01T13:00:00Z","author_id":2,"events":[{"type":"Change","field_name":"status","value":"solved","previous_value":"open"}]},
-    {"ticket_id":5,"created_at":"2024-01-02T09:00:00Z","author_id":1,"events":[{"type":"Change","field_name":"status","value":"open","previous_value":"solved"}]}]})"},
-                                                {"t.json", R"({"ticket":{"id":5,"requester_id":1}})"}});
+    {"ticket_id":5,"created_at":"2024-01-02T09:00:00Z","author_id":1,"events":[{"type":"Change","field_name":"status","value":"open","previous_value":"solved"}]},
+    {"ticket_id":5,"created_at":"2024-01-02T09:30:00Z","author_id":9,"events":[{"type":"Comment","id":13,"body":"I'm cc'd: still charged twice.","public":true}]}]})"},
+                                                {"t.json", R"({"ticket":{"id":5,"requester_id":1}})"},
+                                                {"u.json", R"({"users":[{"id":9,"role":"end-user"},{"id":2,"role":"agent"}]})"}});
   ASSERT_EQ(r.conversations.size(), 1u);
   const Conversation& c = r.conversations[0];
   EXPECT_EQ(CountEvents(c, "escalated"), 1);
   EXPECT_EQ(CountEvents(c, "reassigned"), 1);
   EXPECT_EQ(CountEvents(c, "resolved"), 1);
   EXPECT_EQ(CountEvents(c, "reopened"), 1);
-  ASSERT_EQ(c.messages.size(), 2u);
-  EXPECT_EQ(c.messages[0].role, Role::kCustomer);
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_EQ(c.messages[0].role, Role::kCustomer);  // the requester
   EXPECT_EQ(c.messages[1].role, Role::kAgent);
   EXPECT_EQ(c.messages[1].text, "Refunded.");
+  EXPECT_EQ(c.messages[2].role, Role::kCustomer);  // an end-user, by the users list read after
+  EXPECT_EQ(c.messages[2].at_ms, Time("2024-01-02T09:30:00Z"));
 }
 
 TEST(ImportTest, IntercomConversationsPartsAndEvents) {
