@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages convsent needs that this machine lacks.
-# Usage: scripts/install-deps.sh [--ci]   (--ci adds clang and libFuzzer)
+# Usage: scripts/install-deps.sh [--tests|--ci]
+#   --tests adds Chromium for the dashboard's browser tests; --ci adds that,
+#   clang and libFuzzer.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ccache libutf8proc-dev libxxhash-dev nlohmann-json3-dev
           libcli11-dev libgtest-dev libbenchmark-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev
@@ -12,6 +14,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# The dashboard is built with Node.js and npm (any source of them will do:
+# Debian's packages, or NodeSource's nodejs that bundles npm).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--ci" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"
 sudo=""

@@ -278,10 +278,9 @@ int RunInterventionList(const InterventionFlags& f, bool check) {
   for (const auto& r : *list) {
     if (f.id > 0 && r.id != f.id) continue;
     found = true;
-    nlohmann::json j = {{"id", r.id}, {"node", r.node}, {"at", FormatTime(r.at_ms)}, {"owner", r.owner}, {"note", r.note}};
     std::string segment;
     for (const auto& [k, v] : r.segment) segment += (segment.empty() ? "" : ", ") + k + "=" + v;
-    j["segment"] = segment;
+    std::optional<InterventionCheck> checked;
     std::string line = "#" + std::to_string(r.id) + " " + r.node + " at " + FormatTime(r.at_ms).substr(0, 10) + " by " +
                        r.owner + (segment.empty() ? "" : " on " + segment) + ": " + r.note;
     if (check) {
@@ -290,18 +289,11 @@ int RunInterventionList(const InterventionFlags& f, bool check) {
         std::fprintf(stderr, "convsent intervention check: %s\n", c.status().ToString().c_str());
         return kExitFailure;
       }
-      j["verdict"] = c->verdict;
-      j["reasoning"] = c->reasoning;
-      j["window_days"] = c->window_days;
-      j["before"] = {{"conversations", c->before.n}, {"with", c->before.with}, {"negative", c->before.negative}};
-      j["after"] = {{"conversations", c->after.n}, {"with", c->after.with}, {"negative", c->after.negative}};
-      j["driver_p"] = c->driver_test.p;
-      j["negative_p"] = c->negative_test.p;
-      if (c->has_control) j["difference_in_differences"] = {{"negative_share", c->did}, {"p", c->did_test.p}};
       line += "\n    " + c->verdict + ": " + c->reasoning;
+      checked = std::move(*c);
     }
     if (!f.json) std::printf("%s\n", line.c_str());
-    out.push_back(std::move(j));
+    out.push_back(nlohmann::json::parse(InterventionToJson(r, checked ? &*checked : nullptr)));
   }
   if (f.json) std::printf("%s\n", out.dump(2).c_str());
   if (f.id > 0 && !found) {

@@ -230,6 +230,9 @@ struct InterventionRecord;  // store.h
 // after the intervention (at most `max_window_days` each).
 Result<InterventionCheck> CheckIntervention(Store& store, const TreeConfig& config, const InterventionRecord& record,
                                             int max_window_days = 28);
+// An intervention as a JSON object, with its check when one is given
+// (`convsent intervention list|check --json`, GET /v1/interventions).
+std::string InterventionToJson(const InterventionRecord& record, const InterventionCheck* check);
 
 }  // namespace convsent
 

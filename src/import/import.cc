@@ -105,7 +105,8 @@ void ReadDocument(std::string_view name, std::string_view text, Reader* reader, 
           ctx.Error(at, "missing: a recorded exchange without its response");
           continue;
         }
-        ctx.Guard([&] { reader->Read(Node(&exchange["response"], ""), ctx); });
+        const nlohmann::json& response = exchange["response"];  // (clang 14 cannot capture a structured binding)
+        ctx.Guard([&] { reader->Read(Node(&response, ""), ctx); });
       }
     }
     return;

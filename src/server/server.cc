@@ -16,10 +16,25 @@
 #include "server/bodies.h"
 #include "server/writer.h"
 
+extern "C" const char convsent_web_index[], convsent_web_index_end[];
+extern "C" const char convsent_web_app_js[], convsent_web_app_js_end[];
+extern "C" const char convsent_web_app_css[], convsent_web_app_css_end[];
+
 namespace convsent {
 namespace {
 
 using json = nlohmann::json;
+
+// The dashboard's files, embedded by CMake (web/, built with npm).
+struct DashboardFile {
+  const char* begin;
+  const char* end;
+  const char* type;
+  std::string_view bytes() const { return {begin, static_cast<size_t>(end - begin)}; }
+};
+const DashboardFile kDashboardIndex{convsent_web_index, convsent_web_index_end, "text/html; charset=utf-8"};
+const DashboardFile kDashboardJs{convsent_web_app_js, convsent_web_app_js_end, "text/javascript; charset=utf-8"};
+const DashboardFile kDashboardCss{convsent_web_app_css, convsent_web_app_css_end, "text/css; charset=utf-8"};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -314,7 +329,22 @@ class Server {
     const unsigned read = kAdmin | kReviewer | kViewer;
     const unsigned review = kAdmin | kReviewer;
     const unsigned ingest = kAdmin | kIngest;
-    (void)all;
+    // The dashboard: three files built from web/ and embedded; they hold
+    // no data (that comes from the API, with the key the person signs in with).
+    for (const auto& [path, file] : {std::pair{"/", &kDashboardIndex}, {"/index.html", &kDashboardIndex},
+                                     {"/assets/app.js", &kDashboardJs}, {"/assets/app.css", &kDashboardCss}}) {
+      const DashboardFile* f = file;
+      svr_.Get(path, [f](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Cache-Control", "no-cache");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        res.set_content(std::string(f->bytes()), f->type);
+      });
+    }
+    Route("GET", "/v1/me", "me", all, [](const auto&, auto& res, const Principal& who) {
+      Reply(res, 200, {{"name", who.name}, {"role", who.role}});
+    });
     Route("GET", "/metrics", "metrics", kAdmin | kViewer, [this](const auto&, auto& res, const auto&) {
       Store* store = Reader();
       int64_t open = 0;
@@ -342,7 +372,14 @@ class Server {
     Route("GET", "/v1/tree", "tree", read, [this](const auto& req, auto& res, const auto&) {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
-      auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX);
+      std::vector<std::pair<std::string, std::string>> where;
+      for (size_t i = 0; i < req.get_param_value_count("where"); ++i) {
+        const std::string w = req.get_param_value("where", i);
+        const auto eq = w.find('=');
+        if (eq == std::string::npos || eq == 0) return Error(res, 400, "where: expected KEY=VALUE");
+        where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+      }
+      auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX, where);
       if (!tree.ok()) return Error(res, 500, tree.status().message());
       res.set_content(TreeToJson(o_.tree, *tree), "application/json");
     });
@@ -352,6 +389,19 @@ class Server {
       auto alerts = store->ListAlerts(req.get_param_value("all") != "true");
       if (!alerts.ok()) return Error(res, 500, alerts.status().message());
       res.set_content("{\"alerts\":" + AlertsToJson(*alerts) + "}", "application/json");
+    });
+    Route("GET", "/v1/interventions", "interventions", read, [this](const auto&, auto& res, const auto&) {
+      Store* store = Reader();
+      if (!store) return Error(res, 503, "the store cannot be opened");
+      auto list = store->ListInterventions();
+      if (!list.ok()) return Error(res, 500, list.status().message());
+      std::string out = "{\"interventions\":[";
+      for (size_t i = 0; i < list->size(); ++i) {
+        auto check = CheckIntervention(*store, o_.tree, (*list)[i]);
+        if (!check.ok()) return Error(res, 500, check.status().message());
+        out += (i ? "," : "") + InterventionToJson((*list)[i], &*check);
+      }
+      res.set_content(out + "]}", "application/json");
     });
     Route("GET", "/v1/queue", "queue", review, [this](const auto& req, auto& res, const auto&) { ListQueue(req, res); });
     Route("GET", "/v1/queue/events", "queue_events", review,

@@ -234,4 +234,22 @@ std::string TreeToHtml(const TreeConfig& config, const TreeReport& r) {
   return out;
 }
 
+std::string InterventionToJson(const InterventionRecord& r, const InterventionCheck* c) {
+  std::string segment;
+  for (const auto& [k, v] : r.segment) segment += (segment.empty() ? "" : ", ") + k + "=" + v;
+  nlohmann::json j = {{"id", r.id},       {"node", r.node}, {"at", FormatTime(r.at_ms)},
+                      {"owner", r.owner}, {"note", r.note}, {"segment", segment}};
+  if (c != nullptr) {
+    j["verdict"] = c->verdict;
+    j["reasoning"] = c->reasoning;
+    j["window_days"] = c->window_days;
+    j["before"] = {{"conversations", c->before.n}, {"with", c->before.with}, {"negative", c->before.negative}};
+    j["after"] = {{"conversations", c->after.n}, {"with", c->after.with}, {"negative", c->after.negative}};
+    j["driver_p"] = c->driver_test.p;
+    j["negative_p"] = c->negative_test.p;
+    if (c->has_control) j["difference_in_differences"] = {{"negative_share", c->did}, {"p", c->did_test.p}};
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace convsent

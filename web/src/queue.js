@@ -1,0 +1,123 @@
+// The review queue, live: conversations that turned negative, newest
+// events pushed by the server. Opening one shows its messages coloured by
+// score with the words that moved them, the trajectory, and the actions:
+// claim, release, resolve with a human label and a note.
+import { api, subscribe } from './api.js';
+import { h, num, toneColor, message } from './dom.js';
+
+export function renderQueue(root, me) {
+  const state = { status: 'active', order: 'severity', selected: null };
+  const list = h('div', { class: 'queue-list', 'data-testid': 'queue-list' });
+  const detail = h('div', { class: 'queue-detail', 'data-testid': 'conversation' }, h('p', { class: 'note' }, 'Open a conversation from the queue.'));
+  const liveBadge = h('span', { class: 'badge live', 'data-testid': 'live' }, 'connecting…');
+  const statusSel = h('select', { 'aria-label': 'status', onchange: (e) => { state.status = e.target.value; load(); } },
+    [['active', 'open and claimed'], ['open', 'open'], ['claimed', 'claimed'], ['resolved', 'resolved'], ['all', 'all']]
+      .map(([v, t]) => h('option', { value: v }, t)));
+  const orderSel = h('select', { 'aria-label': 'order', onchange: (e) => { state.order = e.target.value; load(); } },
+    [['severity', 'by severity'], ['age', 'by age']].map(([v, t]) => h('option', { value: v }, t)));
+  root.append(
+    h('div', { class: 'toolbar' }, h('label', {}, 'Show ', statusSel), h('label', {}, ' ordered ', orderSel), liveBadge),
+    h('div', { class: 'queue' }, list, detail),
+  );
+
+  async function load() {
+    try {
+      // "active": what still needs a person, open and claimed together.
+      const statuses = state.status === 'active' ? ['open', 'claimed'] : [state.status];
+      const pages = await Promise.all(statuses.map((s) => api(`/v1/queue?status=${s}&order=${state.order}&limit=200`)));
+      const items = pages.flatMap((p) => p.items);
+      const rank = { high: 0, medium: 1, low: 2 };
+      if (state.order === 'severity') items.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || a.id - b.id);
+      else items.sort((a, b) => a.id - b.id);
+      list.replaceChildren(...(items.length ? items.map(item) : [h('p', { class: 'note' }, 'Nothing here.')]));
+    } catch (e) {
+      list.replaceChildren(message(e.message, 'error'));
+    }
+  }
+
+  function item(it) {
+    return h('button', {
+      class: `queue-item sev-${it.severity} ${state.selected === it.id ? 'selected' : ''}`,
+      'data-item': it.id,
+      'data-conversation': it.conversation,
+      onclick: () => open(it),
+    },
+    h('div', { class: 'row' }, h('b', {}, it.conversation), h('span', { class: `badge sev sev-${it.severity}` }, it.severity)),
+    h('div', { class: 'sub' }, it.reason),
+    h('div', { class: 'sub' }, `${it.status}${it.claimed_by ? ` by ${it.claimed_by}` : ''} · ${(it.created_at || '').replace('T', ' ').slice(0, 16)}`));
+  }
+
+  async function open(it) {
+    state.selected = it.id;
+    for (const b of list.querySelectorAll('.queue-item')) b.classList.toggle('selected', Number(b.dataset.item) === it.id);
+    detail.replaceChildren(h('p', { class: 'note' }, 'Loading…'));
+    let c;
+    try {
+      c = await api(`/v1/conversations/${encodeURIComponent(it.conversation)}`);
+    } catch (e) {
+      detail.replaceChildren(message(e.message, 'error'));
+      return;
+    }
+    detail.replaceChildren(conversationView(c, it));
+  }
+
+  async function act(it, action, body) {
+    try {
+      const updated = await api(`/v1/queue/${it.id}/${action}`, { method: 'POST', body: body || {} });
+      await load();
+      detail.prepend(message(`${action === 'resolve' ? 'Resolved' : action === 'claim' ? 'Claimed' : 'Released'} item ${updated.id ?? it.id}.`, 'ok'));
+      const fresh = updated && updated.id ? updated : it;
+      detail.querySelector('.actions')?.replaceWith(actions(fresh));
+    } catch (e) {
+      detail.prepend(message(e.message, 'error'));
+    }
+  }
+
+  function actions(it) {
+    const mine = it.claimed_by === me.name;
+    if (it.status === 'resolved') return h('div', { class: 'actions' }, h('p', {}, `Resolved by ${it.claimed_by || '–'} as ${it.label}${it.note ? `: ${it.note}` : ''}`));
+    const label = h('select', { 'aria-label': 'label', name: 'label' }, ['negative', 'neutral', 'positive'].map((l) => h('option', { value: l }, l)));
+    const note = h('input', { type: 'text', name: 'note', placeholder: 'note for the record', 'aria-label': 'note' });
+    return h('div', { class: 'actions' },
+      it.status === 'open' ? h('button', { class: 'primary', onclick: () => act(it, 'claim') }, 'Claim') : '',
+      it.status === 'claimed' ? h('span', { class: 'sub' }, `claimed by ${it.claimed_by}${mine ? ' (you)' : ''} `) : '',
+      it.status === 'claimed' ? h('button', { onclick: () => act(it, 'release') }, 'Release') : '',
+      h('form', { class: 'resolve', onsubmit: (e) => { e.preventDefault(); act(it, 'resolve', { label: label.value, note: note.value }); } },
+        h('label', {}, 'Human label ', label), note, h('button', { type: 'submit', class: 'primary' }, 'Resolve')));
+  }
+
+  function conversationView(c, it) {
+    const tone = c.tone;
+    const msgs = (c.messages || []).map((m) => {
+      const s = m.score;
+      return h('div', { class: `msg ${m.role}`, style: { background: s ? toneColor(s.label, s.compound) : '#fafafa' } },
+        h('div', { class: 'meta' }, `${m.role}${m.author ? ` · ${m.author}` : ''}${m.at ? ` · ${m.at.replace('T', ' ').slice(0, 16)}` : ''}`,
+          s ? h('span', { class: 'score' }, `${s.label} ${num(s.compound)}`) : h('span', { class: 'score' }, 'not scored')),
+        h('div', { class: 'text' }, m.text),
+        s && s.explain?.length
+          ? h('div', { class: 'explain' }, 'moved by: ', s.explain.map((e) => h('span', { class: `word ${e.weight < 0 ? 'neg' : 'pos'}` }, `${e.token} ${e.weight > 0 ? '+' : ''}${num(e.weight)}`)))
+          : '');
+    });
+    return h('div', {},
+      h('h3', {}, `Conversation ${c.id}`),
+      h('p', { class: 'sub' }, [c.channel, c.topic, c.team].filter(Boolean).join(' · ')),
+      h('p', { 'data-testid': 'trajectory' },
+        tone ? `Customer tone ${tone.label} (${num(tone.compound)}), from ${tone.start} to ${tone.end}: ${tone.trajectory}.` : 'No customer message scored.',
+        c.agent_tone ? ` Agent tone ${c.agent_tone.label}.` : ''),
+      h('p', { class: 'reason' }, h('b', {}, 'Queued: '), it.reason),
+      actions(it),
+      h('div', { class: 'messages' }, msgs));
+  }
+
+  load();
+  // Live: a new, claimed or resolved item reloads the list.
+  const stop = subscribe('/v1/queue/events', (type) => {
+    if (type === 'open') {
+      liveBadge.textContent = 'live';
+      liveBadge.classList.add('on');
+      return;
+    }
+    load();
+  });
+  return stop;
+}
