@@ -105,6 +105,8 @@ TEST(Server, AccessControlByRole) {
       {"GET", "/v1/report", {"admin", "reviewer", "viewer"}},
       {"GET", "/v1/tree", {"admin", "reviewer", "viewer"}},
       {"GET", "/v1/alerts", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/interventions", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/me", {"admin", "ingest", "reviewer", "viewer"}},
       {"GET", "/v1/queue", {"admin", "reviewer"}},
       {"GET", "/metrics", {"admin", "viewer"}},
   };
@@ -300,12 +302,56 @@ TEST(Server, SigtermDrainsAndARestartLosesNothing) {
 }
 
 // Every endpoint the server has is in the OpenAPI document, and it parses.
+// The dashboard's files need no key (they hold no data), say what they are,
+// and are sent with headers that keep the page to its own origin; the API
+// tells a key who it is, and the tree takes the report's filter.
+TEST(Server, ServesTheDashboardAndWhatItReads) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 200 -o " + dir.path() + "/c.jsonl >/dev/null && " + Binary() +
+                       " ingest --db " + db + " " + dir.path() + "/c.jsonl >/dev/null")
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCommand(Binary() + " intervention add --db " + db +
+                       " --node billing_dispute --at 2026-10-26 --owner Ana --note fixed --segment topic=billing >/dev/null")
+                .exit_code,
+            0);
+  const std::string viewer = NewKey(db, "viewer", "vera");
+  ServerProcess server(db);
+  auto anonymous = server.Client();
+  auto page = anonymous.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("convsent"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(anonymous.Get("/assets/app.js")->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(anonymous.Get("/assets/app.css")->status, 200);
+  EXPECT_EQ(anonymous.Get("/assets/nope.js")->status, 404);
+
+  const json me = Body(server.Client(viewer).Get("/v1/me"));
+  EXPECT_EQ(me["name"], "vera");
+  EXPECT_EQ(me["role"], "viewer");
+  const json interventions = Body(server.Client(viewer).Get("/v1/interventions"));
+  ASSERT_EQ(interventions["interventions"].size(), 1u);
+  EXPECT_EQ(interventions["interventions"][0]["node"], "billing_dispute");
+  EXPECT_EQ(interventions["interventions"][0]["segment"], "topic=billing");
+  EXPECT_TRUE(interventions["interventions"][0]["verdict"].is_string());
+
+  const json all = Body(server.Client(viewer).Get("/v1/tree"));
+  const json social = Body(server.Client(viewer).Get("/v1/tree?where=channel%3Dsocial"));
+  EXPECT_LT(social["root"]["conversations"].get<int>(), all["root"]["conversations"].get<int>());
+  EXPECT_EQ(server.Client(viewer).Get("/v1/tree?where=oops")->status, 400);
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 TEST(Server, OpenApiDocumentsEveryEndpoint) {
   const YAML::Node doc = YAML::LoadFile(testing::SourceDir() + "/docs/openapi.yaml");
   ASSERT_TRUE(doc["paths"].IsMap());
   for (const char* path : {"/healthz", "/metrics", "/v1/conversations", "/v1/conversations/{id}/messages",
                            "/v1/conversations/{id}", "/v1/report", "/v1/tree", "/v1/alerts", "/v1/queue",
-                           "/v1/queue/events", "/v1/queue/{id}/claim", "/v1/queue/{id}/release", "/v1/queue/{id}/resolve"}) {
+                           "/v1/queue/events", "/v1/queue/{id}/claim", "/v1/queue/{id}/release", "/v1/queue/{id}/resolve",
+                           "/v1/me", "/v1/interventions", "/"}) {
     EXPECT_TRUE(doc["paths"][path]) << path;
   }
 }
