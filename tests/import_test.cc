@@ -388,11 +388,12 @@ TEST(ImportTest, AmazonConnectContactLensChat) {
   EXPECT_EQ(c.id, "b49644f6-672f-445c-b209-f76b36482830");  // CustomerMetadata.ContactId
   EXPECT_EQ(c.channel, "chat");
   EXPECT_EQ(c.tags, std::vector<std::string>{"agent-intro"});
-  ASSERT_EQ(c.messages.size(), 31u);  // 35 items, 4 of them events
-  EXPECT_EQ(CountRole(c, Role::kBot), 3);  // SYSTEM messages
+  ASSERT_EQ(c.messages.size(), 28u);  // 35 items: 4 events, 3 system notices
+  EXPECT_EQ(r.messages_left_out, 3);
   EXPECT_EQ(CountRole(c, Role::kAgent), 15);
   EXPECT_EQ(CountRole(c, Role::kCustomer), 13);
-  EXPECT_EQ(c.messages[4].text.substr(0, 37), "I'd like to see if I can get a refund");
+  EXPECT_EQ(c.messages[0].text, "Hello, thanks for reaching Example Corp. This is Jane. How may I help you?");
+  EXPECT_EQ(c.messages[1].text.substr(0, 37), "I'd like to see if I can get a refund");
   EXPECT_EQ(CountEvents(c, "resolved"), 1);  // chat.ended
   EXPECT_EQ(c.events[0].at_ms, Time("2022-10-27T03:34:43.192Z"));
   EXPECT_EQ(c.created_at_ms, Time("2022-10-27T03:31:50.735Z"));

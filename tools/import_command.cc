@@ -50,6 +50,15 @@ int RunImport(const ImportFlags& flags) {
   }
   const auto start = std::chrono::steady_clock::now();
   ImportResult imported = ImportFiles(system, flags.files);
+  // Said after the summary, in words only: --json keeps ingest's shape.
+  const int64_t left_out = imported.messages_left_out;
+  auto finish = [&](int code) {
+    if (!flags.json && left_out > 0) {
+      std::printf("left out %lld messages with nothing to score (system notices, attachments alone, quoted history alone)\n",
+                  static_cast<long long>(left_out));
+    }
+    return code;
+  };
 
   if (!flags.to_jsonl.empty()) {
     // No scoring: the conversations as read, for a look or another tool.
@@ -69,7 +78,7 @@ int RunImport(const ImportFlags& flags) {
       for (const auto& c : imported.conversations) s.messages += static_cast<int64_t>(c.messages.size());
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return ReportIngestSummary(s, flags.json, flags.strict, "import", "imported");
+    return finish(ReportIngestSummary(s, flags.json, flags.strict, "import", "imported"));
   }
 
   auto model = LoadModelOrReport(flags.model);
@@ -81,7 +90,7 @@ int RunImport(const ImportFlags& flags) {
   options.threads = std::max(1, std::min(flags.threads, 64));
   auto summary = IngestConversations(std::move(imported.conversations), std::move(imported.errors), model,
                                      store.get(), options);
-  return ReportIngestSummary(summary, flags.json, flags.strict, "import", "imported");
+  return finish(ReportIngestSummary(summary, flags.json, flags.strict, "import", "imported"));
 }
 
 }  // namespace

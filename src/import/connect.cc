@@ -13,7 +13,7 @@ namespace {
 Role RoleOf(const std::string& role) {
   if (role == "CUSTOMER") return Role::kCustomer;
   if (role == "AGENT" || role == "SUPERVISOR") return Role::kAgent;
-  return Role::kBot;  // SYSTEM, CUSTOM_BOT
+  return Role::kBot;  // CUSTOM_BOT (a Lex bot talking with the customer)
 }
 
 // Contact Lens names its files "<ContactId>_analysis_<time>.json".
@@ -71,6 +71,9 @@ class ConnectReader : public Reader {
         // Messages: chat items of type MESSAGE with text, or voice turns.
         const bool text = content_type.empty() || content_type == "text/plain" || content_type == "text/markdown";
         if ((!type.empty() && type != "MESSAGE") || !text) return ctx.LeftOut();  // attachments, receipts
+        // Connect's own notices ("You are now being placed in queue") are
+        // no one's sentiment.
+        if (role == "SYSTEM") return ctx.LeftOut();
         DraftMessage m;
         // The same turn in the original and the redacted file is kept once;
         // voice turns in AWS's example all carry one placeholder Id.

@@ -161,6 +161,19 @@ Draft& Drafts::Merge(Draft local, const Context& ctx) {
   return d;
 }
 
+void Drafts::Adopt(std::vector<Orphan> orphans, const std::string& what, ImportResult* out) {
+  for (auto& o : orphans) {
+    if (drafts_.size() != 1) {
+      out->errors.push_back(IngestError{o.file, 0, o.path,
+                                        "the " + what + " does not say its ticket, and the import has " +
+                                            std::to_string(drafts_.size()) + " tickets: import one ticket with its " +
+                                            what + "s, or the " + what + "s as saved with their request path"});
+      continue;
+    }
+    drafts_.front()->AddMessage(std::move(o.message));
+  }
+}
+
 Draft* Drafts::Find(const std::string& id) {
   auto it = index_.find(id);
   return it == index_.end() ? nullptr : it->second;

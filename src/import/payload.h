@@ -107,6 +107,13 @@ struct Draft {
   void SetAttribute(const std::string& key, const std::string& value);
 };
 
+// A message read before (or without) its conversation: comments and
+// threads do not always say which ticket they belong to.
+struct Orphan {
+  std::string file, path;
+  DraftMessage message;
+};
+
 // Drafts by id, in the order first seen.
 class Drafts {
  public:
@@ -118,8 +125,10 @@ class Drafts {
   Draft& Merge(Draft local, const Context& ctx);
   Draft* Find(const std::string& id);
   size_t size() const { return drafts_.size(); }
-  Draft& only() { return *drafts_.front(); }
   const std::vector<std::unique_ptr<Draft>>& all() const { return drafts_; }
+  // Gives each orphan to the one conversation of the import; with none or
+  // several, each orphan is an error (`what`: "comment", "thread").
+  void Adopt(std::vector<Orphan> orphans, const std::string& what, ImportResult* out);
   // Moves every draft with a message into `out` (messages ordered by time,
   // created_at from the first message when unknown); a draft without one
   // is an error.

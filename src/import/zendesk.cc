@@ -15,12 +15,6 @@ struct TicketInfo {
   std::string file;
 };
 
-// A comment read before (or without) its ticket.
-struct Orphan {
-  std::string file, path;
-  DraftMessage message;
-};
-
 class ZendeskReader : public Reader {
  public:
   void Read(const Node& doc, Context& ctx) override {
@@ -82,17 +76,7 @@ class ZendeskReader : public Reader {
   }
 
   void Finish(ImportResult* out) override {
-    for (auto& o : orphans_) {
-      if (drafts_.size() != 1) {
-        out->errors.push_back(IngestError{o.file, 0, o.path,
-                                          "the comment does not say its ticket, and the import has " +
-                                              std::to_string(drafts_.size()) +
-                                              " tickets: import one ticket with its comments, or the comments as "
-                                              "saved with their request path"});
-        continue;
-      }
-      drafts_.only().AddMessage(std::move(o.message));
-    }
+    drafts_.Adopt(std::move(orphans_), "comment", out);
     static const TicketInfo kUnknown;
     for (const auto& d : drafts_.all()) {
       const std::string& id = d->conversation.id;

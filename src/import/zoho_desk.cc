@@ -13,11 +13,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-struct Orphan {
-  std::string file, path;
-  DraftMessage message;
-};
-
 class ZohoDeskReader : public Reader {
  public:
   void Read(const Node& doc, Context& ctx) override {
@@ -41,17 +36,7 @@ class ZohoDeskReader : public Reader {
   }
 
   void Finish(ImportResult* out) override {
-    for (auto& o : orphans_) {
-      if (drafts_.size() != 1) {
-        out->errors.push_back(IngestError{o.file, 0, o.path,
-                                          "the thread does not say its ticket, and the import has " +
-                                              std::to_string(drafts_.size()) +
-                                              " tickets: import one ticket with its threads, or the threads as saved "
-                                              "with their request path"});
-        continue;
-      }
-      drafts_.only().AddMessage(std::move(o.message));
-    }
+    drafts_.Adopt(std::move(orphans_), "thread", out);
     // Without its threads, a ticket's description is its first message.
     for (const auto& d : drafts_.all()) {
       auto it = descriptions_.find(d->conversation.id);
