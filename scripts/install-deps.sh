@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ccache libutf8proc-dev libxxhash-dev nlohmann-json3-dev
           libcli11-dev libgtest-dev libbenchmark-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev
-          libcpp-httplib-dev)
+          libcpp-httplib-dev libjemalloc-dev)
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang libclang-rt-14-dev)
 fi

@@ -148,6 +148,8 @@ class Store {
 
   // Opens (creating or migrating as needed) the store at `location`.
   static Result<std::unique_ptr<Store>> Open(const std::string& location);
+  // Where it was opened: another connection to the same store opens this.
+  virtual const std::string& location() const = 0;
 
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
@@ -156,7 +158,10 @@ class Store {
   // (a pause of a fraction of a second each time); Checkpoint() does it,
   // from another connection, without blocking the writer.
   virtual Status DeferCheckpoints() = 0;
-  virtual Status Checkpoint() = 0;
+  // `restart`: also start the log over from its beginning once it is all
+  // copied, so that it stops growing; it waits for the copy of what is left
+  // (little, when another connection checkpoints often). Busy: no error.
+  virtual Status Checkpoint(bool restart = false) = 0;
   // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;
   virtual Status Release() = 0;

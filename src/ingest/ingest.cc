@@ -1,6 +1,8 @@
-// The ingest pipeline: the calling thread reads, parses and scores batches
-// (with helper threads for scoring); a writer thread stores each batch in
-// one transaction. A bounded queue between them keeps memory flat.
+// The ingest pipeline, three stages that run at once: the calling thread
+// reads and parses batches of conversations; a scoring stage scores each
+// batch on its scoring threads and encodes it for the store; a writer thread
+// stores each batch in one transaction. Bounded queues between the stages
+// keep memory flat, and the stages overlap so that both cores stay busy.
 #include "convsent/ingest.h"
 
 #include <sys/stat.h>
@@ -32,34 +34,37 @@ struct Batch {
   std::vector<EncodedConversation> encoded;
 };
 
-// Hands batches from the reading thread to the writer thread.
-class BatchQueue {
+// Hands batches from one stage to the next.
+template <typename T>
+class BoundedQueue {
  public:
-  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
   // Blocks while full. Returns false when the consumer has stopped.
-  bool Push(Batch batch) {
+  bool Push(T item) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return q_.size() < capacity_ || stopped_; });
     if (stopped_) return false;
-    q_.push_back(std::move(batch));
+    q_.push_back(std::move(item));
     not_empty_.notify_one();
     return true;
   }
   // Blocks while empty. Returns false at the end of input.
-  bool Pop(Batch* batch) {
+  bool Pop(T* item) {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
     if (q_.empty()) return false;
-    *batch = std::move(q_.front());
+    *item = std::move(q_.front());
     q_.pop_front();
     not_full_.notify_one();
     return true;
   }
+  // The producer is done.
   void Close() {
     std::lock_guard lock(mu_);
     closed_ = true;
     not_empty_.notify_all();
   }
+  // The consumer gave up: pushes fail from now on.
   void Stop() {
     std::lock_guard lock(mu_);
     stopped_ = true;
@@ -69,7 +74,7 @@ class BatchQueue {
  private:
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
-  std::deque<Batch> q_;
+  std::deque<T> q_;
   size_t capacity_;
   bool closed_ = false, stopped_ = false;
 };
@@ -77,7 +82,7 @@ class BatchQueue {
 class Ingester {
  public:
   Ingester(std::shared_ptr<const Model> model, Store* store, const IngestOptions& options)
-      : model_(std::move(model)), store_(store), options_(options), queue_(2) {
+      : model_(std::move(model)), store_(store), options_(options), to_score_(2), queue_(2) {
     for (int i = 0; i < std::max(1, options.threads); ++i) scorers_.emplace_back(model_);
     score_options_.explain = options.explain;
   }
@@ -85,7 +90,7 @@ class Ingester {
   Result<IngestSummary> RunFiles(const std::vector<std::string>& paths) {
     for (const auto& p : paths) {
       struct stat st;
-      if (p != "-" && ::stat(p.c_str(), &st) == 0) progress_.bytes_total += st.st_size;
+      if (p != "-" && ::stat(p.c_str(), &st) == 0) bytes_total_ += st.st_size;
     }
     return Run([&] {
       Status status;
@@ -118,13 +123,31 @@ class Ingester {
     start_ = Clock::now();
     summary_.model = model_->info().version;
     ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
-    std::thread writer([this] { WriterLoop(); });
     Status status;
     if (options_.strict) status = store_->Begin();
+    // The log is copied into the store by a thread of its own, every second,
+    // rather than by the writer's commits: the writer is the pipeline's
+    // slowest stage, and the other core has room.
+    std::atomic<bool> done{false};
+    std::thread checkpoints;
+    if (status.ok() && store_->DeferCheckpoints().ok()) {
+      checkpoints = std::thread([this, &done] {
+        auto other = Store::Open(store_->location());
+        while (other.ok() && !done.load()) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(250));
+          (void)(*other)->Checkpoint();
+        }
+      });
+    }
+    std::thread writer([this] { WriterLoop(); });
+    std::thread scorer([this] { ScoringLoop(); });
     if (status.ok()) status = read();
     if (status.ok() && !stop_reading_) status = Flush();
-    queue_.Close();
+    to_score_.Close();
+    scorer.join();  // closes the writer's queue
     writer.join();
+    done = true;
+    if (checkpoints.joinable()) checkpoints.join();
     if (status.ok()) status = writer_status_;
     if (options_.strict) {
       if (status.ok() && !summary_.aborted) {
@@ -146,7 +169,7 @@ class Ingester {
     IngestError e{std::move(file), line, std::move(field), std::move(message)};
     ++summary_.skipped;
     ++summary_.errors_total;
-    ++progress_.skipped;
+    ++skipped_;
     if (options_.on_error) options_.on_error(e);
     if (summary_.errors.size() < IngestSummary::kMaxErrors) summary_.errors.push_back(std::move(e));
     if (options_.strict) {
@@ -181,7 +204,7 @@ class Ingester {
       return Status::Ok();
     }
     const bool csv = path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
-    const int64_t base = progress_.bytes_read;
+    const int64_t base = bytes_read_;
     Status s = csv ? ReadCsv(path, f, base) : ReadJsonl(path, f, base);
     if (!is_stdin) std::fclose(f);
     return s;
@@ -195,7 +218,7 @@ class Ingester {
     while (!stop_reading_ && reader.Next(&line, &too_long)) {
       ++line_no;
       bytes += static_cast<int64_t>(line.size()) + 1;
-      progress_.bytes_read = base + bytes;
+      bytes_read_ = base + bytes;
       if (too_long) {
         Report(path, line_no, "", "line longer than " + std::to_string(kMaxLineBytes) + " bytes");
         continue;
@@ -248,7 +271,7 @@ class Ingester {
     };
     for (;;) {
       const auto r = reader.Next(&row, &line);
-      progress_.bytes_read = base + reader.bytes_read();
+      bytes_read_ = base + reader.bytes_read();
       if (r == CsvReader::Result::kEnd || stop_reading_) break;
       if (r == CsvReader::Result::kUnterminatedQuote) {
         Report(path, line, "", "a quoted field is never closed");
@@ -319,36 +342,61 @@ class Ingester {
     return Status::Ok();
   }
 
-  // Scores the pending conversations on all scoring threads and queues them.
+  // Hands the pending conversations to the scoring stage.
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
-    Batch batch;
-    batch.scored.resize(pending_.size());
-    batch.encoded.resize(pending_.size());
-    const size_t threads = scorers_.size();
-    const size_t per = (pending_.size() + threads - 1) / threads;
-    auto work = [&](size_t t) {
-      for (size_t i = t * per; i < std::min(pending_.size(), (t + 1) * per); ++i) {
-        batch.scored[i] = ScoreConversation(std::move(pending_[i]), scorers_[t], score_options_, options_.rollup);
-        batch.encoded[i] = EncodeConversation(batch.scored[i]);
-      }
-    };
-    std::vector<std::thread> helpers;
-    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work, t);
-    work(0);
-    for (auto& h : helpers) h.join();
+    if (!to_score_.Push(std::move(pending_))) return writer_status_;
     pending_.clear();
-    for (const auto& sc : batch.scored) progress_.messages += static_cast<int64_t>(sc.conversation.messages.size());
-    progress_.conversations += static_cast<int64_t>(batch.scored.size());
-    progress_.seconds = Seconds();
-    if (options_.progress) options_.progress(progress_);
-    if (!queue_.Push(std::move(batch))) return writer_status_;
     return Status::Ok();
+  }
+
+  // The scoring stage: each batch scored and encoded on all scoring
+  // threads, then queued for the writer.
+  void ScoringLoop() {
+    std::vector<Conversation> conversations;
+    IngestProgress progress;
+    progress.bytes_total = bytes_total_;
+    while (to_score_.Pop(&conversations)) {
+      Batch batch;
+      batch.scored.resize(conversations.size());
+      batch.encoded.resize(conversations.size());
+      const size_t threads = scorers_.size();
+      const size_t per = (conversations.size() + threads - 1) / threads;
+      auto work = [&](size_t t) {
+        for (size_t i = t * per; i < std::min(conversations.size(), (t + 1) * per); ++i) {
+          batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorers_[t], score_options_, options_.rollup);
+          batch.encoded[i] = EncodeConversation(batch.scored[i]);
+        }
+      };
+      std::vector<std::thread> helpers;
+      for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work, t);
+      work(0);
+      for (auto& h : helpers) h.join();
+      for (const auto& sc : batch.scored) progress.messages += static_cast<int64_t>(sc.conversation.messages.size());
+      progress.conversations += static_cast<int64_t>(batch.scored.size());
+      progress.skipped = skipped_;
+      progress.bytes_read = bytes_read_;
+      progress.seconds = Seconds();
+      if (options_.progress) options_.progress(progress);
+      if (!queue_.Push(std::move(batch))) {
+        // The writer stopped: so does the reader.
+        stop_reading_ = true;
+        to_score_.Stop();
+        break;
+      }
+    }
+    queue_.Close();
   }
 
   void WriterLoop() {
     Batch batch;
+    int64_t batches = 0;
     while (queue_.Pop(&batch)) {
+      // Now and then the log starts over, or it would grow to several times
+      // the store's size: the checkpoint thread has copied most of it, so
+      // this waits only for the rest. (Not inside a strict ingest's one
+      // transaction, where nothing is committed until the end.)
+      if (!options_.strict && ++batches % 8 == 0) (void)store_->Checkpoint(/*restart=*/true);
       Status s = options_.strict ? Status::Ok() : store_->Begin();
       for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
         s = store_->PutConversation(batch.scored[i], model_id_, &batch.encoded[i]);
@@ -370,10 +418,13 @@ class Ingester {
   IngestOptions options_;
   ScoreOptions score_options_;
   std::vector<Scorer> scorers_;
-  BatchQueue queue_;
+  BoundedQueue<std::vector<Conversation>> to_score_;
+  BoundedQueue<Batch> queue_;
   std::vector<Conversation> pending_;
   IngestSummary summary_;
-  IngestProgress progress_;
+  // Progress, shared between the reader and the scoring stage.
+  std::atomic<int64_t> bytes_read_{0}, skipped_{0};
+  int64_t bytes_total_ = 0;
   int64_t model_id_ = 0;
   Status writer_status_;
   std::atomic<bool> stop_reading_{false};

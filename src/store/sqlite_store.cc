@@ -7,6 +7,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
@@ -214,11 +215,12 @@ class SqliteStore final : public Store {
   }
 
   Status DeferCheckpoints() override { return Exec("PRAGMA wal_autocheckpoint=0"); }
-  Status Checkpoint() override {
-    // PASSIVE: copies what it can without waiting for, or blocking, the writer.
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK) {
-      return Error("checkpointing the log");
-    }
+  Status Checkpoint(bool restart) override {
+    // PASSIVE copies what it can without waiting for, or blocking, the
+    // writer; RESTART then lets the next commit write the log from its start.
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
+                                             nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) return Error("checkpointing the log");
     return Status::Ok();
   }
 
@@ -526,6 +528,8 @@ class SqliteStore final : public Store {
     }
     return d;
   }
+
+  const std::string& location() const override { return path_; }
 
   Result<StoreInfo> Info() override {
     StoreInfo info;
@@ -845,6 +849,7 @@ class SqliteStore final : public Store {
     model_ids_.clear();
     segment_ids_.clear();
     dimension_sizes_.clear();
+    full_dimensions_.clear();
     current_model_id_ = -1;
     ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
     if (!current.empty()) {
@@ -869,6 +874,10 @@ class SqliteStore final : public Store {
   Result<std::optional<int64_t>> SegmentId(std::string_view dimension, std::string_view value) {
     std::string key = SegmentKey(dimension, value);
     if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return std::optional<int64_t>(it->second);
+    // A full dimension's values are all in the cache (below): a value not
+    // there is not a segment, and costs no query. A per-customer attribute
+    // would otherwise cost one on every conversation.
+    if (full_dimensions_.count(std::string(dimension))) return std::optional<int64_t>();
     // Filled on demand: a reader never pays for the dictionary, which can
     // hold a value per customer.
     Stmt& find = *statements_.at("find_segment");
@@ -888,7 +897,14 @@ class SqliteStore final : public Store {
       n.Reset();
       count = dimension_sizes_.emplace(std::string(dimension), size).first;
     }
-    if (count->second >= kMaxSegmentValues) return std::optional<int64_t>();
+    if (count->second >= kMaxSegmentValues) {
+      Stmt& all = *statements_.at("dimension_values");
+      all.Bind(1, std::string(dimension));
+      while (all.Step() == SQLITE_ROW) segment_ids_.emplace(SegmentKey(dimension, all.Text(1)), all.Int(0));
+      all.Reset();
+      full_dimensions_.insert(std::string(dimension));
+      return std::optional<int64_t>();
+    }
     ++count->second;
     Stmt& add = *statements_.at("add_segment");
     add.Bind(1, std::string(dimension)).Bind(2, std::string(value));
@@ -979,6 +995,7 @@ class SqliteStore final : public Store {
                      "WHERE hash = ? AND revoked_at = 0"},
         {"find_segment", "SELECT id FROM segment_values WHERE dimension = ? AND value = ?"},
         {"count_segment_values", "SELECT count(*) FROM segment_values WHERE dimension = ?"},
+        {"dimension_values", "SELECT id, value FROM segment_values WHERE dimension = ?"},
         {"add_segment", "INSERT INTO segment_values(dimension, value) VALUES(?, ?)"},
         {"put_report_row",
          "INSERT INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, "
@@ -1096,6 +1113,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, int64_t> model_ids_;
   std::unordered_map<std::string, int64_t> segment_ids_;  // dimension \0 value -> id
   std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
+  std::unordered_set<std::string> full_dimensions_;           // at kMaxSegmentValues, all cached
   int64_t current_model_id_ = -1;
 };
 
