@@ -174,10 +174,12 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   ASSERT_EQ(RunCommand(Binary() + " rescore --db " + db + " --model " + lite + " --from 2026-10-05 >/dev/null").exit_code, 0);
   const std::string fresh = RunCommand(Binary() + " report --json --period day --db " + db).out;
   ASSERT_NE(fresh.find("convsent-msg-1-lite"), std::string::npos) << fresh.substr(0, 400);
-  // Take the store back to version 1: what version 2 added is gone.
+  // Take the store back to version 1: what version 2 added is gone, and
+  // what version 5 dropped is back.
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
   ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; "
+                            "CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);
   const std::string migrated = RunCommand(Binary() + " report --json --period day --db " + db).out;

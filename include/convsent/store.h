@@ -30,7 +30,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 4;
+inline constexpr int kStoreSchemaVersion = 5;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.

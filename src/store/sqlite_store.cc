@@ -91,6 +91,12 @@ CREATE TABLE human_labels(
 CREATE INDEX human_labels_conversation ON human_labels(conversation);
 ALTER TABLE report_rows ADD COLUMN human_label INTEGER;
 )sql",
+    // v4 -> v5: conversation_tags goes: nothing reads it (tags are in the
+    // conversation row and, as segments, in its report row), and its
+    // randomly ordered inserts slowed ingest.
+    R"sql(
+DROP TABLE IF EXISTS conversation_tags;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -310,7 +316,7 @@ class SqliteStore final : public Store {
       find.Bind(1, c.id);
       if (find.Step() == SQLITE_ROW) id = find.Int(0);
       find.Reset();
-      for (const char* name : {"delete_messages", "delete_scores", "delete_tones", "delete_tags"}) {
+      for (const char* name : {"delete_messages", "delete_scores", "delete_tones"}) {
         Stmt& del = *statements_.at(name);
         del.Bind(1, id);
         RETURN_IF_ERROR(Done(del, "replacing conversation " + c.id));
@@ -319,13 +325,6 @@ class SqliteStore final : public Store {
     Stmt& msg = *statements_.at("insert_messages");
     msg.Bind(1, id).Bind(2, encoded->messages);
     RETURN_IF_ERROR(Done(msg, "storing the messages of " + c.id));
-    Stmt& tag = *statements_.at("insert_tag");
-    for (const std::string& t : c.tags) {
-      tag.Bind(1, t).Bind(2, id);
-      const int rc = tag.Step();
-      tag.Reset();
-      if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT) return Error("storing tag of " + c.id);
-    }
     RETURN_IF_ERROR(PutScoresById(id, sc, model_id, *encoded));
     return PutReportRow(id, sc, model_id, *encoded);
   }
@@ -959,11 +958,9 @@ class SqliteStore final : public Store {
         {"delete_messages", "DELETE FROM conversation_messages WHERE conversation = ?"},
         {"delete_scores", "DELETE FROM conversation_scores WHERE conversation = ?"},
         {"delete_tones", "DELETE FROM tones WHERE conversation = ?"},
-        {"delete_tags", "DELETE FROM conversation_tags WHERE conversation = ?"},
         {"delete_model_scores", "DELETE FROM conversation_scores WHERE conversation = ? AND model = ?"},
         {"delete_model_tone", "DELETE FROM tones WHERE conversation = ? AND model = ?"},
         {"insert_messages", "INSERT INTO conversation_messages(conversation, messages) VALUES(?, ?)"},
-        {"insert_tag", "INSERT OR IGNORE INTO conversation_tags(tag, conversation) VALUES(?, ?)"},
         {"insert_scores", "INSERT INTO conversation_scores(conversation, model, scores) VALUES(?, ?, ?)"},
         {"insert_tone",
          "INSERT INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, end_tone, "
@@ -1109,7 +1106,9 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
+  // By name; the names are the literals of Prepare(), so a lookup on the
+  // writer's hot path hashes a view and allocates nothing.
+  std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
   std::unordered_map<std::string, int64_t> model_ids_;
   std::unordered_map<std::string, int64_t> segment_ids_;  // dimension \0 value -> id
   std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
