@@ -27,3 +27,7 @@ echo
 build/convsent tree --db sample/convsent.db --no-alerts
 echo
 build/convsent report --db sample/convsent.db --html sample/report.html
+echo
+echo "The same figures as a page: sample/report.html. To look around the live dashboard:"
+echo "  build/convsent keys create --db sample/convsent.db --role admin    # prints a key"
+echo "  build/convsent serve --db sample/convsent.db                       # then open http://127.0.0.1:8080/"
