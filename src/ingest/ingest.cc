@@ -5,7 +5,10 @@
 // keep memory flat, and the stages overlap so that both cores stay busy.
 #include "convsent/ingest.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -352,6 +355,15 @@ class Ingester {
 
   // The scoring stage: each batch scored and encoded on all scoring
   // threads, then queued for the writer.
+  // Scoring threads give way to the writer, the pipeline's slowest stage:
+  // with more threads than cores, the writer would otherwise wait its turn.
+  // (The checkpoint thread keeps its priority: the writer's restarts of the
+  // log wait for it.)
+  static void Yield() {
+    thread_local bool done = false;
+    if (!done) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5), done = true;
+  }
+
   void ScoringLoop() {
     std::vector<Conversation> conversations;
     IngestProgress progress;
@@ -363,6 +375,7 @@ class Ingester {
       const size_t threads = scorers_.size();
       const size_t per = (conversations.size() + threads - 1) / threads;
       auto work = [&](size_t t) {
+        Yield();
         for (size_t i = t * per; i < std::min(conversations.size(), (t + 1) * per); ++i) {
           batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorers_[t], score_options_, options_.rollup);
           batch.encoded[i] = EncodeConversation(batch.scored[i]);
