@@ -435,6 +435,7 @@ TEST(ImportTest, MalformedItemsAreReportedWithTheirPathAndTheRestImported) {
       {"id":2,"requester_id":5,"description":"bad time","created_at":"yesterday"},
       {"requester_id":5,"description":"no id"},
       {"id":4,"requester_id":5,"description":"tags","tags":"not-a-list"},
+      {"id":6,"requester_id":5,"description":"far future","created_at":1e300},
       {"id":5,"requester_id":5,"description":"also fine"}]})"},
                                                 {"other.json", R"({"hello":"world"})"},
                                                 {"broken.json", "{\"tickets\": [\n  {\"id\": 1,\n}"}});
@@ -446,6 +447,7 @@ TEST(ImportTest, MalformedItemsAreReportedWithTheirPathAndTheRestImported) {
   EXPECT_NE(std::find(where.begin(), where.end(), "tickets.json:0:tickets[1].created_at"), where.end());
   EXPECT_NE(std::find(where.begin(), where.end(), "tickets.json:0:tickets[2].id"), where.end());
   EXPECT_NE(std::find(where.begin(), where.end(), "tickets.json:0:tickets[3].tags"), where.end());
+  EXPECT_NE(std::find(where.begin(), where.end(), "tickets.json:0:tickets[4].created_at"), where.end());
   EXPECT_NE(std::find(where.begin(), where.end(), "other.json:0:"), where.end());
   EXPECT_NE(std::find(where.begin(), where.end(), "broken.json:3:"), where.end());
 }

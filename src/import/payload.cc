@@ -75,7 +75,7 @@ int64_t Node::Time() const {
     const double seconds = j_->get<double>();
     // Seconds since the epoch; some exports (Twilio's, Zendesk's events) use
     // milliseconds, told apart by size (1e11 s is the year 5138).
-    if (!std::isfinite(seconds) || seconds < 0) Fail("expected a time, found " + j_->dump());
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e14) Fail("expected a time, found " + j_->dump());
     return static_cast<int64_t>(std::llround(seconds > 1e11 ? seconds : seconds * 1000));
   }
   if (j_->is_string()) {
