@@ -19,14 +19,7 @@ std::string LastSegment(const std::string& url) {
 class FrontReader : public Reader {
  public:
   void Read(const Node& doc, Context& ctx) override {
-    std::vector<Node> items;
-    if (doc.has("_results")) {
-      items = doc["_results"].Items();
-    } else if (doc.is_object() && doc.has("id")) {
-      items.push_back(doc);
-    } else {
-      doc.Fail("not a Front response this importer reads (expected a conversation or a page of _results)");
-    }
+    const std::vector<Node> items = ItemsOf(doc, "_results", "Front", "a conversation or a page of _results");
     for (const Node& item : items) {
       ctx.Guard([&] {
         if (item.has("is_inbound")) ReadMessage(item, ctx);

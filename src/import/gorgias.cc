@@ -11,16 +11,7 @@ namespace {
 class GorgiasReader : public Reader {
  public:
   void Read(const Node& doc, Context& ctx) override {
-    std::vector<Node> items;
-    if (doc.has("data")) {
-      items = doc["data"].Items();
-    } else if (doc.is_array()) {
-      items = doc.Items();
-    } else if (doc.is_object() && doc.has("id")) {
-      items.push_back(doc);
-    } else {
-      doc.Fail("not a Gorgias response this importer reads (expected a ticket or a list with data[])");
-    }
+    const std::vector<Node> items = ItemsOf(doc, "data", "Gorgias", "a ticket or a list with data[]");
     for (const Node& item : items) {
       ctx.Guard([&] {
         if (item.has("score") && item.has("ticket_id")) ReadSurvey(item, ctx);

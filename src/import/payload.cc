@@ -208,10 +208,12 @@ void Drafts::Finish(ImportResult* out) {
   index_.clear();
 }
 
-std::optional<std::vector<Node>> ListAt(const Node& doc, std::string_view key) {
+std::vector<Node> ItemsOf(const Node& doc, std::string_view list_key, std::string_view system,
+                          std::string_view expected) {
+  if (doc.has(list_key)) return doc[list_key].Items();
   if (doc.is_array()) return doc.Items();
-  if (doc.has(key)) return doc[key].Items();
-  return std::nullopt;
+  if (doc.is_object() && doc.has("id")) return {doc};
+  doc.Fail("not a " + std::string(system) + " response this importer reads (expected " + std::string(expected) + ")");
 }
 
 }  // namespace convsent::import_internal

@@ -157,9 +157,12 @@ std::unique_ptr<Reader> NewZohoDeskReader();
 std::unique_ptr<Reader> NewTwilioReader();
 std::unique_ptr<Reader> NewConnectReader();
 
-// Items of a list payload: `doc[key]` when present, or `doc` itself when it
-// is an array; nullopt when neither.
-std::optional<std::vector<Node>> ListAt(const Node& doc, std::string_view key);
+// The items of a response: the page at `doc[list_key]`, `doc` itself when
+// it is an array, or `doc` alone when it is one item (an object with an
+// id). Anything else fails with "not a <system> response ... (expected
+// <expected>)".
+std::vector<Node> ItemsOf(const Node& doc, std::string_view list_key, std::string_view system,
+                          std::string_view expected);
 
 }  // namespace convsent::import_internal
 

@@ -16,14 +16,7 @@ std::string Lower(std::string s) {
 class ZohoDeskReader : public Reader {
  public:
   void Read(const Node& doc, Context& ctx) override {
-    std::vector<Node> items;
-    if (doc.has("data")) {
-      items = doc["data"].Items();
-    } else if (doc.is_object() && doc.has("id")) {
-      items.push_back(doc);
-    } else {
-      doc.Fail("not a Zoho Desk response this importer reads (expected a ticket, or a list with data[])");
-    }
+    const std::vector<Node> items = ItemsOf(doc, "data", "Zoho Desk", "a ticket, or a list with data[]");
     const std::string parent = ctx.RequestId("tickets");
     for (const Node& item : items) {
       ctx.Guard([&] {

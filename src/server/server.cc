@@ -373,12 +373,7 @@ class Server {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
       std::vector<std::pair<std::string, std::string>> where;
-      for (size_t i = 0; i < req.get_param_value_count("where"); ++i) {
-        const std::string w = req.get_param_value("where", i);
-        const auto eq = w.find('=');
-        if (eq == std::string::npos || eq == 0) return Error(res, 400, "where: expected KEY=VALUE");
-        where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
-      }
+      if (!ParseWhere(req, &where)) return Error(res, 400, "where: expected KEY=VALUE");
       auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX, where);
       if (!tree.ok()) return Error(res, 500, tree.status().message());
       res.set_content(TreeToJson(o_.tree, *tree), "application/json");
@@ -599,6 +594,17 @@ class Server {
 
   // ---- Reads ---------------------------------------------------------------------
 
+  // The repeatable where=KEY=VALUE filter of the report and the tree.
+  static bool ParseWhere(const httplib::Request& req, std::vector<std::pair<std::string, std::string>>* where) {
+    for (size_t i = 0; i < req.get_param_value_count("where"); ++i) {
+      const std::string w = req.get_param_value("where", i);
+      const auto eq = w.find('=');
+      if (eq == std::string::npos || eq == 0) return false;
+      where->emplace_back(w.substr(0, eq), w.substr(eq + 1));
+    }
+    return true;
+  }
+
   void GetReport(const httplib::Request& req, httplib::Response& res) {
     ReportOptions o;
     if (req.has_param("period")) {
@@ -609,13 +615,7 @@ class Server {
     int64_t from = INT64_MIN, to = INT64_MAX;
     if (req.has_param("from") && !ParseTime(req.get_param_value("from"), &from)) return Error(res, 400, "from: not a date");
     if (req.has_param("to") && !ParseTime(req.get_param_value("to"), &to)) return Error(res, 400, "to: not a date");
-    const size_t n = req.get_param_value_count("where");
-    for (size_t i = 0; i < n; ++i) {
-      const std::string w = req.get_param_value("where", i);
-      const auto eq = w.find('=');
-      if (eq == std::string::npos || eq == 0) return Error(res, 400, "where: expected KEY=VALUE");
-      o.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
-    }
+    if (!ParseWhere(req, &o.where)) return Error(res, 400, "where: expected KEY=VALUE");
     o.blend_human_labels = req.get_param_value("human_labels") == "blend";
     Store* store = Reader();
     if (!store) return Error(res, 503, "the store cannot be opened");
