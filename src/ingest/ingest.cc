@@ -369,6 +369,11 @@ class Ingester {
     IngestProgress progress;
     progress.bytes_total = bytes_total_;
     while (to_score_.Pop(&conversations)) {
+      {
+        std::vector<Batch> spent;  // freed here, at this stage's priority
+        std::lock_guard lock(spent_mu_);
+        spent.swap(spent_);
+      }
       Batch batch;
       batch.scored.resize(conversations.size());
       batch.encoded.resize(conversations.size());
@@ -423,6 +428,11 @@ class Ingester {
       }
       for (const auto& sc : batch.scored) summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
       summary_.conversations += static_cast<int64_t>(batch.scored.size());
+      // Freeing a batch's thousands of strings is left to the scoring
+      // stage: the writer is the slowest stage.
+      std::lock_guard lock(spent_mu_);
+      spent_.push_back(std::move(batch));
+      batch = Batch();
     }
   }
 
@@ -433,6 +443,8 @@ class Ingester {
   std::vector<Scorer> scorers_;
   BoundedQueue<std::vector<Conversation>> to_score_;
   BoundedQueue<Batch> queue_;
+  std::mutex spent_mu_;
+  std::vector<Batch> spent_;  // stored batches, for the scoring stage to free
   std::vector<Conversation> pending_;
   IngestSummary summary_;
   // Progress, shared between the reader and the scoring stage.
