@@ -5,6 +5,7 @@
 #define CONVSENT_TOOLS_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -38,13 +39,24 @@ void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervent
 void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
 void AddImportCommand(CLI::App& app, int* exit_code);
 
-// Ingest options that show progress on a terminal and print each error
-// (unless `json`); the printed error; the closing summary, as text or JSON,
-// and the exit code it implies. Shared by ingest and import.
-IngestOptions IngestCliOptions(bool json);
+// What ingest and import share: the flags of scoring into a store, the
+// printed error, and the closing summary (text or JSON) with the exit code
+// it implies.
+struct StoreWriteFlags {
+  std::string db, model;
+  bool strict = false, json = false;
+  int threads = 2;
+};
+// Adds --db, --model, --strict (`strict_help`), --json and --threads.
+void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help);
 void PrintIngestError(const IngestError& e);
 int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool strict, const char* command,
                         const char* verb);
+// Loads the model and opens the store of `f`, runs `ingest` with options
+// that show progress on a terminal and print each error (unless --json),
+// and reports its summary.
+int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* verb,
+                  const std::function<Result<IngestSummary>(std::shared_ptr<const Model>, Store*, const IngestOptions&)>& ingest);
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.

@@ -12,10 +12,9 @@ namespace convsent::cli {
 namespace {
 
 struct ImportFlags {
-  std::string system, db, model, to_jsonl;
+  std::string system, to_jsonl;
   std::vector<std::string> files;
-  bool json = false, strict = false;
-  int threads = 2;
+  StoreWriteFlags write;
 };
 
 // Writes the conversations as JSON Lines to `path` ("-": stdout), through a
@@ -53,7 +52,7 @@ int RunImport(const ImportFlags& flags) {
   // Said after the summary, in words only: --json keeps ingest's shape.
   const int64_t left_out = imported.messages_left_out;
   auto finish = [&](int code) {
-    if (!flags.json && left_out > 0) {
+    if (!flags.write.json && left_out > 0) {
       std::printf("left out %lld messages with nothing to score (system notices, attachments alone, quoted history alone)\n",
                   static_cast<long long>(left_out));
     }
@@ -64,11 +63,11 @@ int RunImport(const ImportFlags& flags) {
     // No scoring: the conversations as read, for a look or another tool.
     IngestSummary s;
     for (const auto& e : imported.errors) {
-      if (!flags.json) PrintIngestError(e);
+      if (!flags.write.json) PrintIngestError(e);
       if (s.errors.size() < IngestSummary::kMaxErrors) s.errors.push_back(e);
     }
     s.errors_total = s.skipped = static_cast<int64_t>(imported.errors.size());
-    s.aborted = flags.strict && s.skipped > 0;
+    s.aborted = flags.write.strict && s.skipped > 0;
     if (!s.aborted) {
       if (Status w = WriteJsonl(imported.conversations, flags.to_jsonl); !w.ok()) {
         std::fprintf(stderr, "convsent import: %s\n", w.ToString().c_str());
@@ -78,19 +77,14 @@ int RunImport(const ImportFlags& flags) {
       for (const auto& c : imported.conversations) s.messages += static_cast<int64_t>(c.messages.size());
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return finish(ReportIngestSummary(s, flags.json, flags.strict, "import", "imported"));
+    return finish(ReportIngestSummary(s, flags.write.json, flags.write.strict, "import", "imported"));
   }
 
-  auto model = LoadModelOrReport(flags.model);
-  if (!model) return kExitFailure;
-  auto store = OpenStoreOrReport(flags.db);
-  if (!store) return kExitFailure;
-  IngestOptions options = IngestCliOptions(flags.json);
-  options.strict = flags.strict;
-  options.threads = std::max(1, std::min(flags.threads, 64));
-  auto summary = IngestConversations(std::move(imported.conversations), std::move(imported.errors), model,
-                                     store.get(), options);
-  return finish(ReportIngestSummary(summary, flags.json, flags.strict, "import", "imported"));
+  return finish(RunStoreWrite(flags.write, "import", "imported",
+                              [&](std::shared_ptr<const Model> model, Store* store, const IngestOptions& options) {
+                                return IngestConversations(std::move(imported.conversations),
+                                                           std::move(imported.errors), std::move(model), store, options);
+                              }));
 }
 
 }  // namespace
@@ -102,12 +96,8 @@ void AddImportCommand(CLI::App& app, int* exit_code) {
                 "twilio, connect); see docs/import.md");
   cmd->add_option("system", f->system, "zendesk, intercom, front, gorgias, zoho-desk, twilio or connect")->required();
   cmd->add_option("files", f->files, "Files of that system, read together and joined ('-' for stdin)")->required();
-  cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
-  cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
   cmd->add_option("--to-jsonl", f->to_jsonl, "Write canonical JSON Lines to this file ('-': stdout) instead of storing");
-  cmd->add_flag("--json", f->json, "Print the closing summary as JSON (as convsent ingest --json)");
-  cmd->add_flag("--strict", f->strict, "Stop at the first error and write nothing");
-  cmd->add_option("--threads", f->threads, "Scoring threads (default 2)");
+  AddStoreWriteFlags(cmd, &f->write, "Stop at the first error and write nothing");
   cmd->callback([f, exit_code] { *exit_code = RunImport(*f); });
 }
 

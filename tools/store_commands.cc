@@ -20,12 +20,12 @@ std::string Thousands(int64_t v) {
 
 struct IngestFlags {
   std::vector<std::string> files;
-  std::string db, model;
-  bool strict = false, json = false;
-  int threads = 2;
+  StoreWriteFlags write;
 };
 
 }  // namespace
+
+namespace {
 
 IngestOptions IngestCliOptions(bool json) {
   IngestOptions options;
@@ -49,6 +49,28 @@ IngestOptions IngestCliOptions(bool json) {
     if (!json) PrintIngestError(e);
   };
   return options;
+}
+
+}  // namespace
+
+void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help) {
+  cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
+  cmd->add_flag("--strict", f->strict, strict_help);
+  cmd->add_flag("--json", f->json, "Print the closing summary as JSON");
+  cmd->add_option("--threads", f->threads, "Scoring threads (default 2)");
+}
+
+int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* verb,
+                  const std::function<Result<IngestSummary>(std::shared_ptr<const Model>, Store*, const IngestOptions&)>& ingest) {
+  auto model = LoadModelOrReport(f.model);
+  if (!model) return kExitFailure;
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  IngestOptions options = IngestCliOptions(f.json);
+  options.strict = f.strict;
+  options.threads = std::max(1, std::min(f.threads, 64));
+  return ReportIngestSummary(ingest(model, store.get(), options), f.json, f.strict, command, verb);
 }
 
 void PrintIngestError(const IngestError& e) {
@@ -88,15 +110,10 @@ int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool st
 namespace {
 
 int RunIngest(const IngestFlags& flags) {
-  auto model = LoadModelOrReport(flags.model);
-  if (!model) return kExitFailure;
-  auto store = OpenStoreOrReport(flags.db);
-  if (!store) return kExitFailure;
-  IngestOptions options = IngestCliOptions(flags.json);
-  options.strict = flags.strict;
-  options.threads = std::max(1, std::min(flags.threads, 64));
-  return ReportIngestSummary(Ingest(flags.files, model, store.get(), options), flags.json, flags.strict, "ingest",
-                             "ingested");
+  return RunStoreWrite(flags.write, "ingest", "ingested",
+                       [&](std::shared_ptr<const Model> model, Store* store, const IngestOptions& options) {
+                         return Ingest(flags.files, std::move(model), store, options);
+                       });
 }
 
 // --- show -----------------------------------------------------------------
@@ -246,11 +263,7 @@ void AddStoreCommands(CLI::App& app, int* exit_code) {
     auto f = std::make_shared<IngestFlags>();
     CLI::App* cmd = app.add_subcommand("ingest", "Score and store conversations (JSON Lines, or CSV of messages)");
     cmd->add_option("files", f->files, "Input files ('-' for stdin)")->required();
-    cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
-    cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
-    cmd->add_flag("--strict", f->strict, "Stop at the first bad line and write nothing");
-    cmd->add_flag("--json", f->json, "Print the closing summary as JSON");
-    cmd->add_option("--threads", f->threads, "Scoring threads (default 2)");
+    AddStoreWriteFlags(cmd, &f->write, "Stop at the first bad line and write nothing");
     cmd->callback([f, exit_code] { *exit_code = RunIngest(*f); });
   }
   {

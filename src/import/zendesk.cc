@@ -204,34 +204,28 @@ class ZendeskReader : public Reader {
     }
   }
 
+  // An audit (GET .../audits) and an incremental ticket event hold the same
+  // children under other names: comments, and changes of a field.
   void ReadAudit(const Node& a, Context& ctx) {
-    const std::string ticket = a["ticket_id"].Id();
-    const int64_t at = a["created_at"].Time();
-    const std::string author = a["author_id"].Str();
-    for (const Node& e : a["events"].Items()) {
-      ctx.Guard([&] {
-        const std::string type = e["type"].Str();
-        if (type == "Comment") {
-          ReadComment(e, ticket, at, author, ctx);
-        } else if (type == "Change") {
-          const std::string field = e["field_name"].Str(), value = e["value"].Str(), previous = e["previous_value"].Str();
-          ReadChange(drafts_.Get(ticket, ctx), field, value, previous, at);
-        }
-      });
-    }
+    ReadChildren(a["events"], "type", a["ticket_id"].Id(), a["created_at"].Time(), a["author_id"].Str(), ctx);
   }
 
   void ReadTicketEvent(const Node& e, Context& ctx) {
-    const std::string ticket = e["ticket_id"].Id();
     int64_t at = e["created_at"].Time();
     if (at == 0) at = e["timestamp"].Time();
-    const std::string author = e["updater_id"].Str();
-    for (const Node& child : e["child_events"].Items()) {
+    ReadChildren(e["child_events"], "event_type", e["ticket_id"].Id(), at, e["updater_id"].Str(), ctx);
+  }
+
+  void ReadChildren(const Node& children, const char* type_key, const std::string& ticket, int64_t at,
+                    const std::string& author, Context& ctx) {
+    for (const Node& child : children.Items()) {
       ctx.Guard([&] {
-        const std::string type = child["event_type"].Str();
+        const std::string type = child[type_key].Str();
         if (type == "Comment") {
           ReadComment(child, ticket, at, author, ctx);
         } else if (type == "Change") {
+          // {"field_name": "status", "value": ...} in audits; the field as
+          // its own key ({"status": ...}) in the incremental export.
           const std::string previous = child["previous_value"].Str();
           std::vector<std::pair<std::string, std::string>> changes;  // field, value
           if (child.has("field_name")) {
