@@ -2,13 +2,13 @@
 # Installs the Debian 12 packages convsent needs that this machine lacks.
 # Usage: scripts/install-deps.sh [--tests|--ci]
 #   --tests adds Chromium for the dashboard's browser tests; --ci adds that,
-#   clang and libFuzzer.
+#   clang and libFuzzer, and the PostgreSQL server the store tests run on.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ccache libutf8proc-dev libxxhash-dev nlohmann-json3-dev
-          libcli11-dev libgtest-dev libbenchmark-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev
+          libcli11-dev libgtest-dev libbenchmark-dev libsqlite3-dev libpq-dev libsimdjson-dev libyaml-cpp-dev
           libcpp-httplib-dev libjemalloc-dev)
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -175,10 +175,10 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   const std::string fresh = RunCommand(Binary() + " report --json --period day --db " + db).out;
   ASSERT_NE(fresh.find("convsent-msg-1-lite"), std::string::npos) << fresh.substr(0, 400);
   // Take the store back to version 1: what version 2 added is gone, and
-  // what version 5 dropped is back.
+  // what version 5 dropped is back (and version 6 added is gone).
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; "
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; "
                             "CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);

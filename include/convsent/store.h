@@ -1,8 +1,9 @@
 // Where conversations, their message scores and rollups live.
 //
-// Store is an interface: SQLite (one file, the default) implements it today,
-// and a PostgreSQL implementation can follow. Open() picks the
-// implementation from the location: a path is a SQLite file.
+// Store is an interface with two implementations: SQLite (one file, the
+// default) and PostgreSQL (one database that several workers and servers
+// share, docs/deployment.md). Open() picks one from the location: a
+// postgresql:// URL, else a path to a SQLite file.
 //
 // Contract:
 // - PutConversation replaces any stored conversation with the same id, its
@@ -10,7 +11,9 @@
 // - Scores are kept per model version: scoring again with another model
 //   adds that model's scores beside the old ones.
 // - Writes between Begin() and Commit() are atomic; a crash loses at most
-//   the uncommitted batch and never corrupts what was committed.
+//   the uncommitted batch and never corrupts what was committed. A write
+//   may report its error only at Commit() (PostgreSQL sends the writes of a
+//   batch without waiting for each answer).
 //
 // Thread safety: one Store per thread.
 #ifndef CONVSENT_STORE_H_
@@ -30,7 +33,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 5;
+inline constexpr int kStoreSchemaVersion = 6;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
@@ -131,6 +134,12 @@ struct ReviewItem {
   int64_t created_at_ms = 0, claimed_at_ms = 0, resolved_at_ms = 0;
 };
 
+// A conversation waiting in the shared backlog for a worker to score it.
+struct BacklogItem {
+  int64_t id = 0;
+  std::string conversation;  // one line of the ingest format (canonical JSON)
+};
+
 // The report row of one scored conversation (without segment ids).
 ReportRow ReportRowOf(const ScoredConversation& c);
 
@@ -221,6 +230,9 @@ class Store {
   // The review queue. A conversation enters it once: AddReviewItem returns
   // nullopt when it is already there.
   virtual Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& item) = 0;
+  // Inside a transaction, the item is held until the transaction ends: on a
+  // store shared by several servers, a second claim of it waits, then sees
+  // it claimed.
   virtual Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) = 0;
   // status empty: all; order "severity" (high first, then oldest) or "age" (oldest first).
   virtual Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
@@ -231,6 +243,15 @@ class Store {
   // report measures their agreement and can blend them.
   virtual Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
                                const std::string& note, int64_t at_ms) = 0;
+
+  // The backlog that `convsent worker` processes: conversations enqueued
+  // once, each scored and stored by exactly one worker.
+  virtual Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) = 0;
+  // Inside a transaction: takes up to `limit` of the oldest items, passing
+  // over those that another worker holds. Committing removes them for good;
+  // a rollback, or a worker that dies, puts them back.
+  virtual Result<std::vector<BacklogItem>> ClaimBacklog(int limit) = 0;
+  virtual Result<int64_t> BacklogSize() = 0;
 };
 
 // The default location: $CONVSENT_DB, else ./convsent.db.

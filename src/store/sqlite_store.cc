@@ -5,15 +5,18 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
+#include "store/codec.h"
 
 namespace convsent {
 namespace {
+
+using store::PackFacts;
+using store::UnpackFacts;
 
 // Schema migrations: kMigrations[v] takes a database from version v to v+1.
 // A released migration is never edited; a change is a new entry.
@@ -97,6 +100,10 @@ ALTER TABLE report_rows ADD COLUMN human_label INTEGER;
     R"sql(
 DROP TABLE IF EXISTS conversation_tags;
 )sql",
+    // v5 -> v6: the backlog of conversations waiting for `convsent worker`.
+    R"sql(
+CREATE TABLE backlog(id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, added_at INTEGER NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -150,46 +157,6 @@ class Stmt {
  private:
   sqlite3_stmt* s_ = nullptr;
 };
-
-// The small fields of a report row in one integer (bit offsets below).
-// Counts saturate: the report needs "any", the tree "at least N".
-struct PackedFacts {
-  static constexpr int kHasCustomer = 0, kTone = 1, kTrajectory = 3, kAgentTone = 5, kEscalated = 8, kReopened = 12,
-                       kHandoffs = 16, kAgentReplies = 22, kCustomerTurns = 30, kCsat = 38, kNps = 41;
-};
-int64_t Field(int64_t v, int64_t max, int shift) { return std::clamp<int64_t>(v, 0, max) << shift; }
-int64_t Get(int64_t packed, int bits, int shift) { return (packed >> shift) & ((int64_t{1} << bits) - 1); }
-
-int64_t PackFacts(const ConversationRollup& r, const ConversationFacts& f, const Conversation& c) {
-  using P = PackedFacts;
-  return Field(r.has_customer, 1, P::kHasCustomer) | Field(static_cast<int>(r.tone), 3, P::kTone) |
-         Field(static_cast<int>(r.trajectory), 3, P::kTrajectory) |
-         Field(r.has_agent ? 1 + static_cast<int>(r.agent_tone) : 0, 7, P::kAgentTone) |
-         Field(f.escalated, 15, P::kEscalated) | Field(f.reopened, 15, P::kReopened) |
-         Field(f.handoffs, 63, P::kHandoffs) | Field(f.agent_replies, 255, P::kAgentReplies) |
-         Field(f.customer_turns, 255, P::kCustomerTurns) | Field(c.csat ? *c.csat : 0, 7, P::kCsat) |
-         Field(c.nps ? *c.nps + 1 : 0, 15, P::kNps);
-}
-
-void UnpackFacts(int64_t v, ReportRow* row) {
-  using P = PackedFacts;
-  row->has_customer = Get(v, 1, P::kHasCustomer) != 0;
-  row->tone = static_cast<Sentiment>(Get(v, 2, P::kTone));
-  row->trajectory = static_cast<Trajectory>(Get(v, 2, P::kTrajectory));
-  const int64_t agent = Get(v, 3, P::kAgentTone);
-  row->agent_tone = agent ? std::optional<Sentiment>(static_cast<Sentiment>(agent - 1)) : std::nullopt;
-  row->escalated = static_cast<int>(Get(v, 4, P::kEscalated));
-  row->reopened = static_cast<int>(Get(v, 4, P::kReopened));
-  row->handoffs = static_cast<int>(Get(v, 6, P::kHandoffs));
-  row->agent_replies = static_cast<int>(Get(v, 8, P::kAgentReplies));
-  row->customer_turns = static_cast<int>(Get(v, 8, P::kCustomerTurns));
-  const int64_t csat = Get(v, 3, P::kCsat), nps = Get(v, 4, P::kNps);
-  row->csat = csat ? std::optional<int>(static_cast<int>(csat)) : std::nullopt;
-  row->nps = nps ? std::optional<int>(static_cast<int>(nps - 1)) : std::nullopt;
-}
-
-// The mask of the fields a model's tone sets, to replace them in SQL.
-constexpr int64_t kToneMask = (int64_t{1} << PackedFacts::kEscalated) - 1;
 
 class SqliteStore final : public Store {
  public:
@@ -268,9 +235,9 @@ class SqliteStore final : public Store {
     // The report reads the current model's tone where it scored the
     // conversation, else the latest model's that did.
     Stmt& to_current = *statements_.at("report_tone_to_current");
-    if (st.ok()) st = Done(to_current.Bind(1, id).Bind(2, kToneMask), "switching the report to model " + version);
+    if (st.ok()) st = Done(to_current.Bind(1, id).Bind(2, store::ToneMask()), "switching the report to model " + version);
     Stmt& to_latest = *statements_.at("report_tone_to_latest");
-    if (st.ok()) st = Done(to_latest.Bind(1, id).Bind(2, kToneMask), "switching the report to model " + version);
+    if (st.ok()) st = Done(to_latest.Bind(1, id).Bind(2, store::ToneMask()), "switching the report to model " + version);
     if (!st.ok()) {
       (void)Exec("ROLLBACK TO set_current");
       (void)Exec("RELEASE set_current");
@@ -375,8 +342,8 @@ class SqliteStore final : public Store {
     // the current one has not scored the conversation and this one is newer.
     const ConversationRollup& r = sc.rollup;
     Stmt& tone = *statements_.at("report_tone_from");
-    tone.Bind(1, id).Bind(2, model_id).Bind(3, PackFacts(r, {}, {}) & kToneMask);
-    tone.Bind(4, static_cast<double>(r.score5)).Bind(5, kToneMask).Bind(6, current_model_id_);
+    tone.Bind(1, id).Bind(2, model_id).Bind(3, store::PackTone(r));
+    tone.Bind(4, static_cast<double>(r.score5)).Bind(5, store::ToneMask()).Bind(6, current_model_id_);
     return Done(tone, "updating the report row of " + ext_id);
   }
 
@@ -408,24 +375,7 @@ class SqliteStore final : public Store {
     sc.scores.resize(sc.conversation.messages.size());
     Stmt& scores = *statements_.at("get_scores");
     scores.Bind(1, id).Bind(2, model_id);
-    if (scores.Step() == SQLITE_ROW) {
-      const auto all = nlohmann::json::parse(scores.Text(0), nullptr, false);
-      for (size_t i = 0; all.is_array() && i < all.size() && i < sc.scores.size(); ++i) {
-        const auto& j = all[i];
-        if (!j.is_array() || j.size() != 5 || !j[0].is_number() || !j[4].is_array()) continue;
-        MessageScore s;
-        s.label = static_cast<Sentiment>(j[0].get<int>());
-        for (int c = 0; c < 3; ++c) s.p[c] = j[1 + c].is_number() ? j[1 + c].get<float>() : 0.0f;
-        s.compound = s.p[2] - s.p[0];
-        s.score5 = 3 + 2 * s.compound;
-        for (const auto& e : j[4]) {
-          if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {
-            s.explain.push_back({e[0].get<std::string>(), e[1].get<float>()});
-          }
-        }
-        sc.scores[i] = std::move(s);
-      }
-    }
+    if (scores.Step() == SQLITE_ROW) store::DecodeScores(scores.Text(0), &sc.scores);
     scores.Reset();
     Stmt& tone = *statements_.at("get_tone");
     tone.Bind(1, id).Bind(2, model_id);
@@ -443,10 +393,7 @@ class SqliteStore final : public Store {
       r.has_agent = tone.Int(9) != 0;
       r.agent_tone = static_cast<Sentiment>(tone.Int(10));
       r.agent_compound = static_cast<float>(tone.Real(11));
-      const auto movers = nlohmann::json::parse(tone.Text(12), nullptr, false);
-      if (movers.is_array()) {
-        for (const auto& m : movers) if (m.is_number_unsigned()) r.movers.push_back(m.get<uint32_t>());
-      }
+      store::DecodeMovers(tone.Text(12), &r);
     }
     tone.Reset();
     return std::optional<ScoredConversation>(std::move(sc));
@@ -494,12 +441,7 @@ class SqliteStore final : public Store {
       row.resolution_ms = opt(6);
       row.detectors = static_cast<uint64_t>(q.Int(7));
       row.human = q.IsNull(9) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(9)));
-      const auto blob = q.Blob(8);
-      row.segments.resize(blob.size() / 4);
-      for (size_t i = 0; i < row.segments.size(); ++i) {
-        const auto* b = reinterpret_cast<const unsigned char*>(blob.data()) + 4 * i;
-        row.segments[i] = uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
-      }
+      store::DecodeSegmentIds(q.Blob(8), &row.segments);
       fn(row);
     }
     return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
@@ -589,12 +531,10 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> AddIntervention(const InterventionRecord& r) override {
-    nlohmann::json segment = nlohmann::json::array();
-    for (const auto& [k, v] : r.segment) segment.push_back({k, v});
     Stmt q;
     RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO interventions(node, at, owner, note, segment, added_at) "
                                    "VALUES(?,?,?,?,?,?)"));
-    q.Bind(1, r.node).Bind(2, r.at_ms).Bind(3, r.owner).Bind(4, r.note).Bind(5, segment.dump());
+    q.Bind(1, r.node).Bind(2, r.at_ms).Bind(3, r.owner).Bind(4, r.note).Bind(5, store::EncodeInterventionSegment(r.segment));
     q.Bind(6, r.added_at_ms);
     RETURN_IF_ERROR(Done(q, "storing an intervention"));
     return sqlite3_last_insert_rowid(db_);
@@ -686,6 +626,38 @@ class SqliteStore final : public Store {
     return Done(row, "storing the label of " + conversation);
   }
 
+  Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO backlog(conversation, added_at) VALUES(?, ?)"));
+    for (const std::string& c : conversations) {
+      q.Bind(1, c).Bind(2, at_ms);
+      RETURN_IF_ERROR(Done(q, "adding to the backlog"));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<BacklogItem>> ClaimBacklog(int limit) override {
+    // The transaction holds SQLite's one write lock: no other worker can
+    // take the same items, and a rollback puts them back.
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "DELETE FROM backlog WHERE id IN (SELECT id FROM backlog ORDER BY id LIMIT ?) "
+                                   "RETURNING id, conversation"));
+    q.Bind(1, static_cast<int64_t>(limit));
+    std::vector<BacklogItem> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1)});
+    if (rc != SQLITE_DONE) return Error("claiming from the backlog");
+    std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
+    return out;
+  }
+
+  Result<int64_t> BacklogSize() override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM backlog"));
+    if (q.Step() != SQLITE_ROW) return Error("counting the backlog");
+    return q.Int(0);
+  }
+
   Result<std::vector<InterventionRecord>> ListInterventions() override {
     Stmt q;
     RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id"));
@@ -694,12 +666,7 @@ class SqliteStore final : public Store {
     while ((rc = q.Step()) == SQLITE_ROW) {
       InterventionRecord r;
       r.id = q.Int(0), r.node = q.Text(1), r.at_ms = q.Int(2), r.owner = q.Text(3), r.note = q.Text(4);
-      const auto segment = nlohmann::json::parse(q.Text(5), nullptr, false);
-      for (const auto& kv : segment.is_array() ? segment : nlohmann::json::array()) {
-        if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_string()) {
-          r.segment.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
-        }
-      }
+      r.segment = store::DecodeInterventionSegment(q.Text(5));
       r.added_at_ms = q.Int(6);
       out.push_back(std::move(r));
     }
@@ -923,8 +890,7 @@ class SqliteStore final : public Store {
       if (value.empty()) return Status::Ok();
       ASSIGN_OR_RETURN(const std::optional<int64_t> sid, SegmentId(dim, value));
       if (!sid) return Status::Ok();
-      const auto u = static_cast<uint32_t>(*sid);
-      for (int k = 0; k < 4; ++k) blob.push_back(static_cast<char>((u >> (8 * k)) & 0xFF));
+      store::AppendSegmentId(static_cast<uint32_t>(*sid), &blob);
       return Status::Ok();
     };
     RETURN_IF_ERROR(add("channel", c.channel));
@@ -1001,7 +967,7 @@ class SqliteStore final : public Store {
          "score5=excluded.score5, facts=excluded.facts, first_response_ms=excluded.first_response_ms, "
          "longest_wait_ms=excluded.longest_wait_ms, resolution_ms=excluded.resolution_ms, "
          "detectors=excluded.detectors, segments=excluded.segments"},
-        // ?3 is the packed tone fields (kToneMask) of model ?2.
+        // ?3 is the packed tone fields (store::ToneMask()) of model ?2.
         {"report_tone_from",
          "UPDATE report_rows SET model=?2, score5=?4, facts=(facts & ~?5) | ?3 "
          "WHERE conversation=?1 AND (?2 = ?6 OR (model <> ?6 AND ?2 >= model))"},
@@ -1052,22 +1018,7 @@ class SqliteStore final : public Store {
     c->created_at_ms = q.Int(5);
     if (!q.IsNull(6)) c->csat = static_cast<int>(q.Int(6));
     if (!q.IsNull(7)) c->nps = static_cast<int>(q.Int(7));
-    const auto tags = nlohmann::json::parse(q.Text(8), nullptr, false);
-    if (tags.is_array()) for (const auto& t : tags) if (t.is_string()) c->tags.push_back(t.get<std::string>());
-    const auto attrs = nlohmann::json::parse(q.Text(9), nullptr, false);
-    if (attrs.is_object()) {
-      for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-        if (it.value().is_string()) c->attributes.emplace_back(it.key(), it.value().get<std::string>());
-      }
-    }
-    const auto events = nlohmann::json::parse(q.Text(10), nullptr, false);
-    if (events.is_array()) {
-      for (const auto& e : events) {
-        if (e.is_object() && e.contains("type") && e["type"].is_string()) {
-          c->events.push_back({e["type"].get<std::string>(), e.value("at", int64_t{0})});
-        }
-      }
-    }
+    store::DecodeConversationJson(q.Text(8), q.Text(9), q.Text(10), c);
     if (!q.IsNull(11)) f->first_response_ms = q.Int(11);
     f->agent_replies = static_cast<int>(q.Int(12));
     f->customer_turns = static_cast<int>(q.Int(13));
@@ -1083,24 +1034,10 @@ class SqliteStore final : public Store {
     Stmt& m = *statements_.at("get_messages");
     m.Bind(1, id);
     const int rc = m.Step();
-    if (rc == SQLITE_ROW) {
-      const auto all = nlohmann::json::parse(m.Text(0), nullptr, false);
-      for (size_t i = 0; all.is_array() && i < all.size(); ++i) {
-        const auto& j = all[i];
-        if (!j.is_array() || j.size() != 4 || !j[0].is_number() || !j[1].is_string() || !j[2].is_number() ||
-            !j[3].is_string()) {
-          m.Reset();
-          return Status::DataLoss(path_ + ": conversation " + c->id + ": message " + std::to_string(i) + " is corrupt");
-        }
-        Message msg;
-        msg.role = static_cast<Role>(j[0].get<int>());
-        msg.author = j[1].get<std::string>();
-        msg.at_ms = j[2].get<int64_t>();
-        msg.text = j[3].get<std::string>();
-        c->messages.push_back(std::move(msg));
-      }
-    }
+    Status decoded = Status::Ok();
+    if (rc == SQLITE_ROW) decoded = store::DecodeMessages(m.Text(0), path_, c);
     m.Reset();
+    RETURN_IF_ERROR(decoded);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? Status::Ok() : Error("reading messages");
   }
 

@@ -5,6 +5,7 @@
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
 #include "convsent/store.h"
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 
 namespace convsent {
@@ -155,7 +156,7 @@ std::optional<uint32_t> ReportDictionary::FindSegment(const std::string& dimensi
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& location) {
   if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    return Status::InvalidArgument("PostgreSQL stores are not supported yet: " + location);
+    return OpenPgStore(location);
   }
   return OpenSqliteStore(location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location);
 }

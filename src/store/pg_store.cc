@@ -1,0 +1,1118 @@
+#include "store/pg_store.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <ctime>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "store/codec.h"
+
+namespace convsent {
+namespace {
+
+// The schema at kPgBaseVersion in one step (PostgreSQL support came with
+// schema 6), then one entry per later version, as for SQLite. A released
+// migration is never edited; a change is a new entry. Every migration runs
+// in one transaction under an advisory lock, so that processes starting
+// together migrate once.
+constexpr int kPgBaseVersion = 6;
+const char* const kPgMigrations[] = {
+    // v0 -> v6
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE models(id BIGSERIAL PRIMARY KEY, version TEXT NOT NULL UNIQUE, info TEXT NOT NULL, added_at BIGINT NOT NULL);
+CREATE TABLE conversations(
+  id BIGSERIAL PRIMARY KEY,
+  ext_id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL, topic TEXT NOT NULL, team TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  csat INTEGER, nps INTEGER,
+  tags TEXT NOT NULL, attributes TEXT NOT NULL, events TEXT NOT NULL,
+  first_response_ms BIGINT, agent_replies INTEGER NOT NULL, customer_turns INTEGER NOT NULL,
+  agents INTEGER NOT NULL, handoffs INTEGER NOT NULL, reopened INTEGER NOT NULL, escalated INTEGER NOT NULL,
+  resolution_ms BIGINT, longest_wait_ms BIGINT);
+CREATE INDEX conversations_created ON conversations(created_at);
+CREATE TABLE conversation_messages(conversation BIGINT PRIMARY KEY, messages TEXT NOT NULL);
+CREATE TABLE conversation_scores(
+  conversation BIGINT NOT NULL, model BIGINT NOT NULL, scores TEXT NOT NULL, PRIMARY KEY(conversation, model));
+CREATE TABLE tones(
+  conversation BIGINT NOT NULL, model BIGINT NOT NULL, has_customer INTEGER NOT NULL, tone INTEGER NOT NULL,
+  compound DOUBLE PRECISION NOT NULL, score5 DOUBLE PRECISION NOT NULL, start_tone INTEGER NOT NULL,
+  end_tone INTEGER NOT NULL, start_compound DOUBLE PRECISION NOT NULL, end_compound DOUBLE PRECISION NOT NULL,
+  trajectory INTEGER NOT NULL, has_agent INTEGER NOT NULL, agent_tone INTEGER NOT NULL,
+  agent_compound DOUBLE PRECISION NOT NULL, movers TEXT NOT NULL, PRIMARY KEY(conversation, model));
+CREATE TABLE segment_values(id BIGSERIAL PRIMARY KEY, dimension TEXT NOT NULL, value TEXT NOT NULL, UNIQUE(dimension, value));
+CREATE TABLE report_rows(
+  conversation BIGINT PRIMARY KEY, created_at BIGINT NOT NULL, model BIGINT NOT NULL, score5 DOUBLE PRECISION NOT NULL,
+  facts BIGINT NOT NULL, first_response_ms BIGINT, longest_wait_ms BIGINT, resolution_ms BIGINT,
+  detectors BIGINT NOT NULL, segments BYTEA NOT NULL, human_label INTEGER);
+CREATE TABLE alerts(
+  id BIGSERIAL PRIMARY KEY, node TEXT NOT NULL, kind TEXT NOT NULL, period TEXT NOT NULL,
+  "before" DOUBLE PRECISION NOT NULL, "after" DOUBLE PRECISION NOT NULL, p DOUBLE PRECISION NOT NULL,
+  owner TEXT NOT NULL, webhook TEXT NOT NULL, message TEXT NOT NULL, status TEXT NOT NULL,
+  created_at BIGINT NOT NULL, closed_at BIGINT NOT NULL, delivery TEXT NOT NULL, attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL);
+CREATE INDEX alerts_open ON alerts(status) WHERE status = 'open';
+CREATE TABLE interventions(
+  id BIGSERIAL PRIMARY KEY, node TEXT NOT NULL, at BIGINT NOT NULL, owner TEXT NOT NULL, note TEXT NOT NULL,
+  segment TEXT NOT NULL, added_at BIGINT NOT NULL);
+CREATE TABLE api_keys(
+  id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL);
+CREATE TABLE review_queue(
+  id BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, severity TEXT NOT NULL,
+  compound DOUBLE PRECISION NOT NULL, status TEXT NOT NULL, claimed_by TEXT NOT NULL, label TEXT NOT NULL,
+  note TEXT NOT NULL, created_at BIGINT NOT NULL, claimed_at BIGINT NOT NULL, resolved_at BIGINT NOT NULL);
+CREATE INDEX review_queue_status ON review_queue(status, created_at);
+CREATE TABLE human_labels(
+  id BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL, label INTEGER NOT NULL, reviewer TEXT NOT NULL,
+  note TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX human_labels_conversation ON human_labels(conversation);
+CREATE TABLE backlog(id BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL, added_at BIGINT NOT NULL);
+
+-- A conversation in one call, so that a batch of them streams to the server
+-- without a round trip each. p_append: the stored conversation only gained
+-- messages (its tags, attributes and events are unchanged); other models'
+-- scores of its shorter self are dropped, as when it is replaced.
+CREATE FUNCTION convsent_put_conversation(
+  p_ext_id TEXT, p_channel TEXT, p_topic TEXT, p_team TEXT, p_created_at BIGINT, p_csat INTEGER, p_nps INTEGER,
+  p_tags TEXT, p_attributes TEXT, p_events TEXT, p_first_response_ms BIGINT, p_agent_replies INTEGER,
+  p_customer_turns INTEGER, p_agents INTEGER, p_handoffs INTEGER, p_reopened INTEGER, p_escalated INTEGER,
+  p_resolution_ms BIGINT, p_longest_wait_ms BIGINT, p_messages TEXT, p_model BIGINT, p_scores TEXT,
+  p_has_customer INTEGER, p_tone INTEGER, p_compound DOUBLE PRECISION, p_score5 DOUBLE PRECISION,
+  p_start_tone INTEGER, p_end_tone INTEGER, p_start_compound DOUBLE PRECISION, p_end_compound DOUBLE PRECISION,
+  p_trajectory INTEGER, p_has_agent INTEGER, p_agent_tone INTEGER, p_agent_compound DOUBLE PRECISION,
+  p_movers TEXT, p_facts BIGINT, p_detectors BIGINT, p_segments BYTEA, p_append BOOLEAN) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_id BIGINT;
+  v_new BOOLEAN;
+BEGIN
+  IF p_append THEN
+    SELECT id INTO v_id FROM conversations WHERE ext_id = p_ext_id;
+  END IF;
+  IF v_id IS NOT NULL THEN
+    UPDATE conversations SET first_response_ms = p_first_response_ms, agent_replies = p_agent_replies,
+      customer_turns = p_customer_turns, agents = p_agents, handoffs = p_handoffs, reopened = p_reopened,
+      escalated = p_escalated, resolution_ms = p_resolution_ms, longest_wait_ms = p_longest_wait_ms,
+      created_at = p_created_at WHERE id = v_id;
+    UPDATE conversation_messages SET messages = p_messages WHERE conversation = v_id;
+    DELETE FROM conversation_scores WHERE conversation = v_id AND model <> p_model;
+    DELETE FROM tones WHERE conversation = v_id AND model <> p_model;
+  ELSE
+    INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events,
+      first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms,
+      longest_wait_ms)
+    VALUES(p_ext_id, p_channel, p_topic, p_team, p_created_at, p_csat, p_nps, p_tags, p_attributes, p_events,
+      p_first_response_ms, p_agent_replies, p_customer_turns, p_agents, p_handoffs, p_reopened, p_escalated,
+      p_resolution_ms, p_longest_wait_ms)
+    ON CONFLICT (ext_id) DO UPDATE SET channel = excluded.channel, topic = excluded.topic, team = excluded.team,
+      created_at = excluded.created_at, csat = excluded.csat, nps = excluded.nps, tags = excluded.tags,
+      attributes = excluded.attributes, events = excluded.events, first_response_ms = excluded.first_response_ms,
+      agent_replies = excluded.agent_replies, customer_turns = excluded.customer_turns, agents = excluded.agents,
+      handoffs = excluded.handoffs, reopened = excluded.reopened, escalated = excluded.escalated,
+      resolution_ms = excluded.resolution_ms, longest_wait_ms = excluded.longest_wait_ms
+    RETURNING id, (xmax = 0) INTO v_id, v_new;
+    IF NOT v_new THEN
+      DELETE FROM conversation_scores WHERE conversation = v_id;
+      DELETE FROM tones WHERE conversation = v_id;
+    END IF;
+    INSERT INTO conversation_messages(conversation, messages) VALUES(v_id, p_messages)
+      ON CONFLICT (conversation) DO UPDATE SET messages = excluded.messages;
+  END IF;
+  INSERT INTO conversation_scores(conversation, model, scores) VALUES(v_id, p_model, p_scores)
+    ON CONFLICT (conversation, model) DO UPDATE SET scores = excluded.scores;
+  INSERT INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, end_tone, start_compound,
+    end_compound, trajectory, has_agent, agent_tone, agent_compound, movers)
+  VALUES(v_id, p_model, p_has_customer, p_tone, p_compound, p_score5, p_start_tone, p_end_tone, p_start_compound,
+    p_end_compound, p_trajectory, p_has_agent, p_agent_tone, p_agent_compound, p_movers)
+  ON CONFLICT (conversation, model) DO UPDATE SET has_customer = excluded.has_customer, tone = excluded.tone,
+    compound = excluded.compound, score5 = excluded.score5, start_tone = excluded.start_tone,
+    end_tone = excluded.end_tone, start_compound = excluded.start_compound, end_compound = excluded.end_compound,
+    trajectory = excluded.trajectory, has_agent = excluded.has_agent, agent_tone = excluded.agent_tone,
+    agent_compound = excluded.agent_compound, movers = excluded.movers;
+  INSERT INTO report_rows(conversation, created_at, model, score5, facts, first_response_ms, longest_wait_ms,
+    resolution_ms, detectors, segments)
+  VALUES(v_id, p_created_at, p_model, p_score5, p_facts, p_first_response_ms, p_longest_wait_ms, p_resolution_ms,
+    p_detectors, p_segments)
+  ON CONFLICT (conversation) DO UPDATE SET created_at = excluded.created_at, model = excluded.model,
+    score5 = excluded.score5, facts = excluded.facts, first_response_ms = excluded.first_response_ms,
+    longest_wait_ms = excluded.longest_wait_ms, resolution_ms = excluded.resolution_ms,
+    detectors = excluded.detectors, segments = excluded.segments;
+END
+$$;
+)sql",
+};
+static_assert(kPgBaseVersion + static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])) - 1 ==
+              kStoreSchemaVersion);
+
+// Any constant: the key of the advisory lock that serializes migrations.
+constexpr int64_t kMigrationLock = 0x636f6e7673656e74;  // "convsent"
+
+// Sends at most this many writes before reading their answers, so that
+// neither side's buffers fill up while the other waits.
+constexpr int kMaxPipelined = 256;
+
+struct ResultFree {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultFree>;
+
+// Query parameters, all sent as text.
+class Params {
+ public:
+  Params& Add(std::string_view v) {
+    values_.emplace_back(v);
+    null_.push_back(false);
+    return *this;
+  }
+  Params& Add(const std::string& v) { return Add(std::string_view(v)); }
+  Params& Add(const char* v) { return Add(std::string_view(v)); }
+  Params& Add(int64_t v) { return Add(std::to_string(v)); }
+  Params& Add(int v) { return Add(std::to_string(v)); }
+  Params& Add(double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof(buf), v);  // shortest form that reads back the same
+    return Add(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+  }
+  template <typename T>
+  Params& Add(const std::optional<T>& v) {
+    return v ? Add(static_cast<int64_t>(*v)) : Null();
+  }
+  Params& Null() {
+    values_.emplace_back();
+    null_.push_back(true);
+    return *this;
+  }
+  // A bytea value, in PostgreSQL's hex input format.
+  Params& Bytes(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex = "\\x";
+    for (unsigned char c : bytes) {
+      hex.push_back(kHex[c >> 4]);
+      hex.push_back(kHex[c & 15]);
+    }
+    return Add(std::string_view(hex));
+  }
+  int size() const { return static_cast<int>(values_.size()); }
+  std::vector<const char*> Pointers() const {
+    std::vector<const char*> p(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) p[i] = null_[i] ? nullptr : values_[i].c_str();
+    return p;
+  }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+};
+
+// Reads of a result in text format.
+int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(PQgetvalue(r, row, col), nullptr, 10); }
+double Real(const PGresult* r, int row, int col) { return std::strtod(PQgetvalue(r, row, col), nullptr); }
+bool IsNull(const PGresult* r, int row, int col) { return PQgetisnull(r, row, col) != 0; }
+std::string Text(const PGresult* r, int row, int col) {
+  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+}
+std::optional<int64_t> OptInt(const PGresult* r, int row, int col) {
+  return IsNull(r, row, col) ? std::nullopt : std::optional<int64_t>(Int(r, row, col));
+}
+// A bytea column in hex output format ("\x0a0b...").
+std::string Bytes(const PGresult* r, int row, int col) {
+  const std::string_view hex(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+  std::string out;
+  if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return out;
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  for (size_t i = 2; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  return out;
+}
+
+// Escapes a value for COPY's text format.
+void AppendCopyText(std::string_view v, std::string* out) {
+  for (char c : v) {
+    switch (c) {
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: out->push_back(c);
+    }
+  }
+}
+
+// One libpq connection: errors as Statuses that name the store (without
+// its password), prepared statements by name, and pipelined writes.
+class Connection {
+ public:
+  ~Connection() {
+    if (conn_) PQfinish(conn_);
+  }
+
+  Status Open(const std::string& url, const std::string& name) {
+    name_ = name;
+    // The URL's own settings come last, so that they win.
+    const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
+    const char* values[] = {"10", "convsent", "UTF8", url.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (conn_ == nullptr) return Status::IoError("cannot connect to " + name_ + ": out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK) return Status::IoError("cannot connect to " + name_ + ": " + LastError());
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // "relation exists" and the like
+    return Status::Ok();
+  }
+
+  // Runs `sql` (one or more statements, no parameters).
+  Status Exec(const std::string& sql, const std::string& what) {
+    RETURN_IF_ERROR(Drain());
+    PgResult r(PQexec(conn_, sql.c_str()));
+    return Check(r.get(), what);
+  }
+
+  // One statement with parameters; its rows.
+  Result<PgResult> Query(const std::string& sql, const Params& params, const std::string& what) {
+    RETURN_IF_ERROR(Drain());
+    const auto p = params.Pointers();
+    PgResult r(PQexecParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0));
+    RETURN_IF_ERROR(Check(r.get(), what));
+    return r;
+  }
+
+  Status Prepare(const std::string& name, const std::string& sql) {
+    PgResult r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    return Check(r.get(), "preparing " + name);
+  }
+  Result<PgResult> Run(const std::string& name, const Params& params, const std::string& what) {
+    RETURN_IF_ERROR(Drain());
+    const auto p = params.Pointers();
+    PgResult r(PQexecPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0));
+    RETURN_IF_ERROR(Check(r.get(), what));
+    return r;
+  }
+
+  // Sends a prepared write without waiting for its answer. Its error, if
+  // any, is returned by the next Drain() (every other call drains first).
+  Status Send(const std::string& name, const Params& params, const std::string& what) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+      return Status::IoError(name_ + ": " + what + ": " + LastError());
+    }
+    const auto p = params.Pointers();
+    if (PQsendQueryPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0) != 1) {
+      return Status::IoError(name_ + ": " + what + ": " + LastError());
+    }
+    if (++pipelined_ >= kMaxPipelined) return Drain();
+    return Status::Ok();
+  }
+
+  // Reads the answers to everything sent, and leaves pipeline mode. The
+  // first error is returned; what followed it was not run.
+  Status Drain() {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
+    Status first = Status::Ok();
+    if (PQpipelineSync(conn_) != 1) first = Status::IoError(name_ + ": sending writes: " + LastError());
+    while (first.ok()) {
+      PgResult r(PQgetResult(conn_));
+      if (r == nullptr) continue;  // the end of one statement's results
+      const auto status = PQresultStatus(r.get());
+      if (status == PGRES_PIPELINE_SYNC) break;
+      if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) {
+        first = Status::IoError(name_ + ": storing a conversation: " + ResultError(r.get()));
+        // Read on to the sync: the rest was skipped.
+        while (true) {
+          PgResult rest(PQgetResult(conn_));
+          if (rest && PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC) break;
+          if (!rest && PQstatus(conn_) == CONNECTION_BAD) break;
+        }
+        break;
+      }
+      if (PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
+    }
+    pipelined_ = 0;
+    if (PQexitPipelineMode(conn_) != 1 && first.ok()) first = Status::IoError(name_ + ": " + LastError());
+    return first;
+  }
+
+  // Streams rows one at a time to `fn` (a large scan without holding it all).
+  Status Stream(const std::string& sql, const Params& params, const std::string& what,
+                const std::function<void(const PGresult*)>& fn) {
+    RETURN_IF_ERROR(Drain());
+    const auto p = params.Pointers();
+    if (PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0) != 1 ||
+        PQsetSingleRowMode(conn_) != 1) {
+      return Status::IoError(name_ + ": " + what + ": " + LastError());
+    }
+    Status st = Status::Ok();
+    while (PGresult* raw = PQgetResult(conn_)) {
+      PgResult r(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE) {
+        if (st.ok()) fn(raw);
+      } else if (status != PGRES_TUPLES_OK && st.ok()) {
+        st = Status::IoError(name_ + ": " + what + ": " + ResultError(raw));
+      }
+    }
+    return st;
+  }
+
+  // COPY `table(columns)` FROM STDIN with `rows` (already in COPY text format).
+  Status CopyIn(const std::string& target, const std::string& rows, const std::string& what) {
+    RETURN_IF_ERROR(Drain());
+    PgResult start(PQexec(conn_, ("COPY " + target + " FROM STDIN").c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) return Check(start.get(), what);
+    bool ok = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
+    ok = PQputCopyEnd(conn_, ok ? nullptr : "client error") == 1 && ok;
+    Status st = Status::Ok();
+    while (PGresult* raw = PQgetResult(conn_)) {
+      PgResult r(raw);
+      if (st.ok()) st = Check(raw, what);
+    }
+    if (!ok && st.ok()) st = Status::IoError(name_ + ": " + what + ": " + LastError());
+    return st;
+  }
+
+  std::string LastError() const {
+    std::string e = conn_ ? PQerrorMessage(conn_) : "no connection";
+    while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
+    return e;
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  static std::string ResultError(const PGresult* r) {
+    std::string e = r ? PQresultErrorMessage(r) : "no answer";
+    while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
+    return e;
+  }
+  Status Check(const PGresult* r, const std::string& what) const {
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return Status::Ok();
+    return Status::IoError(name_ + ": " + what + ": " + (r ? ResultError(r) : LastError()));
+  }
+
+  PGconn* conn_ = nullptr;
+  std::string name_;
+  int pipelined_ = 0;
+};
+
+constexpr const char* kConversationColumns =
+    "id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, first_response_ms, "
+    "agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, longest_wait_ms";
+constexpr const char* kReviewColumns =
+    "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, resolved_at";
+constexpr const char* kKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
+
+void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f) {
+  c->id = Text(r, row, 1);
+  c->channel = Text(r, row, 2);
+  c->topic = Text(r, row, 3);
+  c->team = Text(r, row, 4);
+  c->created_at_ms = Int(r, row, 5);
+  if (!IsNull(r, row, 6)) c->csat = static_cast<int>(Int(r, row, 6));
+  if (!IsNull(r, row, 7)) c->nps = static_cast<int>(Int(r, row, 7));
+  store::DecodeConversationJson(PQgetvalue(r, row, 8), PQgetvalue(r, row, 9), PQgetvalue(r, row, 10), c);
+  f->first_response_ms = OptInt(r, row, 11);
+  f->agent_replies = static_cast<int>(Int(r, row, 12));
+  f->customer_turns = static_cast<int>(Int(r, row, 13));
+  f->agents = static_cast<int>(Int(r, row, 14));
+  f->handoffs = static_cast<int>(Int(r, row, 15));
+  f->reopened = static_cast<int>(Int(r, row, 16));
+  f->escalated = static_cast<int>(Int(r, row, 17));
+  f->resolution_ms = OptInt(r, row, 18);
+  f->longest_wait_ms = OptInt(r, row, 19);
+}
+
+ReviewItem ReadReview(const PGresult* r, int i) {
+  ReviewItem v;
+  v.id = Int(r, i, 0), v.conversation = Text(r, i, 1), v.reason = Text(r, i, 2), v.severity = Text(r, i, 3);
+  v.compound = Real(r, i, 4), v.status = Text(r, i, 5), v.claimed_by = Text(r, i, 6), v.label = Text(r, i, 7);
+  v.note = Text(r, i, 8), v.created_at_ms = Int(r, i, 9), v.claimed_at_ms = Int(r, i, 10);
+  v.resolved_at_ms = Int(r, i, 11);
+  return v;
+}
+
+ApiKeyRecord ReadKey(const PGresult* r, int i) {
+  ApiKeyRecord k;
+  k.id = Int(r, i, 0), k.name = Text(r, i, 1), k.role = Text(r, i, 2), k.prefix = Text(r, i, 3);
+  k.hash = Text(r, i, 4), k.created_at_ms = Int(r, i, 5), k.revoked_at_ms = Int(r, i, 6);
+  return k;
+}
+
+// The packed tone of a `tones` row, in SQL (see store::PackFacts).
+constexpr const char* kPackedTone =
+    "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
+    "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
+
+class PgStore final : public Store {
+ public:
+  Status Init(const std::string& url) {
+    url_ = url;
+    name_ = RedactPgUrl(url);
+    RETURN_IF_ERROR(db_.Open(url, name_));
+    RETURN_IF_ERROR(Migrate());
+    RETURN_IF_ERROR(Prepare());
+    return LoadCurrentModel();
+  }
+
+  const std::string& location() const override { return url_; }
+
+  Status Begin() override {
+    RETURN_IF_ERROR(db_.Exec("BEGIN", "beginning a transaction"));
+    in_transaction_ = true;
+    return Status::Ok();
+  }
+  Status Commit() override {
+    in_transaction_ = false;
+    if (Status s = db_.Drain(); !s.ok()) {
+      (void)db_.Exec("ROLLBACK", "rolling back");
+      (void)LoadCurrentModel();
+      return s;
+    }
+    // COMMIT of a transaction that failed answers ROLLBACK, not an error.
+    auto r = db_.Query("COMMIT", Params(), "committing");
+    RETURN_IF_ERROR(r.status());
+    if (std::string_view(PQcmdStatus(r->get())) != "COMMIT") {
+      (void)LoadCurrentModel();
+      return Status::IoError(name_ + ": the transaction failed and was rolled back");
+    }
+    return Status::Ok();
+  }
+  Status Rollback() override {
+    in_transaction_ = false;
+    (void)db_.Drain();
+    RETURN_IF_ERROR(db_.Exec("ROLLBACK", "rolling back"));
+    return LoadCurrentModel();
+  }
+  // PostgreSQL checkpoints on its own.
+  Status DeferCheckpoints() override { return Status::Ok(); }
+  Status Checkpoint(bool) override { return Status::Ok(); }
+  Status Savepoint() override { return db_.Exec("SAVEPOINT op", "taking a savepoint"); }
+  Status Release() override { return db_.Exec("RELEASE SAVEPOINT op", "releasing a savepoint"); }
+  Status RollbackToSavepoint() override {
+    (void)db_.Drain();
+    RETURN_IF_ERROR(db_.Exec("ROLLBACK TO SAVEPOINT op; RELEASE SAVEPOINT op", "rolling back to a savepoint"));
+    return LoadCurrentModel();
+  }
+
+  Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) override {
+    if (auto it = model_ids_.find(version); it != model_ids_.end()) return it->second;
+    // On the dictionary connection, committed at once: a model's id must not
+    // wait on, or deadlock with, another worker's open batch.
+    RETURN_IF_ERROR(OpenDictionary());
+    ASSIGN_OR_RETURN(auto r, dict_->Query("INSERT INTO models(version, info, added_at) VALUES($1, $2, $3) "
+                                          "ON CONFLICT (version) DO NOTHING RETURNING id",
+                                          Params().Add(version).Add(info_json).Add(static_cast<int64_t>(std::time(nullptr))),
+                                          "registering model " + version));
+    if (PQntuples(r.get()) == 0) {
+      ASSIGN_OR_RETURN(r, dict_->Query("SELECT id FROM models WHERE version = $1", Params().Add(version),
+                                       "registering model " + version));
+      if (PQntuples(r.get()) == 0) return Status::Internal(name_ + ": model " + version + " vanished");
+    }
+    const int64_t id = Int(r.get(), 0, 0);
+    model_ids_[version] = id;
+    return id;
+  }
+
+  Status SetCurrentModel(const std::string& version) override {
+    ASSIGN_OR_RETURN(const int64_t id, RegisterModel(version, "{}"));
+    if (id == current_model_id_) return Status::Ok();
+    const bool own = !in_transaction_;
+    if (own) RETURN_IF_ERROR(Begin());
+    const int64_t mask = store::ToneMask();
+    const std::string what = "switching the report to model " + version;
+    Status st = SetMeta("current_model", version);
+    // The report reads the current model's tone where it scored the
+    // conversation, else the latest model's that did.
+    if (st.ok()) {
+      st = db_.Query(std::string("UPDATE report_rows r SET model = t.model, score5 = t.score5, facts = (r.facts & ~$2::BIGINT) | ") +
+                         kPackedTone + " FROM tones t WHERE t.conversation = r.conversation AND t.model = $1::BIGINT",
+                     Params().Add(id).Add(mask), what)
+               .status();
+    }
+    if (st.ok()) {
+      st = db_.Query(std::string("UPDATE report_rows r SET (model, score5, facts) = (SELECT t.model, t.score5, "
+                                 "(r.facts & ~$2::BIGINT) | ") +
+                         kPackedTone +
+                         " FROM tones t WHERE t.conversation = r.conversation ORDER BY t.model DESC LIMIT 1) "
+                         "WHERE r.model <> $1::BIGINT AND EXISTS(SELECT 1 FROM tones t WHERE t.conversation = r.conversation)",
+                     Params().Add(id).Add(mask), what)
+               .status();
+    }
+    if (own) {
+      if (!st.ok()) {
+        (void)Rollback();
+        return st;
+      }
+      RETURN_IF_ERROR(Commit());
+    } else if (!st.ok()) {
+      return st;
+    }
+    current_model_id_ = id;
+    return Status::Ok();
+  }
+
+  Status PutConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation* encoded) override {
+    EncodedConversation local;
+    if (encoded == nullptr) {
+      local = EncodeConversation(sc);
+      encoded = &local;
+    }
+    return Put(sc, model_id, *encoded, /*append=*/false);
+  }
+
+  Status AppendToConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override {
+    return Put(sc, model_id, e, /*append=*/true);
+  }
+
+  Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
+    ASSIGN_OR_RETURN(auto found, db_.Run("find_conversation", Params().Add(ext_id), "finding " + ext_id));
+    if (PQntuples(found.get()) == 0) return Status::NotFound("no conversation " + ext_id);
+    const int64_t id = Int(found.get(), 0, 0);
+    const EncodedConversation e = EncodeConversation(sc);
+    const ConversationRollup& r = sc.rollup;
+    RETURN_IF_ERROR(db_.Query("INSERT INTO conversation_scores(conversation, model, scores) VALUES($1, $2, $3) "
+                              "ON CONFLICT (conversation, model) DO UPDATE SET scores = excluded.scores",
+                              Params().Add(id).Add(model_id).Add(e.scores), "replacing scores of " + ext_id)
+                        .status());
+    Params tone;
+    tone.Add(id).Add(model_id);
+    AddTone(r, e, &tone);
+    RETURN_IF_ERROR(db_.Query("INSERT INTO tones(conversation, model, has_customer, tone, compound, score5, start_tone, "
+                              "end_tone, start_compound, end_compound, trajectory, has_agent, agent_tone, "
+                              "agent_compound, movers) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
+                              "ON CONFLICT (conversation, model) DO UPDATE SET has_customer = excluded.has_customer, "
+                              "tone = excluded.tone, compound = excluded.compound, score5 = excluded.score5, "
+                              "start_tone = excluded.start_tone, end_tone = excluded.end_tone, "
+                              "start_compound = excluded.start_compound, end_compound = excluded.end_compound, "
+                              "trajectory = excluded.trajectory, has_agent = excluded.has_agent, "
+                              "agent_tone = excluded.agent_tone, agent_compound = excluded.agent_compound, "
+                              "movers = excluded.movers",
+                              tone, "replacing the tone of " + ext_id)
+                        .status());
+    // The report's tone follows this model if it is the current one, or if
+    // the current one has not scored the conversation and this one is newer.
+    return db_.Query("UPDATE report_rows SET model = $2::BIGINT, score5 = $4, facts = (facts & ~$5::BIGINT) | $3::BIGINT "
+                     "WHERE conversation = $1 AND ($2::BIGINT = $6::BIGINT OR (model <> $6::BIGINT AND $2::BIGINT >= model))",
+                     Params().Add(id).Add(model_id).Add(store::PackTone(r)).Add(static_cast<double>(r.score5))
+                         .Add(store::ToneMask()).Add(current_model_id_),
+                     "updating the report row of " + ext_id)
+        .status();
+  }
+
+  Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
+                                                            const std::string& model) override {
+    std::string version = model;
+    if (version.empty()) {
+      ASSIGN_OR_RETURN(version, Meta("current_model"));
+    }
+    int64_t model_id = -1;
+    if (!version.empty()) {
+      ASSIGN_OR_RETURN(auto m, db_.Query("SELECT id FROM models WHERE version = $1", Params().Add(version),
+                                         "finding model " + version));
+      if (PQntuples(m.get()) > 0) model_id = Int(m.get(), 0, 0);
+      if (model_id < 0 && !model.empty()) return Status::NotFound("no scores from model " + model + " in " + name_);
+    }
+    ASSIGN_OR_RETURN(auto row, db_.Query(std::string("SELECT ") + kConversationColumns +
+                                             ", (SELECT messages FROM conversation_messages m WHERE m.conversation = c.id) "
+                                             "FROM conversations c WHERE ext_id = $1",
+                                         Params().Add(ext_id), "reading conversation " + ext_id));
+    if (PQntuples(row.get()) == 0) return std::optional<ScoredConversation>();
+    ScoredConversation sc;
+    const int64_t id = Int(row.get(), 0, 0);
+    ReadConversationRow(row.get(), 0, &sc.conversation, &sc.facts);
+    if (!IsNull(row.get(), 0, 20)) {
+      RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(row.get(), 0, 20), name_, &sc.conversation));
+    }
+    sc.scores.resize(sc.conversation.messages.size());
+    ASSIGN_OR_RETURN(auto scores, db_.Query("SELECT scores FROM conversation_scores WHERE conversation = $1 AND model = $2",
+                                            Params().Add(id).Add(model_id), "reading the scores of " + ext_id));
+    if (PQntuples(scores.get()) > 0) store::DecodeScores(PQgetvalue(scores.get(), 0, 0), &sc.scores);
+    ASSIGN_OR_RETURN(auto tone, db_.Query("SELECT has_customer, tone, compound, score5, start_tone, end_tone, "
+                                          "start_compound, end_compound, trajectory, has_agent, agent_tone, "
+                                          "agent_compound, movers FROM tones WHERE conversation = $1 AND model = $2",
+                                          Params().Add(id).Add(model_id), "reading the tone of " + ext_id));
+    if (PQntuples(tone.get()) > 0) {
+      const PGresult* t = tone.get();
+      ConversationRollup& r = sc.rollup;
+      r.has_customer = Int(t, 0, 0) != 0;
+      r.tone = static_cast<Sentiment>(Int(t, 0, 1));
+      r.compound = static_cast<float>(Real(t, 0, 2));
+      r.score5 = static_cast<float>(Real(t, 0, 3));
+      r.start = static_cast<Sentiment>(Int(t, 0, 4));
+      r.end = static_cast<Sentiment>(Int(t, 0, 5));
+      r.start_compound = static_cast<float>(Real(t, 0, 6));
+      r.end_compound = static_cast<float>(Real(t, 0, 7));
+      r.trajectory = static_cast<Trajectory>(Int(t, 0, 8));
+      r.has_agent = Int(t, 0, 9) != 0;
+      r.agent_tone = static_cast<Sentiment>(Int(t, 0, 10));
+      r.agent_compound = static_cast<float>(Real(t, 0, 11));
+      store::DecodeMovers(PQgetvalue(t, 0, 12), &r);
+    }
+    return std::optional<ScoredConversation>(std::move(sc));
+  }
+
+  Status ForEachConversation(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
+                             std::optional<int64_t> to_ms) override {
+    // A page at a time, by id: `fn` may itself read through this store.
+    int64_t after = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(auto page, db_.Query(std::string("SELECT ") + kConversationColumns +
+                                                ", (SELECT messages FROM conversation_messages m WHERE m.conversation = c.id) "
+                                                "FROM conversations c WHERE id > $1 AND created_at >= $2 AND created_at < $3 "
+                                                "ORDER BY id LIMIT 500",
+                                            Params().Add(after).Add(from_ms.value_or(INT64_MIN)).Add(to_ms.value_or(INT64_MAX)),
+                                            "reading conversations"));
+      const int n = PQntuples(page.get());
+      if (n == 0) return Status::Ok();
+      for (int i = 0; i < n; ++i) {
+        Conversation c;
+        ConversationFacts facts;
+        after = Int(page.get(), i, 0);
+        ReadConversationRow(page.get(), i, &c, &facts);
+        if (!IsNull(page.get(), i, 20)) RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(page.get(), i, 20), name_, &c));
+        RETURN_IF_ERROR(fn(c));
+      }
+    }
+  }
+
+  Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
+    ReportRow row;
+    return db_.Stream("SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, "
+                      "detectors, segments, human_label FROM report_rows WHERE created_at >= $1 AND created_at < $2",
+                      Params().Add(from_ms).Add(to_ms), "scanning conversations for the report",
+                      [&](const PGresult* r) {
+                        row.created_at_ms = Int(r, 0, 0);
+                        row.model = static_cast<uint32_t>(Int(r, 0, 1));
+                        row.score5 = static_cast<float>(Real(r, 0, 2));
+                        store::UnpackFacts(Int(r, 0, 3), &row);
+                        row.first_response_ms = OptInt(r, 0, 4);
+                        row.longest_wait_ms = OptInt(r, 0, 5);
+                        row.resolution_ms = OptInt(r, 0, 6);
+                        row.detectors = static_cast<uint64_t>(Int(r, 0, 7));
+                        store::DecodeSegmentIds(Bytes(r, 0, 8), &row.segments);
+                        row.human = IsNull(r, 0, 9) ? std::nullopt
+                                                    : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, 9)));
+                        fn(row);
+                      });
+  }
+
+  Result<ReportDictionary> LoadReportDictionary() override {
+    ReportDictionary d;
+    ASSIGN_OR_RETURN(auto seg, db_.Query("SELECT id, dimension, value FROM segment_values ORDER BY id", Params(),
+                                         "reading segment values"));
+    for (int i = 0; i < PQntuples(seg.get()); ++i) {
+      const auto id = static_cast<size_t>(Int(seg.get(), i, 0));
+      if (d.segments.size() <= id) d.segments.resize(id + 1);
+      d.segments[id] = {Text(seg.get(), i, 1), Text(seg.get(), i, 2)};
+    }
+    ASSIGN_OR_RETURN(auto full, db_.Query("SELECT dimension FROM segment_values GROUP BY dimension HAVING count(*) >= $1",
+                                          Params().Add(kMaxSegmentValues), "reading segment values"));
+    for (int i = 0; i < PQntuples(full.get()); ++i) d.capped_dimensions.push_back(Text(full.get(), i, 0));
+    ASSIGN_OR_RETURN(auto models, db_.Query("SELECT id, version FROM models ORDER BY id", Params(), "reading models"));
+    for (int i = 0; i < PQntuples(models.get()); ++i) {
+      const auto id = static_cast<size_t>(Int(models.get(), i, 0));
+      if (d.models.size() <= id) d.models.resize(id + 1);
+      d.models[id] = Text(models.get(), i, 1);
+    }
+    return d;
+  }
+
+  Result<StoreInfo> Info() override {
+    StoreInfo info;
+    info.schema_version = kStoreSchemaVersion;
+    ASSIGN_OR_RETURN(auto counts, db_.Query("SELECT count(*), coalesce(sum(agent_replies + customer_turns), 0) "
+                                            "FROM conversations",
+                                            Params(), "counting conversations"));
+    info.conversations = Int(counts.get(), 0, 0);
+    info.messages = Int(counts.get(), 0, 1);
+    ASSIGN_OR_RETURN(auto models, db_.Query("SELECT version FROM models ORDER BY id", Params(), "reading models"));
+    for (int i = 0; i < PQntuples(models.get()); ++i) info.models.push_back(Text(models.get(), i, 0));
+    ASSIGN_OR_RETURN(info.current_model, Meta("current_model"));
+    return info;
+  }
+
+  Result<int64_t> AddAlert(const AlertRecord& a) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO alerts(node, kind, period, \"before\", \"after\", p, owner, webhook, "
+                                       "message, status, created_at, closed_at, delivery, attempts, last_error) "
+                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id",
+                                       Params().Add(a.node).Add(a.kind).Add(a.period).Add(a.before).Add(a.after).Add(a.p)
+                                           .Add(a.owner).Add(a.webhook).Add(a.message).Add(a.status).Add(a.created_at_ms)
+                                           .Add(a.closed_at_ms).Add(a.delivery).Add(a.attempts).Add(a.last_error),
+                                       "storing an alert"));
+    return Int(r.get(), 0, 0);
+  }
+
+  Result<std::vector<AlertRecord>> ListAlerts(bool open_only) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT id, node, kind, period, \"before\", \"after\", p, owner, "
+                                                   "webhook, message, status, created_at, closed_at, delivery, attempts, "
+                                                   "last_error FROM alerts") +
+                                           (open_only ? " WHERE status = 'open'" : "") + " ORDER BY id",
+                                       Params(), "reading alerts"));
+    std::vector<AlertRecord> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      const PGresult* q = r.get();
+      AlertRecord a;
+      a.id = Int(q, i, 0), a.node = Text(q, i, 1), a.kind = Text(q, i, 2), a.period = Text(q, i, 3);
+      a.before = Real(q, i, 4), a.after = Real(q, i, 5), a.p = Real(q, i, 6), a.owner = Text(q, i, 7);
+      a.webhook = Text(q, i, 8), a.message = Text(q, i, 9), a.status = Text(q, i, 10);
+      a.created_at_ms = Int(q, i, 11), a.closed_at_ms = Int(q, i, 12), a.delivery = Text(q, i, 13);
+      a.attempts = static_cast<int>(Int(q, i, 14)), a.last_error = Text(q, i, 15);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  Status UpdateAlert(const AlertRecord& a) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE alerts SET status=$2, closed_at=$3, delivery=$4, attempts=$5, "
+                                       "last_error=$6 WHERE id=$1",
+                                       Params().Add(a.id).Add(a.status).Add(a.closed_at_ms).Add(a.delivery)
+                                           .Add(a.attempts).Add(a.last_error),
+                                       "updating alert " + std::to_string(a.id)));
+    if (Changed(r) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
+    return Status::Ok();
+  }
+
+  Result<int64_t> AddIntervention(const InterventionRecord& v) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO interventions(node, at, owner, note, segment, added_at) "
+                                       "VALUES($1,$2,$3,$4,$5,$6) RETURNING id",
+                                       Params().Add(v.node).Add(v.at_ms).Add(v.owner).Add(v.note)
+                                           .Add(store::EncodeInterventionSegment(v.segment)).Add(v.added_at_ms),
+                                       "storing an intervention"));
+    return Int(r.get(), 0, 0);
+  }
+
+  Result<std::vector<InterventionRecord>> ListInterventions() override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id",
+                                       Params(), "reading interventions"));
+    std::vector<InterventionRecord> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      InterventionRecord v;
+      v.id = Int(r.get(), i, 0), v.node = Text(r.get(), i, 1), v.at_ms = Int(r.get(), i, 2);
+      v.owner = Text(r.get(), i, 3), v.note = Text(r.get(), i, 4);
+      v.segment = store::DecodeInterventionSegment(PQgetvalue(r.get(), i, 5));
+      v.added_at_ms = Int(r.get(), i, 6);
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  Result<int64_t> AddApiKey(const ApiKeyRecord& k) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO api_keys(name, role, prefix, hash, created_at, revoked_at) "
+                                       "VALUES($1,$2,$3,$4,$5,0) RETURNING id",
+                                       Params().Add(k.name).Add(k.role).Add(k.prefix).Add(k.hash).Add(k.created_at_ms),
+                                       "storing an API key"));
+    return Int(r.get(), 0, 0);
+  }
+
+  Result<std::vector<ApiKeyRecord>> ListApiKeys() override {
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kKeyColumns + " FROM api_keys ORDER BY id", Params(),
+                                       "reading API keys"));
+    std::vector<ApiKeyRecord> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(ReadKey(r.get(), i));
+    return out;
+  }
+
+  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
+    ASSIGN_OR_RETURN(auto r, db_.Run("find_key", Params().Add(hash), "reading API keys"));
+    if (PQntuples(r.get()) == 0) return std::optional<ApiKeyRecord>();
+    return std::optional<ApiKeyRecord>(ReadKey(r.get(), 0));
+  }
+
+  Status RevokeApiKey(int64_t id, int64_t at_ms) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0",
+                                       Params().Add(id).Add(at_ms), "revoking key " + std::to_string(id)));
+    if (Changed(r) == 0) return Status::NotFound("no active key " + std::to_string(id));
+    return Status::Ok();
+  }
+
+  Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& v) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO review_queue(conversation, reason, severity, compound, status, "
+                                       "claimed_by, label, note, created_at, claimed_at, resolved_at) "
+                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
+                                       "ON CONFLICT (conversation) DO NOTHING RETURNING id",
+                                       Params().Add(v.conversation).Add(v.reason).Add(v.severity).Add(v.compound)
+                                           .Add(v.status).Add(v.claimed_by).Add(v.label).Add(v.note)
+                                           .Add(v.created_at_ms).Add(v.claimed_at_ms).Add(v.resolved_at_ms),
+                                       "queueing " + v.conversation));
+    if (PQntuples(r.get()) == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(Int(r.get(), 0, 0));
+  }
+
+  Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) override {
+    // In a transaction the row stays locked until it ends: two servers that
+    // claim the same item take turns, and the second sees it claimed.
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewColumns + " FROM review_queue WHERE id = $1" +
+                                           (in_transaction_ ? " FOR UPDATE" : ""),
+                                       Params().Add(id), "reading review item " + std::to_string(id)));
+    if (PQntuples(r.get()) == 0) return std::optional<ReviewItem>();
+    return std::optional<ReviewItem>(ReadReview(r.get(), 0));
+  }
+
+  Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
+                                                  int limit) override {
+    const std::string by = order == "age" ? "created_at, id"
+                                          : "CASE severity WHEN 'high' THEN 0 ELSE 1 END, created_at, id";
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewColumns +
+                                           " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " + by +
+                                           " LIMIT $2",
+                                       Params().Add(status).Add(limit), "reading the review queue"));
+    std::vector<ReviewItem> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(ReadReview(r.get(), i));
+    return out;
+  }
+
+  Status UpdateReviewItem(const ReviewItem& v) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
+                                       "label=$6, note=$7 WHERE id=$1",
+                                       Params().Add(v.id).Add(v.status).Add(v.claimed_by).Add(v.claimed_at_ms)
+                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note),
+                                       "updating review item " + std::to_string(v.id)));
+    if (Changed(r) == 0) return Status::NotFound("no review item " + std::to_string(v.id));
+    return Status::Ok();
+  }
+
+  Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
+                       const std::string& note, int64_t at_ms) override {
+    RETURN_IF_ERROR(db_.Query("INSERT INTO human_labels(conversation, label, reviewer, note, at) VALUES($1,$2,$3,$4,$5)",
+                              Params().Add(conversation).Add(static_cast<int>(label)).Add(reviewer).Add(note).Add(at_ms),
+                              "storing the label of " + conversation)
+                        .status());
+    return db_.Query("UPDATE report_rows SET human_label = $2 WHERE conversation = "
+                     "(SELECT id FROM conversations WHERE ext_id = $1)",
+                     Params().Add(conversation).Add(static_cast<int>(label)), "storing the label of " + conversation)
+        .status();
+  }
+
+  Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
+    if (conversations.empty()) return Status::Ok();
+    // COPY: one round trip for the whole batch.
+    std::string rows;
+    const std::string at = "\t" + std::to_string(at_ms) + "\n";
+    for (const std::string& c : conversations) {
+      AppendCopyText(c, &rows);
+      rows += at;
+    }
+    return db_.CopyIn("backlog(conversation, added_at)", rows, "adding to the backlog");
+  }
+
+  Result<std::vector<BacklogItem>> ClaimBacklog(int limit) override {
+    // SKIP LOCKED: workers claiming at the same time take different items;
+    // the rows stay locked (invisible to the others) until this
+    // transaction ends, and a rollback or a dead connection releases them.
+    ASSIGN_OR_RETURN(auto r, db_.Query("DELETE FROM backlog WHERE id IN (SELECT id FROM backlog ORDER BY id LIMIT $1 "
+                                       "FOR UPDATE SKIP LOCKED) RETURNING id, conversation",
+                                       Params().Add(limit), "claiming from the backlog"));
+    std::vector<BacklogItem> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({Int(r.get(), i, 0), Text(r.get(), i, 1)});
+    std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
+    return out;
+  }
+
+  Result<int64_t> BacklogSize() override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT count(*) FROM backlog", Params(), "counting the backlog"));
+    return Int(r.get(), 0, 0);
+  }
+
+ private:
+  static int64_t Changed(const PgResult& r) { return std::atoll(PQcmdTuples(r.get())); }
+
+  static void AddTone(const ConversationRollup& r, const EncodedConversation& e, Params* p) {
+    p->Add(r.has_customer ? 1 : 0).Add(static_cast<int>(r.tone)).Add(static_cast<double>(r.compound));
+    p->Add(static_cast<double>(r.score5)).Add(static_cast<int>(r.start)).Add(static_cast<int>(r.end));
+    p->Add(static_cast<double>(r.start_compound)).Add(static_cast<double>(r.end_compound));
+    p->Add(static_cast<int>(r.trajectory)).Add(r.has_agent ? 1 : 0).Add(static_cast<int>(r.agent_tone));
+    p->Add(static_cast<double>(r.agent_compound)).Add(e.movers);
+  }
+
+  Status Put(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e, bool append) {
+    const Conversation& c = sc.conversation;
+    const ConversationFacts& f = sc.facts;
+    std::string segments;
+    auto add = [&](std::string_view dim, std::string_view value) -> Status {
+      if (value.empty()) return Status::Ok();
+      ASSIGN_OR_RETURN(const std::optional<int64_t> sid, SegmentId(dim, value));
+      if (sid) store::AppendSegmentId(static_cast<uint32_t>(*sid), &segments);
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(add("channel", c.channel));
+    RETURN_IF_ERROR(add("topic", c.topic));
+    RETURN_IF_ERROR(add("team", c.team));
+    for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
+    for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+    Params p;
+    p.Add(c.id).Add(c.channel).Add(c.topic).Add(c.team).Add(c.created_at_ms).Add(c.csat).Add(c.nps);
+    p.Add(e.tags).Add(e.attributes).Add(e.events).Add(f.first_response_ms).Add(f.agent_replies).Add(f.customer_turns);
+    p.Add(f.agents).Add(f.handoffs).Add(f.reopened).Add(f.escalated).Add(f.resolution_ms).Add(f.longest_wait_ms);
+    p.Add(e.messages).Add(model_id).Add(e.scores);
+    AddTone(sc.rollup, e, &p);
+    p.Add(store::PackFacts(sc.rollup, f, c)).Add(static_cast<int64_t>(e.detectors)).Bytes(segments);
+    p.Add(append ? "true" : "false");
+    const std::string what = "storing conversation " + c.id;
+    // In a batch, sent without waiting; its error, if any, comes at Commit().
+    if (in_transaction_) return db_.Send("put_conversation", p, what);
+    return db_.Run("put_conversation", p, what).status();
+  }
+
+  Status OpenDictionary() {
+    if (dict_) return Status::Ok();
+    auto conn = std::make_unique<Connection>();
+    RETURN_IF_ERROR(conn->Open(url_, name_));
+    dict_ = std::move(conn);
+    return Status::Ok();
+  }
+
+  static std::string SegmentKey(std::string_view dimension, std::string_view value) {
+    std::string key(dimension);
+    key.push_back('\0');
+    key += value;
+    return key;
+  }
+
+  // The id of a segment value (see SqliteStore::SegmentId). New values are
+  // added on the dictionary connection and committed at once, so that
+  // workers adding the same value never wait on each other's batches; an
+  // id whose batch is rolled back is merely unused.
+  Result<std::optional<int64_t>> SegmentId(std::string_view dimension, std::string_view value) {
+    std::string key = SegmentKey(dimension, value);
+    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return std::optional<int64_t>(it->second);
+    const std::string dim(dimension);
+    if (full_dimensions_.count(dim)) return std::optional<int64_t>();
+    RETURN_IF_ERROR(OpenDictionary());
+    ASSIGN_OR_RETURN(auto found, dict_->Query("SELECT id FROM segment_values WHERE dimension = $1 AND value = $2",
+                                              Params().Add(dimension).Add(value), "reading segment values"));
+    if (PQntuples(found.get()) > 0) {
+      const int64_t id = Int(found.get(), 0, 0);
+      segment_ids_.emplace(std::move(key), id);
+      return std::optional<int64_t>(id);
+    }
+    auto count = dimension_sizes_.find(dim);
+    if (count == dimension_sizes_.end()) {
+      ASSIGN_OR_RETURN(auto n, dict_->Query("SELECT count(*) FROM segment_values WHERE dimension = $1",
+                                            Params().Add(dimension), "counting segment values"));
+      count = dimension_sizes_.emplace(dim, Int(n.get(), 0, 0)).first;
+    }
+    if (count->second >= kMaxSegmentValues) {
+      ASSIGN_OR_RETURN(auto all, dict_->Query("SELECT id, value FROM segment_values WHERE dimension = $1",
+                                              Params().Add(dimension), "reading segment values"));
+      for (int i = 0; i < PQntuples(all.get()); ++i) {
+        segment_ids_.emplace(SegmentKey(dimension, Text(all.get(), i, 1)), Int(all.get(), i, 0));
+      }
+      full_dimensions_.insert(dim);
+      return std::optional<int64_t>();
+    }
+    ++count->second;
+    ASSIGN_OR_RETURN(auto added, dict_->Query("INSERT INTO segment_values(dimension, value) VALUES($1, $2) "
+                                              "ON CONFLICT (dimension, value) DO UPDATE SET value = excluded.value "
+                                              "RETURNING id",
+                                              Params().Add(dimension).Add(value), "adding a segment value"));
+    const int64_t id = Int(added.get(), 0, 0);
+    segment_ids_.emplace(std::move(key), id);
+    return std::optional<int64_t>(id);
+  }
+
+  Result<std::string> Meta(const std::string& key) {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT value FROM meta WHERE key = $1", Params().Add(key), "reading " + key));
+    return PQntuples(r.get()) > 0 ? Text(r.get(), 0, 0) : std::string();
+  }
+  Status SetMeta(const std::string& key, const std::string& value) {
+    return db_.Query("INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     Params().Add(key).Add(value), "setting " + key)
+        .status();
+  }
+
+  Status LoadCurrentModel() {
+    current_model_id_ = -1;
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id FROM models WHERE version = (SELECT value FROM meta WHERE key = "
+                                       "'current_model')",
+                                       Params(), "reading the current model"));
+    if (PQntuples(r.get()) > 0) current_model_id_ = Int(r.get(), 0, 0);
+    return Status::Ok();
+  }
+
+  // Brings the schema to kStoreSchemaVersion in one transaction, under an
+  // advisory lock held until it commits.
+  Status Migrate() {
+    RETURN_IF_ERROR(db_.Exec("BEGIN", "migrating the schema"));
+    auto fail = [&](Status s) {
+      (void)db_.Exec("ROLLBACK", "rolling back");
+      return s.WithContext("migrating the schema");
+    };
+    if (auto s = db_.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kMigrationLock), "locking"); !s.ok()) {
+      return fail(s.status());
+    }
+    int version = 0;
+    auto exists = db_.Query("SELECT to_regclass('meta') IS NOT NULL", Params(), "reading the schema version");
+    if (!exists.ok()) return fail(exists.status());
+    if (std::string_view(PQgetvalue(exists->get(), 0, 0)) == "t") {
+      auto v = db_.Query("SELECT value FROM meta WHERE key = 'schema_version'", Params(), "reading the schema version");
+      if (!v.ok()) return fail(v.status());
+      if (PQntuples(v->get()) > 0) version = std::atoi(PQgetvalue(v->get(), 0, 0));
+    }
+    if (version > kStoreSchemaVersion) {
+      (void)db_.Exec("ROLLBACK", "rolling back");
+      return Status::FailedPrecondition(name_ + " has schema version " + std::to_string(version) +
+                                        ", newer than this convsent's " + std::to_string(kStoreSchemaVersion));
+    }
+    if (version == kStoreSchemaVersion) return db_.Exec("COMMIT", "migrating the schema");
+    if (version != 0 && version < kPgBaseVersion) {
+      return fail(Status::DataLoss(name_ + " has schema version " + std::to_string(version) +
+                                   ", which no PostgreSQL store ever had"));
+    }
+    for (int v = version == 0 ? 0 : version - kPgBaseVersion + 1;
+         v < static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])); ++v) {
+      if (Status s = db_.Exec(kPgMigrations[v], "applying migration " + std::to_string(v)); !s.ok()) return fail(s);
+    }
+    if (Status s = SetMeta("schema_version", std::to_string(kStoreSchemaVersion)); !s.ok()) return fail(s);
+    return db_.Exec("COMMIT", "migrating the schema");
+  }
+
+  Status Prepare() {
+    static const std::pair<const char*, const char*> kStatements[] = {
+        {"put_conversation",
+         "SELECT convsent_put_conversation($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
+         "$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38,$39)"},
+        {"find_conversation", "SELECT id FROM conversations WHERE ext_id = $1"},
+        {"find_key", "SELECT id, name, role, prefix, hash, created_at, revoked_at FROM api_keys "
+                     "WHERE hash = $1 AND revoked_at = 0"},
+    };
+    for (const auto& [name, sql] : kStatements) RETURN_IF_ERROR(db_.Prepare(name, sql));
+    return Status::Ok();
+  }
+
+  Connection db_;
+  std::unique_ptr<Connection> dict_;  // autocommit: models and segment values
+  std::string url_, name_;
+  bool in_transaction_ = false;
+  int64_t current_model_id_ = -1;
+  std::unordered_map<std::string, int64_t> model_ids_;
+  std::unordered_map<std::string, int64_t> segment_ids_;      // dimension \0 value -> id
+  std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
+  std::unordered_set<std::string> full_dimensions_;           // at kMaxSegmentValues, all cached
+};
+
+}  // namespace
+
+std::string RedactPgUrl(const std::string& url) {
+  // scheme://user:password@host... -> scheme://user:***@host...
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t at = url.find('@', scheme + 3);
+  const size_t slash = url.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  std::string out = url;
+  if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  // A password may also come as ?password=...
+  if (const size_t p = out.find("password="); p != std::string::npos) {
+    const size_t end = out.find('&', p);
+    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - p - 9, "***");
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Store>> OpenPgStore(const std::string& url) {
+  auto store = std::make_unique<PgStore>();
+  RETURN_IF_ERROR(store->Init(url));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace convsent
