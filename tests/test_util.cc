@@ -1,5 +1,10 @@
 #include "test_util.h"
 
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+
 #include "convsent/train.h"
 
 namespace convsent::testing {
@@ -23,6 +28,51 @@ std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {
   auto trained = TrainModel(o, nullptr);
   EXPECT_TRUE(trained.ok()) << trained.status().ToString();
   return trained.ok() ? dir.Write("tiny.cvsm", trained->model_bytes) : "";
+}
+
+namespace {
+
+// Runs one statement on the server of `url`; the error, or "".
+std::string PgExec(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  std::string error;
+  if (PQstatus(c) != CONNECTION_OK) {
+    error = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) error = PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return error;
+}
+
+}  // namespace
+
+PgTestDatabase::PgTestDatabase() {
+  const char* env = std::getenv("CONVSENT_TEST_PG");
+  if (env == nullptr || *env == 0) {
+    skip_reason_ = "PostgreSQL tests skipped: CONVSENT_TEST_PG is not set (start a throw-away server with "
+                   "scripts/pg-test-cluster.sh start DIR and set it to the URL printed)";
+    return;
+  }
+  admin_url_ = env;
+  static std::atomic<int> counter{0};
+  name_ = "convsent_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  if (const std::string e = PgExec(admin_url_, "CREATE DATABASE " + name_); !e.empty()) {
+    skip_reason_ = "PostgreSQL tests skipped: cannot create a database on " + admin_url_ + ": " + e;
+    return;
+  }
+  // The same server, the new database: replace the URL's path.
+  const size_t host = admin_url_.find("://") + 3;
+  const size_t query = admin_url_.find('?', host);
+  const size_t slash = admin_url_.find('/', host);
+  const std::string base = admin_url_.substr(0, slash != std::string::npos && slash < query ? slash : query);
+  url_ = base + "/" + name_ + (query == std::string::npos ? "" : admin_url_.substr(query));
+}
+
+PgTestDatabase::~PgTestDatabase() {
+  if (!url_.empty()) PgExec(admin_url_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
 
 }  // namespace convsent::testing

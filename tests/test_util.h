@@ -70,6 +70,29 @@ std::string TinyTrainingRows();
 // tests that need one. Written to `dir`; returns its path.
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
 
+// A fresh PostgreSQL database for one test, dropped when the object goes.
+// The server is the one $CONVSENT_TEST_PG names (scripts/pg-test-cluster.sh
+// starts one); without it, url() is empty and skip_reason() says why.
+class PgTestDatabase {
+ public:
+  PgTestDatabase();
+  ~PgTestDatabase();
+  const std::string& url() const { return url_; }
+  const std::string& skip_reason() const { return skip_reason_; }
+
+ private:
+  std::string admin_url_, name_, url_, skip_reason_;
+};
+
+// CI sets CONVSENT_TEST_PG_REQUIRED: there, a missing server is a failure.
+#define SKIP_WITHOUT_POSTGRESQL(db)                                           \
+  do {                                                                        \
+    if ((db).url().empty()) {                                                 \
+      if (std::getenv("CONVSENT_TEST_PG_REQUIRED")) FAIL() << (db).skip_reason(); \
+      GTEST_SKIP() << (db).skip_reason();                                     \
+    }                                                                         \
+  } while (false)
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -1,0 +1,445 @@
+// The Store contract (include/convsent/store.h), run against both
+// implementations: SQLite always, PostgreSQL where $CONVSENT_TEST_PG names a
+// server (skipped, with the reason, elsewhere).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "convsent/model.h"
+#include "convsent/rollup.h"
+#include "convsent/store.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+using testing::PgTestDatabase;
+using testing::TempDir;
+
+enum class Backend { kSqlite, kPostgres };
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      SKIP_WITHOUT_POSTGRESQL(pg_);
+      location_ = pg_.url();
+    } else {
+      location_ = dir_.path() + "/store.db";
+    }
+    auto store = Store::Open(location_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    auto model = Model::Embedded();
+    ASSERT_TRUE(model.ok());
+    scorer_ = std::make_unique<Scorer>(*model);
+    auto id = store_->RegisterModel((*model)->info().version, "{}");
+    ASSERT_TRUE(id.ok()) << id.status().message();
+    model_id_ = *id;
+    ASSERT_TRUE(store_->SetCurrentModel((*model)->info().version).ok());
+  }
+
+  std::unique_ptr<Store> OpenAnother() {
+    auto store = Store::Open(location_);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  ScoredConversation Make(const std::string& id, int64_t created_at_ms, std::vector<std::string> texts,
+                          const std::string& channel = "chat") {
+    Conversation c;
+    c.id = id;
+    c.channel = channel;
+    c.topic = "billing";
+    c.team = "tier-1";
+    c.tags = {"refund", "vip"};
+    c.attributes = {{"agent", "a-07"}, {"plan", "pro"}};
+    c.created_at_ms = created_at_ms;
+    c.csat = 2;
+    c.nps = 6;
+    c.events = {{"escalated", created_at_ms + 60000}};
+    for (size_t i = 0; i < texts.size(); ++i) {
+      Message m;
+      m.role = i % 2 == 0 ? Role::kCustomer : Role::kAgent;
+      m.author = i % 2 == 0 ? "u-1" : "a-07";
+      m.at_ms = created_at_ms + static_cast<int64_t>(i) * 30000;
+      m.text = texts[i];
+      c.messages.push_back(std::move(m));
+    }
+    return ScoreConversation(std::move(c), *scorer_);
+  }
+
+  Status Put(const ScoredConversation& sc) {
+    RETURN_IF_ERROR(store_->Begin());
+    RETURN_IF_ERROR(store_->PutConversation(sc, model_id_));
+    return store_->Commit();
+  }
+
+  std::vector<ReportRow> Rows(int64_t from = INT64_MIN, int64_t to = INT64_MAX) {
+    std::vector<ReportRow> rows;
+    EXPECT_TRUE(store_->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); }).ok());
+    return rows;
+  }
+
+  TempDir dir_;
+  PgTestDatabase pg_;
+  std::string location_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Scorer> scorer_;
+  int64_t model_id_ = 0;
+};
+
+constexpr int64_t kDay = 86400000;
+constexpr int64_t kT0 = 1793000000000;  // 2026-10-26
+
+TEST_P(StoreTest, AConversationReadsBackAsStored) {
+  const ScoredConversation sc = Make("c-1", kT0, {"I was charged twice!!", "Sorry, refunding now.", "thanks, great"});
+  ASSERT_TRUE(Put(sc).ok());
+  auto got = store_->GetConversation("c-1");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  ASSERT_TRUE(got->has_value());
+  const ScoredConversation& g = **got;
+  EXPECT_EQ(g.conversation.channel, "chat");
+  EXPECT_EQ(g.conversation.topic, "billing");
+  EXPECT_EQ(g.conversation.team, "tier-1");
+  EXPECT_EQ(g.conversation.tags, sc.conversation.tags);
+  EXPECT_EQ(g.conversation.attributes, sc.conversation.attributes);
+  ASSERT_EQ(g.conversation.events.size(), 1u);
+  EXPECT_EQ(g.conversation.events[0].type, "escalated");
+  EXPECT_EQ(g.conversation.events[0].at_ms, kT0 + 60000);
+  EXPECT_EQ(g.conversation.created_at_ms, kT0);
+  EXPECT_EQ(g.conversation.csat, 2);
+  EXPECT_EQ(g.conversation.nps, 6);
+  ASSERT_EQ(g.conversation.messages.size(), 3u);
+  EXPECT_EQ(g.conversation.messages[0].text, "I was charged twice!!");
+  EXPECT_EQ(g.conversation.messages[1].role, Role::kAgent);
+  EXPECT_EQ(g.conversation.messages[2].at_ms, kT0 + 60000);
+  ASSERT_EQ(g.scores.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(g.scores[i].has_value());
+    EXPECT_EQ(g.scores[i]->label, sc.scores[i]->label);
+    EXPECT_NEAR(g.scores[i]->compound, sc.scores[i]->compound, 1e-3);
+  }
+  EXPECT_EQ(g.rollup.tone, sc.rollup.tone);
+  EXPECT_EQ(g.rollup.trajectory, sc.rollup.trajectory);
+  EXPECT_NEAR(g.rollup.score5, sc.rollup.score5, 1e-5);
+  EXPECT_EQ(g.rollup.movers, sc.rollup.movers);
+  EXPECT_EQ(g.facts.agent_replies, sc.facts.agent_replies);
+  EXPECT_EQ(g.facts.first_response_ms, sc.facts.first_response_ms);
+  auto missing = store_->GetConversation("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  EXPECT_EQ(store_->GetConversation("c-1", "no-such-model").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, PuttingAnIdAgainReplacesIt) {
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"awful", "sorry", "still awful"})).ok());
+  ASSERT_TRUE(Put(Make("c-1", kT0 + kDay, {"great, thanks"}, "email")).ok());
+  auto got = store_->GetConversation("c-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->conversation.messages.size(), 1u);
+  EXPECT_EQ((*got)->conversation.channel, "email");
+  auto info = store_->Info();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->conversations, 1);
+  EXPECT_EQ(info->messages, 1);
+  EXPECT_EQ(info->schema_version, kStoreSchemaVersion);
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].created_at_ms, kT0 + kDay);
+}
+
+TEST_P(StoreTest, AppendingAMessageKeepsTheRest) {
+  ScoredConversation sc = Make("c-1", kT0, {"hello, my order is late", "Checking now"});
+  ASSERT_TRUE(Put(sc).ok());
+  ScoredConversation longer = Make("c-1", kT0, {"hello, my order is late", "Checking now", "this is ridiculous"});
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->AppendToConversation(longer, model_id_, EncodeConversation(longer)).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  auto got = store_->GetConversation("c-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ASSERT_EQ((*got)->conversation.messages.size(), 3u);
+  EXPECT_EQ((*got)->conversation.messages[2].text, "this is ridiculous");
+  EXPECT_EQ((*got)->conversation.tags, sc.conversation.tags);
+  ASSERT_TRUE((*got)->scores[2].has_value());
+  EXPECT_EQ((*got)->rollup.tone, longer.rollup.tone);
+  // Appending to an unknown id stores it whole.
+  ScoredConversation fresh = Make("c-2", kT0, {"hi"});
+  ASSERT_TRUE(store_->AppendToConversation(fresh, model_id_, EncodeConversation(fresh)).ok());
+  EXPECT_TRUE(store_->GetConversation("c-2")->has_value());
+}
+
+TEST_P(StoreTest, EachModelKeepsItsScoresAndTheReportFollowsTheCurrentOne) {
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"terrible service, I want a refund"})).ok());
+  auto other = store_->RegisterModel("other-model-2", "{}");
+  ASSERT_TRUE(other.ok());
+  ASSERT_NE(*other, model_id_);
+  // Another model calls it positive.
+  ScoredConversation by_other = Make("c-1", kT0, {"terrible service, I want a refund"});
+  by_other.rollup.tone = Sentiment::kPositive;
+  by_other.rollup.score5 = 4.5f;
+  ASSERT_TRUE(store_->PutScores("c-1", by_other, *other).ok());
+  EXPECT_EQ(store_->PutScores("nope", by_other, *other).code(), StatusCode::kNotFound);
+  // The current model has scored it: the report keeps its tone.
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].model, static_cast<uint32_t>(model_id_));
+  EXPECT_EQ(rows[0].tone, Sentiment::kNegative);
+  ASSERT_TRUE(store_->SetCurrentModel("other-model-2").ok());
+  rows = Rows();
+  EXPECT_EQ(rows[0].model, static_cast<uint32_t>(*other));
+  EXPECT_EQ(rows[0].tone, Sentiment::kPositive);
+  EXPECT_FLOAT_EQ(rows[0].score5, 4.5f);
+  EXPECT_EQ(rows[0].csat, 2);  // the facts are untouched
+  auto old = store_->GetConversation("c-1", store_->Info()->models[0]);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_EQ((*old)->rollup.tone, Sentiment::kNegative);
+  auto now = store_->GetConversation("c-1");
+  EXPECT_EQ((*now)->rollup.tone, Sentiment::kPositive);
+  ASSERT_TRUE(store_->SetCurrentModel(scorer_->model().info().version).ok());
+  EXPECT_EQ(Rows()[0].tone, Sentiment::kNegative);
+  auto info = store_->Info();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->models.size(), 2u);
+  EXPECT_EQ(info->current_model, scorer_->model().info().version);
+  // Another connection sees the same current model.
+  auto again = OpenAnother();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->Info()->current_model, scorer_->model().info().version);
+}
+
+TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"love it"})).ok());
+  ASSERT_TRUE(Put(Make("c-2", kT0 + kDay, {"hate it"}, "email")).ok());
+  ASSERT_TRUE(Put(Make("c-3", kT0 + 2 * kDay, {"ok"}, "voice")).ok());
+  EXPECT_EQ(Rows().size(), 3u);
+  const auto middle = Rows(kT0 + kDay, kT0 + 2 * kDay);
+  ASSERT_EQ(middle.size(), 1u);
+  auto dict = store_->LoadReportDictionary();
+  ASSERT_TRUE(dict.ok());
+  std::set<std::pair<std::string, std::string>> segments;
+  for (uint32_t id : middle[0].segments) {
+    ASSERT_LT(id, dict->segments.size());
+    segments.insert({dict->segments[id].dimension, dict->segments[id].value});
+  }
+  const std::set<std::pair<std::string, std::string>> expected = {
+      {"channel", "email"}, {"topic", "billing"}, {"team", "tier-1"}, {"tag", "refund"},
+      {"tag", "vip"},       {"agent", "a-07"},    {"plan", "pro"}};
+  EXPECT_EQ(segments, expected);
+  EXPECT_EQ(middle[0].tone, Sentiment::kNegative);
+  EXPECT_EQ(middle[0].escalated, 1);
+  EXPECT_EQ(middle[0].nps, 6);
+  ASSERT_GT(dict->models.size(), static_cast<size_t>(model_id_));
+  EXPECT_EQ(dict->models[model_id_], scorer_->model().info().version);
+  // In id order, and within the range.
+  std::vector<std::string> ids;
+  ASSERT_TRUE(store_->ForEachConversation([&](const Conversation& c) { ids.push_back(c.id); return Status::Ok(); },
+                                          kT0 + kDay, std::nullopt)
+                  .ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"c-2", "c-3"}));
+}
+
+TEST_P(StoreTest, ARolledBackBatchLeavesNothing) {
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->PutConversation(Make("c-1", kT0, {"hi"}), model_id_).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_FALSE(store_->GetConversation("c-1")->has_value());
+  // A savepoint undoes part of a batch.
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->PutConversation(Make("c-2", kT0, {"kept"}), model_id_).ok());
+  ASSERT_TRUE(store_->Savepoint().ok());
+  ASSERT_TRUE(store_->PutConversation(Make("c-3", kT0, {"undone"}), model_id_).ok());
+  ASSERT_TRUE(store_->RollbackToSavepoint().ok());
+  ASSERT_TRUE(store_->Savepoint().ok());
+  ASSERT_TRUE(store_->PutConversation(Make("c-4", kT0, {"released"}), model_id_).ok());
+  ASSERT_TRUE(store_->Release().ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_TRUE(store_->GetConversation("c-2")->has_value());
+  EXPECT_FALSE(store_->GetConversation("c-3")->has_value());
+  EXPECT_TRUE(store_->GetConversation("c-4")->has_value());
+  EXPECT_EQ(store_->Info()->conversations, 2);
+}
+
+TEST_P(StoreTest, AlertsInterventionsAndKeys) {
+  AlertRecord a;
+  a.node = "wait", a.kind = "prevalence", a.period = "2026-W44", a.before = 0.1, a.after = 0.25, a.p = 0.001;
+  a.owner = "ops", a.message = "wait up";
+  auto id = store_->AddAlert(a);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  a.id = *id;
+  a.status = "acknowledged", a.delivery = "failed", a.attempts = 3, a.last_error = "timeout";
+  ASSERT_TRUE(store_->UpdateAlert(a).ok());
+  auto all = store_->ListAlerts(false);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].status, "acknowledged");
+  EXPECT_EQ((*all)[0].attempts, 3);
+  EXPECT_DOUBLE_EQ((*all)[0].after, 0.25);
+  EXPECT_TRUE(store_->ListAlerts(true)->empty());
+  a.id = 999;
+  EXPECT_EQ(store_->UpdateAlert(a).code(), StatusCode::kNotFound);
+
+  InterventionRecord v;
+  v.node = "billing", v.at_ms = kT0, v.owner = "finance", v.note = "new refund flow";
+  v.segment = {{"channel", "chat"}, {"tag", "refund"}};
+  ASSERT_TRUE(store_->AddIntervention(v).ok());
+  auto vs = store_->ListInterventions();
+  ASSERT_TRUE(vs.ok());
+  ASSERT_EQ(vs->size(), 1u);
+  EXPECT_EQ((*vs)[0].segment, v.segment);
+
+  ApiKeyRecord k;
+  k.name = "ci", k.role = "viewer", k.prefix = "cs_ab", k.hash = "deadbeef", k.created_at_ms = kT0;
+  auto kid = store_->AddApiKey(k);
+  ASSERT_TRUE(kid.ok());
+  auto found = store_->FindApiKey("deadbeef");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->role, "viewer");
+  ASSERT_TRUE(store_->RevokeApiKey(*kid, kT0 + 1).ok());
+  EXPECT_FALSE(store_->FindApiKey("deadbeef")->has_value());
+  EXPECT_EQ(store_->RevokeApiKey(*kid, kT0 + 2).code(), StatusCode::kNotFound);
+  EXPECT_EQ((*store_->ListApiKeys())[0].revoked_at_ms, kT0 + 1);
+}
+
+TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"cancel my account"})).ok());
+  ReviewItem r;
+  r.conversation = "c-1", r.reason = "cancellation intent", r.severity = "medium", r.compound = -0.6;
+  r.created_at_ms = kT0;
+  auto id = store_->AddReviewItem(r);
+  ASSERT_TRUE(id.ok() && id->has_value());
+  EXPECT_FALSE(store_->AddReviewItem(r)->has_value()) << "a conversation enters the queue once";
+  ReviewItem high = r;
+  high.conversation = "c-2", high.severity = "high", high.created_at_ms = kT0 + 1;
+  ASSERT_TRUE(store_->AddReviewItem(high)->has_value());
+  auto by_severity = store_->ListReviewItems("", "severity", 10);
+  ASSERT_TRUE(by_severity.ok());
+  ASSERT_EQ(by_severity->size(), 2u);
+  EXPECT_EQ((*by_severity)[0].conversation, "c-2");
+  EXPECT_EQ((*store_->ListReviewItems("", "age", 10))[0].conversation, "c-1");
+  EXPECT_EQ(store_->ListReviewItems("open", "age", 1)->size(), 1u);
+
+  auto item = store_->GetReviewItem(**id);
+  ASSERT_TRUE(item.ok() && item->has_value());
+  ReviewItem claimed = **item;
+  claimed.status = "claimed", claimed.claimed_by = "rita", claimed.claimed_at_ms = kT0 + 5;
+  ASSERT_TRUE(store_->UpdateReviewItem(claimed).ok());
+  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "rita");
+  EXPECT_TRUE(store_->ListReviewItems("claimed", "age", 10)->size() == 1);
+  EXPECT_FALSE(store_->GetReviewItem(12345)->has_value());
+
+  ASSERT_TRUE(store_->PutHumanLabel("c-1", Sentiment::kNeutral, "rita", "just leaving", kT0 + 9).ok());
+  const auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].human, Sentiment::kNeutral);
+  // A conversation stored again keeps its human label.
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"cancel my account", "done"})).ok());
+  EXPECT_EQ(Rows()[0].human, Sentiment::kNeutral);
+}
+
+TEST_P(StoreTest, TheBacklogHandsOutEachItemOnce) {
+  std::vector<std::string> items;
+  for (int i = 0; i < 10; ++i) items.push_back("{\"id\":\"b-" + std::to_string(i) + "\",\"note\":\"tab\\there\"}");
+  ASSERT_TRUE(store_->EnqueueBacklog(items, kT0).ok());
+  EXPECT_EQ(*store_->BacklogSize(), 10);
+  // A rollback puts claimed items back.
+  ASSERT_TRUE(store_->Begin().ok());
+  auto first = store_->ClaimBacklog(4);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(first->size(), 4u);
+  EXPECT_EQ((*first)[0].conversation, items[0]);
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_EQ(*store_->BacklogSize(), 10);
+  // A commit removes them for good.
+  ASSERT_TRUE(store_->Begin().ok());
+  auto taken = store_->ClaimBacklog(4);
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_EQ(taken->size(), 4u);
+  EXPECT_EQ((*taken)[3].conversation, items[3]);
+  EXPECT_EQ(*store_->BacklogSize(), 6);
+  if (GetParam() != Backend::kPostgres) return;
+  // Two workers claiming at once get different items.
+  auto other = OpenAnother();
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(other->Begin().ok());
+  auto mine = store_->ClaimBacklog(3);
+  auto theirs = other->ClaimBacklog(10);
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  EXPECT_EQ(mine->size(), 3u);
+  EXPECT_EQ(theirs->size(), 3u);
+  std::set<int64_t> ids;
+  for (const auto& b : *mine) ids.insert(b.id);
+  for (const auto& b : *theirs) ids.insert(b.id);
+  EXPECT_EQ(ids.size(), 6u);
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_TRUE(other->Commit().ok());
+  EXPECT_EQ(*store_->BacklogSize(), 0);
+}
+
+TEST_P(StoreTest, AStoreOfANewerSchemaIsRefused) {
+  store_.reset();
+  const char* sql = "UPDATE meta SET value = '99' WHERE key = 'schema_version'";
+  if (GetParam() == Backend::kPostgres) {
+    PGconn* c = PQconnectdb(location_.c_str());
+    PGresult* r = PQexec(c, sql);
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+  } else {
+    sqlite3* h = nullptr;
+    sqlite3_open(location_.c_str(), &h);
+    EXPECT_EQ(sqlite3_exec(h, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(h);
+  }
+  auto again = Store::Open(location_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().message().find("schema version 99"), std::string::npos) << again.status().message();
+}
+
+// Two servers on one store: a review item read in a transaction is held
+// (PostgreSQL: the row; SQLite: the whole store), so that two reviewers
+// claiming it at once cannot both get it.
+TEST_P(StoreTest, AReviewItemReadInATransactionIsHeldUntilItEnds) {
+  ReviewItem r;
+  r.conversation = "c-1", r.reason = "souring", r.severity = "high", r.created_at_ms = kT0;
+  auto id = store_->AddReviewItem(r);
+  ASSERT_TRUE(id.ok() && id->has_value());
+  auto other = OpenAnother();
+  ASSERT_TRUE(other);
+  // Both read it as open, in their own transactions, and claim it if open.
+  auto claim = [&](Store* s, const std::string& who) -> std::string {
+    if (!s->Begin().ok()) return "error";
+    auto item = s->GetReviewItem(**id);
+    if (!item.ok() || !item->has_value()) return "error";
+    ReviewItem it = **item;
+    std::string result = "conflict";
+    if (it.status == "open") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      it.status = "claimed", it.claimed_by = who;
+      if (!s->UpdateReviewItem(it).ok()) return "error";
+      result = "claimed";
+    }
+    return s->Commit().ok() ? result : "error";
+  };
+  auto a = std::async(std::launch::async, claim, store_.get(), "ann");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto b = std::async(std::launch::async, claim, other.get(), "bob");
+  const std::string ra = a.get(), rb = b.get();
+  EXPECT_EQ(ra, "claimed");
+  EXPECT_EQ(rb, "conflict");
+  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "ann");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace convsent
