@@ -44,10 +44,10 @@ void AddImportCommand(CLI::App& app, int* exit_code);
 // it implies.
 struct StoreWriteFlags {
   std::string db, model;
-  bool strict = false, json = false;
+  bool strict = false, json = false, enqueue = false;
   int threads = 2;
 };
-// Adds --db, --model, --strict (`strict_help`), --json and --threads.
+// Adds --db, --model, --strict (`strict_help`), --json, --threads and --enqueue.
 void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help);
 void PrintIngestError(const IngestError& e);
 int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool strict, const char* command,

@@ -53,6 +53,9 @@ struct IngestOptions {
   int batch_conversations = 2000;  // conversations per committed transaction
   int threads = 2;                 // scoring threads
   int explain = 3;                 // contributions stored per message
+  // Stores the conversations unscored in the backlog, for `convsent
+  // worker` processes to score (docs/deployment.md).
+  bool enqueue = false;
   RollupOptions rollup;
   // Called now and then from the ingesting thread.
   std::function<void(const IngestProgress&)> progress;
@@ -70,6 +73,25 @@ Result<IngestSummary> Ingest(const std::vector<std::string>& paths, std::shared_
 // found while reading them: the errors are reported first (and stop a
 // strict ingest before anything is written), then the conversations are
 // scored and stored like those of a file.
+// The workers' side of the backlog: claims batches, scores them and stores
+// them, the claim and the result in one transaction, so that each
+// conversation is processed exactly once even when a worker dies midway.
+struct WorkerOptions {
+  int batch = 200;            // conversations claimed per transaction
+  bool until_empty = false;   // stop when the backlog is empty, instead of waiting for more
+  int idle_wait_ms = 500;     // how long to wait before looking again
+  int explain = 3;
+  RollupOptions rollup;
+  std::function<bool()> stop;  // polled between batches: true ends the worker
+  std::function<void(const IngestError&)> on_error;
+};
+struct WorkerSummary {
+  int64_t conversations = 0, messages = 0, batches = 0, errors = 0;
+  double seconds = 0;
+  std::string model;
+};
+Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store, const WorkerOptions& options);
+
 Result<IngestSummary> IngestConversations(std::vector<Conversation> conversations, std::vector<IngestError> errors,
                                           std::shared_ptr<const Model> model, Store* store,
                                           const IngestOptions& options);

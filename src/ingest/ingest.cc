@@ -124,6 +124,7 @@ class Ingester {
   // writer thread storing what it adds.
   Result<IngestSummary> Run(const std::function<Status()>& read) {
     start_ = Clock::now();
+    if (options_.enqueue) return RunEnqueue(read);
     summary_.model = model_->info().version;
     ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
     Status status;
@@ -346,8 +347,47 @@ class Ingester {
   }
 
   // Hands the pending conversations to the scoring stage.
+  // --enqueue: the conversations go, unscored, into the backlog that
+  // `convsent worker` processes; no scoring or writer stage.
+  Result<IngestSummary> RunEnqueue(const std::function<Status()>& read) {
+    Status status = options_.strict ? store_->Begin() : Status::Ok();
+    if (status.ok()) status = read();
+    if (status.ok() && !stop_reading_) status = Flush();
+    if (status.ok()) status = writer_status_;
+    if (options_.strict) {
+      if (status.ok() && !summary_.aborted) {
+        status = store_->Commit();
+      } else {
+        (void)store_->Rollback();
+        summary_.conversations = summary_.messages = 0;
+      }
+    }
+    summary_.seconds = Seconds();
+    if (!status.ok()) return status;
+    return summary_;
+  }
+
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
+    if (options_.enqueue) {
+      std::vector<std::string> lines;
+      lines.reserve(pending_.size());
+      int64_t messages = 0;
+      for (const Conversation& c : pending_) {
+        lines.push_back(ConversationToJson(c));
+        messages += static_cast<int64_t>(c.messages.size());
+      }
+      pending_.clear();
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+      Status s = options_.strict ? Status::Ok() : store_->Begin();
+      if (s.ok()) s = store_->EnqueueBacklog(lines, now);
+      if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
+      if (!s.ok()) return s;
+      summary_.conversations += static_cast<int64_t>(lines.size());
+      summary_.messages += messages;
+      return Status::Ok();
+    }
     if (!to_score_.Push(std::move(pending_))) return writer_status_;
     pending_.clear();
     return Status::Ok();

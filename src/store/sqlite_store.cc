@@ -217,10 +217,15 @@ class SqliteStore final : public Store {
       return id;
     }
     find.Reset();
+    // Another process (a second worker) may register it at the same moment.
     Stmt& add = *statements_.at("add_model");
     add.Bind(1, version).Bind(2, info_json).Bind(3, static_cast<int64_t>(std::time(nullptr)));
     RETURN_IF_ERROR(Done(add, "registering model " + version));
-    const int64_t id = sqlite3_last_insert_rowid(db_);
+    find.Bind(1, version);
+    const bool found = find.Step() == SQLITE_ROW;
+    const int64_t id = found ? find.Int(0) : 0;
+    find.Reset();
+    if (!found) return Error("registering model " + version);
     model_ids_[version] = id;
     return id;
   }
@@ -909,7 +914,7 @@ class SqliteStore final : public Store {
   Status Prepare() {
     static const std::pair<const char*, const char*> kStatements[] = {
         {"find_model", "SELECT id FROM models WHERE version = ?"},
-        {"add_model", "INSERT INTO models(version, info, added_at) VALUES(?, ?, ?)"},
+        {"add_model", "INSERT INTO models(version, info, added_at) VALUES(?, ?, ?) ON CONFLICT(version) DO NOTHING"},
         {"get_meta", "SELECT value FROM meta WHERE key = ?"},
         {"set_meta", "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"},
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},

@@ -1,0 +1,64 @@
+// `convsent worker`: processes the shared backlog. Each batch is claimed,
+// scored and stored in one transaction, so a conversation is stored exactly
+// once: a worker that dies midway leaves its claim uncommitted, and the
+// database hands those conversations to the next worker that asks.
+#include <chrono>
+#include <thread>
+
+#include "convsent/ingest.h"
+
+namespace convsent {
+
+Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store, const WorkerOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  WorkerSummary summary;
+  summary.model = model->info().version;
+  ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
+  Scorer scorer(model);
+  ScoreOptions score_options;
+  score_options.explain = options.explain;
+  bool stored_any = false;
+  while (!(options.stop && options.stop())) {
+    RETURN_IF_ERROR(store->Begin());
+    auto claimed = store->ClaimBacklog(std::max(1, options.batch));
+    if (!claimed.ok()) {
+      (void)store->Rollback();
+      return claimed.status();
+    }
+    if (claimed->empty()) {
+      RETURN_IF_ERROR(store->Commit());
+      if (options.until_empty) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.idle_wait_ms));
+      continue;
+    }
+    int64_t conversations = 0, messages = 0;
+    Status status = Status::Ok();
+    for (const BacklogItem& item : *claimed) {
+      Conversation c;
+      if (Status parsed = ParseConversationJson(item.conversation, &c); !parsed.ok()) {
+        // Checked when it was enqueued, so this is a damaged row: reported,
+        // and taken out of the backlog so that it cannot block it.
+        ++summary.errors;
+        if (options.on_error) options.on_error({"backlog", item.id, "", parsed.message()});
+        continue;
+      }
+      messages += static_cast<int64_t>(c.messages.size());
+      const ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, options.rollup);
+      status = store->PutConversation(sc, model_id);
+      if (!status.ok()) break;
+      ++conversations;
+    }
+    if (status.ok()) status = store->Commit();
+    else (void)store->Rollback();
+    RETURN_IF_ERROR(status);
+    summary.conversations += conversations;
+    summary.messages += messages;
+    ++summary.batches;
+    stored_any = stored_any || conversations > 0;
+  }
+  if (stored_any) RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace convsent
