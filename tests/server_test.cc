@@ -305,6 +305,63 @@ TEST(Server, SigtermDrainsAndARestartLosesNothing) {
 // The dashboard's files need no key (they hold no data), say what they are,
 // and are sent with headers that keep the page to its own origin; the API
 // tells a key who it is, and the tree takes the report's filter.
+// Two servers on one PostgreSQL store: messages of one conversation posted
+// through either are all kept, a conversation queued through one reaches the
+// other's live stream (LISTEN/NOTIFY), and an item claimed through one
+// cannot be claimed through the other.
+TEST(Server, TwoServersShareOnePostgresStore) {
+  testing::PgTestDatabase pg;
+  SKIP_WITHOUT_POSTGRESQL(pg);
+  const std::string db = "'" + pg.url() + "'";
+  const std::string ingest = NewKey(db, "ingest"), ana = NewKey(db, "reviewer", "ana"), bob = NewKey(db, "reviewer", "bob");
+  ASSERT_FALSE(ingest.empty());
+  ServerProcess a(pg.url()), b(pg.url());
+  ASSERT_GT(a.port(), 0);
+  ASSERT_GT(b.port(), 0);
+  std::string stream;
+  std::mutex mu;
+  std::thread listener([&] {
+    auto c = b.Client(bob);
+    c.set_read_timeout(10, 0);
+    c.Get("/v1/queue/events", [&](const char* data, size_t n) {
+      std::lock_guard lock(mu);
+      stream.append(data, n);
+      return stream.find("event: claimed") == std::string::npos;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // One conversation, its messages through both servers in turn.
+  const char* texts[] = {"Hi, where is my parcel?", "It was due on Monday", "Any news?", "ok thanks"};
+  for (int i = 0; i < 4; ++i) {
+    const ServerProcess& via = i % 2 == 0 ? a : b;
+    const std::string body = std::string(R"({"role":"customer","text":")") + texts[i] + R"(","conversation":{"channel":"chat"}})";
+    auto r = via.Client(ingest).Post("/v1/conversations/C1/messages", body, "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  const json conv = Body(b.Client(ana).Get("/v1/conversations/C1"));
+  ASSERT_EQ(conv["messages"].size(), 4u) << conv.dump();
+  EXPECT_EQ(conv["messages"][3]["text"], "ok thanks");
+  // Queued through a; b's stream hears of it.
+  auto sour = a.Client(ingest).Post("/v1/conversations/C2/messages", R"({"role":"customer","text":"This is useless. Worst service ever!!"})", "application/json");
+  ASSERT_EQ(sour->status, 201);
+  const json queued = Body(sour)["queued"];
+  ASSERT_TRUE(queued.is_object()) << sour->body;
+  const std::string id = std::to_string(queued["id"].get<int64_t>());
+  EXPECT_EQ(a.Client(ana).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 200);
+  EXPECT_EQ(b.Client(bob).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 409);
+  EXPECT_EQ(Body(b.Client(bob).Get("/v1/queue?status=claimed"))["items"][0]["claimed_by"], "ana");
+  listener.join();
+  {
+    std::lock_guard lock(mu);
+    EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
+    EXPECT_NE(stream.find("\"conversation\":\"C2\""), std::string::npos) << stream;
+    EXPECT_NE(stream.find("event: claimed"), std::string::npos) << stream;
+  }
+  EXPECT_EQ(a.Stop(), 0);
+  EXPECT_EQ(b.Stop(), 0);
+}
+
 TEST(Server, ServesTheDashboardAndWhatItReads) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/s.db";

@@ -252,6 +252,21 @@ class Store {
   // a rollback, or a worker that dies, puts them back.
   virtual Result<std::vector<BacklogItem>> ClaimBacklog(int limit) = 0;
   virtual Result<int64_t> BacklogSize() = 0;
+
+  // Several processes may write this store at once (PostgreSQL): what a
+  // process cached of it may be stale. A conversation read inside a
+  // transaction is then held until the transaction ends.
+  virtual bool shared() const { return false; }
+  // Announcements between the processes that share a store, so that a
+  // review-queue change made through one server reaches the live streams of
+  // the others. Announce() is delivered when the transaction commits (and
+  // dropped if it rolls back); AwaitAnnouncements() waits up to
+  // `timeout_ms` for the announcements of other connections. A store that
+  // is not shared announces to no one, and cannot await.
+  virtual Status Announce(const std::string& payload) { return Status::Ok(); }
+  virtual Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) {
+    return Status::FailedPrecondition("only a shared store (PostgreSQL) carries announcements");
+  }
 };
 
 // The default location: $CONVSENT_DB, else ./convsent.db.

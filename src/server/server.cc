@@ -228,9 +228,11 @@ class Server {
         if (store.ok()) (void)(*store)->Checkpoint();
       }
     });
+    std::thread listener([this, &done] { ListenToOtherServers(done); });
     const bool ok = svr_.listen_after_bind();
     done = true;
     checkpoints.join();
+    listener.join();
     events_.Stop();
     pthread_kill(signals.native_handle(), SIGUSR1);
     signals.join();
@@ -454,11 +456,34 @@ class Server {
     item->id = *id;
     const json event = ReviewJson(*item);
     *queued = event;
+    RETURN_IF_ERROR(Announce(ctx, "queued", event));
     ctx.AfterCommit([this, event] {
       events_.Publish("queued", Dump(event));
       if (!o_.queue.webhook.empty()) webhooks_.Send(event["id"].get<int64_t>(), o_.queue.webhook, Dump({{"type", "convsent.queued"}, {"item", event}}));
     });
     return Status::Ok();
+  }
+
+  // Tells the other servers sharing the store (PostgreSQL) of a queue
+  // event, when this transaction commits; they publish it on their streams.
+  Status Announce(WriterContext& ctx, const char* type, const json& data) {
+    return ctx.store().Announce(Dump({{"origin", origin_}, {"type", type}, {"data", data}}));
+  }
+
+  // Publishes what the other servers announce. Ends at once on a store that
+  // is not shared.
+  void ListenToOtherServers(const std::atomic<bool>& done) {
+    auto store = Store::Open(o_.db);
+    if (!store.ok()) return;
+    while (!done.load()) {
+      auto got = (*store)->AwaitAnnouncements(500);
+      if (!got.ok()) return;
+      for (const std::string& payload : *got) {
+        const json a = json::parse(payload, nullptr, false);
+        if (!a.is_object() || !a.contains("origin") || a["origin"] == origin_ || !a["type"].is_string()) continue;
+        events_.Publish(a["type"].get<std::string>(), Dump(a["data"]));
+      }
+    }
   }
 
   static json ReviewJson(const ReviewItem& r) {
@@ -693,7 +718,9 @@ class Server {
       }
       RETURN_IF_ERROR(ctx.store().UpdateReviewItem(r));
       answer = ReviewJson(r);
-      ctx.AfterCommit([this, answer, action] { events_.Publish(action == "resolve" ? "resolved" : action == "claim" ? "claimed" : "released", Dump(answer)); });
+      const char* type = action == "resolve" ? "resolved" : action == "claim" ? "claimed" : "released";
+      RETURN_IF_ERROR(Announce(ctx, type, answer));
+      ctx.AfterCommit([this, answer, type] { events_.Publish(type, Dump(answer)); });
       return Status::Ok();
     });
     if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
@@ -723,6 +750,8 @@ class Server {
   std::unique_ptr<Writer> writer_;
   httplib::Server svr_;
   EventHub events_;
+  // This server among those sharing a store: its own announcements come back to it.
+  const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
   Metrics metrics_;
   WebhookSender webhooks_;
   std::mutex keys_mu_;

@@ -10,7 +10,9 @@ void WriterContext::Touch(const std::string& id) {
 }
 
 Result<LiveConversation*> WriterContext::Find(const std::string& id) {
-  if (auto it = cache_.find(id); it != cache_.end()) {
+  // A store that other servers write to may have moved on since: read it
+  // (which, in the transaction, also holds the conversation until commit).
+  if (auto it = cache_.find(id); it != cache_.end() && !store_->shared()) {
     Touch(id);
     return &it->second.first;
   }

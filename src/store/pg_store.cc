@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
@@ -370,6 +373,31 @@ class Connection {
     return st;
   }
 
+  // LISTENs on `channel` (once), then waits up to `timeout_ms` for
+  // notifications; their payloads.
+  Result<std::vector<std::string>> Notifications(const std::string& channel, int timeout_ms) {
+    if (!listening_) {
+      RETURN_IF_ERROR(Exec("LISTEN " + channel, "listening"));
+      listening_ = true;
+    }
+    std::vector<std::string> out;
+    auto collect = [&] {
+      while (PGnotify* n = PQnotifies(conn_)) {
+        out.emplace_back(n->extra);
+        PQfreemem(n);
+      }
+    };
+    collect();
+    if (!out.empty()) return out;
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    if (fd.fd < 0) return Status::IoError(name_ + ": the connection is closed");
+    const int ready = poll(&fd, 1, timeout_ms);
+    if (ready < 0 && errno != EINTR) return Status::IoError(name_ + ": waiting for notifications");
+    if (ready > 0 && PQconsumeInput(conn_) != 1) return Status::IoError(name_ + ": " + LastError());
+    collect();
+    return out;
+  }
+
   std::string LastError() const {
     std::string e = conn_ ? PQerrorMessage(conn_) : "no connection";
     while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
@@ -392,6 +420,7 @@ class Connection {
   PGconn* conn_ = nullptr;
   std::string name_;
   int pipelined_ = 0;
+  bool listening_ = false;
 };
 
 constexpr const char* kConversationColumns =
@@ -444,6 +473,8 @@ constexpr const char* kPackedTone =
 
 class PgStore final : public Store {
  public:
+  static constexpr const char* kChannel = "convsent_events";
+
   Status Init(const std::string& url) {
     url_ = url;
     name_ = RedactPgUrl(url);
@@ -613,7 +644,7 @@ class PgStore final : public Store {
     }
     ASSIGN_OR_RETURN(auto row, db_.Query(std::string("SELECT ") + kConversationColumns +
                                              ", (SELECT messages FROM conversation_messages m WHERE m.conversation = c.id) "
-                                             "FROM conversations c WHERE ext_id = $1",
+                                             "FROM conversations c WHERE ext_id = $1" + std::string(in_transaction_ ? " FOR UPDATE" : ""),
                                          Params().Add(ext_id), "reading conversation " + ext_id));
     if (PQntuples(row.get()) == 0) return std::optional<ScoredConversation>();
     ScoredConversation sc;
@@ -905,6 +936,18 @@ class PgStore final : public Store {
     for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({Int(r.get(), i, 0), Text(r.get(), i, 1)});
     std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
     return out;
+  }
+
+  bool shared() const override { return true; }
+
+  Status Announce(const std::string& payload) override {
+    // NOTIFY's payload limit is 8000 bytes: a larger one is left unannounced
+    // (the other servers' streams miss it; the queue itself has it).
+    if (payload.size() >= 7900) return Status::Ok();
+    return db_.Query("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(payload), "announcing").status();
+  }
+  Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) override {
+    return db_.Notifications(kChannel, timeout_ms);
   }
 
   Result<int64_t> BacklogSize() override {
