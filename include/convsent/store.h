@@ -165,8 +165,10 @@ class Store {
   virtual Status Rollback() = 0;
   // For a long-running writer: commits stop copying the log into the store
   // (a pause of a fraction of a second each time); Checkpoint() does it,
-  // from another connection, without blocking the writer.
-  virtual Status DeferCheckpoints() = 0;
+  // from another connection, without blocking the writer. `false` gives
+  // the copying back to the commits. FailedPrecondition: the store has no
+  // such log to manage (PostgreSQL checkpoints on its own).
+  virtual Status DeferCheckpoints(bool defer = true) = 0;
   // `restart`: also start the log over from its beginning once it is all
   // copied, so that it stops growing; it waits for the copy of what is left
   // (little, when another connection checkpoints often). Busy: no error.

@@ -134,7 +134,8 @@ class Ingester {
     // slowest stage, and the other core has room.
     std::atomic<bool> done{false};
     std::thread checkpoints;
-    if (status.ok() && store_->DeferCheckpoints().ok()) {
+    const bool deferred = status.ok() && store_->DeferCheckpoints().ok();
+    if (deferred) {
       checkpoints = std::thread([this, &done] {
         auto other = Store::Open(store_->location());
         while (other.ok() && !done.load()) {
@@ -152,6 +153,7 @@ class Ingester {
     writer.join();
     done = true;
     if (checkpoints.joinable()) checkpoints.join();
+    if (deferred) (void)store_->DeferCheckpoints(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
     if (options_.strict) {
       if (status.ok() && !summary_.aborted) {

@@ -514,7 +514,9 @@ class PgStore final : public Store {
     return LoadCurrentModel();
   }
   // PostgreSQL checkpoints on its own.
-  Status DeferCheckpoints() override { return Status::Ok(); }
+  Status DeferCheckpoints(bool) override {
+    return Status::FailedPrecondition("PostgreSQL checkpoints on its own");
+  }
   Status Checkpoint(bool) override { return Status::Ok(); }
   Status Savepoint() override { return db_.Exec("SAVEPOINT op", "taking a savepoint"); }
   Status Release() override { return db_.Exec("RELEASE SAVEPOINT op", "releasing a savepoint"); }

@@ -187,7 +187,9 @@ class SqliteStore final : public Store {
     return LoadCaches();
   }
 
-  Status DeferCheckpoints() override { return Exec("PRAGMA wal_autocheckpoint=0"); }
+  Status DeferCheckpoints(bool defer) override {
+    return Exec(defer ? "PRAGMA wal_autocheckpoint=0" : "PRAGMA wal_autocheckpoint=16384");
+  }
   Status Checkpoint(bool restart) override {
     // PASSIVE copies what it can without waiting for, or blocking, the
     // writer; RESTART then lets the next commit write the log from its start.
