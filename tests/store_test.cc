@@ -13,6 +13,7 @@
 #include "convsent/model.h"
 #include "convsent/rollup.h"
 #include "convsent/store.h"
+#include "store/pg_store.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -434,6 +435,19 @@ TEST_P(StoreTest, AReviewItemReadInATransactionIsHeldUntilItEnds) {
   EXPECT_EQ(ra, "claimed");
   EXPECT_EQ(rb, "conflict");
   EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "ann");
+}
+
+// Messages name a PostgreSQL store without its password.
+TEST(PgStore, MessagesNeverShowThePassword) {
+  EXPECT_EQ(RedactPgUrl("postgresql://ann:s3cret@db:5432/cs"), "postgresql://ann:***@db:5432/cs");
+  EXPECT_EQ(RedactPgUrl("postgresql://db/cs?user=ann&password=s3cret&sslmode=require"),
+            "postgresql://db/cs?user=ann&password=***&sslmode=require");
+  EXPECT_EQ(RedactPgUrl("postgresql://ann@db/cs"), "postgresql://ann@db/cs");
+  auto refused = Store::Open("postgresql://ann:s3cret@127.0.0.1:1/cs?connect_timeout=2");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message().find("s3cret"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("cannot connect to postgresql://ann:***@127.0.0.1:1/cs"), std::string::npos)
+      << refused.status().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -315,7 +315,10 @@ class Connection {
     if (PQpipelineSync(conn_) != 1) first = Status::IoError(name_ + ": sending writes: " + LastError());
     while (first.ok()) {
       PgResult r(PQgetResult(conn_));
-      if (r == nullptr) continue;  // the end of one statement's results
+      if (r == nullptr) {  // the end of one statement's results, or a lost connection
+        if (PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
+        continue;
+      }
       const auto status = PQresultStatus(r.get());
       if (status == PGRES_PIPELINE_SYNC) break;
       if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) {
@@ -1137,19 +1140,20 @@ class PgStore final : public Store {
 }  // namespace
 
 std::string RedactPgUrl(const std::string& url) {
-  // scheme://user:password@host... -> scheme://user:***@host...
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t at = url.find('@', scheme + 3);
-  const size_t slash = url.find('/', scheme + 3);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-  const size_t colon = url.find(':', scheme + 3);
   std::string out = url;
-  if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  // A password may also come as ?password=...
-  if (const size_t p = out.find("password="); p != std::string::npos) {
-    const size_t end = out.find('&', p);
-    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - p - 9, "***");
+  // scheme://user:password@host... -> scheme://user:***@host...
+  if (const size_t scheme = out.find("://"); scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme + 3);
+    const size_t end = out.find_first_of("/?", scheme + 3);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && (end == std::string::npos || at < end) && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // ... and ?password=... among the parameters.
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    const size_t value = p + 9, stop = out.find('&', value);
+    out.replace(value, (stop == std::string::npos ? out.size() : stop) - value, "***");
   }
   return out;
 }
