@@ -437,6 +437,26 @@ TEST_P(StoreTest, AReviewItemReadInATransactionIsHeldUntilItEnds) {
   EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "ann");
 }
 
+// Processes that open a new PostgreSQL database at the same moment migrate
+// it once: the others wait on the advisory lock, then find it done.
+TEST(PgStore, ProcessesStartingTogetherMigrateOnce) {
+  PgTestDatabase pg;
+  SKIP_WITHOUT_POSTGRESQL(pg);
+  std::vector<std::future<Status>> opened;
+  for (int i = 0; i < 4; ++i) {
+    opened.push_back(std::async(std::launch::async, [&] {
+      auto s = Store::Open(pg.url());
+      if (!s.ok()) return s.status();
+      auto info = (*s)->Info();
+      return info.ok() && info->schema_version == kStoreSchemaVersion ? Status::Ok() : Status::Internal("bad schema");
+    }));
+  }
+  for (auto& f : opened) {
+    const Status s = f.get();
+    EXPECT_TRUE(s.ok()) << s.message();
+  }
+}
+
 // Messages name a PostgreSQL store without its password.
 TEST(PgStore, MessagesNeverShowThePassword) {
   EXPECT_EQ(RedactPgUrl("postgresql://ann:s3cret@db:5432/cs"), "postgresql://ann:***@db:5432/cs");

@@ -1080,7 +1080,7 @@ class PgStore final : public Store {
   // advisory lock held until it commits.
   Status Migrate() {
     RETURN_IF_ERROR(db_.Exec("BEGIN", "migrating the schema"));
-    auto fail = [&](Status s) {
+    auto fail = [&](const Status& s) {
       (void)db_.Exec("ROLLBACK", "rolling back");
       return s.WithContext("migrating the schema");
     };
