@@ -7,12 +7,14 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "convsent/model.h"
 #include "convsent/rollup.h"
 #include "convsent/store.h"
+#include "store/codec.h"
 #include "store/pg_store.h"
 #include "test_util.h"
 
@@ -455,6 +457,60 @@ TEST(PgStore, ProcessesStartingTogetherMigrateOnce) {
     const Status s = f.get();
     EXPECT_TRUE(s.ok()) << s.message();
   }
+}
+
+// A dimension keeps at most kMaxSegmentValues values; once full, its values
+// are all cached and a new one costs no query (a per-customer attribute
+// would otherwise cost one on every conversation).
+TEST(SegmentDictionary, AFullDimensionStopsGrowingAndStopsAsking) {
+  std::map<std::pair<std::string, std::string>, int64_t> table;
+  int queries = 0;
+  store::SegmentDictionary::Table t;
+  t.find = [&](std::string_view d, std::string_view v) -> Result<std::optional<int64_t>> {
+    ++queries;
+    auto it = table.find({std::string(d), std::string(v)});
+    return it == table.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  };
+  t.count = [&](std::string_view d) -> Result<int64_t> {
+    ++queries;
+    int64_t n = 0;
+    for (const auto& [k, id] : table) n += k.first == d;
+    return n;
+  };
+  t.all = [&](std::string_view d, const std::function<void(int64_t, std::string)>& each) {
+    ++queries;
+    for (const auto& [k, id] : table) {
+      if (k.first == d) each(id, k.second);
+    }
+    return Status::Ok();
+  };
+  t.add = [&](std::string_view d, std::string_view v) -> Result<int64_t> {
+    const auto id = static_cast<int64_t>(table.size() + 1);
+    table[{std::string(d), std::string(v)}] = id;
+    return id;
+  };
+  store::SegmentDictionary dict(t);
+  for (int64_t i = 0; i < kMaxSegmentValues; ++i) {
+    auto id = dict.Id("customer", "u-" + std::to_string(i));
+    ASSERT_TRUE(id.ok() && id->has_value());
+  }
+  EXPECT_EQ(*dict.Id("customer", "u-7"), table.at({"customer", "u-7"}));
+  EXPECT_FALSE(dict.Id("customer", "u-new")->has_value());
+  const int asked = queries;
+  EXPECT_FALSE(dict.Id("customer", "u-newer")->has_value());
+  EXPECT_EQ(*dict.Id("customer", "u-9"), table.at({"customer", "u-9"}));
+  EXPECT_EQ(queries, asked) << "a full dimension is answered from the cache";
+  EXPECT_TRUE(dict.Id("channel", "chat")->has_value()) << "other dimensions still grow";
+  // A conversation's row lists its values in order, without the capped one.
+  Conversation c;
+  c.channel = "chat", c.topic = "billing", c.attributes = {{"customer", "u-other"}, {"plan", "pro"}};
+  auto row = dict.RowSegments(c);
+  ASSERT_TRUE(row.ok());
+  std::vector<uint32_t> ids;
+  store::DecodeSegmentIds(*row, &ids);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[0], table.at({"channel", "chat"}));
+  EXPECT_EQ(ids[2], table.at({"plan", "pro"}));
 }
 
 // Messages name a PostgreSQL store without its password.

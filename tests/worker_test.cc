@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -142,6 +143,29 @@ TEST_P(WorkerTest, AKilledWorkersClaimGoesToTheOthers) {
   EXPECT_EQ(Stored(dir_.path() + "/a.json") + Stored(dir_.path() + "/b.json"), kConversations - before);
   EXPECT_EQ(Count(), kConversations);
   EXPECT_EQ(Backlog(), 0);
+}
+
+// A bad line is reported with its place and the rest is enqueued; with
+// --strict, nothing is.
+TEST_P(WorkerTest, EnqueueReportsBadLinesAndKeepsTheRest) {
+  const std::string in = dir_.path() + "/mixed.jsonl";
+  std::ofstream(in) << R"({"id":"c-1","messages":[{"role":"customer","text":"hi"}]})" << "\n"
+                    << R"({"id":"c-2","messages":[{"role":"robot","text":"??"}]})" << "\n"
+                    << "not json\n"
+                    << R"({"id":"c-3","messages":[{"role":"agent","text":"hello"}]})" << "\n";
+  auto strict = RunCommand(Binary() + " ingest --enqueue --strict --db '" + db_ + "' " + in + " 2>&1");
+  EXPECT_NE(strict.exit_code, 0);
+  EXPECT_EQ(Backlog(), 0);
+  auto r = RunCommand(Binary() + " ingest --enqueue --db '" + db_ + "' " + in + " 2>&1");
+  EXPECT_EQ(r.exit_code, 3) << r.out;  // done, some lines skipped
+  EXPECT_NE(r.out.find("mixed.jsonl:2: messages[0].role"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("mixed.jsonl:3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("enqueued 2 conversations"), std::string::npos) << r.out;
+  EXPECT_EQ(Backlog(), 2);
+  auto w = RunCommand(Binary() + " worker --until-empty --db '" + db_ + "'");
+  EXPECT_EQ(w.exit_code, 0);
+  EXPECT_NE(w.out.find("worker stored 2 conversations"), std::string::npos) << w.out;
+  EXPECT_EQ(Count(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkerTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

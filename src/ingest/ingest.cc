@@ -155,14 +155,7 @@ class Ingester {
     if (checkpoints.joinable()) checkpoints.join();
     if (deferred) (void)store_->DeferCheckpoints(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
-    if (options_.strict) {
-      if (status.ok() && !summary_.aborted) {
-        status = store_->Commit();
-      } else {
-        (void)store_->Rollback();
-        summary_.conversations = summary_.messages = 0;
-      }
-    }
+    status = FinishStrict(status);
     if (status.ok() && summary_.conversations > 0) status = store_->SetCurrentModel(model_->info().version);
     summary_.seconds = Seconds();
     if (!status.ok()) return status;
@@ -349,6 +342,15 @@ class Ingester {
   }
 
   // Hands the pending conversations to the scoring stage.
+  // --strict runs in one transaction: committed only when no line failed.
+  Status FinishStrict(Status status) {
+    if (!options_.strict) return status;
+    if (status.ok() && !summary_.aborted) return store_->Commit();
+    (void)store_->Rollback();
+    summary_.conversations = summary_.messages = 0;
+    return status;
+  }
+
   // --enqueue: the conversations go, unscored, into the backlog that
   // `convsent worker` processes; no scoring or writer stage.
   Result<IngestSummary> RunEnqueue(const std::function<Status()>& read) {
@@ -356,14 +358,7 @@ class Ingester {
     if (status.ok()) status = read();
     if (status.ok() && !stop_reading_) status = Flush();
     if (status.ok()) status = writer_status_;
-    if (options_.strict) {
-      if (status.ok() && !summary_.aborted) {
-        status = store_->Commit();
-      } else {
-        (void)store_->Rollback();
-        summary_.conversations = summary_.messages = 0;
-      }
-    }
+    status = FinishStrict(status);
     summary_.seconds = Seconds();
     if (!status.ok()) return status;
     return summary_;

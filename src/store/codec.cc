@@ -44,6 +44,65 @@ void UnpackFacts(int64_t v, ReportRow* row) {
 
 int64_t ToneMask() { return (int64_t{1} << kEscalated) - 1; }
 
+namespace {
+std::string SegmentKey(std::string_view dimension, std::string_view value) {
+  std::string key(dimension);
+  key.push_back('\0');
+  key += value;
+  return key;
+}
+}  // namespace
+
+Result<std::optional<int64_t>> SegmentDictionary::Id(std::string_view dimension, std::string_view value) {
+  std::string key = SegmentKey(dimension, value);
+  if (auto it = ids_.find(key); it != ids_.end()) return std::optional<int64_t>(it->second);
+  const std::string dim(dimension);
+  if (full_.count(dim)) return std::optional<int64_t>();
+  // Filled on demand: a reader never pays for the dictionary, which can
+  // hold a value per customer.
+  ASSIGN_OR_RETURN(const std::optional<int64_t> found, table_.find(dimension, value));
+  if (found) {
+    ids_.emplace(std::move(key), *found);
+    return found;
+  }
+  auto count = sizes_.find(dim);
+  if (count == sizes_.end()) {
+    ASSIGN_OR_RETURN(const int64_t size, table_.count(dimension));
+    count = sizes_.emplace(dim, size).first;
+  }
+  if (count->second >= kMaxSegmentValues) {
+    RETURN_IF_ERROR(table_.all(dimension, [&](int64_t id, std::string v) { ids_.emplace(SegmentKey(dimension, v), id); }));
+    full_.insert(dim);
+    return std::optional<int64_t>();
+  }
+  ++count->second;
+  ASSIGN_OR_RETURN(const int64_t id, table_.add(dimension, value));
+  ids_.emplace(std::move(key), id);
+  return std::optional<int64_t>(id);
+}
+
+Result<std::string> SegmentDictionary::RowSegments(const Conversation& c) {
+  std::string bytes;
+  auto add = [&](std::string_view dim, std::string_view value) -> Status {
+    if (value.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(const std::optional<int64_t> id, Id(dim, value));
+    if (id) AppendSegmentId(static_cast<uint32_t>(*id), &bytes);
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(add("channel", c.channel));
+  RETURN_IF_ERROR(add("topic", c.topic));
+  RETURN_IF_ERROR(add("team", c.team));
+  for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
+  for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+  return bytes;
+}
+
+void SegmentDictionary::Clear() {
+  ids_.clear();
+  sizes_.clear();
+  full_.clear();
+}
+
 void AppendSegmentId(uint32_t id, std::string* bytes) {
   for (int k = 0; k < 4; ++k) bytes->push_back(static_cast<char>((id >> (8 * k)) & 0xFF));
 }

@@ -6,8 +6,12 @@
 #define CONVSENT_SRC_STORE_CODEC_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "convsent/store.h"
 
@@ -22,6 +26,39 @@ void UnpackFacts(int64_t packed, ReportRow* row);
 int64_t ToneMask();
 // PackFacts of the tone alone, for one model's rollup.
 inline int64_t PackTone(const ConversationRollup& r) { return PackFacts(r, {}, {}) & ToneMask(); }
+
+// The segment ids of a report row, from the dictionary of segment values
+// that each store keeps in a table (segment_values). The dictionary is
+// cached whole as it is used, so that a writer asks its table only for a
+// value it has not seen. A dimension keeps at most kMaxSegmentValues values
+// (an attribute with a value per customer is not a segment, and would slow
+// every write); once full, all its values are cached, so that a value not
+// there costs no query either.
+class SegmentDictionary {
+ public:
+  // What the store's table answers.
+  struct Table {
+    std::function<Result<std::optional<int64_t>>(std::string_view dimension, std::string_view value)> find;
+    std::function<Result<int64_t>(std::string_view dimension)> count;
+    std::function<Status(std::string_view dimension, const std::function<void(int64_t, std::string)>& each)> all;
+    std::function<Result<int64_t>(std::string_view dimension, std::string_view value)> add;
+  };
+  explicit SegmentDictionary(Table table) : table_(std::move(table)) {}
+
+  // The id of a value, added when new; nullopt once its dimension is full.
+  Result<std::optional<int64_t>> Id(std::string_view dimension, std::string_view value);
+  // The segment ids of `c` (channel, topic, team, tags, attributes), as
+  // little-endian uint32s: the report row's `segments`.
+  Result<std::string> RowSegments(const Conversation& c);
+  // Forget the cache (ids added in a rolled-back transaction are gone).
+  void Clear();
+
+ private:
+  Table table_;
+  std::unordered_map<std::string, int64_t> ids_;    // dimension \0 value -> id
+  std::unordered_map<std::string, int64_t> sizes_;  // values stored per dimension
+  std::unordered_set<std::string> full_;            // at kMaxSegmentValues, all cached
+};
 
 // Segment ids as little-endian uint32s, back to back.
 void AppendSegmentId(uint32_t id, std::string* bytes);

@@ -974,18 +974,7 @@ class PgStore final : public Store {
   Status Put(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e, bool append) {
     const Conversation& c = sc.conversation;
     const ConversationFacts& f = sc.facts;
-    std::string segments;
-    auto add = [&](std::string_view dim, std::string_view value) -> Status {
-      if (value.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(const std::optional<int64_t> sid, SegmentId(dim, value));
-      if (sid) store::AppendSegmentId(static_cast<uint32_t>(*sid), &segments);
-      return Status::Ok();
-    };
-    RETURN_IF_ERROR(add("channel", c.channel));
-    RETURN_IF_ERROR(add("topic", c.topic));
-    RETURN_IF_ERROR(add("team", c.team));
-    for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
-    for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+    ASSIGN_OR_RETURN(const std::string segments, segments_.RowSegments(c));
     Params p;
     p.Add(c.id).Add(c.channel).Add(c.topic).Add(c.team).Add(c.created_at_ms).Add(c.csat).Add(c.nps);
     p.Add(e.tags).Add(e.attributes).Add(e.events).Add(f.first_response_ms).Add(f.agent_replies).Add(f.customer_turns);
@@ -1008,53 +997,40 @@ class PgStore final : public Store {
     return Status::Ok();
   }
 
-  static std::string SegmentKey(std::string_view dimension, std::string_view value) {
-    std::string key(dimension);
-    key.push_back('\0');
-    key += value;
-    return key;
-  }
-
-  // The id of a segment value (see SqliteStore::SegmentId). New values are
-  // added on the dictionary connection and committed at once, so that
-  // workers adding the same value never wait on each other's batches; an
-  // id whose batch is rolled back is merely unused.
-  Result<std::optional<int64_t>> SegmentId(std::string_view dimension, std::string_view value) {
-    std::string key = SegmentKey(dimension, value);
-    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return std::optional<int64_t>(it->second);
-    const std::string dim(dimension);
-    if (full_dimensions_.count(dim)) return std::optional<int64_t>();
-    RETURN_IF_ERROR(OpenDictionary());
-    ASSIGN_OR_RETURN(auto found, dict_->Query("SELECT id FROM segment_values WHERE dimension = $1 AND value = $2",
-                                              Params().Add(dimension).Add(value), "reading segment values"));
-    if (PQntuples(found.get()) > 0) {
-      const int64_t id = Int(found.get(), 0, 0);
-      segment_ids_.emplace(std::move(key), id);
-      return std::optional<int64_t>(id);
-    }
-    auto count = dimension_sizes_.find(dim);
-    if (count == dimension_sizes_.end()) {
-      ASSIGN_OR_RETURN(auto n, dict_->Query("SELECT count(*) FROM segment_values WHERE dimension = $1",
-                                            Params().Add(dimension), "counting segment values"));
-      count = dimension_sizes_.emplace(dim, Int(n.get(), 0, 0)).first;
-    }
-    if (count->second >= kMaxSegmentValues) {
-      ASSIGN_OR_RETURN(auto all, dict_->Query("SELECT id, value FROM segment_values WHERE dimension = $1",
-                                              Params().Add(dimension), "reading segment values"));
-      for (int i = 0; i < PQntuples(all.get()); ++i) {
-        segment_ids_.emplace(SegmentKey(dimension, Text(all.get(), i, 1)), Int(all.get(), i, 0));
-      }
-      full_dimensions_.insert(dim);
-      return std::optional<int64_t>();
-    }
-    ++count->second;
-    ASSIGN_OR_RETURN(auto added, dict_->Query("INSERT INTO segment_values(dimension, value) VALUES($1, $2) "
-                                              "ON CONFLICT (dimension, value) DO UPDATE SET value = excluded.value "
-                                              "RETURNING id",
-                                              Params().Add(dimension).Add(value), "adding a segment value"));
-    const int64_t id = Int(added.get(), 0, 0);
-    segment_ids_.emplace(std::move(key), id);
-    return std::optional<int64_t>(id);
+  // The segment dictionary's table. New values are added on the dictionary
+  // connection and committed at once, so that workers adding the same value
+  // never wait on each other's batches; an id whose batch is rolled back is
+  // merely unused.
+  store::SegmentDictionary::Table SegmentTable() {
+    store::SegmentDictionary::Table t;
+    t.find = [this](std::string_view dim, std::string_view value) -> Result<std::optional<int64_t>> {
+      RETURN_IF_ERROR(OpenDictionary());
+      ASSIGN_OR_RETURN(auto r, dict_->Query("SELECT id FROM segment_values WHERE dimension = $1 AND value = $2",
+                                            Params().Add(dim).Add(value), "reading segment values"));
+      return PQntuples(r.get()) > 0 ? std::optional<int64_t>(Int(r.get(), 0, 0)) : std::nullopt;
+    };
+    t.count = [this](std::string_view dim) -> Result<int64_t> {
+      RETURN_IF_ERROR(OpenDictionary());
+      ASSIGN_OR_RETURN(auto r, dict_->Query("SELECT count(*) FROM segment_values WHERE dimension = $1",
+                                            Params().Add(dim), "counting segment values"));
+      return Int(r.get(), 0, 0);
+    };
+    t.all = [this](std::string_view dim, const std::function<void(int64_t, std::string)>& each) -> Status {
+      RETURN_IF_ERROR(OpenDictionary());
+      ASSIGN_OR_RETURN(auto r, dict_->Query("SELECT id, value FROM segment_values WHERE dimension = $1",
+                                            Params().Add(dim), "reading segment values"));
+      for (int i = 0; i < PQntuples(r.get()); ++i) each(Int(r.get(), i, 0), Text(r.get(), i, 1));
+      return Status::Ok();
+    };
+    t.add = [this](std::string_view dim, std::string_view value) -> Result<int64_t> {
+      RETURN_IF_ERROR(OpenDictionary());
+      ASSIGN_OR_RETURN(auto r, dict_->Query("INSERT INTO segment_values(dimension, value) VALUES($1, $2) "
+                                            "ON CONFLICT (dimension, value) DO UPDATE SET value = excluded.value "
+                                            "RETURNING id",
+                                            Params().Add(dim).Add(value), "adding a segment value"));
+      return Int(r.get(), 0, 0);
+    };
+    return t;
   }
 
   Result<std::string> Meta(const std::string& key) {
@@ -1132,9 +1108,7 @@ class PgStore final : public Store {
   bool in_transaction_ = false;
   int64_t current_model_id_ = -1;
   std::unordered_map<std::string, int64_t> model_ids_;
-  std::unordered_map<std::string, int64_t> segment_ids_;      // dimension \0 value -> id
-  std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
-  std::unordered_set<std::string> full_dimensions_;           // at kMaxSegmentValues, all cached
+  store::SegmentDictionary segments_{SegmentTable()};
 };
 
 }  // namespace

@@ -820,9 +820,7 @@ class SqliteStore final : public Store {
 
   Status LoadCaches() {
     model_ids_.clear();
-    segment_ids_.clear();
-    dimension_sizes_.clear();
-    full_dimensions_.clear();
+    segments_.Clear();
     current_model_id_ = -1;
     ASSIGN_OR_RETURN(const std::string current, Meta("current_model"));
     if (!current.empty()) {
@@ -834,57 +832,38 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  static std::string SegmentKey(std::string_view dimension, std::string_view value) {
-    std::string key(dimension);
-    key.push_back('\0');
-    key += value;
-    return key;
-  }
-
-  // The id of a segment value; nullopt once its dimension holds
-  // kMaxSegmentValues (an attribute with a value per customer is not a
-  // segment, and would slow every write).
-  Result<std::optional<int64_t>> SegmentId(std::string_view dimension, std::string_view value) {
-    std::string key = SegmentKey(dimension, value);
-    if (auto it = segment_ids_.find(key); it != segment_ids_.end()) return std::optional<int64_t>(it->second);
-    // A full dimension's values are all in the cache (below): a value not
-    // there is not a segment, and costs no query. A per-customer attribute
-    // would otherwise cost one on every conversation.
-    if (full_dimensions_.count(std::string(dimension))) return std::optional<int64_t>();
-    // Filled on demand: a reader never pays for the dictionary, which can
-    // hold a value per customer.
-    Stmt& find = *statements_.at("find_segment");
-    find.Bind(1, std::string(dimension)).Bind(2, std::string(value));
-    if (find.Step() == SQLITE_ROW) {
-      const int64_t id = find.Int(0);
+  // The segment dictionary's table, through the prepared statements.
+  store::SegmentDictionary::Table SegmentTable() {
+    store::SegmentDictionary::Table t;
+    t.find = [this](std::string_view dim, std::string_view value) -> Result<std::optional<int64_t>> {
+      Stmt& find = *statements_.at("find_segment");
+      find.Bind(1, std::string(dim)).Bind(2, std::string(value));
+      std::optional<int64_t> id;
+      if (find.Step() == SQLITE_ROW) id = find.Int(0);
       find.Reset();
-      segment_ids_.emplace(std::move(key), id);
-      return std::optional<int64_t>(id);
-    }
-    find.Reset();
-    auto count = dimension_sizes_.find(std::string(dimension));
-    if (count == dimension_sizes_.end()) {
+      return id;
+    };
+    t.count = [this](std::string_view dim) -> Result<int64_t> {
       Stmt& n = *statements_.at("count_segment_values");
-      n.Bind(1, std::string(dimension));
+      n.Bind(1, std::string(dim));
       const int64_t size = n.Step() == SQLITE_ROW ? n.Int(0) : 0;
       n.Reset();
-      count = dimension_sizes_.emplace(std::string(dimension), size).first;
-    }
-    if (count->second >= kMaxSegmentValues) {
+      return size;
+    };
+    t.all = [this](std::string_view dim, const std::function<void(int64_t, std::string)>& each) {
       Stmt& all = *statements_.at("dimension_values");
-      all.Bind(1, std::string(dimension));
-      while (all.Step() == SQLITE_ROW) segment_ids_.emplace(SegmentKey(dimension, all.Text(1)), all.Int(0));
+      all.Bind(1, std::string(dim));
+      while (all.Step() == SQLITE_ROW) each(all.Int(0), all.Text(1));
       all.Reset();
-      full_dimensions_.insert(std::string(dimension));
-      return std::optional<int64_t>();
-    }
-    ++count->second;
-    Stmt& add = *statements_.at("add_segment");
-    add.Bind(1, std::string(dimension)).Bind(2, std::string(value));
-    RETURN_IF_ERROR(Done(add, "adding segment value"));
-    const int64_t id = sqlite3_last_insert_rowid(db_);
-    segment_ids_.emplace(std::move(key), id);
-    return std::optional<int64_t>(id);
+      return Status::Ok();
+    };
+    t.add = [this](std::string_view dim, std::string_view value) -> Result<int64_t> {
+      Stmt& add = *statements_.at("add_segment");
+      add.Bind(1, std::string(dim)).Bind(2, std::string(value));
+      RETURN_IF_ERROR(Done(add, "adding segment value"));
+      return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+    };
+    return t;
   }
 
   // Writes the report row of conversation `id` with the tone of `model_id`.
@@ -892,19 +871,7 @@ class SqliteStore final : public Store {
     const Conversation& c = sc.conversation;
     const ConversationFacts& f = sc.facts;
     const ConversationRollup& r = sc.rollup;
-    std::string blob;
-    auto add = [&](std::string_view dim, std::string_view value) -> Status {
-      if (value.empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(const std::optional<int64_t> sid, SegmentId(dim, value));
-      if (!sid) return Status::Ok();
-      store::AppendSegmentId(static_cast<uint32_t>(*sid), &blob);
-      return Status::Ok();
-    };
-    RETURN_IF_ERROR(add("channel", c.channel));
-    RETURN_IF_ERROR(add("topic", c.topic));
-    RETURN_IF_ERROR(add("team", c.team));
-    for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
-    for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+    ASSIGN_OR_RETURN(const std::string blob, segments_.RowSegments(c));
     Stmt& put = *statements_.at("put_report_row");
     put.Bind(1, id).Bind(2, c.created_at_ms).Bind(3, model_id).Bind(4, static_cast<double>(r.score5));
     put.Bind(5, PackFacts(r, f, c)).Bind(6, f.first_response_ms).Bind(7, f.longest_wait_ms).Bind(8, f.resolution_ms);
@@ -1054,9 +1021,7 @@ class SqliteStore final : public Store {
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
   std::unordered_map<std::string, int64_t> model_ids_;
-  std::unordered_map<std::string, int64_t> segment_ids_;  // dimension \0 value -> id
-  std::unordered_map<std::string, int64_t> dimension_sizes_;  // values stored per dimension
-  std::unordered_set<std::string> full_dimensions_;           // at kMaxSegmentValues, all cached
+  store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;
 };
 
