@@ -1,6 +1,7 @@
 // Ingest and the store, through the command line as a user runs them: bad
 // input, --strict, idempotency, CSV, rescore, and a kill -9 in the middle.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -52,12 +53,42 @@ const char* kGood1 =
 const char* kGood2 =
     R"({"id":"B","channel":"email","messages":[{"role":"customer","text":"Thanks a lot, works now!"}]})";
 
-TEST(Ingest, BadLinesAreReportedAndTheRestIsStored) {
+
+// The tests of ingest that concern any store run on both backends: SQLite
+// always, PostgreSQL where $CONVSENT_TEST_PG names a server.
+enum class Backend { kSqlite, kPostgres };
+
+class IngestOn : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      SKIP_WITHOUT_POSTGRESQL(pg_);
+      location_ = pg_.url();
+    } else {
+      location_ = dir.path() + "/t.db";
+    }
+    db = "'" + location_ + "'";  // as the shell reads it
+  }
+  // Rows in `table`, read with plain SQL on either backend.
+  int64_t Rows(const char* table) {
+    if (GetParam() == Backend::kSqlite) return Count(location_, table);
+    PGconn* c = PQconnectdb(location_.c_str());
+    PGresult* r = PQexec(c, (std::string("SELECT count(*) FROM ") + table).c_str());
+    const int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK ? std::atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    PQfinish(c);
+    return n;
+  }
+
   TempDir dir;
+  testing::PgTestDatabase pg_;
+  std::string location_, db;
+};
+
+TEST_P(IngestOn, BadLinesAreReportedAndTheRestIsStored) {
   const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n{broken\n" +
                                                    R"({"id":"C","messages":[{"role":"robot","text":"x"}]})" + "\n\n" +
                                                    kGood2 + "\n");
-  const std::string db = dir.path() + "/t.db";
   auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + in);
   EXPECT_EQ(r.exit_code, 3) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -69,49 +100,44 @@ TEST(Ingest, BadLinesAreReportedAndTheRestIsStored) {
   EXPECT_EQ(j["errors"][0]["line"], 2);
   EXPECT_EQ(j["errors"][1]["line"], 3);
   EXPECT_EQ(j["errors"][1]["field"], "messages[0].role");
-  EXPECT_EQ(Count(db, "conversations"), 2);
+  EXPECT_EQ(Rows("conversations"), 2);
 }
 
-TEST(Ingest, StrictStopsAtTheFirstErrorAndWritesNothing) {
-  TempDir dir;
+TEST_P(IngestOn, StrictStopsAtTheFirstErrorAndWritesNothing) {
   const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n{broken\n");
-  const std::string db = dir.path() + "/t.db";
   auto r = RunCommand(Binary() + " ingest --strict --json --db " + db + " " + in);
   EXPECT_EQ(r.exit_code, 1);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["aborted"].get<bool>());
   EXPECT_EQ(j["errors"][0]["line"], 3);
-  EXPECT_EQ(Count(db, "conversations"), 0);
-  EXPECT_EQ(Count(db, "conversation_messages"), 0);
+  EXPECT_EQ(Rows("conversations"), 0);
+  EXPECT_EQ(Rows("conversation_messages"), 0);
   // Without errors, --strict stores everything.
   const std::string ok = dir.Write("ok.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
   EXPECT_EQ(RunCommand(Binary() + " ingest --strict --db " + db + " " + ok).exit_code, 0);
-  EXPECT_EQ(Count(db, "conversations"), 2);
+  EXPECT_EQ(Rows("conversations"), 2);
 }
 
-TEST(Ingest, IngestingAgainReplacesTheConversation) {
-  TempDir dir;
-  const std::string db = dir.path() + "/t.db";
+TEST_P(IngestOn, IngestingAgainReplacesTheConversation) {
   const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
-  EXPECT_EQ(Count(db, "conversations"), 2);
-  EXPECT_EQ(Count(db, "conversation_messages"), 2);
-  EXPECT_EQ(Count(db, "conversation_scores"), 2);
+  EXPECT_EQ(Rows("conversations"), 2);
+  EXPECT_EQ(Rows("conversation_messages"), 2);
+  EXPECT_EQ(Rows("conversation_scores"), 2);
   // A changed conversation replaces the old one, messages included.
   const std::string changed = dir.Write(
       "b.jsonl", R"({"id":"B","channel":"phone","messages":[{"role":"customer","text":"one"},{"role":"customer","text":"two"}]})"
                  "\n");
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + changed).exit_code, 0);
-  EXPECT_EQ(Count(db, "conversations"), 2);
-  EXPECT_EQ(Count(db, "conversation_messages"), 2);
+  EXPECT_EQ(Rows("conversations"), 2);
+  EXPECT_EQ(Rows("conversation_messages"), 2);
   const auto shown = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " B").out);
   EXPECT_EQ(shown["channel"], "phone");
   EXPECT_EQ(shown["messages"].size(), 2u);
 }
 
-TEST(Ingest, CsvOfMessagesAndStdin) {
-  TempDir dir;
+TEST_P(IngestOn, CsvOfMessagesAndStdin) {
   const std::string csv = dir.Write(
       "m.csv",
       "conversation_id,role,at,text,channel,tags,region\n"
@@ -120,7 +146,6 @@ TEST(Ingest, CsvOfMessagesAndStdin) {
       "X2,customer,2026-11-02T10:00:00Z,great service,email,,\n"
       "X1,customer,2026-11-02T11:00:00Z,again,chat,,\n"
       "X3,wizard,2026-11-02T10:00:00Z,hm,email,,\n");
-  const std::string db = dir.path() + "/t.db";
   auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + csv);
   EXPECT_EQ(r.exit_code, 3);
   const auto j = nlohmann::json::parse(r.out);
@@ -135,7 +160,7 @@ TEST(Ingest, CsvOfMessagesAndStdin) {
   // Standard input is JSON Lines.
   const auto s = RunCommand("printf '%s\\n' '" + std::string(kGood2) + "' | " + Binary() + " ingest --db " + db + " -");
   EXPECT_EQ(s.exit_code, 0);
-  EXPECT_EQ(Count(db, "conversations"), 3);
+  EXPECT_EQ(Rows("conversations"), 3);
 }
 
 TEST(Ingest, MissingFilesAndBadStores) {
@@ -188,18 +213,16 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   EXPECT_EQ(IntegrityCheck(db), "ok");
 }
 
-TEST(Ingest, RescoreKeepsTheOldModelsScores) {
-  TempDir dir;
+TEST_P(IngestOn, RescoreKeepsTheOldModelsScores) {
   const std::string other = testing::WriteTinyModel(dir, 10, 2);  // a different method version
   ASSERT_FALSE(other.empty());
-  const std::string db = dir.path() + "/t.db";
   const std::string in = dir.Write("in.jsonl", std::string(kGood1) + "\n" + kGood2 + "\n");
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
   const auto before = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " A").out);
   auto r = RunCommand(Binary() + " rescore --db " + db + " --model " + other);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(Count(db, "models"), 2);
-  EXPECT_EQ(Count(db, "conversation_scores"), 4);  // both models' scores
+  EXPECT_EQ(Rows("models"), 2);
+  EXPECT_EQ(Rows("conversation_scores"), 4);  // both models' scores
   const auto after = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " A").out);
   EXPECT_NE(after["model"], before["model"]);
   const auto old = nlohmann::json::parse(
@@ -210,6 +233,11 @@ TEST(Ingest, RescoreKeepsTheOldModelsScores) {
   ASSERT_EQ(report["method"]["models"].size(), 1u);
   EXPECT_EQ(report["method"]["models"].begin().key(), after["model"].get<std::string>());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestOn, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
 
 // kill -9 in the middle of an ingest loses no committed batch and corrupts
 // nothing; running the ingest again completes it.
