@@ -107,7 +107,7 @@ int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool st
     std::printf("%s %s conversations, %s messages in %.1f s (%s msg/s); skipped %s; model %s\n", verb,
                 Thousands(s.conversations).c_str(), Thousands(s.messages).c_str(), s.seconds,
                 Thousands(s.seconds > 0 ? static_cast<int64_t>(static_cast<double>(s.messages) / s.seconds) : 0).c_str(),
-                Thousands(s.skipped).c_str(), s.model.empty() ? "none" : s.model.c_str());
+                Thousands(s.skipped).c_str(), s.model.empty() ? "none yet (convsent worker scores the backlog)" : s.model.c_str());
     if (s.aborted) std::printf("--strict: stopped at the first error; nothing was written\n");
   }
   if (s.aborted) return kExitFailure;
