@@ -223,6 +223,7 @@ class Server {
     std::atomic<bool> done{false};
     std::thread checkpoints([this, &done] {
       auto store = Store::Open(o_.db);
+      if (store.ok() && (*store)->shared()) return;  // PostgreSQL checkpoints on its own
       while (!done.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1000));
         if (store.ok()) (void)(*store)->Checkpoint();

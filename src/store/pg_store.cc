@@ -307,6 +307,18 @@ class Connection {
     return Status::Ok();
   }
 
+  // Sends a statement without parameters and without waiting (see Send).
+  Status SendSql(const std::string& sql, const std::string& what) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+      return Status::IoError(name_ + ": " + what + ": " + LastError());
+    }
+    if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+      return Status::IoError(name_ + ": " + what + ": " + LastError());
+    }
+    ++pipelined_;
+    return Status::Ok();
+  }
+
   // Reads the answers to everything sent, and leaves pipeline mode. The
   // first error is returned; what followed it was not run.
   Status Drain() {
@@ -429,6 +441,27 @@ class Connection {
 constexpr const char* kConversationColumns =
     "id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, first_response_ms, "
     "agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, longest_wait_ms";
+// A conversation with one model's scores and tone: the current model's, or
+// $2's. Columns: the conversation (0-19), messages (20), scores (21), tone
+// (22-34, NULL when that model has not scored it).
+#define CONVSENT_GET_CONVERSATION(MODEL, LOCK)                                                            \
+  "SELECT c.id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "          \
+  "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, "             \
+  "resolution_ms, longest_wait_ms, "                                                                      \
+  "(SELECT messages FROM conversation_messages m WHERE m.conversation = c.id), "                          \
+  "(SELECT scores FROM conversation_scores s WHERE s.conversation = c.id AND s.model = chosen.id), "      \
+  "t.has_customer, t.tone, t.compound, t.score5, t.start_tone, t.end_tone, t.start_compound, "            \
+  "t.end_compound, t.trajectory, t.has_agent, t.agent_tone, t.agent_compound, t.movers "                  \
+  "FROM conversations c CROSS JOIN (SELECT " MODEL " AS id) chosen "                                      \
+  "LEFT JOIN tones t ON t.conversation = c.id AND t.model = chosen.id WHERE c.ext_id = $1" LOCK
+#define CONVSENT_CURRENT_MODEL "(SELECT id FROM models WHERE version = (SELECT value FROM meta WHERE key = 'current_model'))"
+constexpr const char* kGetConversation = CONVSENT_GET_CONVERSATION(CONVSENT_CURRENT_MODEL, "");
+constexpr const char* kGetConversationLocked = CONVSENT_GET_CONVERSATION(CONVSENT_CURRENT_MODEL, " FOR UPDATE OF c");
+constexpr const char* kGetConversationOfModel = CONVSENT_GET_CONVERSATION("$2::BIGINT", "");
+constexpr const char* kGetConversationLockedOfModel = CONVSENT_GET_CONVERSATION("$2::BIGINT", " FOR UPDATE OF c");
+#undef CONVSENT_GET_CONVERSATION
+#undef CONVSENT_CURRENT_MODEL
+
 constexpr const char* kReviewColumns =
     "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, resolved_at";
 constexpr const char* kKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
@@ -521,7 +554,8 @@ class PgStore final : public Store {
     return Status::FailedPrecondition("PostgreSQL checkpoints on its own");
   }
   Status Checkpoint(bool) override { return Status::Ok(); }
-  Status Savepoint() override { return db_.Exec("SAVEPOINT op", "taking a savepoint"); }
+  // Sent without waiting: it goes out with the request's first read.
+  Status Savepoint() override { return db_.SendSql("SAVEPOINT op", "taking a savepoint"); }
   Status Release() override { return db_.Exec("RELEASE SAVEPOINT op", "releasing a savepoint"); }
   Status RollbackToSavepoint() override {
     (void)db_.Drain();
@@ -636,52 +670,43 @@ class PgStore final : public Store {
 
   Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
                                                             const std::string& model) override {
-    std::string version = model;
-    if (version.empty()) {
-      ASSIGN_OR_RETURN(version, Meta("current_model"));
+    // One round trip, a prepared statement: the server's writer reads a
+    // conversation per message. In a transaction the conversation stays
+    // locked until it ends, so two servers appending to it take turns.
+    Params params;
+    params.Add(ext_id);
+    std::string statement = in_transaction_ ? "get_conversation_locked" : "get_conversation";
+    if (!model.empty()) {
+      ASSIGN_OR_RETURN(auto m, db_.Query("SELECT id FROM models WHERE version = $1", Params().Add(model),
+                                         "finding model " + model));
+      if (PQntuples(m.get()) == 0) return Status::NotFound("no scores from model " + model + " in " + name_);
+      params.Add(Int(m.get(), 0, 0));
+      statement += "_of_model";
     }
-    int64_t model_id = -1;
-    if (!version.empty()) {
-      ASSIGN_OR_RETURN(auto m, db_.Query("SELECT id FROM models WHERE version = $1", Params().Add(version),
-                                         "finding model " + version));
-      if (PQntuples(m.get()) > 0) model_id = Int(m.get(), 0, 0);
-      if (model_id < 0 && !model.empty()) return Status::NotFound("no scores from model " + model + " in " + name_);
-    }
-    ASSIGN_OR_RETURN(auto row, db_.Query(std::string("SELECT ") + kConversationColumns +
-                                             ", (SELECT messages FROM conversation_messages m WHERE m.conversation = c.id) "
-                                             "FROM conversations c WHERE ext_id = $1" + std::string(in_transaction_ ? " FOR UPDATE" : ""),
-                                         Params().Add(ext_id), "reading conversation " + ext_id));
+    ASSIGN_OR_RETURN(auto row, db_.Run(statement, params, "reading conversation " + ext_id));
     if (PQntuples(row.get()) == 0) return std::optional<ScoredConversation>();
+    const PGresult* q = row.get();
     ScoredConversation sc;
-    const int64_t id = Int(row.get(), 0, 0);
-    ReadConversationRow(row.get(), 0, &sc.conversation, &sc.facts);
-    if (!IsNull(row.get(), 0, 20)) {
-      RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(row.get(), 0, 20), name_, &sc.conversation));
-    }
+    ReadConversationRow(q, 0, &sc.conversation, &sc.facts);
+    if (!IsNull(q, 0, 20)) RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(q, 0, 20), name_, &sc.conversation));
     sc.scores.resize(sc.conversation.messages.size());
-    ASSIGN_OR_RETURN(auto scores, db_.Query("SELECT scores FROM conversation_scores WHERE conversation = $1 AND model = $2",
-                                            Params().Add(id).Add(model_id), "reading the scores of " + ext_id));
-    if (PQntuples(scores.get()) > 0) store::DecodeScores(PQgetvalue(scores.get(), 0, 0), &sc.scores);
-    ASSIGN_OR_RETURN(auto tone, db_.Query("SELECT has_customer, tone, compound, score5, start_tone, end_tone, "
-                                          "start_compound, end_compound, trajectory, has_agent, agent_tone, "
-                                          "agent_compound, movers FROM tones WHERE conversation = $1 AND model = $2",
-                                          Params().Add(id).Add(model_id), "reading the tone of " + ext_id));
-    if (PQntuples(tone.get()) > 0) {
-      const PGresult* t = tone.get();
+    if (!IsNull(q, 0, 21)) store::DecodeScores(PQgetvalue(q, 0, 21), &sc.scores);
+    if (!IsNull(q, 0, 22)) {
+      constexpr int t = 22;
       ConversationRollup& r = sc.rollup;
-      r.has_customer = Int(t, 0, 0) != 0;
-      r.tone = static_cast<Sentiment>(Int(t, 0, 1));
-      r.compound = static_cast<float>(Real(t, 0, 2));
-      r.score5 = static_cast<float>(Real(t, 0, 3));
-      r.start = static_cast<Sentiment>(Int(t, 0, 4));
-      r.end = static_cast<Sentiment>(Int(t, 0, 5));
-      r.start_compound = static_cast<float>(Real(t, 0, 6));
-      r.end_compound = static_cast<float>(Real(t, 0, 7));
-      r.trajectory = static_cast<Trajectory>(Int(t, 0, 8));
-      r.has_agent = Int(t, 0, 9) != 0;
-      r.agent_tone = static_cast<Sentiment>(Int(t, 0, 10));
-      r.agent_compound = static_cast<float>(Real(t, 0, 11));
-      store::DecodeMovers(PQgetvalue(t, 0, 12), &r);
+      r.has_customer = Int(q, 0, t) != 0;
+      r.tone = static_cast<Sentiment>(Int(q, 0, t + 1));
+      r.compound = static_cast<float>(Real(q, 0, t + 2));
+      r.score5 = static_cast<float>(Real(q, 0, t + 3));
+      r.start = static_cast<Sentiment>(Int(q, 0, t + 4));
+      r.end = static_cast<Sentiment>(Int(q, 0, t + 5));
+      r.start_compound = static_cast<float>(Real(q, 0, t + 6));
+      r.end_compound = static_cast<float>(Real(q, 0, t + 7));
+      r.trajectory = static_cast<Trajectory>(Int(q, 0, t + 8));
+      r.has_agent = Int(q, 0, t + 9) != 0;
+      r.agent_tone = static_cast<Sentiment>(Int(q, 0, t + 10));
+      r.agent_compound = static_cast<float>(Real(q, 0, t + 11));
+      store::DecodeMovers(PQgetvalue(q, 0, t + 12), &r);
     }
     return std::optional<ScoredConversation>(std::move(sc));
   }
@@ -1095,6 +1120,10 @@ class PgStore final : public Store {
          "SELECT convsent_put_conversation($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,"
          "$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38,$39)"},
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = $1"},
+        {"get_conversation", kGetConversation},
+        {"get_conversation_locked", kGetConversationLocked},
+        {"get_conversation_of_model", kGetConversationOfModel},
+        {"get_conversation_locked_of_model", kGetConversationLockedOfModel},
         {"find_key", "SELECT id, name, role, prefix, hash, created_at, revoked_at FROM api_keys "
                      "WHERE hash = $1 AND revoked_at = 0"},
     };
