@@ -56,7 +56,7 @@ const char* kGood2 =
 
 // The tests of ingest that concern any store run on both backends: SQLite
 // always, PostgreSQL where $CONVSENT_TEST_PG names a server.
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 class IngestOn : public ::testing::TestWithParam<Backend> {
  protected:
@@ -234,10 +234,7 @@ TEST_P(IngestOn, RescoreKeepsTheOldModelsScores) {
   EXPECT_EQ(report["method"]["models"].begin().key(), after["model"].get<std::string>());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, IngestOn, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, IngestOn, testing::kBothBackends, testing::BackendName);
 
 // kill -9 in the middle of an ingest loses no committed batch and corrupts
 // nothing; running the ingest again completes it.

@@ -24,7 +24,7 @@ namespace {
 using testing::PgTestDatabase;
 using testing::TempDir;
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -526,10 +526,7 @@ TEST(PgStore, MessagesNeverShowThePassword) {
       << refused.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, testing::kBothBackends, testing::BackendName);
 
 }  // namespace
 }  // namespace convsent

@@ -93,6 +93,14 @@ class PgTestDatabase {
     }                                                                         \
   } while (false)
 
+// The stores a test of the Store runs on: INSTANTIATE_TEST_SUITE_P(Backends,
+// Suite, kBothBackends, BackendName), and SKIP_WITHOUT_POSTGRESQL in SetUp.
+enum class Backend { kSqlite, kPostgres };
+inline const auto kBothBackends = ::testing::Values(Backend::kSqlite, Backend::kPostgres);
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+}
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -25,7 +25,7 @@ using testing::PgTestDatabase;
 using testing::RunCommand;
 using testing::TempDir;
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 // Starts the CLI with `args`, stdout to `out`; returns its pid.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out) {
@@ -168,10 +168,7 @@ TEST_P(WorkerTest, EnqueueReportsBadLinesAndKeepsTheRest) {
   EXPECT_EQ(Count(), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, WorkerTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, WorkerTest, testing::kBothBackends, testing::BackendName);
 
 }  // namespace
 }  // namespace convsent
