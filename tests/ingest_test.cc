@@ -58,15 +58,10 @@ const char* kGood2 =
 // always, PostgreSQL where $CONVSENT_TEST_PG names a server.
 using testing::Backend;
 
-class IngestOn : public ::testing::TestWithParam<Backend> {
+class IngestOn : public testing::BackendTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      SKIP_WITHOUT_POSTGRESQL(pg_);
-      location_ = pg_.url();
-    } else {
-      location_ = dir.path() + "/t.db";
-    }
+    BackendTest::SetUp();
     db = "'" + location_ + "'";  // as the shell reads it
   }
   // Rows in `table`, read with plain SQL on either backend.
@@ -80,9 +75,8 @@ class IngestOn : public ::testing::TestWithParam<Backend> {
     return n;
   }
 
-  TempDir dir;
-  testing::PgTestDatabase pg_;
-  std::string location_, db;
+  TempDir& dir = dir_;
+  std::string db;
 };
 
 TEST_P(IngestOn, BadLinesAreReportedAndTheRestIsStored) {

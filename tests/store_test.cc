@@ -22,19 +22,14 @@ namespace convsent {
 namespace {
 
 using testing::PgTestDatabase;
-using testing::TempDir;
 
 using testing::Backend;
 
-class StoreTest : public ::testing::TestWithParam<Backend> {
+class StoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      SKIP_WITHOUT_POSTGRESQL(pg_);
-      location_ = pg_.url();
-    } else {
-      location_ = dir_.path() + "/store.db";
-    }
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
     auto store = Store::Open(location_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
@@ -89,9 +84,6 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     return rows;
   }
 
-  TempDir dir_;
-  PgTestDatabase pg_;
-  std::string location_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Scorer> scorer_;
   int64_t model_id_ = 0;

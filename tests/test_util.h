@@ -101,6 +101,24 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
 }
 
+// A test run on each backend: SetUp() picks the store's location, a file in
+// dir_ or a fresh PostgreSQL database, and skips without a server. A
+// derived SetUp() calls it first and returns if IsSkipped().
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      SKIP_WITHOUT_POSTGRESQL(pg_);
+      location_ = pg_.url();
+    } else {
+      location_ = dir_.path() + "/store.db";
+    }
+  }
+  TempDir dir_;
+  PgTestDatabase pg_;
+  std::string location_;
+};
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -21,11 +21,8 @@ namespace convsent {
 namespace {
 
 using testing::Binary;
-using testing::PgTestDatabase;
 using testing::RunCommand;
-using testing::TempDir;
 
-using testing::Backend;
 
 // Starts the CLI with `args`, stdout to `out`; returns its pid.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out) {
@@ -56,37 +53,26 @@ int64_t Stored(const std::string& path) {
   return j.is_object() && j.contains("conversations") ? j["conversations"].get<int64_t>() : -1;
 }
 
-class WorkerTest : public ::testing::TestWithParam<Backend> {
+class WorkerTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      SKIP_WITHOUT_POSTGRESQL(pg_);
-      db_ = pg_.url();
-    } else {
-      db_ = dir_.path() + "/w.db";
-    }
-  }
   // Generates and enqueues `n` conversations; returns the input file.
   std::string Enqueue(int n) {
     const std::string in = dir_.path() + "/in.jsonl";
     EXPECT_EQ(RunCommand(Binary() + " generate --seed 3 --conversations " + std::to_string(n) + " -o " + in +
                          " >/dev/null").exit_code, 0);
-    EXPECT_EQ(RunCommand(Binary() + " ingest --enqueue --db '" + db_ + "' " + in + " >/dev/null").exit_code, 0);
+    EXPECT_EQ(RunCommand(Binary() + " ingest --enqueue --db '" + location_ + "' " + in + " >/dev/null").exit_code, 0);
     return in;
   }
   int64_t Count() {
-    auto store = Store::Open(db_);
+    auto store = Store::Open(location_);
     EXPECT_TRUE(store.ok());
     return store.ok() ? (*store)->Info()->conversations : -1;
   }
   int64_t Backlog() {
-    auto store = Store::Open(db_);
+    auto store = Store::Open(location_);
     return store.ok() ? *(*store)->BacklogSize() : -1;
   }
 
-  TempDir dir_;
-  PgTestDatabase pg_;
-  std::string db_;
 };
 
 TEST_P(WorkerTest, ThreeWorkersStoreEachConversationOnce) {
@@ -94,7 +80,7 @@ TEST_P(WorkerTest, ThreeWorkersStoreEachConversationOnce) {
   EXPECT_EQ(Backlog(), 1500);
   std::vector<pid_t> workers;
   for (int i = 0; i < 3; ++i) {
-    workers.push_back(Spawn({"worker", "--db", db_, "--until-empty", "--json", "--batch", "50"},
+    workers.push_back(Spawn({"worker", "--db", location_, "--until-empty", "--json", "--batch", "50"},
                             dir_.path() + "/w" + std::to_string(i) + ".json"));
     ASSERT_GT(workers.back(), 0);
   }
@@ -113,14 +99,14 @@ TEST_P(WorkerTest, ThreeWorkersStoreEachConversationOnce) {
   // And the report equals that of a plain ingest of the same file.
   const std::string plain = dir_.path() + "/plain.db";
   ASSERT_EQ(RunCommand(Binary() + " ingest --db " + plain + " " + in + " >/dev/null").exit_code, 0);
-  EXPECT_EQ(RunCommand(Binary() + " report --json --db '" + db_ + "'").out,
+  EXPECT_EQ(RunCommand(Binary() + " report --json --db '" + location_ + "'").out,
             RunCommand(Binary() + " report --json --db " + plain).out);
 }
 
 TEST_P(WorkerTest, AKilledWorkersClaimGoesToTheOthers) {
   constexpr int kConversations = 4000, kBatch = 400;
   Enqueue(kConversations);
-  const pid_t doomed = Spawn({"worker", "--db", db_, "--batch", std::to_string(kBatch)}, dir_.path() + "/doomed.txt");
+  const pid_t doomed = Spawn({"worker", "--db", location_, "--batch", std::to_string(kBatch)}, dir_.path() + "/doomed.txt");
   ASSERT_GT(doomed, 0);
   // Once it has committed a batch it is busy with the next, claimed and
   // uncommitted: kill it there, with no chance to clean up.
@@ -135,8 +121,8 @@ TEST_P(WorkerTest, AKilledWorkersClaimGoesToTheOthers) {
   ASSERT_LT(before, kConversations) << "the worker finished before it could be killed";
   // Whole batches only: nothing of the batch it held was stored.
   EXPECT_EQ(before % kBatch, 0) << before;
-  const pid_t a = Spawn({"worker", "--db", db_, "--until-empty", "--json"}, dir_.path() + "/a.json");
-  const pid_t b = Spawn({"worker", "--db", db_, "--until-empty", "--json"}, dir_.path() + "/b.json");
+  const pid_t a = Spawn({"worker", "--db", location_, "--until-empty", "--json"}, dir_.path() + "/a.json");
+  const pid_t b = Spawn({"worker", "--db", location_, "--until-empty", "--json"}, dir_.path() + "/b.json");
   EXPECT_EQ(Wait(a), 0);
   EXPECT_EQ(Wait(b), 0);
   // The survivors did the rest, the killed worker's claim included.
@@ -153,16 +139,16 @@ TEST_P(WorkerTest, EnqueueReportsBadLinesAndKeepsTheRest) {
                     << R"({"id":"c-2","messages":[{"role":"robot","text":"??"}]})" << "\n"
                     << "not json\n"
                     << R"({"id":"c-3","messages":[{"role":"agent","text":"hello"}]})" << "\n";
-  auto strict = RunCommand(Binary() + " ingest --enqueue --strict --db '" + db_ + "' " + in + " 2>&1");
+  auto strict = RunCommand(Binary() + " ingest --enqueue --strict --db '" + location_ + "' " + in + " 2>&1");
   EXPECT_NE(strict.exit_code, 0);
   EXPECT_EQ(Backlog(), 0);
-  auto r = RunCommand(Binary() + " ingest --enqueue --db '" + db_ + "' " + in + " 2>&1");
+  auto r = RunCommand(Binary() + " ingest --enqueue --db '" + location_ + "' " + in + " 2>&1");
   EXPECT_EQ(r.exit_code, 3) << r.out;  // done, some lines skipped
   EXPECT_NE(r.out.find("mixed.jsonl:2: messages[0].role"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("mixed.jsonl:3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("enqueued 2 conversations"), std::string::npos) << r.out;
   EXPECT_EQ(Backlog(), 2);
-  auto w = RunCommand(Binary() + " worker --until-empty --db '" + db_ + "'");
+  auto w = RunCommand(Binary() + " worker --until-empty --db '" + location_ + "'");
   EXPECT_EQ(w.exit_code, 0);
   EXPECT_NE(w.out.find("worker stored 2 conversations"), std::string::npos) << w.out;
   EXPECT_EQ(Count(), 2);
