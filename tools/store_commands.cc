@@ -26,10 +26,6 @@ struct IngestFlags {
   StoreWriteFlags write;
 };
 
-}  // namespace
-
-namespace {
-
 IngestOptions IngestCliOptions(bool json) {
   IngestOptions options;
   const bool tty = isatty(STDERR_FILENO) && !json;

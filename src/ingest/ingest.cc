@@ -341,7 +341,6 @@ class Ingester {
     return Status::Ok();
   }
 
-  // Hands the pending conversations to the scoring stage.
   // --strict runs in one transaction: committed only when no line failed.
   Status FinishStrict(Status status) {
     if (!options_.strict) return status;
@@ -364,27 +363,32 @@ class Ingester {
     return summary_;
   }
 
+  // Into the backlog, as canonical JSON, in a transaction of its own (or
+  // the --strict one).
+  Status EnqueuePending() {
+    std::vector<std::string> lines;
+    lines.reserve(pending_.size());
+    int64_t messages = 0;
+    for (const Conversation& c : pending_) {
+      lines.push_back(ConversationToJson(c));
+      messages += static_cast<int64_t>(c.messages.size());
+    }
+    pending_.clear();
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    Status s = options_.strict ? Status::Ok() : store_->Begin();
+    if (s.ok()) s = store_->EnqueueBacklog(lines, now);
+    if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
+    if (!s.ok()) return s;
+    summary_.conversations += static_cast<int64_t>(lines.size());
+    summary_.messages += messages;
+    return Status::Ok();
+  }
+
+  // Hands the pending conversations to the scoring stage (or the backlog).
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
-    if (options_.enqueue) {
-      std::vector<std::string> lines;
-      lines.reserve(pending_.size());
-      int64_t messages = 0;
-      for (const Conversation& c : pending_) {
-        lines.push_back(ConversationToJson(c));
-        messages += static_cast<int64_t>(c.messages.size());
-      }
-      pending_.clear();
-      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
-      Status s = options_.strict ? Status::Ok() : store_->Begin();
-      if (s.ok()) s = store_->EnqueueBacklog(lines, now);
-      if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
-      if (!s.ok()) return s;
-      summary_.conversations += static_cast<int64_t>(lines.size());
-      summary_.messages += messages;
-      return Status::Ok();
-    }
+    if (options_.enqueue) return EnqueuePending();
     if (!to_score_.Push(std::move(pending_))) return writer_status_;
     pending_.clear();
     return Status::Ok();
