@@ -19,21 +19,8 @@ namespace {
 
 using testing::Binary;
 using testing::RunCommand;
+using testing::CountRows;
 using testing::TempDir;
-
-int64_t Count(const std::string& db, const char* table) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  const std::string sql = std::string("SELECT count(*) FROM ") + table;
-  int64_t n = -1;
-  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    n = sqlite3_column_int64(s, 0);
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return n;
-}
 
 std::string IntegrityCheck(const std::string& db) {
   sqlite3* h = nullptr;
@@ -66,7 +53,7 @@ class IngestOn : public testing::BackendTest {
   }
   // Rows in `table`, read with plain SQL on either backend.
   int64_t Rows(const char* table) {
-    if (GetParam() == Backend::kSqlite) return Count(location_, table);
+    if (GetParam() == Backend::kSqlite) return CountRows(location_, table);
     PGconn* c = PQconnectdb(location_.c_str());
     PGresult* r = PQexec(c, (std::string("SELECT count(*) FROM ") + table).c_str());
     const int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK ? std::atoll(PQgetvalue(r, 0, 0)) : -1;
@@ -194,15 +181,15 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   const std::string fresh = RunCommand(Binary() + " report --json --period day --db " + db).out;
   ASSERT_NE(fresh.find("convsent-msg-1-lite"), std::string::npos) << fresh.substr(0, 400);
   // Take the store back to version 1: what version 2 added is gone, and
-  // what version 5 dropped is back (and version 6 added is gone).
+  // what version 5 dropped is back (and what versions 6 and 7 added is gone).
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; "
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; DROP TABLE live_messages; "
                             "CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);
   const std::string migrated = RunCommand(Binary() + " report --json --period day --db " + db).out;
-  EXPECT_EQ(Count(db, "report_rows"), 300);
+  EXPECT_EQ(CountRows(db, "report_rows"), 300);
   EXPECT_EQ(migrated, fresh);
   EXPECT_EQ(IntegrityCheck(db), "ok");
 }
@@ -244,24 +231,24 @@ TEST(Ingest, SurvivesKill9AndResumes) {
     _exit(127);
   }
   // Wait until some batches are committed, then kill without warning.
-  for (int i = 0; i < 600 && Count(db, "tones") < 4000; ++i) {
+  for (int i = 0; i < 600 && CountRows(db, "tones") < 4000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the ingest finished before it could be killed";
-  const int64_t committed = Count(db, "conversations");
+  const int64_t committed = CountRows(db, "conversations");
   EXPECT_EQ(IntegrityCheck(db), "ok");
   EXPECT_GT(committed, 0);
   EXPECT_LT(committed, 30000);
   EXPECT_EQ(committed % 2000, 0) << "only whole batches are committed";
-  EXPECT_EQ(Count(db, "tones"), committed);  // every stored conversation is whole
+  EXPECT_EQ(CountRows(db, "tones"), committed);  // every stored conversation is whole
   // Again: completes, and nothing is doubled.
   auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + in);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(Count(db, "conversations"), 30000);
-  EXPECT_EQ(Count(db, "tones"), 30000);
+  EXPECT_EQ(CountRows(db, "conversations"), 30000);
+  EXPECT_EQ(CountRows(db, "tones"), 30000);
   EXPECT_EQ(IntegrityCheck(db), "ok");
 }
 

@@ -62,6 +62,12 @@ class ServerProcess {
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
+  // SIGKILL: no chance to finish anything.
+  void Kill() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
   int port() const { return port_; }
   httplib::Client Client(const std::string& key = "") const {
     httplib::Client c("127.0.0.1", port_);
@@ -298,6 +304,58 @@ TEST(Server, SigtermDrainsAndARestartLosesNothing) {
   EXPECT_EQ(stored, acknowledged);
   // The queue survived the restart: each conversation opened furious.
   EXPECT_EQ(Body(again.Client(reviewer).Get("/v1/queue"))["items"].size(), conversations);
+  EXPECT_EQ(again.Stop(), 0);
+}
+
+// A message is in the store (the live log) when it is answered, and is
+// folded into its conversation's rows a moment later. A server killed in
+// between loses nothing: the next one folds what it finds before it serves.
+TEST(Server, AKilledServerLosesNoAnsweredMessage) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), viewer = NewKey(db, "viewer");
+  {
+    ServerProcess server(db);
+    auto c = server.Client(ingest);
+    // K2 is posted whole first, then grows; K1 starts with its header.
+    auto bulk = c.Post("/v1/conversations",
+                       R"({"id":"K2","channel":"chat","messages":[{"role":"customer","text":"Hello, my card was charged twice."}]})",
+                       "application/json");
+    ASSERT_TRUE(bulk && bulk->status == 200) << (bulk ? bulk->body : "no answer");
+    const char* k1[] = {
+        R"({"role":"customer","text":"My order never arrived.","conversation":{"channel":"email","plan":"pro"}})",
+        R"({"role":"agent","text":"Sorry to hear that, let me check."})",
+        R"({"role":"customer","text":"This is the third time I ask!!"})",
+        R"({"role":"agent","text":"A new parcel is on its way today."})"};
+    for (const char* body : k1) {
+      auto r = c.Post("/v1/conversations/K1/messages", body, "application/json");
+      ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    }
+    for (const char* text : {"Thanks, that was quick.", "Great, all sorted now."}) {
+      auto r = c.Post("/v1/conversations/K2/messages", json({{"role", "customer"}, {"text", text}}).dump(), "application/json");
+      ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    }
+    server.Kill();
+  }
+  // Killed before the fold (which waits for a conversation to be quiet).
+  EXPECT_GT(testing::CountRows(db, "live_messages"), 0);
+  ServerProcess again(db);
+  EXPECT_EQ(testing::CountRows(db, "live_messages"), 0);
+  const json k1 = Body(again.Client(viewer).Get("/v1/conversations/K1"));
+  ASSERT_TRUE(k1.contains("messages")) << k1.dump();
+  ASSERT_EQ(k1["messages"].size(), 4u);
+  EXPECT_EQ(k1["channel"], "email");
+  EXPECT_EQ(k1["messages"][2]["text"], "This is the third time I ask!!");
+  for (const auto& m : k1["messages"]) EXPECT_TRUE(m.contains("score") && m["score"].is_object()) << m.dump();
+  EXPECT_TRUE(k1.contains("tone")) << k1.dump();
+  const json k2 = Body(again.Client(viewer).Get("/v1/conversations/K2"));
+  ASSERT_EQ(k2["messages"].size(), 3u);
+  EXPECT_EQ(k2["messages"][0]["text"], "Hello, my card was charged twice.");
+  EXPECT_EQ(k2["messages"][2]["text"], "Great, all sorted now.");
+  // What the server folded is what the report counts.
+  EXPECT_EQ(Body(again.Client(viewer).Get("/v1/report"))["scored"], 2);
+  const json pro = Body(again.Client(viewer).Get("/v1/report?where=plan%3Dpro"));
+  EXPECT_EQ(pro["scored"], 1) << pro.dump().substr(0, 300);  // K1's header, kept
   EXPECT_EQ(again.Stop(), 0);
 }
 

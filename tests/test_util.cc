@@ -1,6 +1,7 @@
 #include "test_util.h"
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +18,20 @@ std::string TinyTrainingRows() {
     rows += "neutral\tthe meeting is at " + std::to_string(i) + " today\n";
   }
   return rows;
+}
+
+int64_t CountRows(const std::string& db, const char* table) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  const std::string sql = std::string("SELECT count(*) FROM ") + table;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return n;
 }
 
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +70,9 @@ std::string TinyTrainingRows();
 // A tiny model trained on the spot: a second, different method version for
 // tests that need one. Written to `dir`; returns its path.
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
+
+// The number of rows of `table` in the SQLite store at `db` (-1 if unreadable).
+int64_t CountRows(const std::string& db, const char* table);
 
 // A fresh PostgreSQL database for one test, dropped when the object goes.
 // The server is the one $CONVSENT_TEST_PG names (scripts/pg-test-cluster.sh

@@ -33,7 +33,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 6;
+inline constexpr int kStoreSchemaVersion = 7;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
@@ -138,6 +138,16 @@ struct ReviewItem {
 struct BacklogItem {
   int64_t id = 0;
   std::string conversation;  // one line of the ingest format (canonical JSON)
+};
+
+// A message the server stored the moment it arrived, before it was folded
+// into its conversation's rows (the live log, docs/server.md).
+struct LiveMessage {
+  int64_t seq = 0;            // order of arrival
+  std::string conversation;   // its id
+  int64_t position = 0;       // the message's index in its conversation
+  std::string header;         // the first message of a new conversation: ConversationToJson of it; else empty
+  std::string message, score;  // AppendMessageJson, AppendScoreJson
 };
 
 // The report row of one scored conversation (without segment ids).
@@ -254,6 +264,20 @@ class Store {
   // a rollback, or a worker that dies, puts them back.
   virtual Result<std::vector<BacklogItem>> ClaimBacklog(int limit) = 0;
   virtual Result<int64_t> BacklogSize() = 0;
+
+  // The live log: a message appended here is stored (one cheap insert) and
+  // is folded into its conversation's rows later, with the others that
+  // arrived meanwhile. Only a store that one process writes has it; a shared
+  // store's conversations are written directly.
+  virtual bool has_live_log() const { return false; }
+  virtual Status AppendLiveMessage(const LiveMessage& m) {
+    return Status::FailedPrecondition("this store has no live log");
+  }
+  // The messages not yet folded, in order of arrival: all, or one conversation's.
+  virtual Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation = "") {
+    return std::vector<LiveMessage>{};
+  }
+  virtual Status DeleteLiveMessages(const std::string& conversation) { return Status::Ok(); }
 
   // Several processes may write this store at once (PostgreSQL): what a
   // process cached of it may be stale. A conversation read inside a

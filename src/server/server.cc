@@ -187,6 +187,11 @@ class Server {
     svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
     svr_.set_payload_max_length(o_.max_body_bytes);
     svr_.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
+    // httplib closes a keep-alive connection after 5 requests by default; a
+    // client streaming messages then pays a new connection (accept, handshake,
+    // a hand-off to the pool) every fifth message. An idle connection still
+    // lets its thread go after the keep-alive timeout (5 s).
+    svr_.set_keep_alive_max_count(1000);
     svr_.set_read_timeout(30, 0);
     svr_.set_write_timeout(30, 0);
     svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -364,6 +369,7 @@ class Server {
     Route("GET", R"(/v1/conversations/([^/]+))", "get_conversation", read, [this](const auto& req, auto& res, const auto&) {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
+      if (Status f = writer_->Fold(req.matches[1]); !f.ok()) return Error(res, 503, f.message());
       auto sc = store->GetConversation(req.matches[1]);
       if (!sc.ok()) return Error(res, 500, sc.status().message());
       if (!*sc) return Error(res, 404, "no conversation " + std::string(req.matches[1]));
@@ -377,6 +383,7 @@ class Server {
       if (!store) return Error(res, 503, "the store cannot be opened");
       std::vector<std::pair<std::string, std::string>> where;
       if (!ParseWhere(req, &where)) return Error(res, 400, "where: expected KEY=VALUE");
+      if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
       auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX, where);
       if (!tree.ok()) return Error(res, 500, tree.status().message());
       res.set_content(TreeToJson(o_.tree, *tree), "application/json");
@@ -391,6 +398,7 @@ class Server {
     Route("GET", "/v1/interventions", "interventions", read, [this](const auto&, auto& res, const auto&) {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
+      if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
       auto list = store->ListInterventions();
       if (!list.ok()) return Error(res, 500, list.status().message());
       std::string out = "{\"interventions\":[";
@@ -530,7 +538,6 @@ class Server {
     ConversationRollup rollup;
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
       ASSIGN_OR_RETURN(LiveConversation * live, ctx.Find(id));
-      ScoredConversation* sc = nullptr;
       if (live == nullptr) {
         ScoredConversation fresh;
         if (body.has_header) fresh.conversation = body.header;
@@ -538,35 +545,20 @@ class Server {
         if (fresh.conversation.created_at_ms == 0) fresh.conversation.created_at_ms = body.message.at_ms;
         fresh.conversation.messages.push_back(body.message);
         fresh.scores.push_back(score);
-        fresh.rollup = Rollup({{body.message.role, score ? score->compound : 0.0f, score ? score->label : Sentiment::kNeutral}});
-        fresh.facts = ComputeFacts(fresh.conversation);
-        EncodedConversation encoded = EncodeConversation(fresh);
-        RETURN_IF_ERROR(ctx.store().PutConversation(fresh, ctx.model_id(), &encoded));
-        live = ctx.Put(std::move(fresh), std::move(encoded));
-        sc = &live->sc;
+        live = ctx.Start(std::move(fresh));
       } else {
         // The conversation grows by one message: the rollup pools the stored
         // compounds again, nothing is scored twice, nothing re-encoded.
-        sc = &live->sc;
-        sc->conversation.messages.push_back(body.message);
-        sc->scores.push_back(score);
-        std::vector<MessageTone> tones;
-        tones.reserve(sc->scores.size());
-        for (size_t i = 0; i < sc->scores.size(); ++i) {
-          const auto& sco = sc->scores[i];
-          tones.push_back({sc->conversation.messages[i].role, sco ? sco->compound : 0.0f,
-                           sco ? sco->label : Sentiment::kNeutral});
-        }
-        sc->rollup = Rollup(tones);
-        sc->facts = ComputeFacts(sc->conversation);
+        ScoredConversation& sc = live->sc;
+        sc.conversation.messages.push_back(body.message);
+        sc.scores.push_back(score);
+        RefreshRollup(&sc);
         AppendToEncoded(message_json, score_json, &live->encoded);
-        live->encoded.movers = MoversJson(sc->rollup);
-        live->encoded.detectors = DetectInConversation(sc->conversation).packed();
-        RETURN_IF_ERROR(ctx.store().AppendToConversation(*sc, ctx.model_id(), live->encoded));
       }
-      RETURN_IF_ERROR(MaybeQueue(ctx, *live, sc->conversation.messages.size() - 1, &queued));
-      index = sc->conversation.messages.size() - 1;
-      rollup = sc->rollup;
+      RETURN_IF_ERROR(ctx.Added(live, message_json, score_json));
+      index = live->sc.conversation.messages.size() - 1;
+      RETURN_IF_ERROR(MaybeQueue(ctx, *live, index, &queued));
+      rollup = live->sc.rollup;
       return Status::Ok();
     });
     // The answer is built here, not on the writer's thread.
@@ -598,9 +590,7 @@ class Server {
     json queued = json::array();
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
       for (auto& one : scored) {
-        EncodedConversation encoded = EncodeConversation(one);
-        RETURN_IF_ERROR(ctx.store().PutConversation(one, ctx.model_id(), &encoded));
-        LiveConversation* live = ctx.Put(one, std::move(encoded));
+        ASSIGN_OR_RETURN(LiveConversation * live, ctx.Put(std::move(one)));
         // Any message may set off the queue; the first that does names why.
         for (size_t i = 0; i < live->sc.conversation.messages.size(); ++i) {
           json q;
@@ -645,6 +635,7 @@ class Server {
     o.blend_human_labels = req.get_param_value("human_labels") == "blend";
     Store* store = Reader();
     if (!store) return Error(res, 503, "the store cannot be opened");
+    if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
     auto report = BuildReport(*store, from, to, o);
     if (!report.ok()) return Error(res, report.status().code() == StatusCode::kInvalidArgument ? 400 : 500, report.status().message());
     res.set_content(ReportToJson(*report), "application/json");
@@ -715,6 +706,7 @@ class Server {
         if (r.claimed_by.empty()) r.claimed_by = who.name;
         Sentiment human = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
                                                                                             : Sentiment::kNeutral;
+        RETURN_IF_ERROR(ctx.Fold(r.conversation));  // its report row carries the label
         RETURN_IF_ERROR(ctx.store().PutHumanLabel(r.conversation, human, who.name, note, r.resolved_at_ms));
       }
       RETURN_IF_ERROR(ctx.store().UpdateReviewItem(r));
@@ -776,7 +768,14 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   // SQLite: the log is copied by the server's checkpoint thread, not by the
   // writer's commits. PostgreSQL has nothing to defer.
   if (Status s = store->DeferCheckpoints(); !s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;
-  Server server(options, std::move(model), std::make_unique<Writer>(std::move(store), model_id));
+  auto writer = std::make_unique<Writer>(std::move(store), model_id);
+  // Messages answered before a stop that did not fold them (a crash) are
+  // folded now, before the first request.
+  RETURN_IF_ERROR(writer->Submit([](WriterContext& ctx) -> Status {
+    RETURN_IF_ERROR(ctx.Recover());
+    return ctx.FoldAll();
+  }));
+  Server server(options, std::move(model), std::move(writer));
   return server.Run();
 }
 

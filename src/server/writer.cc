@@ -1,6 +1,34 @@
 #include "server/writer.h"
 
+#include <chrono>
+#include <cstdio>
+
+#include "convsent/conversation.h"
+#include "convsent/detectors.h"
+#include "store/codec.h"
+
 namespace convsent {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// The rollup and facts of a conversation whose messages changed; the
+// scores are the stored ones, nothing is scored again.
+void RefreshRollup(ScoredConversation* sc) {
+  std::vector<MessageTone> tones;
+  tones.reserve(sc->scores.size());
+  for (size_t i = 0; i < sc->scores.size(); ++i) {
+    const auto& s = sc->scores[i];
+    tones.push_back({sc->conversation.messages[i].role, s ? s->compound : 0.0f, s ? s->label : Sentiment::kNeutral});
+  }
+  sc->rollup = Rollup(tones);
+  sc->facts = ComputeFacts(sc->conversation);
+}
 
 void WriterContext::Touch(const std::string& id) {
   auto it = cache_.find(id);
@@ -10,6 +38,7 @@ void WriterContext::Touch(const std::string& id) {
 }
 
 Result<LiveConversation*> WriterContext::Find(const std::string& id) {
+  if (orphans_.count(id)) return Rebuild(id);
   // A store that other servers write to may have moved on since: read it
   // (which, in the transaction, also holds the conversation until commit).
   if (auto it = cache_.find(id); it != cache_.end() && !store_->shared()) {
@@ -19,23 +48,158 @@ Result<LiveConversation*> WriterContext::Find(const std::string& id) {
   ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
   if (!stored) return static_cast<LiveConversation*>(nullptr);
   EncodedConversation encoded = EncodeConversation(*stored);
-  return Put(std::move(*stored), std::move(encoded));
+  return Cache(std::move(*stored), std::move(encoded));
 }
 
-LiveConversation* WriterContext::Put(ScoredConversation sc, EncodedConversation encoded) {
+LiveConversation* WriterContext::Start(ScoredConversation sc) {
+  RefreshRollup(&sc);
+  EncodedConversation encoded = EncodeConversation(sc);
+  return Cache(std::move(sc), std::move(encoded));
+}
+
+LiveConversation* WriterContext::Cache(ScoredConversation sc, EncodedConversation encoded) {
   const std::string id = sc.conversation.id;
   if (auto it = cache_.find(id); it != cache_.end()) {
-    it->second.first = {std::move(sc), std::move(encoded)};
+    it->second.first.sc = std::move(sc);
+    it->second.first.encoded = std::move(encoded);
     Touch(id);
     return &it->second.first;
   }
   if (cache_.size() >= kCacheSize) {
-    cache_.erase(lru_.back());
+    // An evicted conversation with logged messages is rebuilt when needed.
+    auto victim = cache_.find(lru_.back());
+    if (victim->second.first.unfolded_since_ms != 0) orphans_.insert(victim->first);
+    cache_.erase(victim);
     lru_.pop_back();
   }
   lru_.push_front(id);
   auto [it, inserted] = cache_.emplace(id, std::make_pair(LiveConversation{std::move(sc), std::move(encoded)}, lru_.begin()));
   return &it->second.first;
+}
+
+void WriterContext::MarkUnfolded(LiveConversation* live) {
+  if (live->unfolded_since_ms != 0) return;
+  live->unfolded_since_ms = NowMs();
+  due_.emplace_back(live->unfolded_since_ms + kFoldDelayMs, live->sc.conversation.id);
+}
+
+Status WriterContext::Added(LiveConversation* live, const std::string& message_json, const std::string& score_json) {
+  const ScoredConversation& sc = live->sc;
+  const size_t position = sc.conversation.messages.size() - 1;
+  if (store_->has_live_log()) {
+    LiveMessage m;
+    m.conversation = sc.conversation.id;
+    m.position = static_cast<int64_t>(position);
+    if (position == 0) m.header = ConversationToJson(sc.conversation);  // read back without its message
+    m.message = message_json;
+    m.score = score_json;
+    RETURN_IF_ERROR(store_->AppendLiveMessage(m));
+    MarkUnfolded(live);
+    return Status::Ok();
+  }
+  live->encoded.movers = MoversJson(sc.rollup);
+  live->encoded.detectors = DetectInConversation(sc.conversation).packed();
+  if (position == 0) return store_->PutConversation(sc, model_id_, &live->encoded);
+  return store_->AppendToConversation(sc, model_id_, live->encoded);
+}
+
+Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
+  const std::string id = sc.conversation.id;
+  EncodedConversation encoded = EncodeConversation(sc);
+  RETURN_IF_ERROR(store_->PutConversation(sc, model_id_, &encoded));
+  // Replaced whole: what the log held of it is gone with the old version.
+  auto it = cache_.find(id);
+  const bool logged = orphans_.erase(id) > 0 || (it != cache_.end() && it->second.first.unfolded_since_ms != 0);
+  if (logged) RETURN_IF_ERROR(store_->DeleteLiveMessages(id));
+  LiveConversation* live = Cache(std::move(sc), std::move(encoded));
+  live->unfolded_since_ms = 0;
+  return live;
+}
+
+Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
+  ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
+  ASSIGN_OR_RETURN(auto logged, store_->ListLiveMessages(id));
+  orphans_.erase(id);
+  ScoredConversation sc;
+  bool have = stored.has_value();
+  if (have) sc = std::move(*stored);
+  for (const LiveMessage& m : logged) {
+    if (!have && m.position == 0 && !m.header.empty()) {
+      RETURN_IF_ERROR(ParseConversationJson(m.header, &sc.conversation));
+      sc.conversation.messages.clear();
+      have = true;
+    }
+    // A message already folded (the store's rows have it) is passed over.
+    if (!have || m.position != static_cast<int64_t>(sc.conversation.messages.size())) continue;
+    RETURN_IF_ERROR(store::DecodeMessages("[" + m.message + "]", "the live log", &sc.conversation));
+    std::vector<std::optional<MessageScore>> score(1);
+    store::DecodeScores("[" + m.score + "]", &score);
+    sc.scores.push_back(std::move(score[0]));
+  }
+  if (!have) return static_cast<LiveConversation*>(nullptr);
+  LiveConversation* live = Start(std::move(sc));
+  if (!logged.empty()) MarkUnfolded(live);
+  return live;
+}
+
+Status WriterContext::FoldOne(const std::string& id) {
+  LiveConversation* live = nullptr;
+  if (orphans_.count(id)) {
+    ASSIGN_OR_RETURN(live, Rebuild(id));
+    // Logged messages of a conversation that was never started cannot be folded.
+    if (live == nullptr) return store_->DeleteLiveMessages(id);
+  } else if (auto it = cache_.find(id); it != cache_.end()) {
+    live = &it->second.first;
+  }
+  if (live == nullptr || live->unfolded_since_ms == 0) return Status::Ok();
+  const ScoredConversation& sc = live->sc;
+  live->encoded.movers = MoversJson(sc.rollup);
+  live->encoded.detectors = DetectInConversation(sc.conversation).packed();
+  RETURN_IF_ERROR(store_->AppendToConversation(sc, model_id_, live->encoded));
+  RETURN_IF_ERROR(store_->DeleteLiveMessages(id));
+  live->unfolded_since_ms = 0;
+  return Status::Ok();
+}
+
+Status WriterContext::Fold(const std::string& id) { return FoldOne(id); }
+
+Status WriterContext::FoldDue(int64_t now_ms, size_t limit) {
+  for (size_t n = 0; n < limit && !due_.empty() && due_.front().first <= now_ms; ++n) {
+    auto next = std::move(due_.front());
+    due_.pop_front();
+    if (Status s = FoldOne(next.second); !s.ok()) {
+      due_.emplace_back(now_ms + 1000, std::move(next.second));  // tried again later, not at once
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status WriterContext::FoldAll() {
+  while (!due_.empty()) {
+    RETURN_IF_ERROR(FoldOne(due_.front().second));
+    due_.pop_front();
+  }
+  // Orphans have an entry in due_ too, but the log may also hold
+  // conversations from before a restart (Recover).
+  while (!orphans_.empty()) RETURN_IF_ERROR(FoldOne(*orphans_.begin()));
+  return Status::Ok();
+}
+
+Status WriterContext::Recover() {
+  ASSIGN_OR_RETURN(auto logged, store_->ListLiveMessages(""));
+  for (const LiveMessage& m : logged) {
+    if (orphans_.insert(m.conversation).second) due_.emplace_back(0, m.conversation);
+  }
+  return Status::Ok();
+}
+
+void WriterContext::DropCache() {
+  for (auto& [id, entry] : cache_) {
+    if (entry.first.unfolded_since_ms != 0) orphans_.insert(id);
+  }
+  cache_.clear();
+  lru_.clear();
 }
 
 Writer::Writer(std::unique_ptr<Store> store, int64_t model_id)
@@ -62,6 +226,10 @@ Status Writer::Submit(Op op) {
   return done.get();
 }
 
+Status Writer::Fold(const std::string& id) {
+  return Submit([&id](WriterContext& ctx) { return id.empty() ? ctx.FoldAll() : ctx.Fold(id); });
+}
+
 size_t Writer::queued() const {
   std::lock_guard lock(mu_);
   return queue_.size();
@@ -69,12 +237,22 @@ size_t Writer::queued() const {
 
 void Writer::Run() {
   constexpr size_t kMaxGroup = 512;
+  // Folds per commit: enough to keep up, few enough that the messages
+  // committed with them do not wait long.
+  constexpr size_t kFoldsPerCommit = 32;
   std::vector<Pending> group;
+  bool stopping = false;
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-      if (queue_.empty() && stop_) return;  // drained
+      const auto ready = [&] { return stop_ || !queue_.empty(); };
+      if (const int64_t due = context_.next_fold_ms(); due != 0) {
+        const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(due));
+        cv_.wait_until(lock, at, ready);
+      } else {
+        cv_.wait(lock, ready);
+      }
+      stopping = stop_ && queue_.empty();
       while (!queue_.empty() && group.size() < kMaxGroup) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -97,6 +275,16 @@ void Writer::Run() {
         }
         results[i] = s;
       }
+      // Folding is kept apart: should it fail, the messages still commit
+      // (they are in the live log) and the fold is tried again later.
+      if (Status s = store_->Savepoint(); s.ok()) {
+        s = stopping ? context_.FoldAll() : context_.FoldDue(NowMs(), kFoldsPerCommit);
+        s = s.ok() ? store_->Release() : (static_cast<void>(store_->RollbackToSavepoint()), s);
+        if (!s.ok()) {
+          std::fprintf(stderr, "convsent serve: folding the live log: %s\n", s.message().c_str());
+          context_.DropCache();
+        }
+      }
       begin = store_->Commit();
     }
     if (!begin.ok()) {
@@ -109,6 +297,7 @@ void Writer::Run() {
     }
     for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(results[i]);
     group.clear();
+    if (stopping) return;  // drained and folded
   }
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -24,27 +25,62 @@
 
 namespace convsent {
 
+// The rollup and facts of a conversation whose messages changed, from the
+// scores it has: nothing is scored again.
+void RefreshRollup(ScoredConversation* sc);
+
 // A conversation as the writer keeps it: its state and its encoded
 // columns, so that a new message is appended rather than re-encoded.
 struct LiveConversation {
   ScoredConversation sc;
-  EncodedConversation encoded;
-  bool queued = false;  // known to be in the review queue: no need to ask the store again
+  EncodedConversation encoded;  // movers and detectors are brought up to date when folded
+  bool queued = false;          // known to be in the review queue: no need to ask the store again
+  int64_t unfolded_since_ms = 0;  // messages in the live log since then; 0: the store's rows are up to date
 };
 
 // What operations share on the writer thread.
+//
+// On a store with a live log (SQLite), a new message costs one append to
+// the log; the conversation's rows (messages, scores, tone, report row) are
+// rewritten once it has been quiet for kFoldDelay, with every message that
+// arrived meanwhile, a few conversations per commit. Reads that must see
+// the latest messages fold first (Fold, FoldAll). The live log, not this
+// cache, is the truth: a conversation whose cached state is dropped (an
+// operation rolled back, eviction) is rebuilt from its stored rows and its
+// log, and so is every logged conversation when the server starts again.
 class WriterContext {
  public:
+  static constexpr int64_t kFoldDelayMs = 200;
+
   WriterContext(Store* store, int64_t model_id) : store_(store), model_id_(model_id) {}
   Store& store() { return *store_; }
   int64_t model_id() const { return model_id_; }
 
-  // The live state of a conversation: from the cache, else the store, else
-  // nullptr. Recently used conversations stay cached, so a message does not
-  // read its conversation back.
+  // The live state of a conversation: from the cache, else the store (and
+  // its live log), else nullptr. Recently used conversations stay cached,
+  // so a message does not read its conversation back.
   Result<LiveConversation*> Find(const std::string& id);
-  LiveConversation* Put(ScoredConversation sc, EncodedConversation encoded);  // adds or replaces
-  void DropCache() { cache_.clear(), lru_.clear(); }
+  // A new conversation, not stored yet: Added() stores it.
+  LiveConversation* Start(ScoredConversation sc);
+  // Records the newest message of `live` (already in live->sc and
+  // live->encoded): in the live log, or written through.
+  Status Added(LiveConversation* live, const std::string& message_json, const std::string& score_json);
+  // Stores a whole conversation (adding or replacing it) and caches it.
+  Result<LiveConversation*> Put(ScoredConversation sc);
+
+  // Brings the stored rows up to date: one conversation, those quiet for
+  // kFoldDelayMs (oldest first, at most `limit`), or all.
+  Status Fold(const std::string& id);
+  Status FoldDue(int64_t now_ms, size_t limit);
+  Status FoldAll();
+  // When the next fold is due (ms since the epoch), or 0 if none is waiting.
+  int64_t next_fold_ms() const { return due_.empty() ? 0 : due_.front().first; }
+  // At start: every conversation with messages in the live log is folded
+  // by the next FoldAll.
+  Status Recover();
+
+  // Forgets the cached state (after a rollback); logged messages are kept.
+  void DropCache();
 
   // Run after the group's commit, in order (events, webhooks).
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
@@ -54,11 +90,21 @@ class WriterContext {
 
  private:
   static constexpr size_t kCacheSize = 20000;
+  LiveConversation* Cache(ScoredConversation sc, EncodedConversation encoded);  // adds or replaces
   void Touch(const std::string& id);
+  void MarkUnfolded(LiveConversation* live);
+  Result<LiveConversation*> Rebuild(const std::string& id);  // an orphan, from its rows and its log
+  Status FoldOne(const std::string& id);
+
   Store* store_;
   int64_t model_id_;
   std::list<std::string> lru_;  // most recent first
   std::unordered_map<std::string, std::pair<LiveConversation, std::list<std::string>::iterator>> cache_;
+  // Conversations with logged messages to fold: by when (oldest first; an
+  // entry whose conversation was folded since is skipped), and those with
+  // no cached state.
+  std::deque<std::pair<int64_t, std::string>> due_;
+  std::unordered_set<std::string> orphans_;
   std::vector<std::function<void()>> after_commit_;
 };
 
@@ -70,6 +116,9 @@ class Writer {
 
   // Runs `op` on the writer thread and waits until it committed.
   Status Submit(Op op);
+  // Waits until the stored rows of a conversation (or, with "", of all)
+  // hold every message answered so far: before a read of the store.
+  Status Fold(const std::string& id);
   size_t queued() const;
 
  private:

@@ -148,6 +148,15 @@ BEGIN
 END
 $$;
 )sql",
+    // v6 -> v7: SQLite's live log has a twin here so that both backends
+    // share one schema version; a shared store's server writes conversations
+    // directly and leaves it empty.
+    R"sql(
+CREATE TABLE live_messages(
+  seq BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL, position BIGINT NOT NULL,
+  header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
+CREATE INDEX live_messages_conversation ON live_messages(conversation);
+)sql",
 };
 static_assert(kPgBaseVersion + static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])) - 1 ==
               kStoreSchemaVersion);

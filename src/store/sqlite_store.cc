@@ -104,6 +104,15 @@ DROP TABLE IF EXISTS conversation_tags;
     R"sql(
 CREATE TABLE backlog(id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, added_at INTEGER NOT NULL);
 )sql",
+    // v6 -> v7: the server's live log, messages stored as they arrive and
+    // not yet folded into their conversations' rows. It stays small: rows
+    // go once folded, a fraction of a second later.
+    R"sql(
+CREATE TABLE live_messages(
+  seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL, position INTEGER NOT NULL,
+  header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
+CREATE INDEX live_messages_conversation ON live_messages(conversation);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
@@ -633,6 +642,35 @@ class SqliteStore final : public Store {
     return Done(row, "storing the label of " + conversation);
   }
 
+  bool has_live_log() const override { return true; }
+
+  Status AppendLiveMessage(const LiveMessage& m) override {
+    Stmt& q = *statements_.at("append_live");
+    q.Bind(1, m.conversation).Bind(2, m.position).Bind(3, m.header).Bind(4, m.message).Bind(5, m.score);
+    return Done(q, "storing a message of " + m.conversation);
+  }
+
+  Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, conversation.empty()
+                                       ? "SELECT seq, conversation, position, header, message, score FROM live_messages "
+                                         "ORDER BY seq"
+                                       : "SELECT seq, conversation, position, header, message, score FROM live_messages "
+                                         "WHERE conversation = ? ORDER BY seq"));
+    if (!conversation.empty()) q.Bind(1, conversation);
+    std::vector<LiveMessage> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Text(4), q.Text(5)});
+    if (rc != SQLITE_DONE) return Error("reading the live log");
+    return out;
+  }
+
+  Status DeleteLiveMessages(const std::string& conversation) override {
+    Stmt& q = *statements_.at("delete_live");
+    q.Bind(1, conversation);
+    return Done(q, "folding the messages of " + conversation);
+  }
+
   Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
     Stmt q;
     RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO backlog(conversation, added_at) VALUES(?, ?)"));
@@ -887,6 +925,8 @@ class SqliteStore final : public Store {
         {"get_meta", "SELECT value FROM meta WHERE key = ?"},
         {"set_meta", "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"},
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},
+        {"append_live", "INSERT INTO live_messages(conversation, position, header, message, score) VALUES(?,?,?,?,?)"},
+        {"delete_live", "DELETE FROM live_messages WHERE conversation = ?"},
         {"insert_conversation",
          "INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
          "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
