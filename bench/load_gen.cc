@@ -4,14 +4,24 @@
 // cannot hide its queueing: no coordinated omission) to its 2xx, which the
 // server sends once the message is scored, stored and, if souring, queued.
 //
-//   convsent_loadgen --port N --key KEY [--rate 5000] [--seconds 10] [--threads 8]
+//   convsent_loadgen --port N --key KEY [--rate 5000] [--seconds 10] [--threads 8] [--client raw|httplib]
+//
+// The default client writes each request with one send() and reads the
+// answer with as few recv()s as it takes: on two shared cores the load
+// generator's own CPU is taken from the server it measures. `--client
+// httplib` is cpp-httplib's client, as a typical program would use.
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,7 +41,70 @@ const char* const kAgent[] = {"Let me look into this for you.", "I've issued a r
 
 struct Args {
   int port = 8080, threads = 8, seconds = 10, rate = 5000, messages_per_conversation = 8;
-  std::string host = "127.0.0.1", key;
+  std::string host = "127.0.0.1", key, client = "raw";
+};
+
+// HTTP/1.1 over one keep-alive connection to 127.0.0.1, minimal: a request
+// in one send(), the answer read up to its Content-Length. Returns the
+// status, or 0 if the connection failed (it reconnects on the next call).
+class RawClient {
+ public:
+  RawClient(int port, std::string key) : port_(port), key_(std::move(key)) {}
+  ~RawClient() { Close(); }
+
+  int Post(const std::string& path, const std::string& body) {
+    if (fd_ < 0 && !Connect()) return 0;
+    request_.clear();
+    request_ += "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key_ +
+                "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    request_ += body;
+    for (size_t sent = 0; sent < request_.size();) {
+      const ssize_t n = send(fd_, request_.data() + sent, request_.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return Close(), 0;
+      sent += static_cast<size_t>(n);
+    }
+    // Headers, then as much body as Content-Length says.
+    buffer_.clear();
+    size_t header_end = std::string::npos, need = 0;
+    for (;;) {
+      char chunk[4096];
+      const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return Close(), 0;
+      buffer_.append(chunk, static_cast<size_t>(n));
+      if (header_end == std::string::npos) {
+        header_end = buffer_.find("\r\n\r\n");
+        if (header_end == std::string::npos) continue;
+        const size_t cl = buffer_.find("Content-Length: ");
+        need = header_end + 4 + (cl != std::string::npos && cl < header_end ? std::strtoul(buffer_.c_str() + cl + 16, nullptr, 10) : 0);
+      }
+      if (buffer_.size() >= need) break;
+    }
+    const int status = buffer_.size() > 12 ? std::atoi(buffer_.c_str() + 9) : 0;
+    if (buffer_.find("Connection: close") < header_end) Close();
+    return status;
+  }
+
+ private:
+  bool Connect() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) return false;
+    const int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // or Nagle and delayed ACKs add 40 ms
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return Close(), false;
+    return true;
+  }
+  void Close() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+  int port_;
+  std::string key_;
+  int fd_ = -1;
+  std::string request_, buffer_;
 };
 
 }  // namespace
@@ -46,10 +119,15 @@ int main(int argc, char** argv) {
     else if (k == "--threads") a.threads = std::max(1, std::atoi(v.c_str()));
     else if (k == "--seconds") a.seconds = std::max(1, std::atoi(v.c_str()));
     else if (k == "--rate") a.rate = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--client" && (v == "raw" || v == "httplib")) a.client = v;
     else {
-      std::fprintf(stderr, "usage: convsent_loadgen --port N --key KEY [--rate R] [--seconds S] [--threads T]\n");
+      std::fprintf(stderr, "usage: convsent_loadgen --port N --key KEY [--rate R] [--seconds S] [--threads T] [--client raw|httplib]\n");
       return 2;
     }
+  }
+  if (a.client == "raw" && a.host != "127.0.0.1") {
+    std::fprintf(stderr, "convsent_loadgen: the raw client speaks to 127.0.0.1 only; use --client httplib\n");
+    return 2;
   }
   if (a.key.empty()) {
     std::fprintf(stderr, "convsent_loadgen: --key is required (an ingest or admin key)\n");
@@ -58,6 +136,8 @@ int main(int argc, char** argv) {
   std::vector<std::vector<double>> latencies(static_cast<size_t>(a.threads));
   std::atomic<int64_t> errors{0};
   const auto start = Clock::now() + std::chrono::milliseconds(100);
+  // Conversation ids unique to this run: runs against one store do not grow each other's conversations.
+  const std::string run = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() % 1000000);
   const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 * a.threads / a.rate));
   const int64_t per_thread = static_cast<int64_t>(a.rate) * a.seconds / a.threads;
   std::vector<std::thread> threads;
@@ -67,6 +147,8 @@ int main(int argc, char** argv) {
       client.set_bearer_token_auth(a.key.c_str());
       client.set_keep_alive(true);
       client.set_tcp_nodelay(true);  // or Nagle and delayed ACKs add 40 ms a request
+      RawClient raw(a.port, a.key);
+      const bool use_raw = a.client == "raw";
       auto& lat = latencies[static_cast<size_t>(t)];
       lat.reserve(static_cast<size_t>(per_thread));
       // Staggered so the threads do not fire together.
@@ -79,9 +161,14 @@ int main(int argc, char** argv) {
         const std::string text = customer ? kCustomer[(i / 2 + t) % 8] : kAgent[(i / 2) % 4];
         const std::string body = std::string("{\"role\":\"") + (customer ? "customer" : "agent") + "\",\"author\":\"" +
                                  (customer ? "u-" : "a-") + std::to_string(t) + "\",\"text\":\"" + text + "\"}";
-        const std::string path = "/v1/conversations/L" + std::to_string(t) + "-" + std::to_string(conversation) + "/messages";
-        auto r = client.Post(path, body, "application/json");
-        if (!r || r->status != 201) {
+        const std::string path = "/v1/conversations/L" + run + "-" + std::to_string(t) + "-" + std::to_string(conversation) + "/messages";
+        int status = 0;
+        if (use_raw) {
+          status = raw.Post(path, body);
+        } else if (auto r = client.Post(path, body, "application/json")) {
+          status = r->status;
+        }
+        if (status != 201) {
           ++errors;
           continue;
         }

@@ -1,7 +1,9 @@
 // convsent serve: the HTTP API (docs/openapi.yaml), access control, the
 // review queue, its event stream, and metrics.
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +26,26 @@ namespace convsent {
 namespace {
 
 using json = nlohmann::json;
+
+// Debian's build of cpp-httplib listens with a queue of 5 connections. A few
+// clients (re)connecting at once overflow it, and the kernel drops a SYN
+// that the client sends again only a second later: a 1 s stall. The
+// listening socket is found among the process's descriptors and given the
+// system's longest queue (listen() on a listening socket only resizes it).
+void WidenListenQueue(int port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    int accepting = 0;
+    socklen_t len = sizeof accepting;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    const int bound = addr.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                      : addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                                   : -1;
+    if (bound == port) listen(fd, SOMAXCONN);
+  }
+}
 
 // The dashboard's files, embedded by CMake (web/, built with npm).
 struct DashboardFile {
@@ -207,6 +229,7 @@ class Server {
     Routes();
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
     if (port < 0) return Status::IoError("cannot listen on " + o_.bind + ":" + std::to_string(o_.port));
+    WidenListenQueue(port);
     std::printf("listening on http://%s:%d\n", o_.bind.c_str(), port);
     std::fflush(stdout);
     // SIGTERM and SIGINT are blocked in every thread (see Serve) and taken
