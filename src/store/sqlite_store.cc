@@ -1,6 +1,8 @@
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -205,6 +207,18 @@ class SqliteStore final : public Store {
     const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
                                              nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) return Error("checkpointing the log");
+    return Status::Ok();
+  }
+
+  Status StartWriteback() override {
+    const char* db = sqlite3_db_filename(db_, "main");
+    if (db == nullptr || *db == '\0') return Status::Ok();  // in memory
+    for (const std::string& path : {std::string(db), std::string(db) + "-wal"}) {
+      const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;  // no log yet
+      sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // start, do not wait
+      close(fd);
+    }
     return Status::Ok();
   }
 
