@@ -274,14 +274,17 @@ class Store {
   // arrived meanwhile. Only a store that one process writes has it; a shared
   // store's conversations are written directly.
   virtual bool has_live_log() const { return false; }
-  virtual Status AppendLiveMessage(const LiveMessage& m) {
+  // Returns the message's seq.
+  virtual Result<int64_t> AppendLiveMessage(const LiveMessage& m) {
     return Status::FailedPrecondition("this store has no live log");
   }
-  // The messages not yet folded, in order of arrival: all, or one conversation's.
+  // The messages not yet folded, in order of arrival: all, or one
+  // conversation's (a scan: the writer knows the seqs of those it logged,
+  // and asks only after a restart or a rollback).
   virtual Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation = "") {
     return std::vector<LiveMessage>{};
   }
-  virtual Status DeleteLiveMessages(const std::string& conversation) { return Status::Ok(); }
+  virtual Status DeleteLiveMessages(const std::vector<int64_t>& seqs) { return Status::Ok(); }
 
   // Several processes may write this store at once (PostgreSQL): what a
   // process cached of it may be stale. A conversation read inside a

@@ -73,7 +73,9 @@ LiveConversation* WriterContext::Cache(ScoredConversation sc, EncodedConversatio
     lru_.pop_back();
   }
   lru_.push_front(id);
-  auto [it, inserted] = cache_.emplace(id, std::make_pair(LiveConversation{std::move(sc), std::move(encoded)}, lru_.begin()));
+  auto [it, inserted] = cache_.emplace(id, std::make_pair(LiveConversation{}, lru_.begin()));
+  it->second.first.sc = std::move(sc);
+  it->second.first.encoded = std::move(encoded);
   return &it->second.first;
 }
 
@@ -93,7 +95,8 @@ Status WriterContext::Added(LiveConversation* live, const std::string& message_j
     if (position == 0) m.header = ConversationToJson(sc.conversation);  // read back without its message
     m.message = message_json;
     m.score = score_json;
-    RETURN_IF_ERROR(store_->AppendLiveMessage(m));
+    ASSIGN_OR_RETURN(const int64_t seq, store_->AppendLiveMessage(m));
+    live->logged.push_back(seq);
     MarkUnfolded(live);
     return Status::Ok();
   }
@@ -108,11 +111,17 @@ Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
   EncodedConversation encoded = EncodeConversation(sc);
   RETURN_IF_ERROR(store_->PutConversation(sc, model_id_, &encoded));
   // Replaced whole: what the log held of it is gone with the old version.
-  auto it = cache_.find(id);
-  const bool logged = orphans_.erase(id) > 0 || (it != cache_.end() && it->second.first.unfolded_since_ms != 0);
-  if (logged) RETURN_IF_ERROR(store_->DeleteLiveMessages(id));
+  std::vector<int64_t> logged;
+  if (orphans_.erase(id) > 0) {
+    ASSIGN_OR_RETURN(auto rows, store_->ListLiveMessages(id));
+    for (const LiveMessage& m : rows) logged.push_back(m.seq);
+  } else if (auto it = cache_.find(id); it != cache_.end()) {
+    logged = std::move(it->second.first.logged);
+  }
+  RETURN_IF_ERROR(store_->DeleteLiveMessages(logged));
   LiveConversation* live = Cache(std::move(sc), std::move(encoded));
   live->unfolded_since_ms = 0;
+  live->logged.clear();
   return live;
 }
 
@@ -123,7 +132,9 @@ Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
   ScoredConversation sc;
   bool have = stored.has_value();
   if (have) sc = std::move(*stored);
+  std::vector<int64_t> seqs;
   for (const LiveMessage& m : logged) {
+    seqs.push_back(m.seq);
     if (!have && m.position == 0 && !m.header.empty()) {
       RETURN_IF_ERROR(ParseConversationJson(m.header, &sc.conversation));
       sc.conversation.messages.clear();
@@ -136,9 +147,14 @@ Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
     store::DecodeScores("[" + m.score + "]", &score);
     sc.scores.push_back(std::move(score[0]));
   }
-  if (!have) return static_cast<LiveConversation*>(nullptr);
+  if (!have) {
+    // Logged messages of a conversation that was never started cannot be folded.
+    RETURN_IF_ERROR(store_->DeleteLiveMessages(seqs));
+    return static_cast<LiveConversation*>(nullptr);
+  }
   LiveConversation* live = Start(std::move(sc));
-  if (!logged.empty()) MarkUnfolded(live);
+  live->logged = std::move(seqs);
+  if (!live->logged.empty()) MarkUnfolded(live);
   return live;
 }
 
@@ -146,8 +162,6 @@ Status WriterContext::FoldOne(const std::string& id) {
   LiveConversation* live = nullptr;
   if (orphans_.count(id)) {
     ASSIGN_OR_RETURN(live, Rebuild(id));
-    // Logged messages of a conversation that was never started cannot be folded.
-    if (live == nullptr) return store_->DeleteLiveMessages(id);
   } else if (auto it = cache_.find(id); it != cache_.end()) {
     live = &it->second.first;
   }
@@ -156,7 +170,8 @@ Status WriterContext::FoldOne(const std::string& id) {
   live->encoded.movers = MoversJson(sc.rollup);
   live->encoded.detectors = DetectInConversation(sc.conversation).packed();
   RETURN_IF_ERROR(store_->AppendToConversation(sc, model_id_, live->encoded));
-  RETURN_IF_ERROR(store_->DeleteLiveMessages(id));
+  RETURN_IF_ERROR(store_->DeleteLiveMessages(live->logged));
+  live->logged.clear();
   live->unfolded_since_ms = 0;
   return Status::Ok();
 }

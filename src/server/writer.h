@@ -36,6 +36,7 @@ struct LiveConversation {
   EncodedConversation encoded;  // movers and detectors are brought up to date when folded
   bool queued = false;          // known to be in the review queue: no need to ask the store again
   int64_t unfolded_since_ms = 0;  // messages in the live log since then; 0: the store's rows are up to date
+  std::vector<int64_t> logged;    // their seqs, deleted from the log once folded
 };
 
 // What operations share on the writer thread.

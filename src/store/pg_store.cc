@@ -155,7 +155,6 @@ $$;
 CREATE TABLE live_messages(
   seq BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL, position BIGINT NOT NULL,
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
-CREATE INDEX live_messages_conversation ON live_messages(conversation);
 )sql",
 };
 static_assert(kPgBaseVersion + static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])) - 1 ==

@@ -108,12 +108,12 @@ CREATE TABLE backlog(id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, added_a
 )sql",
     // v6 -> v7: the server's live log, messages stored as they arrive and
     // not yet folded into their conversations' rows. It stays small: rows
-    // go once folded, a fraction of a second later.
+    // go once folded, a fraction of a second later. No index: a message is
+    // one row appended to one page, and rows go by seq.
     R"sql(
 CREATE TABLE live_messages(
   seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL, position INTEGER NOT NULL,
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
-CREATE INDEX live_messages_conversation ON live_messages(conversation);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
@@ -660,10 +660,11 @@ class SqliteStore final : public Store {
 
   bool has_live_log() const override { return true; }
 
-  Status AppendLiveMessage(const LiveMessage& m) override {
+  Result<int64_t> AppendLiveMessage(const LiveMessage& m) override {
     Stmt& q = *statements_.at("append_live");
     q.Bind(1, m.conversation).Bind(2, m.position).Bind(3, m.header).Bind(4, m.message).Bind(5, m.score);
-    return Done(q, "storing a message of " + m.conversation);
+    RETURN_IF_ERROR(Done(q, "storing a message of " + m.conversation));
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
   Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation) override {
@@ -681,10 +682,13 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Status DeleteLiveMessages(const std::string& conversation) override {
+  Status DeleteLiveMessages(const std::vector<int64_t>& seqs) override {
     Stmt& q = *statements_.at("delete_live");
-    q.Bind(1, conversation);
-    return Done(q, "folding the messages of " + conversation);
+    for (const int64_t seq : seqs) {
+      q.Bind(1, seq);
+      RETURN_IF_ERROR(Done(q, "folding the live log"));
+    }
+    return Status::Ok();
   }
 
   Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
@@ -942,7 +946,7 @@ class SqliteStore final : public Store {
         {"set_meta", "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"},
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},
         {"append_live", "INSERT INTO live_messages(conversation, position, header, message, score) VALUES(?,?,?,?,?)"},
-        {"delete_live", "DELETE FROM live_messages WHERE conversation = ?"},
+        {"delete_live", "DELETE FROM live_messages WHERE seq = ?"},
         {"insert_conversation",
          "INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
          "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
