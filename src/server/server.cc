@@ -252,7 +252,7 @@ class Server {
     // into the store. A checkpoint's sync stalls the writer's commits behind
     // the file system; small and frequent ones, with little left to sync,
     // stall it least (p99 at 5,000 msg/s: 46 ms checkpointing once a second,
-    // 8-9 ms now; bench/RESULTS.md).
+    // 7-8 ms now; bench/RESULTS.md).
     std::atomic<bool> done{false};
     std::thread checkpoints([this, &done] {
       auto store = Store::Open(o_.db);

@@ -158,7 +158,7 @@ Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
   return live;
 }
 
-Status WriterContext::FoldOne(const std::string& id) {
+Status WriterContext::Fold(const std::string& id) {
   LiveConversation* live = nullptr;
   if (orphans_.count(id)) {
     ASSIGN_OR_RETURN(live, Rebuild(id));
@@ -176,13 +176,11 @@ Status WriterContext::FoldOne(const std::string& id) {
   return Status::Ok();
 }
 
-Status WriterContext::Fold(const std::string& id) { return FoldOne(id); }
-
 Status WriterContext::FoldDue(int64_t now_ms, size_t limit) {
   for (size_t n = 0; n < limit && !due_.empty() && due_.front().first <= now_ms; ++n) {
     auto next = std::move(due_.front());
     due_.pop_front();
-    if (Status s = FoldOne(next.second); !s.ok()) {
+    if (Status s = Fold(next.second); !s.ok()) {
       due_.emplace_back(now_ms + 1000, std::move(next.second));  // tried again later, not at once
       return s;
     }
@@ -192,12 +190,12 @@ Status WriterContext::FoldDue(int64_t now_ms, size_t limit) {
 
 Status WriterContext::FoldAll() {
   while (!due_.empty()) {
-    RETURN_IF_ERROR(FoldOne(due_.front().second));
+    RETURN_IF_ERROR(Fold(due_.front().second));
     due_.pop_front();
   }
   // Orphans have an entry in due_ too, but the log may also hold
   // conversations from before a restart (Recover).
-  while (!orphans_.empty()) RETURN_IF_ERROR(FoldOne(*orphans_.begin()));
+  while (!orphans_.empty()) RETURN_IF_ERROR(Fold(*orphans_.begin()));
   return Status::Ok();
 }
 
@@ -242,6 +240,7 @@ Status Writer::Submit(Op op) {
 }
 
 Status Writer::Fold(const std::string& id) {
+  if (!store_->has_live_log()) return Status::Ok();  // its rows are always up to date
   return Submit([&id](WriterContext& ctx) { return id.empty() ? ctx.FoldAll() : ctx.Fold(id); });
 }
 

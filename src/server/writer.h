@@ -95,7 +95,6 @@ class WriterContext {
   void Touch(const std::string& id);
   void MarkUnfolded(LiveConversation* live);
   Result<LiveConversation*> Rebuild(const std::string& id);  // an orphan, from its rows and its log
-  Status FoldOne(const std::string& id);
 
   Store* store_;
   int64_t model_id_;
