@@ -35,7 +35,7 @@ struct ServeOptions {
   std::string db;                    // the store
   std::string bind = "127.0.0.1";    // only loopback unless told otherwise
   int port = 8080;                   // 0: any free port
-  int threads = 8;                   // HTTP handler threads
+  int threads = 32;                  // HTTP handler threads: a keep-alive connection holds one
   size_t max_body_bytes = 8 << 20;   // larger bodies get 413
   QueueRules queue;
   TreeConfig tree;                   // for GET /v1/tree and the detectors' drivers
