@@ -183,11 +183,11 @@ class Store {
   // copied, so that it stops growing; it waits for the copy of what is left
   // (little, when another connection checkpoints often). Busy: no error.
   virtual Status Checkpoint(bool restart = false) = 0;
-  // Nested inside a transaction: undo part of it.
   // Starts writing what changed to disk without waiting for it (SQLite:
   // the database file and its log), so that the next checkpoint's sync has
   // little left to wait for. The server calls it often; others need not.
   virtual Status StartWriteback() { return Status::Ok(); }
+  // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;
   virtual Status Release() = 0;
   virtual Status RollbackToSavepoint() = 0;
