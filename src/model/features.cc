@@ -30,7 +30,7 @@ void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint
   out->sparse.push_back({slot.bucket, value, slot.check, token, token2});
 }
 
-void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
+void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool with_shares) {
   tokenizer_.Tokenize(text, &tokens_);
   out->sparse.clear();
   out->dense.fill(0);
@@ -74,7 +74,7 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
     const uint64_t salt = scope_salt_[i];
     AddSparse(salt ? PhraseKey(t.hash, salt) : t.hash, w, ti, ti, out);
     if (i > 0) {
-      const uint64_t bigram = PhraseKey(toks[i - 1].hash, t.hash);
+      const uint64_t bigram = bigram_[i];
       AddSparse(salt && scope_salt_[i - 1] ? PhraseKey(bigram, salt) : bigram, w, static_cast<uint16_t>(i - 1), ti, out);
     }
     if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
@@ -102,53 +102,46 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out) {
   if (tokens_.all_caps_message) out->dense[kAllCapsMessage] = 1;
   if (caps) out->dense[kCapsWord] = 1;
   if (elongated) out->dense[kElongatedWord] = 1;
-  AddLexicon(out);
+  AddLexicon(out, with_shares);
 }
 
 void FeatureExtractor::LookupValences() {
   const auto& toks = tokens_.tokens;
   const size_t n = std::min<size_t>(toks.size(), 65535);
-  word_valence_.assign(n, 0.0f);
+  word_valence_.resize(n);
+  bigram_.resize(n);
   phrase_.assign(n, 0);
-  if (lexicon_ != nullptr) {
-    for (size_t i = 0; i < n; ++i) {
-      if (const Lexicon::Slot* e = lexicon_->Find(toks[i].hash); e && e->tokens == 1) word_valence_[i] = e->valence();
-    }
+  for (size_t i = 0; i < n; ++i) {
+    const Lexicon::Slot* e = lexicon_ != nullptr ? lexicon_->Find(toks[i].hash, 1) : nullptr;
+    word_valence_[i] = e != nullptr ? e->valence() : 0.0f;
+    bigram_[i] = i > 0 ? PhraseKey(toks[i - 1].hash, toks[i].hash) : 0;
   }
   valence_ = word_valence_;
-  if (lexicon_ == nullptr) return;
-  if (lexicon_->has_phrases()) {
-    // A phrase replaces the valence of its words ("still waiting", "no
-    // problem"); its valence sits on its last token.
-    for (size_t i = 1; i < n; ++i) {
-      const uint64_t k2 = PhraseKey(toks[i - 1].hash, toks[i].hash);
-      const Lexicon::Slot* e = nullptr;
-      size_t len = 2;
-      if (i >= 2) {
-        e = lexicon_->Find(PhraseKey(PhraseKey(toks[i - 2].hash, toks[i - 1].hash), toks[i].hash));
-        len = 3;
-      }
-      if (e == nullptr || e->tokens != 3) {
-        e = lexicon_->Find(k2);
-        len = 2;
-        if (e != nullptr && e->tokens != 2) e = nullptr;
-      }
-      if (e == nullptr) continue;
-      bool has_negator = false;
-      for (size_t k = i + 1 - len; k <= i; ++k) {
-        valence_[k] = 0;
-        has_negator |= toks[k].Has(kNegator);
-      }
-      valence_[i] = e->valence();
-      phrase_[i] = has_negator ? 2 : 1;
+  if (lexicon_ == nullptr || !lexicon_->has_phrases()) return;
+  // A phrase replaces the valence of its words ("still waiting", "no
+  // problem"); its valence sits on its last token.
+  for (size_t i = 1; i < n; ++i) {
+    const Lexicon::Slot* e = i >= 2 ? lexicon_->Find(PhraseKey(bigram_[i - 1], toks[i].hash), 3) : nullptr;
+    size_t len = 3;
+    if (e == nullptr) {
+      e = lexicon_->Find(bigram_[i], 2);
+      len = 2;
     }
+    if (e == nullptr) continue;
+    bool has_negator = false;
+    for (size_t k = i + 1 - len; k <= i; ++k) {
+      valence_[k] = 0;
+      has_negator |= toks[k].Has(kNegator);
+    }
+    valence_[i] = e->valence();
+    phrase_[i] = has_negator ? 2 : 1;
   }
 }
 
-void FeatureExtractor::AddLexicon(FeatureVector* out) {
+void FeatureExtractor::AddLexicon(FeatureVector* out, bool with_shares) {
   const auto& toks = tokens_.tokens;
   const size_t n = valence_.size();
-  out->token_lexicon.assign(n, {});
+  if (with_shares) out->token_lexicon.assign(n, {});
   float pos = 0, neg = 0, max_pos = 0, max_neg = 0, neg_pos = 0, neg_neg = 0;
   for (size_t i = 0; i < n; ++i) {
     float v = valence_[i];
@@ -158,9 +151,9 @@ void FeatureExtractor::AddLexicon(FeatureVector* out) {
     v *= t.emphasis;
     if (t.Has(kElongated)) v *= 1.1f;
     if (t.Has(kNegated) && phrase_[i] != 2) {
-      auto& share = out->token_lexicon[i];
-      if (v > 0) { neg_pos += v; share[kNegatedPositive] = v; }
-      else { neg_neg -= v; share[kNegatedNegative] = -v; }
+      if (v > 0) neg_pos += v;
+      else neg_neg -= v;
+      if (with_shares) out->token_lexicon[i][v > 0 ? kNegatedPositive : kNegatedNegative] = std::fabs(v);
       v *= -0.74f;
     }
     if (t.Has(kBeforeContrast)) v *= 0.5f;
@@ -177,6 +170,7 @@ void FeatureExtractor::AddLexicon(FeatureVector* out) {
   out->dense[kLexMaxNegative] = max_neg / 4;
   out->dense[kNegatedPositive] = std::log1p(neg_pos / 2);
   out->dense[kNegatedNegative] = std::log1p(neg_neg / 2);
+  if (!with_shares) return;
   // Each token's share of each lexicon feature, for explanations.
   for (size_t i = 0; i < n; ++i) {
     const float v = valence_[i];

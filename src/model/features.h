@@ -76,7 +76,8 @@ struct SparseFeature {
 struct FeatureVector {
   std::vector<SparseFeature> sparse;
   std::array<float, kNumDenseFeatures> dense{};
-  // Per lexicon dense feature, each token's share of its value.
+  // Per lexicon dense feature, each token's share of its value. Only filled
+  // when Extract() is asked for shares (explanations need them, scores not).
   std::vector<std::array<float, kNumLexiconDense>> token_lexicon;
 };
 
@@ -89,16 +90,17 @@ class FeatureExtractor {
                    const int16_t* prefetch_rows = nullptr)
       : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags), prefetch_rows_(prefetch_rows) {}
 
-  // Tokenizes `text` and fills `out`. Reuses all buffers.
-  void Extract(std::string_view text, FeatureVector* out);
+  // Tokenizes `text` and fills `out`. Reuses all buffers. `with_shares`
+  // also fills out->token_lexicon, for explanations.
+  void Extract(std::string_view text, FeatureVector* out, bool with_shares = false);
   const TokenizedText& tokens() const { return tokens_; }
 
  private:
   void AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2, FeatureVector* out) const;
-  // Fills word_valence_ (each word's own valence) and valence_ (after
-  // phrases replace their words), before any feature is made.
+  // Fills word_valence_ (each word's own valence), valence_ (after phrases
+  // replace their words) and bigram_, before any feature is made.
   void LookupValences();
-  void AddLexicon(FeatureVector* out);
+  void AddLexicon(FeatureVector* out, bool with_shares);
 
   const Lexicon* lexicon_;
   uint32_t bucket_mask_;
@@ -107,6 +109,7 @@ class FeatureExtractor {
   Tokenizer tokenizer_;
   TokenizedText tokens_;
   std::vector<uint64_t> scope_salt_;  // per token: its negation scope's key salt, or 0
+  std::vector<uint64_t> bigram_;  // per token: PhraseKey(previous, this), 0 for the first
   std::vector<float> word_valence_;
   std::vector<float> valence_;
   std::vector<uint8_t> phrase_;

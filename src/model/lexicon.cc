@@ -25,10 +25,12 @@ void Lexicon::Build() {
   slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
   has_phrases_ = false;
-  filter_.assign(kFilterBits / 64, 0);
+  word_filter_.assign(kWordFilterBits / 64, 0);
+  phrase_filter_.assign(kPhraseFilterBits / 64, 0);
   for (const Entry& e : entries_) {
-    const uint32_t bit = static_cast<uint32_t>(e.key >> 40) & (kFilterBits - 1);
-    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    const auto bits = static_cast<uint32_t>(e.key >> 40);
+    const uint32_t bit = e.tokens > 1 ? bits & (kPhraseFilterBits - 1) : bits & (kWordFilterBits - 1);
+    (e.tokens > 1 ? phrase_filter_ : word_filter_)[bit >> 6] |= uint64_t{1} << (bit & 63);
     size_t i = e.key & mask_;
     while (slots_[i].tokens != 0) i = (i + 1) & mask_;
     Slot& s = slots_[i];

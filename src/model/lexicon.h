@@ -46,19 +46,23 @@ class Lexicon {
     float valence() const { return static_cast<float>(valence_milli) / 1000.0f; }
   };
 
-  // Returns the slot for `key`, or nullptr.
-  const Slot* Find(uint64_t key) const {
+  // Returns the slot of the word (tokens == 1) or phrase of `tokens` words
+  // with this key, or nullptr.
+  const Slot* Find(uint64_t key, uint8_t tokens) const {
     if (slots_.empty()) return nullptr;
     const uint64_t k = key ? key : 1;
-    // Most tokens are not in the lexicon: a 16 KB bit filter that stays in
-    // L1 answers them without touching the table.
-    const uint32_t bit = static_cast<uint32_t>(k >> 40) & (kFilterBits - 1);
-    if (!(filter_[bit >> 6] >> (bit & 63) & 1)) return nullptr;
+    // Most tokens and token pairs are not in the lexicon: bit filters answer
+    // them without touching the table. Phrases have their own small filter,
+    // so that probing every bigram and trigram stays in L1.
+    const auto bits = static_cast<uint32_t>(k >> 40);
+    const bool maybe = tokens == 1 ? TestBit(word_filter_, bits & (kWordFilterBits - 1))
+                                   : TestBit(phrase_filter_, bits & (kPhraseFilterBits - 1));
+    if (!maybe) return nullptr;
     const auto check = static_cast<uint32_t>(k >> 32);
     for (size_t i = k & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.tokens == 0) return nullptr;
-      if (s.check == check) return &s;
+      if (s.check == check) return s.tokens == tokens ? &s : nullptr;
     }
   }
   bool has_phrases() const { return has_phrases_; }
@@ -66,9 +70,12 @@ class Lexicon {
 
  private:
   std::vector<Entry> entries_;  // in insertion order, for serialization
-  static constexpr uint32_t kFilterBits = 1 << 17;
+  static bool TestBit(const std::vector<uint64_t>& filter, uint32_t bit) { return filter[bit >> 6] >> (bit & 63) & 1; }
+  static constexpr uint32_t kWordFilterBits = 1 << 17;   // 16 KB
+  static constexpr uint32_t kPhraseFilterBits = 1 << 13;  // 1 KB
   std::vector<Slot> slots_;
-  std::vector<uint64_t> filter_;
+  std::vector<uint64_t> word_filter_;
+  std::vector<uint64_t> phrase_filter_;
   uint64_t mask_ = 0;
   bool has_phrases_ = false;
 };

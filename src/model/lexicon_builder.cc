@@ -78,7 +78,7 @@ Status AddEmojiLexicon(const std::string& path, Lexicon* lexicon, int* added) {
     tokenizer.Tokenize(std::string_view(line).substr(tab + 1), &words);
     float sum = 0;
     for (const Token& t : words.tokens) {
-      if (const Lexicon::Slot* e = lexicon->Find(t.hash); e && e->tokens == 1) sum += e->valence();
+      if (const Lexicon::Slot* e = lexicon->Find(t.hash, 1)) sum += e->valence();
     }
     if (sum == 0) continue;
     sum = std::max(-3.0f, std::min(3.0f, sum));

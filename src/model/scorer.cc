@@ -53,7 +53,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   const std::string_view input = CutUtf8(text, options.max_bytes);
   out->truncated = input.size() < text.size();
   thread_local FeatureVector fv;
-  features_->Extract(input, &fv);
+  features_->Extract(input, &fv, /*with_shares=*/options.explain > 0);
   const TokenizedText& tt = features_->tokens();
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
 

@@ -90,6 +90,8 @@ struct CharSet {
   constexpr bool operator()(char c) const { return in[static_cast<unsigned char>(c)]; }
 };
 constexpr CharSet kIsEmoticonChar(kEmoticonChars);
+// Letters that may start a URL ("http", "www.") or a laughing emoticon ("xD").
+constexpr CharSet kMaySpecialStart("hHwWxX");
 
 std::string_view FindEmoticon(std::string_view s) {
   // Fold a '-' nose and a repeated last character.
@@ -150,6 +152,13 @@ class Scanner {
       const auto c = static_cast<unsigned char>(text_[i]);
       if (c < 0x80) {
         if (IsAsciiSpace(c)) { ++i; continue; }
+        // Most tokens are words of two or more letters. Only one that starts
+        // with h or w (a URL) or x ("xD") needs ScanAscii's checks.
+        if (IsAsciiAlpha(c) && i + 1 < text_.size() && IsAsciiAlnum(static_cast<unsigned char>(text_[i + 1])) &&
+            !kMaySpecialStart(static_cast<char>(c))) {
+          i = ScanWord(i);
+          continue;
+        }
         i = ScanAscii(i);
         continue;
       }
