@@ -23,7 +23,8 @@ float TokenWeight(const Token& t) {
 
 }  // namespace
 
-void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
+// Inlined: it runs twice per token.
+[[gnu::always_inline]] inline void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
                                  FeatureVector* out) const {
   const FeatureSlot slot = SlotOf(key, bucket_mask_);
   if (prefetch_rows_ != nullptr) __builtin_prefetch(prefetch_rows_ + static_cast<size_t>(slot.bucket) * 4);

@@ -57,15 +57,22 @@ constexpr CueEntry kCues[] = {
 };
 
 // Open addressing over the low hash bits; 256 slots for ~100 cues keeps
-// probes short and the whole table in a few cache lines.
+// probes short and the whole table in a few cache lines. Nearly every word
+// looked up is not a cue: a 1024-bit filter over the high hash bits answers
+// most of them with one test and no probe loop.
 struct CueTable {
   static constexpr size_t kSlots = 256;
+  static constexpr uint32_t kFilterBits = 1024;
   std::array<uint64_t, kSlots> keys{};
   std::array<Cue, kSlots> cues{};
+  std::array<uint64_t, kFilterBits / 64> filter{};
+
+  static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 54); }
 
   CueTable() {
     for (const auto& e : kCues) {
       const uint64_t h = HashToken(e.word);
+      filter[FilterBit(h) >> 6] |= uint64_t{1} << (FilterBit(h) & 63);
       size_t i = h & (kSlots - 1);
       while (keys[i] != 0) i = (i + 1) & (kSlots - 1);
       keys[i] = h;
@@ -83,6 +90,8 @@ const CueTable& Table() {
 
 const Cue* FindCue(uint64_t token_hash) {
   const CueTable& t = Table();
+  const uint32_t bit = CueTable::FilterBit(token_hash);
+  if (!(t.filter[bit >> 6] >> (bit & 63) & 1)) return nullptr;
   for (size_t i = token_hash & (CueTable::kSlots - 1);; i = (i + 1) & (CueTable::kSlots - 1)) {
     if (t.keys[i] == token_hash) return &t.cues[i];
     if (t.keys[i] == 0) return nullptr;

@@ -2,6 +2,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <cstring>
+
 #include "convsent/text.h"
 #include "text/utf8.h"
 
@@ -27,8 +29,13 @@ uint32_t RepairUtf8(std::string_view in, std::string* out) {
   while (i < n) {
     const auto b0 = static_cast<unsigned char>(in[i]);
     if (b0 < 0x80) {
-      // ASCII fast path: copy the whole run.
+      // ASCII fast path: find the end of the run 8 bytes at a time, then
+      // copy it whole.
       size_t j = i + 1;
+      for (uint64_t word; j + 8 <= n; j += 8) {
+        std::memcpy(&word, in.data() + j, 8);
+        if (word & 0x8080808080808080ULL) break;
+      }
       while (j < n && static_cast<unsigned char>(in[j]) < 0x80) ++j;
       out->append(in.data() + i, j - i);
       i = j;
