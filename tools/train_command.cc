@@ -97,7 +97,7 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--lexicon-examples", flags->options.lexicon_examples,
                   "Weight of lexicon entries as one-word examples (default 0.5; 0 turns it off)");
   cmd->add_option("--balance-power", flags->options.balance_power,
-                  "Class balancing within a file: 1 equal shares (default), 0 none");
+                  "Class balancing within a file: 1 equal shares, 0 none (default 0.85)");
   cmd->add_option("--min-count", flags->options.min_count, "Occurrences a feature needs to be kept (default 2)");
   cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 12)");
   cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");
