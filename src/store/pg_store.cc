@@ -1,6 +1,5 @@
 #include "store/pg_store.h"
 
-#include <libpq-fe.h>
 
 #include <poll.h>
 
@@ -12,6 +11,7 @@
 #include <unordered_set>
 
 #include "store/codec.h"
+#include "store/libpq.h"
 
 namespace convsent {
 namespace {
@@ -168,7 +168,7 @@ constexpr int64_t kMigrationLock = 0x636f6e7673656e74;  // "convsent"
 constexpr int kMaxPipelined = 256;
 
 struct ResultFree {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq::Lib().PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultFree>;
 
@@ -221,18 +221,18 @@ class Params {
 };
 
 // Reads of a result in text format.
-int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(PQgetvalue(r, row, col), nullptr, 10); }
-double Real(const PGresult* r, int row, int col) { return std::strtod(PQgetvalue(r, row, col), nullptr); }
-bool IsNull(const PGresult* r, int row, int col) { return PQgetisnull(r, row, col) != 0; }
+int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(pq::Lib().PQgetvalue(r, row, col), nullptr, 10); }
+double Real(const PGresult* r, int row, int col) { return std::strtod(pq::Lib().PQgetvalue(r, row, col), nullptr); }
+bool IsNull(const PGresult* r, int row, int col) { return pq::Lib().PQgetisnull(r, row, col) != 0; }
 std::string Text(const PGresult* r, int row, int col) {
-  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+  return std::string(pq::Lib().PQgetvalue(r, row, col), static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
 }
 std::optional<int64_t> OptInt(const PGresult* r, int row, int col) {
   return IsNull(r, row, col) ? std::nullopt : std::optional<int64_t>(Int(r, row, col));
 }
 // A bytea column in hex output format ("\x0a0b...").
 std::string Bytes(const PGresult* r, int row, int col) {
-  const std::string_view hex(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+  const std::string_view hex(pq::Lib().PQgetvalue(r, row, col), static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
   std::string out;
   if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return out;
   auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
@@ -258,25 +258,26 @@ void AppendCopyText(std::string_view v, std::string* out) {
 class Connection {
  public:
   ~Connection() {
-    if (conn_) PQfinish(conn_);
+    if (conn_) pq::Lib().PQfinish(conn_);
   }
 
   Status Open(const std::string& url, const std::string& name) {
     name_ = name;
+    RETURN_IF_ERROR(pq::Load());
     // The URL's own settings come last, so that they win.
     const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
     const char* values[] = {"10", "convsent", "UTF8", url.c_str(), nullptr};
-    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    conn_ = pq::Lib().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (conn_ == nullptr) return Status::IoError("cannot connect to " + name_ + ": out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) return Status::IoError("cannot connect to " + name_ + ": " + LastError());
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // "relation exists" and the like
+    if (pq::Lib().PQstatus(conn_) != CONNECTION_OK) return Status::IoError("cannot connect to " + name_ + ": " + LastError());
+    pq::Lib().PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // "relation exists" and the like
     return Status::Ok();
   }
 
   // Runs `sql` (one or more statements, no parameters).
   Status Exec(const std::string& sql, const std::string& what) {
     RETURN_IF_ERROR(Drain());
-    PgResult r(PQexec(conn_, sql.c_str()));
+    PgResult r(pq::Lib().PQexec(conn_, sql.c_str()));
     return Check(r.get(), what);
   }
 
@@ -284,19 +285,19 @@ class Connection {
   Result<PgResult> Query(const std::string& sql, const Params& params, const std::string& what) {
     RETURN_IF_ERROR(Drain());
     const auto p = params.Pointers();
-    PgResult r(PQexecParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0));
+    PgResult r(pq::Lib().PQexecParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0));
     RETURN_IF_ERROR(Check(r.get(), what));
     return r;
   }
 
   Status Prepare(const std::string& name, const std::string& sql) {
-    PgResult r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    PgResult r(pq::Lib().PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
     return Check(r.get(), "preparing " + name);
   }
   Result<PgResult> Run(const std::string& name, const Params& params, const std::string& what) {
     RETURN_IF_ERROR(Drain());
     const auto p = params.Pointers();
-    PgResult r(PQexecPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0));
+    PgResult r(pq::Lib().PQexecPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0));
     RETURN_IF_ERROR(Check(r.get(), what));
     return r;
   }
@@ -304,11 +305,11 @@ class Connection {
   // Sends a prepared write without waiting for its answer. Its error, if
   // any, is returned by the next Drain() (every other call drains first).
   Status Send(const std::string& name, const Params& params, const std::string& what) {
-    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+    if (pq::Lib().PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && pq::Lib().PQenterPipelineMode(conn_) != 1) {
       return Status::IoError(name_ + ": " + what + ": " + LastError());
     }
     const auto p = params.Pointers();
-    if (PQsendQueryPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0) != 1) {
+    if (pq::Lib().PQsendQueryPrepared(conn_, name.c_str(), params.size(), p.data(), nullptr, nullptr, 0) != 1) {
       return Status::IoError(name_ + ": " + what + ": " + LastError());
     }
     if (++pipelined_ >= kMaxPipelined) return Drain();
@@ -317,10 +318,10 @@ class Connection {
 
   // Sends a statement without parameters and without waiting (see Send).
   Status SendSql(const std::string& sql, const std::string& what) {
-    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+    if (pq::Lib().PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && pq::Lib().PQenterPipelineMode(conn_) != 1) {
       return Status::IoError(name_ + ": " + what + ": " + LastError());
     }
-    if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    if (pq::Lib().PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
       return Status::IoError(name_ + ": " + what + ": " + LastError());
     }
     ++pipelined_;
@@ -330,31 +331,31 @@ class Connection {
   // Reads the answers to everything sent, and leaves pipeline mode. The
   // first error is returned; what followed it was not run.
   Status Drain() {
-    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
+    if (pq::Lib().PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
     Status first = Status::Ok();
-    if (PQpipelineSync(conn_) != 1) first = Status::IoError(name_ + ": sending writes: " + LastError());
+    if (pq::Lib().PQpipelineSync(conn_) != 1) first = Status::IoError(name_ + ": sending writes: " + LastError());
     while (first.ok()) {
-      PgResult r(PQgetResult(conn_));
+      PgResult r(pq::Lib().PQgetResult(conn_));
       if (r == nullptr) {  // the end of one statement's results, or a lost connection
-        if (PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
+        if (pq::Lib().PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
         continue;
       }
-      const auto status = PQresultStatus(r.get());
+      const auto status = pq::Lib().PQresultStatus(r.get());
       if (status == PGRES_PIPELINE_SYNC) break;
       if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) {
         first = Status::IoError(name_ + ": storing a conversation: " + ResultError(r.get()));
         // Read on to the sync: the rest was skipped.
         while (true) {
-          PgResult rest(PQgetResult(conn_));
-          if (rest && PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC) break;
-          if (!rest && PQstatus(conn_) == CONNECTION_BAD) break;
+          PgResult rest(pq::Lib().PQgetResult(conn_));
+          if (rest && pq::Lib().PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC) break;
+          if (!rest && pq::Lib().PQstatus(conn_) == CONNECTION_BAD) break;
         }
         break;
       }
-      if (PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
+      if (pq::Lib().PQstatus(conn_) == CONNECTION_BAD) first = Status::IoError(name_ + ": " + LastError());
     }
     pipelined_ = 0;
-    if (PQexitPipelineMode(conn_) != 1 && first.ok()) first = Status::IoError(name_ + ": " + LastError());
+    if (pq::Lib().PQexitPipelineMode(conn_) != 1 && first.ok()) first = Status::IoError(name_ + ": " + LastError());
     return first;
   }
 
@@ -363,14 +364,14 @@ class Connection {
                 const std::function<void(const PGresult*)>& fn) {
     RETURN_IF_ERROR(Drain());
     const auto p = params.Pointers();
-    if (PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0) != 1 ||
-        PQsetSingleRowMode(conn_) != 1) {
+    if (pq::Lib().PQsendQueryParams(conn_, sql.c_str(), params.size(), nullptr, p.data(), nullptr, nullptr, 0) != 1 ||
+        pq::Lib().PQsetSingleRowMode(conn_) != 1) {
       return Status::IoError(name_ + ": " + what + ": " + LastError());
     }
     Status st = Status::Ok();
-    while (PGresult* raw = PQgetResult(conn_)) {
+    while (PGresult* raw = pq::Lib().PQgetResult(conn_)) {
       PgResult r(raw);
-      const auto status = PQresultStatus(raw);
+      const auto status = pq::Lib().PQresultStatus(raw);
       if (status == PGRES_SINGLE_TUPLE) {
         if (st.ok()) fn(raw);
       } else if (status != PGRES_TUPLES_OK && st.ok()) {
@@ -383,12 +384,12 @@ class Connection {
   // COPY `table(columns)` FROM STDIN with `rows` (already in COPY text format).
   Status CopyIn(const std::string& target, const std::string& rows, const std::string& what) {
     RETURN_IF_ERROR(Drain());
-    PgResult start(PQexec(conn_, ("COPY " + target + " FROM STDIN").c_str()));
-    if (PQresultStatus(start.get()) != PGRES_COPY_IN) return Check(start.get(), what);
-    bool ok = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
-    ok = PQputCopyEnd(conn_, ok ? nullptr : "client error") == 1 && ok;
+    PgResult start(pq::Lib().PQexec(conn_, ("COPY " + target + " FROM STDIN").c_str()));
+    if (pq::Lib().PQresultStatus(start.get()) != PGRES_COPY_IN) return Check(start.get(), what);
+    bool ok = pq::Lib().PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
+    ok = pq::Lib().PQputCopyEnd(conn_, ok ? nullptr : "client error") == 1 && ok;
     Status st = Status::Ok();
-    while (PGresult* raw = PQgetResult(conn_)) {
+    while (PGresult* raw = pq::Lib().PQgetResult(conn_)) {
       PgResult r(raw);
       if (st.ok()) st = Check(raw, what);
     }
@@ -405,24 +406,24 @@ class Connection {
     }
     std::vector<std::string> out;
     auto collect = [&] {
-      while (PGnotify* n = PQnotifies(conn_)) {
+      while (PGnotify* n = pq::Lib().PQnotifies(conn_)) {
         out.emplace_back(n->extra);
-        PQfreemem(n);
+        pq::Lib().PQfreemem(n);
       }
     };
     collect();
     if (!out.empty()) return out;
-    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    pollfd fd{pq::Lib().PQsocket(conn_), POLLIN, 0};
     if (fd.fd < 0) return Status::IoError(name_ + ": the connection is closed");
     const int ready = poll(&fd, 1, timeout_ms);
     if (ready < 0 && errno != EINTR) return Status::IoError(name_ + ": waiting for notifications");
-    if (ready > 0 && PQconsumeInput(conn_) != 1) return Status::IoError(name_ + ": " + LastError());
+    if (ready > 0 && pq::Lib().PQconsumeInput(conn_) != 1) return Status::IoError(name_ + ": " + LastError());
     collect();
     return out;
   }
 
   std::string LastError() const {
-    std::string e = conn_ ? PQerrorMessage(conn_) : "no connection";
+    std::string e = conn_ ? pq::Lib().PQerrorMessage(conn_) : "no connection";
     while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
     return e;
   }
@@ -430,12 +431,12 @@ class Connection {
 
  private:
   static std::string ResultError(const PGresult* r) {
-    std::string e = r ? PQresultErrorMessage(r) : "no answer";
+    std::string e = r ? pq::Lib().PQresultErrorMessage(r) : "no answer";
     while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
     return e;
   }
   Status Check(const PGresult* r, const std::string& what) const {
-    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    const auto status = r ? pq::Lib().PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return Status::Ok();
     return Status::IoError(name_ + ": " + what + ": " + (r ? ResultError(r) : LastError()));
   }
@@ -482,7 +483,7 @@ void ReadConversationRow(const PGresult* r, int row, Conversation* c, Conversati
   c->created_at_ms = Int(r, row, 5);
   if (!IsNull(r, row, 6)) c->csat = static_cast<int>(Int(r, row, 6));
   if (!IsNull(r, row, 7)) c->nps = static_cast<int>(Int(r, row, 7));
-  store::DecodeConversationJson(PQgetvalue(r, row, 8), PQgetvalue(r, row, 9), PQgetvalue(r, row, 10), c);
+  store::DecodeConversationJson(pq::Lib().PQgetvalue(r, row, 8), pq::Lib().PQgetvalue(r, row, 9), pq::Lib().PQgetvalue(r, row, 10), c);
   f->first_response_ms = OptInt(r, row, 11);
   f->agent_replies = static_cast<int>(Int(r, row, 12));
   f->customer_turns = static_cast<int>(Int(r, row, 13));
@@ -545,7 +546,7 @@ class PgStore final : public Store {
     // COMMIT of a transaction that failed answers ROLLBACK, not an error.
     auto r = db_.Query("COMMIT", Params(), "committing");
     RETURN_IF_ERROR(r.status());
-    if (std::string_view(PQcmdStatus(r->get())) != "COMMIT") {
+    if (std::string_view(pq::Lib().PQcmdStatus(r->get())) != "COMMIT") {
       (void)LoadCurrentModel();
       return Status::IoError(name_ + ": the transaction failed and was rolled back");
     }
@@ -580,10 +581,10 @@ class PgStore final : public Store {
                                           "ON CONFLICT (version) DO NOTHING RETURNING id",
                                           Params().Add(version).Add(info_json).Add(static_cast<int64_t>(std::time(nullptr))),
                                           "registering model " + version));
-    if (PQntuples(r.get()) == 0) {
+    if (pq::Lib().PQntuples(r.get()) == 0) {
       ASSIGN_OR_RETURN(r, dict_->Query("SELECT id FROM models WHERE version = $1", Params().Add(version),
                                        "registering model " + version));
-      if (PQntuples(r.get()) == 0) return Status::Internal(name_ + ": model " + version + " vanished");
+      if (pq::Lib().PQntuples(r.get()) == 0) return Status::Internal(name_ + ": model " + version + " vanished");
     }
     const int64_t id = Int(r.get(), 0, 0);
     model_ids_[version] = id;
@@ -643,7 +644,7 @@ class PgStore final : public Store {
 
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
     ASSIGN_OR_RETURN(auto found, db_.Run("find_conversation", Params().Add(ext_id), "finding " + ext_id));
-    if (PQntuples(found.get()) == 0) return Status::NotFound("no conversation " + ext_id);
+    if (pq::Lib().PQntuples(found.get()) == 0) return Status::NotFound("no conversation " + ext_id);
     const int64_t id = Int(found.get(), 0, 0);
     const EncodedConversation e = EncodeConversation(sc);
     const ConversationRollup& r = sc.rollup;
@@ -687,18 +688,18 @@ class PgStore final : public Store {
     if (!model.empty()) {
       ASSIGN_OR_RETURN(auto m, db_.Query("SELECT id FROM models WHERE version = $1", Params().Add(model),
                                          "finding model " + model));
-      if (PQntuples(m.get()) == 0) return Status::NotFound("no scores from model " + model + " in " + name_);
+      if (pq::Lib().PQntuples(m.get()) == 0) return Status::NotFound("no scores from model " + model + " in " + name_);
       params.Add(Int(m.get(), 0, 0));
       statement += "_of_model";
     }
     ASSIGN_OR_RETURN(auto row, db_.Run(statement, params, "reading conversation " + ext_id));
-    if (PQntuples(row.get()) == 0) return std::optional<ScoredConversation>();
+    if (pq::Lib().PQntuples(row.get()) == 0) return std::optional<ScoredConversation>();
     const PGresult* q = row.get();
     ScoredConversation sc;
     ReadConversationRow(q, 0, &sc.conversation, &sc.facts);
-    if (!IsNull(q, 0, 20)) RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(q, 0, 20), name_, &sc.conversation));
+    if (!IsNull(q, 0, 20)) RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(q, 0, 20), name_, &sc.conversation));
     sc.scores.resize(sc.conversation.messages.size());
-    if (!IsNull(q, 0, 21)) store::DecodeScores(PQgetvalue(q, 0, 21), &sc.scores);
+    if (!IsNull(q, 0, 21)) store::DecodeScores(pq::Lib().PQgetvalue(q, 0, 21), &sc.scores);
     if (!IsNull(q, 0, 22)) {
       constexpr int t = 22;
       ConversationRollup& r = sc.rollup;
@@ -714,7 +715,7 @@ class PgStore final : public Store {
       r.has_agent = Int(q, 0, t + 9) != 0;
       r.agent_tone = static_cast<Sentiment>(Int(q, 0, t + 10));
       r.agent_compound = static_cast<float>(Real(q, 0, t + 11));
-      store::DecodeMovers(PQgetvalue(q, 0, t + 12), &r);
+      store::DecodeMovers(pq::Lib().PQgetvalue(q, 0, t + 12), &r);
     }
     return std::optional<ScoredConversation>(std::move(sc));
   }
@@ -730,14 +731,14 @@ class PgStore final : public Store {
                                                 "ORDER BY id LIMIT 500",
                                             Params().Add(after).Add(from_ms.value_or(INT64_MIN)).Add(to_ms.value_or(INT64_MAX)),
                                             "reading conversations"));
-      const int n = PQntuples(page.get());
+      const int n = pq::Lib().PQntuples(page.get());
       if (n == 0) return Status::Ok();
       for (int i = 0; i < n; ++i) {
         Conversation c;
         ConversationFacts facts;
         after = Int(page.get(), i, 0);
         ReadConversationRow(page.get(), i, &c, &facts);
-        if (!IsNull(page.get(), i, 20)) RETURN_IF_ERROR(store::DecodeMessages(PQgetvalue(page.get(), i, 20), name_, &c));
+        if (!IsNull(page.get(), i, 20)) RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(page.get(), i, 20), name_, &c));
         RETURN_IF_ERROR(fn(c));
       }
     }
@@ -768,16 +769,16 @@ class PgStore final : public Store {
     ReportDictionary d;
     ASSIGN_OR_RETURN(auto seg, db_.Query("SELECT id, dimension, value FROM segment_values ORDER BY id", Params(),
                                          "reading segment values"));
-    for (int i = 0; i < PQntuples(seg.get()); ++i) {
+    for (int i = 0; i < pq::Lib().PQntuples(seg.get()); ++i) {
       const auto id = static_cast<size_t>(Int(seg.get(), i, 0));
       if (d.segments.size() <= id) d.segments.resize(id + 1);
       d.segments[id] = {Text(seg.get(), i, 1), Text(seg.get(), i, 2)};
     }
     ASSIGN_OR_RETURN(auto full, db_.Query("SELECT dimension FROM segment_values GROUP BY dimension HAVING count(*) >= $1",
                                           Params().Add(kMaxSegmentValues), "reading segment values"));
-    for (int i = 0; i < PQntuples(full.get()); ++i) d.capped_dimensions.push_back(Text(full.get(), i, 0));
+    for (int i = 0; i < pq::Lib().PQntuples(full.get()); ++i) d.capped_dimensions.push_back(Text(full.get(), i, 0));
     ASSIGN_OR_RETURN(auto models, db_.Query("SELECT id, version FROM models ORDER BY id", Params(), "reading models"));
-    for (int i = 0; i < PQntuples(models.get()); ++i) {
+    for (int i = 0; i < pq::Lib().PQntuples(models.get()); ++i) {
       const auto id = static_cast<size_t>(Int(models.get(), i, 0));
       if (d.models.size() <= id) d.models.resize(id + 1);
       d.models[id] = Text(models.get(), i, 1);
@@ -794,7 +795,7 @@ class PgStore final : public Store {
     info.conversations = Int(counts.get(), 0, 0);
     info.messages = Int(counts.get(), 0, 1);
     ASSIGN_OR_RETURN(auto models, db_.Query("SELECT version FROM models ORDER BY id", Params(), "reading models"));
-    for (int i = 0; i < PQntuples(models.get()); ++i) info.models.push_back(Text(models.get(), i, 0));
+    for (int i = 0; i < pq::Lib().PQntuples(models.get()); ++i) info.models.push_back(Text(models.get(), i, 0));
     ASSIGN_OR_RETURN(info.current_model, Meta("current_model"));
     return info;
   }
@@ -817,7 +818,7 @@ class PgStore final : public Store {
                                            (open_only ? " WHERE status = 'open'" : "") + " ORDER BY id",
                                        Params(), "reading alerts"));
     std::vector<AlertRecord> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) {
       const PGresult* q = r.get();
       AlertRecord a;
       a.id = Int(q, i, 0), a.node = Text(q, i, 1), a.kind = Text(q, i, 2), a.period = Text(q, i, 3);
@@ -853,11 +854,11 @@ class PgStore final : public Store {
     ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id",
                                        Params(), "reading interventions"));
     std::vector<InterventionRecord> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) {
       InterventionRecord v;
       v.id = Int(r.get(), i, 0), v.node = Text(r.get(), i, 1), v.at_ms = Int(r.get(), i, 2);
       v.owner = Text(r.get(), i, 3), v.note = Text(r.get(), i, 4);
-      v.segment = store::DecodeInterventionSegment(PQgetvalue(r.get(), i, 5));
+      v.segment = store::DecodeInterventionSegment(pq::Lib().PQgetvalue(r.get(), i, 5));
       v.added_at_ms = Int(r.get(), i, 6);
       out.push_back(std::move(v));
     }
@@ -876,13 +877,13 @@ class PgStore final : public Store {
     ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kKeyColumns + " FROM api_keys ORDER BY id", Params(),
                                        "reading API keys"));
     std::vector<ApiKeyRecord> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(ReadKey(r.get(), i));
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(ReadKey(r.get(), i));
     return out;
   }
 
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
     ASSIGN_OR_RETURN(auto r, db_.Run("find_key", Params().Add(hash), "reading API keys"));
-    if (PQntuples(r.get()) == 0) return std::optional<ApiKeyRecord>();
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<ApiKeyRecord>();
     return std::optional<ApiKeyRecord>(ReadKey(r.get(), 0));
   }
 
@@ -902,7 +903,7 @@ class PgStore final : public Store {
                                            .Add(v.status).Add(v.claimed_by).Add(v.label).Add(v.note)
                                            .Add(v.created_at_ms).Add(v.claimed_at_ms).Add(v.resolved_at_ms),
                                        "queueing " + v.conversation));
-    if (PQntuples(r.get()) == 0) return std::optional<int64_t>();
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<int64_t>();
     return std::optional<int64_t>(Int(r.get(), 0, 0));
   }
 
@@ -912,7 +913,7 @@ class PgStore final : public Store {
     ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewColumns + " FROM review_queue WHERE id = $1" +
                                            (in_transaction_ ? " FOR UPDATE" : ""),
                                        Params().Add(id), "reading review item " + std::to_string(id)));
-    if (PQntuples(r.get()) == 0) return std::optional<ReviewItem>();
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<ReviewItem>();
     return std::optional<ReviewItem>(ReadReview(r.get(), 0));
   }
 
@@ -925,7 +926,7 @@ class PgStore final : public Store {
                                            " LIMIT $2",
                                        Params().Add(status).Add(limit), "reading the review queue"));
     std::vector<ReviewItem> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(ReadReview(r.get(), i));
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(ReadReview(r.get(), i));
     return out;
   }
 
@@ -971,7 +972,7 @@ class PgStore final : public Store {
                                        "FOR UPDATE SKIP LOCKED) RETURNING id, conversation",
                                        Params().Add(limit), "claiming from the backlog"));
     std::vector<BacklogItem> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back({Int(r.get(), i, 0), Text(r.get(), i, 1)});
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back({Int(r.get(), i, 0), Text(r.get(), i, 1)});
     std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
     return out;
   }
@@ -994,7 +995,7 @@ class PgStore final : public Store {
   }
 
  private:
-  static int64_t Changed(const PgResult& r) { return std::atoll(PQcmdTuples(r.get())); }
+  static int64_t Changed(const PgResult& r) { return std::atoll(pq::Lib().PQcmdTuples(r.get())); }
 
   static void AddTone(const ConversationRollup& r, const EncodedConversation& e, Params* p) {
     p->Add(r.has_customer ? 1 : 0).Add(static_cast<int>(r.tone)).Add(static_cast<double>(r.compound));
@@ -1040,7 +1041,7 @@ class PgStore final : public Store {
       RETURN_IF_ERROR(OpenDictionary());
       ASSIGN_OR_RETURN(auto r, dict_->Query("SELECT id FROM segment_values WHERE dimension = $1 AND value = $2",
                                             Params().Add(dim).Add(value), "reading segment values"));
-      return PQntuples(r.get()) > 0 ? std::optional<int64_t>(Int(r.get(), 0, 0)) : std::nullopt;
+      return pq::Lib().PQntuples(r.get()) > 0 ? std::optional<int64_t>(Int(r.get(), 0, 0)) : std::nullopt;
     };
     t.count = [this](std::string_view dim) -> Result<int64_t> {
       RETURN_IF_ERROR(OpenDictionary());
@@ -1052,7 +1053,7 @@ class PgStore final : public Store {
       RETURN_IF_ERROR(OpenDictionary());
       ASSIGN_OR_RETURN(auto r, dict_->Query("SELECT id, value FROM segment_values WHERE dimension = $1",
                                             Params().Add(dim), "reading segment values"));
-      for (int i = 0; i < PQntuples(r.get()); ++i) each(Int(r.get(), i, 0), Text(r.get(), i, 1));
+      for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) each(Int(r.get(), i, 0), Text(r.get(), i, 1));
       return Status::Ok();
     };
     t.add = [this](std::string_view dim, std::string_view value) -> Result<int64_t> {
@@ -1068,7 +1069,7 @@ class PgStore final : public Store {
 
   Result<std::string> Meta(const std::string& key) {
     ASSIGN_OR_RETURN(auto r, db_.Query("SELECT value FROM meta WHERE key = $1", Params().Add(key), "reading " + key));
-    return PQntuples(r.get()) > 0 ? Text(r.get(), 0, 0) : std::string();
+    return pq::Lib().PQntuples(r.get()) > 0 ? Text(r.get(), 0, 0) : std::string();
   }
   Status SetMeta(const std::string& key, const std::string& value) {
     return db_.Query("INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1081,7 +1082,7 @@ class PgStore final : public Store {
     ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id FROM models WHERE version = (SELECT value FROM meta WHERE key = "
                                        "'current_model')",
                                        Params(), "reading the current model"));
-    if (PQntuples(r.get()) > 0) current_model_id_ = Int(r.get(), 0, 0);
+    if (pq::Lib().PQntuples(r.get()) > 0) current_model_id_ = Int(r.get(), 0, 0);
     return Status::Ok();
   }
 
@@ -1099,10 +1100,10 @@ class PgStore final : public Store {
     int version = 0;
     auto exists = db_.Query("SELECT to_regclass('meta') IS NOT NULL", Params(), "reading the schema version");
     if (!exists.ok()) return fail(exists.status());
-    if (std::string_view(PQgetvalue(exists->get(), 0, 0)) == "t") {
+    if (std::string_view(pq::Lib().PQgetvalue(exists->get(), 0, 0)) == "t") {
       auto v = db_.Query("SELECT value FROM meta WHERE key = 'schema_version'", Params(), "reading the schema version");
       if (!v.ok()) return fail(v.status());
-      if (PQntuples(v->get()) > 0) version = std::atoi(PQgetvalue(v->get(), 0, 0));
+      if (pq::Lib().PQntuples(v->get()) > 0) version = std::atoi(pq::Lib().PQgetvalue(v->get(), 0, 0));
     }
     if (version > kStoreSchemaVersion) {
       (void)db_.Exec("ROLLBACK", "rolling back");
