@@ -426,23 +426,33 @@ class Scanner {
     char buf[48];
     size_t n = 0, j = i;
     int letters = 0, upper = 0;
-    bool elongated = false;
+    bool elongated = false, apostrophe = false;
+    // The last two characters kept, in registers: a third repeat of a letter
+    // is dropped ("sooo" -> "soo"). 0 is never a letter.
+    unsigned prev1 = 0, prev2 = 0;
     const size_t size = text_.size();
     for (; j < size; ++j) {
-      auto d = static_cast<unsigned char>(text_[j]);
-      if (IsAsciiAlpha(d)) {
+      unsigned d = static_cast<unsigned char>(text_[j]);
+      const unsigned lower = d | 0x20u;
+      if (lower - 'a' < 26u) {
         ++letters;
-        if (d < 'a') { ++upper; d += 32; }
-        if (n >= 2 && buf[n - 1] == static_cast<char>(d) && buf[n - 2] == static_cast<char>(d)) {
+        upper += d < 'a';
+        d = lower;
+        if ((d == prev1) & (d == prev2)) {
           elongated = true;
           continue;
         }
-      } else if (!IsAsciiDigit(d)) {
-        if (d == '\'' && j + 1 < size && IsAsciiAlpha(static_cast<unsigned char>(text_[j + 1]))) continue;
+      } else if (d - '0' >= 10u) {
+        if (d == '\'' && j + 1 < size && IsAsciiAlpha(static_cast<unsigned char>(text_[j + 1]))) {
+          apostrophe = true;
+          continue;
+        }
         break;
       }
       if (n == sizeof(buf)) return 0;
       buf[n++] = static_cast<char>(d);
+      prev2 = prev1;
+      prev1 = d;
     }
     if (j < size && static_cast<unsigned char>(text_[j]) >= 0x80) {
       int len;
@@ -450,7 +460,8 @@ class Scanner {
       if (IsWordCodepoint(cp) || IsApostrophe(cp)) return 0;
     }
     const std::string_view raw = text_.substr(i, j - i);
-    const bool negated_suffix = raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
+    // Only a word with an apostrophe can end in "n't".
+    const bool negated_suffix = apostrophe && raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
     FinishWord(i, j, TokenKind::kWord, std::string_view(buf, n), letters, upper, elongated, negated_suffix);
     return j;
   }
