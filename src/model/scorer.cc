@@ -1,6 +1,7 @@
 #include "convsent/scorer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "model/features.h"
@@ -65,8 +66,10 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   const int16_t* w = d.weights.data();
   for (const SparseFeature& f : fv.sparse) {
     const int16_t* row = w + static_cast<size_t>(f.bucket) * 4;
-    // A multiply, not a select: GCC turns the select into a branch.
-    const float v = f.value * static_cast<float>(static_cast<uint16_t>(row[3]) == f.check);
+    // A bit mask, not a select or a multiply by 0/1: GCC turns both of
+    // those into a branch, and this one is hard to predict.
+    const uint32_t keep = 0u - static_cast<uint32_t>(static_cast<uint16_t>(row[3]) == f.check);
+    const float v = std::bit_cast<float>(std::bit_cast<uint32_t>(f.value) & keep);
     acc[0] += row[0] * v;
     acc[1] += row[1] * v;
     acc[2] += row[2] * v;

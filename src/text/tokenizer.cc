@@ -558,52 +558,56 @@ class Scanner {
 void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const Cue*>* cue_scratch) {
   auto& tokens = out->tokens;
   const size_t n = tokens.size();
-  cue_scratch->assign(n, nullptr);
+  cue_scratch->resize(n);
   auto cues = [&](size_t i) -> const Cue*& { return (*cue_scratch)[i]; };
-  for (size_t i = 0; i < n; ++i) {
-    Token& t = tokens[i];
-    if (t.kind != TokenKind::kWord) continue;
-    const Cue* cue = FindCue(t.hash);
-    cues(i) = cue;
-    if (cue) t.flags |= cue->flags;
-  }
-  for (const auto& [i, cue] : overrides) {
-    cues(i) = cue;
-    tokens[i].flags |= cue->flags;
-  }
   // Two-word softeners: "kind of", "sort of", "a bit", "a little".
   static const Cue kPairSoftener{kSoftener, 0.7f};
   static const uint64_t kOf = HashToken("of"), kKind = HashToken("kind"), kSort = HashToken("sort"),
                         kA = HashToken("a"), kBit = HashToken("bit"), kLittle = HashToken("little"),
                         kOnly = HashToken("only"), kJust = HashToken("just");
-  for (size_t i = 1; i < n; ++i) {
-    const uint64_t a = tokens[i - 1].hash, b = tokens[i].hash;
-    if ((b == kOf && (a == kKind || a == kSort)) || (a == kA && (b == kBit || b == kLittle))) {
-      cues(i) = &kPairSoftener;
-      tokens[i].flags |= kSoftener;
-    }
-    // "not only ... but also" is not a negation.
-    if (tokens[i - 1].Has(kNegator) && (b == kOnly || b == kJust)) tokens[i - 1].flags &= ~kNegator;
-  }
-  // Emphasis carried by intensifiers and softeners onto the next word.
-  for (size_t i = 1; i < n; ++i) {
-    const Token& prev = tokens[i - 1];
-    if (!(prev.Has(kIntensifier) || prev.Has(kSoftener)) || cues(i - 1) == nullptr) continue;
-    float e = cues(i - 1)->emphasis * prev.emphasis;
-    if (prev.Has(kAllCaps) || prev.Has(kElongated)) e *= prev.Has(kIntensifier) ? 1.15f : 1.0f;
-    tokens[i].emphasis = e;
-  }
-  // Negation scope.
+  // Negation scope. It is marked one token behind the cues, because "not
+  // only" takes the negator back when the next token is read.
   int scope = 0;
-  for (size_t i = 0; i < n; ++i) {
-    Token& t = tokens[i];
-    if (t.Has(kNegator)) { scope = kMaxNegationScope; continue; }
-    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) { scope = 0; continue; }
+  auto negation = [&scope](Token& t) {
+    if (t.Has(kNegator)) { scope = kMaxNegationScope; return; }
+    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) { scope = 0; return; }
     if (scope > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
       t.flags |= kNegated;
       --scope;
     }
+  };
+  // One pass: each token's cue, then what it does to its neighbours.
+  bool any_contrast = false;
+  size_t next_override = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Token& t = tokens[i];
+    const Cue* cue = t.kind == TokenKind::kWord ? FindCue(t.hash) : nullptr;
+    if (next_override < overrides.size() && overrides[next_override].first == i) {
+      cue = overrides[next_override++].second;  // "sooo" is "so"
+    }
+    if (cue) t.flags |= cue->flags;
+    if (i > 0) {
+      Token& prev = tokens[i - 1];
+      const uint64_t a = prev.hash, b = t.hash;
+      if ((b == kOf && (a == kKind || a == kSort)) || (a == kA && (b == kBit || b == kLittle))) {
+        cue = &kPairSoftener;
+        t.flags |= kSoftener;
+      }
+      // "not only ... but also" is not a negation.
+      if (prev.Has(kNegator) && (b == kOnly || b == kJust)) prev.flags &= ~kNegator;
+      // Emphasis carried by intensifiers and softeners onto the next word.
+      if ((prev.Has(kIntensifier) || prev.Has(kSoftener)) && cues(i - 1) != nullptr) {
+        float e = cues(i - 1)->emphasis * prev.emphasis;
+        if (prev.Has(kAllCaps) || prev.Has(kElongated)) e *= prev.Has(kIntensifier) ? 1.15f : 1.0f;
+        t.emphasis = e;
+      }
+      negation(prev);
+    }
+    cues(i) = cue;
+    any_contrast |= t.Has(kContrastCue) && cue != nullptr;
   }
+  if (n > 0) negation(tokens[n - 1]);
+  if (!any_contrast) return;
   // Contrast clauses.
   size_t sentence_start = 0;
   for (size_t i = 0; i < n; ++i) {
