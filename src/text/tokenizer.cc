@@ -175,6 +175,7 @@ class Scanner {
       }
       i += len;  // other symbols carry no sentiment of their own
     }
+    out_->normalized.resize(norm_end_);
   }
 
  private:
@@ -416,13 +417,49 @@ class Scanner {
       NormalizeRare(raw, &letters, &upper, &elongated, &negated_suffix);
       normal = scratch_;
     }
-    FinishWord(span_begin, e, kind, normal, letters, upper, elongated, negated_suffix);
+    FinishWord(span_begin, e, kind, normal, letters, upper, elongated, negated_suffix, /*padded=*/ascii);
+  }
+
+  // The hottest path: a word of fewer than 8 ASCII letters and digits, with
+  // no apostrophe and no letter three times in a row, classified 8 bytes at
+  // a time without a loop. Returns its end, or 0 for ScanAsciiWord's loop.
+  size_t ScanShortWord(size_t i) {
+    if (i + 8 > text_.size()) return 0;
+    constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL, k7f = 0x7f7f7f7f7f7f7f7fULL;
+    uint64_t x;
+    std::memcpy(&x, text_.data() + i, 8);
+    const uint64_t ascii = ~x & k80;
+    const uint64_t y = x & k7f;          // no carries between bytes below
+    const uint64_t folded = y | (0x20 * k01);
+    const uint64_t letter = ((folded + (0x80 - 'a') * k01) & ~(folded + (0x7f - 'z') * k01)) & ascii & k80;
+    const uint64_t digit = ((y + (0x80 - '0') * k01) & ~(y + (0x7f - '9') * k01)) & ascii & k80;
+    const uint64_t stop = ~(letter | digit) & k80;
+    if (stop == 0) return 0;  // 8 or more characters
+    const int len = __builtin_ctzll(stop) / 8;
+    const size_t j = i + static_cast<size_t>(len);
+    const auto next = static_cast<unsigned char>(text_[j]);
+    if (next == '\'' || next >= 0x80) return 0;
+    const uint64_t in_word = (uint64_t{1} << (8 * len)) - 1;
+    const uint64_t lower = x | (letter >> 2);  // bit 7 of a letter byte -> its 0x20
+    // A letter equal to the two before it: rare, and the loop handles it.
+    // False alarms from the zero-byte test only send a word to the loop.
+    const uint64_t same = (lower ^ (lower << 8)) | (lower ^ (lower << 16));
+    const uint64_t repeat = (same - k01) & ~same & letter & ~uint64_t{0xffff} & in_word;
+    if (repeat != 0) return 0;
+    char buf[16];
+    std::memcpy(buf, &lower, 8);
+    const int letters = __builtin_popcountll(letter & in_word);
+    const int upper = __builtin_popcountll(letter & ~(x << 2) & in_word);
+    FinishWord(i, j, TokenKind::kWord, std::string_view(buf, static_cast<size_t>(len)), letters, upper,
+               /*elongated=*/false, /*negated_suffix=*/false, /*padded=*/true);
+    return j;
   }
 
   // The hot path: a word of ASCII letters, digits and inner apostrophes,
   // scanned and normalized in one pass. Returns its end, or 0 when the word
   // needs the general path (non-ASCII letters, very long).
   size_t ScanAsciiWord(size_t i) {
+    if (const size_t end = ScanShortWord(i)) return end;
     char buf[48];
     size_t n = 0, j = i;
     int letters = 0, upper = 0;
@@ -462,17 +499,19 @@ class Scanner {
     const std::string_view raw = text_.substr(i, j - i);
     // Only a word with an apostrophe can end in "n't".
     const bool negated_suffix = apostrophe && raw.size() > 3 && (raw.ends_with("n't") || raw.ends_with("N'T"));
-    FinishWord(i, j, TokenKind::kWord, std::string_view(buf, n), letters, upper, elongated, negated_suffix);
+    FinishWord(i, j, TokenKind::kWord, std::string_view(buf, n), letters, upper, elongated, negated_suffix,
+               /*padded=*/true);
     return j;
   }
 
+  // `padded`: see Emit.
   void FinishWord(size_t span_begin, size_t e, TokenKind kind, std::string_view normal, int letters, int upper,
-                  bool elongated, bool negated_suffix) {
+                  bool elongated, bool negated_suffix, bool padded) {
     uint16_t flags = 0;
     if (elongated) flags |= kElongated;
     if (negated_suffix) flags |= kNegator;
     if (letters >= 2 && upper == letters) flags |= kAllCaps;
-    Token& t = Emit(span_begin, e, kind, normal, flags);
+    Token& t = Emit(span_begin, e, kind, normal, flags, padded);
     letters_ += letters;
     upper_ += upper;
     if (elongated && !FindCue(t.hash)) {
@@ -529,13 +568,27 @@ class Scanner {
     scratch_.resize(w);
   }
 
-  Token& Emit(size_t b, size_t e, TokenKind kind, std::string_view normal, uint16_t flags) {
+  // Adds a token and copies its normalized form after the others. The
+  // buffer is kept 16 bytes longer than what it holds, and trimmed when the
+  // scan ends. `padded`: `normal` points into a buffer of at least 16
+  // readable bytes, so that a short form is copied as a fixed 16 bytes
+  // instead of through memcpy's branches on its length.
+  Token& Emit(size_t b, size_t e, TokenKind kind, std::string_view normal, uint16_t flags, bool padded = false) {
+    std::string& norm = out_->normalized;
+    const size_t len = normal.size();
+    if (norm_end_ + len + 16 > norm.size()) norm.resize(2 * (norm_end_ + len + 16));
+    char* dst = norm.data() + norm_end_;
+    if (padded && len <= 16) {
+      std::memcpy(dst, normal.data(), 16);
+    } else {
+      std::memcpy(dst, normal.data(), len);
+    }
     Token t;
     t.begin = static_cast<uint32_t>(b);
     t.end = static_cast<uint32_t>(e);
-    t.norm_begin = static_cast<uint32_t>(out_->normalized.size());
-    out_->normalized.append(normal);
-    t.norm_end = static_cast<uint32_t>(out_->normalized.size());
+    t.norm_begin = static_cast<uint32_t>(norm_end_);
+    norm_end_ += len;
+    t.norm_end = static_cast<uint32_t>(norm_end_);
     t.hash = HashToken(normal);
     t.kind = kind;
     t.flags = flags;
@@ -549,6 +602,7 @@ class Scanner {
 
  private:
   TokenizedText* out_;
+  size_t norm_end_ = 0;  // the end of what out_->normalized holds
   std::string_view text_;
   std::string& scratch_;
   CueOverrides& cue_override_;
