@@ -110,18 +110,17 @@ void FeatureExtractor::LookupValences() {
   const auto& toks = tokens_.tokens;
   const size_t n = std::min<size_t>(toks.size(), 65535);
   word_valence_.resize(n);
+  valence_.resize(n);
   bigram_.resize(n);
   phrase_.assign(n, 0);
+  const bool phrases = lexicon_ != nullptr && lexicon_->has_phrases();
   for (size_t i = 0; i < n; ++i) {
-    const Lexicon::Slot* e = lexicon_ != nullptr ? lexicon_->Find(toks[i].hash, 1) : nullptr;
-    word_valence_[i] = e != nullptr ? e->valence() : 0.0f;
+    const Lexicon::Slot* word = lexicon_ != nullptr ? lexicon_->Find(toks[i].hash, 1) : nullptr;
+    word_valence_[i] = valence_[i] = word != nullptr ? word->valence() : 0.0f;
     bigram_[i] = i > 0 ? PhraseKey(toks[i - 1].hash, toks[i].hash) : 0;
-  }
-  valence_ = word_valence_;
-  if (lexicon_ == nullptr || !lexicon_->has_phrases()) return;
-  // A phrase replaces the valence of its words ("still waiting", "no
-  // problem"); its valence sits on its last token.
-  for (size_t i = 1; i < n; ++i) {
+    if (i == 0 || !phrases) continue;
+    // A phrase replaces the valence of its words ("still waiting", "no
+    // problem"); its valence sits on its last token.
     const Lexicon::Slot* e = i >= 2 ? lexicon_->Find(PhraseKey(bigram_[i - 1], toks[i].hash), 3) : nullptr;
     size_t len = 3;
     if (e == nullptr) {
