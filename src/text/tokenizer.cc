@@ -448,8 +448,11 @@ class Scanner {
     if (repeat != 0) return 0;
     char buf[16];
     std::memcpy(buf, &lower, 8);
-    const int letters = __builtin_popcountll(letter & in_word);
-    const int upper = __builtin_popcountll(letter & ~(x << 2) & in_word);
+    // Counts of flagged bytes by a multiply that sums them (no POPCNT in
+    // baseline x86-64).
+    auto count = [](uint64_t bits) { return static_cast<int>((((bits >> 7) & k01) * k01) >> 56); };
+    const int letters = count(letter & in_word);
+    const int upper = count(letter & ~(x << 2) & in_word);
     FinishWord(i, j, TokenKind::kWord, std::string_view(buf, static_cast<size_t>(len)), letters, upper,
                /*elongated=*/false, /*negated_suffix=*/false, /*padded=*/true);
     return j;
