@@ -1,7 +1,17 @@
+#include <unistd.h>
+
+#include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
 
+#include "convsent/tree.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -43,6 +53,35 @@ bool ParseWhereOrReport(const std::vector<std::string>& in, std::vector<std::pai
   return true;
 }
 
+std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path) {
+  std::string file = path;
+  if (file.empty()) {
+    const char* env = std::getenv("CONVSENT_TREE");
+    if (env && *env) file = env;
+    else if (std::filesystem::exists("convsent-tree.yaml")) file = "convsent-tree.yaml";
+  }
+  std::string text;
+  if (file.empty()) {
+    text = std::string(DefaultTreeYaml());
+    file = "(default tree)";
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "convsent: cannot read tree config %s\n", file.c_str());
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  auto config = ParseTreeConfig(text, file);
+  if (!config.ok()) {
+    std::fprintf(stderr, "convsent: %s\n", config.status().message().c_str());
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
 std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
   auto store = Store::Open(location.empty() ? DefaultStoreLocation() : location);
   if (!store.ok()) {
@@ -54,7 +93,49 @@ std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
 
 }  // namespace convsent::cli
 
+namespace {
+
+#ifndef CONVSENT_NET
+// The commands that need the HTTP stack live in convsent-net, beside this
+// binary (see CMakeLists.txt): convsent hands them over whole, so that every
+// other command starts without loading cpp-httplib and OpenSSL.
+struct NetCommand {
+  const char* name;
+  const char* help;
+};
+constexpr NetCommand kNetCommands[] = {
+    {"serve", "Serve the HTTP API: stream messages in, review queue, report (docs/server.md)"},
+    {"keys", "API keys of the server: create, list, revoke"},
+    {"tree", "The metric tree: drivers of negative sentiment, owners, alerts"},
+    {"alerts", "List the tree's alerts, or acknowledge one"},
+    {"intervention", "Log a change against a node of the tree, and check it"},
+};
+
+// Replaces this process with convsent-net and the same arguments. Returns
+// only when that fails.
+int ExecNet(char** argv) {
+  std::string self(4096, '\0');
+  const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+  std::string net = "convsent-net";
+  if (n > 0) {
+    self.resize(static_cast<size_t>(n));
+    net = self.substr(0, self.rfind('/') + 1) + net;
+  }
+  execv(net.c_str(), argv);
+  std::fprintf(stderr, "convsent %s: cannot run %s, which serves this command: %s\n", argv[1], net.c_str(),
+               std::strerror(errno));
+  return convsent::cli::kExitFailure;
+}
+#endif
+
+}  // namespace
+
 int main(int argc, char** argv) {
+#ifndef CONVSENT_NET
+  for (const NetCommand& c : kNetCommands) {
+    if (argc > 1 && std::string_view(argv[1]) == c.name) return ExecNet(argv);
+  }
+#endif
   CLI::App app{"convsent: how customers feel in support conversations, and why"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "convsent 0.1.0");
@@ -68,8 +149,13 @@ int main(int argc, char** argv) {
   convsent::cli::AddGenerateCommand(app, &exit_code);
   convsent::cli::AddStoreCommands(app, &exit_code);
   convsent::cli::AddReportCommand(app, &exit_code);
+#ifdef CONVSENT_NET
   convsent::cli::AddTreeCommands(app, &exit_code);
   convsent::cli::AddServeCommands(app, &exit_code);
+#else
+  // Listed in --help; main() hands them to convsent-net before parsing.
+  for (const NetCommand& c : kNetCommands) app.add_subcommand(c.name, c.help)->allow_extras();
+#endif
   convsent::cli::AddImportCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -13,35 +13,6 @@
 
 namespace convsent::cli {
 
-std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path) {
-  std::string file = path;
-  if (file.empty()) {
-    const char* env = std::getenv("CONVSENT_TREE");
-    if (env && *env) file = env;
-    else if (std::filesystem::exists("convsent-tree.yaml")) file = "convsent-tree.yaml";
-  }
-  std::string text;
-  if (file.empty()) {
-    text = std::string(DefaultTreeYaml());
-    file = "(default tree)";
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "convsent: cannot read tree config %s\n", file.c_str());
-      return std::nullopt;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  }
-  auto config = ParseTreeConfig(text, file);
-  if (!config.ok()) {
-    std::fprintf(stderr, "convsent: %s\n", config.status().message().c_str());
-    return std::nullopt;
-  }
-  return std::move(*config);
-}
-
 namespace {
 
 int64_t NowMs() { return static_cast<int64_t>(std::time(nullptr)) * 1000; }
