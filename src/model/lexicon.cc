@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <cstdint>
 
 namespace convsent {
 
@@ -11,13 +11,33 @@ void Lexicon::Add(uint64_t key, float valence, uint8_t tokens) {
 }
 
 void Lexicon::Build() {
-  // Later entries replace earlier ones with the same key.
-  std::unordered_map<uint64_t, size_t> last;
-  for (size_t i = 0; i < entries_.size(); ++i) last[entries_[i].key] = i;
+  // Later entries replace earlier ones with the same key; the entries kept
+  // stay in the order of their last occurrence (the model file's order).
+  // Found with a scratch open-addressing table of entry indices: a model
+  // load does this for ~10,000 entries, and a std::unordered_map of them
+  // was a third of the load time.
+  size_t scratch_size = 16;
+  while (scratch_size < entries_.size() * 2) scratch_size *= 2;
+  std::vector<uint32_t> scratch(scratch_size, UINT32_MAX);
+  std::vector<bool> replaced(entries_.size(), false);
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    const uint64_t key = entries_[i].key;
+    for (size_t s = key & (scratch_size - 1);; s = (s + 1) & (scratch_size - 1)) {
+      if (scratch[s] == UINT32_MAX) {
+        scratch[s] = i;
+        break;
+      }
+      if (entries_[scratch[s]].key == key) {
+        replaced[scratch[s]] = true;
+        scratch[s] = i;
+        break;
+      }
+    }
+  }
   std::vector<Entry> unique;
-  unique.reserve(last.size());
+  unique.reserve(entries_.size());
   for (size_t i = 0; i < entries_.size(); ++i) {
-    if (last[entries_[i].key] == i) unique.push_back(entries_[i]);
+    if (!replaced[i]) unique.push_back(entries_[i]);
   }
   entries_.swap(unique);
   size_t capacity = 16;
