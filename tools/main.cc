@@ -57,8 +57,10 @@ std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path) {
   std::string file = path;
   if (file.empty()) {
     const char* env = std::getenv("CONVSENT_TREE");
-    if (env && *env) file = env;
-    else if (std::filesystem::exists("convsent-tree.yaml")) file = "convsent-tree.yaml";
+    if (env && *env)
+      file = env;
+    else if (std::filesystem::exists("convsent-tree.yaml"))
+      file = "convsent-tree.yaml";
   }
   std::string text;
   if (file.empty()) {

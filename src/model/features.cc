@@ -24,8 +24,8 @@ float TokenWeight(const Token& t) {
 }  // namespace
 
 // Inlined: it runs twice per token.
-[[gnu::always_inline]] inline void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2,
-                                 FeatureVector* out) const {
+[[gnu::always_inline]] inline void FeatureExtractor::AddSparse(uint64_t key, float value, uint16_t token,
+                                                               uint16_t token2, FeatureVector* out) const {
   const FeatureSlot slot = SlotOf(key, bucket_mask_);
   if (prefetch_rows_ != nullptr) __builtin_prefetch(prefetch_rows_ + static_cast<size_t>(slot.bucket) * 4);
   out->sparse.push_back({slot.bucket, value, slot.check, token, token2});
@@ -141,7 +141,13 @@ void FeatureExtractor::LookupValences() {
 void FeatureExtractor::AddLexicon(FeatureVector* out, bool with_shares) {
   const auto& toks = tokens_.tokens;
   const size_t n = valence_.size();
-  if (with_shares) out->token_lexicon.assign(n, {});
+  // Without shares, none are kept: a stale set from an earlier message must
+  // not pass for this one's.
+  if (with_shares) {
+    out->token_lexicon.assign(n, {});
+  } else {
+    out->token_lexicon.clear();
+  }
   float pos = 0, neg = 0, max_pos = 0, max_neg = 0, neg_pos = 0, neg_neg = 0;
   for (size_t i = 0; i < n; ++i) {
     float v = valence_[i];
@@ -151,8 +157,7 @@ void FeatureExtractor::AddLexicon(FeatureVector* out, bool with_shares) {
     v *= t.emphasis;
     if (t.Has(kElongated)) v *= 1.1f;
     if (t.Has(kNegated) && phrase_[i] != 2) {
-      if (v > 0) neg_pos += v;
-      else neg_neg -= v;
+      (v > 0 ? neg_pos : neg_neg) += std::fabs(v);
       if (with_shares) out->token_lexicon[i][v > 0 ? kNegatedPositive : kNegatedNegative] = std::fabs(v);
       v *= -0.74f;
     }

@@ -109,7 +109,7 @@ class FeatureExtractor {
   Tokenizer tokenizer_;
   TokenizedText tokens_;
   std::vector<uint64_t> scope_salt_;  // per token: its negation scope's key salt, or 0
-  std::vector<uint64_t> bigram_;  // per token: PhraseKey(previous, this), 0 for the first
+  std::vector<uint64_t> bigram_;      // per token: PhraseKey(previous, this), 0 for the first
   std::vector<float> word_valence_;
   std::vector<float> valence_;
   std::vector<uint8_t> phrase_;

@@ -71,7 +71,7 @@ class Lexicon {
  private:
   std::vector<Entry> entries_;  // in insertion order, for serialization
   static bool TestBit(const std::vector<uint64_t>& filter, uint32_t bit) { return filter[bit >> 6] >> (bit & 63) & 1; }
-  static constexpr uint32_t kWordFilterBits = 1 << 17;   // 16 KB
+  static constexpr uint32_t kWordFilterBits = 1 << 17;    // 16 KB
   static constexpr uint32_t kPhraseFilterBits = 1 << 13;  // 1 KB
   std::vector<Slot> slots_;
   std::vector<uint64_t> word_filter_;

@@ -1,3 +1,5 @@
+#include "convsent/model.h"
+
 #include <xxhash.h>
 
 #include <bit>
@@ -7,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "convsent/model.h"
 #include "model/model_data.h"
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");

@@ -21,9 +21,9 @@ const Loaded& Once() {
       l.error = std::string("PostgreSQL stores need libpq (libpq.so.5, Debian package libpq5): ") + dlerror();
       return l;
     }
-#define CONVSENT_PQ_LOAD(name)                                                          \
-  l.api.name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name));               \
-  if (l.api.name == nullptr && l.error.empty()) {                                       \
+#define CONVSENT_PQ_LOAD(name)                                                         \
+  l.api.name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name));              \
+  if (l.api.name == nullptr && l.error.empty()) {                                      \
     l.error = "libpq.so.5 has no " #name ": PostgreSQL stores need libpq 14 or newer"; \
   }
     CONVSENT_PQ_FUNCTIONS(CONVSENT_PQ_LOAD)
@@ -40,6 +40,8 @@ Status Load() {
   return l.error.empty() ? Status::Ok() : Status::IoError(l.error);
 }
 
-const Api& Lib() { return Once().api; }
+const Api& Lib() {
+  return Once().api;
+}
 
 }  // namespace convsent::pq

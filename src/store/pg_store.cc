@@ -1,6 +1,5 @@
 #include "store/pg_store.h"
 
-
 #include <poll.h>
 
 #include <cerrno>
@@ -221,9 +220,15 @@ class Params {
 };
 
 // Reads of a result in text format.
-int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(pq::Lib().PQgetvalue(r, row, col), nullptr, 10); }
-double Real(const PGresult* r, int row, int col) { return std::strtod(pq::Lib().PQgetvalue(r, row, col), nullptr); }
-bool IsNull(const PGresult* r, int row, int col) { return pq::Lib().PQgetisnull(r, row, col) != 0; }
+int64_t Int(const PGresult* r, int row, int col) {
+  return std::strtoll(pq::Lib().PQgetvalue(r, row, col), nullptr, 10);
+}
+double Real(const PGresult* r, int row, int col) {
+  return std::strtod(pq::Lib().PQgetvalue(r, row, col), nullptr);
+}
+bool IsNull(const PGresult* r, int row, int col) {
+  return pq::Lib().PQgetisnull(r, row, col) != 0;
+}
 std::string Text(const PGresult* r, int row, int col) {
   return std::string(pq::Lib().PQgetvalue(r, row, col), static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
 }
@@ -232,7 +237,8 @@ std::optional<int64_t> OptInt(const PGresult* r, int row, int col) {
 }
 // A bytea column in hex output format ("\x0a0b...").
 std::string Bytes(const PGresult* r, int row, int col) {
-  const std::string_view hex(pq::Lib().PQgetvalue(r, row, col), static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
+  const std::string_view hex(pq::Lib().PQgetvalue(r, row, col),
+                             static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
   std::string out;
   if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return out;
   auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
@@ -269,8 +275,10 @@ class Connection {
     const char* values[] = {"10", "convsent", "UTF8", url.c_str(), nullptr};
     conn_ = pq::Lib().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (conn_ == nullptr) return Status::IoError("cannot connect to " + name_ + ": out of memory");
-    if (pq::Lib().PQstatus(conn_) != CONNECTION_OK) return Status::IoError("cannot connect to " + name_ + ": " + LastError());
-    pq::Lib().PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // "relation exists" and the like
+    if (pq::Lib().PQstatus(conn_) != CONNECTION_OK)
+      return Status::IoError("cannot connect to " + name_ + ": " + LastError());
+    pq::Lib().PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);  // "relation exists" and the like
     return Status::Ok();
   }
 
@@ -483,7 +491,8 @@ void ReadConversationRow(const PGresult* r, int row, Conversation* c, Conversati
   c->created_at_ms = Int(r, row, 5);
   if (!IsNull(r, row, 6)) c->csat = static_cast<int>(Int(r, row, 6));
   if (!IsNull(r, row, 7)) c->nps = static_cast<int>(Int(r, row, 7));
-  store::DecodeConversationJson(pq::Lib().PQgetvalue(r, row, 8), pq::Lib().PQgetvalue(r, row, 9), pq::Lib().PQgetvalue(r, row, 10), c);
+  store::DecodeConversationJson(pq::Lib().PQgetvalue(r, row, 8), pq::Lib().PQgetvalue(r, row, 9),
+                                pq::Lib().PQgetvalue(r, row, 10), c);
   f->first_response_ms = OptInt(r, row, 11);
   f->agent_replies = static_cast<int>(Int(r, row, 12));
   f->customer_turns = static_cast<int>(Int(r, row, 13));
@@ -697,7 +706,8 @@ class PgStore final : public Store {
     const PGresult* q = row.get();
     ScoredConversation sc;
     ReadConversationRow(q, 0, &sc.conversation, &sc.facts);
-    if (!IsNull(q, 0, 20)) RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(q, 0, 20), name_, &sc.conversation));
+    if (!IsNull(q, 0, 20))
+      RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(q, 0, 20), name_, &sc.conversation));
     sc.scores.resize(sc.conversation.messages.size());
     if (!IsNull(q, 0, 21)) store::DecodeScores(pq::Lib().PQgetvalue(q, 0, 21), &sc.scores);
     if (!IsNull(q, 0, 22)) {
@@ -738,7 +748,8 @@ class PgStore final : public Store {
         ConversationFacts facts;
         after = Int(page.get(), i, 0);
         ReadConversationRow(page.get(), i, &c, &facts);
-        if (!IsNull(page.get(), i, 20)) RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(page.get(), i, 20), name_, &c));
+        if (!IsNull(page.get(), i, 20))
+          RETURN_IF_ERROR(store::DecodeMessages(pq::Lib().PQgetvalue(page.get(), i, 20), name_, &c));
         RETURN_IF_ERROR(fn(c));
       }
     }

@@ -429,7 +429,7 @@ class Scanner {
     uint64_t x;
     std::memcpy(&x, text_.data() + i, 8);
     const uint64_t ascii = ~x & k80;
-    const uint64_t y = x & k7f;          // no carries between bytes below
+    const uint64_t y = x & k7f;  // no carries between bytes below
     const uint64_t folded = y | (0x20 * k01);
     const uint64_t letter = ((folded + (0x80 - 'a') * k01) & ~(folded + (0x7f - 'z') * k01)) & ascii & k80;
     const uint64_t digit = ((y + (0x80 - '0') * k01) & ~(y + (0x7f - '9') * k01)) & ascii & k80;
@@ -626,8 +626,14 @@ void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<con
   // only" takes the negator back when the next token is read.
   int scope = 0;
   auto negation = [&scope](Token& t) {
-    if (t.Has(kNegator)) { scope = kMaxNegationScope; return; }
-    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) { scope = 0; return; }
+    if (t.Has(kNegator)) {
+      scope = kMaxNegationScope;
+      return;
+    }
+    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) {
+      scope = 0;
+      return;
+    }
     if (scope > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
       t.flags |= kNegated;
       --scope;

@@ -1,11 +1,12 @@
 // Inlined: the hash of every token is on the hot path.
 #define XXH_INLINE_ALL
+#include "text/utf8.h"
+
 #include <xxhash.h>
 
 #include <cstring>
 
 #include "convsent/text.h"
-#include "text/utf8.h"
 
 namespace convsent {
 
