@@ -122,8 +122,10 @@ int ExecNet(char** argv) {
   if (n > 0) {
     self.resize(static_cast<size_t>(n));
     net = self.substr(0, self.rfind('/') + 1) + net;
+    execv(net.c_str(), argv);
+  } else {
+    execvp(net.c_str(), argv);  // without /proc: look for it on the PATH
   }
-  execv(net.c_str(), argv);
   std::fprintf(stderr, "convsent %s: cannot run %s, which serves this command: %s\n", argv[1], net.c_str(),
                std::strerror(errno));
   return convsent::cli::kExitFailure;
