@@ -1,7 +1,8 @@
 // The command-line contract of `convsent score`, `eval` and `model info`,
-// checked by running the built binary.
+// and the hand-over to convsent-net, checked by running the built binary.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -142,6 +143,27 @@ TEST(CliDemo, RunsOnTheBuiltInSample) {
   auto r = RunCommand(Binary() + " demo");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("macro-F1"), std::string::npos);
+}
+
+// convsent hands serve, keys, tree, alerts and intervention to convsent-net
+// beside it, with the same arguments, and says so when that is missing.
+TEST(CliNet, NetCommandsRunThroughConvsentNet) {
+  auto tree = RunCommand(Binary() + " tree init --help");
+  EXPECT_EQ(tree.exit_code, 0);
+  EXPECT_NE(tree.out.find("default tree config"), std::string::npos) << tree.out;
+  auto serve = RunCommand(Binary() + " serve --help");
+  EXPECT_EQ(serve.exit_code, 0);
+  EXPECT_NE(serve.out.find("--port"), std::string::npos) << serve.out;
+
+  TempDir dir;
+  const std::string alone = dir.path() + "/convsent";
+  std::filesystem::copy_file(Binary(), alone);
+  std::filesystem::permissions(alone, std::filesystem::perms::owner_all);
+  auto missing = RunCommand(alone + " tree 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("cannot run " + dir.path() + "/convsent-net"), std::string::npos) << missing.out;
+  // The other commands do not need it.
+  EXPECT_EQ(RunCommand("echo great | " + alone + " score --format label").out, "positive\n");
 }
 
 }  // namespace
