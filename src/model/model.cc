@@ -3,7 +3,6 @@
 #include <xxhash.h>
 
 #include <bit>
-#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -136,17 +135,8 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
     return Status::DataLoss("model tables do not match the header's sizes");
   }
   data->lexicon.Build();
-  // Copied straight into place (the bytes are little-endian int16 on
-  // 2-byte boundaries): no zero-filling of 2 MB first.
-  const char* weights = body.data() + b.pos();
-  const size_t num_weights = static_cast<size_t>(buckets) * 4;
-  if (reinterpret_cast<uintptr_t>(weights) % alignof(int16_t) == 0) {
-    const auto* first = reinterpret_cast<const int16_t*>(weights);
-    data->weights.assign(first, first + num_weights);
-  } else {
-    data->weights.resize(num_weights);
-    std::memcpy(data->weights.data(), weights, num_weights * sizeof(int16_t));
-  }
+  data->weights.resize(static_cast<size_t>(buckets) * 4);
+  std::memcpy(data->weights.data(), body.data() + b.pos(), data->weights.size() * sizeof(int16_t));
   data->feature_flags = flags;
   data->bucket_mask = buckets - 1;
   ModelInfo& info = data->info;
