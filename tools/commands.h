@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,28 @@ void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention
 void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
+
+// The commands that need the HTTP stack (server, webhooks). They are built
+// into convsent-net only; convsent lists them in its help and hands them over
+// (tools/main.cc, CMakeLists.txt).
+struct NetCommand {
+  const char* name;
+  const char* help;
+};
+inline constexpr NetCommand kNetCommands[] = {
+    {"serve", "Serve the HTTP API: stream messages in, review queue, report (docs/server.md)"},
+    {"keys", "API keys of the server: create, list, revoke"},
+    {"tree", "The metric tree: drivers of negative sentiment, owners, alerts"},
+    {"alerts", "List the tree's alerts, or acknowledge one"},
+    {"intervention", "Log a change against a node of the tree, and check it"},
+};
+// The help line of one of them, by name.
+inline const char* NetCommandHelp(std::string_view name) {
+  for (const NetCommand& c : kNetCommands) {
+    if (name == c.name) return c.help;
+  }
+  return "";
+}
 void AddImportCommand(CLI::App& app, int* exit_code);
 
 // What ingest and import share: the flags of scoring into a store, the

@@ -98,23 +98,10 @@ std::unique_ptr<Store> OpenStoreOrReport(const std::string& location) {
 namespace {
 
 #ifndef CONVSENT_NET
-// The commands that need the HTTP stack live in convsent-net, beside this
-// binary (see CMakeLists.txt): convsent hands them over whole, so that every
-// other command starts without loading cpp-httplib and OpenSSL.
-struct NetCommand {
-  const char* name;
-  const char* help;
-};
-constexpr NetCommand kNetCommands[] = {
-    {"serve", "Serve the HTTP API: stream messages in, review queue, report (docs/server.md)"},
-    {"keys", "API keys of the server: create, list, revoke"},
-    {"tree", "The metric tree: drivers of negative sentiment, owners, alerts"},
-    {"alerts", "List the tree's alerts, or acknowledge one"},
-    {"intervention", "Log a change against a node of the tree, and check it"},
-};
-
-// Replaces this process with convsent-net and the same arguments. Returns
-// only when that fails.
+// The commands of kNetCommands live in convsent-net, beside this binary:
+// convsent hands them over whole, so that every other command starts without
+// loading cpp-httplib and OpenSSL. ExecNet replaces this process with
+// convsent-net and the same arguments; it returns only when that fails.
 int ExecNet(char** argv) {
   std::string self(4096, '\0');
   const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
@@ -136,7 +123,7 @@ int ExecNet(char** argv) {
 
 int main(int argc, char** argv) {
 #ifndef CONVSENT_NET
-  for (const NetCommand& c : kNetCommands) {
+  for (const auto& c : convsent::cli::kNetCommands) {
     if (argc > 1 && std::string_view(argv[1]) == c.name) return ExecNet(argv);
   }
 #endif
@@ -158,7 +145,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddServeCommands(app, &exit_code);
 #else
   // Listed in --help; main() hands them to convsent-net before parsing.
-  for (const NetCommand& c : kNetCommands) app.add_subcommand(c.name, c.help)->allow_extras();
+  for (const auto& c : convsent::cli::kNetCommands) app.add_subcommand(c.name, c.help)->allow_extras();
 #endif
   convsent::cli::AddImportCommand(app, &exit_code);
   try {

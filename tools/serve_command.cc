@@ -98,7 +98,7 @@ int RunKeysRevoke(const KeysFlags& f) {
 
 void AddServeCommands(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<ServeFlags>();
-  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API: stream messages in, review queue, report (docs/server.md)");
+  CLI::App* serve = app.add_subcommand("serve", NetCommandHelp("serve"));
   serve->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   serve->add_option("--bind", f->bind, "Address to listen on (default 127.0.0.1: loopback only)");
   serve->add_option("--port", f->port, "Port (default 8080; 0: any free port, printed)");
@@ -107,7 +107,7 @@ void AddServeCommands(CLI::App& app, int* exit_code) {
   serve->callback([f, exit_code] { *exit_code = RunServe(*f); });
 
   auto k = std::make_shared<KeysFlags>();
-  CLI::App* keys = app.add_subcommand("keys", "API keys of the server: create, list, revoke");
+  CLI::App* keys = app.add_subcommand("keys", NetCommandHelp("keys"));
   keys->require_subcommand(1);
   CLI::App* create = keys->add_subcommand("create", "Create a key; it is printed once");
   create->add_option("--role", k->role, "admin, ingest, reviewer or viewer")->required();

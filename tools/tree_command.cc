@@ -279,7 +279,7 @@ int RunInterventionList(const InterventionFlags& f, bool check) {
 
 void AddTreeCommands(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<TreeFlags>();
-  CLI::App* tree = app.add_subcommand("tree", "The metric tree: drivers of negative sentiment, owners, alerts");
+  CLI::App* tree = app.add_subcommand("tree", NetCommandHelp("tree"));
   tree->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   tree->add_option("--config", f->config, "Tree config (default $CONVSENT_TREE, ./convsent-tree.yaml, or the built-in tree)");
   tree->add_option("--from", f->from, "First day (inclusive)");
@@ -299,7 +299,7 @@ void AddTreeCommands(CLI::App& app, int* exit_code) {
   init->callback([f, exit_code] { *exit_code = RunTreeInit(*f); });
 
   auto a = std::make_shared<AlertsFlags>();
-  CLI::App* alerts = app.add_subcommand("alerts", "List the tree's alerts, or acknowledge one");
+  CLI::App* alerts = app.add_subcommand("alerts", NetCommandHelp("alerts"));
   alerts->add_option("--db", a->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   alerts->add_option("--ack", a->ack, "Acknowledge this alert");
   alerts->add_flag("--all", a->all, "Also list acknowledged and recovered alerts");
@@ -307,7 +307,7 @@ void AddTreeCommands(CLI::App& app, int* exit_code) {
   alerts->callback([a, exit_code] { *exit_code = RunAlerts(*a); });
 
   auto i = std::make_shared<InterventionFlags>();
-  CLI::App* iv = app.add_subcommand("intervention", "Log a change against a node of the tree, and check it");
+  CLI::App* iv = app.add_subcommand("intervention", NetCommandHelp("intervention"));
   iv->require_subcommand(1);
   iv->add_option("--db", i->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   iv->add_option("--config", i->config, "Tree config");
