@@ -100,6 +100,9 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
                   "Class balancing within a file: 1 equal shares, 0 none (default 0.85)");
   cmd->add_option("--min-count", flags->options.min_count, "Occurrences a feature needs to be kept (default 2)");
   cmd->add_option("--epochs", flags->options.epochs, "Passes over the data (default 12)");
+  cmd->add_option("--fits", flags->options.fits, "Fits averaged into the model, each holding out its own slice for calibration (default 4)");
+  cmd->add_option("--lexicon-warmup", flags->options.lexicon_warmup_epochs,
+                  "Epochs fitting only the lexicon and shape features, before the words (default 1)");
   cmd->add_option("--learning-rate", flags->options.learning_rate, "AdaGrad learning rate (default 0.05)");
   cmd->add_option("--l2", flags->options.l2, "L2 penalty (default 1e-3)");
   cmd->add_option("--seed", flags->options.seed, "Random seed (default 1)");

@@ -49,6 +49,14 @@ struct TrainOptions {
   bool char_ngrams = false;
   bool length_normalize = true;
   int epochs = 12;
+  // Epochs that fit only the lexicon and message-shape (dense) features,
+  // before the word features join in. The word weights then learn what the
+  // lexicon does not already say, and the model leans on the lexicon where
+  // a text's words are unfamiliar: on leave-one-dataset-out dev runs, +0.010
+  // macro-F1 on the left-out sets, in-domain unchanged (docs/scorer.md).
+  int lexicon_warmup_epochs = 1;
+  // Fits averaged into the model, each seeing the examples in another order.
+  int fits = 4;
   double learning_rate = 0.05;
   double l2 = 1e-3;
   double holdout_fraction = 0.05;      // held out of fitting, for calibration

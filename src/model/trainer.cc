@@ -88,6 +88,15 @@ struct Params {
   std::array<std::array<float, 3>, kNumDenseFeatures> dense{}, gdense{};
   std::array<float, 3> bias{}, gbias{};
 
+  // this += share × other, for the weights, dense weights and bias.
+  void Add(const Params& other, float share) {
+    for (size_t i = 0; i < w.size(); ++i) w[i] += share * other.w[i];
+    for (int k = 0; k < kNumDenseFeatures; ++k) {
+      for (int c = 0; c < 3; ++c) dense[k][c] += share * other.dense[k][c];
+    }
+    for (int c = 0; c < 3; ++c) bias[c] += share * other.bias[c];
+  }
+
   void Logits(const Dataset& d, const Example& e, float out[3]) const {
     for (int c = 0; c < 3; ++c) out[c] = bias[c];
     for (uint32_t i = e.begin; i < e.end; ++i) {
@@ -108,7 +117,9 @@ void Softmax(const float logits[3], float t, float p[3]) {
   for (int c = 0; c < 3; ++c) p[c] /= sum;
 }
 
-void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, double l2, Params* m) {
+// One pass of AdaGrad over `order`. Without `words`, only the dense
+// features and the bias move.
+void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, double l2, bool words, Params* m) {
   constexpr float kEps = 1e-8f;
   for (uint32_t idx : order) {
     const Example& e = d.examples[idx];
@@ -117,7 +128,7 @@ void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, doub
     Softmax(logits, 1.0f, p);
     float g[3];
     for (int c = 0; c < 3; ++c) g[c] = (p[c] - (c == e.label ? 1.0f : 0.0f)) * e.weight;
-    for (uint32_t i = e.begin; i < e.end; ++i) {
+    for (uint32_t i = e.begin; words && i < e.end; ++i) {
       const size_t row = static_cast<size_t>(d.buckets[i]) * 3;
       const float v = d.values[i];
       for (int c = 0; c < 3; ++c) {
@@ -142,15 +153,19 @@ void Epoch(const Dataset& d, const std::vector<uint32_t>& order, double lr, doub
   }
 }
 
-// Temperature minimizing the negative log-likelihood on `held`.
-double FitTemperature(const Dataset& d, const std::vector<uint32_t>& held, const Params& m) {
+struct HeldOut {
+  float logits[3];
+  int label;
+};
+
+// Temperature minimizing the negative log-likelihood of held-out examples.
+double FitTemperature(const std::vector<HeldOut>& held) {
   auto nll = [&](double t) {
     double loss = 0;
-    for (uint32_t idx : held) {
-      float logits[3], p[3];
-      m.Logits(d, d.examples[idx], logits);
-      Softmax(logits, static_cast<float>(t), p);
-      loss -= std::log(std::max(p[d.examples[idx].label], 1e-7f));
+    for (const HeldOut& h : held) {
+      float p[3];
+      Softmax(h.logits, static_cast<float>(t), p);
+      loss -= std::log(std::max(p[h.label], 1e-7f));
     }
     return loss;
   };
@@ -163,12 +178,47 @@ double FitTemperature(const Dataset& d, const std::vector<uint32_t>& held, const
   return (lo + hi) / 2;
 }
 
+// One fit over `fit` (shuffled in place): warm-up epochs for the lexicon,
+// then all features. Returns the mean of the end-of-epoch weights over the
+// second half of training: averaging damps the last updates' noise, so that
+// a retrain does not flip borderline messages.
+Params FitOnce(const Dataset& data, const TrainOptions& options, uint32_t buckets, std::vector<uint32_t>* fit,
+               std::mt19937_64* rng, std::ostream* log) {
+  Params params, average;
+  params.w.assign(static_cast<size_t>(buckets) * 3, 0.0f);
+  params.gw.assign(params.w.size(), 0.0f);
+  average.w.assign(params.w.size(), 0.0f);
+  // The lexicon first, alone; its AdaGrad sums carry over, so that the word
+  // weights that join next fit what it leaves unexplained.
+  for (int epoch = 0; epoch < options.lexicon_warmup_epochs; ++epoch) {
+    std::shuffle(fit->begin(), fit->end(), *rng);
+    Epoch(data, *fit, options.learning_rate, options.l2, /*words=*/false, &params);
+  }
+  const int first_averaged = options.epochs / 2;
+  const float share = 1.0f / static_cast<float>(options.epochs - first_averaged);
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    std::shuffle(fit->begin(), fit->end(), *rng);
+    // A gently decaying rate settles the weights in the last epochs.
+    const double lr = options.learning_rate / (1.0 + 0.25 * epoch);
+    Epoch(data, *fit, lr, options.l2, /*words=*/true, &params);
+    if (epoch >= first_averaged) average.Add(params, share);
+    if (log) *log << "epoch " << epoch + 1 << "/" << options.epochs << " done\n";
+  }
+  return average;
+}
+
 }  // namespace
 
 Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   if (options.train.empty()) return Status::InvalidArgument("no training files given");
   if (options.bucket_bits < 10 || options.bucket_bits > 24) {
     return Status::InvalidArgument("bucket bits must be within 10..24");
+  }
+  if (options.epochs < 1 || options.fits < 1 || options.lexicon_warmup_epochs < 0) {
+    return Status::InvalidArgument("epochs and fits must be at least 1, lexicon warm-up epochs at least 0");
+  }
+  if (options.holdout_fraction < 0 || options.fits * options.holdout_fraction > 1) {
+    return Status::InvalidArgument("each fit holds out its own slice: fits × holdout fraction must be within 0..1");
   }
   ModelData model;
   int added = 0;
@@ -248,46 +298,32 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   const auto owned = static_cast<size_t>(std::count_if(owner.begin(), owner.end(), [](uint16_t o) { return o != 0; }));
   if (log) *log << "features: " << owned << " of " << buckets << " buckets owned\n";
 
-  // Hold a deterministic slice out of fitting, for calibration.
+  // Each fit holds its own slice of the examples out, for calibration: fit
+  // k holds out the examples whose draw falls in [k·h, (k+1)·h). Averaging
+  // the fits averages away which examples happened to be held out, and the
+  // temperature is fitted on every fit's own held-out examples.
   std::mt19937_64 rng(options.seed);
-  std::vector<uint32_t> fit, held;
   std::uniform_real_distribution<double> unit(0, 1);
-  for (uint32_t i = 0; i < data.examples.size(); ++i) {
-    (unit(rng) < options.holdout_fraction ? held : fit).push_back(i);
-  }
+  std::vector<double> draw(data.examples.size());
+  for (double& r : draw) r = unit(rng);
   Params params;
   params.w.assign(static_cast<size_t>(buckets) * 3, 0.0f);
-  params.gw.assign(static_cast<size_t>(buckets) * 3, 0.0f);
-  // The model kept is the mean of the end-of-epoch weights over the second
-  // half of training: averaging damps the last updates' noise, so that a
-  // retrain does not flip borderline messages.
-  Params average;
-  average.w.assign(params.w.size(), 0.0f);
-  int averaged = 0;
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    std::shuffle(fit.begin(), fit.end(), rng);
-    // A gently decaying rate settles the weights in the last epochs.
-    const double lr = options.learning_rate / (1.0 + 0.25 * epoch);
-    Epoch(data, fit, lr, options.l2, &params);
-    if (epoch >= options.epochs / 2) {
-      for (size_t i = 0; i < params.w.size(); ++i) average.w[i] += params.w[i];
-      for (int k = 0; k < kNumDenseFeatures; ++k) {
-        for (int c = 0; c < 3; ++c) average.dense[k][c] += params.dense[k][c];
-      }
-      for (int c = 0; c < 3; ++c) average.bias[c] += params.bias[c];
-      ++averaged;
+  std::vector<HeldOut> held_out;
+  std::vector<uint32_t> fit, held;
+  for (int run = 0; run < options.fits; ++run) {
+    const double lo = run * options.holdout_fraction, hi = lo + options.holdout_fraction;
+    fit.clear(), held.clear();
+    for (uint32_t i = 0; i < data.examples.size(); ++i) (draw[i] >= lo && draw[i] < hi ? held : fit).push_back(i);
+    const Params one = FitOnce(data, options, buckets, &fit, &rng, log);
+    for (uint32_t idx : held) {
+      HeldOut& h = held_out.emplace_back();
+      one.Logits(data, data.examples[idx], h.logits);
+      h.label = data.examples[idx].label;
     }
-    if (log) *log << "epoch " << epoch + 1 << "/" << options.epochs << " done\n";
+    params.Add(one, 1.0f / static_cast<float>(options.fits));
+    if (log && options.fits > 1) *log << "fit " << run + 1 << "/" << options.fits << " done\n";
   }
-  if (averaged > 0) {
-    const float inv = 1.0f / static_cast<float>(averaged);
-    for (size_t i = 0; i < params.w.size(); ++i) params.w[i] = average.w[i] * inv;
-    for (int k = 0; k < kNumDenseFeatures; ++k) {
-      for (int c = 0; c < 3; ++c) params.dense[k][c] = average.dense[k][c] * inv;
-    }
-    for (int c = 0; c < 3; ++c) params.bias[c] = average.bias[c] * inv;
-  }
-  const double temperature = held.empty() ? 1.0 : FitTemperature(data, held, params);
+  const double temperature = held_out.empty() ? 1.0 : FitTemperature(held_out);
 
   // Quantize to int16 with one scale.
   float max_abs = 1e-6f;
@@ -312,12 +348,13 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
       {"version", options.version},
       {"method", "multinomial logistic regression, hashed word uni/bigrams with negation marking" +
                      std::string(options.char_ngrams ? ", char 3-4-grams" : "") +
-                     ", lexicon features; AdaGrad, class-balanced; temperature-calibrated"},
+                     ", lexicon features; AdaGrad, class-balanced, lexicon fitted first, mean of several fits; temperature-calibrated"},
       {"train", train_sources},
       {"lexicons", lexicon_sources},
       {"options",
        {{"bucket_bits", options.bucket_bits}, {"char_ngrams", options.char_ngrams},
         {"length_normalize", options.length_normalize}, {"epochs", options.epochs},
+        {"lexicon_warmup_epochs", options.lexicon_warmup_epochs}, {"fits", options.fits},
         {"lexicon_examples", options.lexicon_examples}, {"min_count", options.min_count},
         {"balance_power", options.balance_power},
         {"learning_rate", options.learning_rate}, {"l2", options.l2},
