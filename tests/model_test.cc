@@ -139,6 +139,22 @@ TEST(Train, IsDeterministicAndLearns) {
   EXPECT_EQ(scorer.Score("the meeting today").label, Sentiment::kNeutral);
 }
 
+TEST(Train, RefusesOptionsItCannotHonour) {
+  testing::TempDir dir;
+  TrainOptions o;
+  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0}};
+  o.fits = 0;
+  EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kInvalidArgument);
+  // Each fit holds its own slice out: 21 slices of 5% do not fit in the data.
+  o.fits = 21;
+  auto r = TrainModel(o, nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("fits × holdout fraction"), std::string::npos) << r.status().message();
+  o.fits = 1;
+  o.lexicon_warmup_epochs = -1;
+  EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(Train, ReportsBadInput) {
   TrainOptions o;
   EXPECT_FALSE(TrainModel(o, nullptr).ok());
