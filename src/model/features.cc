@@ -168,13 +168,15 @@ void FeatureExtractor::AddLexicon(FeatureVector* out, bool with_shares) {
     else { neg -= v; max_neg = std::max(max_neg, -v); }
   }
   const float sum = pos - neg;
-  out->dense[kLexPositive] = std::log1p(pos / 2);
-  out->dense[kLexNegative] = std::log1p(neg / 2);
+  // Most messages leave some of these sums at 0, and log1p(0) is 0: skip the call.
+  auto damp = [](float x) { return x > 0 ? std::log1p(x / 2) : 0.0f; };
+  out->dense[kLexPositive] = damp(pos);
+  out->dense[kLexNegative] = damp(neg);
   out->dense[kLexCompound] = sum / std::sqrt(sum * sum + 15.0f);
   out->dense[kLexMaxPositive] = max_pos / 4;
   out->dense[kLexMaxNegative] = max_neg / 4;
-  out->dense[kNegatedPositive] = std::log1p(neg_pos / 2);
-  out->dense[kNegatedNegative] = std::log1p(neg_neg / 2);
+  out->dense[kNegatedPositive] = damp(neg_pos);
+  out->dense[kNegatedNegative] = damp(neg_neg);
   if (!with_shares) return;
   // Each token's share of each lexicon feature, for explanations.
   for (size_t i = 0; i < n; ++i) {
