@@ -316,6 +316,9 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     for (uint32_t i = 0; i < data.examples.size(); ++i) (draw[i] >= lo && draw[i] < hi ? held : fit).push_back(i);
     const Params one = FitOnce(data, options, buckets, &fit, &rng, log);
     for (uint32_t idx : held) {
+      // Calibrated on messages: a lexicon entry posing as a one-word
+      // example is not what the probabilities will be read on.
+      if (data.examples[idx].word_prior) continue;
       HeldOut& h = held_out.emplace_back();
       one.Logits(data, data.examples[idx], h.logits);
       h.label = data.examples[idx].label;
