@@ -301,7 +301,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   // Each fit holds its own slice of the examples out, for calibration: fit
   // k holds out the examples whose draw falls in [k·h, (k+1)·h). Averaging
   // the fits averages away which examples happened to be held out, and the
-  // temperature is fitted on every fit's own held-out examples.
+  // temperature is fitted on every fit's own held-out messages.
   std::mt19937_64 rng(options.seed);
   std::uniform_real_distribution<double> unit(0, 1);
   std::vector<double> draw(data.examples.size());
