@@ -64,6 +64,13 @@ const Case kCases[] = {
     {"sooooo good", Expect::kPositive},
     {"Absolutely brilliant service.", Expect::kPositive},
     {"It's slightly slow but fine", Expect::kNotNegative},
+    // Products and orders.
+    {"It stopped working after two days.", Expect::kNegative},
+    {"The charger feels flimsy and overpriced.", Expect::kNegative},
+    {"I want my money back.", Expect::kNegative},
+    {"The package never arrived.", Expect::kNegative},
+    {"Worth every penny.", Expect::kPositive},
+    {"Works great, thanks!", Expect::kPositive},
     // Polite phrases that are not sentiment, and plain requests.
     {"Please reset my password.", Expect::kNotPositive},
     {"Kindly send the invoice for March.", Expect::kNeutral},
