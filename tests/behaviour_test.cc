@@ -71,6 +71,12 @@ const Case kCases[] = {
     {"The package never arrived.", Expect::kNegative},
     {"Worth every penny.", Expect::kPositive},
     {"Works great, thanks!", Expect::kPositive},
+    // Service words the general lexicons lack.
+    {"It's been a nightmare.", Expect::kNegative},
+    {"The update made the app unusable on my phone.", Expect::kNegative},
+    {"There were hidden charges on my bill.", Expect::kNegative},
+    {"The technician was knowledgeable and friendly.", Expect::kPositive},
+    {"Is there a fee for changing my plan?", Expect::kNeutral},
     // Polite phrases that are not sentiment, and plain requests.
     {"Please reset my password.", Expect::kNotPositive},
     {"Kindly send the invoice for March.", Expect::kNeutral},
