@@ -101,7 +101,11 @@ TEST(CliScore, OverlongLineIsAnErrorAndScoringGoesOn) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["line"], 1);
   EXPECT_TRUE(lines[0].contains("error"));
-  EXPECT_EQ(lines[1]["label"], "positive");
+  // The next line gets the very answer it gets on its own.
+  const std::string alone = dir.Write("alone.txt", "fine, thanks\n");
+  auto expected = JsonLines(RunCommand(Binary() + " score " + alone).out);
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_EQ(lines[1], expected[0]);
 }
 
 TEST(CliScore, MissingFileAndBadFlags) {
