@@ -5,6 +5,7 @@
 
 #include "convsent/score_format.h"
 #include "convsent/scorer.h"
+#include "io/json_depth.h"
 #include "io/line_reader.h"
 #include "tools/commands.h"
 
@@ -58,6 +59,10 @@ void ScoreRange(Scorer& scorer, const ScoreFlags& flags, const std::string& mode
     if (flags.jsonl) {
       if (text.find_first_not_of(" \t") == std::string_view::npos) {
         error("empty line: expected a JSON object with a \"text\" field");
+        continue;
+      }
+      if (JsonTooDeep(text) != std::string_view::npos) {
+        error(JsonTooDeepMessage());
         continue;
       }
       object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -7,6 +7,7 @@
 
 #include "convsent/eval.h"
 #include "convsent/rollup.h"
+#include "io/json_depth.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -50,7 +51,8 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    const auto j = nlohmann::json::parse(line, nullptr, false);
+    const auto j = JsonTooDeep(line) != std::string_view::npos ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                                                : nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.contains("overall") || !j["overall"].contains("label") || !j.contains("messages")) {
       std::fprintf(stderr, "convsent tone-eval: %s:%d: not a dialogue with messages and overall.label\n", path.c_str(),
                    line_no);

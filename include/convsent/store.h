@@ -274,6 +274,16 @@ class Store {
   // arrived meanwhile. Only a store that one process writes has it; a shared
   // store's conversations are written directly.
   virtual bool has_live_log() const { return false; }
+  // Claims the live log for this store's writer until the store is closed:
+  // the writer caches what it logged, so a second writer (another `convsent
+  // serve`, even in another process) would hand out the same message
+  // positions. FailedPrecondition, naming the store, while another holds it.
+  virtual Status ClaimLiveLog() { return Status::Ok(); }
+  // Inside a transaction: whether another connection (an ingest, a worker,
+  // the sqlite3 shell) committed a change since this one's previous call.
+  // The live log's writer drops what it cached then. A shared store's
+  // writer reads through its cache anyway (shared()).
+  virtual Result<bool> ChangedElsewhere() { return false; }
   // Returns the message's seq.
   virtual Result<int64_t> AppendLiveMessage(const LiveMessage& m) {
     return Status::FailedPrecondition("this store has no live log");

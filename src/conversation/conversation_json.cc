@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/conversation.h"
+#include "io/json_depth.h"
 
 namespace convsent {
 namespace {
@@ -223,6 +224,8 @@ bool ParseRole(std::string_view name, Role* out) {
 
 Status ParseConversationJson(std::string_view text, Conversation* out) {
   *out = Conversation();
+  // Its attributes are kept as JSON text, read again by nlohmann::json.
+  if (JsonTooDeep(text) != std::string_view::npos) return Status::InvalidArgument(JsonTooDeepMessage());
   // simdjson reads past the end of its input: keep a padded copy per thread.
   thread_local od::parser parser;
   thread_local std::string padded;

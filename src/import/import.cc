@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "import/payload.h"
+#include "io/json_depth.h"
 
 namespace convsent {
 namespace {
@@ -24,7 +25,6 @@ constexpr struct {
                 {HelpDesk::kGorgias, "gorgias"},    {HelpDesk::kZohoDesk, "zoho-desk"}, {HelpDesk::kTwilio, "twilio"},
                 {HelpDesk::kConnect, "connect"}};
 
-constexpr int kMaxDepth = 200;  // deeper JSON is not a help-desk payload (and would cost stack)
 
 std::unique_ptr<Reader> NewReader(HelpDesk system) {
   switch (system) {
@@ -49,26 +49,6 @@ std::pair<int64_t, int64_t> LineColumn(std::string_view text, size_t offset) {
   return {line, column};
 }
 
-// Where the nesting of `text` first exceeds kMaxDepth, or npos.
-size_t TooDeep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
-}
-
 // A response saved with its request, as Nango records them:
 // {"api": {"get": {"/api/v2/tickets/1.json": {"response": ...}}}, ...}.
 bool IsRecording(const nlohmann::json& j) {
@@ -78,9 +58,9 @@ bool IsRecording(const nlohmann::json& j) {
 
 void ReadDocument(std::string_view name, std::string_view text, Reader* reader, ImportResult* result) {
   ++result->files;
-  if (const size_t at = TooDeep(text); at != std::string_view::npos) {
+  if (const size_t at = JsonTooDeep(text); at != std::string_view::npos) {
     result->errors.push_back(IngestError{std::string(name), LineColumn(text, at).first, "",
-                                         "nested deeper than " + std::to_string(kMaxDepth) + " levels; skipped"});
+                                         JsonTooDeepMessage() + "; skipped"});
     return;
   }
   nlohmann::json doc;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/json_depth.h"
 #include "model/model_data.h"
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");
@@ -119,6 +120,7 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   if (meta_len > body.size()) return Status::DataLoss("metadata runs past the end of the file");
   const std::string meta_text(body.substr(0, meta_len));
   b.Skip((meta_len + 7) / 8 * 8);
+  if (JsonTooDeep(meta_text) != std::string_view::npos) return Status::DataLoss("model metadata: " + JsonTooDeepMessage());
   nlohmann::json meta = nlohmann::json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
   if (meta.is_discarded() || !meta.is_object()) return Status::DataLoss("model metadata is not a JSON object");
   bool ok = b.Get(&data->temperature) && b.Get(&data->weight_scale);

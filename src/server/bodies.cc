@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/json_depth.h"
+
 namespace convsent {
 
 Status ParseMessageBody(std::string_view json, MessageBody* out) {
+  if (JsonTooDeep(json) != std::string_view::npos) return Status::InvalidArgument("body: " + JsonTooDeepMessage());
   const auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("body: not JSON");
   if (!j.is_object()) return Status::InvalidArgument("body: expected a JSON object");
@@ -46,6 +49,10 @@ void ParseBulkBody(std::string_view body, std::vector<Conversation>* out, std::v
     ++start;
   }
   if (start < body.size() && body[start] == '[') {
+    if (JsonTooDeep(body) != std::string_view::npos) {
+      errors->push_back({1, "body: " + JsonTooDeepMessage()});
+      return;
+    }
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_array()) {
       errors->push_back({1, "body: not a JSON array of conversations"});

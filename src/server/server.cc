@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -16,7 +17,10 @@
 #include "convsent/score_format.h"
 #include "convsent/server.h"
 #include "convsent/webhook.h"
+#include "io/json_depth.h"
 #include "server/bodies.h"
+#include "server/limited_http_server.h"
+#include "server/rate_limiter.h"
 #include "server/writer.h"
 
 extern "C" const char convsent_web_index[], convsent_web_index_end[];
@@ -207,27 +211,20 @@ class Server {
       : o_(o), model_(std::move(model)), writer_(std::move(writer)) {}
 
   Status Run() {
-    svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
-    svr_.set_payload_max_length(o_.max_body_bytes);
-    svr_.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
-    // httplib closes a keep-alive connection after 5 requests by default; a
-    // client streaming messages then pays a new connection (accept, handshake,
-    // a hand-off to the pool) every fifth message. But a connection holds a
-    // pool thread while it lives: after 100 requests it makes way, so that
-    // busy clients cannot keep others waiting for a thread (with 1,000, a
-    // report asked for beside 8 busy connections waited 0.6 s).
-    svr_.set_keep_alive_max_count(100);
-    svr_.set_read_timeout(30, 0);
-    svr_.set_write_timeout(30, 0);
     svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       res.status = 500;
       res.set_content(R"({"error":"internal error"})", "application/json");
     });
     svr_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (LimitedHttpServer::BodyTooLarge()) res.status = 413, res.body.clear();  // httplib says 400
       if (!res.body.empty()) return;
       const char* what = res.status == 404 ? "no such endpoint" : res.status == 413 ? "request body too large"
                          : res.status == 405 ? "method not allowed" : "bad request";
       res.set_content(Dump({{"error", what}}), "application/json");
+    });
+    svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return BeforeTheBody(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                     : httplib::Server::HandlerResponse::Handled;
     });
     Routes();
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
@@ -267,6 +264,7 @@ class Server {
     });
     std::thread listener([this, &done] { ListenToOtherServers(done); });
     const bool ok = svr_.listen_after_bind();
+    svr_.Shutdown();  // answers what was read, closes the rest
     done = true;
     checkpoints.join();
     listener.join();
@@ -286,6 +284,80 @@ class Server {
   }
   static void Error(httplib::Response& res, int status, const std::string& message) {
     Reply(res, status, {{"error", message}});
+  }
+
+  static HttpLimits Limits(const ServeOptions& o) {
+    HttpLimits l;
+    l.max_body_bytes = o.max_body_bytes;
+    l.other_threads = o.threads;
+    l.ingest_threads = std::max(2, o.threads / 2);
+    l.max_connections = o.max_connections;
+    l.max_streams = o.max_streams;
+    return l;
+  }
+
+  // Ingest runs on threads of its own, so that readers never delay it; an
+  // event stream holds a thread for its life.
+  static RouteClass Classify(std::string_view method, std::string_view target) {
+    if (method == "POST" && target.starts_with("/v1/conversations")) return RouteClass::kIngest;
+    if (method == "GET" && target.starts_with("/v1/queue/events")) return RouteClass::kStream;
+    return RouteClass::kOther;
+  }
+
+  // Checks made once the head is read and before the body is: false means
+  // answered here (the body is never read). A key is needed before a body
+  // is read, so that no one without one can make the server read 8 MiB.
+  bool BeforeTheBody(const httplib::Request& req, httplib::Response& res) {
+    const bool has_body = req.has_header("Transfer-Encoding") ||
+                          std::atoll(req.get_header_value("Content-Length").c_str()) > 0;
+    auto refuse = [&](int status, const std::string& message) {
+      if (has_body) LimitedHttpServer::CloseAfterAnswer();  // what is left of it is not the next request
+      Error(res, status, message);
+      return false;
+    };
+    // Two different lengths: which one frames the body is ambiguous
+    // (request smuggling behind a proxy).
+    if (req.get_header_value_count("Content-Length") > 1) {
+      const std::string first = req.get_header_value("Content-Length", 0);
+      for (size_t i = 1; i < req.get_header_value_count("Content-Length"); ++i) {
+        if (req.get_header_value("Content-Length", i) != first) return refuse(400, "conflicting Content-Length headers");
+      }
+    }
+    // httplib would inflate a compressed body without a limit (1 MB of
+    // gzip to 1 GB): bodies are taken as sent, or not at all.
+    if (const std::string enc = req.get_header_value("Content-Encoding"); !enc.empty() && enc != "identity") {
+      res.set_header("Accept-Encoding", "identity");
+      return refuse(415, "Content-Encoding " + enc + " is not accepted: send the body uncompressed");
+    }
+    if (!req.path.starts_with("/v1/") && req.path != "/metrics") return true;  // the dashboard's files, /healthz
+    const std::string key = BearerToken(req);
+    Status error;
+    const std::optional<Principal> who = key.empty() ? std::nullopt : Lookup(key, &error);
+    if (!error.ok()) return refuse(503, "the store cannot be read");
+    if (!who) {
+      // Guessing keys, or a client that lost its own: slowed down per address.
+      if (!failed_auth_.Allow(req.remote_addr)) {
+        res.set_header("Retry-After", "1");
+        return refuse(429, "too many requests without a valid API key from this address");
+      }
+      if (!has_body) return true;  // the route answers 401 with what is missing
+      res.set_header("WWW-Authenticate", key.empty() ? "Bearer" : "Bearer error=\"invalid_token\"");
+      return refuse(401, key.empty() ? "missing API key: send Authorization: Bearer KEY" : "unknown or revoked API key");
+    }
+    if (!per_key_.Allow(key)) {
+      res.set_header("Retry-After", "1");
+      return refuse(429, "this key sends more than " + std::to_string(o_.key_requests_per_second) +
+                             " requests a second");
+    }
+    return true;
+  }
+
+  // The key of an Authorization header (the scheme is case-insensitive,
+  // RFC 9110 11.1), or "".
+  static std::string BearerToken(const httplib::Request& req) {
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.size() <= 7 || strncasecmp(auth.c_str(), "Bearer ", 7) != 0) return "";
+    return auth.substr(7);
   }
 
   // The per-thread connection for reads.
@@ -340,13 +412,13 @@ class Server {
   }
 
   void Authorize(const httplib::Request& req, httplib::Response& res, unsigned roles, const Handler& h) {
-    const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) != 0 || auth.size() <= 7) {
+    const std::string key = BearerToken(req);
+    if (key.empty()) {
       res.set_header("WWW-Authenticate", "Bearer");
       return Error(res, 401, "missing API key: send Authorization: Bearer KEY");
     }
     Status error;
-    const std::optional<Principal> found = Lookup(auth.substr(7), &error);
+    const std::optional<Principal> found = Lookup(key, &error);
     if (!error.ok()) return Error(res, 503, "the store cannot be read");
     if (!found) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -709,6 +781,7 @@ class Server {
     const std::string action = req.matches[2];
     std::string label, note;
     if (action == "resolve") {
+      if (JsonTooDeep(req.body) != std::string_view::npos) return Error(res, 400, "body: " + JsonTooDeepMessage());
       const auto body = json::parse(req.body, nullptr, false);
       if (body.is_discarded() || !body.is_object()) return Error(res, 400, "body: expected a JSON object with label and note");
       if (!body.contains("label") || !body["label"].is_string()) return Error(res, 400, "label: expected negative, neutral or positive");
@@ -781,7 +854,9 @@ class Server {
   ServeOptions o_;
   std::shared_ptr<const Model> model_;
   std::unique_ptr<Writer> writer_;
-  httplib::Server svr_;
+  LimitedHttpServer svr_{Limits(o_), Classify};
+  RateLimiter per_key_{static_cast<double>(o_.key_requests_per_second)};
+  RateLimiter failed_auth_{20.0};
   EventHub events_;
   // This server among those sharing a store: its own announcements come back to it.
   const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
@@ -803,6 +878,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that goes away is not a reason to die
   ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
+  if (store->has_live_log()) RETURN_IF_ERROR(store->ClaimLiveLog());
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
   // SQLite: the log is copied by the server's checkpoint thread, not by the

@@ -40,7 +40,8 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
   try {
     const YAML::Node doc = YAML::Load(yaml);
     if (doc.IsNull()) return Status::Ok();
-    Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "tree", "queue"});
+    Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "max_connections", "max_streams",
+                   "key_requests_per_second", "tree", "queue"});
     if (doc["version"] && As<int>(doc["version"], "version", "1") != 1) throw Error{Line(doc["version"]), "version", "expected 1"};
     if (doc["bind"]) o->bind = As<std::string>(doc["bind"], "bind", "an address");
     if (doc["port"]) {
@@ -55,6 +56,21 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
       const int64_t v = As<int64_t>(doc["max_body_bytes"], "max_body_bytes", "a number of bytes");
       if (v < 1024 || v > (int64_t{1} << 30)) throw Error{Line(doc["max_body_bytes"]), "max_body_bytes", "expected 1 KiB to 1 GiB"};
       o->max_body_bytes = static_cast<size_t>(v);
+    }
+    if (doc["max_connections"]) {
+      const int64_t v = As<int64_t>(doc["max_connections"], "max_connections", "a number");
+      if (v < 16 || v > 1000000) throw Error{Line(doc["max_connections"]), "max_connections", "expected 16 to 1000000"};
+      o->max_connections = static_cast<size_t>(v);
+    }
+    if (doc["max_streams"]) {
+      o->max_streams = As<int>(doc["max_streams"], "max_streams", "a number");
+      if (o->max_streams < 1 || o->max_streams > 10000) throw Error{Line(doc["max_streams"]), "max_streams", "expected 1 to 10000"};
+    }
+    if (doc["key_requests_per_second"]) {
+      o->key_requests_per_second = As<int>(doc["key_requests_per_second"], "key_requests_per_second", "a number");
+      if (o->key_requests_per_second < 0) {
+        throw Error{Line(doc["key_requests_per_second"]), "key_requests_per_second", "expected 0 (no limit) or more"};
+      }
     }
     if (doc["tree"]) {
       const std::string path = As<std::string>(doc["tree"], "tree", "a file name");

@@ -109,16 +109,9 @@ Status WriterContext::Added(LiveConversation* live, const std::string& message_j
 Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
   const std::string id = sc.conversation.id;
   EncodedConversation encoded = EncodeConversation(sc);
+  // Replaced whole: the store drops what the log held of it.
   RETURN_IF_ERROR(store_->PutConversation(sc, model_id_, &encoded));
-  // Replaced whole: what the log held of it is gone with the old version.
-  std::vector<int64_t> logged;
-  if (orphans_.erase(id) > 0) {
-    ASSIGN_OR_RETURN(auto rows, store_->ListLiveMessages(id));
-    for (const LiveMessage& m : rows) logged.push_back(m.seq);
-  } else if (auto it = cache_.find(id); it != cache_.end()) {
-    logged = std::move(it->second.first.logged);
-  }
-  RETURN_IF_ERROR(store_->DeleteLiveMessages(logged));
+  orphans_.erase(id);
   LiveConversation* live = Cache(std::move(sc), std::move(encoded));
   live->unfolded_since_ms = 0;
   live->logged.clear();
@@ -275,6 +268,9 @@ void Writer::Run() {
     std::vector<Status> results(group.size());
     Status begin = store_->Begin();
     if (begin.ok()) {
+      // Another process replaced conversations (an ingest): the cache may
+      // hold their old versions. Rebuilt from the store on demand.
+      if (auto changed = store_->ChangedElsewhere(); !changed.ok() || *changed) context_.DropCache();
       for (size_t i = 0; i < group.size(); ++i) {
         // A savepoint each: a failed operation leaves no trace, the rest commit.
         const size_t announced = context_.after_commit_size();

@@ -2,11 +2,17 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
+#include <map>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,6 +24,33 @@ namespace convsent {
 namespace {
 
 using store::PackFacts;
+
+// A descriptor of a database file that this process opened for itself
+// (SQLite's own are out of reach), kept open until the process ends.
+// Closing any descriptor of a file drops every POSIX lock the process holds
+// on it (fcntl semantics), SQLite's included: another process that then
+// closes its connection finds itself the last user and deletes the log
+// under the live store, losing what was committed there ("How To Corrupt An
+// SQLite Database File", section 2.2). So these are never closed: one per
+// database file the process writes back or claims.
+struct HeldFile {
+  int fd = -1;
+  bool claimed = false;  // the live log is claimed by a store of this process
+};
+
+std::mutex held_files_mu;
+
+// The held file of `path`, opened on first use; nullptr if it cannot be
+// opened. Keyed by device and inode, so that two spellings of one path
+// share it. Call with held_files_mu locked.
+HeldFile* HeldFileOf(const std::string& path) {
+  static auto* files = new std::map<std::pair<dev_t, ino_t>, HeldFile>;  // never destroyed, like the descriptors
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return nullptr;
+  HeldFile& held = (*files)[{st.st_dev, st.st_ino}];
+  if (held.fd < 0) held.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  return held.fd < 0 ? nullptr : &held;
+}
 using store::UnpackFacts;
 
 // Schema migrations: kMigrations[v] takes a database from version v to v+1.
@@ -173,6 +206,14 @@ class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
     statements_.clear();
+    if (claimed_) {
+      // Unlocked, never closed (HeldFile).
+      std::lock_guard lock(held_files_mu);
+      if (HeldFile* held = HeldFileOf(sqlite3_db_filename(db_, "main"))) {
+        flock(held->fd, LOCK_UN);
+        held->claimed = false;
+      }
+    }
     if (db_) sqlite3_close_v2(db_);
   }
 
@@ -215,12 +256,39 @@ class SqliteStore final : public Store {
   Status StartWriteback() override {
     const char* db = sqlite3_db_filename(db_, "main");
     if (db == nullptr || *db == '\0') return Status::Ok();  // in memory
-    for (const std::string& path : {std::string(db), std::string(db) + "-wal"}) {
-      const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) continue;  // no log yet
-      sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // start, do not wait
+    {
+      std::lock_guard lock(held_files_mu);
+      if (HeldFile* held = HeldFileOf(db)) sync_file_range(held->fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // start, do not wait
+    }
+    // The log may be opened and closed here: SQLite locks the database file
+    // and the -shm file, never the -wal file.
+    const int fd = open((std::string(db) + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
       close(fd);
     }
+    return Status::Ok();
+  }
+
+  // An flock() on the held descriptor: flock and fcntl locks are apart on
+  // Linux, so SQLite's locking is untouched. (On NFS flock is emulated with
+  // fcntl locks; a store on NFS is not supported anyway.)
+  Status ClaimLiveLog() override {
+    if (claimed_) return Status::Ok();
+    const char* db = sqlite3_db_filename(db_, "main");
+    if (db == nullptr || *db == '\0') return Status::Ok();  // in memory: no other process can see it
+    std::lock_guard lock(held_files_mu);
+    HeldFile* held = HeldFileOf(db);
+    if (held == nullptr) return Status::IoError("cannot open " + path_ + " to claim it");
+    const Status busy = Status::FailedPrecondition(
+        "another convsent serve is running on " + path_ +
+        ": a SQLite store takes one server at a time (stop it first, or share a PostgreSQL store)");
+    if (held->claimed) return busy;
+    if (flock(held->fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) return busy;
+      return Status::IoError("cannot lock " + path_ + ": " + std::strerror(errno));
+    }
+    held->claimed = claimed_ = true;
     return Status::Ok();
   }
 
@@ -321,6 +389,11 @@ class SqliteStore final : public Store {
         RETURN_IF_ERROR(Done(del, "replacing conversation " + c.id));
       }
     }
+    // Replaced whole, by whichever process: the messages the server logged
+    // for it and has not folded yet go with the old version (a scan of the
+    // live log, which holds a fraction of a second of messages).
+    Stmt& unlog = *statements_.at("delete_live_of");
+    RETURN_IF_ERROR(Done(unlog.Bind(1, c.id), "replacing conversation " + c.id));
     Stmt& msg = *statements_.at("insert_messages");
     msg.Bind(1, id).Bind(2, encoded->messages);
     RETURN_IF_ERROR(Done(msg, "storing the messages of " + c.id));
@@ -660,6 +733,19 @@ class SqliteStore final : public Store {
 
   bool has_live_log() const override { return true; }
 
+  Result<bool> ChangedElsewhere() override {
+    Stmt& q = *statements_.at("data_version");
+    if (q.Step() != SQLITE_ROW) {
+      q.Reset();
+      return Error("reading the data version");
+    }
+    const int64_t version = q.Int(0);
+    q.Reset();
+    const bool changed = data_version_ != 0 && version != data_version_;
+    data_version_ = version;
+    return changed;
+  }
+
   Result<int64_t> AppendLiveMessage(const LiveMessage& m) override {
     Stmt& q = *statements_.at("append_live");
     q.Bind(1, m.conversation).Bind(2, m.position).Bind(3, m.header).Bind(4, m.message).Bind(5, m.score);
@@ -947,6 +1033,8 @@ class SqliteStore final : public Store {
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},
         {"append_live", "INSERT INTO live_messages(conversation, position, header, message, score) VALUES(?,?,?,?,?)"},
         {"delete_live", "DELETE FROM live_messages WHERE seq = ?"},
+        {"delete_live_of", "DELETE FROM live_messages WHERE conversation = ?"},
+        {"data_version", "PRAGMA data_version"},
         {"insert_conversation",
          "INSERT INTO conversations(ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "
          "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, "
@@ -1079,6 +1167,8 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool claimed_ = false;      // ClaimLiveLog
+  int64_t data_version_ = 0;  // ChangedElsewhere
   // By name; the names are the literals of Prepare(), so a lookup on the
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;

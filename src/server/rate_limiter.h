@@ -1,0 +1,48 @@
+// A token bucket per name (an API key, a client address): `rate` requests a
+// second on average, bursts of up to one second's worth. Thread-safe.
+#ifndef CONVSENT_SRC_SERVER_RATE_LIMITER_H_
+#define CONVSENT_SRC_SERVER_RATE_LIMITER_H_
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace convsent {
+
+class RateLimiter {
+ public:
+  // `rate` <= 0: no limit.
+  explicit RateLimiter(double rate) : rate_(rate) {}
+
+  // Takes a token of `name`'s bucket; false when it is empty.
+  bool Allow(const std::string& name) {
+    if (rate_ <= 0) return true;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    std::lock_guard lock(mu_);
+    // Bounded: a flood of names cannot grow it (a full bucket is what a
+    // forgotten name gets back).
+    if (buckets_.size() > 100000) buckets_.clear();
+    auto [it, fresh] = buckets_.try_emplace(name, Bucket{rate_, now});
+    Bucket& b = it->second;
+    b.tokens = std::min(rate_, b.tokens + (now - b.at) * rate_);
+    b.at = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    double at;  // seconds, steady clock
+  };
+  const double rate_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+}  // namespace convsent
+
+#endif  // CONVSENT_SRC_SERVER_RATE_LIMITER_H_

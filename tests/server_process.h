@@ -1,0 +1,94 @@
+// `convsent serve` as a child process, for the tests that drive it over
+// real HTTP on loopback.
+#ifndef CONVSENT_TESTS_SERVER_PROCESS_H_
+#define CONVSENT_TESTS_SERVER_PROCESS_H_
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "convsent/status.h"
+#include "test_util.h"
+
+namespace convsent::testing {
+
+// `convsent serve --port 0` as a child process.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& db, const std::string& config = "") {
+    int out[2];
+    CONVSENT_CHECK(pipe(out) == 0);
+    pid_ = fork();
+    CONVSENT_CHECK(pid_ >= 0);
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      const std::string bin = Binary();
+      if (config.empty()) {
+        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", static_cast<char*>(nullptr));
+      } else {
+        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", "--config", config.c_str(),
+              static_cast<char*>(nullptr));
+      }
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    close(out[0]);
+    const auto colon = line.rfind(':');
+    port_ = colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Stop();
+  }
+  // SIGTERM; the exit status.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  // SIGKILL: no chance to finish anything.
+  void Kill() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  httplib::Client Client(const std::string& key = "") const {
+    httplib::Client c("127.0.0.1", port_);
+    if (!key.empty()) c.set_bearer_token_auth(key.c_str());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+inline std::string NewKey(const std::string& db, const std::string& role, const std::string& name = "") {
+  auto r = RunCommand(Binary() + " keys create --db " + db + " --role " + role + (name.empty() ? "" : " --name " + name) +
+                      " 2>/dev/null");
+  std::string key = r.out;
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  return key;
+}
+
+inline nlohmann::json Body(const httplib::Result& r) {
+  return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+}
+
+}  // namespace convsent::testing
+
+#endif  // CONVSENT_TESTS_SERVER_PROCESS_H_
