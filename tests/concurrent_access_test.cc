@@ -138,6 +138,19 @@ TEST(ConcurrentAccess, ASecondServerOnOneSqliteStoreIsRefused) {
   EXPECT_EQ(next.Stop(), 0);
 }
 
+// A stop that comes right after "listening on" is not lost (httplib's
+// stop() did nothing before its listen loop had started, and the server
+// never stopped: the soak test's restart hung on it).
+TEST(ConcurrentAccess, AStopRightAfterTheStartIsNotLost) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  for (int i = 0; i < 10; ++i) {
+    ServerProcess server(db);
+    ASSERT_GT(server.port(), 0);
+    ASSERT_EQ(server.Stop(5), 0) << "round " << i;
+  }
+}
+
 // Ingesting an id replaces that conversation, also when the server holds it
 // in its live log: the next message posted goes after the ingested ones.
 TEST(ConcurrentAccess, AnIngestBesideTheServerReplacesTheConversation) {

@@ -49,11 +49,18 @@ class ServerProcess {
   ~ServerProcess() {
     if (pid_ > 0) Stop();
   }
-  // SIGTERM; the exit status.
-  int Stop() {
+  // SIGTERM; the exit status, or -2 if it had not stopped within
+  // `seconds` (it is killed then, so that a test fails instead of hanging).
+  int Stop(int seconds = 20) {
     kill(pid_, SIGTERM);
     int status = 0;
-    waitpid(pid_, &status, 0);
+    for (int waited_ms = 0; waitpid(pid_, &status, WNOHANG) == 0; waited_ms += 10) {
+      if (waited_ms >= seconds * 1000) {
+        Kill();
+        return -2;
+      }
+      usleep(10000);
+    }
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }

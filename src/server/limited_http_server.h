@@ -77,10 +77,15 @@ class LimitedHttpServer : public httplib::Server {
   bool process_and_close_socket(socket_t sock) override;  // called for each accepted connection
   void Wait(std::unique_ptr<Connection> c);                // hands it to the epoll thread
   void Dispatch(std::unique_ptr<Connection> c);            // a whole head is buffered: run it
-  void Serve(std::unique_ptr<Connection> c);               // on a pool thread
+  void Serve(std::unique_ptr<Connection> c, const Pool* pool);  // on `pool`'s thread (nullptr: a stream's own)
   void Close(std::unique_ptr<Connection> c);
   void Refuse(std::unique_ptr<Connection> c, int status, const char* message);
   void PollLoop();
+  bool ReadAvailable(Connection& c);
+
+  // How long a thread waits for a connection's next request before it
+  // hands the connection back to the epoll thread.
+  static constexpr int kLingerMs = 2;
 
   const HttpLimits limits_;
   const Classifier classify_;

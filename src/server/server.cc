@@ -234,7 +234,8 @@ class Server {
     std::fflush(stdout);
     // SIGTERM and SIGINT are blocked in every thread (see Serve) and taken
     // here: stop accepting, let in-flight requests finish, drain the writer.
-    std::thread signals([this] {
+    std::atomic<bool> listen_returned{false};
+    std::thread signals([this, &listen_returned] {
       sigset_t set;
       sigemptyset(&set);
       sigaddset(&set, SIGTERM);
@@ -244,6 +245,10 @@ class Server {
       sigwait(&set, &sig);
       if (sig != SIGUSR1) std::fprintf(stderr, "convsent serve: signal %d, stopping\n", sig);
       events_.Stop();
+      // httplib's stop() does nothing until listen_after_bind() has begun
+      // running: a signal right after "listening on" was lost, and the
+      // server never stopped.
+      while (!svr_.is_running() && !listen_returned.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       svr_.stop();
     });
     // The writer's commits leave the log to this thread: every 50 ms it hands
@@ -264,6 +269,7 @@ class Server {
     });
     std::thread listener([this, &done] { ListenToOtherServers(done); });
     const bool ok = svr_.listen_after_bind();
+    listen_returned = true;
     svr_.Shutdown();  // answers what was read, closes the rest
     done = true;
     checkpoints.join();
