@@ -144,6 +144,32 @@ TEST_P(IngestOn, CsvOfMessagesAndStdin) {
   EXPECT_EQ(Rows("conversations"), 3);
 }
 
+// A row whose field count is not the header's is reported with its line and
+// skipped, never cut to fit (before: "I was charged twice, please refund me
+// now" was stored as "I was charged twice", exit 0). A byte-order mark
+// before the header is not part of the first column's name.
+TEST_P(IngestOn, CsvRowsMustMatchTheHeader) {
+  const std::string csv = dir.Write("m.csv",
+                                    "\xEF\xBB\xBF"
+                                    "conversation_id,role,text\n"
+                                    "z1,customer,I was charged twice, please refund me now\n"
+                                    "z1,agent\n"
+                                    "z2,customer,\"I was charged twice, please refund me now\"\n");
+  auto r = RunCommand(Binary() + " ingest --json --db " + db + " " + csv);
+  EXPECT_EQ(r.exit_code, 3);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["errors"].size(), 2u) << r.out;
+  EXPECT_EQ(j["errors"][0]["line"], 2);
+  EXPECT_NE(j["errors"][0]["message"].get<std::string>().find("4 fields where the header has 3"), std::string::npos);
+  EXPECT_EQ(j["errors"][1]["line"], 3);
+  EXPECT_EQ(j["conversations"], 1);
+  const auto z2 = nlohmann::json::parse(RunCommand(Binary() + " show --json --db " + db + " z2").out);
+  EXPECT_EQ(z2["messages"][0]["text"], "I was charged twice, please refund me now");
+  // JSON Lines with a byte-order mark.
+  const std::string jsonl = dir.Write("bom.jsonl", "\xEF\xBB\xBF" + std::string(kGood2) + "\n");
+  EXPECT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + jsonl + " 2>/dev/null").exit_code, 0);
+}
+
 TEST(Ingest, MissingFilesAndBadStores) {
   TempDir dir;
   auto r = RunCommand(Binary() + " ingest --json --db " + dir.path() + "/t.db /nonexistent.jsonl");

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <thread>
 
 #include "convsent/status.h"
@@ -292,6 +293,29 @@ TEST(Server, AKilledServerLosesNoAnsweredMessage) {
   const json pro = Body(again.Client(viewer).Get("/v1/report?where=plan%3Dpro"));
   EXPECT_EQ(pro["scored"], 1) << pro.dump().substr(0, 300);  // K1's header, kept
   EXPECT_EQ(again.Stop(), 0);
+}
+
+// Owners' webhook URLs are credentials: the tree shows them to admins only.
+TEST(Server, OnlyAdminsSeeTheOwnersWebhooks) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string admin = NewKey(db, "admin"), viewer = NewKey(db, "viewer");
+  const std::string tree = dir.path() + "/tree.yaml";
+  ASSERT_EQ(RunCommand(Binary() + " tree init -o " + tree + " 2>/dev/null").exit_code, 0);
+  std::ifstream in(tree);
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string secret = "https://hooks.slack.com/services/T000/B000/secret";
+  const std::string empty_hook = "webhook: \"\"";
+  yaml.replace(yaml.find(empty_hook), empty_hook.size(), "webhook: \"" + secret + "\"");
+  dir.Write("tree.yaml", yaml);
+  ServerProcess server(db, dir.Write("serve.yaml", "tree: " + tree + "\n"));
+  ASSERT_GT(server.port(), 0);
+  auto as_viewer = server.Client(viewer).Get("/v1/tree");
+  ASSERT_TRUE(as_viewer && as_viewer->status == 200);
+  EXPECT_EQ(as_viewer->body.find("hooks.slack.com"), std::string::npos);
+  auto as_admin = server.Client(admin).Get("/v1/tree");
+  ASSERT_TRUE(as_admin && as_admin->status == 200);
+  EXPECT_NE(as_admin->body.find(secret), std::string::npos);
 }
 
 // Every endpoint the server has is in the OpenAPI document, and it parses.

@@ -209,6 +209,8 @@ class Ingester {
     return s;
   }
 
+  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
   Status ReadJsonl(const std::string& path, std::FILE* f, int64_t base) {
     LineReader reader(f, kMaxLineBytes);
     std::string line;
@@ -222,6 +224,8 @@ class Ingester {
         Report(path, line_no, "", "line longer than " + std::to_string(kMaxLineBytes) + " bytes");
         continue;
       }
+      // A byte-order mark, as some editors on Windows write one, is not content.
+      if (line_no == 1 && line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are allowed
       Conversation c;
       const Status s = ParseConversationJson(line, &c);
@@ -243,6 +247,7 @@ class Ingester {
       Report(path, 1, "", "no header row");
       return Status::Ok();
     }
+    if (!header.empty() && header[0].starts_with(kUtf8Bom)) header[0].erase(0, kUtf8Bom.size());
     std::unordered_map<std::string, size_t> col;
     for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
     for (const char* required : {"conversation_id", "role", "text"}) {
@@ -281,6 +286,16 @@ class Ingester {
         continue;
       }
       if (row.size() == 1 && row[0].empty()) continue;  // blank line
+      // A row with more fields than the header is most often text with an
+      // unquoted comma: taking the first field would cut the customer's
+      // words silently. Too few fields: columns are missing. Either way the
+      // row is reported and skipped.
+      if (row.size() != header.size()) {
+        Report(path, line, "",
+               std::to_string(row.size()) + " fields where the header has " + std::to_string(header.size()) +
+                   (row.size() > header.size() ? " (a field with a comma must be in double quotes)" : ""));
+        continue;
+      }
       const std::string id = get("conversation_id");
       if (id.empty()) {
         Report(path, line, "conversation_id", "empty");

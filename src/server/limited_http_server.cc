@@ -160,10 +160,13 @@ class LimitedHttpServer::ConnectionStream final : public httplib::Stream {
 // A fixed set of threads running connections whose next head is buffered.
 class LimitedHttpServer::Pool {
  public:
-  Pool(int threads, LimitedHttpServer* server) : server_(server) {
+  Pool(int threads, LimitedHttpServer* server) : server_(server), wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
   }
-  ~Pool() { Stop(); }
+  ~Pool() {
+    Stop();
+    close(wake_);
+  }
   void Add(std::unique_ptr<Connection> c) {
     {
       std::lock_guard lock(mu_);
@@ -171,9 +174,14 @@ class LimitedHttpServer::Pool {
       queued_ = queue_.size();
     }
     cv_.notify_one();
+    // Threads that wait for their connection's next request make way.
+    const uint64_t one = 1;
+    (void)!::write(wake_, &one, sizeof one);
   }
   // Connections waiting for a thread of this pool.
   size_t queued() const { return queued_.load(std::memory_order_relaxed); }
+  // Readable while connections wait for a thread (or a little after).
+  int wake_fd() const { return wake_; }
   // Runs what is queued, then ends the threads.
   void Stop() {
     {
@@ -196,6 +204,10 @@ class LimitedHttpServer::Pool {
         c = std::move(queue_.front());
         queue_.pop_front();
         queued_ = queue_.size();
+        if (queue_.empty()) {
+          uint64_t count;
+          (void)!::read(wake_, &count, sizeof count);  // nothing waits any more
+        }
       }
       server_->Serve(std::move(c), this);
     }
@@ -205,6 +217,7 @@ class LimitedHttpServer::Pool {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Connection>> queue_;
   std::atomic<size_t> queued_{0};
+  const int wake_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };
@@ -336,14 +349,14 @@ void LimitedHttpServer::Serve(std::unique_ptr<Connection> c, const Pool* pool) {
   // Requests in a row on this thread while their heads arrive; then the
   // connection goes back to waiting, and the thread to others. A client
   // that sends its next request as soon as it has the answer (most do)
-  // is waited for a moment here, unless others wait for the thread:
+  // is waited for a moment here, until others wait for the thread:
   // handing every request through the epoll thread cost 15% more CPU a
   // message and saturated ingest at 4,500/s (bench/RESULTS.md).
   for (int n = 0; n < 16; ++n) {
     size_t head = HeadEnd(c->in, 0);
     if (head == std::string::npos && n > 0 && pool != nullptr && pool->queued() == 0 && !stopping_.load()) {
-      pollfd p{c->fd, POLLIN, 0};
-      if (poll(&p, 1, kLingerMs) > 0) {
+      pollfd p[2] = {{c->fd, POLLIN, 0}, {pool->wake_fd(), POLLIN, 0}};
+      if (poll(p, 2, kLingerMs) > 0 && p[0].revents != 0) {
         if (!ReadAvailable(*c)) return Close(std::move(c));
         head = HeadEnd(c->in, 0);
       }

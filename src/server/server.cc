@@ -487,7 +487,11 @@ class Server {
       res.set_content(ScoredConversationToJson(**sc, info.ok() ? info->current_model : "", -1), "application/json");
     });
     Route("GET", "/v1/report", "report", read, [this](const auto& req, auto& res, const auto&) { GetReport(req, res); });
-    Route("GET", "/v1/tree", "tree", read, [this](const auto& req, auto& res, const auto&) {
+    // Owners' webhook URLs are credentials (Slack's and Teams' incoming
+    // hooks): only admins see them; others see "" where one is set.
+    public_tree_ = o_.tree;
+    for (TreeNode& n : public_tree_.nodes) n.owners.webhook.clear();
+    Route("GET", "/v1/tree", "tree", read, [this](const auto& req, auto& res, const Principal& who) {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
       std::vector<std::pair<std::string, std::string>> where;
@@ -495,7 +499,7 @@ class Server {
       if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
       auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX, where);
       if (!tree.ok()) return Error(res, 500, tree.status().message());
-      res.set_content(TreeToJson(o_.tree, *tree), "application/json");
+      res.set_content(TreeToJson(who.role == "admin" ? o_.tree : public_tree_, *tree), "application/json");
     });
     Route("GET", "/v1/alerts", "alerts", read, [this](const auto& req, auto& res, const auto&) {
       Store* store = Reader();
@@ -860,6 +864,7 @@ class Server {
   ServeOptions o_;
   std::shared_ptr<const Model> model_;
   std::unique_ptr<Writer> writer_;
+  TreeConfig public_tree_;  // o_.tree without the owners' webhook URLs
   LimitedHttpServer svr_{Limits(o_), Classify};
   RateLimiter per_key_{static_cast<double>(o_.key_requests_per_second)};
   RateLimiter failed_auth_{20.0};
