@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "convsent/model.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -136,7 +137,7 @@ TEST(CliModel, InfoPrintsTheHeader) {
   auto r = RunCommand(Binary() + " model info --json");
   ASSERT_EQ(r.exit_code, 0);
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(j["format_version"], kModelFormatVersion);
   EXPECT_EQ(j["source"], "embedded");
   EXPECT_TRUE(j["metadata"].contains("train"));
   EXPECT_TRUE(j["metadata"].contains("options"));

@@ -1,12 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "convsent/model.h"
 #include "convsent/score_format.h"
 #include "convsent/scorer.h"
 #include "convsent/train.h"
+#include "model/model_data.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -60,6 +63,37 @@ TEST(Model, RejectsCorruptFiles) {
 
   auto missing = Model::Load("/nonexistent/model.cvsm");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// The hash covers the header (format 2): a flipped feature flag changed the
+// scores while the version string stayed. Fields a valid hash can still
+// carry are checked: a temperature of 0 or NaN answered p = 0.
+TEST(Model, TheHeaderIsHashedAndEveryFieldChecked) {
+  const std::string good = EmbeddedBytes();
+  for (const size_t flag_byte : {20u, 21u}) {
+    std::string flipped = good;
+    flipped[flag_byte] ^= 0x01;
+    auto r = Model::FromBytes(flipped);
+    ASSERT_FALSE(r.ok()) << "byte " << flag_byte;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  }
+  auto data = ModelData::Parse(good);
+  ASSERT_TRUE(data.ok());
+  const std::string meta = (*data)->info.metadata_json;
+  for (const float bad : {0.0f, std::nanf(""), -1.0f, 1e9f}) {
+    (*data)->temperature = bad;
+    auto r = Model::FromBytes((*data)->Serialize(meta));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("temperature"), std::string::npos) << r.status().message();
+  }
+  (*data)->temperature = 1.0f;
+  (*data)->bias[1] = std::numeric_limits<float>::infinity();
+  EXPECT_FALSE(Model::FromBytes((*data)->Serialize(meta)).ok());
+  (*data)->bias[1] = 0;
+  (*data)->feature_flags = 1u << 7;  // a switch this build does not know
+  auto unknown = Model::FromBytes((*data)->Serialize(meta));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("feature flags"), std::string::npos);
 }
 
 // The same text and model always give the same score. If the shipped model

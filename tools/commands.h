@@ -84,6 +84,9 @@ int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* ver
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.
 std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
+// Writes `bytes` to a temporary file beside `path`, then renames it over
+// `path`: a crash never leaves half a file.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
 // The store at `location` (the default location when empty). Prints the
 // error and returns nullptr on failure.

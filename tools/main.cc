@@ -25,6 +25,24 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path) {
   return *model;
 }
 
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Status::IoError("cannot write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::IoError("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 bool ParseRangeOrReport(const std::string& from, const std::string& to, int64_t* from_ms, int64_t* to_ms,
                         const char* cmd) {
   *from_ms = INT64_MIN, *to_ms = INT64_MAX;

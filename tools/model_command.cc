@@ -1,6 +1,8 @@
-// convsent model info: what a model file is and how it was made.
+// convsent model info: what a model file is and how it was made; model
+// upgrade: a model file in this build's format.
 #include <nlohmann/json.hpp>
 
+#include "model/model_data.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -8,6 +10,7 @@ namespace {
 
 struct ModelFlags {
   std::string model;
+  std::string out;
   bool json = false;
 };
 
@@ -57,6 +60,26 @@ int RunInfo(const ModelFlags& flags) {
   return kExitOk;
 }
 
+// Writes a model file again in this build's format (the same tables and
+// metadata; the version string changes with the content hash).
+int RunUpgrade(const ModelFlags& flags) {
+  auto model = LoadModelOrReport(flags.model);
+  if (!model) return kExitFailure;
+  const std::string bytes = model->data().Serialize(model->info().metadata_json);
+  if (Status s = WriteFileAtomically(flags.out, bytes); !s.ok()) {
+    std::fprintf(stderr, "convsent model upgrade: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  auto again = Model::Load(flags.out);
+  if (!again.ok()) {
+    std::fprintf(stderr, "convsent model upgrade: %s\n", again.status().message().c_str());
+    return kExitFailure;
+  }
+  std::printf("%s (format %u) -> %s: %s (format %u)\n", model->info().version.c_str(), model->info().format_version,
+              flags.out.c_str(), (*again)->info().version.c_str(), (*again)->info().format_version);
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddModelCommand(CLI::App& app, int* exit_code) {
@@ -67,6 +90,10 @@ void AddModelCommand(CLI::App& app, int* exit_code) {
   info->add_option("--model", flags->model, "Model file (default: the embedded model)");
   info->add_flag("--json", flags->json, "Print JSON");
   info->callback([flags, exit_code] { *exit_code = RunInfo(*flags); });
+  CLI::App* upgrade = cmd->add_subcommand("upgrade", "Write a model file again in this build's format");
+  upgrade->add_option("model", flags->model, "Model file")->required();
+  upgrade->add_option("-o,--output", flags->out, "Where to write it")->required();
+  upgrade->callback([flags, exit_code] { *exit_code = RunUpgrade(*flags); });
 }
 
 }  // namespace convsent::cli

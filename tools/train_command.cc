@@ -54,18 +54,8 @@ int RunTrain(TrainFlags flags) {
     std::fprintf(stderr, "convsent train: %s\n", report.status().ToString().c_str());
     return kExitFailure;
   }
-  // Write to a temporary file and rename, so a crash never leaves half a model.
-  const std::string tmp = flags.output + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(report->model_bytes.data(), static_cast<std::streamsize>(report->model_bytes.size()));
-    if (!out) {
-      std::fprintf(stderr, "convsent train: cannot write %s\n", tmp.c_str());
-      return kExitFailure;
-    }
-  }
-  if (std::rename(tmp.c_str(), flags.output.c_str()) != 0) {
-    std::fprintf(stderr, "convsent train: cannot rename %s to %s\n", tmp.c_str(), flags.output.c_str());
+  if (Status s = WriteFileAtomically(flags.output, report->model_bytes); !s.ok()) {
+    std::fprintf(stderr, "convsent train: %s\n", s.message().c_str());
     return kExitFailure;
   }
   auto model = Model::Load(flags.output);

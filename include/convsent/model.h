@@ -18,7 +18,7 @@
 
 namespace convsent {
 
-inline constexpr uint32_t kModelFormatVersion = 1;
+inline constexpr uint32_t kModelFormatVersion = 2;  // 2: the hash covers the header too
 
 struct ModelInfo {
   std::string version;          // e.g. "convsent-msg-1+3fa2c1d0": name, major, content hash

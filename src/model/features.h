@@ -49,6 +49,7 @@ enum FeatureFlag : uint32_t {
   kCharNgrams = 1u << 0,
   kLengthNormalize = 1u << 1,  // scale sparse values by 1/sqrt(tokens)
 };
+inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize;
 
 // Where a feature key lands: its bucket, and a 16-bit check that tells the
 // bucket's owner (the feature it was trained for) from keys that merely

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -84,9 +85,23 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
   Put(&out, static_cast<uint32_t>(kNumDenseFeatures));
   Put(&out, static_cast<uint32_t>(lexicon.entries().size()));
   Put(&out, static_cast<uint32_t>(metadata_json.size()));
-  Put(&out, static_cast<uint64_t>(XXH3_64bits(body.data(), body.size())));
+  Put(&out, ContentHash(out, body));
   out.append(body);
   return out;
+}
+
+// Format 2: the header before the hash and every byte after it; a flipped
+// feature flag changes the hash, and so the version string. Format 1 hashed
+// only what follows the header.
+uint64_t ModelData::ContentHash(std::string_view header, std::string_view body) {
+  XXH3_state_t* state = XXH3_createState();
+  CONVSENT_CHECK(state != nullptr);
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, header.data(), header.size());
+  XXH3_64bits_update(state, body.data(), body.size());
+  const uint64_t hash = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return hash;
 }
 
 Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
@@ -98,8 +113,8 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   uint64_t content_hash = 0;
   r.Get(&format), r.Get(&tokenizer), r.Get(&hash), r.Get(&flags), r.Get(&buckets), r.Get(&num_dense);
   r.Get(&num_lex), r.Get(&meta_len), r.Get(&content_hash);
-  if (format != kModelFormatVersion) {
-    return Status::FailedPrecondition("model format version " + std::to_string(format) + ", this build reads " +
+  if (format != kModelFormatVersion && format != 1) {
+    return Status::FailedPrecondition("model format version " + std::to_string(format) + ", this build reads 1 and " +
                                       std::to_string(kModelFormatVersion));
   }
   if (tokenizer != kTokenizerVersion || hash != kHashVersion) {
@@ -111,10 +126,11 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > (1u << 24)) {
     return Status::DataLoss("bucket count " + std::to_string(buckets) + " is not a power of two <= 2^24");
   }
+  if ((flags & ~kKnownFeatureFlags) != 0) return Status::DataLoss("unknown feature flags " + std::to_string(flags));
   const std::string_view body = bytes.substr(kHeaderBytes);
-  if (XXH3_64bits(body.data(), body.size()) != content_hash) {
-    return Status::DataLoss("content hash mismatch: the model file is corrupt or truncated");
-  }
+  const uint64_t computed = format == 1 ? XXH3_64bits(body.data(), body.size())
+                                        : ContentHash(bytes.substr(0, kHeaderBytes - sizeof(uint64_t)), body);
+  if (computed != content_hash) return Status::DataLoss("content hash mismatch: the model file is corrupt or truncated");
   auto data = std::make_unique<ModelData>();
   Reader b(body);
   if (meta_len > body.size()) return Status::DataLoss("metadata runs past the end of the file");
@@ -136,6 +152,18 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   if (!ok || b.remaining() != static_cast<size_t>(buckets) * 4 * sizeof(int16_t)) {
     return Status::DataLoss("model tables do not match the header's sizes");
   }
+  // Every number the scorer divides by or adds must be one: a temperature of
+  // 0 or NaN in a file with a valid hash answered p = 0 and score5 = 0.
+  if (!std::isfinite(data->temperature) || data->temperature <= 0.01f || data->temperature > 100.0f) {
+    return Status::DataLoss("temperature " + std::to_string(data->temperature) + " is not in (0.01, 100]");
+  }
+  if (!std::isfinite(data->weight_scale) || data->weight_scale <= 0) {
+    return Status::DataLoss("weight scale " + std::to_string(data->weight_scale) + " is not a positive number");
+  }
+  bool finite = true;
+  for (float v : data->bias) finite = finite && std::isfinite(v);
+  for (const auto& row : data->dense) for (float v : row) finite = finite && std::isfinite(v);
+  if (!finite) return Status::DataLoss("a bias or dense weight is not a finite number");
   data->lexicon.Build();
   data->weights.resize(static_cast<size_t>(buckets) * 4);
   std::memcpy(data->weights.data(), body.data() + b.pos(), data->weights.size() * sizeof(int16_t));

@@ -6,7 +6,8 @@
 //   8  u32 format_version   12 u32 tokenizer_version   16 u32 hash_version
 //   20 u32 feature_flags    24 u32 num_buckets         28 u32 num_dense
 //   32 u32 num_lexicon      36 u32 metadata_bytes
-//   40 u64 content_hash     XXH3-64 of every byte after this field
+//   40 u64 content_hash     XXH3-64 of the 40 bytes before this field and every byte after
+//                           it (format 1, still read: of the bytes after it only)
 //   48 metadata (JSON), zero-padded to a multiple of 8
 //   f32 temperature, f32 weight_scale, f32 bias[3], f32 dense[num_dense][3]
 //   num_lexicon x {u64 key, f32 valence, u32 tokens}
@@ -51,6 +52,8 @@ class ModelData {
   // Serializes with `metadata_json` (which must hold "name" and "version").
   std::string Serialize(const std::string& metadata_json) const;
   static Result<std::unique_ptr<ModelData>> Parse(std::string_view bytes);
+  // The stored hash of `header` (the bytes before the hash) and `body`.
+  static uint64_t ContentHash(std::string_view header, std::string_view body);
 };
 
 }  // namespace convsent
