@@ -103,7 +103,7 @@ class HttpLimits : public ::testing::Test {
     db_ = dir_.path() + "/s.db";
     ingest_ = NewKey(db_, "ingest");
     reviewer_ = NewKey(db_, "reviewer");
-    config_ = dir_.Write("serve.yaml", "max_body_bytes: 65536\nmax_streams: 4\nkey_requests_per_second: 0\n");
+    config_ = dir_.Write("serve.yaml", "max_body_bytes: 65536\nmax_streams: 4\nkey_requests_per_second: 0\nmax_messages_per_conversation: 3\n");
     server_ = std::make_unique<ServerProcess>(db_, config_);
     ASSERT_GT(server_->port(), 0);
   }
@@ -271,6 +271,44 @@ TEST_F(HttpLimits, DeeplyNestedJsonIsRefused) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_TRUE(Healthy());
+}
+
+// A conversation is bounded in messages (each fold rewrites it whole: one
+// id posted to for 40 s cut throughput to a quarter); ids are bounded and
+// must name one conversation in a URL; parameters are parsed whole; API
+// answers are not cached.
+TEST_F(HttpLimits, ConversationsIdsAndParametersAreChecked) {
+  auto c = server_->Client(ingest_);
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.Post("/v1/conversations/CAP/messages", R"({"role":"customer","text":"more"})", "application/json");
+    ASSERT_TRUE(r && r->status == 201);
+  }
+  auto full = c.Post("/v1/conversations/CAP/messages", R"({"role":"customer","text":"more"})", "application/json");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->status, 413);
+  EXPECT_NE(full->body.find("max_messages_per_conversation"), std::string::npos) << full->body;
+  const std::string long_id(300, 'a');
+  auto r = c.Post("/v1/conversations/" + long_id + "/messages", R"({"text":"x"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = c.Post("/v1/conversations/a%00b/messages", R"({"text":"x"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = c.Post("/v1/conversations", R"([{"id":"a/b","messages":[{"role":"customer","text":"x"}]}])", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  auto q = server_->Client(reviewer_).Get("/v1/queue?limit=1abc");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->status, 400);
+  q = server_->Client(reviewer_).Get("/v1/queue?limit=5");
+  ASSERT_TRUE(q && q->status == 200);
+  EXPECT_EQ(q->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(q->get_header_value("X-Content-Type-Options"), "nosniff");
+  // The scheme of Authorization is case-insensitive (RFC 9110).
+  httplib::Client lower("127.0.0.1", server_->port());
+  auto me = lower.Get("/v1/me", {{"Authorization", "bearer " + reviewer_}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 // implementations: SQLite always, PostgreSQL where $CONVSENT_TEST_PG names a
 // server (skipped, with the reason, elsewhere).
 #include <gtest/gtest.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -454,6 +457,45 @@ TEST(PgStore, ProcessesStartingTogetherMigrateOnce) {
 // A dimension keeps at most kMaxSegmentValues values; once full, its values
 // are all cached and a new one costs no query (a per-customer attribute
 // would otherwise cost one on every conversation).
+// A new SQLite store and its log are readable by their owner only.
+TEST(SqliteStore, IsCreatedForItsOwnerOnly) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Begin().ok());
+  ASSERT_TRUE((*store)->RegisterModel("m", "{}").ok());
+  ASSERT_TRUE((*store)->Commit().ok());
+  for (const std::string& file : {db, db + "-wal", db + "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
+}
+
+// Processes that create one new store at once all open it (before: all but
+// one failed with "table meta already exists").
+TEST(SqliteStore, ProcessesCreatingOneStoreTogetherAllOpenIt) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  std::vector<pid_t> children;
+  for (int i = 0; i < 6; ++i) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto opened = Store::Open(db);
+      if (!opened.ok()) std::fprintf(stderr, "%s\n", opened.status().message().c_str());
+      _exit(opened.ok() ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+}
+
 TEST(SegmentDictionary, AFullDimensionStopsGrowingAndStopsAsking) {
   std::map<std::pair<std::string, std::string>, int64_t> table;
   int queries = 0;

@@ -47,6 +47,11 @@ struct Conversation {
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 
+// A conversation id must name one conversation in a URL and in every
+// store: 1 to 256 bytes of valid UTF-8, without control characters or "/".
+inline constexpr size_t kMaxConversationIdBytes = 256;
+Status CheckConversationId(std::string_view id);
+
 // Parses one JSON Lines record.
 Status ParseConversationJson(std::string_view json, Conversation* out);
 

@@ -41,6 +41,7 @@ struct ServeOptions {
   size_t max_connections = 4096;     // open at once; more are answered 503 and closed
   int max_streams = 64;              // event streams (GET /v1/queue/events) open at once; more get 503
   int key_requests_per_second = 20000;  // per API key, bursts of a second's worth; more get 429 (0: no limit)
+  size_t max_messages_per_conversation = 10000;  // a message past it gets 413
   QueueRules queue;
   TreeConfig tree;                   // for GET /v1/tree and the detectors' drivers
 };

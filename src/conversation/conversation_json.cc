@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/conversation.h"
+#include "convsent/text.h"
 #include "io/json_depth.h"
 
 namespace convsent {
@@ -222,6 +223,20 @@ bool ParseRole(std::string_view name, Role* out) {
   return true;
 }
 
+Status CheckConversationId(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("empty");
+  if (id.size() > kMaxConversationIdBytes) {
+    return Status::InvalidArgument("longer than " + std::to_string(kMaxConversationIdBytes) + " bytes");
+  }
+  for (const unsigned char c : id) {
+    if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("has a control character");
+    if (c == '/') return Status::InvalidArgument("has a \"/\"");
+  }
+  std::string repaired;
+  if (RepairUtf8(id, &repaired) != 0) return Status::InvalidArgument("is not valid UTF-8");
+  return Status::Ok();
+}
+
 Status ParseConversationJson(std::string_view text, Conversation* out) {
   *out = Conversation();
   // Its attributes are kept as JSON text, read again by nlohmann::json.
@@ -252,6 +267,7 @@ Status ParseConversationJson(std::string_view text, Conversation* out) {
   const char* rest = nullptr;
   if (!doc.current_location().get(rest)) return NotJson();
   if (out->id.empty()) return FieldError("id", "missing or empty");
+  if (Status s = CheckConversationId(out->id); !s.ok()) return FieldError("id", s.message());
   if (out->messages.empty()) return FieldError("messages", "missing or empty");
   if (out->created_at_ms == 0) {
     // A conversation starts with its first timed message when not stated.

@@ -222,6 +222,13 @@ class Server {
                          : res.status == 405 ? "method not allowed" : "bad request";
       res.set_content(Dump({{"error", what}}), "application/json");
     });
+    // API answers hold customer text: never cached by a browser or proxy,
+    // never sniffed into another type.
+    svr_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!req.path.starts_with("/v1/") && req.path != "/metrics" && req.path != "/healthz") return;
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("X-Content-Type-Options", "nosniff");
+    });
     svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return BeforeTheBody(req, res) ? httplib::Server::HandlerResponse::Unhandled
                                      : httplib::Server::HandlerResponse::Handled;
@@ -230,6 +237,12 @@ class Server {
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
     if (port < 0) return Status::IoError("cannot listen on " + o_.bind + ":" + std::to_string(o_.port));
     WidenListenQueue(port);
+    if (o_.bind != "127.0.0.1" && o_.bind != "::1" && o_.bind != "localhost") {
+      std::fprintf(stderr,
+                   "convsent serve: listening on %s without TLS: API keys and customer text travel in clear; "
+                   "put a TLS reverse proxy in front (docs/deployment.md)\n",
+                   o_.bind.c_str());
+    }
     std::printf("listening on http://%s:%d\n", o_.bind.c_str(), port);
     std::fflush(stdout);
     // SIGTERM and SIGINT are blocked in every thread (see Serve) and taken
@@ -625,6 +638,7 @@ class Server {
 
   void PostMessage(const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
+    if (Status s = CheckConversationId(id); !s.ok()) return Error(res, 400, "conversation id: " + s.message());
     MessageBody body;
     if (Status s = ParseMessageBody(req.body, &body); !s.ok()) return Error(res, 400, s.message());
     if (body.message.at_ms == 0) body.message.at_ms = NowMs();
@@ -641,6 +655,13 @@ class Server {
     ConversationRollup rollup;
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
       ASSIGN_OR_RETURN(LiveConversation * live, ctx.Find(id));
+      // Each fold rewrites the whole conversation: one that grows without
+      // end made every message cost more (and the log grow to gigabytes).
+      if (live != nullptr && live->sc.conversation.messages.size() >= o_.max_messages_per_conversation) {
+        return Status::FailedPrecondition("conversation " + id + " already has " +
+                                          std::to_string(o_.max_messages_per_conversation) +
+                                          " messages (max_messages_per_conversation); start another");
+      }
       if (live == nullptr) {
         ScoredConversation fresh;
         if (body.has_header) fresh.conversation = body.header;
@@ -664,6 +685,7 @@ class Server {
       rollup = live->sc.rollup;
       return Status::Ok();
     });
+    if (s.code() == StatusCode::kFailedPrecondition) return Error(res, 413, "not stored: " + s.message());
     if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
     // The answer is built here, not on the writer's thread, and by hand:
     // this is the one endpoint that runs thousands of times a second.
@@ -774,8 +796,11 @@ class Server {
     if (order != "severity" && order != "age") return Error(res, 400, "order: expected severity or age");
     int limit = 100;
     if (req.has_param("limit")) {
-      limit = std::atoi(req.get_param_value("limit").c_str());
-      if (limit < 1 || limit > 10000) return Error(res, 400, "limit: expected 1 to 10000");
+      const std::string v = req.get_param_value("limit");
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 1 || n > 10000) return Error(res, 400, "limit: expected 1 to 10000");
+      limit = static_cast<int>(n);
     }
     Store* store = Reader();
     if (!store) return Error(res, 503, "the store cannot be opened");

@@ -41,7 +41,7 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
     const YAML::Node doc = YAML::Load(yaml);
     if (doc.IsNull()) return Status::Ok();
     Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "max_connections", "max_streams",
-                   "key_requests_per_second", "tree", "queue"});
+                   "key_requests_per_second", "max_messages_per_conversation", "tree", "queue"});
     if (doc["version"] && As<int>(doc["version"], "version", "1") != 1) throw Error{Line(doc["version"]), "version", "expected 1"};
     if (doc["bind"]) o->bind = As<std::string>(doc["bind"], "bind", "an address");
     if (doc["port"]) {
@@ -71,6 +71,13 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
       if (o->key_requests_per_second < 0) {
         throw Error{Line(doc["key_requests_per_second"]), "key_requests_per_second", "expected 0 (no limit) or more"};
       }
+    }
+    if (doc["max_messages_per_conversation"]) {
+      const int64_t v = As<int64_t>(doc["max_messages_per_conversation"], "max_messages_per_conversation", "a number");
+      if (v < 1 || v > 1000000) {
+        throw Error{Line(doc["max_messages_per_conversation"]), "max_messages_per_conversation", "expected 1 to 1000000"};
+      }
+      o->max_messages_per_conversation = static_cast<size_t>(v);
     }
     if (doc["tree"]) {
       const std::string path = As<std::string>(doc["tree"], "tree", "a file name");

@@ -219,6 +219,14 @@ class SqliteStore final : public Store {
 
   Status Init(const std::string& path) {
     path_ = path;
+    // Customer text is for this user only: a new store is created 0600
+    // (SQLite gives its -wal and -shm files the database file's mode). No
+    // connection of this process can hold locks on a file that did not
+    // exist, so closing this descriptor drops none (HeldFile).
+    if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0) {
+      const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+      if (fd >= 0) close(fd);
+    }
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
       return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
@@ -226,8 +234,18 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_, 10000);
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
-    RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-                         "PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384;"));
+    // Switching a new file to WAL takes its lock without waiting for it
+    // (no busy handler): processes opening one new store together retry.
+    for (int attempt = 0;; ++attempt) {
+      Status s = Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                      "PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384;"
+                      // Once copied, the log is cut back to 64 MiB: it no longer keeps the size
+                      // of its busiest moment for as long as the server runs.
+                      "PRAGMA journal_size_limit=67108864;");
+      if (s.ok()) break;
+      if ((sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY || attempt == 200) return s;
+      usleep(10000);
+    }
     return Migrate();  // prepares the statements and loads the caches
   }
 
@@ -885,20 +903,20 @@ class SqliteStore final : public Store {
     return v;
   }
 
+  Result<int> SchemaVersion() {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM sqlite_master WHERE name='meta'"));
+    q.Step();
+    if (q.Int(0) == 0) return 0;
+    Stmt v;
+    RETURN_IF_ERROR(v.Prepare(db_, "SELECT value FROM meta WHERE key='schema_version'"));
+    return v.Step() == SQLITE_ROW ? std::atoi(v.Text(0).c_str()) : 0;
+  }
+
   // Brings the schema to kStoreSchemaVersion in one transaction, prepares
   // the statements and loads the caches.
   Status Migrate() {
-    int version = 0;
-    {
-      Stmt q;
-      RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM sqlite_master WHERE name='meta'"));
-      q.Step();
-      if (q.Int(0) > 0) {
-        Stmt v;
-        RETURN_IF_ERROR(v.Prepare(db_, "SELECT value FROM meta WHERE key='schema_version'"));
-        if (v.Step() == SQLITE_ROW) version = std::atoi(v.Text(0).c_str());
-      }
-    }
+    ASSIGN_OR_RETURN(int version, SchemaVersion());
     if (version > kStoreSchemaVersion) {
       return Status::FailedPrecondition(path_ + " has schema version " + std::to_string(version) +
                                         ", newer than this convsent's " + std::to_string(kStoreSchemaVersion));
@@ -908,6 +926,12 @@ class SqliteStore final : public Store {
       return LoadCaches();
     }
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    // Another process may have migrated while this one waited for the lock
+    // (two ingests creating one file: "table meta already exists").
+    if (auto again = SchemaVersion(); !again.ok() || *again != version) {
+      (void)Exec("ROLLBACK");
+      return Migrate();
+    }
     auto fail = [&](Status s, int to) {
       statements_.clear();
       (void)Exec("ROLLBACK");
