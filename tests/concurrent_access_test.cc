@@ -37,34 +37,42 @@ int SoakSeconds() {
 }
 
 // Four clients post messages and remember every 201; beside them the CLI
-// runs show, report, keys create and ingest on the same file, over and
+// runs show, report, keys create and ingest on the same store, over and
 // over. Then the server is killed (no chance to fold or checkpoint), and a
 // new one started: every acknowledged message must be there, in order.
 // Before the fix, the first CLI command to exit deleted the server's log
-// (its process had lost its POSIX locks) and later 201s went nowhere.
-TEST(ConcurrentAccess, SoakWithCommandsBesideThenKillLosesNoAcknowledgedMessage) {
-  testing::TempDir dir;
-  const std::string db = dir.path() + "/s.db";
+// (its process had lost its POSIX locks) and later 201s went nowhere. On
+// PostgreSQL two servers share the store and the clients alternate between
+// them; both are killed.
+class Soak : public testing::BackendTest {};
+
+TEST_P(Soak, CommandsBesideThenKillLoseNoAcknowledgedMessage) {
+  const std::string& db = location_;
+  const bool shared = GetParam() == testing::Backend::kPostgres;
   const std::string ingest = NewKey(db, "ingest");
-  const std::string batch = dir.Write(
+  const std::string batch = dir_.Write(
       "batch.jsonl",
       R"({"id":"I-1","channel":"email","messages":[{"role":"customer","text":"Where is my refund?"}]})"
       "\n"
       R"({"id":"I-2","channel":"chat","messages":[{"role":"customer","text":"Thanks, all good now."}]})"
       "\n");
-  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + batch + " >/dev/null 2>&1").exit_code, 0);
+  const std::string quiet = " --db '" + db + "' >/dev/null 2>&1";
+  ASSERT_EQ(RunCommand(Binary() + " ingest " + batch + quiet).exit_code, 0);
   std::mutex mu;
   std::map<std::string, std::vector<std::string>> acknowledged;  // conversation -> texts answered 201
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0};
   int commands = 0;
   {
-    ServerProcess server(db);
-    ASSERT_GT(server.port(), 0);
+    std::vector<std::unique_ptr<ServerProcess>> servers;
+    servers.push_back(std::make_unique<ServerProcess>(db));
+    if (shared) servers.push_back(std::make_unique<ServerProcess>(db));
+    for (const auto& s : servers) ASSERT_GT(s->port(), 0);
     std::vector<std::thread> clients;
     for (int t = 0; t < 4; ++t) {
       clients.emplace_back([&, t] {
-        auto c = server.Client(ingest);
+        // One conversation's messages go through one server, in order.
+        auto c = servers[static_cast<size_t>(t) % servers.size()]->Client(ingest);
         for (int n = 0; !stop.load(); ++n) {
           // Twenty messages a conversation, then the next one.
           const std::string id = "T" + std::to_string(t) + "-" + std::to_string(n / 20);
@@ -81,18 +89,17 @@ TEST(ConcurrentAccess, SoakWithCommandsBesideThenKillLosesNoAcknowledgedMessage)
       });
     }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(SoakSeconds());
-    const std::string store = " --db " + db + " >/dev/null 2>&1";
     while (std::chrono::steady_clock::now() < until) {
-      for (const std::string& command : {Binary() + " show I-1" + store, Binary() + " report" + store,
-                                         Binary() + " keys create --role viewer" + store,
-                                         Binary() + " ingest " + batch + store}) {
+      for (const std::string& command : {Binary() + " show I-1" + quiet, Binary() + " report" + quiet,
+                                         Binary() + " keys create --role viewer" + quiet,
+                                         Binary() + " ingest " + batch + quiet}) {
         EXPECT_EQ(RunCommand(command).exit_code, 0) << command;
         ++commands;
       }
     }
     stop = true;
     for (auto& c : clients) c.join();
-    server.Kill();
+    for (auto& s : servers) s->Kill();
   }
   EXPECT_EQ(failures.load(), 0) << "answers other than 201 while the CLI ran beside the server";
   EXPECT_GE(commands, 4);
@@ -112,9 +119,11 @@ TEST(ConcurrentAccess, SoakWithCommandsBesideThenKillLosesNoAcknowledgedMessage)
     total += texts.size();
   }
   EXPECT_GT(total, 100u);
-  std::printf("soak: %zu acknowledged messages in %d s, %d CLI commands beside the server, all stored\n", total,
+  std::printf("soak: %zu acknowledged messages in %d s, %d CLI commands beside the server(s), all stored\n", total,
               SoakSeconds(), commands);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Soak, testing::kBothBackends, testing::BackendName);
 
 // A second server on the same SQLite file would hand out the same message
 // positions: it is refused, and starts once the first has stopped.
