@@ -133,6 +133,18 @@ TEST(CliEval, ReportsMetricsAndSkipsBadLines) {
   EXPECT_NE(text.out.find(tsv + ":4: field label"), std::string::npos) << text.out;
 }
 
+// Output that did not reach its destination is a failure (before: scores
+// and reports written into a full disk exited 0).
+TEST(CliExit, AFullDiskIsAFailure) {
+  for (const std::string& command : {"echo 'charged twice' | " + testing::Binary() + " score > /dev/full 2>/dev/null",
+                                    testing::Binary() + " model info > /dev/full 2>/dev/null"}) {
+    EXPECT_EQ(testing::RunCommand(command).exit_code, 1) << command;
+  }
+  EXPECT_EQ(testing::RunCommand(testing::Binary() + " generate --conversations 5 -o /dev/full/x.jsonl 2>/dev/null")
+                .exit_code,
+            1);
+}
+
 TEST(CliModel, InfoPrintsTheHeader) {
   auto r = RunCommand(Binary() + " model info --json");
   ASSERT_EQ(r.exit_code, 0);

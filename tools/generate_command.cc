@@ -29,10 +29,19 @@ void AddGenerateCommand(CLI::App& app, int* exit_code) {
     if (!truth.ok() || !out) {
       std::fprintf(stderr, "convsent generate: %s\n", truth.ok() ? "write failed" : truth.status().ToString().c_str());
       std::remove(tmp.c_str());
-      *exit_code = truth.ok() ? kExitFailure : kExitUsage;
+      // Bad options are a usage error; anything else (a full disk) is a failure.
+      *exit_code = !truth.ok() && truth.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
       return;
     }
-    std::ofstream(*output + ".truth.json") << *truth << "\n";
+    std::ofstream truth_file(*output + ".truth.json");
+    truth_file << *truth << "\n";
+    truth_file.close();
+    if (!truth_file) {
+      std::fprintf(stderr, "convsent generate: cannot write %s.truth.json\n", output->c_str());
+      std::remove(tmp.c_str());
+      *exit_code = kExitFailure;
+      return;
+    }
     if (std::rename(tmp.c_str(), output->c_str()) != 0) {
       std::fprintf(stderr, "convsent generate: cannot rename %s\n", tmp.c_str());
       *exit_code = kExitFailure;

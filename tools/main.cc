@@ -172,5 +172,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : convsent::cli::kExitUsage;
   }
+  // What a command printed must have reached its destination: scores or a
+  // report written into a full disk are a failure, not a success.
+  if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && exit_code != convsent::cli::kExitFailure) {
+    std::fprintf(stderr, "convsent: writing the output failed: %s\n", std::strerror(errno));
+    return convsent::cli::kExitFailure;
+  }
   return exit_code;
 }
