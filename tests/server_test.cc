@@ -295,6 +295,19 @@ TEST(Server, AKilledServerLosesNoAnsweredMessage) {
   EXPECT_EQ(again.Stop(), 0);
 }
 
+// A review claim names its key: a second key may not take the same name,
+// even after the first was revoked (before: a second "bob" could release
+// bob's claims).
+TEST(Server, KeyNamesAreUnique) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  EXPECT_FALSE(NewKey(db, "reviewer", "bob").empty());
+  auto again = RunCommand(Binary() + " keys create --db " + db + " --role reviewer --name bob 2>&1");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.out.find("already named bob"), std::string::npos) << again.out;
+  EXPECT_EQ(RunCommand(Binary() + " keys create --db " + db + " --role reviewer --name cs_x 2>/dev/null").exit_code, 2);
+}
+
 // Owners' webhook URLs are credentials: the tree shows them to admins only.
 TEST(Server, OnlyAdminsSeeTheOwnersWebhooks) {
   testing::TempDir dir;

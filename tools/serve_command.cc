@@ -52,8 +52,25 @@ int RunKeysCreate(const KeysFlags& f) {
     std::fprintf(stderr, "convsent keys create: --role must be admin, ingest, reviewer or viewer\n");
     return kExitUsage;
   }
+  if (f.name.rfind("cs_", 0) == 0) {
+    std::fprintf(stderr, "convsent keys create: --name must not start with cs_ (unnamed keys go by their prefix)\n");
+    return kExitUsage;
+  }
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
+  // A review claim names its key by name: names stay unique, a revoked
+  // key's too, so that a second "bob" cannot release or resolve bob's claims.
+  if (!f.name.empty()) {
+    auto keys = store->ListApiKeys();
+    if (!keys.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", keys.status().ToString().c_str()), kExitFailure;
+    for (const auto& k : *keys) {
+      if (k.name == f.name) {
+        std::fprintf(stderr, "convsent keys create: key %lld is already named %s; names are unique (revoked keys' too)\n",
+                     static_cast<long long>(k.id), f.name.c_str());
+        return kExitFailure;
+      }
+    }
+  }
   const std::string key = NewApiKey();
   ApiKeyRecord r;
   r.name = f.name;

@@ -4,11 +4,13 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
@@ -302,7 +304,15 @@ class Server {
     res.set_content(Dump(body), "application/json");
   }
   static void Error(httplib::Response& res, int status, const std::string& message) {
-    Reply(res, status, {{"error", message}});
+    if (status < 500) return Reply(res, status, {{"error", message}});
+    // A server-side failure's details (file paths, the database's words)
+    // go to the server's log, not to the client.
+    std::fprintf(stderr, "convsent serve: %d: %s\n", status, message.c_str());
+    const bool not_stored = message.rfind("not stored", 0) == 0;
+    Reply(res, status,
+          {{"error", status == 503 ? (not_stored ? "not stored: the store is unavailable; try again"
+                                                 : "the store is unavailable; try again")
+                                   : "internal error; the server's log says more"}});
   }
 
   static HttpLimits Limits(const ServeOptions& o) {
@@ -453,7 +463,22 @@ class Server {
       Store* store = Reader();
       auto info = store ? store->Info() : Result<StoreInfo>(Status::IoError("cannot open the store"));
       if (!info.ok()) return Error(res, 503, info.status().message());
-      Reply(res, 200, {{"status", "ok"}, {"model", model_->info().version}, {"conversations", info->conversations}});
+      json health = {{"status", "ok"}, {"model", model_->info().version}, {"conversations", info->conversations}};
+      // A SQLite store on a full disk reads fine and writes nothing: below
+      // 64 MiB free the server says so (503), before messages start failing.
+      if (o_.db.find("://") == std::string::npos) {
+        const std::string folder = std::filesystem::path(o_.db).parent_path().string();
+        struct statvfs fs {};
+        if (statvfs(folder.empty() ? "." : folder.c_str(), &fs) == 0) {
+          const auto free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+          health["disk_free_bytes"] = free_bytes;
+          if (free_bytes < (64u << 20)) {
+            health["status"] = "low on disk";
+            return Reply(res, 503, health);
+          }
+        }
+      }
+      Reply(res, 200, health);
     });
     const unsigned all = kAdmin | kIngest | kReviewer | kViewer;
     const unsigned read = kAdmin | kReviewer | kViewer;
