@@ -42,6 +42,7 @@ struct ServeOptions {
   int max_streams = 64;              // event streams (GET /v1/queue/events) open at once; more get 503
   int key_requests_per_second = 20000;  // per API key, bursts of a second's worth; more get 429 (0: no limit)
   size_t max_messages_per_conversation = 10000;  // a message past it gets 413
+  std::vector<std::string> webhook_allowed_hosts;  // empty: any host but link-local (metadata) addresses
   QueueRules queue;
   TreeConfig tree;                   // for GET /v1/tree and the detectors' drivers
 };

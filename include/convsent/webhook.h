@@ -19,6 +19,10 @@ struct WebhookOptions {
   int max_attempts = 5;
   std::chrono::milliseconds first_backoff{500};  // doubled after each failure
   std::chrono::milliseconds timeout{5000};       // connect, read and write, per attempt
+  // Hosts a delivery may go to (exact names, case-insensitive); empty: any.
+  // Whatever the list, a host that resolves to a link-local address (the
+  // cloud metadata service, 169.254.169.254) is refused.
+  std::vector<std::string> allowed_hosts;
 };
 
 struct WebhookOutcome {

@@ -1,13 +1,58 @@
 #include "convsent/webhook.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <strings.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
 
 namespace convsent {
+namespace {
+
+// The host of an http(s) origin ("https://host:port"), without brackets.
+std::string HostOf(const std::string& origin) {
+  const size_t start = origin.find("://") + 3;
+  if (start < origin.size() && origin[start] == '[') {
+    const size_t end = origin.find(']', start);
+    return end == std::string::npos ? "" : origin.substr(start + 1, end - start - 1);
+  }
+  const size_t end = origin.find(':', start);
+  return origin.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// Whether `host` resolves to a link-local address: where clouds serve
+// instance metadata and credentials (169.254.169.254, fe80::/10, and AWS's
+// fd00:ec2::254). A webhook must never reach those.
+bool ResolvesToLinkLocal(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;  // the connection will fail and say so
+  bool link_local = false;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const uint32_t ip = ntohl(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr.s_addr);
+      link_local = link_local || (ip >> 16) == 0xA9FE;  // 169.254.0.0/16
+    } else if (a->ai_family == AF_INET6) {
+      const uint8_t* b = reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr.s6_addr;
+      static const uint8_t kAwsMetadata[16] = {0xfd, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+      const bool mapped_v4_link_local = b[10] == 0xff && b[11] == 0xff && b[12] == 169 && b[13] == 254 &&
+                                        std::all_of(b, b + 10, [](uint8_t x) { return x == 0; });
+      link_local = link_local || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || std::memcmp(b, kAwsMetadata, 16) == 0 ||
+                   mapped_v4_link_local;
+    }
+  }
+  freeaddrinfo(found);
+  return link_local;
+}
+
+}  // namespace
 
 struct WebhookSender::State {
   struct Item {
@@ -34,6 +79,13 @@ struct WebhookSender::State {
     const size_t slash = item.url.find('/', scheme + 3);
     const std::string origin = item.url.substr(0, slash);
     const std::string path = slash == std::string::npos ? "/" : item.url.substr(slash);
+    const std::string host = HostOf(origin);
+    if (!options.allowed_hosts.empty() &&
+        std::none_of(options.allowed_hosts.begin(), options.allowed_hosts.end(),
+                     [&](const std::string& h) { return strcasecmp(h.c_str(), host.c_str()) == 0; })) {
+      return *retry = false, "host " + host + " is not in the webhook allow-list";
+    }
+    if (ResolvesToLinkLocal(host)) return *retry = false, "host " + host + " is a link-local (metadata) address: refused";
     try {
       httplib::Client client(origin);
       if (!client.is_valid()) return *retry = false, "unsupported URL: " + item.url;

@@ -922,7 +922,7 @@ class Server {
   // This server among those sharing a store: its own announcements come back to it.
   const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
   Metrics metrics_;
-  WebhookSender webhooks_;
+  WebhookSender webhooks_{WebhookOptions{.allowed_hosts = o_.webhook_allowed_hosts}};
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
 };

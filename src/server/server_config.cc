@@ -41,7 +41,7 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
     const YAML::Node doc = YAML::Load(yaml);
     if (doc.IsNull()) return Status::Ok();
     Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "max_connections", "max_streams",
-                   "key_requests_per_second", "max_messages_per_conversation", "tree", "queue"});
+                   "key_requests_per_second", "max_messages_per_conversation", "webhook_allowed_hosts", "tree", "queue"});
     if (doc["version"] && As<int>(doc["version"], "version", "1") != 1) throw Error{Line(doc["version"]), "version", "expected 1"};
     if (doc["bind"]) o->bind = As<std::string>(doc["bind"], "bind", "an address");
     if (doc["port"]) {
@@ -78,6 +78,10 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
         throw Error{Line(doc["max_messages_per_conversation"]), "max_messages_per_conversation", "expected 1 to 1000000"};
       }
       o->max_messages_per_conversation = static_cast<size_t>(v);
+    }
+    if (const auto hosts = doc["webhook_allowed_hosts"]) {
+      if (!hosts.IsSequence()) throw Error{Line(hosts), "webhook_allowed_hosts", "expected a list of host names"};
+      for (const auto& h : hosts) o->webhook_allowed_hosts.push_back(As<std::string>(h, "webhook_allowed_hosts", "a host name"));
     }
     if (doc["tree"]) {
       const std::string path = As<std::string>(doc["tree"], "tree", "a file name");
