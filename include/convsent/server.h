@@ -35,8 +35,8 @@ struct ServeOptions {
   std::string db;                    // the store
   std::string bind = "127.0.0.1";    // only loopback unless told otherwise
   int port = 8080;                   // 0: any free port
-  int threads = 16;                  // threads for reads (ingest has half as many of its own); an idle
-                                     // connection holds none
+  int threads = 16;                  // threads for reads, and as many for ingest; an idle connection
+                                     // holds none
   size_t max_body_bytes = 8 << 20;   // larger bodies get 413, chunked or not
   size_t max_connections = 4096;     // open at once; more are answered 503 and closed
   int max_streams = 64;              // event streams (GET /v1/queue/events) open at once; more get 503
