@@ -363,10 +363,12 @@ class Server {
       res.set_header("Accept-Encoding", "identity");
       return refuse(415, "Content-Encoding " + enc + " is not accepted: send the body uncompressed");
     }
+    t_checked_key.reset();
     if (!req.path.starts_with("/v1/") && req.path != "/metrics") return true;  // the dashboard's files, /healthz
     const std::string key = BearerToken(req);
     Status error;
     const std::optional<Principal> who = key.empty() ? std::nullopt : Lookup(key, &error);
+    if (error.ok()) t_checked_key = CheckedKey{key, who};
     if (!error.ok()) return refuse(503, "the store cannot be read");
     if (!who) {
       // Guessing keys, or a client that lost its own: slowed down per address.
@@ -385,6 +387,13 @@ class Server {
     }
     return true;
   }
+
+  // The key BeforeTheBody looked up for the request on this thread.
+  struct CheckedKey {
+    std::string key;
+    std::optional<Principal> who;
+  };
+  static thread_local std::optional<CheckedKey> t_checked_key;
 
   // The key of an Authorization header (the scheme is case-insensitive,
   // RFC 9110 11.1), or "".
@@ -452,7 +461,9 @@ class Server {
       return Error(res, 401, "missing API key: send Authorization: Bearer KEY");
     }
     Status error;
-    const std::optional<Principal> found = Lookup(key, &error);
+    // Looked up before the body was read, on this thread, for this request.
+    const std::optional<Principal> found =
+        t_checked_key && t_checked_key->key == key ? t_checked_key->who : Lookup(key, &error);
     if (!error.ok()) return Error(res, 503, "the store cannot be read");
     if (!found) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -931,6 +942,8 @@ class Server {
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
 };
+
+thread_local std::optional<Server::CheckedKey> Server::t_checked_key;
 
 }  // namespace
 
