@@ -304,6 +304,17 @@ TEST_F(HttpLimits, ConversationsIdsAndParametersAreChecked) {
   ASSERT_TRUE(q && q->status == 200);
   EXPECT_EQ(q->get_header_value("Cache-Control"), "no-store");
   EXPECT_EQ(q->get_header_value("X-Content-Type-Options"), "nosniff");
+  // Invalid UTF-8 in a text is repaired, as the API says, not refused as
+  // "not JSON"; the epoch is not a message's time (it was replaced by the
+  // arrival time without a word).
+  r = c.Post("/v1/conversations/U/messages", "{\"role\":\"customer\",\"text\":\"caf\xe9 was cold\"}",
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+  EXPECT_NE(r->body.find("invalid UTF-8 repaired"), std::string::npos) << r->body;
+  r = c.Post("/v1/conversations/E/messages", R"({"text":"x","at":"1970-01-01T00:00:00Z"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
   // The scheme of Authorization is case-insensitive (RFC 9110).
   httplib::Client lower("127.0.0.1", server_->port());
   auto me = lower.Get("/v1/me", {{"Authorization", "bearer " + reviewer_}});

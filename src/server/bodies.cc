@@ -2,12 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "convsent/text.h"
 #include "io/json_depth.h"
 
 namespace convsent {
 
 Status ParseMessageBody(std::string_view json, MessageBody* out) {
   if (JsonTooDeep(json) != std::string_view::npos) return Status::InvalidArgument("body: " + JsonTooDeepMessage());
+  // Text is repaired, as everywhere (U+FFFD for each bad sequence), rather
+  // than the whole message refused as "not JSON".
+  std::string repaired;
+  out->repaired_bytes = RepairUtf8(json, &repaired);
+  if (out->repaired_bytes > 0) json = repaired;
   const auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("body: not JSON");
   if (!j.is_object()) return Status::InvalidArgument("body: expected a JSON object");
@@ -26,6 +32,9 @@ Status ParseMessageBody(std::string_view json, MessageBody* out) {
     if (!j["at"].is_string() || !ParseTime(j["at"].get<std::string>(), &m.at_ms)) {
       return Status::InvalidArgument("at: not an RFC 3339 time");
     }
+    // 0 stands for "no time" (the arrival time is used): the epoch itself
+    // would be replaced without a word.
+    if (m.at_ms == 0) return Status::InvalidArgument("at: 1970-01-01T00:00:00Z is not a message's time");
   }
   if (j.contains("conversation")) {
     const auto& c = j["conversation"];
@@ -44,6 +53,8 @@ Status ParseMessageBody(std::string_view json, MessageBody* out) {
 }
 
 void ParseBulkBody(std::string_view body, std::vector<Conversation>* out, std::vector<BulkError>* errors) {
+  std::string repaired;
+  if (RepairUtf8(body, &repaired) > 0) body = repaired;
   size_t start = 0;
   while (start < body.size() && (body[start] == ' ' || body[start] == '\n' || body[start] == '\r' || body[start] == '\t')) {
     ++start;

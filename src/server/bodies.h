@@ -20,6 +20,7 @@ struct MessageBody {
   Message message;
   Conversation header;  // channel, topic, team, tags, created_at, attributes; no messages
   bool has_header = false;
+  uint32_t repaired_bytes = 0;  // invalid UTF-8 bytes replaced with U+FFFD
 };
 Status ParseMessageBody(std::string_view json, MessageBody* out);
 

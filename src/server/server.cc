@@ -753,7 +753,9 @@ class Server {
     } else {
       out += "null";
     }
-    out += ",\"queued\":" + (queued.is_null() ? std::string("null") : Dump(queued)) + "}";
+    out += ",\"queued\":" + (queued.is_null() ? std::string("null") : Dump(queued));
+    if (body.repaired_bytes > 0) out += ",\"warning\":\"invalid UTF-8 repaired\"";
+    out += "}";
     res.status = 201;
     res.set_content(out, "application/json");
   }
