@@ -160,40 +160,20 @@ class LimitedHttpServer::ConnectionStream final : public httplib::Stream {
 // A fixed set of threads running connections whose next head is buffered.
 class LimitedHttpServer::Pool {
  public:
-  Pool(int threads, LimitedHttpServer* server)
-      : server_(server), wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC | EFD_SEMAPHORE)) {
+  Pool(int threads, LimitedHttpServer* server) : server_(server) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
   }
-  ~Pool() {
-    Stop();
-    close(wake_);
-  }
+  ~Pool() { Stop(); }
   void Add(std::unique_ptr<Connection> c) {
-    bool none_idle = false;
     {
       std::lock_guard lock(mu_);
       queue_.push_back(std::move(c));
       queued_ = queue_.size();
-      none_idle = idle_ == 0;
     }
     cv_.notify_one();
-    // No thread free: one of those waiting for their connection's next
-    // request makes way (the one that takes this token; waking them all
-    // made every one of them give up its connection, over and over).
-    if (none_idle) {
-      const uint64_t one = 1;
-      (void)!::write(wake_, &one, sizeof one);
-    }
   }
   // Connections waiting for a thread of this pool.
   size_t queued() const { return queued_.load(std::memory_order_relaxed); }
-  // Holds a token for each connection that found no free thread: a
-  // lingering thread that takes one (TakeToken) makes way.
-  int wake_fd() const { return wake_; }
-  bool TakeToken() const {
-    uint64_t token;
-    return ::read(wake_, &token, sizeof token) == sizeof token;
-  }
   // Runs what is queued, then ends the threads.
   void Stop() {
     {
@@ -211,9 +191,7 @@ class LimitedHttpServer::Pool {
       std::unique_ptr<Connection> c;
       {
         std::unique_lock lock(mu_);
-        ++idle_;
         cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-        --idle_;
         if (queue_.empty()) return;
         c = std::move(queue_.front());
         queue_.pop_front();
@@ -227,8 +205,6 @@ class LimitedHttpServer::Pool {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Connection>> queue_;
   std::atomic<size_t> queued_{0};
-  int idle_ = 0;  // threads waiting for work
-  const int wake_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };
@@ -360,22 +336,19 @@ void LimitedHttpServer::Serve(std::unique_ptr<Connection> c, const Pool* pool) {
   // Requests in a row on this thread while their heads arrive; then the
   // connection goes back to waiting, and the thread to others. A client
   // that sends its next request as soon as it has the answer (most do)
-  // is waited for a moment here, until others wait for the thread:
+  // is waited for a moment here, unless others already wait for a thread:
   // handing every request through the epoll thread cost 15% more CPU a
-  // message and saturated ingest at 4,500/s (bench/RESULTS.md).
+  // message and saturated ingest at 4,500/s (bench/RESULTS.md). The wait
+  // is on the connection alone: a wake-up descriptor shared by the pool's
+  // threads put all of them on one kernel wait queue, whose lock took a
+  // tenth of the server's time.
   for (int n = 0; n < 16; ++n) {
     size_t head = HeadEnd(c->in, 0);
     if (head == std::string::npos && n > 0 && pool != nullptr && pool->queued() == 0 && !stopping_.load()) {
-      const auto until = Clock::now() + std::chrono::milliseconds(kLingerMs);
-      for (int left = kLingerMs; left > 0; left = MsLeft(until)) {
-        pollfd p[2] = {{c->fd, POLLIN, 0}, {pool->wake_fd(), POLLIN, 0}};
-        if (poll(p, 2, left) <= 0) break;
-        if (p[0].revents != 0) {
-          if (!ReadAvailable(*c)) return Close(std::move(c));
-          head = HeadEnd(c->in, 0);
-          break;
-        }
-        if (pool->TakeToken()) break;  // another connection needs this thread
+      pollfd p{c->fd, POLLIN, 0};
+      if (poll(&p, 1, kLingerMs) > 0) {
+        if (!ReadAvailable(*c)) return Close(std::move(c));
+        head = HeadEnd(c->in, 0);
       }
     }
     if (head == std::string::npos) break;

@@ -84,9 +84,9 @@ class LimitedHttpServer : public httplib::Server {
   bool ReadAvailable(Connection& c);
 
   // How long a thread waits for a connection's next request before it
-  // hands the connection back to the epoll thread (at once when another
-  // connection waits for the pool).
-  static constexpr int kLingerMs = 20;
+  // hands the connection back to the epoll thread; also the longest a
+  // connection waits for a thread while all of them linger.
+  static constexpr int kLingerMs = 5;
 
   const HttpLimits limits_;
   const Classifier classify_;
