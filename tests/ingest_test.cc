@@ -177,6 +177,13 @@ TEST(Ingest, MissingFilesAndBadStores) {
   EXPECT_NE(r.out.find("cannot open"), std::string::npos);
   const std::string junk = dir.Write("junk.db", "this is not a database, just text that is long enough to be read");
   EXPECT_EQ(RunCommand(Binary() + " ingest --db " + junk + " /dev/null 2>/dev/null").exit_code, 1);
+  // --json answers with one object even when the store fails.
+  auto failed = RunCommand(Binary() + " ingest --json --db " + junk + " /dev/null 2>/dev/null");
+  EXPECT_EQ(failed.exit_code, 1);
+  const auto j = nlohmann::json::parse(failed.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << failed.out;
+  EXPECT_TRUE(j.contains("error"));
+  EXPECT_EQ(j["aborted"], true);
   EXPECT_EQ(RunCommand(Binary() + " show --db " + dir.path() + "/t.db nope 2>/dev/null").exit_code, 1);
 }
 

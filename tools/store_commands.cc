@@ -66,13 +66,13 @@ int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* ver
                   const std::function<Result<IngestSummary>(std::shared_ptr<const Model>, Store*, const IngestOptions&)>& ingest) {
   auto model = LoadModelOrReport(f.model);
   if (!model) return kExitFailure;
-  auto store = OpenStoreOrReport(f.db);
-  if (!store) return kExitFailure;
+  auto store = Store::Open(f.db);
+  if (!store.ok()) return ReportIngestSummary(store.status(), f.json, f.strict, command, verb);
   IngestOptions options = IngestCliOptions(f.json);
   options.strict = f.strict;
   options.threads = std::max(1, std::min(f.threads, 64));
   options.enqueue = f.enqueue;
-  return ReportIngestSummary(ingest(model, store.get(), options), f.json, f.strict, command,
+  return ReportIngestSummary(ingest(model, store->get(), options), f.json, f.strict, command,
                              f.enqueue ? "enqueued" : verb);
 }
 
@@ -87,6 +87,14 @@ int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool st
   if (isatty(STDERR_FILENO) && !json) std::fprintf(stderr, "\n");
   if (!summary.ok()) {
     std::fprintf(stderr, "convsent %s: %s\n", command, summary.status().ToString().c_str());
+    // A script reading --json still gets one object: what failed. Batches
+    // committed before the failure stay; the same command again completes
+    // the work (ingest is idempotent).
+    if (json) {
+      std::printf("%s\n", nlohmann::json({{"error", summary.status().ToString()}, {"strict", strict}, {"aborted", true}})
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                               .c_str());
+    }
     return kExitFailure;
   }
   const IngestSummary& s = *summary;
