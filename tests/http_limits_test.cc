@@ -157,6 +157,19 @@ TEST_F(HttpLimits, AChunkedBodyOverTheLimitGets413) {
   EXPECT_EQ(small.Status(), 201);
 }
 
+// A body refused unread by its length is not taken for the next request:
+// the connection closes after the 413.
+TEST_F(HttpLimits, ARefusedBodyIsNotReadAsTheNextRequest) {
+  RawClient c(server_->port());
+  const std::string body(100000, 'x');
+  c.Send("POST /v1/conversations/L/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ingest_ +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nContent-Type: application/json\r\n\r\n");
+  c.Send(body.substr(0, 60000));
+  const std::string answer = c.Receive(3000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 200);
+  EXPECT_EQ(answer.find("HTTP/1.1 400"), std::string::npos) << "the body was read as a request";
+}
+
 // Compressed bodies are refused unread (before: 1 MB of gzip inflated to 1 GB).
 TEST_F(HttpLimits, ACompressedBodyIsRefused) {
   RawClient c(server_->port());

@@ -214,6 +214,15 @@ LimitedHttpServer::LimitedHttpServer(const HttpLimits& limits, Classifier classi
   new_task_queue = [] { return new InlineQueue; };
   // Content-Length past the limit is refused by httplib itself, unread.
   set_payload_max_length(limits_.max_body_bytes);
+  // A refused request may leave its body unread on the connection, where it
+  // would be taken for the next request: the connection closes after any
+  // 4xx or 5xx to a request that came with a body. (This takes httplib's
+  // logger: set no other on this server.)
+  set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const std::string length = req.get_header_value("Content-Length");
+    const bool has_body = req.has_header("Transfer-Encoding") || (!length.empty() && length != "0");
+    if (res.status >= 400 && has_body) t_close_after = true;
+  });
   ingest_ = std::make_unique<Pool>(limits_.ingest_threads, this);
   other_ = std::make_unique<Pool>(limits_.other_threads, this);
   epoll_ = epoll_create1(EPOLL_CLOEXEC);

@@ -349,6 +349,12 @@ class Server {
       Error(res, status, message);
       return false;
     };
+    // Refused before a byte of it is read (httplib would read and drop it).
+    if (const long long length = std::atoll(req.get_header_value("Content-Length").c_str());
+        length > static_cast<long long>(o_.max_body_bytes)) {
+      return refuse(413, "request body too large: " + std::to_string(length) + " bytes, max_body_bytes is " +
+                             std::to_string(o_.max_body_bytes));
+    }
     // Two different lengths: which one frames the body is ambiguous
     // (request smuggling behind a proxy).
     if (req.get_header_value_count("Content-Length") > 1) {
