@@ -297,14 +297,17 @@ void LimitedHttpServer::Refuse(std::unique_ptr<Connection> c, int status, const 
   Close(std::move(c));
 }
 
-void LimitedHttpServer::Dispatch(std::unique_ptr<Connection> c) {
+RouteClass LimitedHttpServer::ClassOf(std::string_view head) const {
   // The request line: METHOD SP TARGET SP VERSION.
-  const std::string_view head(c->in);
+  head = head.substr(0, head.find("\r\n"));
   const size_t sp1 = head.find(' ');
   const size_t sp2 = sp1 == std::string_view::npos ? sp1 : head.find(' ', sp1 + 1);
-  const std::string_view method = head.substr(0, sp1 == std::string_view::npos ? 0 : sp1);
-  const std::string_view target = sp2 == std::string_view::npos ? std::string_view() : head.substr(sp1 + 1, sp2 - sp1 - 1);
-  switch (classify_(method, target)) {
+  if (sp2 == std::string_view::npos) return RouteClass::kOther;  // httplib answers 400
+  return classify_(head.substr(0, sp1), head.substr(sp1 + 1, sp2 - sp1 - 1));
+}
+
+void LimitedHttpServer::Dispatch(std::unique_ptr<Connection> c) {
+  switch (ClassOf(c->in)) {
     case RouteClass::kIngest:
       return ingest_->Add(std::move(c));
     case RouteClass::kOther:
@@ -361,6 +364,9 @@ void LimitedHttpServer::Serve(std::unique_ptr<Connection> c, const Pool* pool) {
       }
     }
     if (head == std::string::npos) break;
+    // An event stream sent on a connection a pool thread serves gets a
+    // thread of its own (bounded), not this one for its life.
+    if (pool != nullptr && ClassOf(c->in) == RouteClass::kStream) return Dispatch(std::move(c));
     // Allowance for chunk framing: a chunked body of the limit in chunks of
     // 4 KiB or more stays inside it.
     const size_t budget = head + limits_.max_body_bytes + limits_.max_body_bytes / 64 + 4096;

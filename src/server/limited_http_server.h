@@ -82,6 +82,7 @@ class LimitedHttpServer : public httplib::Server {
   void Refuse(std::unique_ptr<Connection> c, int status, const char* message);
   void PollLoop();
   bool ReadAvailable(Connection& c);
+  RouteClass ClassOf(std::string_view head) const;  // by the request line at the start of `head`
 
   // How long a thread waits for a connection's next request before it
   // hands the connection back to the epoll thread; also the longest a
