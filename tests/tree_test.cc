@@ -4,6 +4,8 @@
 #include "convsent/tree.h"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
 #include <httplib.h>
 
 #include <mutex>
@@ -177,6 +179,8 @@ class WebhookReceiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // httplib's stop() does nothing until the loop runs (see webhook_test.cc).
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~WebhookReceiver() {
     server_.stop();

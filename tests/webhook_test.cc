@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "convsent/webhook.h"
@@ -33,6 +34,9 @@ class Receiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // httplib's stop() does nothing until the loop runs: a receiver stopped
+    // before then would never end (it hung the test under ASan).
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~Receiver() {
     server_.stop();
