@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "loopback_server.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -172,32 +173,25 @@ TEST(Tree, AlertRulesOnHandMadeRows) {
 class WebhookReceiver {
  public:
   WebhookReceiver() {
-    server_.Post("/hook/(.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    http_.server().Post("/hook/(.*)", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       posts_.push_back({req.matches[1], nlohmann::json::parse(req.body)});
       res.set_content("{}", "application/json");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // httplib's stop() does nothing until the loop runs (see webhook_test.cc).
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    http_.Start();
   }
-  ~WebhookReceiver() {
-    server_.stop();
-    thread_.join();
+  std::string Url(const std::string& who) const {
+    return "http://127.0.0.1:" + std::to_string(http_.port()) + "/hook/" + who;
   }
-  std::string Url(const std::string& who) const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook/" + who; }
   std::vector<std::pair<std::string, nlohmann::json>> Posts() {
     std::lock_guard lock(mu_);
     return posts_;
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::mutex mu_;
   std::vector<std::pair<std::string, nlohmann::json>> posts_;
+  testing::LoopbackServer http_;  // last: stopped before what its handler touches goes
 };
 
 // The default tree, with webhooks for two owners only: the receiver must

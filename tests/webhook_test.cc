@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "convsent/webhook.h"
+#include "loopback_server.h"
 
 namespace convsent {
 namespace {
@@ -27,31 +28,21 @@ WebhookOptions Quick(std::vector<std::string> allowed_hosts = {}) {
 class Receiver {
  public:
   explicit Receiver(int status) {
-    server_.Post("/hook", [this, status](const httplib::Request& req, httplib::Response& res) {
+    http_.server().Post("/hook", [this, status](const httplib::Request& req, httplib::Response& res) {
       ++received_;
       last_ = req.body;
       res.status = status;
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // httplib's stop() does nothing until the loop runs: a receiver stopped
-    // before then would never end (it hung the test under ASan).
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    http_.Start();
   }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(http_.port()) + "/hook"; }
   int received() const { return received_.load(); }
   std::string last() const { return last_; }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::atomic<int> received_{0};
   std::string last_;
+  testing::LoopbackServer http_;  // last: stopped before what its handler touches goes
 };
 
 TEST(WebhookSender, DeliversAndRetriesAFailingReceiver) {

@@ -42,6 +42,24 @@ int MsLeft(Clock::time_point deadline) {
   return left <= 0 ? 0 : static_cast<int>(std::min<int64_t>(left, 1 << 30));
 }
 
+// The address and port of a socket's end: getsockname or getpeername.
+template <typename GetName>
+void AddressOf(int fd, GetName get_name, std::string* ip, int* port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ip->clear(), *port = 0;
+  if (get_name(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf), *port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf), *port = ntohs(a->sin6_port);
+  }
+  *ip = buf;
+}
+
 void WriteAll(int fd, std::string_view bytes) {
   // Best effort, for refusals: the connection is closed right after.
   while (!bytes.empty()) {
@@ -119,19 +137,7 @@ class LimitedHttpServer::ConnectionStream final : public httplib::Stream {
     port = c_.port;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    ip.clear(), port = 0;
-    if (getsockname(c_.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (addr.ss_family == AF_INET) {
-      const auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-      inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf), port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      const auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-      inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf), port = ntohs(a->sin6_port);
-    }
-    ip = buf;
+    AddressOf(c_.fd, getsockname, &ip, &port);
   }
   socket_t socket() const override { return c_.fd; }
 
@@ -219,9 +225,7 @@ LimitedHttpServer::LimitedHttpServer(const HttpLimits& limits, Classifier classi
   // 4xx or 5xx to a request that came with a body. (This takes httplib's
   // logger: set no other on this server.)
   set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    const std::string length = req.get_header_value("Content-Length");
-    const bool has_body = req.has_header("Transfer-Encoding") || (!length.empty() && length != "0");
-    if (res.status >= 400 && has_body) t_close_after = true;
+    if (res.status >= 400 && HasBody(req)) t_close_after = true;
   });
   ingest_ = std::make_unique<Pool>(limits_.ingest_threads, this);
   other_ = std::make_unique<Pool>(limits_.other_threads, this);
@@ -241,6 +245,9 @@ LimitedHttpServer::~LimitedHttpServer() {
 }
 
 bool LimitedHttpServer::BodyTooLarge() { return t_body_too_large; }
+bool LimitedHttpServer::HasBody(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") || std::atoll(req.get_header_value("Content-Length").c_str()) > 0;
+}
 void LimitedHttpServer::CloseAfterAnswer() { t_close_after = true; }
 
 bool LimitedHttpServer::process_and_close_socket(socket_t sock) {
@@ -255,19 +262,7 @@ bool LimitedHttpServer::process_and_close_socket(socket_t sock) {
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // small JSON answers must not wait for Nagle
   auto c = std::make_unique<Connection>();
   c->fd = sock;
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (addr.ss_family == AF_INET) {
-      const auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-      inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf), c->port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      const auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-      inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf), c->port = ntohs(a->sin6_port);
-    }
-    c->ip = buf;
-  }
+  AddressOf(sock, getpeername, &c->ip, &c->port);
   c->since = Clock::now();
   Wait(std::move(c));
   return true;

@@ -65,6 +65,8 @@ class LimitedHttpServer : public httplib::Server {
   // its connection after the answer (a request refused before its body was
   // read: what is left of it must not be read as the next request).
   static bool BodyTooLarge();
+  // Whether `req` comes with a body (chunked, or a Content-Length over 0).
+  static bool HasBody(const httplib::Request& req);
   static void CloseAfterAnswer();
 
   size_t open_connections() const { return open_.load(); }

@@ -342,8 +342,7 @@ class Server {
   // answered here (the body is never read). A key is needed before a body
   // is read, so that no one without one can make the server read 8 MiB.
   bool BeforeTheBody(const httplib::Request& req, httplib::Response& res) {
-    const bool has_body = req.has_header("Transfer-Encoding") ||
-                          std::atoll(req.get_header_value("Content-Length").c_str()) > 0;
+    const bool has_body = LimitedHttpServer::HasBody(req);
     auto refuse = [&](int status, const std::string& message) {
       if (has_body) LimitedHttpServer::CloseAfterAnswer();  // what is left of it is not the next request
       Error(res, status, message);
