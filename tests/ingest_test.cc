@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,6 +199,35 @@ TEST(Store, RefusesANewerSchema) {
   auto again = Store::Open(db);
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.status().message().find("schema version 99"), std::string::npos);
+}
+
+// A store this user cannot write (a copy for an analyst, a read-only
+// mount) is read by report, show and tree, with and without a writable
+// folder; a write names the store as read-only and changes nothing. Root
+// writes any file, so as root the commands run as nobody (setpriv).
+TEST(Store, AReadOnlyStoreCanBeRead) {
+  TempDir dir;
+  const std::string in = dir.path() + "/s.jsonl", db = dir.path() + "/s.db";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 40 --seed 3 -o " + in + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in + " >/dev/null").exit_code, 0);
+  const std::string report = RunCommand(Binary() + " report --json --db " + db).out;
+  const std::string shown = RunCommand(Binary() + " show --json --db " + db + " C-7").out;
+  ASSERT_FALSE(shown.empty());
+  const std::string as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  for (const bool folder_writable : {true, false}) {
+    SCOPED_TRACE(folder_writable ? "writable folder" : "read-only folder");
+    ASSERT_EQ(chmod(db.c_str(), 0444), 0);
+    ASSERT_EQ(chmod(dir.path().c_str(), folder_writable ? 0777 : 0555), 0);
+    EXPECT_EQ(RunCommand(as + Binary() + " report --json --db " + db).out, report);
+    EXPECT_EQ(RunCommand(as + Binary() + " show --json --db " + db + " C-7").out, shown);
+    EXPECT_EQ(RunCommand(as + Binary() + " tree --json --db " + db + " >/dev/null").exit_code, 0);
+    auto write = RunCommand(as + Binary() + " ingest --db " + db + " " + in + " 2>&1");
+    EXPECT_EQ(write.exit_code, 1);
+    EXPECT_NE(write.out.find("is read-only"), std::string::npos) << write.out;
+    ASSERT_EQ(chmod(dir.path().c_str(), 0700), 0);
+    ASSERT_EQ(chmod(db.c_str(), 0600), 0);
+    EXPECT_EQ(RunCommand(Binary() + " report --json --db " + db).out, report);
+  }
 }
 
 // A version-1 store (before the report rows) is migrated on open, in one

@@ -53,6 +53,31 @@ HeldFile* HeldFileOf(const std::string& path) {
 }
 using store::UnpackFacts;
 
+// A plain path, not ":memory:" or a "file:" URI.
+bool IsFileOnly(const std::string& path) { return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0; }
+
+bool WritableFolderOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return access(folder.c_str(), W_OK) == 0;
+}
+
+// `path` for a file: URI ('%', '?' and '#' escaped).
+std::string UriEscaped(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Schema migrations: kMigrations[v] takes a database from version v to v+1.
 // A released migration is never edited; a change is a new entry.
 const char* const kMigrations[] = {
@@ -223,15 +248,31 @@ class SqliteStore final : public Store {
     // (SQLite gives its -wal and -shm files the database file's mode). No
     // connection of this process can hold locks on a file that did not
     // exist, so closing this descriptor drops none (HeldFile).
-    if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0) {
+    if (IsFileOnly(path)) {
       const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
       if (fd >= 0) close(fd);
     }
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+    // A store this user may read but not write (a copy handed to an
+    // analyst, a backup on a read-only mount) is opened read-only: reports
+    // and reads work, writes fail naming it. When its folder is not
+    // writable either, SQLite cannot create the -shm it needs to read a WAL
+    // store; with no -wal beside the file no writer can be running (one
+    // would have created it), so the file is read as immutable.
+    std::string open_as = path;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (IsFileOnly(path) && access(path.c_str(), F_OK) == 0 && access(path.c_str(), W_OK) != 0) {
+      read_only_ = true;
+      flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+      if (!WritableFolderOf(path) && access((path + "-wal").c_str(), F_OK) != 0) {
+        open_as = "file:" + UriEscaped(path) + "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+      }
+    }
+    if (sqlite3_open_v2(open_as.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     }
     sqlite3_busy_timeout(db_, 10000);
+    if (read_only_) return Migrate();
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
     // Switching a new file to WAL takes its lock without waiting for it
@@ -887,7 +928,10 @@ class SqliteStore final : public Store {
     }
     return Status::Ok();
   }
-  Status Error(const std::string& what) { return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
+  Status Error(const std::string& what) {
+    if (read_only_) return Status::FailedPrecondition(path_ + " is read-only (" + what + ")");
+    return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  }
   Status Done(Stmt& s, const std::string& what) {
     const int rc = s.Step();
     s.Reset();
@@ -924,6 +968,11 @@ class SqliteStore final : public Store {
     if (version == kStoreSchemaVersion) {
       RETURN_IF_ERROR(Prepare());
       return LoadCaches();
+    }
+    if (read_only_) {
+      return Status::FailedPrecondition(path_ + " is read-only and has schema version " + std::to_string(version) +
+                                        ": this convsent reads version " + std::to_string(kStoreSchemaVersion) +
+                                        "; open it once where it can be written, to migrate it");
     }
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     // Another process may have migrated while this one waited for the lock
@@ -1191,6 +1240,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;  // the file is not ours to write (Init)
   bool claimed_ = false;      // ClaimLiveLog
   int64_t data_version_ = 0;  // ChangedElsewhere
   // By name; the names are the literals of Prepare(), so a lookup on the
