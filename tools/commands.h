@@ -34,6 +34,7 @@ void AddModelCommand(CLI::App& app, int* exit_code);
 void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddToneEvalCommand(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);
+void AddSettingsCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention

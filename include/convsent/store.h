@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "convsent/conversation.h"
+#include "convsent/redact.h"
 #include "convsent/rollup.h"
 #include "convsent/scorer.h"
 #include "convsent/status.h"
@@ -229,6 +230,11 @@ class Store {
 
   virtual Result<StoreInfo> Info() = 0;
 
+  // The store's settings, kept in it so that every process writing it
+  // follows them: "redact" (StoredRedaction). Empty: never set.
+  virtual Result<std::string> Setting(const std::string& key) = 0;
+  virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
+
   // The metric tree's alerts and interventions.
   virtual Result<int64_t> AddAlert(const AlertRecord& alert) = 0;
   virtual Result<std::vector<AlertRecord>> ListAlerts(bool open_only) = 0;
@@ -311,6 +317,15 @@ class Store {
     return Status::FailedPrecondition("only a shared store (PostgreSQL) carries announcements");
   }
 };
+
+// What the store masks in the text it keeps (its "redact" setting, off
+// unless set: docs/store-and-ingest.md, "Redaction").
+Result<Redaction> StoredRedaction(Store& store);
+// Masks, in place, what `r` names in the texts, authors and attribute values
+// of `sc` and in the tokens of its explanations, before it is stored. The
+// scores, computed on the original text, stay as they are.
+void RedactForStorage(const Redaction& r, ScoredConversation* sc);
+void RedactForStorage(const Redaction& r, Message* m, std::optional<MessageScore>* score);
 
 // The default location: $CONVSENT_DB, else ./convsent.db.
 std::string DefaultStoreLocation();

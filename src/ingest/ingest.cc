@@ -127,6 +127,7 @@ class Ingester {
     if (options_.enqueue) return RunEnqueue(read);
     summary_.model = model_->info().version;
     ASSIGN_OR_RETURN(model_id_, store_->RegisterModel(model_->info().version, model_->info().metadata_json));
+    ASSIGN_OR_RETURN(redaction_, StoredRedaction(*store_));
     Status status;
     if (options_.strict) status = store_->Begin();
     // The log is copied into the store by a thread of its own, every second,
@@ -439,6 +440,7 @@ class Ingester {
         Yield();
         for (size_t i = t * per; i < std::min(conversations.size(), (t + 1) * per); ++i) {
           batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorers_[t], score_options_, options_.rollup);
+          RedactForStorage(redaction_, &batch.scored[i]);
           batch.encoded[i] = EncodeConversation(batch.scored[i]);
         }
       };
@@ -507,6 +509,7 @@ class Ingester {
   std::atomic<int64_t> bytes_read_{0}, skipped_{0};
   int64_t bytes_total_ = 0;
   int64_t model_id_ = 0;
+  Redaction redaction_;  // the store's, read once
   Status writer_status_;
   std::atomic<bool> stop_reading_{false};
   Clock::time_point start_;

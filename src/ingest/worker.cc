@@ -14,6 +14,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
   WorkerSummary summary;
   summary.model = model->info().version;
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
+  ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));
   Scorer scorer(model);
   ScoreOptions score_options;
   score_options.explain = options.explain;
@@ -43,7 +44,8 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
         continue;
       }
       messages += static_cast<int64_t>(c.messages.size());
-      const ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, options.rollup);
+      ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, options.rollup);
+      RedactForStorage(redaction, &sc);
       status = store->PutConversation(sc, model_id);
       if (!status.ok()) break;
       ++conversations;

@@ -209,8 +209,9 @@ struct Principal {
 
 class Server {
  public:
-  Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer)
-      : o_(o), model_(std::move(model)), writer_(std::move(writer)) {}
+  Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer,
+         Redaction redaction)
+      : o_(o), model_(std::move(model)), writer_(std::move(writer)), redaction_(redaction) {}
 
   Status Run() {
     svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -692,6 +693,14 @@ class Server {
     std::optional<MessageScore> score;
     if (body.message.role != Role::kNote) score = ThreadScorer().Score(body.message.text);
     metrics_.Scored(score ? 1 : 0);
+    // The answer gives the poster the score of what they sent; the store
+    // keeps the text masked, when it is set to.
+    std::optional<MessageScore> answered;
+    if (redaction_.enabled()) {
+      answered = score;
+      RedactForStorage(redaction_, &body.message, &score);
+      for (auto& [name, value] : body.header.attributes) value = Redact(value, redaction_);
+    }
     // Encoded here too: the writer appends the pieces.
     std::string message_json, score_json;
     AppendMessageJson(body.message, &message_json);
@@ -739,6 +748,7 @@ class Server {
     out.reserve(400);
     AppendJsonString(id, &out);
     out += ",\"message\":" + std::to_string(index) + ",\"score\":";
+    if (redaction_.enabled()) score = std::move(answered);
     if (score) {
       out += '{';
       AppendScoreFields(*score, model_->info().version, &out);
@@ -777,6 +787,7 @@ class Server {
     for (auto& c : conversations) {
       messages += static_cast<int64_t>(c.messages.size());
       scored.push_back(ScoreConversation(std::move(c), ThreadScorer()));
+      RedactForStorage(redaction_, &scored.back());
     }
     metrics_.Scored(messages);
     json queued = json::array();
@@ -945,6 +956,7 @@ class Server {
   // This server among those sharing a store: its own announcements come back to it.
   const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
   Metrics metrics_;
+  const Redaction redaction_;  // the store's: what its text is masked of
   WebhookSender webhooks_{WebhookOptions{.allowed_hosts = o_.webhook_allowed_hosts}};
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
@@ -967,6 +979,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   if (store->has_live_log()) RETURN_IF_ERROR(store->ClaimLiveLog());
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
+  ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));
   // SQLite: the log is copied by the server's checkpoint thread, not by the
   // writer's commits. PostgreSQL has nothing to defer.
   if (Status s = store->DeferCheckpoints(); !s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;
@@ -977,7 +990,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
     RETURN_IF_ERROR(ctx.Recover());
     return ctx.FoldAll();
   }));
-  Server server(options, std::move(model), std::move(writer));
+  Server server(options, std::move(model), std::move(writer), redaction);
   return server.Run();
 }
 

@@ -797,6 +797,9 @@ class PgStore final : public Store {
     return d;
   }
 
+  Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
+  Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
+
   Result<StoreInfo> Info() override {
     StoreInfo info;
     info.schema_version = kStoreSchemaVersion;

@@ -636,6 +636,13 @@ class SqliteStore final : public Store {
 
   const std::string& location() const override { return path_; }
 
+  Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
+  Status SetSetting(const std::string& key, const std::string& value) override {
+    Stmt& s = *statements_.at("set_meta");
+    s.Bind(1, "setting." + key).Bind(2, value);
+    return Done(s, "setting " + key);
+  }
+
   Result<StoreInfo> Info() override {
     StoreInfo info;
     info.schema_version = kStoreSchemaVersion;

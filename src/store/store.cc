@@ -27,6 +27,30 @@ std::string ExplainJson(const MessageScore& s) {
 
 }  // namespace
 
+Result<Redaction> StoredRedaction(Store& store) {
+  ASSIGN_OR_RETURN(const std::string spec, store.Setting("redact"));
+  auto r = ParseRedaction(spec);
+  if (!r.ok()) return r.status().WithContext("the store's redact setting");
+  return r;
+}
+
+void RedactForStorage(const Redaction& r, Message* m, std::optional<MessageScore>* score) {
+  if (!r.enabled()) return;
+  m->text = Redact(m->text, r);
+  m->author = Redact(m->author, r);
+  if (score != nullptr && score->has_value()) {
+    for (Contribution& c : (*score)->explain) c.token = Redact(c.token, r);
+  }
+}
+
+void RedactForStorage(const Redaction& r, ScoredConversation* sc) {
+  if (!r.enabled()) return;
+  for (size_t i = 0; i < sc->conversation.messages.size(); ++i) {
+    RedactForStorage(r, &sc->conversation.messages[i], i < sc->scores.size() ? &sc->scores[i] : nullptr);
+  }
+  for (auto& [name, value] : sc->conversation.attributes) value = Redact(value, r);
+}
+
 EncodedConversation EncodeConversation(const ScoredConversation& sc) {
   const Conversation& c = sc.conversation;
   EncodedConversation e;
