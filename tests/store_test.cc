@@ -18,7 +18,7 @@
 #include "convsent/rollup.h"
 #include "convsent/store.h"
 #include "store/codec.h"
-#include "store/pg_store.h"
+#include "store/postgres/pg_store.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -261,6 +261,52 @@ TEST_P(StoreTest, ARolledBackBatchLeavesNothing) {
   EXPECT_FALSE(store_->GetConversation("c-3")->has_value());
   EXPECT_TRUE(store_->GetConversation("c-4")->has_value());
   EXPECT_EQ(store_->Info()->conversations, 2);
+}
+
+// The webhook deliveries family: recorded in the store's transaction (a
+// rolled-back item announces nothing), pending until sent or given up,
+// finished ones pruned.
+TEST_P(StoreTest, WebhookDeliveriesArePendingUntilDone) {
+  WebhookDeliveries& w = store_->webhook_deliveries();
+  WebhookDelivery d;
+  d.url = "http://hooks.example/a", d.payload = R"({"id":1})", d.created_at_ms = kT0, d.next_at_ms = kT0;
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(w.Add(d).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_TRUE(w.Pending(10)->empty()) << "a rolled-back delivery is not pending";
+
+  auto first = w.Add(d);
+  d.url = "http://hooks.example/b";
+  auto second = w.Add(d);
+  ASSERT_TRUE(first.ok() && second.ok()) << first.status().message();
+  auto pending = w.Pending(10);
+  ASSERT_TRUE(pending.ok()) << pending.status().message();
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].id, *first) << "oldest first";
+  EXPECT_EQ((*pending)[0].payload, R"({"id":1})");
+  EXPECT_EQ(w.Pending(1)->size(), 1u);
+
+  WebhookDelivery sent = (*pending)[0];
+  sent.status = "sent", sent.attempts = 2, sent.done_at_ms = kT0 + 5000, sent.last_error = "";
+  ASSERT_TRUE(w.Update(sent).ok());
+  WebhookDelivery retry = (*pending)[1];
+  retry.attempts = 1, retry.next_at_ms = kT0 + 2000, retry.last_error = "HTTP 503";
+  ASSERT_TRUE(w.Update(retry).ok());
+  pending = w.Pending(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, *second);
+  EXPECT_EQ((*pending)[0].next_at_ms, kT0 + 2000);
+  EXPECT_EQ((*pending)[0].last_error, "HTTP 503");
+  auto recent = w.Recent(10);
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[1].status, "sent");
+  EXPECT_EQ((*recent)[1].attempts, 2);
+
+  sent.id = 999;
+  EXPECT_EQ(w.Update(sent).code(), StatusCode::kNotFound);
+  EXPECT_EQ(*w.Prune(kT0 + 1000), 0) << "finished after the cut-off";
+  EXPECT_EQ(*w.Prune(kT0 + 6000), 1);
+  EXPECT_EQ(w.Recent(10)->size(), 1u) << "a pending delivery is never pruned";
 }
 
 TEST_P(StoreTest, AlertsInterventionsAndKeys) {

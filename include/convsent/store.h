@@ -31,10 +31,11 @@
 #include "convsent/rollup.h"
 #include "convsent/scorer.h"
 #include "convsent/status.h"
+#include "convsent/webhook_deliveries.h"
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 7;
+inline constexpr int kStoreSchemaVersion = 8;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.
@@ -265,6 +266,10 @@ class Store {
   // report measures their agreement and can blend them.
   virtual Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
                                const std::string& note, int64_t at_ms) = 0;
+
+  // Record families with an interface of their own (HACKING.md): each
+  // works on this store's connection, in its transaction.
+  virtual WebhookDeliveries& webhook_deliveries() = 0;
 
   // The backlog that `convsent worker` processes: conversations enqueued
   // once, each scored and stored by exactly one worker.

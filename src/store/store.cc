@@ -5,8 +5,8 @@
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
 #include "convsent/store.h"
-#include "store/pg_store.h"
-#include "store/sqlite_store.h"
+#include "store/postgres/pg_store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace convsent {
 namespace {

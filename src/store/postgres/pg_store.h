@@ -1,7 +1,7 @@
 // The PostgreSQL implementation of Store, through libpq: one database that
 // several ingest workers and servers share (docs/deployment.md).
-#ifndef CONVSENT_SRC_STORE_PG_STORE_H_
-#define CONVSENT_SRC_STORE_PG_STORE_H_
+#ifndef CONVSENT_SRC_STORE_POSTGRES_PG_STORE_H_
+#define CONVSENT_SRC_STORE_POSTGRES_PG_STORE_H_
 
 #include <memory>
 #include <string>
@@ -18,4 +18,4 @@ std::string RedactPgUrl(const std::string& url);
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_STORE_PG_STORE_H_
+#endif  // CONVSENT_SRC_STORE_POSTGRES_PG_STORE_H_

@@ -1,4 +1,4 @@
-#include "store/libpq.h"
+#include "store/postgres/libpq.h"
 
 #include <dlfcn.h>
 

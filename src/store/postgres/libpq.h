@@ -2,8 +2,8 @@
 // would load it, and the Kerberos, LDAP and TLS libraries it pulls in, into
 // every run of convsent: about 10 ms of start-up that `convsent score` on a
 // SQLite store, or on no store at all, would pay for nothing.
-#ifndef CONVSENT_SRC_STORE_LIBPQ_H_
-#define CONVSENT_SRC_STORE_LIBPQ_H_
+#ifndef CONVSENT_SRC_STORE_POSTGRES_LIBPQ_H_
+#define CONVSENT_SRC_STORE_POSTGRES_LIBPQ_H_
 
 #include <libpq-fe.h>
 
@@ -60,4 +60,4 @@ const Api& Lib();
 
 }  // namespace convsent::pq
 
-#endif  // CONVSENT_SRC_STORE_LIBPQ_H_
+#endif  // CONVSENT_SRC_STORE_POSTGRES_LIBPQ_H_

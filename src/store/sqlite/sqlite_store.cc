@@ -1,4 +1,6 @@
-#include "store/sqlite_store.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/statement.h"
+#include "store/sqlite/webhook_deliveries.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -22,6 +24,8 @@
 
 namespace convsent {
 namespace {
+
+using sqlite::Stmt;
 
 using store::PackFacts;
 
@@ -173,64 +177,21 @@ CREATE TABLE live_messages(
   seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL, position INTEGER NOT NULL,
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
 )sql",
+    // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h).
+    R"sql(
+CREATE TABLE webhook_deliveries(
+  id INTEGER PRIMARY KEY, url TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, next_at INTEGER NOT NULL, done_at INTEGER NOT NULL, last_error TEXT NOT NULL);
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, id);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
-
-// A prepared statement, reset after each use.
-class Stmt {
- public:
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(s_); }
-  Status Prepare(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK) {
-      return Status::Internal(std::string("preparing SQL: ") + sqlite3_errmsg(db));
-    }
-    return Status::Ok();
-  }
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
-  Stmt& BindBlob(int i, const std::string& v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  template <typename T>
-  Stmt& Bind(int i, const std::optional<T>& v) {
-    return v ? Bind(i, static_cast<int64_t>(*v)) : BindNull(i);
-  }
-  // Steps once: SQLITE_ROW or SQLITE_DONE, else an error.
-  int Step() { return sqlite3_step(s_); }
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
-  double Real(int col) const { return sqlite3_column_double(s_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  std::string_view Blob(int col) const {
-    const void* p = sqlite3_column_blob(s_, col);
-    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
-             : std::string_view();
-  }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
-  }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
 
 class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
     statements_.clear();
+    webhook_deliveries_.reset();
     if (claimed_) {
       // Unlocked, never closed (HeldFile).
       std::lock_guard lock(held_files_mu);
@@ -272,6 +233,7 @@ class SqliteStore final : public Store {
       return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     }
     sqlite3_busy_timeout(db_, 10000);
+    webhook_deliveries_ = sqlite::NewWebhookDeliveries(db_, path_);
     if (read_only_) return Migrate();
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
@@ -635,6 +597,8 @@ class SqliteStore final : public Store {
   }
 
   const std::string& location() const override { return path_; }
+
+  WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override {
@@ -1253,6 +1217,7 @@ class SqliteStore final : public Store {
   // By name; the names are the literals of Prepare(), so a lookup on the
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
+  std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_; gone before it closes
   std::unordered_map<std::string, int64_t> model_ids_;
   store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;
