@@ -11,9 +11,14 @@
 
 #include <nlohmann/json.hpp>
 #include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "convsent/status.h"
+#include "loopback_server.h"
 #include "server_process.h"
 #include "test_util.h"
 
@@ -293,6 +298,69 @@ TEST(Server, AKilledServerLosesNoAnsweredMessage) {
   const json pro = Body(again.Client(viewer).Get("/v1/report?where=plan%3Dpro"));
   EXPECT_EQ(pro["scored"], 1) << pro.dump().substr(0, 300);  // K1's header, kept
   EXPECT_EQ(again.Stop(), 0);
+}
+
+// A queue webhook is stored with the item it announces, in the same commit:
+// a server killed while its receiver hangs sends it when it starts again,
+// and records that it was sent.
+TEST(Server, QueueWebhooksSurviveAKill) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest");
+  std::atomic<bool> hang{true}, stopping{false};
+  std::mutex mu;
+  std::multiset<int64_t> delivered;
+  testing::LoopbackServer receiver;
+  receiver.server().Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    if (hang.load()) {  // until the sender gives up on it, or its server is gone
+      while (!stopping.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return void(res.status = 503);
+    }
+    const json body = json::parse(req.body);
+    std::lock_guard lock(mu);
+    delivered.insert(body["item"]["id"].get<int64_t>());
+  });
+  receiver.Start();
+  // Its hanging handlers end before it is stopped, even when an assertion
+  // returns early.
+  const std::unique_ptr<void, std::function<void(void*)>> release(&stopping, [&](void*) { stopping = true; });
+  const std::string config = dir.path() + "/serve.yaml";
+  std::ofstream(config) << "version: 1\nqueue:\n  webhook: \"http://127.0.0.1:" << receiver.port() << "/hook\"\n";
+  std::set<int64_t> queued;
+  {
+    ServerProcess server(db, config);
+    auto c = server.Client(ingest);
+    for (int i = 0; i < 3; ++i) {
+      auto r = c.Post("/v1/conversations/W" + std::to_string(i) + "/messages",
+                      R"({"role":"customer","text":"This is useless. Worst service ever!!"})", "application/json");
+      ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+      ASSERT_TRUE(Body(r)["queued"].is_object()) << r->body;
+      queued.insert(Body(r)["queued"]["id"].get<int64_t>());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // attempts in flight, hanging
+    EXPECT_EQ(testing::CountRows(db, "webhook_deliveries WHERE status = 'pending'"), 3);
+    server.Kill();
+  }
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(delivered.empty());
+  }
+  hang = false;
+  ServerProcess again(db, config);
+  for (int waited = 0; waited < 10000; waited += 20) {
+    {
+      std::lock_guard lock(mu);
+      if (delivered.size() >= 3) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(std::set<int64_t>(delivered.begin(), delivered.end()), queued);
+    EXPECT_EQ(delivered.size(), 3u) << "each once";
+  }
+  EXPECT_EQ(again.Stop(), 0);
+  EXPECT_EQ(testing::CountRows(db, "webhook_deliveries WHERE status = 'sent' AND attempts = 1"), 3);
 }
 
 // A review claim names its key: a second key may not take the same name,

@@ -237,6 +237,7 @@ class Server {
                                      : httplib::Server::HandlerResponse::Handled;
     });
     Routes();
+    RETURN_IF_ERROR(StartWebhooks());
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
     if (port < 0) return Status::IoError("cannot listen on " + o_.bind + ":" + std::to_string(o_.port));
     WidenListenQueue(port);
@@ -293,6 +294,14 @@ class Server {
     events_.Stop();
     pthread_kill(signals.native_handle(), SIGUSR1);
     signals.join();
+    // Attempts in flight are cut off (still pending in the store); the
+    // outcomes being recorded go through the writer first.
+    std::unique_ptr<WebhookSender> webhooks;
+    {
+      std::lock_guard lock(webhooks_mu_);
+      webhooks = std::move(webhooks_);
+    }
+    webhooks.reset();
     writer_.reset();  // drains what handlers submitted, commits, stops
     return ok ? Status::Ok() : Status::IoError("the server stopped with an error");
   }
@@ -639,11 +648,66 @@ class Server {
     const json event = ReviewJson(*item);
     *queued = event;
     RETURN_IF_ERROR(Announce(ctx, "queued", event));
-    ctx.AfterCommit([this, event] {
+    // The delivery is stored with the item, in the same commit: a crash
+    // after the 201 loses neither.
+    WebhookDelivery delivery;
+    if (!o_.queue.webhook.empty()) {
+      delivery.url = o_.queue.webhook, delivery.payload = Dump({{"type", "convsent.queued"}, {"item", event}});
+      delivery.created_at_ms = delivery.next_at_ms = NowMs();
+      ASSIGN_OR_RETURN(delivery.id, ctx.store().webhook_deliveries().Add(delivery));
+    }
+    ctx.AfterCommit([this, event, delivery] {
       events_.Publish("queued", Dump(event));
-      if (!o_.queue.webhook.empty()) webhooks_.Send(event["id"].get<int64_t>(), o_.queue.webhook, Dump({{"type", "convsent.queued"}, {"item", event}}));
+      if (delivery.id != 0) SendWebhook(delivery);
     });
     return Status::Ok();
+  }
+
+  // Webhook deliveries live in the store: sent after the commit that
+  // recorded them, each attempt's outcome written back (by the writer), and
+  // those still pending when the server stopped sent again when it starts.
+  // At least once: a receiver tells repeats apart by the item's id.
+  Status StartWebhooks() {
+    WebhookOptions w;
+    w.allowed_hosts = o_.webhook_allowed_hosts;
+    w.on_attempt = [this](const WebhookOutcome& o) { Settle(o); };
+    std::vector<WebhookDelivery> pending;
+    RETURN_IF_ERROR(writer_->Submit([&pending](WriterContext& ctx) -> Status {
+      // Finished deliveries are kept a week, for a look at what was sent.
+      RETURN_IF_ERROR(ctx.store().webhook_deliveries().Prune(NowMs() - 7 * 24 * 3600 * 1000LL).status());
+      ASSIGN_OR_RETURN(pending, ctx.store().webhook_deliveries().Pending(kMaxResent));
+      return Status::Ok();
+    }));
+    std::lock_guard lock(webhooks_mu_);
+    webhooks_ = std::make_unique<WebhookSender>(std::move(w));
+    for (const WebhookDelivery& d : pending) SendWebhook(d, /*locked=*/true);
+    if (!pending.empty()) std::fprintf(stderr, "convsent serve: resending %zu pending webhook deliveries\n", pending.size());
+    return Status::Ok();
+  }
+  static constexpr int kMaxResent = 10000;
+
+  void SendWebhook(const WebhookDelivery& d, bool locked = false) {
+    std::unique_lock lock(webhooks_mu_, std::defer_lock);
+    if (!locked) lock.lock();
+    if (webhooks_ == nullptr) return;  // stopping: it stays pending, sent at the next start
+    const int64_t wait = std::max<int64_t>(0, d.next_at_ms - NowMs());
+    webhooks_->Send(d.id, d.url, d.payload, d.attempts, std::chrono::milliseconds(wait));
+  }
+
+  // Records an attempt's outcome (on a sender thread).
+  void Settle(const WebhookOutcome& o) {
+    WebhookDelivery d;
+    d.id = o.id, d.attempts = o.attempts, d.last_error = o.error;
+    d.status = o.delivered ? "sent" : o.gave_up ? "failed" : "pending";
+    const int64_t now = NowMs();
+    d.next_at_ms = d.status == "pending" ? now + o.retry_in.count() : 0;
+    d.done_at_ms = d.status == "pending" ? 0 : now;
+    if (o.gave_up) {
+      std::fprintf(stderr, "convsent serve: webhook delivery %lld gave up after %d attempts: %s\n",
+                   static_cast<long long>(o.id), o.attempts, o.error.c_str());
+    }
+    const Status s = writer_->Submit([d](WriterContext& ctx) { return ctx.store().webhook_deliveries().Update(d); });
+    if (!s.ok()) std::fprintf(stderr, "convsent serve: recording webhook delivery %lld: %s\n", static_cast<long long>(o.id), s.message().c_str());
   }
 
   // Tells the other servers sharing the store (PostgreSQL) of a queue
@@ -957,7 +1021,8 @@ class Server {
   const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
   Metrics metrics_;
   const Redaction redaction_;  // the store's: what its text is masked of
-  WebhookSender webhooks_{WebhookOptions{.allowed_hosts = o_.webhook_allowed_hosts}};
+  std::mutex webhooks_mu_;
+  std::unique_ptr<WebhookSender> webhooks_;  // from StartWebhooks until the writer drains
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
 };
