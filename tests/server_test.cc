@@ -17,7 +17,9 @@
 #include <set>
 #include <thread>
 
+#include "convsent/server.h"
 #include "convsent/status.h"
+#include "convsent/store.h"
 #include "loopback_server.h"
 #include "server_process.h"
 #include "test_util.h"
@@ -374,6 +376,36 @@ TEST(Server, KeyNamesAreUnique) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.out.find("already named bob"), std::string::npos) << again.out;
   EXPECT_EQ(RunCommand(Binary() + " keys create --db " + db + " --role reviewer --name cs_x 2>/dev/null").exit_code, 2);
+}
+
+// A claim is its key's, by id: a store from before names were unique may
+// hold two keys named "bob", and the second may not release or resolve the
+// first one's claim.
+TEST(Server, AClaimIsItsKeysNotItsNames) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), bob = NewKey(db, "reviewer", "bob");
+  const std::string other_bob = NewApiKey();
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    ApiKeyRecord k;
+    k.name = "bob", k.role = "reviewer", k.prefix = other_bob.substr(0, 8), k.hash = HashApiKey(other_bob);
+    ASSERT_TRUE((*store)->AddApiKey(k).ok());
+  }
+  ServerProcess server(db);
+  auto r = server.Client(ingest).Post("/v1/conversations/B1/messages",
+                                      R"({"role":"customer","text":"This is useless. Worst service ever!!"})",
+                                      "application/json");
+  ASSERT_TRUE(r && r->status == 201);
+  const std::string id = std::to_string(Body(r)["queued"]["id"].get<int64_t>());
+  EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 200);
+  EXPECT_EQ(server.Client(other_bob).Post("/v1/queue/" + id + "/release", "{}", "application/json")->status, 409);
+  EXPECT_EQ(server.Client(other_bob).Post("/v1/queue/" + id + "/resolve", R"({"label":"neutral"})", "application/json")->status,
+            409);
+  EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/resolve", R"({"label":"negative"})", "application/json")->status,
+            200);
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 // Owners' webhook URLs are credentials: the tree shows them to admins only.

@@ -371,9 +371,10 @@ TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {
   auto item = store_->GetReviewItem(**id);
   ASSERT_TRUE(item.ok() && item->has_value());
   ReviewItem claimed = **item;
-  claimed.status = "claimed", claimed.claimed_by = "rita", claimed.claimed_at_ms = kT0 + 5;
+  claimed.status = "claimed", claimed.claimed_by = "rita", claimed.claimed_key = 7, claimed.claimed_at_ms = kT0 + 5;
   ASSERT_TRUE(store_->UpdateReviewItem(claimed).ok());
   EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "rita");
+  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_key, 7);
   EXPECT_TRUE(store_->ListReviewItems("claimed", "age", 10)->size() == 1);
   EXPECT_FALSE(store_->GetReviewItem(12345)->has_value());
 

@@ -133,6 +133,7 @@ struct ReviewItem {
   double compound = 0;               // the message or tone that set it off
   std::string status = "open";       // open, claimed, resolved
   std::string claimed_by, label, note;  // label: the reviewer's negative, neutral or positive
+  int64_t claimed_key = 0;             // the claiming API key's id (claimed_by: its name, shown)
   int64_t created_at_ms = 0, claimed_at_ms = 0, resolved_at_ms = 0;
 };
 

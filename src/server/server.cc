@@ -205,6 +205,7 @@ unsigned RoleBit(const std::string& role) {
 
 struct Principal {
   std::string name, role;
+  int64_t key_id = 0;
 };
 
 class Server {
@@ -462,7 +463,7 @@ class Server {
     auto found = store->FindApiKey(HashApiKey(key));
     if (!found.ok()) return *error = found.status(), std::nullopt;
     std::optional<Principal> who;
-    if (*found) who = Principal{(*found)->name.empty() ? (*found)->prefix : (*found)->name, (*found)->role};
+    if (*found) who = Principal{(*found)->name.empty() ? (*found)->prefix : (*found)->name, (*found)->role, (*found)->id};
     std::lock_guard lock(keys_mu_);
     if (keys_.size() > 10000) keys_.clear();  // bounded: a flood of bad keys cannot grow it
     keys_[key] = {who, now + std::chrono::seconds(1)};
@@ -959,22 +960,25 @@ class Server {
       ASSIGN_OR_RETURN(auto item, ctx.store().GetReviewItem(id));
       if (!item) return status = 404, problem = "no review item " + std::to_string(id), Status::Ok();
       ReviewItem& r = *item;
-      const bool mine = r.claimed_by == who.name || who.role == "admin";
+      // A claim is its key's (by id); one made before claims named their
+      // key (schema 8) goes by its name (keys create refuses a name in use).
+      const bool mine = (r.claimed_key != 0 ? r.claimed_key == who.key_id : r.claimed_by == who.name) ||
+                        who.role == "admin";
       if (action == "claim") {
         if (r.status != "open") return status = 409, problem = "item " + std::to_string(id) + " is " + r.status, Status::Ok();
-        r.status = "claimed", r.claimed_by = who.name, r.claimed_at_ms = NowMs();
+        r.status = "claimed", r.claimed_by = who.name, r.claimed_key = who.key_id, r.claimed_at_ms = NowMs();
       } else if (action == "release") {
         if (r.status != "claimed" || !mine) {
           return status = 409, problem = "item " + std::to_string(id) + " is not claimed by " + who.name, Status::Ok();
         }
-        r.status = "open", r.claimed_by.clear(), r.claimed_at_ms = 0;
+        r.status = "open", r.claimed_by.clear(), r.claimed_key = 0, r.claimed_at_ms = 0;
       } else {
         if (r.status == "resolved") return status = 409, problem = "item " + std::to_string(id) + " is resolved", Status::Ok();
         if (r.status == "claimed" && !mine) {
           return status = 409, problem = "item " + std::to_string(id) + " is claimed by " + r.claimed_by, Status::Ok();
         }
         r.status = "resolved", r.label = label, r.note = note, r.resolved_at_ms = NowMs();
-        if (r.claimed_by.empty()) r.claimed_by = who.name;
+        if (r.claimed_by.empty()) r.claimed_by = who.name, r.claimed_key = who.key_id;
         Sentiment human = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
                                                                                             : Sentiment::kNeutral;
         RETURN_IF_ERROR(ctx.Fold(r.conversation));  // its report row carries the label

@@ -158,12 +158,14 @@ CREATE TABLE live_messages(
   seq BIGSERIAL PRIMARY KEY, conversation TEXT NOT NULL, position BIGINT NOT NULL,
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
 )sql",
-    // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h).
+    // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h);
+    // a review claim names its key by id.
     R"sql(
 CREATE TABLE webhook_deliveries(
   id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   created_at BIGINT NOT NULL, next_at BIGINT NOT NULL, done_at BIGINT NOT NULL, last_error TEXT NOT NULL);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, id);
+ALTER TABLE review_queue ADD COLUMN claimed_key BIGINT NOT NULL DEFAULT 0;
 )sql",
 };
 static_assert(kPgBaseVersion + static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])) - 1 ==
@@ -198,7 +200,8 @@ constexpr const char* kGetConversationLockedOfModel = CONVSENT_GET_CONVERSATION(
 #undef CONVSENT_CURRENT_MODEL
 
 constexpr const char* kReviewColumns =
-    "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, resolved_at";
+    "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, resolved_at, "
+    "claimed_key";
 constexpr const char* kKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
 
 void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f) {
@@ -227,7 +230,7 @@ ReviewItem ReadReview(const PGresult* r, int i) {
   v.id = Int(r, i, 0), v.conversation = Text(r, i, 1), v.reason = Text(r, i, 2), v.severity = Text(r, i, 3);
   v.compound = Real(r, i, 4), v.status = Text(r, i, 5), v.claimed_by = Text(r, i, 6), v.label = Text(r, i, 7);
   v.note = Text(r, i, 8), v.created_at_ms = Int(r, i, 9), v.claimed_at_ms = Int(r, i, 10);
-  v.resolved_at_ms = Int(r, i, 11);
+  v.resolved_at_ms = Int(r, i, 11), v.claimed_key = Int(r, i, 12);
   return v;
 }
 
@@ -667,9 +670,9 @@ class PgStore final : public Store {
 
   Status UpdateReviewItem(const ReviewItem& v) override {
     ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
-                                       "label=$6, note=$7 WHERE id=$1",
+                                       "label=$6, note=$7, claimed_key=$8 WHERE id=$1",
                                        Params().Add(v.id).Add(v.status).Add(v.claimed_by).Add(v.claimed_at_ms)
-                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note),
+                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note).Add(v.claimed_key),
                                        "updating review item " + std::to_string(v.id)));
     if (Changed(r) == 0) return Status::NotFound("no review item " + std::to_string(v.id));
     return Status::Ok();

@@ -177,12 +177,14 @@ CREATE TABLE live_messages(
   seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL, position INTEGER NOT NULL,
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
 )sql",
-    // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h).
+    // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h);
+    // a review claim names its key by id.
     R"sql(
 CREATE TABLE webhook_deliveries(
   id INTEGER PRIMARY KEY, url TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL, next_at INTEGER NOT NULL, done_at INTEGER NOT NULL, last_error TEXT NOT NULL);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, id);
+ALTER TABLE review_queue ADD COLUMN claimed_key INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
@@ -740,9 +742,9 @@ class SqliteStore final : public Store {
   Status UpdateReviewItem(const ReviewItem& r) override {
     Stmt q;
     RETURN_IF_ERROR(q.Prepare(db_, "UPDATE review_queue SET status=?2, claimed_by=?3, claimed_at=?4, resolved_at=?5, "
-                                   "label=?6, note=?7 WHERE id=?1"));
+                                   "label=?6, note=?7, claimed_key=?8 WHERE id=?1"));
     q.Bind(1, r.id).Bind(2, r.status).Bind(3, r.claimed_by).Bind(4, r.claimed_at_ms).Bind(5, r.resolved_at_ms);
-    q.Bind(6, r.label).Bind(7, r.note);
+    q.Bind(6, r.label).Bind(7, r.note).Bind(8, r.claimed_key);
     RETURN_IF_ERROR(Done(q, "updating review item " + std::to_string(r.id)));
     if (sqlite3_changes(db_) == 0) return Status::NotFound("no review item " + std::to_string(r.id));
     return Status::Ok();
@@ -883,7 +885,7 @@ class SqliteStore final : public Store {
       ReviewItem r;
       r.id = q.Int(0), r.conversation = q.Text(1), r.reason = q.Text(2), r.severity = q.Text(3), r.compound = q.Real(4);
       r.status = q.Text(5), r.claimed_by = q.Text(6), r.label = q.Text(7), r.note = q.Text(8);
-      r.created_at_ms = q.Int(9), r.claimed_at_ms = q.Int(10), r.resolved_at_ms = q.Int(11);
+      r.created_at_ms = q.Int(9), r.claimed_at_ms = q.Int(10), r.resolved_at_ms = q.Int(11), r.claimed_key = q.Int(12);
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Error("reading the review queue");
