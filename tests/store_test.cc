@@ -378,13 +378,60 @@ TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {
   EXPECT_TRUE(store_->ListReviewItems("claimed", "age", 10)->size() == 1);
   EXPECT_FALSE(store_->GetReviewItem(12345)->has_value());
 
-  ASSERT_TRUE(store_->PutHumanLabel("c-1", Sentiment::kNeutral, "rita", "just leaving", kT0 + 9).ok());
+  HumanLabel l;
+  l.conversation = "c-1", l.label = Sentiment::kNeutral, l.reviewer = "rita", l.note = "just leaving", l.at_ms = kT0 + 9;
+  ASSERT_TRUE(store_->labels().Add(l).ok());
   const auto rows = Rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].human, Sentiment::kNeutral);
+  EXPECT_FALSE(rows[0].audit.has_value()) << "a review label is not an audit";
   // A conversation stored again keeps its human label.
   ASSERT_TRUE(Put(Make("c-1", kT0, {"cancel my account", "done"})).ok());
   EXPECT_EQ(Rows()[0].human, Sentiment::kNeutral);
+}
+
+// The labels family: conversation and message labels, checked against the
+// stored conversation; the latest conversation label on the report row,
+// and the latest audit label apart (only audits correct the shares).
+TEST_P(StoreTest, LabelsAreCheckedAndReachTheReportRow) {
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"I was charged twice!!", "Sorry, refunding now.", "thanks"})).ok());
+  Labels& labels = store_->labels();
+  EXPECT_EQ(*labels.MessageCount("c-1"), std::optional<int>(3));
+  EXPECT_FALSE(labels.MessageCount("nope")->has_value());
+  HumanLabel l;
+  l.conversation = "c-1", l.label = Sentiment::kNegative, l.source = "audit", l.reviewer = "ana", l.model = "m1";
+  l.at_ms = kT0 + 1;
+  ASSERT_TRUE(labels.Add(l).ok());
+  EXPECT_EQ(Rows()[0].audit, Sentiment::kNegative);
+  EXPECT_EQ(Rows()[0].human, Sentiment::kNegative);
+  // A later review label is the human label; the audit label stays.
+  HumanLabel review = l;
+  review.source = "review", review.label = Sentiment::kNeutral, review.reviewer = "bob";
+  ASSERT_TRUE(labels.Add(review).ok());
+  EXPECT_EQ(Rows()[0].audit, Sentiment::kNegative);
+  EXPECT_EQ(Rows()[0].human, Sentiment::kNeutral);
+  // A message label leaves the row alone.
+  HumanLabel message = l;
+  message.message = 2, message.label = Sentiment::kPositive;
+  ASSERT_TRUE(labels.Add(message).ok());
+  EXPECT_EQ(Rows()[0].audit, Sentiment::kNegative);
+  message.message = 3;
+  EXPECT_EQ(labels.Add(message).code(), StatusCode::kInvalidArgument) << "c-1 has 3 messages";
+  message.conversation = "nope", message.message = 0;
+  EXPECT_EQ(labels.Add(message).code(), StatusCode::kNotFound);
+  std::vector<HumanLabel> all;
+  ASSERT_TRUE(labels.ForEach([&](const HumanLabel& x) { return all.push_back(x), Status::Ok(); }).ok());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].source, "audit");
+  EXPECT_EQ(all[0].message, -1);
+  EXPECT_EQ(all[0].model, "m1");
+  EXPECT_EQ(all[0].at_ms, kT0 + 1);
+  EXPECT_EQ(all[1].reviewer, "bob");
+  EXPECT_EQ(all[2].message, 2);
+  EXPECT_EQ(all[2].label, Sentiment::kPositive);
+  // A conversation stored again keeps both.
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"I was charged twice!!", "Sorry, refunding now."})).ok());
+  EXPECT_EQ(Rows()[0].audit, Sentiment::kNegative);
 }
 
 TEST_P(StoreTest, TheBacklogHandsOutEachItemOnce) {

@@ -35,6 +35,7 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddToneEvalCommand(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);
 void AddSettingsCommand(CLI::App& app, int* exit_code);
+void AddLabelsCommands(CLI::App& app, int* exit_code);  // labels, audit
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention

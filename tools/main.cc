@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddGenerateCommand(app, &exit_code);
   convsent::cli::AddStoreCommands(app, &exit_code);
   convsent::cli::AddSettingsCommand(app, &exit_code);
+  convsent::cli::AddLabelsCommands(app, &exit_code);
   convsent::cli::AddReportCommand(app, &exit_code);
 #ifdef CONVSENT_NET
   convsent::cli::AddTreeCommands(app, &exit_code);

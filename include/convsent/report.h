@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "convsent/estimate.h"
 #include "convsent/stats.h"
 #include "convsent/store.h"
 
@@ -70,6 +71,8 @@ struct PeriodStats {
   std::map<std::string, int64_t> models;  // method version -> conversations
   bool method_change = false;        // its methods differ from the period before, or it has several
   RelatedMetrics related;
+  AuditCounts audit;
+  std::optional<ShareEstimate> estimate;  // with kMinAuditLabelsPerGroup audit labels or more
 };
 
 struct SegmentStats {
@@ -80,6 +83,8 @@ struct SegmentStats {
   bool compared = false;             // large enough to be tested
   bool pocket = false;               // significantly worse, after Holm correction
   RelatedMetrics related;
+  AuditCounts audit;
+  std::optional<ShareEstimate> estimate;  // with kMinAuditLabelsPerGroup audit labels or more
 };
 
 struct Report {
@@ -97,6 +102,11 @@ struct Report {
   std::vector<std::pair<std::string, std::string>> where;
   std::string scope;
   HumanAgreement human;
+  // The true shares estimated from a random audit (convsent/estimate.h);
+  // unset without audit labels.
+  AuditCounts audit;
+  std::optional<ShareEstimate> estimate;
+  int64_t audit_labels_for_3_points = 0;
 };
 
 class ReportBuilder {

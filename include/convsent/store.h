@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "convsent/conversation.h"
+#include "convsent/labels.h"
 #include "convsent/redact.h"
 #include "convsent/rollup.h"
 #include "convsent/scorer.h"
@@ -89,7 +90,8 @@ struct ReportRow {
   int agent_replies = 0, customer_turns = 0, handoffs = 0, escalated = 0, reopened = 0;
   std::optional<int> csat, nps;
   uint64_t detectors = 0;             // DetectorCounts::packed()
-  std::optional<Sentiment> human;     // a reviewer's label, when there is one
+  std::optional<Sentiment> human;     // a person's latest label of its tone, when there is one
+  std::optional<Sentiment> audit;     // the latest from a random audit (convsent/labels.h), when there is one
   std::vector<uint32_t> segments;     // ReportDictionary::segments ids
 };
 
@@ -263,14 +265,11 @@ class Store {
                                                           int limit) = 0;
   // Writes status, claimed_by, claimed_at, resolved_at, label and note.
   virtual Status UpdateReviewItem(const ReviewItem& item) = 0;
-  // A person's label of a conversation's tone, kept beside the model's: the
-  // report measures their agreement and can blend them.
-  virtual Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
-                               const std::string& note, int64_t at_ms) = 0;
 
   // Record families with an interface of their own (HACKING.md): each
   // works on this store's connection, in its transaction.
   virtual WebhookDeliveries& webhook_deliveries() = 0;
+  virtual Labels& labels() = 0;
 
   // The backlog that `convsent worker` processes: conversations enqueued
   // once, each scored and stored by exactly one worker.

@@ -101,6 +101,7 @@ struct ReportBuilder::State {
     ToneCounts counts;
     std::map<uint32_t, int64_t> models;
     RelatedAcc related;
+    AuditCounts audit;
   };
   std::map<int64_t, PeriodAcc> periods;
   int64_t last_start = INT64_MIN;
@@ -109,6 +110,8 @@ struct ReportBuilder::State {
   std::vector<uint32_t> slot_ids;  // slot -> segment id
   std::vector<ToneCounts> segment_counts;
   std::vector<RelatedAcc> segment_related;
+  AuditCounts audit;  // the model's tones (never blended) and the audit's labels
+  std::vector<AuditCounts> segment_audit;
 
   State(const ReportDictionary& d, const ReportOptions& options) : dict(d), o(options) {
     for (const auto& [k, v] : o.where) {
@@ -129,6 +132,7 @@ struct ReportBuilder::State {
     }
     segment_counts.resize(slot_ids.size());
     segment_related.resize(slot_ids.size());
+    segment_audit.resize(slot_ids.size());
   }
 };
 
@@ -167,10 +171,19 @@ void ReportBuilder::Add(const ReportRow& row) {
   Count(&st.last->counts, r);
   if (r.has_customer) ++st.last->models[r.model];
   st.last->related.Add(r);
+  // The estimate counts the model's tone, whatever is blended.
+  auto audit = [&row](AuditCounts* a) {
+    if (!row.has_customer) return;
+    ++a->model[static_cast<int>(row.tone)];
+    if (row.audit) ++a->matrix[static_cast<int>(row.tone)][static_cast<int>(*row.audit)];
+  };
+  audit(&st.audit);
+  audit(&st.last->audit);
   for (uint32_t id : r.segments) {
     if (id >= st.slot.size() || st.slot[id] < 0) continue;  // unknown to the dictionary, or not reported
     Count(&st.segment_counts[static_cast<size_t>(st.slot[id])], r);
     st.segment_related[static_cast<size_t>(st.slot[id])].Add(r);
+    audit(&st.segment_audit[static_cast<size_t>(st.slot[id])]);
   }
 }
 
@@ -210,13 +223,23 @@ Report ReportBuilder::Finish() {
     p.counts = acc.counts;
     p.models = names(acc.models);
     p.related = acc.related.Finish();
+    p.audit = acc.audit;
+    if (p.audit.labels() >= kMinAuditLabelsPerGroup) p.estimate = EstimateShares(p.audit);
   }
-  std::map<std::pair<std::string, std::string>, std::pair<ToneCounts, RelatedMetrics>> segments;
+  struct SegmentFigures {
+    ToneCounts counts;
+    RelatedMetrics related;
+    AuditCounts audit;
+  };
+  std::map<std::pair<std::string, std::string>, SegmentFigures> segments;
   for (size_t k = 0; k < st.slot_ids.size(); ++k) {
     if (st.segment_related[k].n == 0) continue;
     const SegmentValue& v = st.dict.segments[st.slot_ids[k]];
-    segments[{v.dimension, v.value}] = {st.segment_counts[k], st.segment_related[k].Finish()};
+    segments[{v.dimension, v.value}] = {st.segment_counts[k], st.segment_related[k].Finish(), st.segment_audit[k]};
   }
+  rep.audit = st.audit;
+  rep.estimate = EstimateShares(st.audit);
+  rep.audit_labels_for_3_points = AuditLabelsFor(st.audit);
   rep.related = st.related.Finish();
   auto methods = [](const std::map<std::string, int64_t>& models) {
     std::vector<std::string> keys;
@@ -272,12 +295,14 @@ Report ReportBuilder::Finish() {
   std::vector<double> p_values;
   std::vector<size_t> compared;
   for (const auto& [key, figures] : segments) {
-    const ToneCounts& counts = figures.first;
+    const ToneCounts& counts = figures.counts;
     SegmentStats s;
     s.dimension = key.first;
     s.value = key.second;
     s.counts = counts;
-    s.related = figures.second;
+    s.related = figures.related;
+    s.audit = figures.audit;
+    if (s.audit.labels() >= kMinAuditLabelsPerGroup) s.estimate = EstimateShares(s.audit);
     s.negative_interval = WilsonInterval(counts.negative, counts.scored());
     if (counts.scored() >= o.min_segment_size && rep.overall.scored() - counts.scored() >= o.min_segment_size) {
       const int64_t rest_neg = rep.overall.negative - counts.negative;
@@ -320,6 +345,28 @@ nlohmann::json CountsJson(const ToneCounts& c) {
           {"band", BandName(BandOf(c.NegativeShare()))}};
 }
 
+// The estimate of a group with enough audit labels, else null.
+nlohmann::json EstimateJson(const std::optional<ShareEstimate>& e) {
+  if (!e) return nullptr;
+  auto interval = [](const Interval& i) { return nlohmann::json::array({i.low, i.high}); };
+  return {{"labels", e->labels},
+          {"share", {{"negative", e->share[0]}, {"neutral", e->share[1]}, {"positive", e->share[2]}}},
+          {"interval",
+           {{"negative", interval(e->interval[0])}, {"neutral", interval(e->interval[1])},
+            {"positive", interval(e->interval[2])}}},
+          {"band", BandName(e->band)},
+          {"band_certain", e->band_certain},
+          {"agreement", e->agreement},
+          {"kappa", e->kappa ? nlohmann::json(*e->kappa) : nlohmann::json()},
+          {"method", "prediction-powered inference on a random audit, 95% normal interval (docs/report.md)"}};
+}
+
+nlohmann::json ConfusionJson(const AuditCounts& a) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : a.matrix) rows.push_back({row[0], row[1], row[2]});
+  return rows;
+}
+
 nlohmann::json FiltersJson(const std::vector<std::pair<std::string, std::string>>& where) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [k, v] : where) out.push_back({{"key", k}, {"value", v}});
@@ -356,7 +403,11 @@ std::string ReportToJson(const Report& r) {
                    {"kappa", r.human.kappa ? nlohmann::json(*r.human.kappa) : nlohmann::json()},
                    {"blend", r.human.blended ? "a reviewer's label replaces the model's tone where there is one"
                                              : "none: the model's tones are counted"}}},
-                 {"tone_rule", "end-weighted customer tone (docs/conversation-tone.md)"}};
+                 {"tone_rule", "end-weighted customer tone (docs/conversation-tone.md)"},
+                 {"audit_labels", r.audit.labels()},
+                 {"audit_labels_for_3_points", r.audit_labels_for_3_points},
+                 {"audit_confusion", ConfusionJson(r.audit)}};
+  j["estimate"] = EstimateJson(r.estimate);
   nlohmann::json series = nlohmann::json::array();
   for (const auto& p : r.trend) {
     nlohmann::json e = CountsJson(p.counts);
@@ -365,6 +416,8 @@ std::string ReportToJson(const Report& r) {
     e["models"] = p.models;
     e["method_change"] = p.method_change;
     e["related"] = RelatedJson(p.related);
+    e["audit_labels"] = p.audit.labels();
+    e["estimate"] = EstimateJson(p.estimate);
     series.push_back(std::move(e));
   }
   j["trend"] = {{"period", r.period == Period::kDay ? "day" : "week"},
@@ -380,6 +433,8 @@ std::string ReportToJson(const Report& r) {
     e["p_worse"] = s.compared ? nlohmann::json(s.p_worse) : nlohmann::json();
     e["pocket"] = s.pocket;
     e["related"] = RelatedJson(s.related);
+    e["audit_labels"] = s.audit.labels();
+    e["estimate"] = EstimateJson(s.estimate);
     segs.push_back(std::move(e));
   }
   j["segments"] = segs;
@@ -410,6 +465,25 @@ std::string ReportToText(const Report& r) {
        100 * c.NegativeShare(), static_cast<long long>(c.scored()));
   Line(&out, "  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
        c.MeanScore5(), 100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
+  if (r.estimate) {
+    const ShareEstimate& e = *r.estimate;
+    Line(&out, "  corrected by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%], neutral %.1f%%, positive %.1f%% "
+         "(95%%): %s%s",
+         static_cast<long long>(e.labels), 100 * e.share[0], 100 * e.interval[0].low, 100 * e.interval[0].high,
+         100 * e.share[1], 100 * e.share[2], std::string(BandName(e.band)).c_str(),
+         e.band_certain ? ""
+                        : ("; could be " + std::string(BandName(BandOf(e.interval[0].low) == e.band
+                                                                     ? BandOf(e.interval[0].high)
+                                                                     : BandOf(e.interval[0].low))))
+                              .c_str());
+    Line(&out, "  audit: model and people agree on %.0f%%, kappa %s; %lld labels would give +-3 points",
+         100 * e.agreement, e.kappa ? std::to_string(*e.kappa).substr(0, 5).c_str() : "-",
+         static_cast<long long>(r.audit_labels_for_3_points));
+  } else {
+    Line(&out, "  not checked against people: about %lld random audit labels would give the true share +-3 points "
+         "(convsent audit sample, labels import --audit)",
+         static_cast<long long>(r.audit_labels_for_3_points));
+  }
   Line(&out, "  trend: %s", r.direction.c_str());
   std::string models;
   for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";

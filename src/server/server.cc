@@ -979,10 +979,16 @@ class Server {
         }
         r.status = "resolved", r.label = label, r.note = note, r.resolved_at_ms = NowMs();
         if (r.claimed_by.empty()) r.claimed_by = who.name, r.claimed_key = who.key_id;
-        Sentiment human = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
-                                                                                            : Sentiment::kNeutral;
+        HumanLabel human;
+        // An audit item was drawn at random (convsent audit sample --queue): its
+        // label may correct the report's shares; a flagged item's may not.
+        human.conversation = r.conversation, human.reviewer = who.name, human.note = note;
+        human.source = r.severity == "audit" ? "audit" : "review";
+        human.label = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
+                                                                                         : Sentiment::kNeutral;
+        human.model = model_->info().version, human.at_ms = r.resolved_at_ms;
         RETURN_IF_ERROR(ctx.Fold(r.conversation));  // its report row carries the label
-        RETURN_IF_ERROR(ctx.store().PutHumanLabel(r.conversation, human, who.name, note, r.resolved_at_ms));
+        RETURN_IF_ERROR(ctx.store().labels().Add(human));
       }
       RETURN_IF_ERROR(ctx.store().UpdateReviewItem(r));
       answer = ReviewJson(r);

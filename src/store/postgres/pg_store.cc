@@ -11,6 +11,7 @@
 
 #include "store/codec.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/labels.h"
 #include "store/postgres/webhook_deliveries.h"
 
 namespace convsent {
@@ -159,13 +160,19 @@ CREATE TABLE live_messages(
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
 )sql",
     // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h);
-    // a review claim names its key by id.
+    // a review claim names its key by id; labels of messages, with their
+    // source and model (include/convsent/labels.h); the latest audit label
+    // on the report row.
     R"sql(
 CREATE TABLE webhook_deliveries(
   id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   created_at BIGINT NOT NULL, next_at BIGINT NOT NULL, done_at BIGINT NOT NULL, last_error TEXT NOT NULL);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, id);
 ALTER TABLE review_queue ADD COLUMN claimed_key BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE human_labels ADD COLUMN message INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE human_labels ADD COLUMN source TEXT NOT NULL DEFAULT 'review';
+ALTER TABLE human_labels ADD COLUMN model TEXT NOT NULL DEFAULT '';
+ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 )sql",
 };
 static_assert(kPgBaseVersion + static_cast<int>(sizeof(kPgMigrations) / sizeof(kPgMigrations[0])) - 1 ==
@@ -255,6 +262,7 @@ class PgStore final : public Store {
     name_ = RedactPgUrl(url);
     RETURN_IF_ERROR(db_.Open(url, name_));
     webhook_deliveries_ = NewWebhookDeliveries(&db_);
+    labels_ = NewLabels(&db_);
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());
     return LoadCurrentModel();
@@ -480,7 +488,8 @@ class PgStore final : public Store {
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
     ReportRow row;
     return db_.Stream("SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, "
-                      "detectors, segments, human_label FROM report_rows WHERE created_at >= $1 AND created_at < $2",
+                      "detectors, segments, human_label, audit_label FROM report_rows WHERE created_at >= $1 AND "
+                      "created_at < $2",
                       Params().Add(from_ms).Add(to_ms), "scanning conversations for the report",
                       [&](const PGresult* r) {
                         row.created_at_ms = Int(r, 0, 0);
@@ -494,6 +503,8 @@ class PgStore final : public Store {
                         store::DecodeSegmentIds(Bytes(r, 0, 8), &row.segments);
                         row.human = IsNull(r, 0, 9) ? std::nullopt
                                                     : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, 9)));
+                        row.audit = IsNull(r, 0, 10) ? std::nullopt
+                                                     : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, 10)));
                         fn(row);
                       });
   }
@@ -520,6 +531,7 @@ class PgStore final : public Store {
   }
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
+  Labels& labels() override { return *labels_; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
@@ -676,18 +688,6 @@ class PgStore final : public Store {
                                        "updating review item " + std::to_string(v.id)));
     if (Changed(r) == 0) return Status::NotFound("no review item " + std::to_string(v.id));
     return Status::Ok();
-  }
-
-  Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
-                       const std::string& note, int64_t at_ms) override {
-    RETURN_IF_ERROR(db_.Query("INSERT INTO human_labels(conversation, label, reviewer, note, at) VALUES($1,$2,$3,$4,$5)",
-                              Params().Add(conversation).Add(static_cast<int>(label)).Add(reviewer).Add(note).Add(at_ms),
-                              "storing the label of " + conversation)
-                        .status());
-    return db_.Query("UPDATE report_rows SET human_label = $2 WHERE conversation = "
-                     "(SELECT id FROM conversations WHERE ext_id = $1)",
-                     Params().Add(conversation).Add(static_cast<int>(label)), "storing the label of " + conversation)
-        .status();
   }
 
   Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
@@ -880,6 +880,7 @@ class PgStore final : public Store {
 
   Connection db_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_
+  std::unique_ptr<Labels> labels_;                         // the same
   std::unique_ptr<Connection> dict_;  // autocommit: models and segment values
   std::string url_, name_;
   bool in_transaction_ = false;

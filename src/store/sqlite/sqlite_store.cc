@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
+#include "store/sqlite/labels.h"
 #include "store/sqlite/webhook_deliveries.h"
 
 #include <fcntl.h>
@@ -178,13 +179,19 @@ CREATE TABLE live_messages(
   header TEXT NOT NULL, message TEXT NOT NULL, score TEXT NOT NULL);
 )sql",
     // v7 -> v8: webhook deliveries, durable (include/convsent/webhook_deliveries.h);
-    // a review claim names its key by id.
+    // a review claim names its key by id; labels of messages, with their
+    // source and model (include/convsent/labels.h); the latest audit label
+    // on the report row.
     R"sql(
 CREATE TABLE webhook_deliveries(
   id INTEGER PRIMARY KEY, url TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL, next_at INTEGER NOT NULL, done_at INTEGER NOT NULL, last_error TEXT NOT NULL);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, id);
 ALTER TABLE review_queue ADD COLUMN claimed_key INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE human_labels ADD COLUMN message INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE human_labels ADD COLUMN source TEXT NOT NULL DEFAULT 'review';
+ALTER TABLE human_labels ADD COLUMN model TEXT NOT NULL DEFAULT '';
+ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
@@ -194,6 +201,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     statements_.clear();
     webhook_deliveries_.reset();
+    labels_.reset();
     if (claimed_) {
       // Unlocked, never closed (HeldFile).
       std::lock_guard lock(held_files_mu);
@@ -236,6 +244,7 @@ class SqliteStore final : public Store {
     }
     sqlite3_busy_timeout(db_, 10000);
     webhook_deliveries_ = sqlite::NewWebhookDeliveries(db_, path_);
+    labels_ = sqlite::NewLabels(db_, path_);
     if (read_only_) return Migrate();
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
@@ -554,7 +563,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(q.Prepare(
         db_,
         "SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, detectors, "
-        "segments, human_label FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
+        "segments, human_label, audit_label FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
     q.Bind(1, from_ms).Bind(2, to_ms);
     auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
     ReportRow row;
@@ -569,6 +578,7 @@ class SqliteStore final : public Store {
       row.resolution_ms = opt(6);
       row.detectors = static_cast<uint64_t>(q.Int(7));
       row.human = q.IsNull(9) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(9)));
+      row.audit = q.IsNull(10) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(10)));
       store::DecodeSegmentIds(q.Blob(8), &row.segments);
       fn(row);
     }
@@ -601,6 +611,7 @@ class SqliteStore final : public Store {
   const std::string& location() const override { return path_; }
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
+  Labels& labels() override { return *labels_; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override {
@@ -748,19 +759,6 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(Done(q, "updating review item " + std::to_string(r.id)));
     if (sqlite3_changes(db_) == 0) return Status::NotFound("no review item " + std::to_string(r.id));
     return Status::Ok();
-  }
-
-  Status PutHumanLabel(const std::string& conversation, Sentiment label, const std::string& reviewer,
-                       const std::string& note, int64_t at_ms) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO human_labels(conversation, label, reviewer, note, at) VALUES(?,?,?,?,?)"));
-    q.Bind(1, conversation).Bind(2, static_cast<int>(label)).Bind(3, reviewer).Bind(4, note).Bind(5, at_ms);
-    RETURN_IF_ERROR(Done(q, "storing the label of " + conversation));
-    Stmt row;
-    RETURN_IF_ERROR(row.Prepare(db_, "UPDATE report_rows SET human_label = ?2 WHERE conversation = "
-                                     "(SELECT id FROM conversations WHERE ext_id = ?1)"));
-    row.Bind(1, conversation).Bind(2, static_cast<int>(label));
-    return Done(row, "storing the label of " + conversation);
   }
 
   bool has_live_log() const override { return true; }
@@ -1220,6 +1218,7 @@ class SqliteStore final : public Store {
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_; gone before it closes
+  std::unique_ptr<Labels> labels_;                         // the same
   std::unordered_map<std::string, int64_t> model_ids_;
   store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;

@@ -1,0 +1,71 @@
+#include "store/postgres/labels.h"
+
+namespace convsent::pg {
+namespace {
+
+class PgLabels final : public Labels {
+ public:
+  explicit PgLabels(Connection* db) : db_(*db) {}
+
+  Status Add(const HumanLabel& l) override {
+    ASSIGN_OR_RETURN(const auto found, Find(l.conversation));
+    if (!found) return Status::NotFound("no conversation " + l.conversation);
+    if (l.message >= found->second) {
+      return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
+                                     " messages: no message " + std::to_string(l.message));
+    }
+    RETURN_IF_ERROR(db_.Query("INSERT INTO human_labels(conversation, message, label, source, reviewer, note, model, "
+                              "at) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+                              Params().Add(l.conversation).Add(l.message).Add(static_cast<int>(l.label)).Add(l.source)
+                                  .Add(l.reviewer).Add(l.note).Add(l.model).Add(l.at_ms),
+                              "storing a label of " + l.conversation)
+                        .status());
+    if (l.message >= 0) return Status::Ok();
+    // The conversation's tone: the report reads it from the report row.
+    return db_.Query("UPDATE report_rows SET human_label = $2, "
+                     "audit_label = CASE WHEN $3::int = 1 THEN $2::int ELSE audit_label END WHERE conversation = $1",
+                     Params().Add(found->first).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
+                     "storing a label of " + l.conversation)
+        .status();
+  }
+
+  Result<std::optional<int>> MessageCount(const std::string& conversation) override {
+    ASSIGN_OR_RETURN(const auto found, Find(conversation));
+    if (!found) return std::optional<int>();
+    return std::optional<int>(found->second);
+  }
+
+  Status ForEach(const std::function<Status(const HumanLabel&)>& fn) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id, conversation, message, label, source, reviewer, note, model, at "
+                                       "FROM human_labels ORDER BY id",
+                                       Params(), "reading the labels"));
+    HumanLabel l;
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) {
+      l.id = Int(r.get(), i, 0), l.conversation = Text(r.get(), i, 1), l.message = static_cast<int>(Int(r.get(), i, 2));
+      l.label = static_cast<Sentiment>(Int(r.get(), i, 3)), l.source = Text(r.get(), i, 4);
+      l.reviewer = Text(r.get(), i, 5), l.note = Text(r.get(), i, 6), l.model = Text(r.get(), i, 7);
+      l.at_ms = Int(r.get(), i, 8);
+      RETURN_IF_ERROR(fn(l));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // A conversation's row id and message count.
+  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation) {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT c.id, coalesce(json_array_length(m.messages::json), 0) FROM "
+                                       "conversations c LEFT JOIN conversation_messages m ON m.conversation = c.id "
+                                       "WHERE c.ext_id = $1",
+                                       Params().Add(conversation), "reading conversation " + conversation));
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<std::pair<int64_t, int>>();
+    return std::optional<std::pair<int64_t, int>>({Int(r.get(), 0, 0), static_cast<int>(Int(r.get(), 0, 1))});
+  }
+
+  Connection& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Labels> NewLabels(Connection* db) { return std::make_unique<PgLabels>(db); }
+
+}  // namespace convsent::pg

@@ -1,0 +1,89 @@
+#include "store/sqlite/labels.h"
+
+#include "store/sqlite/statement.h"
+
+namespace convsent::sqlite {
+namespace {
+
+class SqliteLabels final : public Labels {
+ public:
+  SqliteLabels(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  Status Add(const HumanLabel& l) override {
+    ASSIGN_OR_RETURN(const auto found, Find(l.conversation));
+    if (!found) return Status::NotFound("no conversation " + l.conversation);
+    if (l.message >= found->second) {
+      return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
+                                " messages: no message " + std::to_string(l.message));
+    }
+    RETURN_IF_ERROR(Ready(add_, "INSERT INTO human_labels(conversation, message, label, source, reviewer, note, "
+                                "model, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+    add_.Bind(1, l.conversation).Bind(2, l.message).Bind(3, static_cast<int>(l.label)).Bind(4, l.source);
+    add_.Bind(5, l.reviewer).Bind(6, l.note).Bind(7, l.model).Bind(8, l.at_ms);
+    RETURN_IF_ERROR(Done(add_, "storing a label of " + l.conversation));
+    if (l.message >= 0) return Status::Ok();
+    // The conversation's tone: the report reads it from the report row.
+    RETURN_IF_ERROR(Ready(row_, "UPDATE report_rows SET human_label = ?2, "
+                                "audit_label = CASE WHEN ?3 THEN ?2 ELSE audit_label END WHERE conversation = ?1"));
+    row_.Bind(1, found->first).Bind(2, static_cast<int>(l.label)).Bind(3, l.source == "audit" ? 1 : 0);
+    return Done(row_, "storing a label of " + l.conversation);
+  }
+
+  Result<std::optional<int>> MessageCount(const std::string& conversation) override {
+    ASSIGN_OR_RETURN(const auto found, Find(conversation));
+    if (!found) return std::optional<int>();
+    return std::optional<int>(found->second);
+  }
+
+  Status ForEach(const std::function<Status(const HumanLabel&)>& fn) override {
+    Stmt q;
+    RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, conversation, message, label, source, reviewer, note, model, at "
+                                   "FROM human_labels ORDER BY id"));
+    int rc;
+    HumanLabel l;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      l.id = q.Int(0), l.conversation = q.Text(1), l.message = static_cast<int>(q.Int(2));
+      l.label = static_cast<Sentiment>(q.Int(3)), l.source = q.Text(4), l.reviewer = q.Text(5), l.note = q.Text(6);
+      l.model = q.Text(7), l.at_ms = q.Int(8);
+      RETURN_IF_ERROR(fn(l));
+    }
+    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": reading the labels: " + sqlite3_errmsg(db_));
+    return Status::Ok();
+  }
+
+ private:
+  // A conversation's row id and message count.
+  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation) {
+    RETURN_IF_ERROR(Ready(find_, "SELECT c.id, coalesce(json_array_length(m.messages), 0) FROM conversations c "
+                                 "LEFT JOIN conversation_messages m ON m.conversation = c.id WHERE c.ext_id = ?"));
+    find_.Bind(1, conversation);
+    const int rc = find_.Step();
+    std::optional<std::pair<int64_t, int>> out;
+    if (rc == SQLITE_ROW) out.emplace(find_.Int(0), static_cast<int>(find_.Int(1)));
+    find_.Reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      return Status::IoError(path_ + ": reading conversation " + conversation + ": " + sqlite3_errmsg(db_));
+    }
+    return out;
+  }
+  // Statements are prepared on first use.
+  Status Ready(Stmt& s, const char* sql) { return s.prepared() ? Status::Ok() : s.Prepare(db_, sql); }
+  Status Done(Stmt& s, const std::string& what) {
+    const int rc = s.Step();
+    s.Reset();
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  Stmt add_, row_, find_;
+};
+
+}  // namespace
+
+std::unique_ptr<Labels> NewLabels(sqlite3* db, const std::string& path) {
+  return std::make_unique<SqliteLabels>(db, path);
+}
+
+}  // namespace convsent::sqlite
