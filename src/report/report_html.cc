@@ -327,6 +327,19 @@ std::string ReportToHtml(const Report& r, const std::string& sections) {
       100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
   Put(&out, "<div class=\"note\">negative %s · neutral %s · positive %s</div>", Pct(c.NegativeShare()).c_str(),
       Pct(c.NeutralShare()).c_str(), Pct(c.PositiveShare()).c_str());
+  if (r.estimate) {
+    const ShareEstimate& e = *r.estimate;
+    const Band other = BandOf(e.interval[0].low) == e.band ? BandOf(e.interval[0].high) : BandOf(e.interval[0].low);
+    Put(&out, "<p class=\"say\"><b>Checked by people:</b> %lld conversations drawn at random and labelled put the "
+              "true negative share at %s (95%% interval %s to %s): %s%s. Model and people agree on %s of them.</p>",
+        static_cast<long long>(e.labels), Pct(e.share[0]).c_str(), Pct(e.interval[0].low).c_str(),
+        Pct(e.interval[0].high).c_str(), BandChip(e.share[0]).c_str(),
+        e.band_certain ? "" : ("; could be " + std::string(BandName(other))).c_str(), Pct(e.agreement, 0).c_str());
+  } else {
+    Put(&out, "<p class=\"say\"><b>Not checked by people yet:</b> about %lld conversations drawn at random and "
+              "labelled (<code>convsent audit sample</code>) would give the true negative share within 3 points.</p>",
+        static_cast<long long>(r.audit_labels_for_3_points));
+  }
   Put(&out, "<p class=\"say\"><b>Trend:</b> %s.</p>", HtmlEscape(r.direction).c_str());
   if (r.drift_flagged) {
     Put(&out, "<p class=\"say\"><b>Drift toward neutral:</b> %s of conversations were neutral in the last periods "
