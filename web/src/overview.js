@@ -26,6 +26,19 @@ export function renderOverview(root, report) {
       card('Shares', h('span', {}, `${pct(r.share?.negative)} / ${pct(r.share?.neutral)} / ${pct(r.share?.positive)}`), sharesBar(r.share || {}), { 'data-testid': 'shares' }),
     ),
   );
+  // The shares checked against people: a random audit's labels correct the
+  // model's (docs/report.md, "The corrected estimate").
+  const e = r.estimate;
+  const iv = (k) => `${pct(e.interval[k][0], 1)}–${pct(e.interval[k][1], 1)}`;
+  root.append(h('p', { class: 'estimate', 'data-testid': 'estimate' },
+    e
+      ? [h('strong', {}, 'Checked by people: '),
+        `${e.labels} conversations drawn at random and labelled put the true negative share at ${pct(e.share.negative, 1)} `
+          + `(95% interval ${iv('negative')}; neutral ${pct(e.share.neutral, 1)}, positive ${pct(e.share.positive, 1)}): `
+          + `${e.band}${e.band_certain ? '' : ', not certain'}. Model and people agree on ${pct(e.agreement)} of them.`]
+      : [h('strong', {}, 'Not checked by people yet: '),
+        `about ${(r.method?.audit_labels_for_3_points || 0).toLocaleString()} conversations drawn at random and labelled `
+          + 'would give the true negative share within 3 points (convsent audit sample).']));
   const trend = r.trend || {};
   root.append(h('p', { class: 'direction', 'data-testid': 'direction' }, trend.direction || ''));
   const charts = h('section', { class: 'charts' });

@@ -1,7 +1,9 @@
 // The review queue, live: conversations that turned negative, newest
 // events pushed by the server. Opening one shows its messages coloured by
 // score with the words that moved them, the trajectory, and the actions:
-// claim, release, resolve with a human label and a note.
+// claim, release, resolve with a human label and a note. An audit item
+// (drawn at random, convsent audit sample --queue) hides the model's scores
+// until it is resolved, so that the reviewer's label is their own.
 import { api, subscribe } from './api.js';
 import { h, num, toneColor, message } from './dom.js';
 
@@ -26,7 +28,7 @@ export function renderQueue(root, me) {
       const statuses = state.status === 'active' ? ['open', 'claimed'] : [state.status];
       const pages = await Promise.all(statuses.map((s) => api(`/v1/queue?status=${s}&order=${state.order}&limit=200`)));
       const items = pages.flatMap((p) => p.items);
-      const rank = { high: 0, medium: 1, low: 2 };
+      const rank = { high: 0, medium: 1, low: 2, audit: 3 };
       if (state.order === 'severity') items.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || a.id - b.id);
       else items.sort((a, b) => a.id - b.id);
       list.replaceChildren(...(items.length ? items.map(item) : [h('p', { class: 'note' }, 'Nothing here.')]));
@@ -67,6 +69,11 @@ export function renderQueue(root, me) {
       await load();
       detail.prepend(message(`${action === 'resolve' ? 'Resolved' : action === 'claim' ? 'Claimed' : 'Released'} item ${updated.id ?? it.id}.`, 'ok'));
       const fresh = updated && updated.id ? updated : it;
+      if (it.severity === 'audit' && action === 'resolve') {
+        await open(fresh);  // now the model's scores may be shown
+        detail.prepend(message(`Resolved item ${fresh.id}.`, 'ok'));
+        return;
+      }
       detail.querySelector('.actions')?.replaceWith(actions(fresh));
     } catch (e) {
       detail.prepend(message(e.message, 'error'));
@@ -76,7 +83,10 @@ export function renderQueue(root, me) {
   function actions(it) {
     const mine = it.claimed_by === me.name;
     if (it.status === 'resolved') return h('div', { class: 'actions' }, h('p', {}, `Resolved by ${it.claimed_by || '–'} as ${it.label}${it.note ? `: ${it.note}` : ''}`));
-    const label = h('select', { 'aria-label': 'label', name: 'label' }, ['negative', 'neutral', 'positive'].map((l) => h('option', { value: l }, l)));
+    // An audit item starts with no label chosen: nothing to nod along to.
+    const audit = it.severity === 'audit';
+    const label = h('select', { 'aria-label': 'label', name: 'label', required: audit },
+      (audit ? [''] : []).concat(['negative', 'neutral', 'positive']).map((l) => h('option', { value: l }, l || 'choose…')));
     const note = h('input', { type: 'text', name: 'note', placeholder: 'note for the record', 'aria-label': 'note' });
     return h('div', { class: 'actions' },
       it.status === 'open' ? h('button', { class: 'primary', onclick: () => act(it, 'claim') }, 'Claim') : '',
@@ -87,12 +97,13 @@ export function renderQueue(root, me) {
   }
 
   function conversationView(c, it) {
-    const tone = c.tone;
+    const blind = it.severity === 'audit' && it.status !== 'resolved';
+    const tone = blind ? null : c.tone;
     const msgs = (c.messages || []).map((m) => {
-      const s = m.score;
+      const s = blind ? null : m.score;
       return h('div', { class: `msg ${m.role}`, style: { background: s ? toneColor(s.label, s.compound) : '#fafafa' } },
         h('div', { class: 'meta' }, `${m.role}${m.author ? ` · ${m.author}` : ''}${m.at ? ` · ${m.at.replace('T', ' ').slice(0, 16)}` : ''}`,
-          s ? h('span', { class: 'score' }, `${s.label} ${num(s.compound)}`) : h('span', { class: 'score' }, 'not scored')),
+          s ? h('span', { class: 'score' }, `${s.label} ${num(s.compound)}`) : blind ? '' : h('span', { class: 'score' }, 'not scored')),
         h('div', { class: 'text' }, m.text),
         s && s.explain?.length
           ? h('div', { class: 'explain' }, 'moved by: ', s.explain.map((e) => h('span', { class: `word ${e.weight < 0 ? 'neg' : 'pos'}` }, `${e.token} ${e.weight > 0 ? '+' : ''}${num(e.weight)}`)))
@@ -102,8 +113,9 @@ export function renderQueue(root, me) {
       h('h3', {}, `Conversation ${c.id}`),
       h('p', { class: 'sub' }, [c.channel, c.topic, c.team].filter(Boolean).join(' · ')),
       h('p', { 'data-testid': 'trajectory' },
-        tone ? `Customer tone ${tone.label} (${num(tone.compound)}), from ${tone.start} to ${tone.end}: ${tone.trajectory}.` : 'No customer message scored.',
-        c.agent_tone ? ` Agent tone ${c.agent_tone.label}.` : ''),
+        blind ? 'A random audit: label the customer\'s tone as you read it; the model\'s scores show once you have resolved it.'
+          : tone ? `Customer tone ${tone.label} (${num(tone.compound)}), from ${tone.start} to ${tone.end}: ${tone.trajectory}.` : 'No customer message scored.',
+        !blind && c.agent_tone ? ` Agent tone ${c.agent_tone.label}.` : ''),
       h('p', { class: 'reason' }, h('b', {}, 'Queued: '), it.reason),
       actions(it),
       h('div', { class: 'messages' }, msgs));

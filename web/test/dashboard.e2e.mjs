@@ -1,7 +1,8 @@
 // The dashboard as a person uses it, in headless Chromium (Debian's,
 // driven by playwright-core): sign in, read the overview, filter by a
-// segment, open the tree, and claim and resolve a conversation that this
-// test made sour through the API, arriving live in the queue.
+// segment, open the tree, claim and resolve a conversation that this test
+// made sour through the API, arriving live in the queue, and label random
+// audit items without seeing the model's scores, moving the estimate.
 //
 // node web/test/dashboard.e2e.mjs --binary build/convsent [--built ON]
 //      [--screenshots DIR] [--docs]   (--docs also writes docs/dashboard-*.png)
@@ -54,6 +55,8 @@ const truth = planted.tree.intervention_that_worked;
 run('intervention', 'add', '--db', db, '--node', truth.node, '--at', truth.at, '--owner', 'Billing lead', '--note', truth.note,
   ...Object.entries(truth.segment || {}).flatMap(([k, v]) => ['--segment', `${k}=${v}`]));
 const keys = { viewer: keyFor('viewer'), reviewer: keyFor('reviewer'), ingest: keyFor('ingest') };
+// Two conversations drawn at random, queued as audit items.
+run('audit', 'sample', '--db', db, '--size', '2', '--seed', '3', '--queue', '-o', join(dir, 'audit.jsonl'));
 
 // The server, on a free port.
 // It scores with the lite model too, so the method change stays where it is.
@@ -200,6 +203,35 @@ try {
     assert.ok(resolved, 'the item is resolved');
     assert.equal(resolved.label, 'negative');
     assert.equal(resolved.claimed_by, 'e2e-reviewer');
+  });
+
+  await step('a reviewer labels audit items blind, and the estimate appears', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByTestId('estimate').waitFor();
+    assert.match(await page.getByTestId('estimate').innerText(), /Not checked by people yet/);
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    for (let k = 0; k < 2; ++k) {
+      const item = page.locator('.queue-item.sev-audit').first();
+      await item.waitFor();
+      await item.click();
+      await page.getByTestId('trajectory').filter({ hasText: 'A random audit' }).waitFor();
+      assert.equal(await page.locator('.queue-detail .msg .score').count(), 0, 'no model score before the label');
+      assert.equal(await page.locator('.queue-detail .msg .explain').count(), 0, 'no explanation before the label');
+      assert.equal(await page.getByLabel('label').inputValue(), '', 'no label chosen for the reviewer');
+      if (k === 0) await shot(page, 'audit');
+      await page.getByLabel('label').selectOption(k === 0 ? 'negative' : 'neutral');
+      await page.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByText(/Resolved item/).waitFor();
+      // Resolved: now the model's scores show.
+      await page.locator('.queue-detail .msg .score').first().waitFor();
+    }
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const estimate = page.getByTestId('estimate');
+    await estimate.filter({ hasText: 'Checked by people' }).waitFor();
+    assert.match(await estimate.innerText(), /2 conversations drawn at random and labelled/);
+    const report = await (await fetch(`${base}/v1/report`, { headers: { Authorization: `Bearer ${keys.reviewer}` } })).json();
+    assert.equal(report.estimate.labels, 2);
+    assert.equal(report.method.audit_labels, 2);
   });
 
   await step('no script error on the page', async () => {
