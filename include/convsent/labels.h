@@ -38,7 +38,7 @@ struct HumanLabel {
   Sentiment label = Sentiment::kNeutral;
   std::string source = "review";  // audit, review, import
   std::string reviewer, note;
-  std::string model;  // the method version current when it was given
+  std::string model;  // the method version current when it was given (empty: Add fills in the store's)
   int64_t at_ms = 0;
 };
 

@@ -23,7 +23,7 @@ struct RawLabel {
 
 class Importer {
  public:
-  Importer(Store& store, const LabelImportOptions& o, std::string model) : store_(store), o_(o), model_(std::move(model)) {}
+  Importer(Store& store, const LabelImportOptions& o) : store_(store), o_(o) {}
 
   Status File(const std::string& path) {
     const bool is_stdin = path == "-";
@@ -147,8 +147,7 @@ class Importer {
       return Error(path, line, "at", "'" + *raw.at + "': expected an RFC 3339 time"), Status::Ok();
     }
     l.reviewer = raw.reviewer.value_or(""), l.note = raw.note.value_or("");
-    l.source = o_.audit ? "audit" : "import";
-    l.model = model_;
+    l.source = o_.audit ? "audit" : "import";  // the model: the store's current one (Labels::Add)
     const Status s = store_.labels().Add(l);
     if (s.code() == StatusCode::kNotFound) return Error(path, line, "conversation_id", s.message()), Status::Ok();
     if (s.code() == StatusCode::kInvalidArgument) return Error(path, line, "message", s.message()), Status::Ok();
@@ -166,7 +165,6 @@ class Importer {
 
   Store& store_;
   const LabelImportOptions& o_;
-  std::string model_;
   LabelImportSummary summary_;
 };
 
@@ -174,8 +172,7 @@ class Importer {
 
 Result<LabelImportSummary> ImportLabels(Store& store, const std::vector<std::string>& files,
                                         const LabelImportOptions& options) {
-  ASSIGN_OR_RETURN(const StoreInfo info, store.Info());
-  Importer importer(store, options, info.current_model);
+  Importer importer(store, options);
   RETURN_IF_ERROR(store.Begin());
   for (const std::string& f : files) {
     if (Status s = importer.File(f); !s.ok()) {

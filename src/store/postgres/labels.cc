@@ -8,14 +8,17 @@ class PgLabels final : public Labels {
   explicit PgLabels(Connection* db) : db_(*db) {}
 
   Status Add(const HumanLabel& l) override {
-    ASSIGN_OR_RETURN(const auto found, Find(l.conversation));
+    // A conversation label needs only the conversation's row; a message
+    // label also its message count (which reads all its messages).
+    ASSIGN_OR_RETURN(const auto found, Find(l.conversation, /*count=*/l.message >= 0));
     if (!found) return Status::NotFound("no conversation " + l.conversation);
     if (l.message >= found->second) {
       return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
                                      " messages: no message " + std::to_string(l.message));
     }
     RETURN_IF_ERROR(db_.Query("INSERT INTO human_labels(conversation, message, label, source, reviewer, note, model, "
-                              "at) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+                              "at) VALUES($1, $2, $3, $4, $5, $6, CASE WHEN $7 = '' THEN coalesce((SELECT value FROM meta "
+                              "WHERE key = 'current_model'), '') ELSE $7 END, $8)",
                               Params().Add(l.conversation).Add(l.message).Add(static_cast<int>(l.label)).Add(l.source)
                                   .Add(l.reviewer).Add(l.note).Add(l.model).Add(l.at_ms),
                               "storing a label of " + l.conversation)
@@ -30,7 +33,7 @@ class PgLabels final : public Labels {
   }
 
   Result<std::optional<int>> MessageCount(const std::string& conversation) override {
-    ASSIGN_OR_RETURN(const auto found, Find(conversation));
+    ASSIGN_OR_RETURN(const auto found, Find(conversation, /*count=*/true));
     if (!found) return std::optional<int>();
     return std::optional<int>(found->second);
   }
@@ -51,11 +54,12 @@ class PgLabels final : public Labels {
   }
 
  private:
-  // A conversation's row id and message count.
-  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation) {
-    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT c.id, coalesce(json_array_length(m.messages::json), 0) FROM "
-                                       "conversations c LEFT JOIN conversation_messages m ON m.conversation = c.id "
-                                       "WHERE c.ext_id = $1",
+  // A conversation's row id and, if `count`, its message count (else 0).
+  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation, bool count) {
+    ASSIGN_OR_RETURN(auto r, db_.Query(count ? "SELECT c.id, coalesce(json_array_length(m.messages::json), 0) FROM "
+                                               "conversations c LEFT JOIN conversation_messages m ON "
+                                               "m.conversation = c.id WHERE c.ext_id = $1"
+                                             : "SELECT id, 0 FROM conversations WHERE ext_id = $1",
                                        Params().Add(conversation), "reading conversation " + conversation));
     if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<std::pair<int64_t, int>>();
     return std::optional<std::pair<int64_t, int>>({Int(r.get(), 0, 0), static_cast<int>(Int(r.get(), 0, 1))});

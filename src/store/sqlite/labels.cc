@@ -10,14 +10,17 @@ class SqliteLabels final : public Labels {
   SqliteLabels(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
   Status Add(const HumanLabel& l) override {
-    ASSIGN_OR_RETURN(const auto found, Find(l.conversation));
+    // A conversation label needs only the conversation's row; a message
+    // label also its message count (which reads all its messages).
+    ASSIGN_OR_RETURN(const auto found, Find(l.conversation, /*count=*/l.message >= 0));
     if (!found) return Status::NotFound("no conversation " + l.conversation);
     if (l.message >= found->second) {
       return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
                                 " messages: no message " + std::to_string(l.message));
     }
     RETURN_IF_ERROR(Ready(add_, "INSERT INTO human_labels(conversation, message, label, source, reviewer, note, "
-                                "model, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+                                "model, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 = '' THEN coalesce((SELECT value "
+                                "FROM meta WHERE key = 'current_model'), '') ELSE ?7 END, ?8)"));
     add_.Bind(1, l.conversation).Bind(2, l.message).Bind(3, static_cast<int>(l.label)).Bind(4, l.source);
     add_.Bind(5, l.reviewer).Bind(6, l.note).Bind(7, l.model).Bind(8, l.at_ms);
     RETURN_IF_ERROR(Done(add_, "storing a label of " + l.conversation));
@@ -30,7 +33,7 @@ class SqliteLabels final : public Labels {
   }
 
   Result<std::optional<int>> MessageCount(const std::string& conversation) override {
-    ASSIGN_OR_RETURN(const auto found, Find(conversation));
+    ASSIGN_OR_RETURN(const auto found, Find(conversation, /*count=*/true));
     if (!found) return std::optional<int>();
     return std::optional<int>(found->second);
   }
@@ -52,15 +55,17 @@ class SqliteLabels final : public Labels {
   }
 
  private:
-  // A conversation's row id and message count.
-  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation) {
-    RETURN_IF_ERROR(Ready(find_, "SELECT c.id, coalesce(json_array_length(m.messages), 0) FROM conversations c "
-                                 "LEFT JOIN conversation_messages m ON m.conversation = c.id WHERE c.ext_id = ?"));
-    find_.Bind(1, conversation);
-    const int rc = find_.Step();
+  // A conversation's row id and, if `count`, its message count (else 0).
+  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation, bool count) {
+    Stmt& q = count ? count_ : find_;
+    RETURN_IF_ERROR(count ? Ready(q, "SELECT c.id, coalesce(json_array_length(m.messages), 0) FROM conversations c "
+                                     "LEFT JOIN conversation_messages m ON m.conversation = c.id WHERE c.ext_id = ?")
+                          : Ready(q, "SELECT id, 0 FROM conversations WHERE ext_id = ?"));
+    q.Bind(1, conversation);
+    const int rc = q.Step();
     std::optional<std::pair<int64_t, int>> out;
-    if (rc == SQLITE_ROW) out.emplace(find_.Int(0), static_cast<int>(find_.Int(1)));
-    find_.Reset();
+    if (rc == SQLITE_ROW) out.emplace(q.Int(0), static_cast<int>(q.Int(1)));
+    q.Reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
       return Status::IoError(path_ + ": reading conversation " + conversation + ": " + sqlite3_errmsg(db_));
     }
@@ -77,7 +82,7 @@ class SqliteLabels final : public Labels {
 
   sqlite3* db_;
   std::string path_;
-  Stmt add_, row_, find_;
+  Stmt add_, row_, find_, count_;
 };
 
 }  // namespace
