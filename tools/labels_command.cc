@@ -14,12 +14,6 @@
 namespace convsent::cli {
 namespace {
 
-int64_t NowMs() {
-  timespec t{};
-  clock_gettime(CLOCK_REALTIME, &t);
-  return static_cast<int64_t>(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
-}
-
 // A CSV field, quoted when it must be (RFC 4180).
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

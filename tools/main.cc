@@ -60,13 +60,11 @@ bool ParseRangeOrReport(const std::string& from, const std::string& to, int64_t*
 bool ParseWhereOrReport(const std::vector<std::string>& in, std::vector<std::pair<std::string, std::string>>* out,
                         const char* cmd, const char* flag) {
   for (const auto& w : in) {
-    const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    if (!ParseSegmentFilter(w, &out->emplace_back())) {
       std::fprintf(stderr, "convsent %s: %s %s: expected KEY=VALUE (channel, topic, team, tag or an attribute)\n", cmd,
                    flag, w.c_str());
       return false;
     }
-    out->emplace_back(w.substr(0, eq), w.substr(eq + 1));
   }
   return true;
 }

@@ -15,7 +15,6 @@ namespace convsent::cli {
 
 namespace {
 
-int64_t NowMs() { return static_cast<int64_t>(std::time(nullptr)) * 1000; }
 
 // Posts every alert whose delivery is pending, waits at most `wait`, and
 // stores what happened. Deliveries not finished stay pending: the next run

@@ -62,6 +62,7 @@ std::string ConversationToJson(const Conversation& c);
 // plain dates ("2026-11-02", midnight UTC).
 bool ParseTime(std::string_view text, int64_t* ms);
 std::string FormatTime(int64_t ms);  // "2026-11-02T09:14:00Z" (with .mmm when needed)
+int64_t NowMs();                     // the current time, in ms since the Unix epoch
 
 }  // namespace convsent
 

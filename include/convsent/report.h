@@ -125,6 +125,10 @@ class ReportBuilder {
   std::unique_ptr<State> state_;
 };
 
+// A KEY=VALUE segment filter (--where, ?where=): false when it has no "="
+// or no key.
+bool ParseSegmentFilter(const std::string& text, std::pair<std::string, std::string>* out);
+
 // The report over the conversations of `store` created in [from_ms, to_ms).
 Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options);
 

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstdio>
 
 #include "convsent/conversation.h"
@@ -119,6 +120,11 @@ std::string FormatTime(int64_t ms) {
                   static_cast<long long>(secs % 60));
   }
   return buf;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace convsent

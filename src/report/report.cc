@@ -320,6 +320,13 @@ Report ReportBuilder::Finish() {
   return rep;
 }
 
+bool ParseSegmentFilter(const std::string& text, std::pair<std::string, std::string>* out) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  *out = {text.substr(0, eq), text.substr(eq + 1)};
+  return true;
+}
+
 Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options) {
   ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
   for (const auto& [key, value] : options.where) {
@@ -522,6 +529,15 @@ std::string ReportToText(const Report& r) {
          static_cast<long long>(s.counts.scored()), 100 * s.counts.NegativeShare(), 100 * s.negative_interval.low,
          100 * s.negative_interval.high, std::string(BandName(BandOf(s.counts.NegativeShare()))).c_str(),
          s.pocket ? "◀ pocket: significantly worse than the rest" : "");
+    if (s.estimate) {
+      Line(&out, "%-25s checked by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%]", "",
+           static_cast<long long>(s.estimate->labels), 100 * s.estimate->share[0], 100 * s.estimate->interval[0].low,
+           100 * s.estimate->interval[0].high);
+    }
+  }
+  if (r.audit.labels() > 0) {
+    Line(&out, "(a period or segment is checked against people once it holds %lld audit labels)",
+         static_cast<long long>(kMinAuditLabelsPerGroup));
   }
   const RelatedMetrics& m = r.related;
   Line(&out, "%s", "");

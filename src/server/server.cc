@@ -65,10 +65,6 @@ const DashboardFile kDashboardIndex{convsent_web_index, convsent_web_index_end, 
 const DashboardFile kDashboardJs{convsent_web_app_js, convsent_web_app_js_end, "text/javascript; charset=utf-8"};
 const DashboardFile kDashboardCss{convsent_web_app_css, convsent_web_app_css_end, "text/css; charset=utf-8"};
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // ---- The event stream --------------------------------------------------------
@@ -881,10 +877,7 @@ class Server {
   // The repeatable where=KEY=VALUE filter of the report and the tree.
   static bool ParseWhere(const httplib::Request& req, std::vector<std::pair<std::string, std::string>>* where) {
     for (size_t i = 0; i < req.get_param_value_count("where"); ++i) {
-      const std::string w = req.get_param_value("where", i);
-      const auto eq = w.find('=');
-      if (eq == std::string::npos || eq == 0) return false;
-      where->emplace_back(w.substr(0, eq), w.substr(eq + 1));
+      if (!ParseSegmentFilter(req.get_param_value("where", i), &where->emplace_back())) return false;
     }
     return true;
   }

@@ -8,14 +8,6 @@
 #include "store/codec.h"
 
 namespace convsent {
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 // The rollup and facts of a conversation whose messages changed; the
 // scores are the stored ones, nothing is scored again.
