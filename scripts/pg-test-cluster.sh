@@ -40,16 +40,25 @@ case "$cmd" in
       id -u "$user" >/dev/null 2>&1 || user=nobody
       chown "$user" "$dir"
     fi
-    # The first port from 54329 that nothing listens on.
-    port=54329
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     as_owner "$bin/initdb" -D "$dir/data" -A trust -U convsent --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
-    # fsync off: a test cluster is thrown away, and the tests run faster.
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null ||
-      { cat "$dir/server.log" >&2; exit 1; }
-    echo "postgresql://convsent@127.0.0.1:$port/postgres"
+    # The first port from 54329 that nothing listens on. A port can still be
+    # taken between the probe and the start (the local end of some client
+    # connection): then the next one is tried.
+    port=54329
+    for attempt in 1 2 3 4 5 6 7 8; do
+      while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+      # fsync off: a test cluster is thrown away, and the tests run faster.
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+        echo "postgresql://convsent@127.0.0.1:$port/postgres"
+        exit 0
+      fi
+      grep -q "Address already in use" "$dir/server.log" || break
+      port=$((port + 1))
+    done
+    cat "$dir/server.log" >&2
+    exit 1
     ;;
   stop)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null

@@ -355,28 +355,33 @@ TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {
   ReviewItem r;
   r.conversation = "c-1", r.reason = "cancellation intent", r.severity = "medium", r.compound = -0.6;
   r.created_at_ms = kT0;
-  auto id = store_->AddReviewItem(r);
+  auto id = store_->review_items().Add(r);
   ASSERT_TRUE(id.ok() && id->has_value());
-  EXPECT_FALSE(store_->AddReviewItem(r)->has_value()) << "a conversation enters the queue once";
+  EXPECT_FALSE(store_->review_items().Add(r)->has_value()) << "a conversation enters the queue once";
   ReviewItem high = r;
   high.conversation = "c-2", high.severity = "high", high.created_at_ms = kT0 + 1;
-  ASSERT_TRUE(store_->AddReviewItem(high)->has_value());
-  auto by_severity = store_->ListReviewItems("", "severity", 10);
+  ASSERT_TRUE(store_->review_items().Add(high)->has_value());
+  ReviewItem audit = r;  // drawn at random, the oldest: after the flagged ones all the same
+  audit.conversation = "c-0", audit.severity = "audit", audit.created_at_ms = kT0 - 1;
+  ASSERT_TRUE(store_->review_items().Add(audit)->has_value());
+  auto by_severity = store_->review_items().List("", "severity", 10);
   ASSERT_TRUE(by_severity.ok());
-  ASSERT_EQ(by_severity->size(), 2u);
+  ASSERT_EQ(by_severity->size(), 3u);
   EXPECT_EQ((*by_severity)[0].conversation, "c-2");
-  EXPECT_EQ((*store_->ListReviewItems("", "age", 10))[0].conversation, "c-1");
-  EXPECT_EQ(store_->ListReviewItems("open", "age", 1)->size(), 1u);
+  EXPECT_EQ((*by_severity)[1].conversation, "c-1");
+  EXPECT_EQ((*by_severity)[2].conversation, "c-0");
+  EXPECT_EQ((*store_->review_items().List("", "age", 10))[0].conversation, "c-0");
+  EXPECT_EQ(store_->review_items().List("open", "age", 1)->size(), 1u);
 
-  auto item = store_->GetReviewItem(**id);
+  auto item = store_->review_items().Get(**id);
   ASSERT_TRUE(item.ok() && item->has_value());
   ReviewItem claimed = **item;
   claimed.status = "claimed", claimed.claimed_by = "rita", claimed.claimed_key = 7, claimed.claimed_at_ms = kT0 + 5;
-  ASSERT_TRUE(store_->UpdateReviewItem(claimed).ok());
-  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "rita");
-  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_key, 7);
-  EXPECT_TRUE(store_->ListReviewItems("claimed", "age", 10)->size() == 1);
-  EXPECT_FALSE(store_->GetReviewItem(12345)->has_value());
+  ASSERT_TRUE(store_->review_items().Update(claimed).ok());
+  EXPECT_EQ((*store_->review_items().Get(**id))->claimed_by, "rita");
+  EXPECT_EQ((*store_->review_items().Get(**id))->claimed_key, 7);
+  EXPECT_TRUE(store_->review_items().List("claimed", "age", 10)->size() == 1);
+  EXPECT_FALSE(store_->review_items().Get(12345)->has_value());
 
   HumanLabel l;
   l.conversation = "c-1", l.label = Sentiment::kNeutral, l.reviewer = "rita", l.note = "just leaving", l.at_ms = kT0 + 9;
@@ -500,21 +505,21 @@ TEST_P(StoreTest, AStoreOfANewerSchemaIsRefused) {
 TEST_P(StoreTest, AReviewItemReadInATransactionIsHeldUntilItEnds) {
   ReviewItem r;
   r.conversation = "c-1", r.reason = "souring", r.severity = "high", r.created_at_ms = kT0;
-  auto id = store_->AddReviewItem(r);
+  auto id = store_->review_items().Add(r);
   ASSERT_TRUE(id.ok() && id->has_value());
   auto other = OpenAnother();
   ASSERT_TRUE(other);
   // Both read it as open, in their own transactions, and claim it if open.
   auto claim = [&](Store* s, const std::string& who) -> std::string {
     if (!s->Begin().ok()) return "error";
-    auto item = s->GetReviewItem(**id);
+    auto item = s->review_items().Get(**id);
     if (!item.ok() || !item->has_value()) return "error";
     ReviewItem it = **item;
     std::string result = "conflict";
     if (it.status == "open") {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       it.status = "claimed", it.claimed_by = who;
-      if (!s->UpdateReviewItem(it).ok()) return "error";
+      if (!s->review_items().Update(it).ok()) return "error";
       result = "claimed";
     }
     return s->Commit().ok() ? result : "error";
@@ -525,7 +530,7 @@ TEST_P(StoreTest, AReviewItemReadInATransactionIsHeldUntilItEnds) {
   const std::string ra = a.get(), rb = b.get();
   EXPECT_EQ(ra, "claimed");
   EXPECT_EQ(rb, "conflict");
-  EXPECT_EQ((*store_->GetReviewItem(**id))->claimed_by, "ann");
+  EXPECT_EQ((*store_->review_items().Get(**id))->claimed_by, "ann");
 }
 
 // Processes that open a new PostgreSQL database at the same moment migrate

@@ -205,7 +205,7 @@ int RunAuditSample(const AuditFlags& f) {
         ReviewItem item;
         item.conversation = c.id, item.severity = "audit", item.created_at_ms = NowMs();
         item.reason = "random audit: label the customer's tone";
-        ASSIGN_OR_RETURN(const auto id, store->AddReviewItem(item));
+        ASSIGN_OR_RETURN(const auto id, store->review_items().Add(item));
         ++(id ? queued : already);
       }
       return store->Commit();

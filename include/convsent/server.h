@@ -18,18 +18,11 @@
 
 #include "convsent/detectors.h"
 #include "convsent/model.h"
+#include "convsent/review_queue.h"
 #include "convsent/status.h"
 #include "convsent/tree.h"
 
 namespace convsent {
-
-// When a conversation goes into the review queue.
-struct QueueRules {
-  float message_below = -0.5f;  // a customer message with compound at or below: severity high
-  bool souring = true;          // the customer's tone went from start to a negative end: severity medium
-  std::vector<Detector> detectors = {Detector::kCancellationIntent};  // in a customer message: severity high
-  std::string webhook;          // announced here too (JSON POST), besides the event stream
-};
 
 struct ServeOptions {
   std::string db;                    // the store

@@ -29,6 +29,7 @@
 #include "convsent/conversation.h"
 #include "convsent/labels.h"
 #include "convsent/redact.h"
+#include "convsent/review_queue.h"
 #include "convsent/rollup.h"
 #include "convsent/scorer.h"
 #include "convsent/status.h"
@@ -125,18 +126,6 @@ struct ApiKeyRecord {
   std::string prefix;      // the key's first characters, to tell keys apart
   std::string hash;        // hex SHA-256 of the key
   int64_t created_at_ms = 0, revoked_at_ms = 0;  // 0: not revoked
-};
-
-// A conversation waiting for a person (docs/server.md).
-struct ReviewItem {
-  int64_t id = 0;
-  std::string conversation;          // its id
-  std::string reason, severity;      // severity: high, medium
-  double compound = 0;               // the message or tone that set it off
-  std::string status = "open";       // open, claimed, resolved
-  std::string claimed_by, label, note;  // label: the reviewer's negative, neutral or positive
-  int64_t claimed_key = 0;             // the claiming API key's id (claimed_by: its name, shown)
-  int64_t created_at_ms = 0, claimed_at_ms = 0, resolved_at_ms = 0;
 };
 
 // A conversation waiting in the shared backlog for a worker to score it.
@@ -253,23 +242,12 @@ class Store {
   virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) = 0;  // not revoked
   virtual Status RevokeApiKey(int64_t id, int64_t at_ms) = 0;
 
-  // The review queue. A conversation enters it once: AddReviewItem returns
-  // nullopt when it is already there.
-  virtual Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& item) = 0;
-  // Inside a transaction, the item is held until the transaction ends: on a
-  // store shared by several servers, a second claim of it waits, then sees
-  // it claimed.
-  virtual Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) = 0;
-  // status empty: all; order "severity" (high first, then oldest) or "age" (oldest first).
-  virtual Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
-                                                          int limit) = 0;
-  // Writes status, claimed_by, claimed_at, resolved_at, label and note.
-  virtual Status UpdateReviewItem(const ReviewItem& item) = 0;
 
   // Record families with an interface of their own (HACKING.md): each
   // works on this store's connection, in its transaction.
   virtual WebhookDeliveries& webhook_deliveries() = 0;
   virtual Labels& labels() = 0;
+  virtual ReviewItems& review_items() = 0;
 
   // The backlog that `convsent worker` processes: conversations enqueued
   // once, each scored and stored by exactly one worker.

@@ -532,7 +532,7 @@ class Server {
       Store* store = Reader();
       int64_t open = 0;
       if (store) {
-        auto items = store->ListReviewItems("open", "age", 1000000);
+        auto items = store->review_items().List("open", "age", 1000000);
         if (items.ok()) open = static_cast<int64_t>(items->size());
       }
       res.set_content(metrics_.Render(writer_->queued(), open), "text/plain; version=0.0.4");
@@ -597,48 +597,12 @@ class Server {
 
   // ---- Messages ------------------------------------------------------------------
 
-  // Whether a conversation, after its latest change, should go to a person.
-  std::optional<ReviewItem> QueueRule(const ScoredConversation& sc, size_t message) {
-    const QueueRules& q = o_.queue;
-    ReviewItem item;
-    item.conversation = sc.conversation.id;
-    item.created_at_ms = NowMs();
-    char buf[256];
-    const Message& m = sc.conversation.messages[message];
-    const auto& score = sc.scores[message];
-    if (m.role == Role::kCustomer && score && score->compound <= q.message_below) {
-      std::snprintf(buf, sizeof(buf), "a customer message scored %.2f: \"%.80s\"", score->compound, m.text.c_str());
-      item.reason = buf, item.severity = "high", item.compound = score->compound;
-      return item;
-    }
-    if (m.role == Role::kCustomer && !q.detectors.empty()) {
-      Conversation one;
-      one.messages.push_back(m);
-      const DetectorCounts d = DetectInConversation(one);
-      for (Detector det : q.detectors) {
-        if (d.Get(det, Role::kCustomer) > 0) {
-          item.reason = std::string(DetectorName(det)) + " in a customer message";
-          item.severity = "high", item.compound = score ? score->compound : 0;
-          return item;
-        }
-      }
-    }
-    const ConversationRollup& r = sc.rollup;
-    if (q.souring && r.has_customer && r.trajectory == Trajectory::kSouring && r.tone == Sentiment::kNegative) {
-      std::snprintf(buf, sizeof(buf), "souring: the customer's tone went from %.2f to %.2f", r.start_compound,
-                    r.end_compound);
-      item.reason = buf, item.severity = "medium", item.compound = r.compound;
-      return item;
-    }
-    return std::nullopt;
-  }
-
   // Queues `sc` if a rule says so (on the writer thread), announcing it after commit.
   Status MaybeQueue(WriterContext& ctx, LiveConversation& live, size_t message, json* queued) {
     if (live.queued) return Status::Ok();  // once
-    auto item = QueueRule(live.sc, message);
+    auto item = QueueRule(o_.queue, live.sc, message, NowMs());
     if (!item) return Status::Ok();
-    ASSIGN_OR_RETURN(auto id, ctx.store().AddReviewItem(*item));
+    ASSIGN_OR_RETURN(auto id, ctx.store().review_items().Add(*item));
     live.queued = true;
     if (!id) return Status::Ok();  // it was already there: once
     item->id = *id;
@@ -921,7 +885,7 @@ class Server {
     }
     Store* store = Reader();
     if (!store) return Error(res, 503, "the store cannot be opened");
-    auto items = store->ListReviewItems(status == "all" ? "" : status, order, limit);
+    auto items = store->review_items().List(status == "all" ? "" : status, order, limit);
     if (!items.ok()) return Error(res, 500, items.status().message());
     json out = json::array();
     for (const auto& r : *items) out.push_back(ReviewJson(r));
@@ -930,15 +894,16 @@ class Server {
 
   void QueueAction(const httplib::Request& req, httplib::Response& res, const Principal& who) {
     const int64_t id = std::atoll(std::string(req.matches[1]).c_str());
-    const std::string action = req.matches[2];
-    std::string label, note;
-    if (action == "resolve") {
+    const auto action = ParseReviewAction(req.matches[2]);
+    if (!action) return Error(res, 404, "no such endpoint");
+    Sentiment label = Sentiment::kNeutral;
+    std::string note;
+    if (*action == ReviewAction::kResolve) {
       if (JsonTooDeep(req.body) != std::string_view::npos) return Error(res, 400, "body: " + JsonTooDeepMessage());
       const auto body = json::parse(req.body, nullptr, false);
       if (body.is_discarded() || !body.is_object()) return Error(res, 400, "body: expected a JSON object with label and note");
       if (!body.contains("label") || !body["label"].is_string()) return Error(res, 400, "label: expected negative, neutral or positive");
-      label = body["label"].get<std::string>();
-      if (label != "negative" && label != "neutral" && label != "positive") {
+      if (!ParseSentiment(body["label"].get<std::string>(), &label)) {
         return Error(res, 400, "label: expected negative, neutral or positive");
       }
       if (body.contains("note")) {
@@ -950,42 +915,20 @@ class Server {
     std::string problem;
     json answer;
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
-      ASSIGN_OR_RETURN(auto item, ctx.store().GetReviewItem(id));
+      ASSIGN_OR_RETURN(auto item, ctx.store().review_items().Get(id));
       if (!item) return status = 404, problem = "no review item " + std::to_string(id), Status::Ok();
-      ReviewItem& r = *item;
-      // A claim is its key's (by id); one made before claims named their
-      // key (schema 8) goes by its name (keys create refuses a name in use).
-      const bool mine = (r.claimed_key != 0 ? r.claimed_key == who.key_id : r.claimed_by == who.name) ||
-                        who.role == "admin";
-      if (action == "claim") {
-        if (r.status != "open") return status = 409, problem = "item " + std::to_string(id) + " is " + r.status, Status::Ok();
-        r.status = "claimed", r.claimed_by = who.name, r.claimed_key = who.key_id, r.claimed_at_ms = NowMs();
-      } else if (action == "release") {
-        if (r.status != "claimed" || !mine) {
-          return status = 409, problem = "item " + std::to_string(id) + " is not claimed by " + who.name, Status::Ok();
-        }
-        r.status = "open", r.claimed_by.clear(), r.claimed_key = 0, r.claimed_at_ms = 0;
-      } else {
-        if (r.status == "resolved") return status = 409, problem = "item " + std::to_string(id) + " is resolved", Status::Ok();
-        if (r.status == "claimed" && !mine) {
-          return status = 409, problem = "item " + std::to_string(id) + " is claimed by " + r.claimed_by, Status::Ok();
-        }
-        r.status = "resolved", r.label = label, r.note = note, r.resolved_at_ms = NowMs();
-        if (r.claimed_by.empty()) r.claimed_by = who.name, r.claimed_key = who.key_id;
-        HumanLabel human;
-        // An audit item was drawn at random (convsent audit sample --queue): its
-        // label may correct the report's shares; a flagged item's may not.
-        human.conversation = r.conversation, human.reviewer = who.name, human.note = note;
-        human.source = r.severity == "audit" ? "audit" : "review";
-        human.label = label == "negative" ? Sentiment::kNegative : label == "positive" ? Sentiment::kPositive
-                                                                                         : Sentiment::kNeutral;
-        human.model = model_->info().version, human.at_ms = r.resolved_at_ms;
-        RETURN_IF_ERROR(ctx.Fold(r.conversation));  // its report row carries the label
-        RETURN_IF_ERROR(ctx.store().labels().Add(human));
+      const Reviewer reviewer{who.name, who.key_id, who.role == "admin"};
+      const Status allowed = ApplyReviewAction(&*item, *action, reviewer, label, note, NowMs());
+      if (!allowed.ok()) return status = 409, problem = allowed.message(), Status::Ok();
+      if (*action == ReviewAction::kResolve) {
+        RETURN_IF_ERROR(ctx.Fold(item->conversation));  // its report row carries the label
+        RETURN_IF_ERROR(ctx.store().labels().Add(ResolutionLabel(*item, reviewer, model_->info().version)));
       }
-      RETURN_IF_ERROR(ctx.store().UpdateReviewItem(r));
-      answer = ReviewJson(r);
-      const char* type = action == "resolve" ? "resolved" : action == "claim" ? "claimed" : "released";
+      RETURN_IF_ERROR(ctx.store().review_items().Update(*item));
+      answer = ReviewJson(*item);
+      const char* type = *action == ReviewAction::kResolve ? "resolved"
+                         : *action == ReviewAction::kClaim ? "claimed"
+                                                           : "released";
       RETURN_IF_ERROR(Announce(ctx, type, answer));
       ctx.AfterCommit([this, answer, type] { events_.Publish(type, Dump(answer)); });
       return Status::Ok();

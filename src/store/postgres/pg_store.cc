@@ -12,6 +12,7 @@
 #include "store/codec.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/labels.h"
+#include "store/postgres/review_items.h"
 #include "store/postgres/webhook_deliveries.h"
 
 namespace convsent {
@@ -206,9 +207,6 @@ constexpr const char* kGetConversationLockedOfModel = CONVSENT_GET_CONVERSATION(
 #undef CONVSENT_GET_CONVERSATION
 #undef CONVSENT_CURRENT_MODEL
 
-constexpr const char* kReviewColumns =
-    "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, resolved_at, "
-    "claimed_key";
 constexpr const char* kKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
 
 void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f) {
@@ -230,15 +228,6 @@ void ReadConversationRow(const PGresult* r, int row, Conversation* c, Conversati
   f->escalated = static_cast<int>(Int(r, row, 17));
   f->resolution_ms = OptInt(r, row, 18);
   f->longest_wait_ms = OptInt(r, row, 19);
-}
-
-ReviewItem ReadReview(const PGresult* r, int i) {
-  ReviewItem v;
-  v.id = Int(r, i, 0), v.conversation = Text(r, i, 1), v.reason = Text(r, i, 2), v.severity = Text(r, i, 3);
-  v.compound = Real(r, i, 4), v.status = Text(r, i, 5), v.claimed_by = Text(r, i, 6), v.label = Text(r, i, 7);
-  v.note = Text(r, i, 8), v.created_at_ms = Int(r, i, 9), v.claimed_at_ms = Int(r, i, 10);
-  v.resolved_at_ms = Int(r, i, 11), v.claimed_key = Int(r, i, 12);
-  return v;
 }
 
 ApiKeyRecord ReadKey(const PGresult* r, int i) {
@@ -263,6 +252,7 @@ class PgStore final : public Store {
     RETURN_IF_ERROR(db_.Open(url, name_));
     webhook_deliveries_ = NewWebhookDeliveries(&db_);
     labels_ = NewLabels(&db_);
+    review_items_ = NewReviewItems(&db_, &in_transaction_);
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());
     return LoadCurrentModel();
@@ -532,6 +522,7 @@ class PgStore final : public Store {
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
   Labels& labels() override { return *labels_; }
+  ReviewItems& review_items() override { return *review_items_; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
@@ -641,52 +632,6 @@ class PgStore final : public Store {
     ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0",
                                        Params().Add(id).Add(at_ms), "revoking key " + std::to_string(id)));
     if (Changed(r) == 0) return Status::NotFound("no active key " + std::to_string(id));
-    return Status::Ok();
-  }
-
-  Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& v) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO review_queue(conversation, reason, severity, compound, status, "
-                                       "claimed_by, label, note, created_at, claimed_at, resolved_at) "
-                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
-                                       "ON CONFLICT (conversation) DO NOTHING RETURNING id",
-                                       Params().Add(v.conversation).Add(v.reason).Add(v.severity).Add(v.compound)
-                                           .Add(v.status).Add(v.claimed_by).Add(v.label).Add(v.note)
-                                           .Add(v.created_at_ms).Add(v.claimed_at_ms).Add(v.resolved_at_ms),
-                                       "queueing " + v.conversation));
-    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<int64_t>();
-    return std::optional<int64_t>(Int(r.get(), 0, 0));
-  }
-
-  Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) override {
-    // In a transaction the row stays locked until it ends: two servers that
-    // claim the same item take turns, and the second sees it claimed.
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewColumns + " FROM review_queue WHERE id = $1" +
-                                           (in_transaction_ ? " FOR UPDATE" : ""),
-                                       Params().Add(id), "reading review item " + std::to_string(id)));
-    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<ReviewItem>();
-    return std::optional<ReviewItem>(ReadReview(r.get(), 0));
-  }
-
-  Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
-                                                  int limit) override {
-    const std::string by = order == "age" ? "created_at, id"
-                                          : "CASE severity WHEN 'high' THEN 0 ELSE 1 END, created_at, id";
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewColumns +
-                                           " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " + by +
-                                           " LIMIT $2",
-                                       Params().Add(status).Add(limit), "reading the review queue"));
-    std::vector<ReviewItem> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(ReadReview(r.get(), i));
-    return out;
-  }
-
-  Status UpdateReviewItem(const ReviewItem& v) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
-                                       "label=$6, note=$7, claimed_key=$8 WHERE id=$1",
-                                       Params().Add(v.id).Add(v.status).Add(v.claimed_by).Add(v.claimed_at_ms)
-                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note).Add(v.claimed_key),
-                                       "updating review item " + std::to_string(v.id)));
-    if (Changed(r) == 0) return Status::NotFound("no review item " + std::to_string(v.id));
     return Status::Ok();
   }
 
@@ -881,6 +826,7 @@ class PgStore final : public Store {
   Connection db_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_
   std::unique_ptr<Labels> labels_;                         // the same
+  std::unique_ptr<ReviewItems> review_items_;              // the same
   std::unique_ptr<Connection> dict_;  // autocommit: models and segment values
   std::string url_, name_;
   bool in_transaction_ = false;

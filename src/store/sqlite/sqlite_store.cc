@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 #include "store/sqlite/labels.h"
+#include "store/sqlite/review_items.h"
 #include "store/sqlite/webhook_deliveries.h"
 
 #include <fcntl.h>
@@ -202,6 +203,7 @@ class SqliteStore final : public Store {
     statements_.clear();
     webhook_deliveries_.reset();
     labels_.reset();
+    review_items_.reset();
     if (claimed_) {
       // Unlocked, never closed (HeldFile).
       std::lock_guard lock(held_files_mu);
@@ -245,6 +247,7 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_, 10000);
     webhook_deliveries_ = sqlite::NewWebhookDeliveries(db_, path_);
     labels_ = sqlite::NewLabels(db_, path_);
+    review_items_ = sqlite::NewReviewItems(db_, path_);
     if (read_only_) return Migrate();
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
@@ -612,6 +615,7 @@ class SqliteStore final : public Store {
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
   Labels& labels() override { return *labels_; }
+  ReviewItems& review_items() override { return *review_items_; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override {
@@ -725,42 +729,6 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::optional<int64_t>> AddReviewItem(const ReviewItem& r) override {
-    Stmt& q = *statements_.at("add_review_item");
-    q.Bind(1, r.conversation).Bind(2, r.reason).Bind(3, r.severity).Bind(4, r.compound).Bind(5, r.status);
-    q.Bind(6, r.claimed_by).Bind(7, r.label).Bind(8, r.note).Bind(9, r.created_at_ms).Bind(10, r.claimed_at_ms);
-    q.Bind(11, r.resolved_at_ms);
-    RETURN_IF_ERROR(Done(q, "queueing " + r.conversation));
-    q.Reset();
-    if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
-    return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
-  }
-
-  Result<std::optional<ReviewItem>> GetReviewItem(int64_t id) override {
-    ASSIGN_OR_RETURN(auto items, Reviews("SELECT * FROM review_queue WHERE id = ?1", id, "", 1));
-    if (items.empty()) return std::optional<ReviewItem>();
-    return std::optional<ReviewItem>(items[0]);
-  }
-
-  Result<std::vector<ReviewItem>> ListReviewItems(const std::string& status, const std::string& order,
-                                                  int limit) override {
-    const std::string by = order == "age" ? "created_at, id"
-                                          : "CASE severity WHEN 'high' THEN 0 ELSE 1 END, created_at, id";
-    const std::string sql = "SELECT * FROM review_queue WHERE (?2 = '' OR status = ?2) ORDER BY " + by + " LIMIT ?3";
-    return Reviews(sql.c_str(), 0, status, limit);
-  }
-
-  Status UpdateReviewItem(const ReviewItem& r) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE review_queue SET status=?2, claimed_by=?3, claimed_at=?4, resolved_at=?5, "
-                                   "label=?6, note=?7, claimed_key=?8 WHERE id=?1"));
-    q.Bind(1, r.id).Bind(2, r.status).Bind(3, r.claimed_by).Bind(4, r.claimed_at_ms).Bind(5, r.resolved_at_ms);
-    q.Bind(6, r.label).Bind(7, r.note).Bind(8, r.claimed_key);
-    RETURN_IF_ERROR(Done(q, "updating review item " + std::to_string(r.id)));
-    if (sqlite3_changes(db_) == 0) return Status::NotFound("no review item " + std::to_string(r.id));
-    return Status::Ok();
-  }
-
   bool has_live_log() const override { return true; }
 
   Result<bool> ChangedElsewhere() override {
@@ -869,24 +837,6 @@ class SqliteStore final : public Store {
       out.push_back(std::move(k));
     }
     if (rc != SQLITE_DONE) return Error("reading API keys");
-    return out;
-  }
-
-  Result<std::vector<ReviewItem>> Reviews(const char* sql, int64_t id, const std::string& status, int limit) {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, sql));
-    if (id > 0) q.Bind(1, id);
-    else q.Bind(2, status).Bind(3, static_cast<int64_t>(limit));
-    std::vector<ReviewItem> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      ReviewItem r;
-      r.id = q.Int(0), r.conversation = q.Text(1), r.reason = q.Text(2), r.severity = q.Text(3), r.compound = q.Real(4);
-      r.status = q.Text(5), r.claimed_by = q.Text(6), r.label = q.Text(7), r.note = q.Text(8);
-      r.created_at_ms = q.Int(9), r.claimed_at_ms = q.Int(10), r.resolved_at_ms = q.Int(11), r.claimed_key = q.Int(12);
-      out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return Error("reading the review queue");
     return out;
   }
 
@@ -1118,9 +1068,6 @@ class SqliteStore final : public Store {
         {"begin", "BEGIN IMMEDIATE"},
         {"commit", "COMMIT"},
         {"savepoint", "SAVEPOINT op"},
-        {"add_review_item",
-         "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, label, note, "
-         "created_at, claimed_at, resolved_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"},
         {"release", "RELEASE op"},
         {"find_key", "SELECT id, name, role, prefix, hash, created_at, revoked_at FROM api_keys "
                      "WHERE hash = ? AND revoked_at = 0"},
@@ -1219,6 +1166,7 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_; gone before it closes
   std::unique_ptr<Labels> labels_;                         // the same
+  std::unique_ptr<ReviewItems> review_items_;              // the same
   std::unordered_map<std::string, int64_t> model_ids_;
   store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;

@@ -1,0 +1,87 @@
+#include "store/postgres/review_items.h"
+
+namespace convsent::pg {
+namespace {
+
+constexpr const char* kColumns =
+    "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, "
+    "resolved_at, claimed_key";
+
+std::vector<ReviewItem> ReadAll(const PGresult* r) {
+  std::vector<ReviewItem> out;
+  for (int i = 0; i < pq::Lib().PQntuples(r); ++i) {
+    ReviewItem v;
+    v.id = Int(r, i, 0), v.conversation = Text(r, i, 1), v.reason = Text(r, i, 2), v.severity = Text(r, i, 3);
+    v.compound = Real(r, i, 4), v.status = Text(r, i, 5), v.claimed_by = Text(r, i, 6), v.label = Text(r, i, 7);
+    v.note = Text(r, i, 8), v.created_at_ms = Int(r, i, 9), v.claimed_at_ms = Int(r, i, 10);
+    v.resolved_at_ms = Int(r, i, 11), v.claimed_key = Int(r, i, 12);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+class PgReviewItems final : public ReviewItems {
+ public:
+  PgReviewItems(Connection* db, const bool* in_transaction) : db_(*db), in_transaction_(*in_transaction) {}
+
+  Result<std::optional<int64_t>> Add(const ReviewItem& v) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO review_queue(conversation, reason, severity, compound, status, "
+                                       "claimed_by, label, note, created_at, claimed_at, resolved_at, claimed_key) "
+                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+                                       "ON CONFLICT (conversation) DO NOTHING RETURNING id",
+                                       Params().Add(v.conversation).Add(v.reason).Add(v.severity).Add(v.compound)
+                                           .Add(v.status).Add(v.claimed_by).Add(v.label).Add(v.note)
+                                           .Add(v.created_at_ms).Add(v.claimed_at_ms).Add(v.resolved_at_ms)
+                                           .Add(v.claimed_key),
+                                       "queueing " + v.conversation));
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(Int(r.get(), 0, 0));
+  }
+
+  Result<std::optional<ReviewItem>> Get(int64_t id) override {
+    // In a transaction the row stays locked until it ends: two servers that
+    // claim the same item take turns, and the second sees it claimed.
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns + " FROM review_queue WHERE id = $1" +
+                                           (in_transaction_ ? " FOR UPDATE" : ""),
+                                       Params().Add(id), "reading review item " + std::to_string(id)));
+    auto items = ReadAll(r.get());
+    if (items.empty()) return std::optional<ReviewItem>();
+    return std::optional<ReviewItem>(std::move(items[0]));
+  }
+
+  Result<std::vector<ReviewItem>> List(const std::string& status, const std::string& order, int limit) override {
+    // Flagged items first by severity, random audits after them.
+    const std::string by = order == "age" ? "created_at, id"
+                                          : "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, "
+                                            "created_at, id";
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns +
+                                           " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " + by +
+                                           " LIMIT $2",
+                                       Params().Add(status).Add(limit), "reading the review queue"));
+    return ReadAll(r.get());
+  }
+
+  Status Update(const ReviewItem& v) override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
+                                       "label=$6, note=$7, claimed_key=$8 WHERE id=$1",
+                                       Params().Add(v.id).Add(v.status).Add(v.claimed_by).Add(v.claimed_at_ms)
+                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note).Add(v.claimed_key),
+                                       "updating review item " + std::to_string(v.id)));
+    if (std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10) == 0) {
+      return Status::NotFound("no review item " + std::to_string(v.id));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Connection& db_;
+  const bool& in_transaction_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReviewItems> NewReviewItems(Connection* db, const bool* in_transaction) {
+  return std::make_unique<PgReviewItems>(db, in_transaction);
+}
+
+}  // namespace convsent::pg
