@@ -42,10 +42,10 @@ struct AuditCounts {
 
 struct ShareEstimate {
   int64_t labels = 0, population = 0;
-  double share[3] = {};     // negative, neutral, positive: estimated true shares
-  Interval interval[3];     // 95%
+  double share[3] = {};  // negative, neutral, positive: estimated true shares
+  Interval interval[3];  // 95%
   Band band = Band::kStrong;
-  bool band_certain = false;  // the negative share's interval lies within one band
+  bool band_certain = false;    // the negative share's interval lies within one band
   std::optional<double> kappa;  // Cohen's, model against people, on the audit
   double agreement = 0;         // share of audited conversations where they agree
 };

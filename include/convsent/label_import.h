@@ -34,7 +34,7 @@ struct LabelImportOptions {
   // The rows are a uniformly random sample: stored as source "audit", what
   // the corrected estimate uses. Otherwise "import".
   bool audit = false;
-  int64_t now_ms = 0;  // the time of a row without one
+  int64_t now_ms = 0;                                     // the time of a row without one
   std::function<void(const LabelImportError&)> on_error;  // each bad row, as found
 };
 

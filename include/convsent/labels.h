@@ -63,9 +63,9 @@ class Labels {
 // often two reviewers agree where both labelled the same item.
 struct LabelStats {
   int64_t labels = 0;
-  std::map<std::string, int64_t> by_source;           // audit, review, import
+  std::map<std::string, int64_t> by_source;  // audit, review, import
   int64_t conversation_labels = 0, message_labels = 0;
-  std::map<std::string, int64_t> by_label;            // negative, neutral, positive
+  std::map<std::string, int64_t> by_label;  // negative, neutral, positive
   int64_t reviewers = 0;
   // Items labelled by two or more reviewers (each reviewer's latest label):
   // pairs of reviewers compared, and those that agree.

@@ -23,13 +23,13 @@ namespace convsent {
 // A conversation waiting for a person.
 struct ReviewItem {
   int64_t id = 0;
-  std::string conversation;          // its id
+  std::string conversation;  // its id
   std::string reason;
-  std::string severity;              // high, medium (flagged by a rule), audit (drawn at random)
-  double compound = 0;               // the message or tone that set it off
-  std::string status = "open";       // open, claimed, resolved
+  std::string severity;                 // high, medium (flagged by a rule), audit (drawn at random)
+  double compound = 0;                  // the message or tone that set it off
+  std::string status = "open";          // open, claimed, resolved
   std::string claimed_by, label, note;  // label: the reviewer's negative, neutral or positive
-  int64_t claimed_key = 0;             // the claiming API key's id (claimed_by: its name, shown)
+  int64_t claimed_key = 0;              // the claiming API key's id (claimed_by: its name, shown)
   int64_t created_at_ms = 0, claimed_at_ms = 0, resolved_at_ms = 0;
 };
 
@@ -38,7 +38,7 @@ struct QueueRules {
   float message_below = -0.5f;  // a customer message with compound at or below: severity high
   bool souring = true;          // the customer's tone went from start to a negative end: severity medium
   std::vector<Detector> detectors = {Detector::kCancellationIntent};  // in a customer message: severity high
-  std::string webhook;          // announced here too (JSON POST), besides the event stream
+  std::string webhook;  // announced here too (JSON POST), besides the event stream
 };
 
 // Whether `sc`, after its message `message` arrived, should go to a person:

@@ -24,8 +24,8 @@ struct WebhookDelivery {
   std::string status = "pending";  // pending, sent, failed (gave up)
   int attempts = 0;
   int64_t created_at_ms = 0;
-  int64_t next_at_ms = 0;          // pending: not before then
-  int64_t done_at_ms = 0;          // sent or failed: when
+  int64_t next_at_ms = 0;  // pending: not before then
+  int64_t done_at_ms = 0;  // sent or failed: when
   std::string last_error;
 };
 

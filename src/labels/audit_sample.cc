@@ -36,7 +36,8 @@ Result<AuditSample> SampleForAudit(Store& store, const AuditSampleOptions& o) {
           if (!HasSegment(c, k, v)) return Status::Ok();
         }
         if (audited.contains(c.id)) return Status::Ok();
-        if (std::none_of(c.messages.begin(), c.messages.end(), [](const Message& m) { return m.role == Role::kCustomer; })) {
+        if (std::none_of(c.messages.begin(), c.messages.end(),
+                         [](const Message& m) { return m.role == Role::kCustomer; })) {
           return Status::Ok();
         }
         const int64_t seen = out.eligible++;

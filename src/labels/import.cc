@@ -1,10 +1,9 @@
-#include "convsent/label_import.h"
-
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "convsent/label_import.h"
 #include "ingest/csv_reader.h"
 #include "io/json_depth.h"
 #include "io/line_reader.h"
@@ -63,9 +62,12 @@ class Importer {
       auto text = [&](const char* key, std::optional<std::string>* out, bool number_too) {
         const auto it = j.find(key);
         if (it == j.end() || it->is_null()) return;
-        if (it->is_string()) *out = it->get<std::string>();
-        else if (number_too && it->is_number_integer()) *out = std::to_string(it->get<int64_t>());
-        else ok = ok && (Error(path, n, key, number_too ? "expected a number" : "expected a string"), false);
+        if (it->is_string())
+          *out = it->get<std::string>();
+        else if (number_too && it->is_number_integer())
+          *out = std::to_string(it->get<int64_t>());
+        else
+          ok = ok && (Error(path, n, key, number_too ? "expected a number" : "expected a string"), false);
       };
       text("conversation_id", &raw.conversation, false);
       text("label", &raw.label, false);
@@ -109,8 +111,8 @@ class Importer {
       }
       if (fields.size() == 1 && fields[0].empty()) continue;  // a blank line
       if (fields.size() != header.size()) {
-        Error(path, line, "", std::to_string(fields.size()) + " fields where the header has " +
-                                  std::to_string(header.size()));
+        Error(path, line, "",
+              std::to_string(fields.size()) + " fields where the header has " + std::to_string(header.size()));
         continue;
       }
       auto get = [&](const char* key) -> std::optional<std::string> {
@@ -118,8 +120,8 @@ class Importer {
         if (it == column.end() || fields[it->second].empty()) return std::nullopt;
         return fields[it->second];
       };
-      RETURN_IF_ERROR(Row(path, line, {get("conversation_id"), get("label"), get("message"), get("reviewer"),
-                                       get("at"), get("note")}));
+      RETURN_IF_ERROR(Row(
+          path, line, {get("conversation_id"), get("label"), get("message"), get("reviewer"), get("at"), get("note")}));
     }
     return Status::Ok();
   }
@@ -128,7 +130,8 @@ class Importer {
   // own failures are returned.
   Status Row(const std::string& path, int64_t line, const RawLabel& raw) {
     HumanLabel l;
-    if (!raw.conversation || raw.conversation->empty()) return Error(path, line, "conversation_id", "missing"), Status::Ok();
+    if (!raw.conversation || raw.conversation->empty())
+      return Error(path, line, "conversation_id", "missing"), Status::Ok();
     l.conversation = *raw.conversation;
     if (!raw.label) return Error(path, line, "label", "missing"), Status::Ok();
     if (!ParseSentiment(*raw.label, &l.label)) {
@@ -138,7 +141,8 @@ class Importer {
       char* end = nullptr;
       const long long m = std::strtoll(raw.message->c_str(), &end, 10);
       if (end == raw.message->c_str() || *end != '\0' || m < 0 || m > 1000000) {
-        return Error(path, line, "message", "'" + *raw.message + "': expected a message index, 0 or more"), Status::Ok();
+        return Error(path, line, "message", "'" + *raw.message + "': expected a message index, 0 or more"),
+               Status::Ok();
       }
       l.message = static_cast<int>(m);
     }

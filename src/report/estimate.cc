@@ -63,7 +63,8 @@ std::optional<ShareEstimate> EstimateShares(const AuditCounts& c) {
   for (int k = 0; k < 3; ++k) {
     agree += static_cast<double>(c.matrix[k][k]);
     double model = 0, person = 0;
-    for (int j = 0; j < 3; ++j) model += static_cast<double>(c.matrix[k][j]), person += static_cast<double>(c.matrix[j][k]);
+    for (int j = 0; j < 3; ++j)
+      model += static_cast<double>(c.matrix[k][j]), person += static_cast<double>(c.matrix[j][k]);
     chance += model * person / (nn * nn);
   }
   e.agreement = agree / nn;

@@ -4,8 +4,7 @@
 
 namespace convsent {
 
-std::optional<ReviewItem> QueueRule(const QueueRules& q, const ScoredConversation& sc, size_t message,
-                                    int64_t now_ms) {
+std::optional<ReviewItem> QueueRule(const QueueRules& q, const ScoredConversation& sc, size_t message, int64_t now_ms) {
   ReviewItem item;
   item.conversation = sc.conversation.id;
   item.created_at_ms = now_ms;
@@ -59,12 +58,14 @@ Status ApplyReviewAction(ReviewItem* item, ReviewAction action, const Reviewer& 
       r.status = "claimed", r.claimed_by = who.name, r.claimed_key = who.key_id, r.claimed_at_ms = now_ms;
       return Status::Ok();
     case ReviewAction::kRelease:
-      if (r.status != "claimed" || !mine) return Status::FailedPrecondition("item " + id + " is not claimed by " + who.name);
+      if (r.status != "claimed" || !mine)
+        return Status::FailedPrecondition("item " + id + " is not claimed by " + who.name);
       r.status = "open", r.claimed_by.clear(), r.claimed_key = 0, r.claimed_at_ms = 0;
       return Status::Ok();
     case ReviewAction::kResolve:
       if (r.status == "resolved") return Status::FailedPrecondition("item " + id + " is resolved");
-      if (r.status == "claimed" && !mine) return Status::FailedPrecondition("item " + id + " is claimed by " + r.claimed_by);
+      if (r.status == "claimed" && !mine)
+        return Status::FailedPrecondition("item " + id + " is claimed by " + r.claimed_by);
       r.status = "resolved", r.label = std::string(SentimentName(label)), r.note = note, r.resolved_at_ms = now_ms;
       if (r.claimed_by.empty()) r.claimed_by = who.name, r.claimed_key = who.key_id;
       return Status::Ok();

@@ -65,7 +65,8 @@ TEST(ReviewAction, ClaimReleaseResolve) {
   EXPECT_EQ(r.label, claimed.label);
   // A second key with the same name (a store from before names were unique)
   // is not the claimant.
-  EXPECT_FALSE(ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"ana", 9, false}, Sentiment::kNeutral, "", 12).ok());
+  EXPECT_FALSE(
+      ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"ana", 9, false}, Sentiment::kNeutral, "", 12).ok());
   ASSERT_TRUE(ApplyReviewAction(&r, ReviewAction::kRelease, admin, Sentiment::kNeutral, "", 12).ok());
   EXPECT_EQ(r.status, "open");
   EXPECT_EQ(r.claimed_key, 0);
@@ -90,8 +91,10 @@ TEST(ReviewAction, ClaimReleaseResolve) {
 TEST(ReviewAction, AnOldClaimGoesByName) {
   ReviewItem r;
   r.status = "claimed", r.claimed_by = "ana";
-  EXPECT_FALSE(ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"bob", 2, false}, Sentiment::kNeutral, "", 1).ok());
-  EXPECT_TRUE(ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"ana", 5, false}, Sentiment::kNeutral, "", 1).ok());
+  EXPECT_FALSE(
+      ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"bob", 2, false}, Sentiment::kNeutral, "", 1).ok());
+  EXPECT_TRUE(
+      ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"ana", 5, false}, Sentiment::kNeutral, "", 1).ok());
 }
 
 }  // namespace

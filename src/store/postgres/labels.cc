@@ -16,19 +16,29 @@ class PgLabels final : public Labels {
       return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
                                      " messages: no message " + std::to_string(l.message));
     }
-    RETURN_IF_ERROR(db_.Query("INSERT INTO human_labels(conversation, message, label, source, reviewer, note, model, "
-                              "at) VALUES($1, $2, $3, $4, $5, $6, CASE WHEN $7 = '' THEN coalesce((SELECT value FROM meta "
-                              "WHERE key = 'current_model'), '') ELSE $7 END, $8)",
-                              Params().Add(l.conversation).Add(l.message).Add(static_cast<int>(l.label)).Add(l.source)
-                                  .Add(l.reviewer).Add(l.note).Add(l.model).Add(l.at_ms),
-                              "storing a label of " + l.conversation)
-                        .status());
+    RETURN_IF_ERROR(
+        db_.Query("INSERT INTO human_labels(conversation, message, label, source, reviewer, note, model, "
+                  "at) VALUES($1, $2, $3, $4, $5, $6, CASE WHEN $7 = '' THEN coalesce((SELECT value FROM meta "
+                  "WHERE key = 'current_model'), '') ELSE $7 END, $8)",
+                  Params()
+                      .Add(l.conversation)
+                      .Add(l.message)
+                      .Add(static_cast<int>(l.label))
+                      .Add(l.source)
+                      .Add(l.reviewer)
+                      .Add(l.note)
+                      .Add(l.model)
+                      .Add(l.at_ms),
+                  "storing a label of " + l.conversation)
+            .status());
     if (l.message >= 0) return Status::Ok();
     // The conversation's tone: the report reads it from the report row.
-    return db_.Query("UPDATE report_rows SET human_label = $2, "
-                     "audit_label = CASE WHEN $3::int = 1 THEN $2::int ELSE audit_label END WHERE conversation = $1",
-                     Params().Add(found->first).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
-                     "storing a label of " + l.conversation)
+    return db_
+        .Query(
+            "UPDATE report_rows SET human_label = $2, "
+            "audit_label = CASE WHEN $3::int = 1 THEN $2::int ELSE audit_label END WHERE conversation = $1",
+            Params().Add(found->first).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
+            "storing a label of " + l.conversation)
         .status();
   }
 
@@ -70,6 +80,8 @@ class PgLabels final : public Labels {
 
 }  // namespace
 
-std::unique_ptr<Labels> NewLabels(Connection* db) { return std::make_unique<PgLabels>(db); }
+std::unique_ptr<Labels> NewLabels(Connection* db) {
+  return std::make_unique<PgLabels>(db);
+}
 
 }  // namespace convsent::pg

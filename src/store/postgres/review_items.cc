@@ -29,9 +29,18 @@ class PgReviewItems final : public ReviewItems {
                                        "claimed_by, label, note, created_at, claimed_at, resolved_at, claimed_key) "
                                        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
                                        "ON CONFLICT (conversation) DO NOTHING RETURNING id",
-                                       Params().Add(v.conversation).Add(v.reason).Add(v.severity).Add(v.compound)
-                                           .Add(v.status).Add(v.claimed_by).Add(v.label).Add(v.note)
-                                           .Add(v.created_at_ms).Add(v.claimed_at_ms).Add(v.resolved_at_ms)
+                                       Params()
+                                           .Add(v.conversation)
+                                           .Add(v.reason)
+                                           .Add(v.severity)
+                                           .Add(v.compound)
+                                           .Add(v.status)
+                                           .Add(v.claimed_by)
+                                           .Add(v.label)
+                                           .Add(v.note)
+                                           .Add(v.created_at_ms)
+                                           .Add(v.claimed_at_ms)
+                                           .Add(v.resolved_at_ms)
                                            .Add(v.claimed_key),
                                        "queueing " + v.conversation));
     if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<int64_t>();
@@ -55,18 +64,26 @@ class PgReviewItems final : public ReviewItems {
                                           : "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, "
                                             "created_at, id";
     ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns +
-                                           " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " + by +
-                                           " LIMIT $2",
+                                           " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " +
+                                           by + " LIMIT $2",
                                        Params().Add(status).Add(limit), "reading the review queue"));
     return ReadAll(r.get());
   }
 
   Status Update(const ReviewItem& v) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
-                                       "label=$6, note=$7, claimed_key=$8 WHERE id=$1",
-                                       Params().Add(v.id).Add(v.status).Add(v.claimed_by).Add(v.claimed_at_ms)
-                                           .Add(v.resolved_at_ms).Add(v.label).Add(v.note).Add(v.claimed_key),
-                                       "updating review item " + std::to_string(v.id)));
+    ASSIGN_OR_RETURN(auto r,
+                     db_.Query("UPDATE review_queue SET status=$2, claimed_by=$3, claimed_at=$4, resolved_at=$5, "
+                               "label=$6, note=$7, claimed_key=$8 WHERE id=$1",
+                               Params()
+                                   .Add(v.id)
+                                   .Add(v.status)
+                                   .Add(v.claimed_by)
+                                   .Add(v.claimed_at_ms)
+                                   .Add(v.resolved_at_ms)
+                                   .Add(v.label)
+                                   .Add(v.note)
+                                   .Add(v.claimed_key),
+                               "updating review item " + std::to_string(v.id)));
     if (std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10) == 0) {
       return Status::NotFound("no review item " + std::to_string(v.id));
     }

@@ -3,8 +3,7 @@
 namespace convsent::pg {
 namespace {
 
-constexpr const char* kColumns =
-    "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
+constexpr const char* kColumns = "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
 
 std::vector<WebhookDelivery> ReadAll(const PGresult* r) {
   std::vector<WebhookDelivery> out;
@@ -23,11 +22,19 @@ class PgWebhookDeliveries final : public WebhookDeliveries {
   explicit PgWebhookDeliveries(Connection* db) : db_(*db) {}
 
   Result<int64_t> Add(const WebhookDelivery& d) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO webhook_deliveries(url, payload, status, attempts, created_at, "
-                                       "next_at, done_at, last_error) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                                       Params().Add(d.url).Add(d.payload).Add(d.status).Add(d.attempts)
-                                           .Add(d.created_at_ms).Add(d.next_at_ms).Add(d.done_at_ms).Add(d.last_error),
-                                       "recording a webhook delivery"));
+    ASSIGN_OR_RETURN(auto r,
+                     db_.Query("INSERT INTO webhook_deliveries(url, payload, status, attempts, created_at, "
+                               "next_at, done_at, last_error) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                               Params()
+                                   .Add(d.url)
+                                   .Add(d.payload)
+                                   .Add(d.status)
+                                   .Add(d.attempts)
+                                   .Add(d.created_at_ms)
+                                   .Add(d.next_at_ms)
+                                   .Add(d.done_at_ms)
+                                   .Add(d.last_error),
+                               "recording a webhook delivery"));
     return Int(r.get(), 0, 0);
   }
 
@@ -39,18 +46,20 @@ class PgWebhookDeliveries final : public WebhookDeliveries {
   }
 
   Result<std::vector<WebhookDelivery>> Recent(int limit) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns +
-                                           " FROM webhook_deliveries ORDER BY id DESC LIMIT $1",
-                                       Params().Add(limit), "reading the webhook deliveries"));
+    ASSIGN_OR_RETURN(auto r,
+                     db_.Query(std::string("SELECT ") + kColumns + " FROM webhook_deliveries ORDER BY id DESC LIMIT $1",
+                               Params().Add(limit), "reading the webhook deliveries"));
     return ReadAll(r.get());
   }
 
   Status Update(const WebhookDelivery& d) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE webhook_deliveries SET status = $2, attempts = $3, next_at = $4, "
-                                       "done_at = $5, last_error = $6 WHERE id = $1",
-                                       Params().Add(d.id).Add(d.status).Add(d.attempts).Add(d.next_at_ms)
-                                           .Add(d.done_at_ms).Add(d.last_error),
-                                       "updating a webhook delivery"));
+    ASSIGN_OR_RETURN(
+        auto r,
+        db_.Query(
+            "UPDATE webhook_deliveries SET status = $2, attempts = $3, next_at = $4, "
+            "done_at = $5, last_error = $6 WHERE id = $1",
+            Params().Add(d.id).Add(d.status).Add(d.attempts).Add(d.next_at_ms).Add(d.done_at_ms).Add(d.last_error),
+            "updating a webhook delivery"));
     if (std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10) == 0)
       return Status::NotFound("no webhook delivery " + std::to_string(d.id));
     return Status::Ok();

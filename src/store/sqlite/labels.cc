@@ -16,20 +16,23 @@ class SqliteLabels final : public Labels {
     if (!found) return Status::NotFound("no conversation " + l.conversation);
     if (l.message >= found->second) {
       return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
-                                " messages: no message " + std::to_string(l.message));
+                                     " messages: no message " + std::to_string(l.message));
     }
-    RETURN_IF_ERROR(Ready(add_, "INSERT INTO human_labels(conversation, message, label, source, reviewer, note, "
-                                "model, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 = '' THEN coalesce((SELECT value "
-                                "FROM meta WHERE key = 'current_model'), '') ELSE ?7 END, ?8)"));
+    RETURN_IF_ERROR(
+        EnsurePrepared(add_, db_,
+                       "INSERT INTO human_labels(conversation, message, label, source, reviewer, note, "
+                       "model, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 = '' THEN coalesce((SELECT value "
+                       "FROM meta WHERE key = 'current_model'), '') ELSE ?7 END, ?8)"));
     add_.Bind(1, l.conversation).Bind(2, l.message).Bind(3, static_cast<int>(l.label)).Bind(4, l.source);
     add_.Bind(5, l.reviewer).Bind(6, l.note).Bind(7, l.model).Bind(8, l.at_ms);
-    RETURN_IF_ERROR(Done(add_, "storing a label of " + l.conversation));
+    RETURN_IF_ERROR(StepDone(add_, db_, path_, "storing a label of " + l.conversation));
     if (l.message >= 0) return Status::Ok();
     // The conversation's tone: the report reads it from the report row.
-    RETURN_IF_ERROR(Ready(row_, "UPDATE report_rows SET human_label = ?2, "
-                                "audit_label = CASE WHEN ?3 THEN ?2 ELSE audit_label END WHERE conversation = ?1"));
+    RETURN_IF_ERROR(EnsurePrepared(row_, db_,
+                                   "UPDATE report_rows SET human_label = ?2, "
+                                   "audit_label = CASE WHEN ?3 THEN ?2 ELSE audit_label END WHERE conversation = ?1"));
     row_.Bind(1, found->first).Bind(2, static_cast<int>(l.label)).Bind(3, l.source == "audit" ? 1 : 0);
-    return Done(row_, "storing a label of " + l.conversation);
+    return StepDone(row_, db_, path_, "storing a label of " + l.conversation);
   }
 
   Result<std::optional<int>> MessageCount(const std::string& conversation) override {
@@ -40,8 +43,9 @@ class SqliteLabels final : public Labels {
 
   Status ForEach(const std::function<Status(const HumanLabel&)>& fn) override {
     Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, conversation, message, label, source, reviewer, note, model, at "
-                                   "FROM human_labels ORDER BY id"));
+    RETURN_IF_ERROR(q.Prepare(db_,
+                              "SELECT id, conversation, message, label, source, reviewer, note, model, at "
+                              "FROM human_labels ORDER BY id"));
     int rc;
     HumanLabel l;
     while ((rc = q.Step()) == SQLITE_ROW) {
@@ -58,9 +62,11 @@ class SqliteLabels final : public Labels {
   // A conversation's row id and, if `count`, its message count (else 0).
   Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation, bool count) {
     Stmt& q = count ? count_ : find_;
-    RETURN_IF_ERROR(count ? Ready(q, "SELECT c.id, coalesce(json_array_length(m.messages), 0) FROM conversations c "
-                                     "LEFT JOIN conversation_messages m ON m.conversation = c.id WHERE c.ext_id = ?")
-                          : Ready(q, "SELECT id, 0 FROM conversations WHERE ext_id = ?"));
+    RETURN_IF_ERROR(
+        count ? EnsurePrepared(q, db_,
+                               "SELECT c.id, coalesce(json_array_length(m.messages), 0) FROM conversations c "
+                               "LEFT JOIN conversation_messages m ON m.conversation = c.id WHERE c.ext_id = ?")
+              : EnsurePrepared(q, db_, "SELECT id, 0 FROM conversations WHERE ext_id = ?"));
     q.Bind(1, conversation);
     const int rc = q.Step();
     std::optional<std::pair<int64_t, int>> out;
@@ -70,14 +76,6 @@ class SqliteLabels final : public Labels {
       return Status::IoError(path_ + ": reading conversation " + conversation + ": " + sqlite3_errmsg(db_));
     }
     return out;
-  }
-  // Statements are prepared on first use.
-  Status Ready(Stmt& s, const char* sql) { return s.prepared() ? Status::Ok() : s.Prepare(db_, sql); }
-  Status Done(Stmt& s, const std::string& what) {
-    const int rc = s.Step();
-    s.Reset();
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
   }
 
   sqlite3* db_;

@@ -14,19 +14,22 @@ class SqliteReviewItems final : public ReviewItems {
   SqliteReviewItems(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
   Result<std::optional<int64_t>> Add(const ReviewItem& r) override {
-    RETURN_IF_ERROR(Ready(add_, "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, "
-                                "label, note, created_at, claimed_at, resolved_at, claimed_key) "
-                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"));
+    RETURN_IF_ERROR(
+        EnsurePrepared(add_, db_,
+                       "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, "
+                       "label, note, created_at, claimed_at, resolved_at, claimed_key) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"));
     add_.Bind(1, r.conversation).Bind(2, r.reason).Bind(3, r.severity).Bind(4, r.compound).Bind(5, r.status);
     add_.Bind(6, r.claimed_by).Bind(7, r.label).Bind(8, r.note).Bind(9, r.created_at_ms).Bind(10, r.claimed_at_ms);
     add_.Bind(11, r.resolved_at_ms).Bind(12, r.claimed_key);
-    RETURN_IF_ERROR(Done(add_, "queueing " + r.conversation));
+    RETURN_IF_ERROR(StepDone(add_, db_, path_, "queueing " + r.conversation));
     if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
     return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
   Result<std::optional<ReviewItem>> Get(int64_t id) override {
-    RETURN_IF_ERROR(Ready(get_, (std::string("SELECT ") + kColumns + " FROM review_queue WHERE id = ?").c_str()));
+    RETURN_IF_ERROR(
+        EnsurePrepared(get_, db_, (std::string("SELECT ") + kColumns + " FROM review_queue WHERE id = ?").c_str()));
     ASSIGN_OR_RETURN(auto items, Read(get_.Bind(1, id), "reading review item " + std::to_string(id)));
     if (items.empty()) return std::optional<ReviewItem>();
     return std::optional<ReviewItem>(std::move(items[0]));
@@ -45,23 +48,17 @@ class SqliteReviewItems final : public ReviewItems {
   }
 
   Status Update(const ReviewItem& r) override {
-    RETURN_IF_ERROR(Ready(update_, "UPDATE review_queue SET status=?2, claimed_by=?3, claimed_at=?4, resolved_at=?5, "
+    RETURN_IF_ERROR(EnsurePrepared(update_, db_,
+                                   "UPDATE review_queue SET status=?2, claimed_by=?3, claimed_at=?4, resolved_at=?5, "
                                    "label=?6, note=?7, claimed_key=?8 WHERE id=?1"));
     update_.Bind(1, r.id).Bind(2, r.status).Bind(3, r.claimed_by).Bind(4, r.claimed_at_ms).Bind(5, r.resolved_at_ms);
     update_.Bind(6, r.label).Bind(7, r.note).Bind(8, r.claimed_key);
-    RETURN_IF_ERROR(Done(update_, "updating review item " + std::to_string(r.id)));
+    RETURN_IF_ERROR(StepDone(update_, db_, path_, "updating review item " + std::to_string(r.id)));
     if (sqlite3_changes(db_) == 0) return Status::NotFound("no review item " + std::to_string(r.id));
     return Status::Ok();
   }
 
  private:
-  Status Ready(Stmt& s, const char* sql) { return s.prepared() ? Status::Ok() : s.Prepare(db_, sql); }
-  Status Done(Stmt& s, const std::string& what) {
-    const int rc = s.Step();
-    s.Reset();
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
-  }
   Result<std::vector<ReviewItem>> Read(Stmt& q, const std::string& what) {
     std::vector<ReviewItem> out;
     int rc;

@@ -65,6 +65,20 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// Prepares `s` on first use: a family's statements cost nothing until used.
+inline Status EnsurePrepared(Stmt& s, sqlite3* db, const char* sql) {
+  return s.prepared() ? Status::Ok() : s.Prepare(db, sql);
+}
+
+// Runs a statement whose rows, if any, are not read, and resets it. The
+// error names the store's `path` and `what` was being done.
+inline Status StepDone(Stmt& s, sqlite3* db, const std::string& path, const std::string& what) {
+  const int rc = s.Step();
+  s.Reset();
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+  return Status::IoError(path + ": " + what + ": " + sqlite3_errmsg(db));
+}
+
 }  // namespace convsent::sqlite
 
 #endif  // CONVSENT_SRC_STORE_SQLITE_STATEMENT_H_
