@@ -156,7 +156,7 @@ TEST(Scorer, ContractOnEdgeInput) {
 TEST(Train, IsDeterministicAndLearns) {
   testing::TempDir dir;
   TrainOptions o;
-  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0}};
+  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0, ""}};
   o.bucket_bits = 12;
   o.epochs = 5;
   o.lexicon_examples = 0;
@@ -176,7 +176,7 @@ TEST(Train, IsDeterministicAndLearns) {
 TEST(Train, RefusesOptionsItCannotHonour) {
   testing::TempDir dir;
   TrainOptions o;
-  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0}};
+  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0, ""}};
   o.fits = 0;
   EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kInvalidArgument);
   // Each fit holds its own slice out: 21 slices of 5% do not fit in the data.
@@ -192,10 +192,10 @@ TEST(Train, RefusesOptionsItCannotHonour) {
 TEST(Train, ReportsBadInput) {
   TrainOptions o;
   EXPECT_FALSE(TrainModel(o, nullptr).ok());
-  o.train = {{"/nonexistent.tsv", 1.0}};
+  o.train = {{"/nonexistent.tsv", 1.0, ""}};
   EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kNotFound);
   testing::TempDir dir;
-  o.train = {{dir.Write("t.tsv", "label\ttext\nmaybe\tx\n"), 1.0}};
+  o.train = {{dir.Write("t.tsv", "label\ttext\nmaybe\tx\n"), 1.0, ""}};
   auto r = TrainModel(o, nullptr);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(":2: field label"), std::string::npos) << r.status().message();

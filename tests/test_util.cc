@@ -36,7 +36,7 @@ int64_t CountRows(const std::string& db, const char* table) {
 
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {
   TrainOptions o;
-  o.train = {{dir.Write("tiny_train.tsv", TinyTrainingRows()), 1.0}};
+  o.train = {{dir.Write("tiny_train.tsv", TinyTrainingRows()), 1.0, ""}};
   o.bucket_bits = bucket_bits;
   o.epochs = epochs;
   o.lexicon_examples = 0;

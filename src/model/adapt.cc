@@ -1,0 +1,136 @@
+#include "convsent/adapt.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "convsent/scorer.h"
+
+namespace convsent {
+namespace {
+
+// A labelled TSV of `rows` in `dir` (the trainer reads files).
+Result<std::string> WriteTsv(const std::string& dir, const std::string& name,
+                             const std::vector<std::pair<std::string, Sentiment>>& rows) {
+  const std::string path = dir + "/" + name;
+  std::ofstream out(path, std::ios::binary);
+  out << "label\ttext\n";
+  for (const auto& [text, label] : rows) {
+    std::string clean = text;
+    for (char& c : clean) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    out << SentimentName(label) << '\t' << clean << '\n';
+  }
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return path;
+}
+
+// Macro-F1 and the negative share's error of `model` on `rows`.
+AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<std::pair<std::string, Sentiment>>& rows) {
+  Scorer scorer(model);
+  ScoreOptions o;
+  o.explain = 0;
+  std::vector<Sentiment> gold, predicted;
+  for (const auto& [text, label] : rows) {
+    gold.push_back(label);
+    predicted.push_back(scorer.Score(text, o).label);
+  }
+  const double n = static_cast<double>(rows.size());
+  const double truth = static_cast<double>(std::count(gold.begin(), gold.end(), Sentiment::kNegative)) / n;
+  const double said = static_cast<double>(std::count(predicted.begin(), predicted.end(), Sentiment::kNegative)) / n;
+  return {Evaluate(gold, predicted).macro_f1, std::abs(said - truth)};
+}
+
+}  // namespace
+
+TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn) {
+  TrainOptions o;
+  o.train = {{data_dir + "/tweeteval/train.tsv", 1.0, ""},
+             {data_dir + "/meld/train.tsv", 0.6, ""},
+             {data_dir + "/uss_multiwoz/train.tsv", 0.6, ""}};
+  o.vader_lexicon = data_dir + "/lexicons/vader_lexicon.txt";
+  o.vader_emoji_lexicon = data_dir + "/lexicons/vader_emoji_utf8_lexicon.txt";
+  o.afinn_lexicon = afinn;
+  o.extra_lexicons = {source_dir + "/data/lexicons/support.tsv"};
+  return o;
+}
+
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<std::pair<std::string, Sentiment>>& examples,
+                               const AdaptOptions& o, std::ostream* log) {
+  const int folds = std::max(2, o.folds);
+  if (static_cast<int>(examples.size()) < folds * 10) {
+    return Status::FailedPrecondition(std::to_string(examples.size()) + " labelled messages: adapting needs at least " +
+                                      std::to_string(folds * 10) + " (" + std::to_string(folds) + " folds of 10)");
+  }
+  AdaptReport report;
+  report.labels = static_cast<int64_t>(examples.size());
+  // Folds: a seeded shuffle of the labels.
+  std::vector<size_t> order(examples.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(o.seed));
+  std::vector<int> fold_of(examples.size());
+  for (size_t i = 0; i < order.size(); ++i) fold_of[order[i]] = static_cast<int>(i % static_cast<size_t>(folds));
+
+  char tmpl[] = "/tmp/convsent_adapt_XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return Status::IoError("cannot make a temporary folder");
+  const std::string dir = tmpl;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+
+  // The recipe plus the team's labels at `weight`: the model file's bytes.
+  auto train = [&](const std::vector<std::pair<std::string, Sentiment>>& team, double weight, int fits,
+                   const std::string& name) -> Result<std::string> {
+    TrainOptions t = o.recipe;
+    t.seed = o.seed, t.fits = fits, t.dev.clear();
+    ASSIGN_OR_RETURN(const std::string path, WriteTsv(dir, name + ".tsv", team));
+    // Named in the model's metadata by what it is, not by its temporary
+    // path: the same labels give the same bytes.
+    t.train.push_back({path, weight, "the store's labelled messages"});
+    ASSIGN_OR_RETURN(TrainReport r, TrainModel(t, nullptr));
+    return std::move(r.model_bytes);
+  };
+
+  // Before: the base model on each held-out fold. After: for each weight,
+  // a model trained without the fold.
+  std::vector<AdaptFigures> after(o.weights.size());
+  for (int k = 0; k < folds; ++k) {
+    std::vector<std::pair<std::string, Sentiment>> in, out;
+    for (size_t i = 0; i < examples.size(); ++i) (fold_of[i] == k ? out : in).push_back(examples[i]);
+    const AdaptFigures b = Measure(base, out);
+    report.before.macro_f1 += b.macro_f1 / folds, report.before.share_error += b.share_error / folds;
+    for (size_t w = 0; w < o.weights.size(); ++w) {
+      ASSIGN_OR_RETURN(const std::string bytes, train(in, o.weights[w], o.cv_fits, "fold" + std::to_string(k)));
+      ASSIGN_OR_RETURN(auto model, Model::FromBytes(bytes));
+      const AdaptFigures a = Measure(model, out);
+      after[w].macro_f1 += a.macro_f1 / folds, after[w].share_error += a.share_error / folds;
+      if (log) {
+        *log << "fold " << k + 1 << "/" << folds << ", weight " << o.weights[w] << ": macro-F1 " << a.macro_f1
+             << " (base " << b.macro_f1 << ")\n";
+      }
+    }
+  }
+  size_t best = 0;
+  for (size_t w = 1; w < after.size(); ++w) {
+    if (after[w].macro_f1 > after[best].macro_f1) best = w;
+  }
+  report.after = after[best];
+  report.weight = o.weights[best];
+  if (report.after.macro_f1 <= report.before.macro_f1) {
+    report.reason = "the team's labels do not make the model better on the held-out folds";
+    return report;
+  }
+  report.kept = true;
+  ASSIGN_OR_RETURN(report.model_bytes, train(examples, report.weight, o.recipe.fits, "all"));
+  return report;
+}
+
+}  // namespace convsent
