@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "convsent/labels.h"
 #include "convsent/server.h"
 #include "convsent/status.h"
 #include "convsent/store.h"
@@ -406,6 +407,59 @@ TEST(Server, AClaimIsItsKeysNotItsNames) {
   EXPECT_EQ(server.Client(bob).Post("/v1/queue/" + id + "/resolve", R"({"label":"negative"})", "application/json")->status,
             200);
   EXPECT_EQ(server.Stop(), 0);
+}
+
+// Continuous audit: new conversations drawn at random become audit items;
+// a flag later raises the item without taking it out of the sample, and its
+// resolution is an audit label (what the report's estimate reads).
+TEST(Server, ContinuousAuditDrawsNewConversations) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), ana = NewKey(db, "reviewer", "ana");
+  const std::string bad = dir.Write("bad.yaml", "version: 1\nqueue:\n  audit_rate: 2\n");
+  const auto refused = RunCommand(Binary() + " serve --db " + db + " --config " + bad + " --port 0 2>&1");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("bad.yaml:3: queue.audit_rate"), std::string::npos) << refused.out;
+
+  ServerProcess server(db, dir.Write("serve.yaml", "version: 1\nqueue:\n  audit_rate: 1\n"));
+  auto in = server.Client(ingest);
+  auto calm = in.Post("/v1/conversations/A1/messages", R"({"role":"customer","text":"Where is my parcel?"})",
+                      "application/json");
+  ASSERT_EQ(calm->status, 201);
+  EXPECT_TRUE(Body(calm)["queued"].is_null()) << "an audit is not a flag";
+  auto list = Body(server.Client(ana).Get("/v1/queue"));
+  ASSERT_EQ(list["items"].size(), 1u) << list;
+  EXPECT_EQ(list["items"][0]["severity"], "audit");
+  EXPECT_EQ(list["items"][0]["audit"], true);
+  const int64_t id = list["items"][0]["id"];
+  auto angry = in.Post("/v1/conversations/A1/messages", R"({"role":"customer","text":"This is useless. Worst service ever!!"})",
+                       "application/json");
+  const json flagged = Body(angry)["queued"];
+  ASSERT_TRUE(flagged.is_object()) << angry->body;
+  EXPECT_EQ(flagged["id"], id) << "the same item, raised";
+  EXPECT_EQ(flagged["severity"], "high");
+  EXPECT_EQ(flagged["audit"], true);
+  auto bulk = in.Post("/v1/conversations",
+                      R"({"id":"A2","messages":[{"role":"customer","text":"Thanks, all good"}]})"
+                      "\n"
+                      R"({"id":"A3","messages":[{"role":"customer","text":"ok"}]})",
+                      "application/x-ndjson");
+  ASSERT_EQ(bulk->status, 200) << bulk->body;
+  EXPECT_EQ(Body(server.Client(ana).Get("/v1/queue"))["items"].size(), 3u);
+  const std::string path = "/v1/queue/" + std::to_string(id);
+  EXPECT_EQ(server.Client(ana).Post(path + "/claim", "{}", "application/json")->status, 200);
+  EXPECT_EQ(server.Client(ana).Post(path + "/resolve", R"({"label":"negative"})", "application/json")->status, 200);
+  EXPECT_EQ(server.Stop(), 0);
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  std::vector<HumanLabel> labels;
+  ASSERT_TRUE((*store)->labels().ForEach([&](const HumanLabel& l) {
+    labels.push_back(l);
+    return Status::Ok();
+  }).ok());
+  ASSERT_EQ(labels.size(), 1u);
+  EXPECT_EQ(labels[0].conversation, "A1");
+  EXPECT_EQ(labels[0].source, "audit");
 }
 
 // Owners' webhook URLs are credentials: the tree shows them to admins only.

@@ -383,6 +383,39 @@ TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {
   EXPECT_TRUE(store_->review_items().List("claimed", "age", 10)->size() == 1);
   EXPECT_FALSE(store_->review_items().Get(12345)->has_value());
 
+  // The random sample stays whole: an audit item meeting a flagged one, or
+  // a flag meeting an audit item, make one audit item with the flag's
+  // severity, open again when it was resolved.
+  ReviewItem drawn = r;
+  drawn.conversation = "c-3", drawn.severity = "audit", drawn.audit = true, drawn.reason = "random audit";
+  const auto a3 = store_->review_items().Add(drawn);
+  ASSERT_TRUE(a3.ok() && a3->has_value());
+  EXPECT_FALSE(store_->review_items().Add(drawn)->has_value()) << "drawn once";
+  ReviewItem flag3 = r;
+  flag3.conversation = "c-3", flag3.severity = "high", flag3.reason = "very negative", flag3.compound = -0.9;
+  EXPECT_EQ(*store_->review_items().Add(flag3), *a3) << "the flag raises the audit item";
+  auto merged = *store_->review_items().Get(**a3);
+  EXPECT_TRUE(merged->audit);
+  EXPECT_EQ(merged->severity, "high");
+  EXPECT_EQ(merged->reason, "very negative");
+  EXPECT_DOUBLE_EQ(merged->compound, -0.9);
+  EXPECT_FALSE(store_->review_items().Add(flag3)->has_value()) << "raised once";
+  EXPECT_FALSE(store_->review_items().Add(drawn)->has_value()) << "already an audit item";
+  // A resolved flagged item drawn later opens again, as an audit item.
+  ReviewItem done = **item;
+  done.status = "resolved", done.label = "neutral", done.resolved_at_ms = kT0 + 6;
+  ASSERT_TRUE(store_->review_items().Update(done).ok());
+  ReviewItem drawn1 = drawn;
+  drawn1.conversation = "c-1";
+  EXPECT_EQ(*store_->review_items().Add(drawn1), **id);
+  auto reopened = *store_->review_items().Get(**id);
+  EXPECT_TRUE(reopened->audit);
+  EXPECT_EQ(reopened->status, "open");
+  EXPECT_EQ(reopened->severity, "medium") << "keeps the flag's severity";
+  EXPECT_EQ(reopened->label, "");
+  EXPECT_EQ(reopened->claimed_key, 0);
+  EXPECT_EQ(reopened->resolved_at_ms, 0);
+
   HumanLabel l;
   l.conversation = "c-1", l.label = Sentiment::kNeutral, l.reviewer = "rita", l.note = "just leaving", l.at_ms = kT0 + 9;
   ASSERT_TRUE(store_->labels().Add(l).ok());

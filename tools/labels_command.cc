@@ -203,7 +203,7 @@ int RunAuditSample(const AuditFlags& f) {
       RETURN_IF_ERROR(store->Begin());
       for (const Conversation& c : sample->conversations) {
         ReviewItem item;
-        item.conversation = c.id, item.severity = "audit", item.created_at_ms = NowMs();
+        item.conversation = c.id, item.severity = "audit", item.audit = true, item.created_at_ms = NowMs();
         item.reason = "random audit: label the customer's tone";
         ASSIGN_OR_RETURN(const auto id, store->review_items().Add(item));
         ++(id ? queued : already);
@@ -227,7 +227,7 @@ int RunAuditSample(const AuditFlags& f) {
                static_cast<long long>(sample->eligible), static_cast<unsigned long long>(f.seed));
   if (f.queue) {
     std::fprintf(stderr, "; queued %lld as audit items%s", static_cast<long long>(queued),
-                 already ? (", " + std::to_string(already) + " already in the review queue (not audit items)").c_str() : "");
+                 already ? (", " + std::to_string(already) + " already audit items in the review queue").c_str() : "");
   }
   std::fprintf(stderr, "\nlabel them, then: convsent labels import --audit FILE (or resolve the queue's audit items)\n");
   return kExitOk;

@@ -25,7 +25,8 @@ struct ReviewItem {
   int64_t id = 0;
   std::string conversation;  // its id
   std::string reason;
-  std::string severity;                 // high, medium (flagged by a rule), audit (drawn at random)
+  std::string severity;  // high, medium (flagged by a rule), audit (drawn at random, not flagged)
+  bool audit = false;    // drawn at random: its label is an audit label, even once flagged
   double compound = 0;                  // the message or tone that set it off
   std::string status = "open";          // open, claimed, resolved
   std::string claimed_by, label, note;  // label: the reviewer's negative, neutral or positive
@@ -39,7 +40,16 @@ struct QueueRules {
   bool souring = true;          // the customer's tone went from start to a negative end: severity medium
   std::vector<Detector> detectors = {Detector::kCancellationIntent};  // in a customer message: severity high
   std::string webhook;  // announced here too (JSON POST), besides the event stream
+  // The share of new conversations drawn at random into the queue as audit
+  // items (0: none). The draw hangs on the conversation's id alone
+  // (AuditDraw), never on what it says.
+  double audit_rate = 0;
 };
+
+// Whether the conversation `id` is drawn for audit at `rate`: a hash of the
+// id, uniform in [0, 1), below the rate. The same id is always drawn or
+// not, whatever it says and whenever it arrives.
+bool AuditDraw(const std::string& id, double rate);
 
 // Whether `sc`, after its message `message` arrived, should go to a person:
 // the item to queue (not stored yet), or nullopt.
@@ -76,6 +86,11 @@ class ReviewItems {
  public:
   virtual ~ReviewItems() = default;
   // A conversation enters the queue once: nullopt when it is already there.
+  // One exception keeps the random sample whole: an audit item and a
+  // flagged one of the same conversation merge, whichever came first, into
+  // one audit item with the flag's severity, reason and compound, open
+  // again if it was resolved (so its next label is an audit label), and
+  // the merge returns its id.
   virtual Result<std::optional<int64_t>> Add(const ReviewItem& item) = 0;
   // Inside a transaction, the item is held until the transaction ends: on a
   // store shared by several servers, a second claim of it waits, then sees

@@ -37,7 +37,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 8;
+inline constexpr int kStoreSchemaVersion = 9;
 
 // The JSON columns of a stored conversation. Encoding is pure, so ingest
 // does it on the scoring threads and leaves the writer only the inserts.

@@ -38,6 +38,16 @@ std::optional<ReviewItem> QueueRule(const QueueRules& q, const ScoredConversatio
   return std::nullopt;
 }
 
+bool AuditDraw(const std::string& id, double rate) {
+  if (rate <= 0) return false;
+  // FNV-1a, then splitmix64's finalizer, so that ids differing only in their
+  // last characters still spread over [0, 1).
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+  h ^= h >> 30, h *= 0xbf58476d1ce4e5b9ull, h ^= h >> 27, h *= 0x94d049bb133111ebull, h ^= h >> 31;
+  return static_cast<double>(h >> 11) * 0x1.0p-53 < rate;
+}
+
 std::optional<ReviewAction> ParseReviewAction(const std::string& name) {
   if (name == "claim") return ReviewAction::kClaim;
   if (name == "release") return ReviewAction::kRelease;
@@ -78,7 +88,7 @@ HumanLabel ResolutionLabel(const ReviewItem& r, const Reviewer& who, const std::
   l.conversation = r.conversation, l.reviewer = who.name, l.note = r.note, l.model = model;
   l.at_ms = r.resolved_at_ms;
   (void)ParseSentiment(r.label, &l.label);
-  l.source = r.severity == "audit" ? "audit" : "review";
+  l.source = r.audit || r.severity == "audit" ? "audit" : "review";
   return l;
 }
 

@@ -1,6 +1,9 @@
 // The review queue's rules and life cycle, without a store or a server.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 #include "convsent/model.h"
 #include "convsent/review_queue.h"
 #include "convsent/scorer.h"
@@ -95,6 +98,41 @@ TEST(ReviewAction, AnOldClaimGoesByName) {
       ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"bob", 2, false}, Sentiment::kNeutral, "", 1).ok());
   EXPECT_TRUE(
       ApplyReviewAction(&r, ReviewAction::kRelease, Reviewer{"ana", 5, false}, Sentiment::kNeutral, "", 1).ok());
+}
+
+TEST(AuditDraw, DrawsTheRateOfIdsAndAlwaysTheSameOnes) {
+  // Sequential ids, as help desks hand them out: the draw must not care.
+  const int n = 100000;
+  for (double rate : {0.01, 0.05, 0.5}) {
+    int drawn = 0, drawn_low = 0;
+    for (int i = 0; i < n; ++i) {
+      const bool d = AuditDraw("ticket-" + std::to_string(i), rate);
+      drawn += d;
+      if (i < n / 2) drawn_low += d;
+      EXPECT_EQ(d, AuditDraw("ticket-" + std::to_string(i), rate));
+    }
+    // Binomial: 5 standard deviations either side.
+    const double sd = std::sqrt(n * rate * (1 - rate));
+    EXPECT_NEAR(drawn, n * rate, 5 * sd) << rate;
+    EXPECT_NEAR(drawn_low, n / 2 * rate, 5 * std::sqrt(n / 2 * rate * (1 - rate))) << "no drift along the ids";
+  }
+  EXPECT_FALSE(AuditDraw("x", 0));
+  EXPECT_TRUE(AuditDraw("x", 1));
+  // Nested: a conversation drawn at 1% is drawn at 5% too.
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id = "c" + std::to_string(i);
+    if (AuditDraw(id, 0.01)) {
+      EXPECT_TRUE(AuditDraw(id, 0.05));
+    }
+  }
+}
+
+TEST(ResolutionLabel, AnAuditItemFlaggedLaterStillGivesAnAuditLabel) {
+  ReviewItem r;
+  r.conversation = "c-1", r.severity = "high", r.audit = true, r.label = "negative", r.resolved_at_ms = 5;
+  EXPECT_EQ(ResolutionLabel(r, Reviewer{"ana", 1, false}, "m1").source, "audit");
+  r.audit = false;
+  EXPECT_EQ(ResolutionLabel(r, Reviewer{"ana", 1, false}, "m1").source, "review");
 }
 
 }  // namespace

@@ -597,6 +597,23 @@ class Server {
 
   // ---- Messages ------------------------------------------------------------------
 
+  // Continuous audit: a new conversation drawn at random (on its id alone)
+  // enters the queue as an audit item, announced on the event stream but
+  // not to the webhook (it is routine work, not an alarm). A rule flagging
+  // it later raises the item (ReviewItems::Add) and is announced as usual.
+  Status MaybeAudit(WriterContext& ctx, const std::string& id) {
+    if (!AuditDraw(id, o_.queue.audit_rate)) return Status::Ok();
+    ReviewItem item;
+    item.conversation = id, item.severity = "audit", item.audit = true, item.created_at_ms = NowMs();
+    item.reason = "random audit: label the customer's tone";
+    ASSIGN_OR_RETURN(auto stored, ctx.store().review_items().Add(item));
+    if (!stored) return Status::Ok();  // already an audit item
+    ASSIGN_OR_RETURN(auto now, ctx.store().review_items().Get(*stored));
+    if (!now) return Status::Ok();
+    ctx.AfterCommit([this, event = ReviewJson(*now)] { events_.Publish("queued", Dump(event)); });
+    return Status::Ok();
+  }
+
   // Queues `sc` if a rule says so (on the writer thread), announcing it after commit.
   Status MaybeQueue(WriterContext& ctx, LiveConversation& live, size_t message, json* queued) {
     if (live.queued) return Status::Ok();  // once
@@ -605,7 +622,9 @@ class Server {
     ASSIGN_OR_RETURN(auto id, ctx.store().review_items().Add(*item));
     live.queued = true;
     if (!id) return Status::Ok();  // it was already there: once
-    item->id = *id;
+    // Read back: the flag may have merged into an audit item, which stays one.
+    ASSIGN_OR_RETURN(auto stored, ctx.store().review_items().Get(*id));
+    if (stored) *item = *stored;
     const json event = ReviewJson(*item);
     *queued = event;
     RETURN_IF_ERROR(Announce(ctx, "queued", event));
@@ -698,6 +717,7 @@ class Server {
             {"conversation", r.conversation},
             {"reason", r.reason},
             {"severity", r.severity},
+            {"audit", r.audit},
             {"compound", r.compound},
             {"status", r.status},
             {"claimed_by", r.claimed_by},
@@ -750,6 +770,7 @@ class Server {
         fresh.conversation.messages.push_back(body.message);
         fresh.scores.push_back(score);
         live = ctx.Start(std::move(fresh));
+        RETURN_IF_ERROR(MaybeAudit(ctx, id));
       } else {
         // The conversation grows by one message: the rollup pools the stored
         // compounds again, nothing is scored twice, nothing re-encoded.
@@ -819,6 +840,7 @@ class Server {
     const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
       for (auto& one : scored) {
         ASSIGN_OR_RETURN(LiveConversation * live, ctx.Put(std::move(one)));
+        RETURN_IF_ERROR(MaybeAudit(ctx, live->sc.conversation.id));
         // Any message may set off the queue; the first that does names why.
         for (size_t i = 0; i < live->sc.conversation.messages.size(); ++i) {
           json q;

@@ -94,11 +94,17 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
       o->tree = std::move(*tree);
     }
     if (const auto q = doc["queue"]) {
-      Keys(q, "queue", {"message_below", "souring", "detectors", "webhook"});
+      Keys(q, "queue", {"message_below", "souring", "detectors", "webhook", "audit_rate"});
       if (q["message_below"]) {
         o->queue.message_below = As<float>(q["message_below"], "queue.message_below", "a number");
         if (o->queue.message_below < -1 || o->queue.message_below > 1) {
           throw Error{Line(q["message_below"]), "queue.message_below", "expected -1 to 1"};
+        }
+      }
+      if (q["audit_rate"]) {
+        o->queue.audit_rate = As<double>(q["audit_rate"], "queue.audit_rate", "a number");
+        if (!(o->queue.audit_rate >= 0 && o->queue.audit_rate <= 1)) {
+          throw Error{Line(q["audit_rate"]), "queue.audit_rate", "expected 0 to 1 (the share of new conversations)"};
         }
       }
       if (q["souring"]) o->queue.souring = As<bool>(q["souring"], "queue.souring", "true or false");

@@ -44,7 +44,8 @@ export function renderQueue(root, me) {
       'data-conversation': it.conversation,
       onclick: () => open(it),
     },
-    h('div', { class: 'row' }, h('b', {}, it.conversation), h('span', { class: `badge sev sev-${it.severity}` }, it.severity)),
+    h('div', { class: 'row' }, h('b', {}, it.conversation), h('span', { class: `badge sev sev-${it.severity}` }, it.severity),
+      it.audit && it.severity !== 'audit' ? h('span', { class: 'badge sev sev-audit' }, 'audit') : ''),
     h('div', { class: 'sub' }, it.reason),
     h('div', { class: 'sub' }, `${it.status}${it.claimed_by ? ` by ${it.claimed_by}` : ''} · ${(it.created_at || '').replace('T', ' ').slice(0, 16)}`));
   }
@@ -69,7 +70,7 @@ export function renderQueue(root, me) {
       await load();
       detail.prepend(message(`${action === 'resolve' ? 'Resolved' : action === 'claim' ? 'Claimed' : 'Released'} item ${updated.id ?? it.id}.`, 'ok'));
       const fresh = updated && updated.id ? updated : it;
-      if (it.severity === 'audit' && action === 'resolve') {
+      if (isAudit(it) && action === 'resolve') {
         await open(fresh);  // now the model's scores may be shown
         detail.prepend(message(`Resolved item ${fresh.id}.`, 'ok'));
         return;
@@ -84,7 +85,7 @@ export function renderQueue(root, me) {
     const mine = it.claimed_by === me.name;
     if (it.status === 'resolved') return h('div', { class: 'actions' }, h('p', {}, `Resolved by ${it.claimed_by || '–'} as ${it.label}${it.note ? `: ${it.note}` : ''}`));
     // An audit item starts with no label chosen: nothing to nod along to.
-    const audit = it.severity === 'audit';
+    const audit = isAudit(it);
     const label = h('select', { 'aria-label': 'label', name: 'label', required: audit },
       (audit ? [''] : []).concat(['negative', 'neutral', 'positive']).map((l) => h('option', { value: l }, l || 'choose…')));
     const note = h('input', { type: 'text', name: 'note', placeholder: 'note for the record', 'aria-label': 'note' });
@@ -97,7 +98,7 @@ export function renderQueue(root, me) {
   }
 
   function conversationView(c, it) {
-    const blind = it.severity === 'audit' && it.status !== 'resolved';
+    const blind = isAudit(it) && it.status !== 'resolved';
     const tone = blind ? null : c.tone;
     const msgs = (c.messages || []).map((m) => {
       const s = blind ? null : m.score;
@@ -132,4 +133,10 @@ export function renderQueue(root, me) {
     load();
   });
   return stop;
+}
+
+// Drawn at random (an audit item), flagged by a rule since or not: its label
+// is an audit label, given without the model's scores in sight.
+function isAudit(it) {
+  return it.audit || it.severity === 'audit';
 }

@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, "
-    "resolved_at, claimed_key";
+    "resolved_at, claimed_key, audit";
 
 std::vector<ReviewItem> ReadAll(const PGresult* r) {
   std::vector<ReviewItem> out;
@@ -15,20 +15,40 @@ std::vector<ReviewItem> ReadAll(const PGresult* r) {
     v.compound = Real(r, i, 4), v.status = Text(r, i, 5), v.claimed_by = Text(r, i, 6), v.label = Text(r, i, 7);
     v.note = Text(r, i, 8), v.created_at_ms = Int(r, i, 9), v.claimed_at_ms = Int(r, i, 10);
     v.resolved_at_ms = Int(r, i, 11), v.claimed_key = Int(r, i, 12);
+    v.audit = Int(r, i, 13) != 0;
     out.push_back(std::move(v));
   }
   return out;
 }
+
+// A flag meets an audit item, or an audit draw a flagged item: one item,
+// an audit item with the flag's severity, open again if it was resolved
+// (ReviewItems::Add).
+constexpr const char* kMerge =
+    "ON CONFLICT (conversation) DO UPDATE SET audit = 1, "
+    "severity = CASE WHEN excluded.audit = 1 THEN review_queue.severity ELSE excluded.severity END, "
+    "reason = CASE WHEN excluded.audit = 1 THEN review_queue.reason ELSE excluded.reason END, "
+    "compound = CASE WHEN excluded.audit = 1 THEN review_queue.compound ELSE excluded.compound END, "
+    "status = CASE WHEN review_queue.status = 'resolved' THEN 'open' ELSE review_queue.status END, "
+    "label = CASE WHEN review_queue.status = 'resolved' THEN '' ELSE review_queue.label END, "
+    "resolved_at = CASE WHEN review_queue.status = 'resolved' THEN 0 ELSE review_queue.resolved_at END, "
+    "claimed_by = CASE WHEN review_queue.status = 'resolved' THEN '' ELSE review_queue.claimed_by END, "
+    "claimed_key = CASE WHEN review_queue.status = 'resolved' THEN 0 ELSE review_queue.claimed_key END "
+    "WHERE excluded.audit <> review_queue.audit AND (excluded.audit = 1 OR review_queue.severity = 'audit') "
+    "RETURNING id";
 
 class PgReviewItems final : public ReviewItems {
  public:
   PgReviewItems(Connection* db, const bool* in_transaction) : db_(*db), in_transaction_(*in_transaction) {}
 
   Result<std::optional<int64_t>> Add(const ReviewItem& v) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO review_queue(conversation, reason, severity, compound, status, "
-                                       "claimed_by, label, note, created_at, claimed_at, resolved_at, claimed_key) "
-                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
-                                       "ON CONFLICT (conversation) DO NOTHING RETURNING id",
+    static const std::string sql =
+        std::string(
+            "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, label, "
+            "note, created_at, claimed_at, resolved_at, claimed_key, audit) "
+            "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ") +
+        kMerge;
+    ASSIGN_OR_RETURN(auto r, db_.Query(sql,
                                        Params()
                                            .Add(v.conversation)
                                            .Add(v.reason)
@@ -41,7 +61,8 @@ class PgReviewItems final : public ReviewItems {
                                            .Add(v.created_at_ms)
                                            .Add(v.claimed_at_ms)
                                            .Add(v.resolved_at_ms)
-                                           .Add(v.claimed_key),
+                                           .Add(v.claimed_key)
+                                           .Add(v.audit ? 1 : 0),
                                        "queueing " + v.conversation));
     if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<int64_t>();
     return std::optional<int64_t>(Int(r.get(), 0, 0));

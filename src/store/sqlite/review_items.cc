@@ -7,24 +7,39 @@ namespace {
 
 constexpr const char* kColumns =
     "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, "
-    "resolved_at, claimed_key";
+    "resolved_at, claimed_key, audit";
 
 class SqliteReviewItems final : public ReviewItems {
  public:
   SqliteReviewItems(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
   Result<std::optional<int64_t>> Add(const ReviewItem& r) override {
-    RETURN_IF_ERROR(
-        EnsurePrepared(add_, db_,
-                       "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, "
-                       "label, note, created_at, claimed_at, resolved_at, claimed_key) "
-                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(conversation) DO NOTHING"));
+    // A flag meets an audit item, or an audit draw a flagged item: one
+    // audit item, open again if it was resolved (ReviewItems::Add).
+    RETURN_IF_ERROR(EnsurePrepared(
+        add_, db_,
+        "INSERT INTO review_queue(conversation, reason, severity, compound, status, claimed_by, label, note, "
+        "created_at, claimed_at, resolved_at, claimed_key, audit) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(conversation) DO UPDATE SET audit = 1, "
+        "severity = CASE WHEN excluded.audit = 1 THEN review_queue.severity ELSE excluded.severity END, "
+        "reason = CASE WHEN excluded.audit = 1 THEN review_queue.reason ELSE excluded.reason END, "
+        "compound = CASE WHEN excluded.audit = 1 THEN review_queue.compound ELSE excluded.compound END, "
+        "status = CASE WHEN review_queue.status = 'resolved' THEN 'open' ELSE review_queue.status END, "
+        "label = CASE WHEN review_queue.status = 'resolved' THEN '' ELSE review_queue.label END, "
+        "resolved_at = CASE WHEN review_queue.status = 'resolved' THEN 0 ELSE review_queue.resolved_at END, "
+        "claimed_by = CASE WHEN review_queue.status = 'resolved' THEN '' ELSE review_queue.claimed_by END, "
+        "claimed_key = CASE WHEN review_queue.status = 'resolved' THEN 0 ELSE review_queue.claimed_key END "
+        "WHERE excluded.audit <> review_queue.audit AND (excluded.audit = 1 OR review_queue.severity = 'audit') "
+        "RETURNING id"));
     add_.Bind(1, r.conversation).Bind(2, r.reason).Bind(3, r.severity).Bind(4, r.compound).Bind(5, r.status);
     add_.Bind(6, r.claimed_by).Bind(7, r.label).Bind(8, r.note).Bind(9, r.created_at_ms).Bind(10, r.claimed_at_ms);
-    add_.Bind(11, r.resolved_at_ms).Bind(12, r.claimed_key);
-    RETURN_IF_ERROR(StepDone(add_, db_, path_, "queueing " + r.conversation));
-    if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
-    return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
+    add_.Bind(11, r.resolved_at_ms).Bind(12, r.claimed_key).Bind(13, r.audit ? 1 : 0);
+    std::optional<int64_t> id;
+    int rc;
+    while ((rc = add_.Step()) == SQLITE_ROW) id = add_.Int(0);
+    add_.Reset();
+    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": queueing " + r.conversation + ": " + sqlite3_errmsg(db_));
+    return id;
   }
 
   Result<std::optional<ReviewItem>> Get(int64_t id) override {
@@ -67,6 +82,7 @@ class SqliteReviewItems final : public ReviewItems {
       r.id = q.Int(0), r.conversation = q.Text(1), r.reason = q.Text(2), r.severity = q.Text(3), r.compound = q.Real(4);
       r.status = q.Text(5), r.claimed_by = q.Text(6), r.label = q.Text(7), r.note = q.Text(8);
       r.created_at_ms = q.Int(9), r.claimed_at_ms = q.Int(10), r.resolved_at_ms = q.Int(11), r.claimed_key = q.Int(12);
+      r.audit = q.Int(13) != 0;
       out.push_back(std::move(r));
     }
     q.Reset();

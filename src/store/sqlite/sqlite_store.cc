@@ -194,6 +194,12 @@ ALTER TABLE human_labels ADD COLUMN source TEXT NOT NULL DEFAULT 'review';
 ALTER TABLE human_labels ADD COLUMN model TEXT NOT NULL DEFAULT '';
 ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 )sql",
+    // v9: an audit item stays one once a rule flags its conversation
+    // (ReviewItems::Add), so its label stays an audit label.
+    R"sql(
+ALTER TABLE review_queue ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
+UPDATE review_queue SET audit = 1 WHERE severity = 'audit';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kStoreSchemaVersion);
 
