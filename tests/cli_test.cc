@@ -129,6 +129,11 @@ TEST(CliEval, ReportsMetricsAndSkipsBadLines) {
   for (const char* key : {"accuracy", "macro_f1", "macro_recall", "per_class", "confusion", "ece"}) {
     EXPECT_TRUE(res.contains(key)) << key;
   }
+  // Both readings of the share, per class; the errors of one reading sum to 0.
+  for (const char* how : {"count", "mean_probability"}) {
+    const auto& e = res["share_error"][how];
+    EXPECT_NEAR(e["negative"].get<double>() + e["neutral"].get<double>() + e["positive"].get<double>(), 0, 1e-6) << how;
+  }
   auto text = RunCommand(Binary() + " eval " + tsv + " 2>&1");
   EXPECT_NE(text.out.find(tsv + ":4: field label"), std::string::npos) << text.out;
 }

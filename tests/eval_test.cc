@@ -55,6 +55,24 @@ TEST(Calibration, ExpectedCalibrationError) {
   EXPECT_NEAR(ExpectedCalibrationError(probs, gold, 10), 0.4 * 0.5 + 0.4 * 0.5, 1e-6);
 }
 
+TEST(ShareError, CountsLabelsAndAveragesProbabilities) {
+  // People: 2 negative, 1 neutral, 1 positive. Labels: 1, 1, 2. Mean
+  // probabilities: negative 0.4, neutral 0.35, positive 0.25.
+  const std::vector<Sentiment> gold{N, N, U, P};
+  const std::vector<Sentiment> pred{N, U, P, P};
+  const std::vector<std::array<float, 3>> probs{{0.7f, 0.2f, 0.1f}, {0.3f, 0.6f, 0.1f},
+                                                {0.3f, 0.3f, 0.4f}, {0.3f, 0.3f, 0.4f}};
+  const ShareErrors e = ShareError(gold, pred, probs);
+  EXPECT_NEAR(e.count[0], 0.25 - 0.5, 1e-9);
+  EXPECT_NEAR(e.count[1], 0.25 - 0.25, 1e-9);
+  EXPECT_NEAR(e.count[2], 0.5 - 0.25, 1e-9);
+  EXPECT_NEAR(e.mean_probability[0], 0.4 - 0.5, 1e-6);
+  EXPECT_NEAR(e.mean_probability[1], 0.35 - 0.25, 1e-6);
+  EXPECT_NEAR(e.mean_probability[2], 0.25 - 0.25, 1e-6);
+  const ShareErrors none = ShareError({}, {}, {});
+  EXPECT_EQ(none.count[0], 0);
+}
+
 TEST(LabeledTsv, ReportsBadLinesByFileAndLineAndKeepsTheRest) {
   testing::TempDir dir;
   const std::string path = dir.Write("x.tsv", "label\ttext\npositive\tgreat\nhappy\tbad label\nno tab here\nnegative\tawful\r\n");

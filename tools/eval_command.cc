@@ -13,7 +13,15 @@ struct EvalFlags {
   bool json = false;
 };
 
-nlohmann::json ToJson(const std::string& path, const EvalResult& r, double ece, int skipped) {
+// Share errors by class name, as fractions (0.05 = 5 points).
+nlohmann::json SharesJson(const std::array<double, kNumClasses>& e) {
+  nlohmann::json out = nlohmann::json::object();
+  for (int c = 0; c < kNumClasses; ++c) out[std::string(SentimentName(static_cast<Sentiment>(c)))] = e[c];
+  return out;
+}
+
+nlohmann::json ToJson(const std::string& path, const EvalResult& r, double ece, const ShareErrors& shares,
+                      int skipped) {
   nlohmann::json per_class = nlohmann::json::object();
   nlohmann::json confusion = nlohmann::json::object();
   for (int c = 0; c < kNumClasses; ++c) {
@@ -27,11 +35,12 @@ nlohmann::json ToJson(const std::string& path, const EvalResult& r, double ece, 
   return {{"file", path},           {"n", r.n},
           {"accuracy", r.accuracy}, {"macro_f1", r.macro_f1},
           {"macro_recall", r.macro_recall}, {"ece", ece},
+          {"share_error", {{"count", SharesJson(shares.count)}, {"mean_probability", SharesJson(shares.mean_probability)}}},
           {"per_class", per_class}, {"confusion", confusion},
           {"skipped_lines", skipped}};
 }
 
-void PrintText(const std::string& path, const EvalResult& r, double ece, int skipped) {
+void PrintText(const std::string& path, const EvalResult& r, double ece, const ShareErrors& shares, int skipped) {
   std::printf("%s  (n=%d%s)\n", path.c_str(), r.n, skipped ? (", skipped " + std::to_string(skipped)).c_str() : "");
   std::printf("  accuracy %.4f   macro-F1 %.4f   macro-recall %.4f   ECE %.4f\n", r.accuracy, r.macro_f1,
               r.macro_recall, ece);
@@ -41,6 +50,10 @@ void PrintText(const std::string& path, const EvalResult& r, double ece, int ski
     std::printf("  %-9s %9.4f %9.4f %9.4f %8d\n", std::string(SentimentName(static_cast<Sentiment>(c))).c_str(),
                 m.precision, m.recall, m.f1, m.support);
   }
+  std::printf("  share error, predicted - people's, points: classify-and-count neg %+.1f neu %+.1f pos %+.1f;"
+              " mean probability neg %+.1f neu %+.1f pos %+.1f\n",
+              100 * shares.count[0], 100 * shares.count[1], 100 * shares.count[2], 100 * shares.mean_probability[0],
+              100 * shares.mean_probability[1], 100 * shares.mean_probability[2]);
   std::printf("  confusion (rows gold, columns predicted: neg neu pos)\n");
   for (int c = 0; c < kNumClasses; ++c) {
     std::printf("  %-9s %7d %7d %7d\n", std::string(SentimentName(static_cast<Sentiment>(c))).c_str(),
@@ -76,9 +89,10 @@ int RunEval(const EvalFlags& flags) {
     }
     const EvalResult r = Evaluate(gold, pred);
     const double ece = ExpectedCalibrationError(probs, gold);
+    const ShareErrors shares = ShareError(gold, pred, probs);
     const int skipped = static_cast<int>(errors.size());
-    if (flags.json) all.push_back(ToJson(path, r, ece, skipped));
-    else PrintText(path, r, ece, skipped);
+    if (flags.json) all.push_back(ToJson(path, r, ece, shares, skipped));
+    else PrintText(path, r, ece, shares, skipped);
   }
   if (flags.json) {
     nlohmann::json out = {{"model", model->info().version}, {"results", all}};

@@ -83,6 +83,8 @@ void AddTrainCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");
   cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 18)");
   cmd->add_flag("--char-ngrams,!--no-char-ngrams", flags->options.char_ngrams, "Character 3-4-gram features");
+  cmd->add_flag("--function-word-context,!--no-function-word-context", flags->options.function_word_context,
+                "Function words and punctuation count only inside bigrams, never alone (default on)");
   cmd->add_flag("--length-normalize,!--no-length-normalize", flags->options.length_normalize, "Scale sparse features by message length (default on)");
   cmd->add_option("--lexicon-examples", flags->options.lexicon_examples,
                   "Weight of lexicon entries as one-word examples (default 0.5; 0 turns it off)");

@@ -43,6 +43,18 @@ struct EvalResult {
 
 EvalResult Evaluate(const std::vector<Sentiment>& gold, const std::vector<Sentiment>& predicted);
 
+// How far the share of each class a scorer gives is from people's share,
+// predicted minus true, as a fraction (0.05 = 5 points). Two ways to read a
+// share off a scorer: count its labels (classify and count), or average its
+// probabilities.
+struct ShareErrors {
+  std::array<double, kNumClasses> count{};
+  std::array<double, kNumClasses> mean_probability{};
+};
+
+ShareErrors ShareError(const std::vector<Sentiment>& gold, const std::vector<Sentiment>& predicted,
+                       const std::vector<std::array<float, kNumClasses>>& probs);
+
 // Expected calibration error of the top-class probability, equal-width bins.
 double ExpectedCalibrationError(const std::vector<std::array<float, kNumClasses>>& probs,
                                 const std::vector<Sentiment>& gold, int bins = 15);

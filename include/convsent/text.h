@@ -51,6 +51,7 @@ enum TokenFlag : uint16_t {
   kExclamation = 1 << 10,     // punctuation containing '!'
   kQuestion = 1 << 11,        // punctuation containing '?'
   kSentenceEnd = 1 << 12,     // . ... ! ? : ends the sentence a contrast reaches over
+  kFunctionWord = 1 << 13,    // the, you, is, for, hi: grammar or greeting, not a reason
 };
 
 struct Token {

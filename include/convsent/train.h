@@ -49,6 +49,7 @@ struct TrainOptions {
   int min_count = 2;
   bool char_ngrams = false;
   bool length_normalize = true;
+  bool function_word_context = true;  // no unigrams for function words and punctuation
   int epochs = 12;
   // Epochs that fit only the lexicon and message-shape (dense) features,
   // before the word features join in. The word weights then learn what the

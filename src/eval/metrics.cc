@@ -40,6 +40,22 @@ EvalResult Evaluate(const std::vector<Sentiment>& gold, const std::vector<Sentim
   return r;
 }
 
+ShareErrors ShareError(const std::vector<Sentiment>& gold, const std::vector<Sentiment>& predicted,
+                       const std::vector<std::array<float, kNumClasses>>& probs) {
+  CONVSENT_CHECK(gold.size() == predicted.size() && gold.size() == probs.size());
+  ShareErrors e;
+  if (gold.empty()) return e;
+  const double n = static_cast<double>(gold.size());
+  for (size_t i = 0; i < gold.size(); ++i) {
+    const int g = static_cast<int>(gold[i]);
+    e.count[g] -= 1 / n;
+    e.mean_probability[g] -= 1 / n;
+    e.count[static_cast<int>(predicted[i])] += 1 / n;
+    for (int c = 0; c < kNumClasses; ++c) e.mean_probability[c] += probs[i][c] / n;
+  }
+  return e;
+}
+
 double ExpectedCalibrationError(const std::vector<std::array<float, kNumClasses>>& probs,
                                 const std::vector<Sentiment>& gold, int bins) {
   CONVSENT_CHECK(probs.size() == gold.size() && bins > 0);

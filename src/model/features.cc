@@ -73,7 +73,9 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool w
     elongated |= t.Has(kElongated);
     const float w = TokenWeight(t) * scale;
     const uint64_t salt = scope_salt_[i];
-    AddSparse(salt ? PhraseKey(t.hash, salt) : t.hash, w, ti, ti, out);
+    if (!(flags_ & kFunctionWordContext) || !IsContextToken(t)) {
+      AddSparse(salt ? PhraseKey(t.hash, salt) : t.hash, w, ti, ti, out);
+    }
     if (i > 0) {
       const uint64_t bigram = bigram_[i];
       AddSparse(salt && scope_salt_[i - 1] ? PhraseKey(bigram, salt) : bigram, w, static_cast<uint16_t>(i - 1), ti, out);

@@ -48,8 +48,14 @@ inline constexpr int kNumLexiconDense = kNegatedNegative + 1;
 enum FeatureFlag : uint32_t {
   kCharNgrams = 1u << 0,
   kLengthNormalize = 1u << 1,  // scale sparse values by 1/sqrt(tokens)
+  // Function words and punctuation have no unigram of their own: they count
+  // only in bigrams ("can you", "thanks !"), so no weight sits on "the" or "?".
+  kFunctionWordContext = 1u << 2,
 };
-inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize;
+inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize | kFunctionWordContext;
+
+// A token that is grammar, a greeting or punctuation: never a reason by itself.
+inline bool IsContextToken(const Token& t) { return t.Has(kFunctionWord) || t.kind == TokenKind::kPunct; }
 
 // Where a feature key lands: its bucket, and a 16-bit check that tells the
 // bucket's owner (the feature it was trained for) from keys that merely

@@ -100,15 +100,20 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   out->explain.clear();
   if (options.explain <= 0 || tt.tokens.empty()) return;
   // Each token's push toward positive (logit(pos) - logit(neg)): its sparse
-  // features, plus its share of the lexicon features it fed.
+  // features, plus its share of the lexicon features it fed. Function words
+  // and punctuation are never a reason: a bigram's push goes to its other
+  // word ("thanks !" to "thanks"), and a feature of theirs alone to no one.
   thread_local std::vector<float> push;
   push.assign(tt.tokens.size(), 0.0f);
   for (const SparseFeature& f : fv.sparse) {
     const int16_t* row = d.Row(f.bucket, f.check);
     if (row == nullptr) continue;
     const float v = (row[2] - row[0]) * f.value * d.weight_scale;
-    if (f.token == f.token2) {
-      push[f.token] += v;
+    const bool first = !IsContextToken(tt.tokens[f.token]), second = !IsContextToken(tt.tokens[f.token2]);
+    if (f.token == f.token2 || !second) {
+      if (first) push[f.token] += v;
+    } else if (!first) {
+      push[f.token2] += v;
     } else {
       push[f.token] += v / 2;
       push[f.token2] += v / 2;
@@ -123,7 +128,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   thread_local std::vector<uint32_t> order;
   order.clear();
   for (uint32_t i = 0; i < push.size(); ++i) {
-    if (std::fabs(push[i]) >= 0.05f) order.push_back(i);
+    if (std::fabs(push[i]) >= 0.05f && !IsContextToken(tt.tokens[i])) order.push_back(i);
   }
   const size_t k = std::min<size_t>(order.size(), static_cast<size_t>(options.explain));
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(k), order.end(),

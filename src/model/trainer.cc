@@ -242,7 +242,8 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     lexicon_sources.push_back({{"file", path}, {"entries", added}});
   }
   model.lexicon.Build();
-  model.feature_flags = (options.char_ngrams ? kCharNgrams : 0u) | (options.length_normalize ? kLengthNormalize : 0u);
+  model.feature_flags = (options.char_ngrams ? kCharNgrams : 0u) | (options.length_normalize ? kLengthNormalize : 0u) |
+                        (options.function_word_context ? kFunctionWordContext : 0u);
   const uint32_t buckets = 1u << options.bucket_bits;
   model.bucket_mask = buckets - 1;
   FeatureExtractor fx(&model.lexicon, model.bucket_mask, model.feature_flags);
@@ -357,7 +358,8 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
       {"lexicons", lexicon_sources},
       {"options",
        {{"bucket_bits", options.bucket_bits}, {"char_ngrams", options.char_ngrams},
-        {"length_normalize", options.length_normalize}, {"epochs", options.epochs},
+        {"length_normalize", options.length_normalize},
+        {"function_word_context", options.function_word_context}, {"epochs", options.epochs},
         {"lexicon_warmup_epochs", options.lexicon_warmup_epochs}, {"fits", options.fits},
         {"lexicon_examples", options.lexicon_examples}, {"min_count", options.min_count},
         {"balance_power", options.balance_power},

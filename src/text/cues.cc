@@ -56,28 +56,70 @@ constexpr CueEntry kCues[] = {
     {"whereas", {kContrastCue, 1.0f, true}}, {"despite", {kContrastCue, 1.0f, true}},
 };
 
-// Open addressing over the low hash bits; 256 slots for ~100 cues keeps
-// probes short and the whole table in a few cache lines. Nearly every word
-// looked up is not a cue: a 1024-bit filter over the high hash bits answers
-// most of them with one test and no probe loop.
+// Function words: grammar, pronouns, greetings. They say what a sentence is
+// about, never how the writer feels, so a model trained with
+// kFunctionWordContext gives them no weight of their own (only inside a
+// bigram, credited to the other word) and explanations never name them.
+// Negators are not here: "not" is a reason; nor are "down", "again" and
+// "already", which in support say what happened ("the site is down again"). Words that spell a sentiment
+// word once the apostrophe is gone ("ill" from "I'll", "hell" from "he'll")
+// are left out too. Changing this list changes what such a model reads:
+// bump kTokenizerVersion with it.
+constexpr std::string_view kFunctionWords[] = {
+    // articles, determiners, quantifiers
+    "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "all", "both",
+    "another", "other", "others", "such", "what", "which", "whose", "whatever", "whichever", "few", "many",
+    "much", "more", "most", "several", "same", "own", "either",
+    // pronouns, with their apostrophe-less contractions
+    "i", "me", "my", "mine", "myself", "you", "your", "yours", "yourself", "yourselves", "he", "him", "his",
+    "himself", "she", "her", "hers", "herself", "it", "its", "itself", "we", "us", "our", "ours", "ourselves",
+    "they", "them", "their", "theirs", "themselves", "who", "whom", "someone", "somebody", "something",
+    "anyone", "anybody", "anything", "everyone", "everybody", "everything", "u", "ur", "im", "ive", "id",
+    "youre", "youve", "youd", "youll", "hes", "shes", "weve", "wed", "theyre", "theyve", "theyd", "theyll",
+    "thats", "theres", "whats", "heres", "wheres", "whos", "lets", "there", "here",
+    // auxiliaries and modals
+    "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does",
+    "did", "doing", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "ought",
+    // prepositions
+    "of", "in", "on", "at", "to", "for", "with", "by", "from", "about", "into", "onto", "over", "under",
+    "up", "out", "off", "through", "between", "after", "before", "during", "above", "below",
+    "around", "across", "along", "via", "per", "than", "as", "upon", "within", "toward", "towards",
+    "among", "against", "behind", "beside", "beyond", "till",
+    // conjunctions and connectives
+    "and", "or", "but", "so", "if", "then", "because", "while", "when", "where", "why", "how", "whether",
+    "until", "unless", "since", "though", "although", "however", "also", "yet", "thus", "therefore",
+    // adverbs of degree, time and focus
+    "very", "really", "too", "quite", "only", "even", "just", "now", "ever", "else",
+    "rather", "somewhat", "perhaps", "maybe", "once", "soon", "today", "yesterday", "tomorrow",
+    // greetings and address
+    "hi", "hello", "hey", "hiya", "dear", "mr", "mrs", "ms", "sir", "madam",
+};
+
+// Open addressing over the low hash bits; 1024 slots for ~340 words keeps
+// probes short. Most words looked up are in neither list: a 4096-bit filter
+// over the high hash bits answers them with one test and no probe loop.
 struct CueTable {
-  static constexpr size_t kSlots = 256;
-  static constexpr uint32_t kFilterBits = 1024;
+  static constexpr size_t kSlots = 1024;
+  static constexpr uint32_t kFilterBits = 4096;
   std::array<uint64_t, kSlots> keys{};
   std::array<Cue, kSlots> cues{};
   std::array<uint64_t, kFilterBits / 64> filter{};
 
-  static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 54); }
+  static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 52); }
 
   CueTable() {
-    for (const auto& e : kCues) {
-      const uint64_t h = HashToken(e.word);
-      filter[FilterBit(h) >> 6] |= uint64_t{1} << (FilterBit(h) & 63);
-      size_t i = h & (kSlots - 1);
-      while (keys[i] != 0) i = (i + 1) & (kSlots - 1);
-      keys[i] = h;
-      cues[i] = e.cue;
-    }
+    for (const auto& e : kCues) Slot(e.word) = e.cue;
+    for (std::string_view w : kFunctionWords) Slot(w).flags |= kFunctionWord;  // "very" is both
+  }
+
+  // The entry of `word`, added empty if it is new.
+  Cue& Slot(std::string_view word) {
+    const uint64_t h = HashToken(word);
+    filter[FilterBit(h) >> 6] |= uint64_t{1} << (FilterBit(h) & 63);
+    size_t i = h & (kSlots - 1);
+    while (keys[i] != 0 && keys[i] != h) i = (i + 1) & (kSlots - 1);
+    keys[i] = h;
+    return cues[i];
   }
 };
 
