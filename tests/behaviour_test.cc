@@ -275,7 +275,7 @@ bool IsNotAReason(std::string token) {
       "the", "a", "an", "you", "your", "i", "me", "my", "is", "are", "was", "be", "there", "for", "to", "of",
       "in", "on", "at", "and", "or", "it", "this", "that", "hi", "hello", "hey", "can", "could", "would", "do",
       "does", "did", "have", "has", "we", "our", "they", "with", "from", "about", "what", "when", "how", "i'm",
-      "i've", "i'd", "it's", "dear", "just", "so", "very", "but", "if", "as", "by", "will"};
+      "i've", "i'd", "i'll", "we'll", "it's", "dear", "just", "so", "very", "but", "if", "as", "by", "will"};
   for (char& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (kWords.count(token)) return true;
   return token.find_first_not_of(".,;:!?-'\"") == std::string::npos;  // punctuation alone

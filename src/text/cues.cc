@@ -61,10 +61,10 @@ constexpr CueEntry kCues[] = {
 // kFunctionWordContext gives them no weight of their own (only inside a
 // bigram, credited to the other word) and explanations never name them.
 // Negators are not here: "not" is a reason; nor are "down", "again" and
-// "already", which in support say what happened ("the site is down again"). Words that spell a sentiment
-// word once the apostrophe is gone ("ill" from "I'll", "hell" from "he'll")
-// are left out too. Changing this list changes what such a model reads:
-// bump kTokenizerVersion with it.
+// "already", which in support say what happened ("the site is down again").
+// "I'll" and its kind are marked by the tokenizer, which still sees the
+// apostrophe that tells "I'll" from "ill". Changing this list changes what
+// such a model reads: bump kTokenizerVersion with it.
 constexpr std::string_view kFunctionWords[] = {
     // articles, determiners, quantifiers
     "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "all", "both",
