@@ -95,11 +95,11 @@ constexpr std::string_view kFunctionWords[] = {
     "hi", "hello", "hey", "hiya", "dear", "mr", "mrs", "ms", "sir", "madam",
 };
 
-// Open addressing over the low hash bits; 1024 slots for ~340 words keeps
+// Open addressing over the low hash bits; 512 slots for ~320 words keeps
 // probes short. Most words looked up are in neither list: a 4096-bit filter
 // over the high hash bits answers them with one test and no probe loop.
 struct CueTable {
-  static constexpr size_t kSlots = 1024;
+  static constexpr size_t kSlots = 512;
   static constexpr uint32_t kFilterBits = 4096;
   std::array<uint64_t, kSlots> keys{};
   std::array<Cue, kSlots> cues{};

@@ -516,9 +516,9 @@ class Scanner {
     if (letters >= 2 && upper == letters) flags |= kAllCaps;
     // "I'll", "we'll", "he'll" normalize to "ill", "well", "hell": the
     // apostrophe says they are a pronoun and "will", not those words.
-    if (const std::string_view raw = text_.substr(span_begin, e - span_begin);
-        raw.size() > 3 && (raw.ends_with("'ll") || raw.ends_with("'LL") || raw.ends_with("\xE2\x80\x99ll"))) {
-      flags |= kFunctionWord;
+    if (normal.ends_with("ll")) {
+      const std::string_view raw = text_.substr(span_begin, e - span_begin);
+      if (raw.ends_with("'ll") || raw.ends_with("'LL") || raw.ends_with("\xE2\x80\x99ll")) flags |= kFunctionWord;
     }
     Token& t = Emit(span_begin, e, kind, normal, flags, padded);
     letters_ += letters;
