@@ -45,7 +45,7 @@ struct RollupOptions {
   // or below negative_below is negative, at or above positive_above positive.
   ToneRule rule = ToneRule::kEndWeighted;
   float negative_below = -0.10f;
-  float positive_above = 0.15f;
+  float positive_above = 0.30f;
   float trajectory_delta = 0.4f;  // end minus start beyond this is souring / recovering
   int movers = 3;
 };
