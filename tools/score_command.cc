@@ -5,8 +5,8 @@
 
 #include "convsent/score_format.h"
 #include "convsent/scorer.h"
-#include "io/json_depth.h"
-#include "io/line_reader.h"
+#include "util/json_depth.h"
+#include "util/line_reader.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {

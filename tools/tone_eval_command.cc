@@ -7,7 +7,7 @@
 
 #include "convsent/eval.h"
 #include "convsent/rollup.h"
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {

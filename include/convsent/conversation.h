@@ -22,6 +22,15 @@ enum class Role : uint8_t { kCustomer = 0, kAgent = 1, kBot = 2, kNote = 3 };
 std::string_view RoleName(Role r);
 bool ParseRole(std::string_view name, Role* out);
 
+// A bad line of input, where it is: file:line and the field at fault. Every
+// reader of conversations and labels reports with it, and keeps the rest.
+struct IngestError {
+  std::string file;
+  int64_t line = 0;
+  std::string field;    // empty when the whole line is at fault
+  std::string message;
+};
+
 struct Message {
   Role role = Role::kCustomer;
   std::string author;

@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "convsent/conversation.h"
-#include "convsent/ingest.h"
 
 namespace convsent {
 

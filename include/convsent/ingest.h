@@ -25,13 +25,6 @@
 
 namespace convsent {
 
-struct IngestError {
-  std::string file;
-  int64_t line = 0;
-  std::string field;    // empty when the whole line is at fault
-  std::string message;
-};
-
 struct IngestProgress {
   int64_t conversations = 0, messages = 0, skipped = 0;
   int64_t bytes_read = 0, bytes_total = 0;  // total 0 when unknown (stdin)

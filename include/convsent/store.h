@@ -143,6 +143,9 @@ struct LiveMessage {
   std::string header;         // the first message of a new conversation: ConversationToJson of it; else empty
   std::string message, score;  // AppendMessageJson, AppendScoreJson
 };
+// Appends a logged message and its score to `c`, as the store would read
+// them back; DataLoss names the conversation when the log is corrupt.
+Status FoldLiveMessage(const LiveMessage& m, ScoredConversation* c);
 
 // The report row of one scored conversation (without segment ids).
 ReportRow ReportRowOf(const ScoredConversation& c);

@@ -7,7 +7,7 @@
 
 #include "convsent/conversation.h"
 #include "convsent/text.h"
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 
 namespace convsent {
 namespace {

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "import/payload.h"
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 
 namespace convsent {
 namespace {

@@ -21,8 +21,8 @@
 #include <unordered_set>
 
 #include "convsent/text.h"
-#include "io/line_reader.h"
-#include "ingest/csv_reader.h"
+#include "util/line_reader.h"
+#include "util/csv_reader.h"
 
 namespace convsent {
 namespace {

@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "convsent/label_import.h"
-#include "ingest/csv_reader.h"
-#include "io/json_depth.h"
-#include "io/line_reader.h"
+#include "util/csv_reader.h"
+#include "util/json_depth.h"
+#include "util/line_reader.h"
 
 namespace convsent {
 namespace {

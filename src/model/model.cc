@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 #include "model/model_data.h"
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");

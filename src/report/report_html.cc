@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "convsent/report.h"
-#include "report/html.h"
+#include "util/html.h"
 
 namespace convsent {
 namespace {

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/text.h"
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 
 namespace convsent {
 

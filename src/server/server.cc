@@ -19,7 +19,7 @@
 #include "convsent/score_format.h"
 #include "convsent/server.h"
 #include "convsent/webhook.h"
-#include "io/json_depth.h"
+#include "util/json_depth.h"
 #include "server/bodies.h"
 #include "server/limited_http_server.h"
 #include "server/rate_limiter.h"

@@ -5,7 +5,6 @@
 
 #include "convsent/conversation.h"
 #include "convsent/detectors.h"
-#include "store/codec.h"
 
 namespace convsent {
 
@@ -127,10 +126,7 @@ Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
     }
     // A message already folded (the store's rows have it) is passed over.
     if (!have || m.position != static_cast<int64_t>(sc.conversation.messages.size())) continue;
-    RETURN_IF_ERROR(store::DecodeMessages("[" + m.message + "]", "the live log", &sc.conversation));
-    std::vector<std::optional<MessageScore>> score(1);
-    store::DecodeScores("[" + m.score + "]", &score);
-    sc.scores.push_back(std::move(score[0]));
+    RETURN_IF_ERROR(FoldLiveMessage(m, &sc));
   }
   if (!have) {
     // Logged messages of a conversation that was never started cannot be folded.

@@ -5,6 +5,7 @@
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
 #include "convsent/store.h"
+#include "store/codec.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -49,6 +50,14 @@ void RedactForStorage(const Redaction& r, ScoredConversation* sc) {
     RedactForStorage(r, &sc->conversation.messages[i], i < sc->scores.size() ? &sc->scores[i] : nullptr);
   }
   for (auto& [name, value] : sc->conversation.attributes) value = Redact(value, r);
+}
+
+Status FoldLiveMessage(const LiveMessage& m, ScoredConversation* c) {
+  RETURN_IF_ERROR(store::DecodeMessages("[" + m.message + "]", "the live log of " + m.conversation, &c->conversation));
+  std::vector<std::optional<MessageScore>> score(1);
+  store::DecodeScores("[" + m.score + "]", &score);
+  c->scores.push_back(std::move(score[0]));
+  return Status::Ok();
 }
 
 EncodedConversation EncodeConversation(const ScoredConversation& sc) {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/tree.h"
-#include "report/html.h"
+#include "util/html.h"
 
 namespace convsent {
 namespace {

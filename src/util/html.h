@@ -1,7 +1,7 @@
 // HTML escaping for the pages the report and the tree write: every value
 // from the data goes through it.
-#ifndef CONVSENT_SRC_REPORT_HTML_H_
-#define CONVSENT_SRC_REPORT_HTML_H_
+#ifndef CONVSENT_SRC_UTIL_HTML_H_
+#define CONVSENT_SRC_UTIL_HTML_H_
 
 #include <string>
 #include <string_view>
@@ -26,4 +26,4 @@ inline std::string HtmlEscape(std::string_view s) {
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_REPORT_HTML_H_
+#endif  // CONVSENT_SRC_UTIL_HTML_H_

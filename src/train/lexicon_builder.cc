@@ -1,4 +1,4 @@
-#include "model/lexicon_builder.h"
+#include "train/lexicon_builder.h"
 
 #include <cstdlib>
 #include <fstream>

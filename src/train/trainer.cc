@@ -7,7 +7,7 @@
 
 #include "convsent/train.h"
 #include "model/features.h"
-#include "model/lexicon_builder.h"
+#include "train/lexicon_builder.h"
 #include "model/model_data.h"
 
 namespace convsent {

@@ -1,7 +1,7 @@
 // Builds a Lexicon from lexicon files at training time (never at run time:
 // the result is stored in the model file).
-#ifndef CONVSENT_SRC_MODEL_LEXICON_BUILDER_H_
-#define CONVSENT_SRC_MODEL_LEXICON_BUILDER_H_
+#ifndef CONVSENT_SRC_TRAIN_LEXICON_BUILDER_H_
+#define CONVSENT_SRC_TRAIN_LEXICON_BUILDER_H_
 
 #include <string>
 #include <utility>
@@ -35,4 +35,4 @@ Status AddAfinnLexicon(const std::string& path, Lexicon* lexicon, int* added,
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_MODEL_LEXICON_BUILDER_H_
+#endif  // CONVSENT_SRC_TRAIN_LEXICON_BUILDER_H_

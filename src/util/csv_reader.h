@@ -1,8 +1,8 @@
 // A CSV reader (RFC 4180: quoted fields, doubled quotes, newlines inside
 // quotes) that counts physical lines, so errors can name them, and caps a
 // record's size, so one runaway quote cannot exhaust memory.
-#ifndef CONVSENT_SRC_INGEST_CSV_READER_H_
-#define CONVSENT_SRC_INGEST_CSV_READER_H_
+#ifndef CONVSENT_SRC_UTIL_CSV_READER_H_
+#define CONVSENT_SRC_UTIL_CSV_READER_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -80,4 +80,4 @@ inline CsvReader::Result CsvReader::Next(std::vector<std::string>* fields, int64
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_INGEST_CSV_READER_H_
+#endif  // CONVSENT_SRC_UTIL_CSV_READER_H_

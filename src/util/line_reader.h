@@ -1,8 +1,8 @@
 // Reads lines from a FILE* with a cap on line length, so that one enormous
 // line cannot exhaust memory. A line over the cap is reported as too long
 // (its first `max_line` bytes are kept) and reading goes on with the next.
-#ifndef CONVSENT_SRC_IO_LINE_READER_H_
-#define CONVSENT_SRC_IO_LINE_READER_H_
+#ifndef CONVSENT_SRC_UTIL_LINE_READER_H_
+#define CONVSENT_SRC_UTIL_LINE_READER_H_
 
 #include <algorithm>
 #include <cstdio>
@@ -63,4 +63,4 @@ inline bool LineReader::Next(std::string* line, bool* too_long) {
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_IO_LINE_READER_H_
+#endif  // CONVSENT_SRC_UTIL_LINE_READER_H_

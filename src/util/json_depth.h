@@ -3,8 +3,8 @@
 // copies, compares and serialises by recursion, one stack frame a level:
 // 100,000 levels in a 200 KB body crashed the server. No real record
 // nests beyond a few dozen levels.
-#ifndef CONVSENT_SRC_IO_JSON_DEPTH_H_
-#define CONVSENT_SRC_IO_JSON_DEPTH_H_
+#ifndef CONVSENT_SRC_UTIL_JSON_DEPTH_H_
+#define CONVSENT_SRC_UTIL_JSON_DEPTH_H_
 
 #include <cstddef>
 #include <string>
@@ -43,4 +43,4 @@ inline std::string JsonTooDeepMessage(int max_depth = kMaxJsonDepth) {
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_IO_JSON_DEPTH_H_
+#endif  // CONVSENT_SRC_UTIL_JSON_DEPTH_H_
