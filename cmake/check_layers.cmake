@@ -11,9 +11,9 @@ set(CONVSENT_LAYERS
     status=0 util=0  # Status and Result; JSON depth, line and CSV readers, HTML escaping
     text=1           # tokens, cues, redaction
     model=2          # features, lexicon, model file, scorer
-    eval=3 io=3 conversation=3  # metrics and labeled TSV; score JSON; conversations and their rollup
-    train=4 import=4 sample=4   # training and adaptation; help-desk formats; the generator
-    store=5          # the store and its record families, both backends
+    io=3 conversation=3         # score JSON; conversations and their rollup
+    eval=4 import=4 sample=4    # messages and tone against people's labels; help-desk formats; the generator
+    train=5 store=5             # training and adaptation; the store and its record families, both backends
     ingest=6 labels=6 report=6 review=6 net=6  # what reads and writes the store
     tree=7           # the metric tree, over the report
     server=8)        # HTTP

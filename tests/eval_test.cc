@@ -73,6 +73,25 @@ TEST(ShareError, CountsLabelsAndAveragesProbabilities) {
   EXPECT_EQ(none.count[0], 0);
 }
 
+TEST(ToneChoice, ThresholdsAreChosenOnTheirSplitOnly) {
+  // On dev, pooled compounds -0.5 (negative), 0 (neutral), 0.4 (positive):
+  // the thresholds nearest 0 that separate them are -0.05 and 0.05. A test
+  // dialogue that would move them is not read.
+  std::vector<LabeledDialogue> ds = {{"dev", N, {-0.5f}}, {"dev", U, {0.0f}}, {"dev", P, {0.4f}},
+                                     {"dev", P, {0.1f, 0.6f}}, {"test", N, {0.3f}}};
+  const ToneChoice c = ChooseToneThresholds(ds, "dev", ToneRule::kMean);
+  EXPECT_NEAR(c.negative_below, -0.05f, 1e-6);
+  EXPECT_NEAR(c.positive_above, 0.05f, 1e-6);
+  EXPECT_EQ(c.result.n, 4);
+  EXPECT_NEAR(c.result.macro_f1, 1.0, 1e-12);
+  // The last message alone calls the second positive dialogue positive too,
+  // and the worst message calls it neutral only above 0.10.
+  EXPECT_NEAR(EvaluateTone(ds, "dev", ToneRule::kLast, -0.05f, 0.05f).macro_f1, 1.0, 1e-12);
+  const EvalResult worst = EvaluateTone(ds, "dev", ToneRule::kWorst, -0.05f, 0.15f);
+  EXPECT_EQ(worst.confusion[2][1], 1);
+  EXPECT_EQ(EvaluateTone(ds, "test", ToneRule::kMean, c.negative_below, c.positive_above).confusion[0][2], 1);
+}
+
 TEST(LabeledTsv, ReportsBadLinesByFileAndLineAndKeepsTheRest) {
   testing::TempDir dir;
   const std::string path = dir.Write("x.tsv", "label\ttext\npositive\tgreat\nhappy\tbad label\nno tab here\nnegative\tawful\r\n");

@@ -13,30 +13,6 @@
 namespace convsent::cli {
 namespace {
 
-struct Dialogue {
-  std::string split;
-  Sentiment gold;
-  std::vector<float> customer;  // compounds of the customer's turns
-};
-
-struct Choice {
-  float neg = 0, pos = 0;
-  EvalResult dev;
-};
-
-std::vector<Sentiment> Labels(const std::vector<Dialogue>& ds, const std::string& split, ToneRule rule, float neg,
-                              float pos, std::vector<Sentiment>* gold) {
-  std::vector<Sentiment> pred;
-  gold->clear();
-  for (const auto& d : ds) {
-    if (d.split != split) continue;
-    const float v = PoolTone(d.customer, rule);
-    pred.push_back(v <= neg ? Sentiment::kNegative : v >= pos ? Sentiment::kPositive : Sentiment::kNeutral);
-    gold->push_back(d.gold);
-  }
-  return pred;
-}
-
 int RunToneEval(const std::string& path, const std::string& model_path, bool json_out) {
   auto model = LoadModelOrReport(model_path);
   if (!model) return kExitFailure;
@@ -46,7 +22,7 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
     std::fprintf(stderr, "convsent tone-eval: cannot open %s\n", path.c_str());
     return kExitFailure;
   }
-  std::vector<Dialogue> dialogues;
+  std::vector<LabeledDialogue> dialogues;
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -58,9 +34,13 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
                    line_no);
       continue;
     }
-    Dialogue d;
+    LabeledDialogue d;
     d.split = j.value("split", "");
-    if (!ParseSentiment(j["overall"]["label"].get<std::string>(), &d.gold)) continue;
+    if (!j["overall"]["label"].is_string() || !ParseSentiment(j["overall"]["label"].get<std::string>(), &d.gold)) {
+      std::fprintf(stderr, "convsent tone-eval: %s:%d: field overall.label: not negative, neutral or positive\n",
+                   path.c_str(), line_no);
+      continue;
+    }
     for (const auto& m : j["messages"]) {
       if (m.value("role", "") != "customer") continue;
       d.customer.push_back(scorer.Score(m.value("text", "")).compound);
@@ -75,32 +55,18 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
                 "test macro-F1 / recall", "train (scorer saw these turns)");
   }
   for (ToneRule rule : rules) {
-    Choice best;
-    bool first = true;
-    std::vector<Sentiment> gold;
-    for (int a = 0; a <= 18; ++a) {
-      for (int b = 0; b <= 18; ++b) {
-        const float neg = -0.05f * static_cast<float>(a), pos = 0.05f * static_cast<float>(b);
-        const auto pred = Labels(dialogues, "dev", rule, neg, pos, &gold);
-        const EvalResult r = Evaluate(gold, pred);
-        if (first || r.macro_f1 > best.dev.macro_f1 + 1e-12 ||
-            (std::fabs(r.macro_f1 - best.dev.macro_f1) < 1e-12 && r.macro_recall > best.dev.macro_recall)) {
-          best = {neg, pos, r};
-          first = false;
-        }
-      }
-    }
-    const EvalResult test = Evaluate(gold, Labels(dialogues, "test", rule, best.neg, best.pos, &gold));
-    const EvalResult train = Evaluate(gold, Labels(dialogues, "train", rule, best.neg, best.pos, &gold));
+    const ToneChoice best = ChooseToneThresholds(dialogues, "dev", rule);
+    const EvalResult test = EvaluateTone(dialogues, "test", rule, best.negative_below, best.positive_above);
+    const EvalResult train = EvaluateTone(dialogues, "train", rule, best.negative_below, best.positive_above);
     if (json_out) {
-      out.push_back({{"rule", ToneRuleName(rule)}, {"negative_below", best.neg}, {"positive_above", best.pos},
-                     {"dev", {{"macro_f1", best.dev.macro_f1}, {"macro_recall", best.dev.macro_recall}, {"n", best.dev.n}}},
+      out.push_back({{"rule", ToneRuleName(rule)}, {"negative_below", best.negative_below}, {"positive_above", best.positive_above},
+                     {"dev", {{"macro_f1", best.result.macro_f1}, {"macro_recall", best.result.macro_recall}, {"n", best.result.n}}},
                      {"test", {{"macro_f1", test.macro_f1}, {"macro_recall", test.macro_recall}, {"n", test.n}}},
                      {"train", {{"macro_f1", train.macro_f1}, {"macro_recall", train.macro_recall}, {"n", train.n}}}});
     } else {
       std::printf("%-13s %6.2f %6.2f | %9.4f / %-10.4f | %9.4f / %-10.4f | %.4f / %.4f\n",
-                  std::string(ToneRuleName(rule)).c_str(), best.neg, best.pos, best.dev.macro_f1,
-                  best.dev.macro_recall, test.macro_f1, test.macro_recall, train.macro_f1, train.macro_recall);
+                  std::string(ToneRuleName(rule)).c_str(), best.negative_below, best.positive_above,
+                  best.result.macro_f1, best.result.macro_recall, test.macro_f1, test.macro_recall, train.macro_f1, train.macro_recall);
     }
   }
   if (json_out) std::printf("%s\n", nlohmann::json{{"model", model->info().version}, {"rules", out}}.dump(2).c_str());

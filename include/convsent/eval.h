@@ -9,8 +9,10 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "convsent/rollup.h"
 #include "convsent/scorer.h"
 #include "convsent/status.h"
 
@@ -58,6 +60,27 @@ ShareErrors ShareError(const std::vector<Sentiment>& gold, const std::vector<Sen
 // Expected calibration error of the top-class probability, equal-width bins.
 double ExpectedCalibrationError(const std::vector<std::array<float, kNumClasses>>& probs,
                                 const std::vector<Sentiment>& gold, int bins = 15);
+
+// A whole dialogue that people judged: the compounds of its customer's
+// messages, in order, and the split it belongs to ("train", "dev", "test").
+struct LabeledDialogue {
+  std::string split;
+  Sentiment gold = Sentiment::kNeutral;
+  std::vector<float> customer;
+};
+
+// How a tone rule with these thresholds agrees with people on one split.
+EvalResult EvaluateTone(const std::vector<LabeledDialogue>& dialogues, std::string_view split, ToneRule rule,
+                        float negative_below, float positive_above);
+
+struct ToneChoice {
+  float negative_below = 0, positive_above = 0;
+  EvalResult result;  // on the split it was chosen on
+};
+// The thresholds of `rule` that agree best with people on `split`: the best
+// macro-F1 over -0.90..0 and 0..0.90 in steps of 0.05, ties going to
+// macro-recall, then to the thresholds nearest 0 (docs/conversation-tone.md).
+ToneChoice ChooseToneThresholds(const std::vector<LabeledDialogue>& dialogues, std::string_view split, ToneRule rule);
 
 }  // namespace convsent
 
