@@ -392,7 +392,7 @@ TEST(Server, AClaimIsItsKeysNotItsNames) {
     ASSERT_TRUE(store.ok()) << store.status().message();
     ApiKeyRecord k;
     k.name = "bob", k.role = "reviewer", k.prefix = other_bob.substr(0, 8), k.hash = HashApiKey(other_bob);
-    ASSERT_TRUE((*store)->AddApiKey(k).ok());
+    ASSERT_TRUE((*store)->api_keys().Add(k).ok());
   }
   ServerProcess server(db);
   auto r = server.Client(ingest).Post("/v1/conversations/B1/messages",

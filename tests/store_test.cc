@@ -339,15 +339,15 @@ TEST_P(StoreTest, AlertsInterventionsAndKeys) {
 
   ApiKeyRecord k;
   k.name = "ci", k.role = "viewer", k.prefix = "cs_ab", k.hash = "deadbeef", k.created_at_ms = kT0;
-  auto kid = store_->AddApiKey(k);
+  auto kid = store_->api_keys().Add(k);
   ASSERT_TRUE(kid.ok());
-  auto found = store_->FindApiKey("deadbeef");
+  auto found = store_->api_keys().Find("deadbeef");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->role, "viewer");
-  ASSERT_TRUE(store_->RevokeApiKey(*kid, kT0 + 1).ok());
-  EXPECT_FALSE(store_->FindApiKey("deadbeef")->has_value());
-  EXPECT_EQ(store_->RevokeApiKey(*kid, kT0 + 2).code(), StatusCode::kNotFound);
-  EXPECT_EQ((*store_->ListApiKeys())[0].revoked_at_ms, kT0 + 1);
+  ASSERT_TRUE(store_->api_keys().Revoke(*kid, kT0 + 1).ok());
+  EXPECT_FALSE(store_->api_keys().Find("deadbeef")->has_value());
+  EXPECT_EQ(store_->api_keys().Revoke(*kid, kT0 + 2).code(), StatusCode::kNotFound);
+  EXPECT_EQ((*store_->api_keys().List())[0].revoked_at_ms, kT0 + 1);
 }
 
 TEST_P(StoreTest, TheReviewQueueAndHumanLabels) {

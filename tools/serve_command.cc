@@ -61,7 +61,7 @@ int RunKeysCreate(const KeysFlags& f) {
   // A review claim names its key by name: names stay unique, a revoked
   // key's too, so that a second "bob" cannot release or resolve bob's claims.
   if (!f.name.empty()) {
-    auto keys = store->ListApiKeys();
+    auto keys = store->api_keys().List();
     if (!keys.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", keys.status().ToString().c_str()), kExitFailure;
     for (const auto& k : *keys) {
       if (k.name == f.name) {
@@ -78,7 +78,7 @@ int RunKeysCreate(const KeysFlags& f) {
   r.prefix = key.substr(0, 8);
   r.hash = HashApiKey(key);
   r.created_at_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
-  auto id = store->AddApiKey(r);
+  auto id = store->api_keys().Add(r);
   if (!id.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", id.status().ToString().c_str()), kExitFailure;
   std::fprintf(stderr, "key %lld (%s%s%s): shown once, keep it safe\n", static_cast<long long>(*id), f.role.c_str(),
                f.name.empty() ? "" : ", ", f.name.c_str());
@@ -89,7 +89,7 @@ int RunKeysCreate(const KeysFlags& f) {
 int RunKeysList(const KeysFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  auto keys = store->ListApiKeys();
+  auto keys = store->api_keys().List();
   if (!keys.ok()) return std::fprintf(stderr, "convsent keys list: %s\n", keys.status().ToString().c_str()), kExitFailure;
   if (keys->empty()) std::printf("no keys\n");
   for (const auto& k : *keys) {
@@ -103,7 +103,7 @@ int RunKeysList(const KeysFlags& f) {
 int RunKeysRevoke(const KeysFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  if (Status s = store->RevokeApiKey(f.id, static_cast<int64_t>(std::time(nullptr)) * 1000); !s.ok()) {
+  if (Status s = store->api_keys().Revoke(f.id, static_cast<int64_t>(std::time(nullptr)) * 1000); !s.ok()) {
     std::fprintf(stderr, "convsent keys revoke: %s\n", s.message().c_str());
     return kExitFailure;
   }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "convsent/api_keys.h"
 #include "convsent/conversation.h"
 #include "convsent/labels.h"
 #include "convsent/redact.h"
@@ -117,15 +118,6 @@ struct InterventionRecord {
   std::string owner, note;
   std::vector<std::pair<std::string, std::string>> segment;  // what it touched; empty: everything
   int64_t added_at_ms = 0;
-};
-
-// An API key of `convsent serve`: only its SHA-256 is stored.
-struct ApiKeyRecord {
-  int64_t id = 0;
-  std::string name, role;  // role: admin, ingest, reviewer, viewer
-  std::string prefix;      // the key's first characters, to tell keys apart
-  std::string hash;        // hex SHA-256 of the key
-  int64_t created_at_ms = 0, revoked_at_ms = 0;  // 0: not revoked
 };
 
 // A conversation waiting in the shared backlog for a worker to score it.
@@ -239,17 +231,11 @@ class Store {
   virtual Result<int64_t> AddIntervention(const InterventionRecord& intervention) = 0;
   virtual Result<std::vector<InterventionRecord>> ListInterventions() = 0;
 
-  // API keys.
-  virtual Result<int64_t> AddApiKey(const ApiKeyRecord& key) = 0;
-  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys() = 0;
-  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) = 0;  // not revoked
-  virtual Status RevokeApiKey(int64_t id, int64_t at_ms) = 0;
-
-
   // Record families with an interface of their own (HACKING.md): each
   // works on this store's connection, in its transaction.
   virtual WebhookDeliveries& webhook_deliveries() = 0;
   virtual Labels& labels() = 0;
+  virtual ApiKeys& api_keys() = 0;
   virtual ReviewItems& review_items() = 0;
 
   // The backlog that `convsent worker` processes: conversations enqueued

@@ -456,7 +456,7 @@ class Server {
     }
     Store* store = Reader();
     if (!store) return *error = Status::IoError("the store cannot be opened"), std::nullopt;
-    auto found = store->FindApiKey(HashApiKey(key));
+    auto found = store->api_keys().Find(HashApiKey(key));
     if (!found.ok()) return *error = found.status(), std::nullopt;
     std::optional<Principal> who;
     if (*found) who = Principal{(*found)->name.empty() ? (*found)->prefix : (*found)->name, (*found)->role, (*found)->id};

@@ -14,6 +14,7 @@
 #include "store/postgres/labels.h"
 #include "store/postgres/review_items.h"
 #include "store/postgres/webhook_deliveries.h"
+#include "store/postgres/api_keys.h"
 
 namespace convsent {
 namespace {
@@ -213,7 +214,6 @@ constexpr const char* kGetConversationLockedOfModel = CONVSENT_GET_CONVERSATION(
 #undef CONVSENT_GET_CONVERSATION
 #undef CONVSENT_CURRENT_MODEL
 
-constexpr const char* kKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
 
 void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f) {
   c->id = Text(r, row, 1);
@@ -236,13 +236,6 @@ void ReadConversationRow(const PGresult* r, int row, Conversation* c, Conversati
   f->longest_wait_ms = OptInt(r, row, 19);
 }
 
-ApiKeyRecord ReadKey(const PGresult* r, int i) {
-  ApiKeyRecord k;
-  k.id = Int(r, i, 0), k.name = Text(r, i, 1), k.role = Text(r, i, 2), k.prefix = Text(r, i, 3);
-  k.hash = Text(r, i, 4), k.created_at_ms = Int(r, i, 5), k.revoked_at_ms = Int(r, i, 6);
-  return k;
-}
-
 // The packed tone of a `tones` row, in SQL (see store::PackFacts).
 constexpr const char* kPackedTone =
     "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
@@ -257,6 +250,7 @@ class PgStore final : public Store {
     name_ = RedactPgUrl(url);
     RETURN_IF_ERROR(db_.Open(url, name_));
     webhook_deliveries_ = NewWebhookDeliveries(&db_);
+    api_keys_ = NewApiKeys(&db_);
     labels_ = NewLabels(&db_);
     review_items_ = NewReviewItems(&db_, &in_transaction_);
     RETURN_IF_ERROR(Migrate());
@@ -527,6 +521,7 @@ class PgStore final : public Store {
   }
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
+  ApiKeys& api_keys() override { return *api_keys_; }
   Labels& labels() override { return *labels_; }
   ReviewItems& review_items() override { return *review_items_; }
 
@@ -610,35 +605,6 @@ class PgStore final : public Store {
       out.push_back(std::move(v));
     }
     return out;
-  }
-
-  Result<int64_t> AddApiKey(const ApiKeyRecord& k) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO api_keys(name, role, prefix, hash, created_at, revoked_at) "
-                                       "VALUES($1,$2,$3,$4,$5,0) RETURNING id",
-                                       Params().Add(k.name).Add(k.role).Add(k.prefix).Add(k.hash).Add(k.created_at_ms),
-                                       "storing an API key"));
-    return Int(r.get(), 0, 0);
-  }
-
-  Result<std::vector<ApiKeyRecord>> ListApiKeys() override {
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kKeyColumns + " FROM api_keys ORDER BY id", Params(),
-                                       "reading API keys"));
-    std::vector<ApiKeyRecord> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(ReadKey(r.get(), i));
-    return out;
-  }
-
-  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
-    ASSIGN_OR_RETURN(auto r, db_.Run("find_key", Params().Add(hash), "reading API keys"));
-    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<ApiKeyRecord>();
-    return std::optional<ApiKeyRecord>(ReadKey(r.get(), 0));
-  }
-
-  Status RevokeApiKey(int64_t id, int64_t at_ms) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0",
-                                       Params().Add(id).Add(at_ms), "revoking key " + std::to_string(id)));
-    if (Changed(r) == 0) return Status::NotFound("no active key " + std::to_string(id));
-    return Status::Ok();
   }
 
   Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
@@ -831,6 +797,7 @@ class PgStore final : public Store {
 
   Connection db_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_
+  std::unique_ptr<ApiKeys> api_keys_;                      // on db_
   std::unique_ptr<Labels> labels_;                         // the same
   std::unique_ptr<ReviewItems> review_items_;              // the same
   std::unique_ptr<Connection> dict_;  // autocommit: models and segment values

@@ -3,6 +3,7 @@
 #include "store/sqlite/labels.h"
 #include "store/sqlite/review_items.h"
 #include "store/sqlite/webhook_deliveries.h"
+#include "store/sqlite/api_keys.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -208,6 +209,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     statements_.clear();
     webhook_deliveries_.reset();
+    api_keys_.reset();
     labels_.reset();
     review_items_.reset();
     if (claimed_) {
@@ -252,6 +254,7 @@ class SqliteStore final : public Store {
     }
     sqlite3_busy_timeout(db_, 10000);
     webhook_deliveries_ = sqlite::NewWebhookDeliveries(db_, path_);
+    api_keys_ = sqlite::NewApiKeys(db_, path_);
     labels_ = sqlite::NewLabels(db_, path_);
     review_items_ = sqlite::NewReviewItems(db_, path_);
     if (read_only_) return Migrate();
@@ -620,6 +623,7 @@ class SqliteStore final : public Store {
   const std::string& location() const override { return path_; }
 
   WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
+  ApiKeys& api_keys() override { return *api_keys_; }
   Labels& labels() override { return *labels_; }
   ReviewItems& review_items() override { return *review_items_; }
 
@@ -696,43 +700,6 @@ class SqliteStore final : public Store {
     q.Bind(6, r.added_at_ms);
     RETURN_IF_ERROR(Done(q, "storing an intervention"));
     return sqlite3_last_insert_rowid(db_);
-  }
-
-  Result<int64_t> AddApiKey(const ApiKeyRecord& k) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO api_keys(name, role, prefix, hash, created_at, revoked_at) "
-                                   "VALUES(?,?,?,?,?,0)"));
-    q.Bind(1, k.name).Bind(2, k.role).Bind(3, k.prefix).Bind(4, k.hash).Bind(5, k.created_at_ms);
-    RETURN_IF_ERROR(Done(q, "storing an API key"));
-    return sqlite3_last_insert_rowid(db_);
-  }
-
-  Result<std::vector<ApiKeyRecord>> ListApiKeys() override { return Keys("SELECT * FROM api_keys ORDER BY id", ""); }
-
-  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& hash) override {
-    // Prepared once: every request of the server asks.
-    Stmt& q = *statements_.at("find_key");
-    q.Bind(1, hash);
-    std::optional<ApiKeyRecord> found;
-    const int rc = q.Step();
-    if (rc == SQLITE_ROW) {
-      ApiKeyRecord k;
-      k.id = q.Int(0), k.name = q.Text(1), k.role = q.Text(2), k.prefix = q.Text(3), k.hash = q.Text(4);
-      k.created_at_ms = q.Int(5), k.revoked_at_ms = q.Int(6);
-      found = std::move(k);
-    }
-    q.Reset();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("reading API keys");
-    return found;
-  }
-
-  Status RevokeApiKey(int64_t id, int64_t at_ms) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0"));
-    q.Bind(1, id).Bind(2, at_ms);
-    RETURN_IF_ERROR(Done(q, "revoking key " + std::to_string(id)));
-    if (sqlite3_changes(db_) == 0) return Status::NotFound("no active key " + std::to_string(id));
-    return Status::Ok();
   }
 
   bool has_live_log() const override { return true; }
@@ -830,22 +797,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  Result<std::vector<ApiKeyRecord>> Keys(const char* sql, const std::string& hash) {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, sql));
-    if (!hash.empty()) q.Bind(1, hash);
-    std::vector<ApiKeyRecord> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      ApiKeyRecord k;
-      k.id = q.Int(0), k.name = q.Text(1), k.role = q.Text(2), k.prefix = q.Text(3), k.hash = q.Text(4);
-      k.created_at_ms = q.Int(5), k.revoked_at_ms = q.Int(6);
-      out.push_back(std::move(k));
-    }
-    if (rc != SQLITE_DONE) return Error("reading API keys");
-    return out;
-  }
-
   Status Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -1075,8 +1026,6 @@ class SqliteStore final : public Store {
         {"commit", "COMMIT"},
         {"savepoint", "SAVEPOINT op"},
         {"release", "RELEASE op"},
-        {"find_key", "SELECT id, name, role, prefix, hash, created_at, revoked_at FROM api_keys "
-                     "WHERE hash = ? AND revoked_at = 0"},
         {"find_segment", "SELECT id FROM segment_values WHERE dimension = ? AND value = ?"},
         {"count_segment_values", "SELECT count(*) FROM segment_values WHERE dimension = ?"},
         {"dimension_values", "SELECT id, value FROM segment_values WHERE dimension = ?"},
@@ -1171,6 +1120,7 @@ class SqliteStore final : public Store {
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
   std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_; gone before it closes
+  std::unique_ptr<ApiKeys> api_keys_;                      // on db_; gone before it closes
   std::unique_ptr<Labels> labels_;                         // the same
   std::unique_ptr<ReviewItems> review_items_;              // the same
   std::unordered_map<std::string, int64_t> model_ids_;
