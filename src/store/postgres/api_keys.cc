@@ -1,15 +1,9 @@
 #include "store/postgres/api_keys.h"
 
-#include <cstdlib>
-
 namespace convsent::pg {
 namespace {
 
 constexpr const char* kColumns = "id, name, role, prefix, hash, created_at, revoked_at";
-
-int64_t Changed(const PgResult& r) {
-  return std::atoll(pq::Lib().PQcmdTuples(r.get()));
-}
 
 ApiKeyRecord Read(const PGresult* r, int i) {
   ApiKeyRecord k;
@@ -48,7 +42,7 @@ class PgApiKeys final : public ApiKeys {
   Status Revoke(int64_t id, int64_t at_ms) override {
     ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0",
                                        Params().Add(id).Add(at_ms), "revoking key " + std::to_string(id)));
-    if (Changed(r) == 0) return Status::NotFound("no active key " + std::to_string(id));
+    if (Changed(r.get()) == 0) return Status::NotFound("no active key " + std::to_string(id));
     return Status::Ok();
   }
 

@@ -91,6 +91,10 @@ inline bool IsNull(const PGresult* r, int row, int col) {
 inline std::string Text(const PGresult* r, int row, int col) {
   return std::string(pq::Lib().PQgetvalue(r, row, col), static_cast<size_t>(pq::Lib().PQgetlength(r, row, col)));
 }
+// How many rows an INSERT, UPDATE or DELETE touched.
+inline int64_t Changed(PGresult* r) {
+  return std::strtoll(pq::Lib().PQcmdTuples(r), nullptr, 10);
+}
 inline std::optional<int64_t> OptInt(const PGresult* r, int row, int col) {
   return IsNull(r, row, col) ? std::nullopt : std::optional<int64_t>(Int(r, row, col));
 }

@@ -579,7 +579,7 @@ class PgStore final : public Store {
                                        Params().Add(a.id).Add(a.status).Add(a.closed_at_ms).Add(a.delivery)
                                            .Add(a.attempts).Add(a.last_error),
                                        "updating alert " + std::to_string(a.id)));
-    if (Changed(r) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
+    if (Changed(r.get()) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
     return Status::Ok();
   }
 
@@ -650,7 +650,6 @@ class PgStore final : public Store {
   }
 
  private:
-  static int64_t Changed(const PgResult& r) { return std::atoll(pq::Lib().PQcmdTuples(r.get())); }
 
   static void AddTone(const ConversationRollup& r, const EncodedConversation& e, Params* p) {
     p->Add(r.has_customer ? 1 : 0).Add(static_cast<int>(r.tone)).Add(static_cast<double>(r.compound));

@@ -105,7 +105,7 @@ class PgReviewItems final : public ReviewItems {
                                    .Add(v.note)
                                    .Add(v.claimed_key),
                                "updating review item " + std::to_string(v.id)));
-    if (std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10) == 0) {
+    if (Changed(r.get()) == 0) {
       return Status::NotFound("no review item " + std::to_string(v.id));
     }
     return Status::Ok();

@@ -60,7 +60,7 @@ class PgWebhookDeliveries final : public WebhookDeliveries {
             "done_at = $5, last_error = $6 WHERE id = $1",
             Params().Add(d.id).Add(d.status).Add(d.attempts).Add(d.next_at_ms).Add(d.done_at_ms).Add(d.last_error),
             "updating a webhook delivery"));
-    if (std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10) == 0)
+    if (Changed(r.get()) == 0)
       return Status::NotFound("no webhook delivery " + std::to_string(d.id));
     return Status::Ok();
   }
@@ -68,7 +68,7 @@ class PgWebhookDeliveries final : public WebhookDeliveries {
   Result<int64_t> Prune(int64_t before_ms) override {
     ASSIGN_OR_RETURN(auto r, db_.Query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND done_at < $1",
                                        Params().Add(before_ms), "pruning the webhook deliveries"));
-    return std::strtoll(pq::Lib().PQcmdTuples(r.get()), nullptr, 10);
+    return Changed(r.get());
   }
 
  private:
