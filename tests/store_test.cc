@@ -313,26 +313,26 @@ TEST_P(StoreTest, AlertsInterventionsAndKeys) {
   AlertRecord a;
   a.node = "wait", a.kind = "prevalence", a.period = "2026-W44", a.before = 0.1, a.after = 0.25, a.p = 0.001;
   a.owner = "ops", a.message = "wait up";
-  auto id = store_->AddAlert(a);
+  auto id = store_->alerts().Add(a);
   ASSERT_TRUE(id.ok()) << id.status().message();
   a.id = *id;
   a.status = "acknowledged", a.delivery = "failed", a.attempts = 3, a.last_error = "timeout";
-  ASSERT_TRUE(store_->UpdateAlert(a).ok());
-  auto all = store_->ListAlerts(false);
+  ASSERT_TRUE(store_->alerts().Update(a).ok());
+  auto all = store_->alerts().List(false);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].status, "acknowledged");
   EXPECT_EQ((*all)[0].attempts, 3);
   EXPECT_DOUBLE_EQ((*all)[0].after, 0.25);
-  EXPECT_TRUE(store_->ListAlerts(true)->empty());
+  EXPECT_TRUE(store_->alerts().List(true)->empty());
   a.id = 999;
-  EXPECT_EQ(store_->UpdateAlert(a).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->alerts().Update(a).code(), StatusCode::kNotFound);
 
   InterventionRecord v;
   v.node = "billing", v.at_ms = kT0, v.owner = "finance", v.note = "new refund flow";
   v.segment = {{"channel", "chat"}, {"tag", "refund"}};
-  ASSERT_TRUE(store_->AddIntervention(v).ok());
-  auto vs = store_->ListInterventions();
+  ASSERT_TRUE(store_->interventions().Add(v).ok());
+  auto vs = store_->interventions().List();
   ASSERT_TRUE(vs.ok());
   ASSERT_EQ(vs->size(), 1u);
   EXPECT_EQ((*vs)[0].segment, v.segment);
@@ -475,31 +475,31 @@ TEST_P(StoreTest, LabelsAreCheckedAndReachTheReportRow) {
 TEST_P(StoreTest, TheBacklogHandsOutEachItemOnce) {
   std::vector<std::string> items;
   for (int i = 0; i < 10; ++i) items.push_back("{\"id\":\"b-" + std::to_string(i) + "\",\"note\":\"tab\\there\"}");
-  ASSERT_TRUE(store_->EnqueueBacklog(items, kT0).ok());
-  EXPECT_EQ(*store_->BacklogSize(), 10);
+  ASSERT_TRUE(store_->backlog().Enqueue(items, kT0).ok());
+  EXPECT_EQ(*store_->backlog().Size(), 10);
   // A rollback puts claimed items back.
   ASSERT_TRUE(store_->Begin().ok());
-  auto first = store_->ClaimBacklog(4);
+  auto first = store_->backlog().Claim(4);
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_EQ(first->size(), 4u);
   EXPECT_EQ((*first)[0].conversation, items[0]);
   ASSERT_TRUE(store_->Rollback().ok());
-  EXPECT_EQ(*store_->BacklogSize(), 10);
+  EXPECT_EQ(*store_->backlog().Size(), 10);
   // A commit removes them for good.
   ASSERT_TRUE(store_->Begin().ok());
-  auto taken = store_->ClaimBacklog(4);
+  auto taken = store_->backlog().Claim(4);
   ASSERT_TRUE(store_->Commit().ok());
   ASSERT_EQ(taken->size(), 4u);
   EXPECT_EQ((*taken)[3].conversation, items[3]);
-  EXPECT_EQ(*store_->BacklogSize(), 6);
+  EXPECT_EQ(*store_->backlog().Size(), 6);
   if (GetParam() != Backend::kPostgres) return;
   // Two workers claiming at once get different items.
   auto other = OpenAnother();
   ASSERT_TRUE(other);
   ASSERT_TRUE(store_->Begin().ok());
   ASSERT_TRUE(other->Begin().ok());
-  auto mine = store_->ClaimBacklog(3);
-  auto theirs = other->ClaimBacklog(10);
+  auto mine = store_->backlog().Claim(3);
+  auto theirs = other->backlog().Claim(10);
   ASSERT_TRUE(mine.ok() && theirs.ok());
   EXPECT_EQ(mine->size(), 3u);
   EXPECT_EQ(theirs->size(), 3u);
@@ -509,7 +509,7 @@ TEST_P(StoreTest, TheBacklogHandsOutEachItemOnce) {
   EXPECT_EQ(ids.size(), 6u);
   ASSERT_TRUE(store_->Commit().ok());
   ASSERT_TRUE(other->Commit().ok());
-  EXPECT_EQ(*store_->BacklogSize(), 0);
+  EXPECT_EQ(*store_->backlog().Size(), 0);
 }
 
 TEST_P(StoreTest, AStoreOfANewerSchemaIsRefused) {

@@ -70,7 +70,7 @@ class WorkerTest : public testing::BackendTest {
   }
   int64_t Backlog() {
     auto store = Store::Open(location_);
-    return store.ok() ? *(*store)->BacklogSize() : -1;
+    return store.ok() ? *(*store)->backlog().Size() : -1;
   }
 
 };

@@ -20,7 +20,7 @@ namespace {
 // stores what happened. Deliveries not finished stay pending: the next run
 // retries them.
 void Deliver(Store& store, const TreeConfig& config, std::chrono::milliseconds wait) {
-  auto all = store.ListAlerts(/*open_only=*/false);
+  auto all = store.alerts().List(/*open_only=*/false);
   if (!all.ok()) return;
   WebhookSender sender;
   std::map<int64_t, AlertRecord> pending;
@@ -39,7 +39,7 @@ void Deliver(Store& store, const TreeConfig& config, std::chrono::milliseconds w
       std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
                    o.error.empty() ? "not delivered yet" : o.error.c_str(), a.delivery.c_str());
     }
-    if (Status s = store.UpdateAlert(a); !s.ok()) std::fprintf(stderr, "convsent: %s\n", s.ToString().c_str());
+    if (Status s = store.alerts().Update(a); !s.ok()) std::fprintf(stderr, "convsent: %s\n", s.ToString().c_str());
   }
 }
 
@@ -169,7 +169,7 @@ int RunAlerts(const AlertsFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   if (f.ack > 0) {
-    auto all = store->ListAlerts(false);
+    auto all = store->alerts().List(false);
     if (!all.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", all.status().ToString().c_str()), kExitFailure;
     for (AlertRecord a : *all) {
       if (a.id != f.ack) continue;
@@ -179,7 +179,7 @@ int RunAlerts(const AlertsFlags& f) {
       }
       a.status = "acknowledged";
       a.closed_at_ms = NowMs();
-      if (Status s = store->UpdateAlert(a); !s.ok()) {
+      if (Status s = store->alerts().Update(a); !s.ok()) {
         return std::fprintf(stderr, "convsent alerts: %s\n", s.ToString().c_str()), kExitFailure;
       }
       std::printf("alert %lld acknowledged\n", static_cast<long long>(a.id));
@@ -188,7 +188,7 @@ int RunAlerts(const AlertsFlags& f) {
     std::fprintf(stderr, "convsent alerts: no alert %lld\n", static_cast<long long>(f.ack));
     return kExitFailure;
   }
-  auto alerts = store->ListAlerts(!f.all);
+  auto alerts = store->alerts().List(!f.all);
   if (!alerts.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", alerts.status().ToString().c_str()), kExitFailure;
   if (f.json) {
     std::printf("%s\n", AlertsToJson(*alerts, 2).c_str());
@@ -229,7 +229,7 @@ int RunInterventionAdd(const InterventionFlags& f) {
   if (!ParseWhereOrReport(f.segment, &r.segment, "intervention add", "--segment")) return kExitUsage;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  auto id = store->AddIntervention(r);
+  auto id = store->interventions().Add(r);
   if (!id.ok()) return std::fprintf(stderr, "convsent intervention add: %s\n", id.status().ToString().c_str()), kExitFailure;
   std::printf("intervention %lld logged on %s at %s\n", static_cast<long long>(*id), r.node.c_str(),
               FormatTime(r.at_ms).c_str());
@@ -241,7 +241,7 @@ int RunInterventionList(const InterventionFlags& f, bool check) {
   if (!config) return kExitFailure;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  auto list = store->ListInterventions();
+  auto list = store->interventions().List();
   if (!list.ok()) return std::fprintf(stderr, "convsent intervention: %s\n", list.status().ToString().c_str()), kExitFailure;
   nlohmann::json out = nlohmann::json::array();
   bool found = false;

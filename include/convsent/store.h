@@ -26,9 +26,13 @@
 #include <string>
 #include <vector>
 
+#include "convsent/alerts.h"
 #include "convsent/api_keys.h"
+#include "convsent/backlog.h"
 #include "convsent/conversation.h"
+#include "convsent/interventions.h"
 #include "convsent/labels.h"
+#include "convsent/live_log.h"
 #include "convsent/redact.h"
 #include "convsent/review_queue.h"
 #include "convsent/rollup.h"
@@ -96,48 +100,6 @@ struct ReportRow {
   std::optional<Sentiment> audit;     // the latest from a random audit (convsent/labels.h), when there is one
   std::vector<uint32_t> segments;     // ReportDictionary::segments ids
 };
-
-// An alert on a node of the metric tree (docs/metric-tree.md).
-struct AlertRecord {
-  int64_t id = 0;
-  std::string node, kind, period;  // kind: "prevalence" or "lift"
-  double before = 0, after = 0, p = 1;
-  std::string owner, webhook, message;
-  std::string status = "open";     // open, acknowledged, recovered
-  int64_t created_at_ms = 0, closed_at_ms = 0;
-  std::string delivery = "none";   // none (no webhook), pending, sent, failed
-  int attempts = 0;
-  std::string last_error;
-};
-
-// A change logged against a node of the tree, to be checked.
-struct InterventionRecord {
-  int64_t id = 0;
-  std::string node;
-  int64_t at_ms = 0;
-  std::string owner, note;
-  std::vector<std::pair<std::string, std::string>> segment;  // what it touched; empty: everything
-  int64_t added_at_ms = 0;
-};
-
-// A conversation waiting in the shared backlog for a worker to score it.
-struct BacklogItem {
-  int64_t id = 0;
-  std::string conversation;  // one line of the ingest format (canonical JSON)
-};
-
-// A message the server stored the moment it arrived, before it was folded
-// into its conversation's rows (the live log, docs/server.md).
-struct LiveMessage {
-  int64_t seq = 0;            // order of arrival
-  std::string conversation;   // its id
-  int64_t position = 0;       // the message's index in its conversation
-  std::string header;         // the first message of a new conversation: ConversationToJson of it; else empty
-  std::string message, score;  // AppendMessageJson, AppendScoreJson
-};
-// Appends a logged message and its score to `c`, as the store would read
-// them back; DataLoss names the conversation when the log is corrupt.
-Status FoldLiveMessage(const LiveMessage& m, ScoredConversation* c);
 
 // The report row of one scored conversation (without segment ids).
 ReportRow ReportRowOf(const ScoredConversation& c);
@@ -223,56 +185,23 @@ class Store {
   virtual Result<std::string> Setting(const std::string& key) = 0;
   virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
 
-  // The metric tree's alerts and interventions.
-  virtual Result<int64_t> AddAlert(const AlertRecord& alert) = 0;
-  virtual Result<std::vector<AlertRecord>> ListAlerts(bool open_only) = 0;
-  // Writes status, closed_at, delivery, attempts and last_error of alert.id.
-  virtual Status UpdateAlert(const AlertRecord& alert) = 0;
-  virtual Result<int64_t> AddIntervention(const InterventionRecord& intervention) = 0;
-  virtual Result<std::vector<InterventionRecord>> ListInterventions() = 0;
-
   // Record families with an interface of their own (HACKING.md): each
   // works on this store's connection, in its transaction.
-  virtual WebhookDeliveries& webhook_deliveries() = 0;
-  virtual Labels& labels() = 0;
+  virtual Alerts& alerts() = 0;
   virtual ApiKeys& api_keys() = 0;
+  virtual Backlog& backlog() = 0;
+  virtual Interventions& interventions() = 0;
+  virtual Labels& labels() = 0;
   virtual ReviewItems& review_items() = 0;
+  virtual WebhookDeliveries& webhook_deliveries() = 0;
+  // Only a store that one process writes has a live log; null otherwise.
+  virtual LiveLog* live_log() { return nullptr; }
 
-  // The backlog that `convsent worker` processes: conversations enqueued
-  // once, each scored and stored by exactly one worker.
-  virtual Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) = 0;
-  // Inside a transaction: takes up to `limit` of the oldest items, passing
-  // over those that another worker holds. Committing removes them for good;
-  // a rollback, or a worker that dies, puts them back.
-  virtual Result<std::vector<BacklogItem>> ClaimBacklog(int limit) = 0;
-  virtual Result<int64_t> BacklogSize() = 0;
-
-  // The live log: a message appended here is stored (one cheap insert) and
-  // is folded into its conversation's rows later, with the others that
-  // arrived meanwhile. Only a store that one process writes has it; a shared
-  // store's conversations are written directly.
-  virtual bool has_live_log() const { return false; }
-  // Claims the live log for this store's writer until the store is closed:
-  // the writer caches what it logged, so a second writer (another `convsent
-  // serve`, even in another process) would hand out the same message
-  // positions. FailedPrecondition, naming the store, while another holds it.
-  virtual Status ClaimLiveLog() { return Status::Ok(); }
   // Inside a transaction: whether another connection (an ingest, a worker,
   // the sqlite3 shell) committed a change since this one's previous call.
   // The live log's writer drops what it cached then. A shared store's
   // writer reads through its cache anyway (shared()).
   virtual Result<bool> ChangedElsewhere() { return false; }
-  // Returns the message's seq.
-  virtual Result<int64_t> AppendLiveMessage(const LiveMessage& m) {
-    return Status::FailedPrecondition("this store has no live log");
-  }
-  // The messages not yet folded, in order of arrival: all, or one
-  // conversation's (a scan: the writer knows the seqs of those it logged,
-  // and asks only after a restart or a rollback).
-  virtual Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation = "") {
-    return std::vector<LiveMessage>{};
-  }
-  virtual Status DeleteLiveMessages(const std::vector<int64_t>& seqs) { return Status::Ok(); }
 
   // Several processes may write this store at once (PostgreSQL): what a
   // process cached of it may be stale. A conversation read inside a

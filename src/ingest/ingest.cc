@@ -393,7 +393,7 @@ class Ingester {
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
     Status s = options_.strict ? Status::Ok() : store_->Begin();
-    if (s.ok()) s = store_->EnqueueBacklog(lines, now);
+    if (s.ok()) s = store_->backlog().Enqueue(lines, now);
     if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
     if (!s.ok()) return s;
     summary_.conversations += static_cast<int64_t>(lines.size());

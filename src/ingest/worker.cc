@@ -21,7 +21,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
   bool stored_any = false;
   while (!(options.stop && options.stop())) {
     RETURN_IF_ERROR(store->Begin());
-    auto claimed = store->ClaimBacklog(std::max(1, options.batch));
+    auto claimed = store->backlog().Claim(std::max(1, options.batch));
     if (!claimed.ok()) {
       (void)store->Rollback();
       return claimed.status();

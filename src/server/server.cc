@@ -570,7 +570,7 @@ class Server {
     Route("GET", "/v1/alerts", "alerts", read, [this](const auto& req, auto& res, const auto&) {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
-      auto alerts = store->ListAlerts(req.get_param_value("all") != "true");
+      auto alerts = store->alerts().List(req.get_param_value("all") != "true");
       if (!alerts.ok()) return Error(res, 500, alerts.status().message());
       res.set_content("{\"alerts\":" + AlertsToJson(*alerts) + "}", "application/json");
     });
@@ -578,7 +578,7 @@ class Server {
       Store* store = Reader();
       if (!store) return Error(res, 503, "the store cannot be opened");
       if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
-      auto list = store->ListInterventions();
+      auto list = store->interventions().List();
       if (!list.ok()) return Error(res, 500, list.status().message());
       std::string out = "{\"interventions\":[";
       for (size_t i = 0; i < list->size(); ++i) {
@@ -1009,7 +1009,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that goes away is not a reason to die
   ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
-  if (store->has_live_log()) RETURN_IF_ERROR(store->ClaimLiveLog());
+  if (LiveLog* log = store->live_log()) RETURN_IF_ERROR(log->Claim());
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
   ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));

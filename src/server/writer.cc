@@ -79,14 +79,14 @@ void WriterContext::MarkUnfolded(LiveConversation* live) {
 Status WriterContext::Added(LiveConversation* live, const std::string& message_json, const std::string& score_json) {
   const ScoredConversation& sc = live->sc;
   const size_t position = sc.conversation.messages.size() - 1;
-  if (store_->has_live_log()) {
+  if (LiveLog* log = store_->live_log()) {
     LiveMessage m;
     m.conversation = sc.conversation.id;
     m.position = static_cast<int64_t>(position);
     if (position == 0) m.header = ConversationToJson(sc.conversation);  // read back without its message
     m.message = message_json;
     m.score = score_json;
-    ASSIGN_OR_RETURN(const int64_t seq, store_->AppendLiveMessage(m));
+    ASSIGN_OR_RETURN(const int64_t seq, log->Append(m));
     live->logged.push_back(seq);
     MarkUnfolded(live);
     return Status::Ok();
@@ -111,7 +111,10 @@ Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
 
 Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
   ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
-  ASSIGN_OR_RETURN(auto logged, store_->ListLiveMessages(id));
+  std::vector<LiveMessage> logged;  // a store without a live log has its rows up to date
+  if (LiveLog* log = store_->live_log()) {
+    ASSIGN_OR_RETURN(logged, log->List(id));
+  }
   orphans_.erase(id);
   ScoredConversation sc;
   bool have = stored.has_value();
@@ -130,7 +133,7 @@ Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
   }
   if (!have) {
     // Logged messages of a conversation that was never started cannot be folded.
-    RETURN_IF_ERROR(store_->DeleteLiveMessages(seqs));
+    if (!seqs.empty()) RETURN_IF_ERROR(store_->live_log()->Delete(seqs));
     return static_cast<LiveConversation*>(nullptr);
   }
   LiveConversation* live = Start(std::move(sc));
@@ -151,7 +154,7 @@ Status WriterContext::Fold(const std::string& id) {
   live->encoded.movers = MoversJson(sc.rollup);
   live->encoded.detectors = DetectInConversation(sc.conversation).packed();
   RETURN_IF_ERROR(store_->AppendToConversation(sc, model_id_, live->encoded));
-  RETURN_IF_ERROR(store_->DeleteLiveMessages(live->logged));
+  RETURN_IF_ERROR(store_->live_log()->Delete(live->logged));  // unfolded: only with a live log
   live->logged.clear();
   live->unfolded_since_ms = 0;
   return Status::Ok();
@@ -181,7 +184,9 @@ Status WriterContext::FoldAll() {
 }
 
 Status WriterContext::Recover() {
-  ASSIGN_OR_RETURN(auto logged, store_->ListLiveMessages(""));
+  LiveLog* log = store_->live_log();
+  if (log == nullptr) return Status::Ok();
+  ASSIGN_OR_RETURN(auto logged, log->List(""));
   for (const LiveMessage& m : logged) {
     if (orphans_.insert(m.conversation).second) due_.emplace_back(0, m.conversation);
   }
@@ -221,7 +226,7 @@ Status Writer::Submit(Op op) {
 }
 
 Status Writer::Fold(const std::string& id) {
-  if (!store_->has_live_log()) return Status::Ok();  // its rows are always up to date
+  if (store_->live_log() == nullptr) return Status::Ok();  // its rows are always up to date
   return Submit([&id](WriterContext& ctx) { return id.empty() ? ctx.FoldAll() : ctx.Fold(id); });
 }
 

@@ -50,14 +50,14 @@ Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const Tree
   AlertRun run;
   RETURN_IF_ERROR(store.Begin());
   auto body = [&]() -> Status {
-    ASSIGN_OR_RETURN(std::vector<AlertRecord> open, store.ListAlerts(/*open_only=*/true));
+    ASSIGN_OR_RETURN(std::vector<AlertRecord> open, store.alerts().List(/*open_only=*/true));
     std::set<std::string> still_open;
     for (AlertRecord& a : open) {
       const auto node = config.Find(a.node);
       if (node && Recovered(config, report, *node, a.kind, a.before)) {
         a.status = "recovered";
         a.closed_at_ms = now_ms;
-        RETURN_IF_ERROR(store.UpdateAlert(a));
+        RETURN_IF_ERROR(store.alerts().Update(a));
         run.recovered.push_back(a);
       } else {
         still_open.insert(a.node);  // a node no longer in the tree keeps its alert until acknowledged
@@ -82,7 +82,7 @@ Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const Tree
       a.message = buf;
       a.created_at_ms = now_ms;
       a.delivery = a.webhook.empty() ? "none" : "pending";
-      ASSIGN_OR_RETURN(a.id, store.AddAlert(a));
+      ASSIGN_OR_RETURN(a.id, store.alerts().Add(a));
       run.raised.push_back(std::move(a));
     }
     return Status::Ok();

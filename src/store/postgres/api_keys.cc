@@ -1,4 +1,4 @@
-#include "store/postgres/api_keys.h"
+#include "store/postgres/families.h"
 
 namespace convsent::pg {
 namespace {

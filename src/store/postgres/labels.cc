@@ -1,4 +1,4 @@
-#include "store/postgres/labels.h"
+#include "store/postgres/families.h"
 
 namespace convsent::pg {
 namespace {

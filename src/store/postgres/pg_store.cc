@@ -11,10 +11,7 @@
 
 #include "store/codec.h"
 #include "store/postgres/connection.h"
-#include "store/postgres/labels.h"
-#include "store/postgres/review_items.h"
-#include "store/postgres/webhook_deliveries.h"
-#include "store/postgres/api_keys.h"
+#include "store/postgres/families.h"
 
 namespace convsent {
 namespace {
@@ -249,10 +246,9 @@ class PgStore final : public Store {
     url_ = url;
     name_ = RedactPgUrl(url);
     RETURN_IF_ERROR(db_.Open(url, name_));
-    webhook_deliveries_ = NewWebhookDeliveries(&db_);
-    api_keys_ = NewApiKeys(&db_);
-    labels_ = NewLabels(&db_);
-    review_items_ = NewReviewItems(&db_, &in_transaction_);
+    families_ = {NewAlerts(&db_),        NewApiKeys(&db_), NewBacklog(&db_),
+                 NewInterventions(&db_), NewLabels(&db_),  NewReviewItems(&db_, &in_transaction_),
+                 NewWebhookDeliveries(&db_)};
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());
     return LoadCurrentModel();
@@ -520,10 +516,13 @@ class PgStore final : public Store {
     return d;
   }
 
-  WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
-  ApiKeys& api_keys() override { return *api_keys_; }
-  Labels& labels() override { return *labels_; }
-  ReviewItems& review_items() override { return *review_items_; }
+  Alerts& alerts() override { return *families_.alerts; }
+  ApiKeys& api_keys() override { return *families_.api_keys; }
+  Backlog& backlog() override { return *families_.backlog; }
+  Interventions& interventions() override { return *families_.interventions; }
+  Labels& labels() override { return *families_.labels; }
+  ReviewItems& review_items() override { return *families_.review_items; }
+  WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
@@ -542,96 +541,6 @@ class PgStore final : public Store {
     return info;
   }
 
-  Result<int64_t> AddAlert(const AlertRecord& a) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO alerts(node, kind, period, \"before\", \"after\", p, owner, webhook, "
-                                       "message, status, created_at, closed_at, delivery, attempts, last_error) "
-                                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id",
-                                       Params().Add(a.node).Add(a.kind).Add(a.period).Add(a.before).Add(a.after).Add(a.p)
-                                           .Add(a.owner).Add(a.webhook).Add(a.message).Add(a.status).Add(a.created_at_ms)
-                                           .Add(a.closed_at_ms).Add(a.delivery).Add(a.attempts).Add(a.last_error),
-                                       "storing an alert"));
-    return Int(r.get(), 0, 0);
-  }
-
-  Result<std::vector<AlertRecord>> ListAlerts(bool open_only) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT id, node, kind, period, \"before\", \"after\", p, owner, "
-                                                   "webhook, message, status, created_at, closed_at, delivery, attempts, "
-                                                   "last_error FROM alerts") +
-                                           (open_only ? " WHERE status = 'open'" : "") + " ORDER BY id",
-                                       Params(), "reading alerts"));
-    std::vector<AlertRecord> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) {
-      const PGresult* q = r.get();
-      AlertRecord a;
-      a.id = Int(q, i, 0), a.node = Text(q, i, 1), a.kind = Text(q, i, 2), a.period = Text(q, i, 3);
-      a.before = Real(q, i, 4), a.after = Real(q, i, 5), a.p = Real(q, i, 6), a.owner = Text(q, i, 7);
-      a.webhook = Text(q, i, 8), a.message = Text(q, i, 9), a.status = Text(q, i, 10);
-      a.created_at_ms = Int(q, i, 11), a.closed_at_ms = Int(q, i, 12), a.delivery = Text(q, i, 13);
-      a.attempts = static_cast<int>(Int(q, i, 14)), a.last_error = Text(q, i, 15);
-      out.push_back(std::move(a));
-    }
-    return out;
-  }
-
-  Status UpdateAlert(const AlertRecord& a) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("UPDATE alerts SET status=$2, closed_at=$3, delivery=$4, attempts=$5, "
-                                       "last_error=$6 WHERE id=$1",
-                                       Params().Add(a.id).Add(a.status).Add(a.closed_at_ms).Add(a.delivery)
-                                           .Add(a.attempts).Add(a.last_error),
-                                       "updating alert " + std::to_string(a.id)));
-    if (Changed(r.get()) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
-    return Status::Ok();
-  }
-
-  Result<int64_t> AddIntervention(const InterventionRecord& v) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO interventions(node, at, owner, note, segment, added_at) "
-                                       "VALUES($1,$2,$3,$4,$5,$6) RETURNING id",
-                                       Params().Add(v.node).Add(v.at_ms).Add(v.owner).Add(v.note)
-                                           .Add(store::EncodeInterventionSegment(v.segment)).Add(v.added_at_ms),
-                                       "storing an intervention"));
-    return Int(r.get(), 0, 0);
-  }
-
-  Result<std::vector<InterventionRecord>> ListInterventions() override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id",
-                                       Params(), "reading interventions"));
-    std::vector<InterventionRecord> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) {
-      InterventionRecord v;
-      v.id = Int(r.get(), i, 0), v.node = Text(r.get(), i, 1), v.at_ms = Int(r.get(), i, 2);
-      v.owner = Text(r.get(), i, 3), v.note = Text(r.get(), i, 4);
-      v.segment = store::DecodeInterventionSegment(pq::Lib().PQgetvalue(r.get(), i, 5));
-      v.added_at_ms = Int(r.get(), i, 6);
-      out.push_back(std::move(v));
-    }
-    return out;
-  }
-
-  Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
-    if (conversations.empty()) return Status::Ok();
-    // COPY: one round trip for the whole batch.
-    std::string rows;
-    const std::string at = "\t" + std::to_string(at_ms) + "\n";
-    for (const std::string& c : conversations) {
-      AppendCopyText(c, &rows);
-      rows += at;
-    }
-    return db_.CopyIn("backlog(conversation, added_at)", rows, "adding to the backlog");
-  }
-
-  Result<std::vector<BacklogItem>> ClaimBacklog(int limit) override {
-    // SKIP LOCKED: workers claiming at the same time take different items;
-    // the rows stay locked (invisible to the others) until this
-    // transaction ends, and a rollback or a dead connection releases them.
-    ASSIGN_OR_RETURN(auto r, db_.Query("DELETE FROM backlog WHERE id IN (SELECT id FROM backlog ORDER BY id LIMIT $1 "
-                                       "FOR UPDATE SKIP LOCKED) RETURNING id, conversation",
-                                       Params().Add(limit), "claiming from the backlog"));
-    std::vector<BacklogItem> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back({Int(r.get(), i, 0), Text(r.get(), i, 1)});
-    std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
-    return out;
-  }
-
   bool shared() const override { return true; }
 
   Status Announce(const std::string& payload) override {
@@ -642,11 +551,6 @@ class PgStore final : public Store {
   }
   Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) override {
     return db_.Notifications(kChannel, timeout_ms);
-  }
-
-  Result<int64_t> BacklogSize() override {
-    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT count(*) FROM backlog", Params(), "counting the backlog"));
-    return Int(r.get(), 0, 0);
   }
 
  private:
@@ -795,10 +699,15 @@ class PgStore final : public Store {
   }
 
   Connection db_;
-  std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_
-  std::unique_ptr<ApiKeys> api_keys_;                      // on db_
-  std::unique_ptr<Labels> labels_;                         // the same
-  std::unique_ptr<ReviewItems> review_items_;              // the same
+  struct {
+    std::unique_ptr<Alerts> alerts;
+    std::unique_ptr<ApiKeys> api_keys;
+    std::unique_ptr<Backlog> backlog;
+    std::unique_ptr<Interventions> interventions;
+    std::unique_ptr<Labels> labels;
+    std::unique_ptr<ReviewItems> review_items;
+    std::unique_ptr<WebhookDeliveries> webhook_deliveries;
+  } families_;  // on db_
   std::unique_ptr<Connection> dict_;  // autocommit: models and segment values
   std::string url_, name_;
   bool in_transaction_ = false;

@@ -1,4 +1,4 @@
-#include "store/postgres/review_items.h"
+#include "store/postgres/families.h"
 
 namespace convsent::pg {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/postgres/webhook_deliveries.h"
+#include "store/postgres/families.h"
 
 namespace convsent::pg {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/sqlite/api_keys.h"
+#include "store/sqlite/families.h"
 
 #include "store/sqlite/statement.h"
 
@@ -34,7 +34,7 @@ class SqliteApiKeys final : public ApiKeys {
     int rc;
     while ((rc = list_.Step()) == SQLITE_ROW) out.push_back(Read(list_));
     list_.Reset();
-    if (rc != SQLITE_DONE) return Error("reading API keys");
+    if (rc != SQLITE_DONE) return SqlError(db_, path_, "reading API keys");
     return out;
   }
 
@@ -46,7 +46,7 @@ class SqliteApiKeys final : public ApiKeys {
     const int rc = find_.Step();
     if (rc == SQLITE_ROW) found = Read(find_);
     find_.Reset();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("reading API keys");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError(db_, path_, "reading API keys");
     return found;
   }
 
@@ -60,10 +60,6 @@ class SqliteApiKeys final : public ApiKeys {
   }
 
  private:
-  Status Error(const std::string& what) const {
-    return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
-  }
-
   sqlite3* db_;
   std::string path_;
   Stmt add_, list_, find_, revoke_;

@@ -1,4 +1,4 @@
-#include "store/sqlite/labels.h"
+#include "store/sqlite/families.h"
 
 #include "store/sqlite/statement.h"
 
@@ -54,7 +54,7 @@ class SqliteLabels final : public Labels {
       l.model = q.Text(7), l.at_ms = q.Int(8);
       RETURN_IF_ERROR(fn(l));
     }
-    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": reading the labels: " + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) return SqlError(db_, path_, "reading the labels");
     return Status::Ok();
   }
 
@@ -73,7 +73,7 @@ class SqliteLabels final : public Labels {
     if (rc == SQLITE_ROW) out.emplace(q.Int(0), static_cast<int>(q.Int(1)));
     q.Reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      return Status::IoError(path_ + ": reading conversation " + conversation + ": " + sqlite3_errmsg(db_));
+      return SqlError(db_, path_, "reading conversation " + conversation);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-#include "store/sqlite/review_items.h"
+#include "store/sqlite/families.h"
 
 #include "store/sqlite/statement.h"
 
@@ -38,7 +38,7 @@ class SqliteReviewItems final : public ReviewItems {
     int rc;
     while ((rc = add_.Step()) == SQLITE_ROW) id = add_.Int(0);
     add_.Reset();
-    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": queueing " + r.conversation + ": " + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) return SqlError(db_, path_, "queueing " + r.conversation);
     return id;
   }
 
@@ -86,7 +86,7 @@ class SqliteReviewItems final : public ReviewItems {
       out.push_back(std::move(r));
     }
     q.Reset();
-    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) return SqlError(db_, path_, what);
     return out;
   }
 

@@ -1,9 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
-#include "store/sqlite/labels.h"
-#include "store/sqlite/review_items.h"
-#include "store/sqlite/webhook_deliveries.h"
-#include "store/sqlite/api_keys.h"
+#include "store/sqlite/families.h"
+#include "store/sqlite/held_file.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -32,32 +30,6 @@ using sqlite::Stmt;
 
 using store::PackFacts;
 
-// A descriptor of a database file that this process opened for itself
-// (SQLite's own are out of reach), kept open until the process ends.
-// Closing any descriptor of a file drops every POSIX lock the process holds
-// on it (fcntl semantics), SQLite's included: another process that then
-// closes its connection finds itself the last user and deletes the log
-// under the live store, losing what was committed there ("How To Corrupt An
-// SQLite Database File", section 2.2). So these are never closed: one per
-// database file the process writes back or claims.
-struct HeldFile {
-  int fd = -1;
-  bool claimed = false;  // the live log is claimed by a store of this process
-};
-
-std::mutex held_files_mu;
-
-// The held file of `path`, opened on first use; nullptr if it cannot be
-// opened. Keyed by device and inode, so that two spellings of one path
-// share it. Call with held_files_mu locked.
-HeldFile* HeldFileOf(const std::string& path) {
-  static auto* files = new std::map<std::pair<dev_t, ino_t>, HeldFile>;  // never destroyed, like the descriptors
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return nullptr;
-  HeldFile& held = (*files)[{st.st_dev, st.st_ino}];
-  if (held.fd < 0) held.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  return held.fd < 0 ? nullptr : &held;
-}
 using store::UnpackFacts;
 
 // A plain path, not ":memory:" or a "file:" URI.
@@ -208,18 +180,7 @@ class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
     statements_.clear();
-    webhook_deliveries_.reset();
-    api_keys_.reset();
-    labels_.reset();
-    review_items_.reset();
-    if (claimed_) {
-      // Unlocked, never closed (HeldFile).
-      std::lock_guard lock(held_files_mu);
-      if (HeldFile* held = HeldFileOf(sqlite3_db_filename(db_, "main"))) {
-        flock(held->fd, LOCK_UN);
-        held->claimed = false;
-      }
-    }
+    families_ = {};  // on db_: gone before it closes
     if (db_) sqlite3_close_v2(db_);
   }
 
@@ -228,7 +189,7 @@ class SqliteStore final : public Store {
     // Customer text is for this user only: a new store is created 0600
     // (SQLite gives its -wal and -shm files the database file's mode). No
     // connection of this process can hold locks on a file that did not
-    // exist, so closing this descriptor drops none (HeldFile).
+    // exist, so closing this descriptor drops none (held_file.h).
     if (IsFileOnly(path)) {
       const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
       if (fd >= 0) close(fd);
@@ -253,10 +214,10 @@ class SqliteStore final : public Store {
       return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
     }
     sqlite3_busy_timeout(db_, 10000);
-    webhook_deliveries_ = sqlite::NewWebhookDeliveries(db_, path_);
-    api_keys_ = sqlite::NewApiKeys(db_, path_);
-    labels_ = sqlite::NewLabels(db_, path_);
-    review_items_ = sqlite::NewReviewItems(db_, path_);
+    families_ = {sqlite::NewAlerts(db_, path_),    sqlite::NewApiKeys(db_, path_),
+                 sqlite::NewBacklog(db_, path_),   sqlite::NewInterventions(db_, path_),
+                 sqlite::NewLabels(db_, path_),    sqlite::NewLiveLog(db_, path_),
+                 sqlite::NewReviewItems(db_, path_), sqlite::NewWebhookDeliveries(db_, path_)};
     if (read_only_) return Migrate();
     // WAL with synchronous=NORMAL: a committed batch survives a crash of the
     // process (kill -9); only a power loss can lose the last commits.
@@ -299,40 +260,7 @@ class SqliteStore final : public Store {
 
   Status StartWriteback() override {
     const char* db = sqlite3_db_filename(db_, "main");
-    if (db == nullptr || *db == '\0') return Status::Ok();  // in memory
-    {
-      std::lock_guard lock(held_files_mu);
-      if (HeldFile* held = HeldFileOf(db)) sync_file_range(held->fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // start, do not wait
-    }
-    // The log may be opened and closed here: SQLite locks the database file
-    // and the -shm file, never the -wal file.
-    const int fd = open((std::string(db) + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-      close(fd);
-    }
-    return Status::Ok();
-  }
-
-  // An flock() on the held descriptor: flock and fcntl locks are apart on
-  // Linux, so SQLite's locking is untouched. (On NFS flock is emulated with
-  // fcntl locks; a store on NFS is not supported anyway.)
-  Status ClaimLiveLog() override {
-    if (claimed_) return Status::Ok();
-    const char* db = sqlite3_db_filename(db_, "main");
-    if (db == nullptr || *db == '\0') return Status::Ok();  // in memory: no other process can see it
-    std::lock_guard lock(held_files_mu);
-    HeldFile* held = HeldFileOf(db);
-    if (held == nullptr) return Status::IoError("cannot open " + path_ + " to claim it");
-    const Status busy = Status::FailedPrecondition(
-        "another convsent serve is running on " + path_ +
-        ": a SQLite store takes one server at a time (stop it first, or share a PostgreSQL store)");
-    if (held->claimed) return busy;
-    if (flock(held->fd, LOCK_EX | LOCK_NB) != 0) {
-      if (errno == EWOULDBLOCK) return busy;
-      return Status::IoError("cannot lock " + path_ + ": " + std::strerror(errno));
-    }
-    held->claimed = claimed_ = true;
+    if (db != nullptr && *db != '\0') sqlite::StartWriteback(db);  // not in memory
     return Status::Ok();
   }
 
@@ -622,10 +550,14 @@ class SqliteStore final : public Store {
 
   const std::string& location() const override { return path_; }
 
-  WebhookDeliveries& webhook_deliveries() override { return *webhook_deliveries_; }
-  ApiKeys& api_keys() override { return *api_keys_; }
-  Labels& labels() override { return *labels_; }
-  ReviewItems& review_items() override { return *review_items_; }
+  Alerts& alerts() override { return *families_.alerts; }
+  ApiKeys& api_keys() override { return *families_.api_keys; }
+  Backlog& backlog() override { return *families_.backlog; }
+  Interventions& interventions() override { return *families_.interventions; }
+  Labels& labels() override { return *families_.labels; }
+  LiveLog* live_log() override { return families_.live_log.get(); }
+  ReviewItems& review_items() override { return *families_.review_items; }
+  WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override {
@@ -651,59 +583,6 @@ class SqliteStore final : public Store {
     return info;
   }
 
-  Result<int64_t> AddAlert(const AlertRecord& a) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO alerts(node, kind, period, before, after, p, owner, webhook, message, "
-                                   "status, created_at, closed_at, delivery, attempts, last_error) "
-                                   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    q.Bind(1, a.node).Bind(2, a.kind).Bind(3, a.period).Bind(4, a.before).Bind(5, a.after).Bind(6, a.p);
-    q.Bind(7, a.owner).Bind(8, a.webhook).Bind(9, a.message).Bind(10, a.status).Bind(11, a.created_at_ms);
-    q.Bind(12, a.closed_at_ms).Bind(13, a.delivery).Bind(14, a.attempts).Bind(15, a.last_error);
-    RETURN_IF_ERROR(Done(q, "storing an alert"));
-    return sqlite3_last_insert_rowid(db_);
-  }
-
-  Result<std::vector<AlertRecord>> ListAlerts(bool open_only) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, open_only ? "SELECT * FROM alerts WHERE status = 'open' ORDER BY id"
-                                             : "SELECT * FROM alerts ORDER BY id"));
-    std::vector<AlertRecord> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      AlertRecord a;
-      a.id = q.Int(0), a.node = q.Text(1), a.kind = q.Text(2), a.period = q.Text(3);
-      a.before = q.Real(4), a.after = q.Real(5), a.p = q.Real(6), a.owner = q.Text(7), a.webhook = q.Text(8);
-      a.message = q.Text(9), a.status = q.Text(10), a.created_at_ms = q.Int(11), a.closed_at_ms = q.Int(12);
-      a.delivery = q.Text(13), a.attempts = static_cast<int>(q.Int(14)), a.last_error = q.Text(15);
-      out.push_back(std::move(a));
-    }
-    if (rc != SQLITE_DONE) return Error("reading alerts");
-    return out;
-  }
-
-  Status UpdateAlert(const AlertRecord& a) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "UPDATE alerts SET status=?2, closed_at=?3, delivery=?4, attempts=?5, "
-                                   "last_error=?6 WHERE id=?1"));
-    q.Bind(1, a.id).Bind(2, a.status).Bind(3, a.closed_at_ms).Bind(4, a.delivery).Bind(5, a.attempts);
-    q.Bind(6, a.last_error);
-    RETURN_IF_ERROR(Done(q, "updating alert " + std::to_string(a.id)));
-    if (sqlite3_changes(db_) == 0) return Status::NotFound("no alert " + std::to_string(a.id));
-    return Status::Ok();
-  }
-
-  Result<int64_t> AddIntervention(const InterventionRecord& r) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO interventions(node, at, owner, note, segment, added_at) "
-                                   "VALUES(?,?,?,?,?,?)"));
-    q.Bind(1, r.node).Bind(2, r.at_ms).Bind(3, r.owner).Bind(4, r.note).Bind(5, store::EncodeInterventionSegment(r.segment));
-    q.Bind(6, r.added_at_ms);
-    RETURN_IF_ERROR(Done(q, "storing an intervention"));
-    return sqlite3_last_insert_rowid(db_);
-  }
-
-  bool has_live_log() const override { return true; }
-
   Result<bool> ChangedElsewhere() override {
     Stmt& q = *statements_.at("data_version");
     if (q.Step() != SQLITE_ROW) {
@@ -715,85 +594,6 @@ class SqliteStore final : public Store {
     const bool changed = data_version_ != 0 && version != data_version_;
     data_version_ = version;
     return changed;
-  }
-
-  Result<int64_t> AppendLiveMessage(const LiveMessage& m) override {
-    Stmt& q = *statements_.at("append_live");
-    q.Bind(1, m.conversation).Bind(2, m.position).Bind(3, m.header).Bind(4, m.message).Bind(5, m.score);
-    RETURN_IF_ERROR(Done(q, "storing a message of " + m.conversation));
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
-  }
-
-  Result<std::vector<LiveMessage>> ListLiveMessages(const std::string& conversation) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, conversation.empty()
-                                       ? "SELECT seq, conversation, position, header, message, score FROM live_messages "
-                                         "ORDER BY seq"
-                                       : "SELECT seq, conversation, position, header, message, score FROM live_messages "
-                                         "WHERE conversation = ? ORDER BY seq"));
-    if (!conversation.empty()) q.Bind(1, conversation);
-    std::vector<LiveMessage> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Text(4), q.Text(5)});
-    if (rc != SQLITE_DONE) return Error("reading the live log");
-    return out;
-  }
-
-  Status DeleteLiveMessages(const std::vector<int64_t>& seqs) override {
-    Stmt& q = *statements_.at("delete_live");
-    for (const int64_t seq : seqs) {
-      q.Bind(1, seq);
-      RETURN_IF_ERROR(Done(q, "folding the live log"));
-    }
-    return Status::Ok();
-  }
-
-  Status EnqueueBacklog(const std::vector<std::string>& conversations, int64_t at_ms) override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO backlog(conversation, added_at) VALUES(?, ?)"));
-    for (const std::string& c : conversations) {
-      q.Bind(1, c).Bind(2, at_ms);
-      RETURN_IF_ERROR(Done(q, "adding to the backlog"));
-    }
-    return Status::Ok();
-  }
-
-  Result<std::vector<BacklogItem>> ClaimBacklog(int limit) override {
-    // The transaction holds SQLite's one write lock: no other worker can
-    // take the same items, and a rollback puts them back.
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "DELETE FROM backlog WHERE id IN (SELECT id FROM backlog ORDER BY id LIMIT ?) "
-                                   "RETURNING id, conversation"));
-    q.Bind(1, static_cast<int64_t>(limit));
-    std::vector<BacklogItem> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1)});
-    if (rc != SQLITE_DONE) return Error("claiming from the backlog");
-    std::sort(out.begin(), out.end(), [](const BacklogItem& a, const BacklogItem& b) { return a.id < b.id; });
-    return out;
-  }
-
-  Result<int64_t> BacklogSize() override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM backlog"));
-    if (q.Step() != SQLITE_ROW) return Error("counting the backlog");
-    return q.Int(0);
-  }
-
-  Result<std::vector<InterventionRecord>> ListInterventions() override {
-    Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "SELECT id, node, at, owner, note, segment, added_at FROM interventions ORDER BY id"));
-    std::vector<InterventionRecord> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      InterventionRecord r;
-      r.id = q.Int(0), r.node = q.Text(1), r.at_ms = q.Int(2), r.owner = q.Text(3), r.note = q.Text(4);
-      r.segment = store::DecodeInterventionSegment(q.Text(5));
-      r.added_at_ms = q.Int(6);
-      out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return Error("reading interventions");
-    return out;
   }
 
  private:
@@ -982,8 +782,6 @@ class SqliteStore final : public Store {
         {"get_meta", "SELECT value FROM meta WHERE key = ?"},
         {"set_meta", "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"},
         {"find_conversation", "SELECT id FROM conversations WHERE ext_id = ?"},
-        {"append_live", "INSERT INTO live_messages(conversation, position, header, message, score) VALUES(?,?,?,?,?)"},
-        {"delete_live", "DELETE FROM live_messages WHERE seq = ?"},
         {"delete_live_of", "DELETE FROM live_messages WHERE conversation = ?"},
         {"data_version", "PRAGMA data_version"},
         {"insert_conversation",
@@ -1114,15 +912,20 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   std::string path_;
   bool read_only_ = false;  // the file is not ours to write (Init)
-  bool claimed_ = false;      // ClaimLiveLog
   int64_t data_version_ = 0;  // ChangedElsewhere
   // By name; the names are the literals of Prepare(), so a lookup on the
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
-  std::unique_ptr<WebhookDeliveries> webhook_deliveries_;  // on db_; gone before it closes
-  std::unique_ptr<ApiKeys> api_keys_;                      // on db_; gone before it closes
-  std::unique_ptr<Labels> labels_;                         // the same
-  std::unique_ptr<ReviewItems> review_items_;              // the same
+  struct {
+    std::unique_ptr<Alerts> alerts;
+    std::unique_ptr<ApiKeys> api_keys;
+    std::unique_ptr<Backlog> backlog;
+    std::unique_ptr<Interventions> interventions;
+    std::unique_ptr<Labels> labels;
+    std::unique_ptr<LiveLog> live_log;
+    std::unique_ptr<ReviewItems> review_items;
+    std::unique_ptr<WebhookDeliveries> webhook_deliveries;
+  } families_;  // on db_
   std::unordered_map<std::string, int64_t> model_ids_;
   store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;

@@ -70,13 +70,18 @@ inline Status EnsurePrepared(Stmt& s, sqlite3* db, const char* sql) {
   return s.prepared() ? Status::Ok() : s.Prepare(db, sql);
 }
 
-// Runs a statement whose rows, if any, are not read, and resets it. The
-// error names the store's `path` and `what` was being done.
+// The error of the last call on `db`, naming the store's `path` and `what`
+// was being done.
+inline Status SqlError(sqlite3* db, const std::string& path, const std::string& what) {
+  return Status::IoError(path + ": " + what + ": " + sqlite3_errmsg(db));
+}
+
+// Runs a statement whose rows, if any, are not read, and resets it.
 inline Status StepDone(Stmt& s, sqlite3* db, const std::string& path, const std::string& what) {
   const int rc = s.Step();
   s.Reset();
   if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-  return Status::IoError(path + ": " + what + ": " + sqlite3_errmsg(db));
+  return SqlError(db, path, what);
 }
 
 }  // namespace convsent::sqlite

@@ -1,4 +1,4 @@
-#include "store/sqlite/webhook_deliveries.h"
+#include "store/sqlite/families.h"
 
 #include "store/sqlite/statement.h"
 
@@ -69,7 +69,7 @@ class SqliteWebhookDeliveries final : public WebhookDeliveries {
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) out.push_back(Read(s));
     s.Reset();
-    if (rc != SQLITE_DONE) return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) return SqlError(db_, path_, what);
     return out;
   }
 
