@@ -1,0 +1,157 @@
+// The class behind Serve() (convsent/server.h). Its definitions are split
+// by what they serve:
+//   server.cc    start, stop, signals, checkpoints; access control
+//   routes.cc    the route table, the dashboard's files, the reads
+//   messages.cc  posted messages and conversations: scored, stored, queued
+//   queue.cc     the review queue's routes and its event stream
+//   notify.cc    webhooks, and announcements to the other servers of a store
+// Internal to src/server.
+#ifndef CONVSENT_SRC_SERVER_SERVER_IMPL_H_
+#define CONVSENT_SRC_SERVER_SERVER_IMPL_H_
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "convsent/server.h"
+#include "convsent/webhook.h"
+#include "server/events.h"
+#include "server/limited_http_server.h"
+#include "server/metrics.h"
+#include "server/rate_limiter.h"
+#include "server/writer.h"
+
+namespace convsent::server {
+
+using json = nlohmann::json;
+
+inline std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The roles as bits, so a route names who may call it.
+inline constexpr unsigned kAdmin = 1, kIngest = 2, kReviewer = 4, kViewer = 8;
+unsigned RoleBit(const std::string& role);
+
+// Who sent a request: the name and role of its API key.
+struct Principal {
+  std::string name, role;
+  int64_t key_id = 0;
+};
+
+class Server {
+ public:
+  Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer, Redaction redaction)
+      : o_(o), model_(std::move(model)), writer_(std::move(writer)), redaction_(redaction) {}
+
+  // Listens until SIGTERM or SIGINT, then drains the writer.
+  Status Run();
+
+ private:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
+
+  // ---- server.cc -----------------------------------------------------------
+  static void Reply(httplib::Response& res, int status, const json& body);
+  static void Error(httplib::Response& res, int status, const std::string& message);
+  static HttpLimits Limits(const ServeOptions& o);
+  // Ingest runs on threads of its own, so that readers never delay it; an
+  // event stream holds a thread for its life.
+  static RouteClass Classify(std::string_view method, std::string_view target);
+  // Checks made once the head is read and before the body is: false means
+  // answered here (the body is never read). A key is needed before a body
+  // is read, so that no one without one can make the server read 8 MiB.
+  bool BeforeTheBody(const httplib::Request& req, httplib::Response& res);
+  // The key of an Authorization header (the scheme is case-insensitive,
+  // RFC 9110 11.1), or "".
+  static std::string BearerToken(const httplib::Request& req);
+  // A key's principal, from a cache checked against the store at most once
+  // a second per key: a revoked key stops working within a second, and a
+  // busy client does not cost a hash and a read per request.
+  std::optional<Principal> Lookup(const std::string& key, Status* error);
+  void Authorize(const httplib::Request& req, httplib::Response& res, unsigned roles, const Handler& h);
+  // Registers a route that needs a key with one of `roles`.
+  void Route(const char* method, const std::string& pattern, const std::string& name, unsigned roles, Handler h);
+  // The per-thread connection for reads.
+  Store* Reader();
+  Scorer& ThreadScorer();
+
+  // ---- routes.cc -----------------------------------------------------------
+  void Routes();
+  // The repeatable where=KEY=VALUE filter of the report and the tree.
+  static bool ParseWhere(const httplib::Request& req, std::vector<std::pair<std::string, std::string>>* where);
+  void GetReport(const httplib::Request& req, httplib::Response& res);
+
+  // ---- messages.cc ---------------------------------------------------------
+  void PostMessage(const httplib::Request& req, httplib::Response& res);
+  void PostConversations(const httplib::Request& req, httplib::Response& res);
+  // Continuous audit: a new conversation drawn at random (on its id alone)
+  // enters the queue as an audit item, announced on the event stream but
+  // not to the webhook (it is routine work, not an alarm). A rule flagging
+  // it later raises the item (ReviewItems::Add) and is announced as usual.
+  Status MaybeAudit(WriterContext& ctx, const std::string& id);
+  // Queues `sc` if a rule says so (on the writer thread), announcing it after commit.
+  Status MaybeQueue(WriterContext& ctx, LiveConversation& live, size_t message, json* queued);
+
+  // ---- queue.cc ------------------------------------------------------------
+  void ListQueue(const httplib::Request& req, httplib::Response& res);
+  void QueueAction(const httplib::Request& req, httplib::Response& res, const Principal& who);
+  void QueueEvents(const httplib::Request& req, httplib::Response& res);
+  static json ReviewJson(const ReviewItem& r);
+
+  // ---- notify.cc -----------------------------------------------------------
+  // Webhook deliveries live in the store: sent after the commit that
+  // recorded them, each attempt's outcome written back (by the writer), and
+  // those still pending when the server stopped sent again when it starts.
+  // At least once: a receiver tells repeats apart by the item's id.
+  Status StartWebhooks();
+  static constexpr int kMaxResent = 10000;
+  void SendWebhook(const WebhookDelivery& d, bool locked = false);
+  // Records an attempt's outcome (on a sender thread).
+  void Settle(const WebhookOutcome& o);
+  // Tells the other servers sharing the store (PostgreSQL) of a queue
+  // event, when this transaction commits; they publish it on their streams.
+  Status Announce(WriterContext& ctx, const char* type, const json& data);
+  // Publishes what the other servers announce. Ends at once on a store that
+  // is not shared.
+  void ListenToOtherServers(const std::atomic<bool>& done);
+
+  // The key BeforeTheBody looked up for the request on this thread.
+  struct CheckedKey {
+    std::string key;
+    std::optional<Principal> who;
+  };
+  static thread_local std::optional<CheckedKey> t_checked_key;
+
+  ServeOptions o_;
+  std::shared_ptr<const Model> model_;
+  std::unique_ptr<Writer> writer_;
+  TreeConfig public_tree_;  // o_.tree without the owners' webhook URLs
+  LimitedHttpServer svr_{Limits(o_), Classify};
+  RateLimiter per_key_{static_cast<double>(o_.key_requests_per_second)};
+  RateLimiter failed_auth_{20.0};
+  EventHub events_;
+  // This server among those sharing a store: its own announcements come back to it.
+  const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
+  Metrics metrics_;
+  const Redaction redaction_;  // the store's: what its text is masked of
+  std::mutex webhooks_mu_;
+  std::unique_ptr<WebhookSender> webhooks_;  // from StartWebhooks until the writer drains
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
+};
+
+}  // namespace convsent::server
+
+#endif  // CONVSENT_SRC_SERVER_SERVER_IMPL_H_
