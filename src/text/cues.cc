@@ -8,6 +8,10 @@
 namespace convsent {
 namespace {
 
+// A negation scope ends at clause punctuation or a contrast cue; this caps it
+// for run-on messages that have neither.
+constexpr int kMaxNegationScope = 8;
+
 struct CueEntry {
   std::string_view word;
   Cue cue;
@@ -137,6 +141,96 @@ const Cue* FindCue(uint64_t token_hash) {
   for (size_t i = token_hash & (CueTable::kSlots - 1);; i = (i + 1) & (CueTable::kSlots - 1)) {
     if (t.keys[i] == token_hash) return &t.cues[i];
     if (t.keys[i] == 0) return nullptr;
+  }
+}
+
+void MarkCues(TokenizedText* out, const std::vector<std::pair<uint32_t, const Cue*>>& overrides,
+              std::vector<const Cue*>* cue_scratch) {
+  auto& tokens = out->tokens;
+  const size_t n = tokens.size();
+  cue_scratch->resize(n);
+  auto cues = [&](size_t i) -> const Cue*& { return (*cue_scratch)[i]; };
+  // Two-word softeners: "kind of", "sort of", "a bit", "a little".
+  static const Cue kPairSoftener{kSoftener, 0.7f};
+  static const uint64_t kOf = HashToken("of"), kKind = HashToken("kind"), kSort = HashToken("sort"),
+                        kA = HashToken("a"), kBit = HashToken("bit"), kLittle = HashToken("little"),
+                        kOnly = HashToken("only"), kJust = HashToken("just");
+  // Negation scope. It is marked one token behind the cues, because "not
+  // only" takes the negator back when the next token is read.
+  int scope = 0;
+  auto negation = [&scope](Token& t) {
+    if (t.Has(kNegator)) {
+      scope = kMaxNegationScope;
+      return;
+    }
+    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) {
+      scope = 0;
+      return;
+    }
+    if (scope > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
+      t.flags |= kNegated;
+      --scope;
+    }
+  };
+  // One pass: each token's cue, then what it does to its neighbours.
+  bool any_contrast = false;
+  size_t next_override = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Token& t = tokens[i];
+    const Cue* cue = t.kind == TokenKind::kWord ? FindCue(t.hash) : nullptr;
+    if (next_override < overrides.size() && overrides[next_override].first == i) {
+      cue = overrides[next_override++].second;  // "sooo" is "so"
+    }
+    if (cue) t.flags |= cue->flags;
+    if (i > 0) {
+      Token& prev = tokens[i - 1];
+      const uint64_t a = prev.hash, b = t.hash;
+      if ((b == kOf && (a == kKind || a == kSort)) || (a == kA && (b == kBit || b == kLittle))) {
+        cue = &kPairSoftener;
+        t.flags |= kSoftener;
+      }
+      // "not only ... but also" is not a negation.
+      if (prev.Has(kNegator) && (b == kOnly || b == kJust)) prev.flags &= ~kNegator;
+      // Emphasis carried by intensifiers and softeners onto the next word.
+      if ((prev.Has(kIntensifier) || prev.Has(kSoftener)) && cues(i - 1) != nullptr) {
+        float e = cues(i - 1)->emphasis * prev.emphasis;
+        if (prev.Has(kAllCaps) || prev.Has(kElongated)) e *= prev.Has(kIntensifier) ? 1.15f : 1.0f;
+        t.emphasis = e;
+      }
+      negation(prev);
+    }
+    cues(i) = cue;
+    any_contrast |= t.Has(kContrastCue) && cue != nullptr;
+  }
+  if (n > 0) negation(tokens[n - 1]);
+  if (!any_contrast) return;
+  // Contrast clauses.
+  size_t sentence_start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Token& t = tokens[i];
+    if (t.Has(kSentenceEnd)) { sentence_start = i + 1; continue; }
+    if (!t.Has(kContrastCue) || cues(i) == nullptr) continue;
+    size_t sentence_end = i + 1;
+    while (sentence_end < n && !tokens[sentence_end].Has(kSentenceEnd)) ++sentence_end;
+    if (!cues(i)->clause_first) {
+      // "but": what came before (in this sentence, or the whole message when
+      // "But" opens a sentence) is overridden by what follows.
+      const size_t from = i == sentence_start ? 0 : sentence_start;
+      for (size_t k = from; k < i; ++k) {
+        tokens[k].flags = static_cast<uint16_t>((tokens[k].flags & ~kAfterContrast) | kBeforeContrast);
+      }
+      for (size_t k = i + 1; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
+    } else {
+      // "although X, Y": X is conceded, Y (or the clause before) carries it.
+      size_t clause_end = i + 1;
+      while (clause_end < sentence_end && !tokens[clause_end].Has(kClauseEnd)) ++clause_end;
+      for (size_t k = i + 1; k < clause_end; ++k) tokens[k].flags |= kBeforeContrast;
+      if (i == sentence_start) {
+        for (size_t k = clause_end; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
+      } else {
+        for (size_t k = sentence_start; k < i; ++k) tokens[k].flags |= kAfterContrast;
+      }
+    }
   }
 }
 

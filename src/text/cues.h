@@ -6,6 +6,10 @@
 #define CONVSENT_SRC_TEXT_CUES_H_
 
 #include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "convsent/text.h"
 
 namespace convsent {
 
@@ -17,6 +21,14 @@ struct Cue {
 
 // The cue for a normalized token (looked up by HashToken), or nullptr.
 const Cue* FindCue(uint64_t token_hash);
+
+// What the cues do to the tokens around them: negation scope (kNegated),
+// contrast clauses (kBeforeContrast, kAfterContrast) and the emphasis an
+// intensifier or softener carries onto the next word. `overrides` are the
+// scanner's (token index, cue) for spellings it recognised ("sooo" is "so"),
+// in token order; `cue_scratch` is reused between calls.
+void MarkCues(TokenizedText* out, const std::vector<std::pair<uint32_t, const Cue*>>& overrides,
+              std::vector<const Cue*>* cue_scratch);
 
 }  // namespace convsent
 

@@ -8,39 +8,16 @@
 
 #include "convsent/text.h"
 #include "text/cues.h"
+#include "text/symbols.h"
 #include "text/utf8.h"
 
 namespace convsent {
 namespace {
 
-// A negation scope ends at clause punctuation or a contrast cue; this caps it
-// for run-on messages that have neither.
-constexpr int kMaxNegationScope = 8;
-
 inline bool IsAsciiAlpha(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 inline bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 inline bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 inline bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-bool IsEmojiBase(char32_t cp) {
-  return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
-         (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
-         (cp >= 0x2194 && cp <= 0x21AA) || (cp >= 0x25AA && cp <= 0x25FE) ||
-         (cp >= 0x2934 && cp <= 0x2935) || cp == 0x3030 || cp == 0x303D || cp == 0x3297 ||
-         cp == 0x3299 || cp == 0x00A9 || cp == 0x00AE || cp == 0x203C || cp == 0x2049 ||
-         cp == 0x2122 || cp == 0x2139 || cp == 0x24C2;
-}
-// Code points that continue an emoji without starting a new one.
-bool IsEmojiModifier(char32_t cp) {
-  return cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x20E3 ||
-         (cp >= 0xE0020 && cp <= 0xE007F);
-}
-// Modifiers that do not change meaning: dropped from the normalized form so
-// that 👍🏽 counts as 👍 and ❤️ as ❤.
-bool IsDroppedInNormalForm(char32_t cp) {
-  return cp == 0xFE0F || cp == 0xFE0E || (cp >= 0x1F3FB && cp <= 0x1F3FF);
-}
-bool IsRegionalIndicator(char32_t cp) { return cp >= 0x1F1E6 && cp <= 0x1F1FF; }
 
 bool IsWordCodepoint(char32_t cp) {
   if (cp < 0x80) return IsAsciiAlnum(static_cast<unsigned char>(cp));
@@ -61,84 +38,13 @@ bool IsSpaceCodepoint(char32_t cp) {
 }
 bool IsApostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
 
-// Emoticons by variant -> normalized form. Repeated mouths (":)))") and a
-// '-' nose (":-)") are folded before the lookup.
-struct Emoticon {
-  std::string_view variant;
-  std::string_view normal;
-};
-constexpr Emoticon kEmoticons[] = {
-    {":)", ":)"}, {":]", ":)"}, {"=)", ":)"}, {"=]", ":)"}, {"(:", ":)"}, {"[:", ":)"}, {":o)", ":)"},
-    {"8)", ":)"}, {":}", ":)"}, {":3", ":3"}, {":D", ":D"}, {"=D", ":D"}, {"8D", ":D"},
-    {"xD", "xd"}, {"XD", "xd"}, {"xd", "xd"}, {";)", ";)"}, {";]", ";)"}, {";D", ";)"}, {":P", ":p"},
-    {":p", ":p"}, {";P", ":p"}, {";p", ":p"}, {":b", ":p"}, {"xP", ":p"}, {"XP", ":p"}, {"<3", "<3"},
-    {"^_^", "^_^"}, {"^^", "^_^"}, {"^.^", "^_^"}, {"^-^", "^_^"}, {":*", ":*"}, {";*", ":*"},
-    {":(", ":("}, {":[", ":("}, {"=(", ":("}, {"):", ":("}, {"]:", ":("}, {":{", ":("}, {";(", ":("},
-    {">:(", ">:("}, {"D:", "D:"}, {":'(", ":'("}, {":,(", ":'("}, {";'(", ":'("}, {"T_T", ":'("},
-    {"T.T", ":'("}, {";_;", ":'("}, {":/", ":/"}, {":\\", ":/"}, {"=/", ":/"}, {":S", ":/"},
-    {":s", ":/"}, {":|", ":|"}, {"-_-", "-_-"}, {"-.-", "-_-"}, {"._.", "-_-"}, {"</3", "</3"},
-    {":@", ">:("}, {"x(", ">:("}, {"X(", ">:("}, {":O", ":o"}, {":o", ":o"}, {"o_O", ":o"},
-    {"O_o", ":o"}, {"o.O", ":o"}, {"O.o", ":o"}, {":$", ":$"}, {":c", ":("}, {":C", ":("},
-};
-constexpr std::string_view kEmoticonChars = ":;=8xXB^_'-()[]{}DPpbOo/\\|*<>3@Ss.cCT,$";
-// The same set as a table: it is consulted at every token start.
-struct CharSet {
-  bool in[256] = {};
-  constexpr explicit CharSet(std::string_view chars) {
-    for (char c : chars) in[static_cast<unsigned char>(c)] = true;
-  }
-  constexpr bool operator()(char c) const { return in[static_cast<unsigned char>(c)]; }
-};
-constexpr CharSet kIsEmoticonChar(kEmoticonChars);
-// Letters that may start a URL ("http", "www.") or a laughing emoticon ("xD").
-constexpr CharSet kMaySpecialStart("hHwWxX");
-
-std::string_view FindEmoticon(std::string_view s) {
-  // Fold a '-' nose and a repeated last character.
-  char buf[16];
-  size_t n = 0;
-  for (size_t i = 0; i < s.size() && n < sizeof(buf); ++i) {
-    if (s[i] == '-' && i == 1 && s.size() >= 3 && s[0] != '-') continue;
-    buf[n++] = s[i];
-  }
-  while (n > 2 && buf[n - 1] == buf[n - 2] && buf[n - 1] != '_' && buf[n - 1] != '.') --n;
-  const std::string_view key(buf, n);
-  for (const auto& e : kEmoticons) {
-    if (e.variant == key) return e.normal;
-  }
-  return {};
-}
-
 inline bool IsBoundaryAfter(std::string_view text, size_t i) {
   if (i >= text.size()) return true;
   const auto c = static_cast<unsigned char>(text[i]);
   return c >= 0x80 || !IsAsciiAlnum(c);
 }
 
-// Decodes the five HTML entities that exported text is full of ("&lt;3").
-void DecodeEntities(std::string* s) {
-  if (s->find('&') == std::string::npos) return;
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
-  std::string out;
-  out.reserve(s->size());
-  for (size_t i = 0; i < s->size();) {
-    bool hit = false;
-    if ((*s)[i] == '&') {
-      for (const auto& [name, ch] : kEntities) {
-        if (s->compare(i, name.size(), name) == 0) {
-          out.push_back(ch);
-          i += name.size();
-          hit = true;
-          break;
-        }
-      }
-    }
-    if (!hit) out.push_back((*s)[i++]);
-  }
-  s->swap(out);
-}
-
+// The scanner's (token index, cue) for spellings it recognised (MarkCues).
 using CueOverrides = std::vector<std::pair<uint32_t, const Cue*>>;
 
 class Scanner {
@@ -616,96 +522,6 @@ class Scanner {
   std::string& scratch_;
   CueOverrides& cue_override_;
 };
-
-// Marks negation scope, contrast clauses and emphasis from the cues.
-void MarkCues(TokenizedText* out, const CueOverrides& overrides, std::vector<const Cue*>* cue_scratch) {
-  auto& tokens = out->tokens;
-  const size_t n = tokens.size();
-  cue_scratch->resize(n);
-  auto cues = [&](size_t i) -> const Cue*& { return (*cue_scratch)[i]; };
-  // Two-word softeners: "kind of", "sort of", "a bit", "a little".
-  static const Cue kPairSoftener{kSoftener, 0.7f};
-  static const uint64_t kOf = HashToken("of"), kKind = HashToken("kind"), kSort = HashToken("sort"),
-                        kA = HashToken("a"), kBit = HashToken("bit"), kLittle = HashToken("little"),
-                        kOnly = HashToken("only"), kJust = HashToken("just");
-  // Negation scope. It is marked one token behind the cues, because "not
-  // only" takes the negator back when the next token is read.
-  int scope = 0;
-  auto negation = [&scope](Token& t) {
-    if (t.Has(kNegator)) {
-      scope = kMaxNegationScope;
-      return;
-    }
-    if (t.Has(kClauseEnd) || t.Has(kContrastCue)) {
-      scope = 0;
-      return;
-    }
-    if (scope > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
-      t.flags |= kNegated;
-      --scope;
-    }
-  };
-  // One pass: each token's cue, then what it does to its neighbours.
-  bool any_contrast = false;
-  size_t next_override = 0;
-  for (size_t i = 0; i < n; ++i) {
-    Token& t = tokens[i];
-    const Cue* cue = t.kind == TokenKind::kWord ? FindCue(t.hash) : nullptr;
-    if (next_override < overrides.size() && overrides[next_override].first == i) {
-      cue = overrides[next_override++].second;  // "sooo" is "so"
-    }
-    if (cue) t.flags |= cue->flags;
-    if (i > 0) {
-      Token& prev = tokens[i - 1];
-      const uint64_t a = prev.hash, b = t.hash;
-      if ((b == kOf && (a == kKind || a == kSort)) || (a == kA && (b == kBit || b == kLittle))) {
-        cue = &kPairSoftener;
-        t.flags |= kSoftener;
-      }
-      // "not only ... but also" is not a negation.
-      if (prev.Has(kNegator) && (b == kOnly || b == kJust)) prev.flags &= ~kNegator;
-      // Emphasis carried by intensifiers and softeners onto the next word.
-      if ((prev.Has(kIntensifier) || prev.Has(kSoftener)) && cues(i - 1) != nullptr) {
-        float e = cues(i - 1)->emphasis * prev.emphasis;
-        if (prev.Has(kAllCaps) || prev.Has(kElongated)) e *= prev.Has(kIntensifier) ? 1.15f : 1.0f;
-        t.emphasis = e;
-      }
-      negation(prev);
-    }
-    cues(i) = cue;
-    any_contrast |= t.Has(kContrastCue) && cue != nullptr;
-  }
-  if (n > 0) negation(tokens[n - 1]);
-  if (!any_contrast) return;
-  // Contrast clauses.
-  size_t sentence_start = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const Token& t = tokens[i];
-    if (t.Has(kSentenceEnd)) { sentence_start = i + 1; continue; }
-    if (!t.Has(kContrastCue) || cues(i) == nullptr) continue;
-    size_t sentence_end = i + 1;
-    while (sentence_end < n && !tokens[sentence_end].Has(kSentenceEnd)) ++sentence_end;
-    if (!cues(i)->clause_first) {
-      // "but": what came before (in this sentence, or the whole message when
-      // "But" opens a sentence) is overridden by what follows.
-      const size_t from = i == sentence_start ? 0 : sentence_start;
-      for (size_t k = from; k < i; ++k) {
-        tokens[k].flags = static_cast<uint16_t>((tokens[k].flags & ~kAfterContrast) | kBeforeContrast);
-      }
-      for (size_t k = i + 1; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
-    } else {
-      // "although X, Y": X is conceded, Y (or the clause before) carries it.
-      size_t clause_end = i + 1;
-      while (clause_end < sentence_end && !tokens[clause_end].Has(kClauseEnd)) ++clause_end;
-      for (size_t k = i + 1; k < clause_end; ++k) tokens[k].flags |= kBeforeContrast;
-      if (i == sentence_start) {
-        for (size_t k = clause_end; k < sentence_end; ++k) tokens[k].flags |= kAfterContrast;
-      } else {
-        for (size_t k = sentence_start; k < i; ++k) tokens[k].flags |= kAfterContrast;
-      }
-    }
-  }
-}
 
 }  // namespace
 

@@ -69,4 +69,27 @@ uint32_t RepairUtf8(std::string_view in, std::string* out) {
   return replaced;
 }
 
+void DecodeEntities(std::string* s) {
+  if (s->find('&') == std::string::npos) return;
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size();) {
+    bool hit = false;
+    if ((*s)[i] == '&') {
+      for (const auto& [name, ch] : kEntities) {
+        if (s->compare(i, name.size(), name) == 0) {
+          out.push_back(ch);
+          i += name.size();
+          hit = true;
+          break;
+        }
+      }
+    }
+    if (!hit) out.push_back((*s)[i++]);
+  }
+  s->swap(out);
+}
+
 }  // namespace convsent

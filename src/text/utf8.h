@@ -49,4 +49,12 @@ inline void Append(char32_t cp, std::string* out) {
 
 }  // namespace convsent::utf8
 
+namespace convsent {
+
+// Decodes, in place, the five HTML entities that exported text is full of
+// ("&lt;3" is "<3"); others are left as they are.
+void DecodeEntities(std::string* s);
+
+}  // namespace convsent
+
 #endif  // CONVSENT_SRC_TEXT_UTF8_H_
