@@ -19,7 +19,7 @@ set(CONVSENT_LAYERS
     server=8)        # HTTP
 set(CONVSENT_HEADER_OWNERS
     status.h=status text.h=text redact.h=text model.h=model scorer.h=model
-    eval.h=eval score_format.h=io conversation.h=conversation rollup.h=conversation detectors.h=conversation
+    eval.h=eval score_format.h=io batch_score.h=io conversation.h=conversation rollup.h=conversation detectors.h=conversation
     train.h=train adapt.h=train import.h=import generator.h=sample
     store.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
     alerts.h=store backlog.h=store interventions.h=store live_log.h=store

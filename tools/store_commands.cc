@@ -239,30 +239,13 @@ int RunRescore(const RescoreFlags& flags) {
     if (!ParseTime(flags.to, &t)) return std::fprintf(stderr, "convsent rescore: --to: not a date\n"), kExitUsage;
     to = t;
   }
-  auto id = store->RegisterModel(model->info().version, model->info().metadata_json);
-  if (!id.ok()) return std::fprintf(stderr, "convsent rescore: %s\n", id.status().ToString().c_str()), kExitFailure;
-  Scorer scorer(model);
-  int64_t n = 0;
-  Status s = store->Begin();
-  if (s.ok()) {
-    s = store->ForEachConversation(
-        [&](const Conversation& c) -> Status {
-          RETURN_IF_ERROR(store->PutScores(c.id, ScoreConversation(c, scorer), *id));
-          if (++n % 2000 == 0) {
-            RETURN_IF_ERROR(store->Commit());
-            RETURN_IF_ERROR(store->Begin());
-          }
-          return Status::Ok();
-        },
-        from, to);
-  }
-  s = s.ok() ? store->Commit() : (static_cast<void>(store->Rollback()), s);
-  if (s.ok() && !flags.keep_current) s = store->SetCurrentModel(model->info().version);
-  if (!s.ok()) {
-    std::fprintf(stderr, "convsent rescore: %s (scores committed before this point are kept)\n", s.ToString().c_str());
+  auto n = Rescore(*store, model, from, to, flags.keep_current);
+  if (!n.ok()) {
+    std::fprintf(stderr, "convsent rescore: %s (scores committed before this point are kept)\n",
+                 n.status().ToString().c_str());
     return kExitFailure;
   }
-  std::printf("rescored %s conversations with %s; earlier models' scores are kept%s\n", Thousands(n).c_str(),
+  std::printf("rescored %s conversations with %s; earlier models' scores are kept%s\n", Thousands(*n).c_str(),
               model->info().version.c_str(), flags.keep_current ? "" : "; it is now the current model");
   return kExitOk;
 }

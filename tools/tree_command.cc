@@ -8,40 +8,12 @@
 #include <sstream>
 
 #include "convsent/tree.h"
-#include "convsent/webhook.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
 
 namespace {
 
-
-// Posts every alert whose delivery is pending, waits at most `wait`, and
-// stores what happened. Deliveries not finished stay pending: the next run
-// retries them.
-void Deliver(Store& store, const TreeConfig& config, std::chrono::milliseconds wait) {
-  auto all = store.alerts().List(/*open_only=*/false);
-  if (!all.ok()) return;
-  WebhookSender sender;
-  std::map<int64_t, AlertRecord> pending;
-  for (const AlertRecord& a : *all) {
-    if (a.delivery != "pending" || a.webhook.empty()) continue;
-    sender.Send(a.id, a.webhook, AlertPayload(config, a), a.attempts);
-    pending[a.id] = a;
-  }
-  if (pending.empty()) return;
-  for (const WebhookOutcome& o : sender.Wait(wait)) {
-    AlertRecord& a = pending[o.id];
-    a.attempts = o.attempts;
-    a.last_error = o.error;
-    a.delivery = o.delivered ? "sent" : o.gave_up ? "failed" : "pending";
-    if (!o.delivered) {
-      std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
-                   o.error.empty() ? "not delivered yet" : o.error.c_str(), a.delivery.c_str());
-    }
-    if (Status s = store.alerts().Update(a); !s.ok()) std::fprintf(stderr, "convsent: %s\n", s.ToString().c_str());
-  }
-}
 
 struct TreeFlags {
   std::string db, config, from, to, conversation, output;
@@ -127,7 +99,16 @@ int RunTree(const TreeFlags& f) {
   }
   std::fflush(stdout);
   // The tree is out; now the webhooks, for a bounded time.
-  if (run) Deliver(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
+  if (!run) return kExitOk;
+  auto undelivered = DeliverAlerts(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
+  if (!undelivered.ok()) {
+    std::fprintf(stderr, "convsent tree: alerts: %s\n", undelivered.status().ToString().c_str());
+    return kExitFailure;
+  }
+  for (const AlertRecord& a : *undelivered) {
+    std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
+                 a.last_error.empty() ? "not delivered yet" : a.last_error.c_str(), a.delivery.c_str());
+  }
   return kExitOk;
 }
 
@@ -169,24 +150,11 @@ int RunAlerts(const AlertsFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   if (f.ack > 0) {
-    auto all = store->alerts().List(false);
-    if (!all.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", all.status().ToString().c_str()), kExitFailure;
-    for (AlertRecord a : *all) {
-      if (a.id != f.ack) continue;
-      if (a.status != "open") {
-        std::fprintf(stderr, "convsent alerts: alert %lld is already %s\n", static_cast<long long>(a.id), a.status.c_str());
-        return kExitFailure;
-      }
-      a.status = "acknowledged";
-      a.closed_at_ms = NowMs();
-      if (Status s = store->alerts().Update(a); !s.ok()) {
-        return std::fprintf(stderr, "convsent alerts: %s\n", s.ToString().c_str()), kExitFailure;
-      }
-      std::printf("alert %lld acknowledged\n", static_cast<long long>(a.id));
-      return kExitOk;
+    if (Status s = AcknowledgeAlert(*store, f.ack, NowMs()); !s.ok()) {
+      return std::fprintf(stderr, "convsent alerts: %s\n", s.message().c_str()), kExitFailure;
     }
-    std::fprintf(stderr, "convsent alerts: no alert %lld\n", static_cast<long long>(f.ack));
-    return kExitFailure;
+    std::printf("alert %lld acknowledged\n", static_cast<long long>(f.ack));
+    return kExitOk;
   }
   auto alerts = store->alerts().List(!f.all);
   if (!alerts.ok()) return std::fprintf(stderr, "convsent alerts: %s\n", alerts.status().ToString().c_str()), kExitFailure;

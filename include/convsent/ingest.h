@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,14 @@ struct WorkerSummary {
   std::string model;
 };
 Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store, const WorkerOptions& options);
+
+// `convsent rescore`: scores the stored conversations created in
+// [from_ms, to_ms) (all when unset) again with `model`, beside the scores of
+// earlier models, committing every 2,000 conversations; then makes `model`
+// the current one unless `keep_current`. Returns how many were rescored. On
+// an error, what was committed before it is kept (rescoring again redoes it).
+Result<int64_t> Rescore(Store& store, std::shared_ptr<const Model> model, std::optional<int64_t> from_ms,
+                        std::optional<int64_t> to_ms, bool keep_current);
 
 Result<IngestSummary> IngestConversations(std::vector<Conversation> conversations, std::vector<IngestError> errors,
                                           std::shared_ptr<const Model> model, Store* store,

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,6 +68,26 @@ class Scorer {
  private:
   std::shared_ptr<const Model> model_;
   std::unique_ptr<FeatureExtractor> features_;
+};
+
+// A Scorer per thread, and the one way a batch is split between them (the
+// score command and ingest share it; the server's handlers each score their
+// own request on their own thread).
+class ScorerPool {
+ public:
+  // `threads` is clamped to 1..64.
+  ScorerPool(std::shared_ptr<const Model> model, int threads);
+  size_t size() const { return scorers_.size(); }
+  // Splits [0, n) into size() contiguous parts and calls
+  // fn(scorer, begin, end, part) for each (a part may be empty): the first on the
+  // calling thread, the others on threads started for the call. Returns
+  // when all are done. `on_thread`, when set, runs first on each started
+  // thread (ingest lowers their priority).
+  void ForEachPart(size_t n, const std::function<void(Scorer&, size_t, size_t, size_t)>& fn,
+                   const std::function<void()>& on_thread = nullptr);
+
+ private:
+  std::vector<Scorer> scorers_;
 };
 
 }  // namespace convsent

@@ -13,6 +13,7 @@
 #ifndef CONVSENT_TREE_H_
 #define CONVSENT_TREE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -206,6 +207,15 @@ Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const Tree
 std::string AlertsToJson(const std::vector<AlertRecord>& alerts, int indent = -1);
 // The JSON an alert's webhook receives.
 std::string AlertPayload(const TreeConfig& config, const AlertRecord& alert);
+// Posts every stored alert whose delivery is pending to its webhook, waits
+// at most `wait`, and stores each outcome (sent, failed after the sender's
+// retries, or still pending: the next run tries again). Returns the alerts
+// whose delivery did not succeed within the wait, as stored.
+Result<std::vector<AlertRecord>> DeliverAlerts(Store& store, const TreeConfig& config, std::chrono::milliseconds wait);
+// A person acknowledges open alert `id` (`convsent alerts --ack`): it stays
+// closed until its node moves again. NotFound: no such alert;
+// FailedPrecondition: it is not open.
+Status AcknowledgeAlert(Store& store, int64_t id, int64_t now_ms);
 
 // ---- Interventions ---------------------------------------------------------
 

@@ -85,8 +85,8 @@ class BoundedQueue {
 class Ingester {
  public:
   Ingester(std::shared_ptr<const Model> model, Store* store, const IngestOptions& options)
-      : model_(std::move(model)), store_(store), options_(options), to_score_(2), queue_(2) {
-    for (int i = 0; i < std::max(1, options.threads); ++i) scorers_.emplace_back(model_);
+      : model_(std::move(model)), store_(store), options_(options), scorers_(model_, options.threads), to_score_(2),
+        queue_(2) {
     score_options_.explain = options.explain;
   }
 
@@ -434,20 +434,17 @@ class Ingester {
       Batch batch;
       batch.scored.resize(conversations.size());
       batch.encoded.resize(conversations.size());
-      const size_t threads = scorers_.size();
-      const size_t per = (conversations.size() + threads - 1) / threads;
-      auto work = [&](size_t t) {
-        Yield();
-        for (size_t i = t * per; i < std::min(conversations.size(), (t + 1) * per); ++i) {
-          batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorers_[t], score_options_, options_.rollup);
-          RedactForStorage(redaction_, &batch.scored[i]);
-          batch.encoded[i] = EncodeConversation(batch.scored[i]);
-        }
-      };
-      std::vector<std::thread> helpers;
-      for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work, t);
-      work(0);
-      for (auto& h : helpers) h.join();
+      Yield();
+      scorers_.ForEachPart(
+          conversations.size(),
+          [&](Scorer& scorer, size_t begin, size_t end, size_t) {
+            for (size_t i = begin; i < end; ++i) {
+              batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorer, score_options_, options_.rollup);
+              RedactForStorage(redaction_, &batch.scored[i]);
+              batch.encoded[i] = EncodeConversation(batch.scored[i]);
+            }
+          },
+          Yield);
       for (const auto& sc : batch.scored) progress.messages += static_cast<int64_t>(sc.conversation.messages.size());
       progress.conversations += static_cast<int64_t>(batch.scored.size());
       progress.skipped = skipped_;
@@ -498,7 +495,7 @@ class Ingester {
   Store* store_;
   IngestOptions options_;
   ScoreOptions score_options_;
-  std::vector<Scorer> scorers_;
+  ScorerPool scorers_;
   BoundedQueue<std::vector<Conversation>> to_score_;
   BoundedQueue<Batch> queue_;
   std::mutex spent_mu_;
