@@ -110,7 +110,7 @@ TEST_P(Soak, CommandsBesideThenKillLoseNoAcknowledgedMessage) {
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   size_t total = 0;
   for (const auto& [id, texts] : acknowledged) {
-    auto got = (*opened)->GetConversation(id);
+    auto got = (*opened)->conversations().Get(id);
     ASSERT_TRUE(got.ok()) << got.status().message();
     ASSERT_TRUE(got->has_value()) << id << " was acknowledged but is not stored";
     const auto& messages = (*got)->conversation.messages;

@@ -77,13 +77,13 @@ class StoreTest : public testing::BackendTest {
 
   Status Put(const ScoredConversation& sc) {
     RETURN_IF_ERROR(store_->Begin());
-    RETURN_IF_ERROR(store_->PutConversation(sc, model_id_));
+    RETURN_IF_ERROR(store_->conversations().Put(sc, model_id_));
     return store_->Commit();
   }
 
   std::vector<ReportRow> Rows(int64_t from = INT64_MIN, int64_t to = INT64_MAX) {
     std::vector<ReportRow> rows;
-    EXPECT_TRUE(store_->ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); }).ok());
+    EXPECT_TRUE(store_->conversations().ScanForReport(from, to, [&](const ReportRow& r) { rows.push_back(r); }).ok());
     return rows;
   }
 
@@ -98,7 +98,7 @@ constexpr int64_t kT0 = 1793000000000;  // 2026-10-26
 TEST_P(StoreTest, AConversationReadsBackAsStored) {
   const ScoredConversation sc = Make("c-1", kT0, {"I was charged twice!!", "Sorry, refunding now.", "thanks, great"});
   ASSERT_TRUE(Put(sc).ok());
-  auto got = store_->GetConversation("c-1");
+  auto got = store_->conversations().Get("c-1");
   ASSERT_TRUE(got.ok()) << got.status().message();
   ASSERT_TRUE(got->has_value());
   const ScoredConversation& g = **got;
@@ -129,16 +129,16 @@ TEST_P(StoreTest, AConversationReadsBackAsStored) {
   EXPECT_EQ(g.rollup.movers, sc.rollup.movers);
   EXPECT_EQ(g.facts.agent_replies, sc.facts.agent_replies);
   EXPECT_EQ(g.facts.first_response_ms, sc.facts.first_response_ms);
-  auto missing = store_->GetConversation("nope");
+  auto missing = store_->conversations().Get("nope");
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
-  EXPECT_EQ(store_->GetConversation("c-1", "no-such-model").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->conversations().Get("c-1", "no-such-model").status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(StoreTest, PuttingAnIdAgainReplacesIt) {
   ASSERT_TRUE(Put(Make("c-1", kT0, {"awful", "sorry", "still awful"})).ok());
   ASSERT_TRUE(Put(Make("c-1", kT0 + kDay, {"great, thanks"}, "email")).ok());
-  auto got = store_->GetConversation("c-1");
+  auto got = store_->conversations().Get("c-1");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->conversation.messages.size(), 1u);
   EXPECT_EQ((*got)->conversation.channel, "email");
@@ -157,9 +157,9 @@ TEST_P(StoreTest, AppendingAMessageKeepsTheRest) {
   ASSERT_TRUE(Put(sc).ok());
   ScoredConversation longer = Make("c-1", kT0, {"hello, my order is late", "Checking now", "this is ridiculous"});
   ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(store_->AppendToConversation(longer, model_id_, EncodeConversation(longer)).ok());
+  ASSERT_TRUE(store_->conversations().Append(longer, model_id_, EncodeConversation(longer)).ok());
   ASSERT_TRUE(store_->Commit().ok());
-  auto got = store_->GetConversation("c-1");
+  auto got = store_->conversations().Get("c-1");
   ASSERT_TRUE(got.ok() && got->has_value());
   ASSERT_EQ((*got)->conversation.messages.size(), 3u);
   EXPECT_EQ((*got)->conversation.messages[2].text, "this is ridiculous");
@@ -168,8 +168,8 @@ TEST_P(StoreTest, AppendingAMessageKeepsTheRest) {
   EXPECT_EQ((*got)->rollup.tone, longer.rollup.tone);
   // Appending to an unknown id stores it whole.
   ScoredConversation fresh = Make("c-2", kT0, {"hi"});
-  ASSERT_TRUE(store_->AppendToConversation(fresh, model_id_, EncodeConversation(fresh)).ok());
-  EXPECT_TRUE(store_->GetConversation("c-2")->has_value());
+  ASSERT_TRUE(store_->conversations().Append(fresh, model_id_, EncodeConversation(fresh)).ok());
+  EXPECT_TRUE(store_->conversations().Get("c-2")->has_value());
 }
 
 TEST_P(StoreTest, EachModelKeepsItsScoresAndTheReportFollowsTheCurrentOne) {
@@ -181,8 +181,8 @@ TEST_P(StoreTest, EachModelKeepsItsScoresAndTheReportFollowsTheCurrentOne) {
   ScoredConversation by_other = Make("c-1", kT0, {"terrible service, I want a refund"});
   by_other.rollup.tone = Sentiment::kPositive;
   by_other.rollup.score5 = 4.5f;
-  ASSERT_TRUE(store_->PutScores("c-1", by_other, *other).ok());
-  EXPECT_EQ(store_->PutScores("nope", by_other, *other).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->conversations().PutScores("c-1", by_other, *other).ok());
+  EXPECT_EQ(store_->conversations().PutScores("nope", by_other, *other).code(), StatusCode::kNotFound);
   // The current model has scored it: the report keeps its tone.
   auto rows = Rows();
   ASSERT_EQ(rows.size(), 1u);
@@ -194,10 +194,10 @@ TEST_P(StoreTest, EachModelKeepsItsScoresAndTheReportFollowsTheCurrentOne) {
   EXPECT_EQ(rows[0].tone, Sentiment::kPositive);
   EXPECT_FLOAT_EQ(rows[0].score5, 4.5f);
   EXPECT_EQ(rows[0].csat, 2);  // the facts are untouched
-  auto old = store_->GetConversation("c-1", store_->Info()->models[0]);
+  auto old = store_->conversations().Get("c-1", store_->Info()->models[0]);
   ASSERT_TRUE(old.ok() && old->has_value());
   EXPECT_EQ((*old)->rollup.tone, Sentiment::kNegative);
-  auto now = store_->GetConversation("c-1");
+  auto now = store_->conversations().Get("c-1");
   EXPECT_EQ((*now)->rollup.tone, Sentiment::kPositive);
   ASSERT_TRUE(store_->SetCurrentModel(scorer_->model().info().version).ok());
   EXPECT_EQ(Rows()[0].tone, Sentiment::kNegative);
@@ -218,7 +218,7 @@ TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
   EXPECT_EQ(Rows().size(), 3u);
   const auto middle = Rows(kT0 + kDay, kT0 + 2 * kDay);
   ASSERT_EQ(middle.size(), 1u);
-  auto dict = store_->LoadReportDictionary();
+  auto dict = store_->conversations().LoadReportDictionary();
   ASSERT_TRUE(dict.ok());
   std::set<std::pair<std::string, std::string>> segments;
   for (uint32_t id : middle[0].segments) {
@@ -236,7 +236,7 @@ TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
   EXPECT_EQ(dict->models[model_id_], scorer_->model().info().version);
   // In id order, and within the range.
   std::vector<std::string> ids;
-  ASSERT_TRUE(store_->ForEachConversation([&](const Conversation& c) { ids.push_back(c.id); return Status::Ok(); },
+  ASSERT_TRUE(store_->conversations().ForEach([&](const Conversation& c) { ids.push_back(c.id); return Status::Ok(); },
                                           kT0 + kDay, std::nullopt)
                   .ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"c-2", "c-3"}));
@@ -244,22 +244,22 @@ TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
 
 TEST_P(StoreTest, ARolledBackBatchLeavesNothing) {
   ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(store_->PutConversation(Make("c-1", kT0, {"hi"}), model_id_).ok());
+  ASSERT_TRUE(store_->conversations().Put(Make("c-1", kT0, {"hi"}), model_id_).ok());
   ASSERT_TRUE(store_->Rollback().ok());
-  EXPECT_FALSE(store_->GetConversation("c-1")->has_value());
+  EXPECT_FALSE(store_->conversations().Get("c-1")->has_value());
   // A savepoint undoes part of a batch.
   ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(store_->PutConversation(Make("c-2", kT0, {"kept"}), model_id_).ok());
+  ASSERT_TRUE(store_->conversations().Put(Make("c-2", kT0, {"kept"}), model_id_).ok());
   ASSERT_TRUE(store_->Savepoint().ok());
-  ASSERT_TRUE(store_->PutConversation(Make("c-3", kT0, {"undone"}), model_id_).ok());
+  ASSERT_TRUE(store_->conversations().Put(Make("c-3", kT0, {"undone"}), model_id_).ok());
   ASSERT_TRUE(store_->RollbackToSavepoint().ok());
   ASSERT_TRUE(store_->Savepoint().ok());
-  ASSERT_TRUE(store_->PutConversation(Make("c-4", kT0, {"released"}), model_id_).ok());
+  ASSERT_TRUE(store_->conversations().Put(Make("c-4", kT0, {"released"}), model_id_).ok());
   ASSERT_TRUE(store_->Release().ok());
   ASSERT_TRUE(store_->Commit().ok());
-  EXPECT_TRUE(store_->GetConversation("c-2")->has_value());
-  EXPECT_FALSE(store_->GetConversation("c-3")->has_value());
-  EXPECT_TRUE(store_->GetConversation("c-4")->has_value());
+  EXPECT_TRUE(store_->conversations().Get("c-2")->has_value());
+  EXPECT_FALSE(store_->conversations().Get("c-3")->has_value());
+  EXPECT_TRUE(store_->conversations().Get("c-4")->has_value());
   EXPECT_EQ(store_->Info()->conversations, 2);
 }
 

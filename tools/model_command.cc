@@ -38,7 +38,7 @@ Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& s
   std::optional<ScoredConversation> cached;
   for (const auto& [key, label] : latest) {
     if (key.first != cached_id) {
-      ASSIGN_OR_RETURN(cached, store.GetConversation(key.first));
+      ASSIGN_OR_RETURN(cached, store.conversations().Get(key.first));
       cached_id = key.first;
     }
     if (!cached || static_cast<size_t>(key.second) >= cached->conversation.messages.size()) continue;

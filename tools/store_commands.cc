@@ -145,7 +145,7 @@ std::string Bar(float compound) {
 int RunShow(const ShowFlags& flags) {
   auto store = OpenStoreOrReport(flags.db);
   if (!store) return kExitFailure;
-  auto got = store->GetConversation(flags.id, flags.model);
+  auto got = store->conversations().Get(flags.id, flags.model);
   if (!got.ok()) {
     std::fprintf(stderr, "convsent show: %s\n", got.status().ToString().c_str());
     return kExitFailure;

@@ -31,7 +31,7 @@ int RunTree(const TreeFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   if (!f.conversation.empty()) {  // which drivers one conversation has
-    auto sc = store->GetConversation(f.conversation);
+    auto sc = store->conversations().Get(f.conversation);
     if (!sc.ok() || !sc->has_value()) {
       std::fprintf(stderr, "convsent tree: %s\n", sc.ok() ? ("no conversation " + f.conversation).c_str()
                                                           : sc.status().ToString().c_str());

@@ -472,7 +472,7 @@ class Ingester {
       if (!options_.strict && ++batches % 8 == 0) (void)store_->Checkpoint(/*restart=*/true);
       Status s = options_.strict ? Status::Ok() : store_->Begin();
       for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
-        s = store_->PutConversation(batch.scored[i], model_id_, &batch.encoded[i]);
+        s = store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]);
       }
       if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
       if (!s.ok()) {

@@ -12,9 +12,9 @@ Result<int64_t> Rescore(Store& store, std::shared_ptr<const Model> model, std::o
   int64_t n = 0;
   Status s = store.Begin();
   if (s.ok()) {
-    s = store.ForEachConversation(
+    s = store.conversations().ForEach(
         [&](const Conversation& c) -> Status {
-          RETURN_IF_ERROR(store.PutScores(c.id, ScoreConversation(c, scorer), model_id));
+          RETURN_IF_ERROR(store.conversations().PutScores(c.id, ScoreConversation(c, scorer), model_id));
           if (++n % kBatch == 0) {
             RETURN_IF_ERROR(store.Commit());
             RETURN_IF_ERROR(store.Begin());

@@ -46,7 +46,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
       messages += static_cast<int64_t>(c.messages.size());
       ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, options.rollup);
       RedactForStorage(redaction, &sc);
-      status = store->PutConversation(sc, model_id);
+      status = store->conversations().Put(sc, model_id);
       if (!status.ok()) break;
       ++conversations;
     }

@@ -30,7 +30,7 @@ Result<AuditSample> SampleForAudit(Store& store, const AuditSampleOptions& o) {
   AuditSample out;
   std::mt19937_64 rng(o.seed);
   const size_t size = static_cast<size_t>(std::max<int64_t>(0, o.size));
-  RETURN_IF_ERROR(store.ForEachConversation(
+  RETURN_IF_ERROR(store.conversations().ForEach(
       [&](const Conversation& c) {
         for (const auto& [k, v] : o.where) {
           if (!HasSegment(c, k, v)) return Status::Ok();

@@ -328,7 +328,7 @@ bool ParseSegmentFilter(const std::string& text, std::pair<std::string, std::str
 }
 
 Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const ReportOptions& options) {
-  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
+  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.conversations().LoadReportDictionary());
   for (const auto& [key, value] : options.where) {
     const auto& capped = dictionary.capped_dimensions;
     if (std::find(capped.begin(), capped.end(), key) != capped.end() && !dictionary.FindSegment(key, value)) {
@@ -338,7 +338,7 @@ Result<Report> BuildReport(Store& store, int64_t from_ms, int64_t to_ms, const R
     }
   }
   ReportBuilder builder(dictionary, options);
-  RETURN_IF_ERROR(store.ScanForReport(from_ms, to_ms, [&](const ReportRow& r) { builder.Add(r); }));
+  RETURN_IF_ERROR(store.conversations().ScanForReport(from_ms, to_ms, [&](const ReportRow& r) { builder.Add(r); }));
   return builder.Finish();
 }
 

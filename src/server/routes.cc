@@ -92,7 +92,7 @@ void Server::Routes() {
           Store* store = Reader();
           if (!store) return Error(res, 503, "the store cannot be opened");
           if (Status f = writer_->Fold(req.matches[1]); !f.ok()) return Error(res, 503, f.message());
-          auto sc = store->GetConversation(req.matches[1]);
+          auto sc = store->conversations().Get(req.matches[1]);
           if (!sc.ok()) return Error(res, 500, sc.status().message());
           if (!*sc) return Error(res, 404, "no conversation " + std::string(req.matches[1]));
           auto info = store->Info();

@@ -36,7 +36,7 @@ Result<LiveConversation*> WriterContext::Find(const std::string& id) {
     Touch(id);
     return &it->second.first;
   }
-  ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
+  ASSIGN_OR_RETURN(auto stored, store_->conversations().Get(id));
   if (!stored) return static_cast<LiveConversation*>(nullptr);
   EncodedConversation encoded = EncodeConversation(*stored);
   return Cache(std::move(*stored), std::move(encoded));
@@ -93,15 +93,15 @@ Status WriterContext::Added(LiveConversation* live, const std::string& message_j
   }
   live->encoded.movers = MoversJson(sc.rollup);
   live->encoded.detectors = DetectInConversation(sc.conversation).packed();
-  if (position == 0) return store_->PutConversation(sc, model_id_, &live->encoded);
-  return store_->AppendToConversation(sc, model_id_, live->encoded);
+  if (position == 0) return store_->conversations().Put(sc, model_id_, &live->encoded);
+  return store_->conversations().Append(sc, model_id_, live->encoded);
 }
 
 Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
   const std::string id = sc.conversation.id;
   EncodedConversation encoded = EncodeConversation(sc);
   // Replaced whole: the store drops what the log held of it.
-  RETURN_IF_ERROR(store_->PutConversation(sc, model_id_, &encoded));
+  RETURN_IF_ERROR(store_->conversations().Put(sc, model_id_, &encoded));
   orphans_.erase(id);
   LiveConversation* live = Cache(std::move(sc), std::move(encoded));
   live->unfolded_since_ms = 0;
@@ -110,7 +110,7 @@ Result<LiveConversation*> WriterContext::Put(ScoredConversation sc) {
 }
 
 Result<LiveConversation*> WriterContext::Rebuild(const std::string& id) {
-  ASSIGN_OR_RETURN(auto stored, store_->GetConversation(id));
+  ASSIGN_OR_RETURN(auto stored, store_->conversations().Get(id));
   std::vector<LiveMessage> logged;  // a store without a live log has its rows up to date
   if (LiveLog* log = store_->live_log()) {
     ASSIGN_OR_RETURN(logged, log->List(id));
@@ -153,7 +153,7 @@ Status WriterContext::Fold(const std::string& id) {
   const ScoredConversation& sc = live->sc;
   live->encoded.movers = MoversJson(sc.rollup);
   live->encoded.detectors = DetectInConversation(sc.conversation).packed();
-  RETURN_IF_ERROR(store_->AppendToConversation(sc, model_id_, live->encoded));
+  RETURN_IF_ERROR(store_->conversations().Append(sc, model_id_, live->encoded));
   RETURN_IF_ERROR(store_->live_log()->Delete(live->logged));  // unfolded: only with a live log
   live->logged.clear();
   live->unfolded_since_ms = 0;

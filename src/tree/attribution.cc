@@ -149,7 +149,7 @@ TreeReport TreeBuilder::Finish() const {
 
 Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t from_ms, int64_t to_ms,
                              const std::vector<std::pair<std::string, std::string>>& where) {
-  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
+  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.conversations().LoadReportDictionary());
   std::vector<uint32_t> ids;
   for (const auto& [k, v] : where) {
     const auto id = dictionary.FindSegment(k, v);
@@ -157,7 +157,7 @@ Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t fro
     ids.push_back(*id);
   }
   TreeBuilder builder(config);
-  RETURN_IF_ERROR(store.ScanForReport(from_ms, to_ms, [&](const ReportRow& r) {
+  RETURN_IF_ERROR(store.conversations().ScanForReport(from_ms, to_ms, [&](const ReportRow& r) {
     for (uint32_t id : ids) {
       if (std::find(r.segments.begin(), r.segments.end(), id) == r.segments.end()) return;
     }

@@ -39,7 +39,7 @@ Result<InterventionCheck> CheckIntervention(Store& store, const TreeConfig& conf
                                             int max_window_days) {
   const auto node = config.Find(rec.node);
   if (!node) return Status::NotFound("intervention " + std::to_string(rec.id) + ": no node '" + rec.node + "' in the tree");
-  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.LoadReportDictionary());
+  ASSIGN_OR_RETURN(const ReportDictionary dictionary, store.conversations().LoadReportDictionary());
   std::vector<uint32_t> touched;
   for (const auto& [k, v] : rec.segment) {
     const auto id = dictionary.FindSegment(k, v);
@@ -53,7 +53,7 @@ Result<InterventionCheck> CheckIntervention(Store& store, const TreeConfig& conf
   std::map<int64_t, Day> days;
   TreeBuilder presence(config);
   const size_t index = static_cast<size_t>(*node);
-  RETURN_IF_ERROR(store.ScanForReport(INT64_MIN, INT64_MAX, [&](const ReportRow& r) {
+  RETURN_IF_ERROR(store.conversations().ScanForReport(INT64_MIN, INT64_MAX, [&](const ReportRow& r) {
     if (!r.has_customer) return;
     bool in = true;
     for (uint32_t id : touched) in = in && std::find(r.segments.begin(), r.segments.end(), id) != r.segments.end();

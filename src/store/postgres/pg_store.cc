@@ -75,7 +75,7 @@ constexpr const char* kPackedTone =
     "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
     "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
 
-class PgStore final : public Store {
+class PgStore final : public Store, public StoredConversations {
  public:
   static constexpr const char* kChannel = "convsent_events";
 
@@ -191,17 +191,17 @@ class PgStore final : public Store {
     return Status::Ok();
   }
 
-  Status PutConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation* encoded) override {
+  Status Put(const ScoredConversation& sc, int64_t model_id, const EncodedConversation* encoded) override {
     EncodedConversation local;
     if (encoded == nullptr) {
       local = EncodeConversation(sc);
       encoded = &local;
     }
-    return Put(sc, model_id, *encoded, /*append=*/false);
+    return Write(sc, model_id, *encoded, /*append=*/false);
   }
 
-  Status AppendToConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override {
-    return Put(sc, model_id, e, /*append=*/true);
+  Status Append(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override {
+    return Write(sc, model_id, e, /*append=*/true);
   }
 
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override {
@@ -239,7 +239,7 @@ class PgStore final : public Store {
         .status();
   }
 
-  Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
+  Result<std::optional<ScoredConversation>> Get(const std::string& ext_id,
                                                             const std::string& model) override {
     // One round trip, a prepared statement: the server's writer reads a
     // conversation per message. In a transaction the conversation stays
@@ -283,7 +283,7 @@ class PgStore final : public Store {
     return std::optional<ScoredConversation>(std::move(sc));
   }
 
-  Status ForEachConversation(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
+  Status ForEach(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
                              std::optional<int64_t> to_ms) override {
     // A page at a time, by id: `fn` may itself read through this store.
     int64_t after = 0;
@@ -353,6 +353,7 @@ class PgStore final : public Store {
     return d;
   }
 
+  StoredConversations& conversations() override { return *this; }
   Alerts& alerts() override { return *families_.alerts; }
   ApiKeys& api_keys() override { return *families_.api_keys; }
   Backlog& backlog() override { return *families_.backlog; }
@@ -400,7 +401,7 @@ class PgStore final : public Store {
     p->Add(static_cast<double>(r.agent_compound)).Add(e.movers);
   }
 
-  Status Put(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e, bool append) {
+  Status Write(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e, bool append) {
     const Conversation& c = sc.conversation;
     const ConversationFacts& f = sc.facts;
     ASSIGN_OR_RETURN(const std::string segments, segments_.RowSegments(c));

@@ -12,7 +12,7 @@ namespace convsent::sqlite {
 using store::PackFacts;
 using store::UnpackFacts;
 
-Status SqliteStore::PutConversation(const ScoredConversation& sc, int64_t model_id,
+Status SqliteStore::Put(const ScoredConversation& sc, int64_t model_id,
                                     const EncodedConversation* encoded) {
   const Conversation& c = sc.conversation;
   const ConversationFacts& f = sc.facts;
@@ -66,7 +66,7 @@ Status SqliteStore::PutConversation(const ScoredConversation& sc, int64_t model_
   return PutReportRow(id, sc, model_id, *encoded);
 }
 
-Status SqliteStore::AppendToConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) {
+Status SqliteStore::Append(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) {
   const Conversation& c = sc.conversation;
   const ConversationFacts& f = sc.facts;
   Stmt& find = *statements_.at("find_conversation");
@@ -74,7 +74,7 @@ Status SqliteStore::AppendToConversation(const ScoredConversation& sc, int64_t m
   const bool exists = find.Step() == SQLITE_ROW;
   const int64_t id = exists ? find.Int(0) : 0;
   find.Reset();
-  if (!exists) return PutConversation(sc, model_id, &e);
+  if (!exists) return Put(sc, model_id, &e);
   Stmt& up = *statements_.at("append_conversation");
   up.Bind(1, id).Bind(2, f.first_response_ms).Bind(3, f.agent_replies).Bind(4, f.customer_turns).Bind(5, f.agents);
   up.Bind(6, f.handoffs).Bind(7, f.reopened).Bind(8, f.escalated).Bind(9, f.resolution_ms).Bind(10, f.longest_wait_ms);
@@ -117,7 +117,7 @@ Status SqliteStore::PutScores(const std::string& ext_id, const ScoredConversatio
   return Done(tone, "updating the report row of " + ext_id);
 }
 
-Result<std::optional<ScoredConversation>> SqliteStore::GetConversation(const std::string& ext_id,
+Result<std::optional<ScoredConversation>> SqliteStore::Get(const std::string& ext_id,
                                                                        const std::string& model) {
   std::string version = model;
   if (version.empty()) {
@@ -169,7 +169,7 @@ Result<std::optional<ScoredConversation>> SqliteStore::GetConversation(const std
   return std::optional<ScoredConversation>(std::move(sc));
 }
 
-Status SqliteStore::ForEachConversation(const std::function<Status(const Conversation&)>& fn,
+Status SqliteStore::ForEach(const std::function<Status(const Conversation&)>& fn,
                                         std::optional<int64_t> from_ms, std::optional<int64_t> to_ms) {
   // A separate statement: `fn` may itself read through this store.
   Stmt all;

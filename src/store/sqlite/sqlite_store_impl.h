@@ -21,7 +21,7 @@
 
 namespace convsent::sqlite {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public StoredConversations {
  public:
   ~SqliteStore() override;
   Status Init(const std::string& path);
@@ -41,17 +41,18 @@ class SqliteStore final : public Store {
   Status RollbackToSavepoint() override;
   Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) override;
   Status SetCurrentModel(const std::string& version) override;
-  Status PutConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation* encoded) override;
-  Status AppendToConversation(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override;
+  Status Put(const ScoredConversation& sc, int64_t model_id, const EncodedConversation* encoded) override;
+  Status Append(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e) override;
   Status PutScores(const std::string& ext_id, const ScoredConversation& sc, int64_t model_id) override;
-  Result<std::optional<ScoredConversation>> GetConversation(const std::string& ext_id,
+  Result<std::optional<ScoredConversation>> Get(const std::string& ext_id,
                                                             const std::string& model) override;
-  Status ForEachConversation(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
+  Status ForEach(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
                              std::optional<int64_t> to_ms) override;
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override;
   Result<ReportDictionary> LoadReportDictionary() override;
   const std::string& location() const override { return path_; }
 
+  StoredConversations& conversations() override { return *this; }
   Alerts& alerts() override { return *families_.alerts; }
   ApiKeys& api_keys() override { return *families_.api_keys; }
   Backlog& backlog() override { return *families_.backlog; }
