@@ -28,12 +28,12 @@ int RunScore(const ScoreFlags& flags) {
   auto model = LoadModelOrReport(flags.model);
   if (!model) return kExitFailure;
   ScorerPool pool(model, flags.threads);
-  const std::string version = model->info().version;
   BatchScoreOptions options;
   options.jsonl = flags.jsonl;
   options.labels_only = flags.format == "label";
   options.explain = flags.explain;
   options.max_line_bytes = kMaxLineBytes;
+  BatchScorer scorer(pool, options, model->info().version);
 
   std::vector<std::string> inputs = flags.inputs;
   if (inputs.empty()) inputs.push_back("-");
@@ -41,13 +41,10 @@ int RunScore(const ScoreFlags& flags) {
   // steady state allocates nothing per line.
   std::vector<InputLine> batch(kBatchLines);
   size_t count = 0;
-  std::string out;
   bool failed = false;
   auto flush = [&] {
     if (count == 0) return;
-    ScoreBatch(pool, options, version, batch, count, &out);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    out.clear();
+    for (const std::string& part : scorer.Score(batch, count)) std::fwrite(part.data(), 1, part.size(), stdout);
     count = 0;
   };
   for (const std::string& path : inputs) {

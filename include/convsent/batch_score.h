@@ -28,9 +28,22 @@ struct BatchScoreOptions {
   size_t max_line_bytes = 1 << 20;  // named in the error of a line cut there
 };
 
-// Scores lines[0, count) and appends their answers to *out.
-void ScoreBatch(ScorerPool& pool, const BatchScoreOptions& options, const std::string& model_version,
-                const std::vector<InputLine>& lines, size_t count, std::string* out);
+class BatchScorer {
+ public:
+  // `pool` must outlive the scorer.
+  BatchScorer(ScorerPool& pool, BatchScoreOptions options, std::string model_version);
+  // Scores lines[0, count). The answers, in order, are the concatenation
+  // of the returned parts (one per thread: written one after the other,
+  // they need no copy); valid until the next call.
+  const std::vector<std::string>& Score(const std::vector<InputLine>& lines, size_t count);
+
+ private:
+  ScorerPool& pool_;
+  const BatchScoreOptions options_;
+  const std::string model_version_;
+  // Kept between batches: a fresh megabyte per batch costs page faults.
+  std::vector<std::string> parts_;
+};
 
 }  // namespace convsent
 

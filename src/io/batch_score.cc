@@ -82,15 +82,15 @@ void ScoreRange(Scorer& scorer, const BatchScoreOptions& flags, const std::strin
 
 }  // namespace
 
-void ScoreBatch(ScorerPool& pool, const BatchScoreOptions& options, const std::string& model_version,
-                const std::vector<InputLine>& lines, size_t count, std::string* out) {
-  // Each part writes a buffer of its own (the first writes `out` itself);
-  // they are joined in order.
-  std::vector<std::string> parts(pool.size());
-  pool.ForEachPart(count, [&](Scorer& scorer, size_t begin, size_t end, size_t part) {
-    ScoreRange(scorer, options, model_version, lines, begin, end, part == 0 ? out : &parts[part]);
+BatchScorer::BatchScorer(ScorerPool& pool, BatchScoreOptions options, std::string model_version)
+    : pool_(pool), options_(options), model_version_(std::move(model_version)), parts_(pool.size()) {}
+
+const std::vector<std::string>& BatchScorer::Score(const std::vector<InputLine>& lines, size_t count) {
+  for (std::string& p : parts_) p.clear();
+  pool_.ForEachPart(count, [&](Scorer& scorer, size_t begin, size_t end, size_t part) {
+    ScoreRange(scorer, options_, model_version_, lines, begin, end, &parts_[part]);
   });
-  for (size_t p = 1; p < parts.size(); ++p) out->append(parts[p]);
+  return parts_;
 }
 
 }  // namespace convsent

@@ -1,4 +1,4 @@
-// ScoreBatch: one answer per input line, in order, whatever the threads.
+// BatchScorer: one answer per input line, in order, whatever the threads.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -20,12 +20,13 @@ std::string ScoreAll(int threads, const BatchScoreOptions& options, const std::v
   auto model = Model::Embedded();
   EXPECT_TRUE(model.ok());
   ScorerPool pool(*model, threads);
+  BatchScorer scorer(pool, options, "v-test");
   std::string out;
-  ScoreBatch(pool, options, "v-test", lines, lines.size(), &out);
+  for (const std::string& part : scorer.Score(lines, lines.size())) out += part;
   return out;
 }
 
-TEST(ScoreBatch, JsonLinesKeepTheirFieldsAndBadLinesAreNamed) {
+TEST(BatchScorer, JsonLinesKeepTheirFieldsAndBadLinesAreNamed) {
   std::vector<InputLine> lines = {
       {R"({"id":7,"text":"thanks, that fixed it!"})", 1},
       {"not json", 2},
@@ -48,7 +49,7 @@ TEST(ScoreBatch, JsonLinesKeepTheirFieldsAndBadLinesAreNamed) {
   EXPECT_EQ(out[5], R"({"error":"line is longer than 100 bytes","line":6})");
 }
 
-TEST(ScoreBatch, ThreadsChangeNothing) {
+TEST(BatchScorer, ThreadsChangeNothing) {
   std::vector<InputLine> lines;
   for (int i = 0; i < 101; ++i) {
     lines.push_back({i % 3 ? "I waited " + std::to_string(i) + " days, awful" : "great, thank you", uint64_t(i + 1)});
