@@ -33,12 +33,18 @@ void AddTrainCommand(CLI::App& app, int* exit_code);
 void AddModelCommand(CLI::App& app, int* exit_code);
 void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddToneEvalCommand(CLI::App& app, int* exit_code);
-void AddStoreCommands(CLI::App& app, int* exit_code);
+void AddWorkerCommand(CLI::App& app, int* exit_code);
+void AddIngestCommand(CLI::App& app, int* exit_code);
+void AddShowCommand(CLI::App& app, int* exit_code);
+void AddRescoreCommand(CLI::App& app, int* exit_code);
 void AddSettingsCommand(CLI::App& app, int* exit_code);
-void AddLabelsCommands(CLI::App& app, int* exit_code);  // labels, audit
+void AddLabelsCommand(CLI::App& app, int* exit_code);
+void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
-void AddTreeCommands(CLI::App& app, int* exit_code);  // tree, alerts, intervention
+void AddTreeCommand(CLI::App& app, int* exit_code);
+void AddAlertsCommand(CLI::App& app, int* exit_code);
+void AddInterventionCommand(CLI::App& app, int* exit_code);
 void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
 
 // The commands that need the HTTP stack (server, webhooks). They are built
@@ -75,6 +81,8 @@ struct StoreWriteFlags {
 // Adds --db, --model, --strict (`strict_help`), --json, --threads and --enqueue.
 void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help);
 void PrintIngestError(const IngestError& e);
+// 1234567 as "1,234,567".
+std::string Thousands(int64_t v);
 int ReportIngestSummary(const Result<IngestSummary>& summary, bool json, bool strict, const char* command,
                         const char* verb);
 // Loads the model and opens the store of `f`, runs `ingest` with options

@@ -154,12 +154,18 @@ int main(int argc, char** argv) {
   convsent::cli::AddModelCommand(app, &exit_code);
   convsent::cli::AddToneEvalCommand(app, &exit_code);
   convsent::cli::AddGenerateCommand(app, &exit_code);
-  convsent::cli::AddStoreCommands(app, &exit_code);
+  convsent::cli::AddWorkerCommand(app, &exit_code);
+  convsent::cli::AddIngestCommand(app, &exit_code);
+  convsent::cli::AddShowCommand(app, &exit_code);
+  convsent::cli::AddRescoreCommand(app, &exit_code);
   convsent::cli::AddSettingsCommand(app, &exit_code);
-  convsent::cli::AddLabelsCommands(app, &exit_code);
+  convsent::cli::AddLabelsCommand(app, &exit_code);
+  convsent::cli::AddAuditCommand(app, &exit_code);
   convsent::cli::AddReportCommand(app, &exit_code);
 #ifdef CONVSENT_NET
-  convsent::cli::AddTreeCommands(app, &exit_code);
+  convsent::cli::AddTreeCommand(app, &exit_code);
+  convsent::cli::AddAlertsCommand(app, &exit_code);
+  convsent::cli::AddInterventionCommand(app, &exit_code);
   convsent::cli::AddServeCommands(app, &exit_code);
 #else
   // Listed in --help; main() hands them to convsent-net before parsing.

@@ -25,28 +25,6 @@ struct ModelFlags {
   std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
 };
 
-// The store's labelled messages, each message's latest label, with its text.
-Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels) {
-  std::map<std::pair<std::string, int>, Sentiment> latest;
-  RETURN_IF_ERROR(store.labels().ForEach([&](const HumanLabel& l) {
-    if (l.message < 0) return ++*conversation_labels, Status::Ok();
-    latest[{l.conversation, l.message}] = l.label;
-    return Status::Ok();
-  }));
-  std::vector<std::pair<std::string, Sentiment>> out;
-  std::string cached_id;
-  std::optional<ScoredConversation> cached;
-  for (const auto& [key, label] : latest) {
-    if (key.first != cached_id) {
-      ASSIGN_OR_RETURN(cached, store.conversations().Get(key.first));
-      cached_id = key.first;
-    }
-    if (!cached || static_cast<size_t>(key.second) >= cached->conversation.messages.size()) continue;
-    out.emplace_back(cached->conversation.messages[static_cast<size_t>(key.second)].text, label);
-  }
-  return out;
-}
-
 int RunAdapt(const ModelFlags& f) {
   auto base = LoadModelOrReport(f.model);
   if (!base) return kExitFailure;

@@ -31,6 +31,17 @@ struct AuditSample {
 
 Result<AuditSample> SampleForAudit(Store& store, const AuditSampleOptions& options);
 
+// The sample as a file for people to label: CSV (conversation_id, label,
+// reviewer, note, transcript) or JSON Lines (conversation_id, label: null,
+// reviewer, messages), notes left out. `convsent labels import` reads
+// either back once the labels are filled in.
+std::string AuditFileOf(const AuditSample& sample, bool csv);
+
+// Puts the sample into the review queue as audit items, in one
+// transaction; returns how many were added (the others were audit items
+// already). Nothing is queued on an error.
+Result<int64_t> QueueForAudit(Store& store, const AuditSample& sample, int64_t now_ms);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_AUDIT_SAMPLE_H_

@@ -46,6 +46,12 @@ struct LabelImportSummary {
 Result<LabelImportSummary> ImportLabels(Store& store, const std::vector<std::string>& files,
                                         const LabelImportOptions& options);
 
+// Every stored label as a file (`convsent labels export`): CSV with the
+// header conversation_id,message,label,source,reviewer,model,at,note, or
+// JSON Lines with the same fields (message null for a conversation's tone).
+// ImportLabels reads either back.
+Result<std::string> ExportLabels(Store& store, bool jsonl);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_LABEL_IMPORT_H_

@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "convsent/scorer.h"
@@ -73,6 +74,12 @@ struct LabelStats {
   std::optional<double> kappa;  // Scott's pi over those pairs (Fleiss' kappa for two); undefined: unset
 };
 LabelStats ComputeLabelStats(const std::vector<HumanLabel>& labels);
+
+class Store;
+// The store's labels of single messages, each message's latest, with the
+// message's text: what `convsent model adapt` learns from. Conversation
+// labels are counted in *conversation_labels and not returned.
+Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels);
 
 }  // namespace convsent
 

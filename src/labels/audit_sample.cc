@@ -1,8 +1,11 @@
 #include "convsent/audit_sample.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <unordered_set>
+
+#include "util/csv_writer.h"
 
 namespace convsent {
 namespace {
@@ -54,6 +57,58 @@ Result<AuditSample> SampleForAudit(Store& store, const AuditSampleOptions& o) {
   // labeller who stops early still leaves a random sample.
   std::shuffle(out.conversations.begin(), out.conversations.end(), rng);
   return out;
+}
+
+namespace {
+
+// The conversation's messages as a transcript, notes left out.
+std::string Transcript(const Conversation& c) {
+  std::string t;
+  for (const Message& m : c.messages) {
+    if (m.role == Role::kNote) continue;
+    t += (t.empty() ? "" : "\n") + std::string(RoleName(m.role)) + ": " + m.text;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string AuditFileOf(const AuditSample& sample, bool csv) {
+  std::string out = csv ? "conversation_id,label,reviewer,note,transcript\n" : "";
+  for (const Conversation& c : sample.conversations) {
+    if (csv) {
+      out += CsvField(c.id) + ",,,," + CsvField(Transcript(c)) + "\n";
+      continue;
+    }
+    nlohmann::json messages = nlohmann::json::array();
+    for (const Message& m : c.messages) {
+      if (m.role != Role::kNote) messages.push_back({{"role", RoleName(m.role)}, {"text", m.text}});
+    }
+    out += nlohmann::json({{"conversation_id", c.id}, {"label", nullptr}, {"reviewer", ""}, {"messages", messages}})
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+           "\n";
+  }
+  return out;
+}
+
+Result<int64_t> QueueForAudit(Store& store, const AuditSample& sample, int64_t now_ms) {
+  int64_t added = 0;
+  const Status s = [&]() -> Status {
+    RETURN_IF_ERROR(store.Begin());
+    for (const Conversation& c : sample.conversations) {
+      ReviewItem item;
+      item.conversation = c.id, item.severity = "audit", item.audit = true, item.created_at_ms = now_ms;
+      item.reason = "random audit: label the customer's tone";
+      ASSIGN_OR_RETURN(const auto id, store.review_items().Add(item));
+      added += id ? 1 : 0;
+    }
+    return store.Commit();
+  }();
+  if (!s.ok()) {
+    (void)store.Rollback();
+    return s;
+  }
+  return added;
 }
 
 }  // namespace convsent

@@ -1,6 +1,8 @@
 // What every Store implementation shares: the encoding of a conversation's
-// JSON columns, the report's dictionary, and the choice of implementation.
+// JSON columns, the report's dictionary, the choice of implementation, and
+// reads that join two record families (LabelledMessages).
 #include <cstdlib>
+#include <map>
 
 #include "convsent/detectors.h"
 #include "convsent/score_format.h"
@@ -199,5 +201,26 @@ std::string DefaultStoreLocation() {
   return env && *env ? env : "convsent.db";
 }
 
+
+Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels) {
+  std::map<std::pair<std::string, int>, Sentiment> latest;
+  RETURN_IF_ERROR(store.labels().ForEach([&](const HumanLabel& l) {
+    if (l.message < 0) return ++*conversation_labels, Status::Ok();
+    latest[{l.conversation, l.message}] = l.label;
+    return Status::Ok();
+  }));
+  std::vector<std::pair<std::string, Sentiment>> out;
+  std::string cached_id;
+  std::optional<ScoredConversation> cached;
+  for (const auto& [key, label] : latest) {
+    if (key.first != cached_id) {
+      ASSIGN_OR_RETURN(cached, store.conversations().Get(key.first));
+      cached_id = key.first;
+    }
+    if (!cached || static_cast<size_t>(key.second) >= cached->conversation.messages.size()) continue;
+    out.emplace_back(cached->conversation.messages[static_cast<size_t>(key.second)].text, label);
+  }
+  return out;
+}
 
 }  // namespace convsent
