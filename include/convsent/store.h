@@ -20,11 +20,14 @@
 #ifndef CONVSENT_STORE_H_
 #define CONVSENT_STORE_H_
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "convsent/alerts.h"
@@ -130,6 +133,25 @@ class Store {
   virtual Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) {
     return Status::FailedPrecondition("only a shared store (PostgreSQL) carries announcements");
   }
+};
+
+// For a long-running writer on a SQLite store, whose commits no longer copy
+// the log into the store (Store::DeferCheckpoints, on the writer's own
+// connection): a thread with a connection of its own checkpoints every
+// `period`, and with `start_writeback` first starts writing the changed
+// pages to disk, so that each checkpoint has little left to sync. Nothing
+// on a shared store (PostgreSQL checkpoints on its own) or one that cannot
+// be opened. The thread stops when this is destroyed.
+class BackgroundCheckpoints {
+ public:
+  BackgroundCheckpoints(const std::string& location, std::chrono::milliseconds period, bool start_writeback);
+  ~BackgroundCheckpoints();
+  BackgroundCheckpoints(const BackgroundCheckpoints&) = delete;
+  BackgroundCheckpoints& operator=(const BackgroundCheckpoints&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
 };
 
 // What the store masks in the text it keeps (its "redact" setting, off

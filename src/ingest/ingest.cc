@@ -130,21 +130,12 @@ class Ingester {
     ASSIGN_OR_RETURN(redaction_, StoredRedaction(*store_));
     Status status;
     if (options_.strict) status = store_->Begin();
-    // The log is copied into the store by a thread of its own, every second,
-    // rather than by the writer's commits: the writer is the pipeline's
-    // slowest stage, and the other core has room.
-    std::atomic<bool> done{false};
-    std::thread checkpoints;
+    // The log is copied into the store by a thread of its own rather than by
+    // the writer's commits: the writer is the pipeline's slowest stage, and
+    // the other core has room.
     const bool deferred = status.ok() && store_->DeferCheckpoints().ok();
-    if (deferred) {
-      checkpoints = std::thread([this, &done] {
-        auto other = Store::Open(store_->location());
-        while (other.ok() && !done.load()) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(250));
-          (void)(*other)->Checkpoint();
-        }
-      });
-    }
+    std::optional<BackgroundCheckpoints> checkpoints;
+    if (deferred) checkpoints.emplace(store_->location(), std::chrono::milliseconds(250), /*start_writeback=*/false);
     std::thread writer([this] { WriterLoop(); });
     std::thread scorer([this] { ScoringLoop(); });
     if (status.ok()) status = read();
@@ -152,8 +143,7 @@ class Ingester {
     to_score_.Close();
     scorer.join();  // closes the writer's queue
     writer.join();
-    done = true;
-    if (checkpoints.joinable()) checkpoints.join();
+    checkpoints.reset();
     if (deferred) (void)store_->DeferCheckpoints(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
     status = FinishStrict(status);

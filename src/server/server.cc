@@ -103,28 +103,21 @@ Status Server::Run() {
     while (!svr_.is_running() && !listen_returned.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     svr_.stop();
   });
-  // The writer's commits leave the log to this thread: every 50 ms it hands
-  // the changed pages to the disk (without waiting) and checkpoints the log
-  // into the store. A checkpoint's sync stalls the writer's commits behind
-  // the file system; small and frequent ones, with little left to sync,
-  // stall it least (p99 at 5,000 msg/s: 46 ms checkpointing once a second,
+  // The writer's commits leave the log to a thread of its own: every 50 ms
+  // it hands the changed pages to the disk (without waiting) and
+  // checkpoints the log into the store. A checkpoint's sync stalls the
+  // writer's commits behind the file system; small and frequent ones, with
+  // little left to sync, stall it least (p99 at 5,000 msg/s: 46 ms checkpointing once a second,
   // 7-8 ms now; bench/RESULTS.md).
+  std::optional<BackgroundCheckpoints> checkpoints;
+  checkpoints.emplace(o_.db, std::chrono::milliseconds(50), /*start_writeback=*/true);
   std::atomic<bool> done{false};
-  std::thread checkpoints([this, &done] {
-    auto store = Store::Open(o_.db);
-    if (!store.ok() || (*store)->shared()) return;  // PostgreSQL checkpoints on its own
-    while (!done.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      (void)(*store)->StartWriteback();
-      (void)(*store)->Checkpoint();
-    }
-  });
   std::thread listener([this, &done] { ListenToOtherServers(done); });
   const bool ok = svr_.listen_after_bind();
   listen_returned = true;
   svr_.Shutdown();  // answers what was read, closes the rest
   done = true;
-  checkpoints.join();
+  checkpoints.reset();
   listener.join();
   events_.Stop();
   pthread_kill(signals.native_handle(), SIGUSR1);

@@ -223,4 +223,22 @@ Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& s
   return out;
 }
 
+BackgroundCheckpoints::BackgroundCheckpoints(const std::string& location, std::chrono::milliseconds period,
+                                             bool start_writeback) {
+  auto store = Store::Open(location);
+  if (!store.ok() || (*store)->shared()) return;
+  thread_ = std::thread([this, store = std::move(*store), period, start_writeback] {
+    while (!done_.load()) {
+      std::this_thread::sleep_for(period);
+      if (start_writeback) (void)store->StartWriteback();
+      (void)store->Checkpoint();
+    }
+  });
+}
+
+BackgroundCheckpoints::~BackgroundCheckpoints() {
+  done_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
 }  // namespace convsent
