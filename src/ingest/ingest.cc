@@ -23,6 +23,7 @@
 #include "convsent/text.h"
 #include "util/line_reader.h"
 #include "util/csv_reader.h"
+#include "util/mutex.h"
 
 namespace convsent {
 namespace {
@@ -44,8 +45,8 @@ class BoundedQueue {
   explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
   // Blocks while full. Returns false when the consumer has stopped.
   bool Push(T item) {
-    std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return q_.size() < capacity_ || stopped_; });
+    MutexLock lock(mu_);
+    while (q_.size() >= capacity_ && !stopped_) not_full_.wait(lock.native());
     if (stopped_) return false;
     q_.push_back(std::move(item));
     not_empty_.notify_one();
@@ -53,8 +54,8 @@ class BoundedQueue {
   }
   // Blocks while empty. Returns false at the end of input.
   bool Pop(T* item) {
-    std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
+    MutexLock lock(mu_);
+    while (q_.empty() && !closed_) not_empty_.wait(lock.native());
     if (q_.empty()) return false;
     *item = std::move(q_.front());
     q_.pop_front();
@@ -63,23 +64,24 @@ class BoundedQueue {
   }
   // The producer is done.
   void Close() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
     not_empty_.notify_all();
   }
   // The consumer gave up: pushes fail from now on.
   void Stop() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopped_ = true;
     not_full_.notify_all();
   }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable not_full_, not_empty_;
-  std::deque<T> q_;
-  size_t capacity_;
-  bool closed_ = false, stopped_ = false;
+  std::deque<T> q_ GUARDED_BY(mu_);
+  const size_t capacity_;
+  bool closed_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;
 };
 
 class Ingester {
@@ -418,7 +420,7 @@ class Ingester {
     while (to_score_.Pop(&conversations)) {
       {
         std::vector<Batch> spent;  // freed here, at this stage's priority
-        std::lock_guard lock(spent_mu_);
+        MutexLock lock(spent_mu_);
         spent.swap(spent_);
       }
       Batch batch;
@@ -475,7 +477,7 @@ class Ingester {
       summary_.conversations += static_cast<int64_t>(batch.scored.size());
       // Freeing a batch's thousands of strings is left to the scoring
       // stage: the writer is the slowest stage.
-      std::lock_guard lock(spent_mu_);
+      MutexLock lock(spent_mu_);
       spent_.push_back(std::move(batch));
       batch = Batch();
     }
@@ -488,8 +490,8 @@ class Ingester {
   ScorerPool scorers_;
   BoundedQueue<std::vector<Conversation>> to_score_;
   BoundedQueue<Batch> queue_;
-  std::mutex spent_mu_;
-  std::vector<Batch> spent_;  // stored batches, for the scoring stage to free
+  Mutex spent_mu_;
+  std::vector<Batch> spent_ GUARDED_BY(spent_mu_);  // stored batches, for the scoring stage to free
   std::vector<Conversation> pending_;
   IngestSummary summary_;
   // Progress, shared between the reader and the scoring stage.

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "util/mutex.h"
+
 namespace convsent::server {
 
 class EventHub {
@@ -22,7 +24,7 @@ class EventHub {
   };
   void Publish(std::string type, std::string data) {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       events_.push_back({next_++, std::move(type), std::move(data)});
       if (events_.size() > 1000) events_.pop_front();
     }
@@ -30,8 +32,11 @@ class EventHub {
   }
   // Events after `after`, waiting at most `timeout` for one.
   std::vector<Event> After(int64_t after, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return stop_ || (!events_.empty() && events_.back().id > after); });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mu_);
+    while (!stop_ && (events_.empty() || events_.back().id <= after)) {
+      if (cv_.wait_until(lock.native(), deadline) == std::cv_status::timeout) break;
+    }
     std::vector<Event> out;
     for (const auto& e : events_) {
       if (e.id > after) out.push_back(e);
@@ -39,27 +44,27 @@ class EventHub {
     return out;
   }
   int64_t last() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return next_ - 1;
   }
   void Stop() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
   }
   bool stopped() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return stop_;
   }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  std::deque<Event> events_;
-  int64_t next_ = 1;
-  bool stop_ = false;
+  std::deque<Event> events_ GUARDED_BY(mu_);
+  int64_t next_ GUARDED_BY(mu_) = 1;
+  bool stop_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace convsent::server

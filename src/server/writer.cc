@@ -206,7 +206,7 @@ Writer::Writer(std::unique_ptr<Store> store, int64_t model_id)
 
 Writer::~Writer() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
   cv_.notify_all();
@@ -216,7 +216,7 @@ Writer::~Writer() {
 Status Writer::Submit(Op op) {
   std::future<Status> done;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_) return Status::FailedPrecondition("the server is stopping");
     queue_.push_back({std::move(op), {}});
     done = queue_.back().done.get_future();
@@ -231,7 +231,7 @@ Status Writer::Fold(const std::string& id) {
 }
 
 size_t Writer::queued() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return queue_.size();
 }
 
@@ -244,13 +244,15 @@ void Writer::Run() {
   bool stopping = false;
   for (;;) {
     {
-      std::unique_lock lock(mu_);
-      const auto ready = [&] { return stop_ || !queue_.empty(); };
-      if (const int64_t due = context_.next_fold_ms(); due != 0) {
-        const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(due));
-        cv_.wait_until(lock, at, ready);
-      } else {
-        cv_.wait(lock, ready);
+      MutexLock lock(mu_);
+      const int64_t due = context_.next_fold_ms();
+      const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(due));
+      while (!stop_ && queue_.empty()) {
+        if (due == 0) {
+          cv_.wait(lock.native());
+        } else if (cv_.wait_until(lock.native(), at) == std::cv_status::timeout) {
+          break;  // a fold is due
+        }
       }
       stopping = stop_ && queue_.empty();
       while (!queue_.empty() && group.size() < kMaxGroup) {

@@ -22,6 +22,7 @@
 
 #include "convsent/rollup.h"
 #include "convsent/store.h"
+#include "util/mutex.h"
 
 namespace convsent {
 
@@ -129,10 +130,10 @@ class Writer {
   };
   std::unique_ptr<Store> store_;
   WriterContext context_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::deque<Pending> queue_;
-  bool stop_ = false;
+  std::deque<Pending> queue_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
