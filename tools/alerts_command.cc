@@ -37,9 +37,9 @@ int RunAlerts(const AlertsFlags& f) {
 
 }  // namespace
 
-void AddAlertsCommand(CLI::App& app, int* exit_code) {
+void AddAlertsCommand(Command& app, int* exit_code) {
   auto a = std::make_shared<AlertsFlags>();
-  CLI::App* alerts = app.add_subcommand("alerts", NetCommandHelp("alerts"));
+  Command* alerts = app.add_subcommand("alerts", NetCommandHelp("alerts"));
   alerts->add_option("--db", a->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   alerts->add_option("--ack", a->ack, "Acknowledge this alert");
   alerts->add_flag("--all", a->all, "Also list acknowledged and recovered alerts");

@@ -62,11 +62,11 @@ int RunAuditSample(const AuditFlags& f) {
 
 }  // namespace
 
-void AddAuditCommand(CLI::App& app, int* exit_code) {
+void AddAuditCommand(Command& app, int* exit_code) {
   auto a = std::make_shared<AuditFlags>();
-  CLI::App* audit = app.add_subcommand("audit", "Random audits: what the report's corrected shares stand on");
+  Command* audit = app.add_subcommand("audit", "Random audits: what the report's corrected shares stand on");
   audit->require_subcommand(1);
-  CLI::App* sample = audit->add_subcommand("sample", "Draw conversations not audited yet, uniformly at random, to label");
+  Command* sample = audit->add_subcommand("sample", "Draw conversations not audited yet, uniformly at random, to label");
   sample->add_option("--db", a->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   sample->add_option("--size", a->size, "How many (default 100)");
   sample->add_option("--seed", a->seed, "Random seed: the same seed draws the same sample (default 1)");

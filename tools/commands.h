@@ -1,10 +1,10 @@
 // The convsent command-line tool: one file per command, each registering a
-// CLI11 subcommand. Commands parse flags and print; the work is done by the
-// library.
+// subcommand (through tools/cli.h). Commands parse flags and print; the
+// work is done by the library.
 #ifndef CONVSENT_TOOLS_COMMANDS_H_
 #define CONVSENT_TOOLS_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
+#include "tools/cli.h"
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,25 +27,25 @@ inline constexpr int kExitPartial = 3;      // done, but some input was skipped
 
 // Each Add*Command registers a subcommand whose callback stores its exit
 // code in *exit_code.
-void AddScoreCommand(CLI::App& app, int* exit_code);
-void AddEvalCommand(CLI::App& app, int* exit_code);
-void AddTrainCommand(CLI::App& app, int* exit_code);
-void AddModelCommand(CLI::App& app, int* exit_code);
-void AddDemoCommand(CLI::App& app, int* exit_code);
-void AddToneEvalCommand(CLI::App& app, int* exit_code);
-void AddWorkerCommand(CLI::App& app, int* exit_code);
-void AddIngestCommand(CLI::App& app, int* exit_code);
-void AddShowCommand(CLI::App& app, int* exit_code);
-void AddRescoreCommand(CLI::App& app, int* exit_code);
-void AddSettingsCommand(CLI::App& app, int* exit_code);
-void AddLabelsCommand(CLI::App& app, int* exit_code);
-void AddAuditCommand(CLI::App& app, int* exit_code);
-void AddGenerateCommand(CLI::App& app, int* exit_code);
-void AddReportCommand(CLI::App& app, int* exit_code);
-void AddTreeCommand(CLI::App& app, int* exit_code);
-void AddAlertsCommand(CLI::App& app, int* exit_code);
-void AddInterventionCommand(CLI::App& app, int* exit_code);
-void AddServeCommands(CLI::App& app, int* exit_code);  // serve, keys
+void AddScoreCommand(Command& app, int* exit_code);
+void AddEvalCommand(Command& app, int* exit_code);
+void AddTrainCommand(Command& app, int* exit_code);
+void AddModelCommand(Command& app, int* exit_code);
+void AddDemoCommand(Command& app, int* exit_code);
+void AddToneEvalCommand(Command& app, int* exit_code);
+void AddWorkerCommand(Command& app, int* exit_code);
+void AddIngestCommand(Command& app, int* exit_code);
+void AddShowCommand(Command& app, int* exit_code);
+void AddRescoreCommand(Command& app, int* exit_code);
+void AddSettingsCommand(Command& app, int* exit_code);
+void AddLabelsCommand(Command& app, int* exit_code);
+void AddAuditCommand(Command& app, int* exit_code);
+void AddGenerateCommand(Command& app, int* exit_code);
+void AddReportCommand(Command& app, int* exit_code);
+void AddTreeCommand(Command& app, int* exit_code);
+void AddAlertsCommand(Command& app, int* exit_code);
+void AddInterventionCommand(Command& app, int* exit_code);
+void AddServeCommands(Command& app, int* exit_code);  // serve, keys
 
 // The commands that need the HTTP stack (server, webhooks). They are built
 // into convsent-net only; convsent lists them in its help and hands them over
@@ -68,7 +68,7 @@ inline const char* NetCommandHelp(std::string_view name) {
   }
   return "";
 }
-void AddImportCommand(CLI::App& app, int* exit_code);
+void AddImportCommand(Command& app, int* exit_code);
 
 // What ingest and import share: the flags of scoring into a store, the
 // printed error, and the closing summary (text or JSON) with the exit code
@@ -79,7 +79,7 @@ struct StoreWriteFlags {
   int threads = 2;
 };
 // Adds --db, --model, --strict (`strict_help`), --json, --threads and --enqueue.
-void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help);
+void AddStoreWriteFlags(Command* cmd, StoreWriteFlags* f, const char* strict_help);
 void PrintIngestError(const IngestError& e);
 // 1234567 as "1,234,567".
 std::string Thousands(int64_t v);

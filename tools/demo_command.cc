@@ -60,9 +60,9 @@ int RunDemo(const std::string& model_path) {
 
 }  // namespace
 
-void AddDemoCommand(CLI::App& app, int* exit_code) {
+void AddDemoCommand(Command& app, int* exit_code) {
   auto model = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("demo", "Score the built-in sample and print an evaluation");
+  Command* cmd = app.add_subcommand("demo", "Score the built-in sample and print an evaluation");
   cmd->add_option("--model", *model, "Model file (default: the embedded model)");
   cmd->callback([model, exit_code] { *exit_code = RunDemo(*model); });
 }

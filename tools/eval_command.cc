@@ -105,9 +105,9 @@ int RunEval(const EvalFlags& flags) {
 
 }  // namespace
 
-void AddEvalCommand(CLI::App& app, int* exit_code) {
+void AddEvalCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<EvalFlags>();
-  CLI::App* cmd = app.add_subcommand("eval", "Measure agreement with labeled 'label<TAB>text' files");
+  Command* cmd = app.add_subcommand("eval", "Measure agreement with labeled 'label<TAB>text' files");
   cmd->add_option("files", flags->files, "Labeled TSV files")->required();
   cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
   cmd->add_flag("--json", flags->json, "Print JSON");

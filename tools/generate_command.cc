@@ -6,10 +6,10 @@
 
 namespace convsent::cli {
 
-void AddGenerateCommand(CLI::App& app, int* exit_code) {
+void AddGenerateCommand(Command& app, int* exit_code) {
   auto o = std::make_shared<GeneratorOptions>();
   auto output = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("generate", "Write sample support conversations with planted causes (and FILE.truth.json)");
+  Command* cmd = app.add_subcommand("generate", "Write sample support conversations with planted causes (and FILE.truth.json)");
   cmd->add_option("--conversations", o->conversations, "How many (default 3000)");
   cmd->add_option("--seed", o->seed, "Random seed; the same seed gives the same data (default 1)");
   cmd->add_option("--days", o->days, "Span in days (default 56)");

@@ -89,9 +89,9 @@ int RunImport(const ImportFlags& flags) {
 
 }  // namespace
 
-void AddImportCommand(CLI::App& app, int* exit_code) {
+void AddImportCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<ImportFlags>();
-  CLI::App* cmd = app.add_subcommand(
+  Command* cmd = app.add_subcommand(
       "import", "Import help-desk exports or saved API responses (zendesk, intercom, front, gorgias, zoho-desk, "
                 "twilio, connect); see docs/import.md");
   cmd->add_option("system", f->system, "zendesk, intercom, front, gorgias, zoho-desk, twilio or connect")->required();

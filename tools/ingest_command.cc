@@ -19,9 +19,9 @@ int RunIngest(const IngestFlags& flags) {
 
 }  // namespace
 
-void AddIngestCommand(CLI::App& app, int* exit_code) {
+void AddIngestCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<IngestFlags>();
-  CLI::App* cmd = app.add_subcommand("ingest", "Score and store conversations (JSON Lines, or CSV of messages)");
+  Command* cmd = app.add_subcommand("ingest", "Score and store conversations (JSON Lines, or CSV of messages)");
   cmd->add_option("files", f->files, "Input files ('-' for stdin)")->required();
   AddStoreWriteFlags(cmd, &f->write, "Stop at the first bad line and write nothing");
   cmd->callback([f, exit_code] { *exit_code = RunIngest(*f); });

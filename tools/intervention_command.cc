@@ -82,13 +82,13 @@ int RunInterventionList(const InterventionFlags& f, bool check) {
 
 }  // namespace
 
-void AddInterventionCommand(CLI::App& app, int* exit_code) {
+void AddInterventionCommand(Command& app, int* exit_code) {
   auto i = std::make_shared<InterventionFlags>();
-  CLI::App* iv = app.add_subcommand("intervention", NetCommandHelp("intervention"));
+  Command* iv = app.add_subcommand("intervention", NetCommandHelp("intervention"));
   iv->require_subcommand(1);
   iv->add_option("--db", i->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   iv->add_option("--config", i->config, "Tree config");
-  CLI::App* add = iv->add_subcommand("add", "Log an intervention");
+  Command* add = iv->add_subcommand("add", "Log an intervention");
   add->add_option("--node", i->node, "The node it acts on")->required();
   add->add_option("--at", i->at, "When it took effect (date or RFC 3339)")->required();
   add->add_option("--owner", i->owner, "Who made it")->required();
@@ -97,14 +97,14 @@ void AddInterventionCommand(CLI::App& app, int* exit_code) {
   add->add_option("--db", i->db, "Store");
   add->add_option("--config", i->config, "Tree config");
   add->callback([i, exit_code] { *exit_code = RunInterventionAdd(*i); });
-  CLI::App* check = iv->add_subcommand("check", "Did the interventions work? Before and after, with tests");
+  Command* check = iv->add_subcommand("check", "Did the interventions work? Before and after, with tests");
   check->add_option("--id", i->id, "Only this intervention");
   check->add_option("--window", i->window, "At most this many days on each side (default 28)");
   check->add_flag("--json", i->json, "Print JSON");
   check->add_option("--db", i->db, "Store");
   check->add_option("--config", i->config, "Tree config");
   check->callback([i, exit_code] { *exit_code = RunInterventionList(*i, true); });
-  CLI::App* list = iv->add_subcommand("list", "List the logged interventions");
+  Command* list = iv->add_subcommand("list", "List the logged interventions");
   list->add_flag("--json", i->json, "Print JSON");
   list->add_option("--db", i->db, "Store");
   list->callback([i, exit_code] { *exit_code = RunInterventionList(*i, false); });

@@ -121,22 +121,22 @@ int RunStats(const LabelsFlags& f) {
 
 }  // namespace
 
-void AddLabelsCommand(CLI::App& app, int* exit_code) {
+void AddLabelsCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<LabelsFlags>();
-  CLI::App* labels = app.add_subcommand("labels", "People's labels: import, export, stats (docs/report.md)");
+  Command* labels = app.add_subcommand("labels", "People's labels: import, export, stats (docs/report.md)");
   labels->require_subcommand(1);
-  CLI::App* import = labels->add_subcommand("import", "Store labels from CSV (with a header) or JSON Lines files");
+  Command* import = labels->add_subcommand("import", "Store labels from CSV (with a header) or JSON Lines files");
   import->add_option("files", f->files, "Files (.csv: CSV; else JSON Lines; -: standard input)")->required();
   import->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   import->add_flag("--audit", f->audit, "The rows are a uniformly random sample: they correct the report's shares");
   import->add_flag("--json", f->json, "Print a JSON summary (imported, skipped, errors)");
   import->callback([f, exit_code] { *exit_code = RunImport(*f); });
-  CLI::App* exp = labels->add_subcommand("export", "Write every label (CSV; JSON Lines with --json or a .jsonl name)");
+  Command* exp = labels->add_subcommand("export", "Write every label (CSV; JSON Lines with --json or a .jsonl name)");
   exp->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   exp->add_option("-o,--output", f->output, "File (default: standard output)");
   exp->add_flag("--json", f->json, "JSON Lines");
   exp->callback([f, exit_code] { *exit_code = RunExport(*f); });
-  CLI::App* stats = labels->add_subcommand("stats", "Counts per source and label, and agreement between reviewers");
+  Command* stats = labels->add_subcommand("stats", "Counts per source and label, and agreement between reviewers");
   stats->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   stats->add_flag("--json", f->json, "Print JSON");
   stats->callback([f, exit_code] { *exit_code = RunStats(*f); });

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <CLI/CLI.hpp>
+
 #include "convsent/tree.h"
 #include "tools/commands.h"
 
@@ -147,31 +149,32 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "convsent 0.1.0");
   int exit_code = 0;
-  convsent::cli::AddDemoCommand(app, &exit_code);
-  convsent::cli::AddScoreCommand(app, &exit_code);
-  convsent::cli::AddEvalCommand(app, &exit_code);
-  convsent::cli::AddTrainCommand(app, &exit_code);
-  convsent::cli::AddModelCommand(app, &exit_code);
-  convsent::cli::AddToneEvalCommand(app, &exit_code);
-  convsent::cli::AddGenerateCommand(app, &exit_code);
-  convsent::cli::AddWorkerCommand(app, &exit_code);
-  convsent::cli::AddIngestCommand(app, &exit_code);
-  convsent::cli::AddShowCommand(app, &exit_code);
-  convsent::cli::AddRescoreCommand(app, &exit_code);
-  convsent::cli::AddSettingsCommand(app, &exit_code);
-  convsent::cli::AddLabelsCommand(app, &exit_code);
-  convsent::cli::AddAuditCommand(app, &exit_code);
-  convsent::cli::AddReportCommand(app, &exit_code);
+  convsent::cli::Command root(&app);
+  convsent::cli::AddDemoCommand(root, &exit_code);
+  convsent::cli::AddScoreCommand(root, &exit_code);
+  convsent::cli::AddEvalCommand(root, &exit_code);
+  convsent::cli::AddTrainCommand(root, &exit_code);
+  convsent::cli::AddModelCommand(root, &exit_code);
+  convsent::cli::AddToneEvalCommand(root, &exit_code);
+  convsent::cli::AddGenerateCommand(root, &exit_code);
+  convsent::cli::AddWorkerCommand(root, &exit_code);
+  convsent::cli::AddIngestCommand(root, &exit_code);
+  convsent::cli::AddShowCommand(root, &exit_code);
+  convsent::cli::AddRescoreCommand(root, &exit_code);
+  convsent::cli::AddSettingsCommand(root, &exit_code);
+  convsent::cli::AddLabelsCommand(root, &exit_code);
+  convsent::cli::AddAuditCommand(root, &exit_code);
+  convsent::cli::AddReportCommand(root, &exit_code);
 #ifdef CONVSENT_NET
-  convsent::cli::AddTreeCommand(app, &exit_code);
-  convsent::cli::AddAlertsCommand(app, &exit_code);
-  convsent::cli::AddInterventionCommand(app, &exit_code);
-  convsent::cli::AddServeCommands(app, &exit_code);
+  convsent::cli::AddTreeCommand(root, &exit_code);
+  convsent::cli::AddAlertsCommand(root, &exit_code);
+  convsent::cli::AddInterventionCommand(root, &exit_code);
+  convsent::cli::AddServeCommands(root, &exit_code);
 #else
   // Listed in --help; main() hands them to convsent-net before parsing.
   for (const auto& c : convsent::cli::kNetCommands) app.add_subcommand(c.name, c.help)->allow_extras();
 #endif
-  convsent::cli::AddImportCommand(app, &exit_code);
+  convsent::cli::AddImportCommand(root, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

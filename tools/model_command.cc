@@ -148,19 +148,19 @@ int RunUpgrade(const ModelFlags& flags) {
 
 }  // namespace
 
-void AddModelCommand(CLI::App& app, int* exit_code) {
+void AddModelCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<ModelFlags>();
-  CLI::App* cmd = app.add_subcommand("model", "Inspect a model");
+  Command* cmd = app.add_subcommand("model", "Inspect a model");
   cmd->require_subcommand(1);
-  CLI::App* info = cmd->add_subcommand("info", "Print a model's header, training data and options");
+  Command* info = cmd->add_subcommand("info", "Print a model's header, training data and options");
   info->add_option("--model", flags->model, "Model file (default: the embedded model)");
   info->add_flag("--json", flags->json, "Print JSON");
   info->callback([flags, exit_code] { *exit_code = RunInfo(*flags); });
-  CLI::App* upgrade = cmd->add_subcommand("upgrade", "Write a model file again in this build's format");
+  Command* upgrade = cmd->add_subcommand("upgrade", "Write a model file again in this build's format");
   upgrade->add_option("model", flags->model, "Model file")->required();
   upgrade->add_option("-o,--output", flags->out, "Where to write it")->required();
   upgrade->callback([flags, exit_code] { *exit_code = RunUpgrade(*flags); });
-  CLI::App* adapt = cmd->add_subcommand("adapt", "Train the model again with the store's labelled messages (kept only if better)");
+  Command* adapt = cmd->add_subcommand("adapt", "Train the model again with the store's labelled messages (kept only if better)");
   adapt->add_option("--db", flags->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   adapt->add_option("-o,--output", flags->out, "Where to write the adapted model")->required();
   adapt->add_option("--model", flags->model, "The base model (default: the embedded model)");

@@ -69,9 +69,9 @@ int RunReport(const ReportFlags& flags) {
 
 }  // namespace
 
-void AddReportCommand(CLI::App& app, int* exit_code) {
+void AddReportCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<ReportFlags>();
-  CLI::App* cmd = app.add_subcommand("report", "The sentiment metric: score, band, trend, segments, drift, related metrics");
+  Command* cmd = app.add_subcommand("report", "The sentiment metric: score, band, trend, segments, drift, related metrics");
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->add_option("--from", f->from, "First day (inclusive)");
   cmd->add_option("--to", f->to, "Last day (exclusive)");

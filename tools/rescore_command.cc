@@ -38,9 +38,9 @@ int RunRescore(const RescoreFlags& flags) {
 
 }  // namespace
 
-void AddRescoreCommand(CLI::App& app, int* exit_code) {
+void AddRescoreCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<RescoreFlags>();
-  CLI::App* cmd = app.add_subcommand("rescore", "Score stored conversations again with another model, keeping the old scores");
+  Command* cmd = app.add_subcommand("rescore", "Score stored conversations again with another model, keeping the old scores");
   cmd->add_option("--model", f->model, "Model file")->required();
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->add_option("--from", f->from, "Only conversations created at or after this date");

@@ -74,9 +74,9 @@ int RunScore(const ScoreFlags& flags) {
 
 }  // namespace
 
-void AddScoreCommand(CLI::App& app, int* exit_code) {
+void AddScoreCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<ScoreFlags>();
-  CLI::App* cmd = app.add_subcommand("score", "Score messages, one per line, from files or stdin");
+  Command* cmd = app.add_subcommand("score", "Score messages, one per line, from files or stdin");
   cmd->add_option("files", flags->inputs, "Input files ('-' or none for stdin)");
   cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
   cmd->add_flag("--jsonl", flags->jsonl, "Read JSON objects with a \"text\" field; pass other fields through");

@@ -113,9 +113,9 @@ int RunKeysRevoke(const KeysFlags& f) {
 
 }  // namespace
 
-void AddServeCommands(CLI::App& app, int* exit_code) {
+void AddServeCommands(Command& app, int* exit_code) {
   auto f = std::make_shared<ServeFlags>();
-  CLI::App* serve = app.add_subcommand("serve", NetCommandHelp("serve"));
+  Command* serve = app.add_subcommand("serve", NetCommandHelp("serve"));
   serve->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   serve->add_option("--bind", f->bind, "Address to listen on (default 127.0.0.1: loopback only)");
   serve->add_option("--port", f->port, "Port (default 8080; 0: any free port, printed)");
@@ -124,17 +124,17 @@ void AddServeCommands(CLI::App& app, int* exit_code) {
   serve->callback([f, exit_code] { *exit_code = RunServe(*f); });
 
   auto k = std::make_shared<KeysFlags>();
-  CLI::App* keys = app.add_subcommand("keys", NetCommandHelp("keys"));
+  Command* keys = app.add_subcommand("keys", NetCommandHelp("keys"));
   keys->require_subcommand(1);
-  CLI::App* create = keys->add_subcommand("create", "Create a key; it is printed once");
+  Command* create = keys->add_subcommand("create", "Create a key; it is printed once");
   create->add_option("--role", k->role, "admin, ingest, reviewer or viewer")->required();
   create->add_option("--name", k->name, "Who or what uses it");
   create->add_option("--db", k->db, "Store");
   create->callback([k, exit_code] { *exit_code = RunKeysCreate(*k); });
-  CLI::App* list = keys->add_subcommand("list", "List the keys (never the keys themselves)");
+  Command* list = keys->add_subcommand("list", "List the keys (never the keys themselves)");
   list->add_option("--db", k->db, "Store");
   list->callback([k, exit_code] { *exit_code = RunKeysList(*k); });
-  CLI::App* revoke = keys->add_subcommand("revoke", "Revoke a key");
+  Command* revoke = keys->add_subcommand("revoke", "Revoke a key");
   revoke->add_option("id", k->id, "The key's id (keys list)")->required();
   revoke->add_option("--db", k->db, "Store");
   revoke->callback([k, exit_code] { *exit_code = RunKeysRevoke(*k); });

@@ -45,9 +45,9 @@ int RunSettings(const SettingsFlags& f) {
 
 }  // namespace
 
-void AddSettingsCommand(CLI::App& app, int* exit_code) {
+void AddSettingsCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<SettingsFlags>();
-  CLI::App* cmd = app.add_subcommand("settings", "Print or change the store's settings (redact=... masks personal data)");
+  Command* cmd = app.add_subcommand("settings", "Print or change the store's settings (redact=... masks personal data)");
   cmd->add_option("assignments", f->assignments, "key=value to set, e.g. redact=all (email, phone, card, iban; off)");
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->callback([f, exit_code] { *exit_code = RunSettings(*f); });

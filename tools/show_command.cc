@@ -98,9 +98,9 @@ int RunShow(const ShowFlags& flags) {
 
 }  // namespace
 
-void AddShowCommand(CLI::App& app, int* exit_code) {
+void AddShowCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<ShowFlags>();
-  CLI::App* cmd = app.add_subcommand("show", "One conversation: messages, scores, explanations, tone and facts");
+  Command* cmd = app.add_subcommand("show", "One conversation: messages, scores, explanations, tone and facts");
   cmd->add_option("id", f->id, "Conversation id")->required();
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->add_option("--model", f->model, "Model version whose scores to show (default: the current model)");

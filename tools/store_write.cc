@@ -41,7 +41,7 @@ std::string Thousands(int64_t v) {
   return s;
 }
 
-void AddStoreWriteFlags(CLI::App* cmd, StoreWriteFlags* f, const char* strict_help) {
+void AddStoreWriteFlags(Command* cmd, StoreWriteFlags* f, const char* strict_help) {
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
   cmd->add_flag("--strict", f->strict, strict_help);

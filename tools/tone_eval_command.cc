@@ -76,11 +76,11 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
 
 }  // namespace
 
-void AddToneEvalCommand(CLI::App& app, int* exit_code) {
+void AddToneEvalCommand(Command& app, int* exit_code) {
   auto path = std::make_shared<std::string>();
   auto model = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("tone-eval", "Compare conversation tone rules on dialogues with overall labels");
+  Command* cmd = app.add_subcommand("tone-eval", "Compare conversation tone rules on dialogues with overall labels");
   cmd->add_option("file", *path, "conversations.jsonl with split and overall.label (uss_multiwoz)")->required();
   cmd->add_option("--model", *model, "Model file (default: the embedded model)");
   cmd->add_flag("--json", *json, "Print JSON");

@@ -71,9 +71,9 @@ int RunTrain(TrainFlags flags) {
 
 }  // namespace
 
-void AddTrainCommand(CLI::App& app, int* exit_code) {
+void AddTrainCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<TrainFlags>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
+  Command* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
   cmd->add_option("--data-dir", flags->data_dir, "Folder of the shared data sets (default ../shared/data)");
   cmd->add_option("-o,--output", flags->output, "Model file to write (default models/convsent-msg.cvsm)");
   cmd->add_option("--train", flags->train, "Training file, optionally PATH:WEIGHT (repeatable)");

@@ -138,9 +138,9 @@ int RunTreeInit(const TreeFlags& f) {
 
 }  // namespace
 
-void AddTreeCommand(CLI::App& app, int* exit_code) {
+void AddTreeCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<TreeFlags>();
-  CLI::App* tree = app.add_subcommand("tree", NetCommandHelp("tree"));
+  Command* tree = app.add_subcommand("tree", NetCommandHelp("tree"));
   tree->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   tree->add_option("--config", f->config, "Tree config (default $CONVSENT_TREE, ./convsent-tree.yaml, or the built-in tree)");
   tree->add_option("--from", f->from, "First day (inclusive)");
@@ -154,7 +154,7 @@ void AddTreeCommand(CLI::App& app, int* exit_code) {
     if (tree->got_subcommand("init")) return;
     *exit_code = RunTree(*f);
   });
-  CLI::App* init = tree->add_subcommand("init", "Write the default tree config");
+  Command* init = tree->add_subcommand("init", "Write the default tree config");
   init->add_option("-o,--output", f->output, "File to write (default: standard output)");
   init->add_flag("--force", f->force, "Replace an existing file");
   init->callback([f, exit_code] { *exit_code = RunTreeInit(*f); });

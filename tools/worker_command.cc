@@ -55,9 +55,9 @@ int RunWorkerCommand(const WorkerFlags& flags) {
 
 }  // namespace
 
-void AddWorkerCommand(CLI::App& app, int* exit_code) {
+void AddWorkerCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<WorkerFlags>();
-  CLI::App* cmd = app.add_subcommand(
+  Command* cmd = app.add_subcommand(
       "worker", "Score and store conversations from the store's backlog (fed by ingest --enqueue); run several at once");
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db); postgresql://... to share it");
   cmd->add_option("--model", f->model, "Model file (default: the embedded model)");

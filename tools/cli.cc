@@ -1,0 +1,52 @@
+#include "tools/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace convsent::cli {
+namespace {
+
+// The declared commands and options live as long as the process: the
+// command line is parsed once.
+template <typename T>
+T* Keep(T value) {
+  static auto* kept = new std::deque<T>;
+  kept->push_back(std::move(value));
+  return &kept->back();
+}
+
+}  // namespace
+
+Option* Option::required() {
+  option_->required();
+  return this;
+}
+
+Command* Command::add_subcommand(const std::string& name, const std::string& help) {
+  return Keep(Command(app_->add_subcommand(name, help)));
+}
+
+template <typename T>
+Option* Command::add_option(const std::string& name, T& into, const std::string& help) {
+  return Keep(Option(app_->add_option(name, into, help)));
+}
+template Option* Command::add_option(const std::string&, std::string&, const std::string&);
+template Option* Command::add_option(const std::string&, int&, const std::string&);
+template Option* Command::add_option(const std::string&, int64_t&, const std::string&);
+template Option* Command::add_option(const std::string&, uint64_t&, const std::string&);
+template Option* Command::add_option(const std::string&, double&, const std::string&);
+template Option* Command::add_option(const std::string&, std::vector<std::string>&, const std::string&);
+
+Option* Command::add_flag(const std::string& name, bool& into, const std::string& help) {
+  return Keep(Option(app_->add_flag(name, into, help)));
+}
+
+void Command::callback(std::function<void()> fn) { app_->callback(std::move(fn)); }
+
+void Command::require_subcommand(int n) { app_->require_subcommand(n); }
+
+bool Command::got_subcommand(const std::string& name) const { return app_->got_subcommand(name); }
+
+}  // namespace convsent::cli
