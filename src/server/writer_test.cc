@@ -1,0 +1,140 @@
+// The writer's fold and rebuild on a real SQLite store, without HTTP: a
+// posted message is in the live log at once and in the conversation's rows
+// after a fold; a dropped cache and a restart rebuild the conversation from
+// its rows and its log, and lose nothing.
+#include <gtest/gtest.h>
+
+#include "convsent/model.h"
+#include "server/writer.h"
+#include "test_util.h"
+
+namespace convsent {
+namespace {
+
+class WriterFold : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto model = Model::Embedded();
+    ASSERT_TRUE(model.ok());
+    scorer_ = std::make_unique<Scorer>(*model);
+    store_ = Open();
+    auto id = store_->RegisterModel((*model)->info().version, "{}");
+    ASSERT_TRUE(id.ok());
+    model_id_ = *id;
+    ASSERT_TRUE(store_->SetCurrentModel((*model)->info().version).ok());
+  }
+  std::unique_ptr<Store> Open() {
+    auto store = Store::Open(dir_.path() + "/w.db");
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // What the server does with one posted message, in one transaction.
+  void Post(WriterContext& ctx, const std::string& id, Role role, const std::string& text) {
+    Message m;
+    m.role = role, m.text = text, m.at_ms = 1000 + static_cast<int64_t>(text.size());
+    const std::optional<MessageScore> score = scorer_->Score(text);
+    std::string message_json, score_json;
+    AppendMessageJson(m, &message_json);
+    AppendScoreJson(score, &score_json);
+    ASSERT_TRUE(ctx.store().Begin().ok());
+    auto live = ctx.Find(id);
+    ASSERT_TRUE(live.ok()) << live.status().message();
+    LiveConversation* l = *live;
+    if (l == nullptr) {
+      ScoredConversation fresh;
+      fresh.conversation.id = id;
+      fresh.conversation.created_at_ms = m.at_ms;
+      fresh.conversation.messages.push_back(m);
+      fresh.scores.push_back(score);
+      l = ctx.Start(std::move(fresh));
+    } else {
+      l->sc.conversation.messages.push_back(m);
+      l->sc.scores.push_back(score);
+      RefreshRollup(&l->sc);
+      AppendToEncoded(message_json, score_json, &l->encoded);
+    }
+    ASSERT_TRUE(ctx.Added(l, message_json, score_json).ok());
+    ASSERT_TRUE(ctx.store().Commit().ok());
+  }
+  size_t StoredMessages(Store& store, const std::string& id) {
+    auto got = store.conversations().Get(id);
+    EXPECT_TRUE(got.ok());
+    return got.ok() && got->has_value() ? (*got)->conversation.messages.size() : 0;
+  }
+  size_t Logged(Store& store) {
+    auto logged = store.live_log()->List();
+    EXPECT_TRUE(logged.ok());
+    return logged.ok() ? logged->size() : 0;
+  }
+  Status InTransaction(Store& store, const std::function<Status()>& fn) {
+    RETURN_IF_ERROR(store.Begin());
+    RETURN_IF_ERROR(fn());
+    return store.Commit();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Scorer> scorer_;
+  std::unique_ptr<Store> store_;
+  int64_t model_id_ = 0;
+};
+
+TEST_F(WriterFold, AMessageIsLoggedAtOnceAndInTheRowsAfterAFold) {
+  ASSERT_NE(store_->live_log(), nullptr);
+  WriterContext ctx(store_.get(), model_id_);
+  Post(ctx, "c-1", Role::kCustomer, "my order never arrived");
+  Post(ctx, "c-1", Role::kAgent, "sorry, let me check");
+  EXPECT_EQ(Logged(*store_), 2u);
+  EXPECT_EQ(StoredMessages(*store_, "c-1"), 0u);  // the rows wait for the fold
+  EXPECT_NE(ctx.next_fold_ms(), 0);
+  ASSERT_TRUE(InTransaction(*store_, [&] { return ctx.Fold("c-1"); }).ok());
+  EXPECT_EQ(StoredMessages(*store_, "c-1"), 2u);
+  EXPECT_EQ(Logged(*store_), 0u);
+  // The folded rows carry the tone of the whole conversation.
+  auto got = store_->conversations().Get("c-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_TRUE((*got)->rollup.has_customer);
+  EXPECT_EQ((*got)->scores.size(), 2u);
+}
+
+TEST_F(WriterFold, ADroppedCacheIsRebuiltFromTheRowsAndTheLog) {
+  WriterContext ctx(store_.get(), model_id_);
+  Post(ctx, "c-2", Role::kCustomer, "charged twice");
+  ASSERT_TRUE(InTransaction(*store_, [&] { return ctx.FoldAll(); }).ok());
+  Post(ctx, "c-2", Role::kAgent, "refunding one now");
+  Post(ctx, "c-2", Role::kCustomer, "thank you!");
+  ctx.DropCache();  // as after a rollback: the log, not the cache, is the truth
+  ASSERT_TRUE(store_->Begin().ok());
+  auto live = ctx.Find("c-2");
+  ASSERT_TRUE(live.ok() && *live != nullptr);
+  EXPECT_EQ((*live)->sc.conversation.messages.size(), 3u);
+  EXPECT_EQ((*live)->sc.conversation.messages[2].text, "thank you!");
+  ASSERT_TRUE(ctx.FoldAll().ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(StoredMessages(*store_, "c-2"), 3u);
+  EXPECT_EQ(Logged(*store_), 0u);
+}
+
+TEST_F(WriterFold, ARestartFoldsWhatTheLogHeld) {
+  {
+    WriterContext ctx(store_.get(), model_id_);
+    Post(ctx, "c-3", Role::kCustomer, "where is my parcel");
+    Post(ctx, "c-4", Role::kCustomer, "app crashes on login");
+    Post(ctx, "c-3", Role::kAgent, "it ships today");
+  }  // the server stops before folding (a crash)
+  store_.reset();
+  auto again = Open();
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(Logged(*again), 3u);
+  WriterContext ctx(again.get(), model_id_);
+  ASSERT_TRUE(InTransaction(*again, [&] {
+                RETURN_IF_ERROR(ctx.Recover());
+                return ctx.FoldAll();
+              }).ok());
+  EXPECT_EQ(StoredMessages(*again, "c-3"), 2u);
+  EXPECT_EQ(StoredMessages(*again, "c-4"), 1u);
+  EXPECT_EQ(Logged(*again), 0u);
+}
+
+}  // namespace
+}  // namespace convsent
