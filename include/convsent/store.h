@@ -20,19 +20,18 @@
 #ifndef CONVSENT_STORE_H_
 #define CONVSENT_STORE_H_
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "convsent/alerts.h"
+#include "convsent/announcements.h"
 #include "convsent/api_keys.h"
 #include "convsent/backlog.h"
+#include "convsent/checkpoints.h"
 #include "convsent/conversation.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
@@ -69,20 +68,6 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
-  // For a long-running writer: commits stop copying the log into the store
-  // (a pause of a fraction of a second each time); Checkpoint() does it,
-  // from another connection, without blocking the writer. `false` gives
-  // the copying back to the commits. FailedPrecondition: the store has no
-  // such log to manage (PostgreSQL checkpoints on its own).
-  virtual Status DeferCheckpoints(bool defer = true) = 0;
-  // `restart`: also start the log over from its beginning once it is all
-  // copied, so that it stops growing; it waits for the copy of what is left
-  // (little, when another connection checkpoints often). Busy: no error.
-  virtual Status Checkpoint(bool restart = false) = 0;
-  // Starts writing what changed to disk without waiting for it (SQLite:
-  // the database file and its log), so that the next checkpoint's sync has
-  // little left to wait for. The server calls it often; others need not.
-  virtual Status StartWriteback() { return Status::Ok(); }
   // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;
   virtual Status Release() = 0;
@@ -123,35 +108,10 @@ class Store {
   // process cached of it may be stale. A conversation read inside a
   // transaction is then held until the transaction ends.
   virtual bool shared() const { return false; }
-  // Announcements between the processes that share a store, so that a
-  // review-queue change made through one server reaches the live streams of
-  // the others. Announce() is delivered when the transaction commits (and
-  // dropped if it rolls back); AwaitAnnouncements() waits up to
-  // `timeout_ms` for the announcements of other connections. A store that
-  // is not shared announces to no one, and cannot await.
-  virtual Status Announce(const std::string& payload) { return Status::Ok(); }
-  virtual Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) {
-    return Status::FailedPrecondition("only a shared store (PostgreSQL) carries announcements");
-  }
-};
-
-// For a long-running writer on a SQLite store, whose commits no longer copy
-// the log into the store (Store::DeferCheckpoints, on the writer's own
-// connection): a thread with a connection of its own checkpoints every
-// `period`, and with `start_writeback` first starts writing the changed
-// pages to disk, so that each checkpoint has little left to sync. Nothing
-// on a shared store (PostgreSQL checkpoints on its own) or one that cannot
-// be opened. The thread stops when this is destroyed.
-class BackgroundCheckpoints {
- public:
-  BackgroundCheckpoints(const std::string& location, std::chrono::milliseconds period, bool start_writeback);
-  ~BackgroundCheckpoints();
-  BackgroundCheckpoints(const BackgroundCheckpoints&) = delete;
-  BackgroundCheckpoints& operator=(const BackgroundCheckpoints&) = delete;
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
+  // Only a shared store carries announcements between its processes, and
+  // only a store with a log to manage has checkpoints; null otherwise.
+  virtual Announcements* announcements() { return nullptr; }
+  virtual Checkpoints* checkpoints() { return nullptr; }
 };
 
 // What the store masks in the text it keeps (its "redact" setting, off

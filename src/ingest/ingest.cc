@@ -135,7 +135,8 @@ class Ingester {
     // The log is copied into the store by a thread of its own rather than by
     // the writer's commits: the writer is the pipeline's slowest stage, and
     // the other core has room.
-    const bool deferred = status.ok() && store_->DeferCheckpoints().ok();
+    Checkpoints* log = store_->checkpoints();
+    const bool deferred = status.ok() && log != nullptr && log->Defer().ok();
     std::optional<BackgroundCheckpoints> checkpoints;
     if (deferred) checkpoints.emplace(store_->location(), std::chrono::milliseconds(250), /*start_writeback=*/false);
     std::thread writer([this] { WriterLoop(); });
@@ -146,7 +147,7 @@ class Ingester {
     scorer.join();  // closes the writer's queue
     writer.join();
     checkpoints.reset();
-    if (deferred) (void)store_->DeferCheckpoints(false);  // the caller's store, as it was
+    if (deferred) (void)log->Defer(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
     status = FinishStrict(status);
     if (status.ok() && summary_.conversations > 0) status = store_->SetCurrentModel(model_->info().version);
@@ -461,7 +462,9 @@ class Ingester {
       // the store's size: the checkpoint thread has copied most of it, so
       // this waits only for the rest. (Not inside a strict ingest's one
       // transaction, where nothing is committed until the end.)
-      if (!options_.strict && ++batches % 8 == 0) (void)store_->Checkpoint(/*restart=*/true);
+      if (Checkpoints* log = store_->checkpoints(); log && !options_.strict && ++batches % 8 == 0) {
+        (void)log->Run(/*restart=*/true);
+      }
       Status s = options_.strict ? Status::Ok() : store_->Begin();
       for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
         s = store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]);

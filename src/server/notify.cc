@@ -53,14 +53,18 @@ void Server::Settle(const WebhookOutcome& o) {
 }
 
 Status Server::Announce(WriterContext& ctx, const char* type, const json& data) {
-  return ctx.store().Announce(Dump({{"origin", origin_}, {"type", type}, {"data", data}}));
+  Announcements* others = ctx.store().announcements();
+  if (others == nullptr) return Status::Ok();  // no other server shares the store
+  return others->Announce(Dump({{"origin", origin_}, {"type", type}, {"data", data}}));
 }
 
 void Server::ListenToOtherServers(const std::atomic<bool>& done) {
   auto store = Store::Open(o_.db);
   if (!store.ok()) return;
   while (!done.load()) {
-    auto got = (*store)->AwaitAnnouncements(500);
+    Announcements* others = (*store)->announcements();
+    if (others == nullptr) return;
+    auto got = others->Await(500);
     if (!got.ok()) return;
     for (const std::string& payload : *got) {
       const json a = json::parse(payload, nullptr, false);

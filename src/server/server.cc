@@ -315,7 +315,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));
   // SQLite: the log is copied by the server's checkpoint thread, not by the
   // writer's commits. PostgreSQL has nothing to defer.
-  if (Status s = store->DeferCheckpoints(); !s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;
+  if (Checkpoints* log = store->checkpoints()) RETURN_IF_ERROR(log->Defer());
   auto writer = std::make_unique<Writer>(std::move(store), model_id);
   // Messages answered before a stop that did not fold them (a crash) are
   // folded now, before the first request.

@@ -226,12 +226,13 @@ Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& s
 BackgroundCheckpoints::BackgroundCheckpoints(const std::string& location, std::chrono::milliseconds period,
                                              bool start_writeback) {
   auto store = Store::Open(location);
-  if (!store.ok() || (*store)->shared()) return;
+  if (!store.ok() || (*store)->checkpoints() == nullptr) return;
   thread_ = std::thread([this, store = std::move(*store), period, start_writeback] {
+    Checkpoints& checkpoints = *store->checkpoints();
     while (!done_.load()) {
       std::this_thread::sleep_for(period);
-      if (start_writeback) (void)store->StartWriteback();
-      (void)store->Checkpoint();
+      if (start_writeback) (void)checkpoints.StartWriteback();
+      (void)checkpoints.Run();
     }
   });
 }

@@ -75,7 +75,7 @@ constexpr const char* kPackedTone =
     "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
     "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
 
-class PgStore final : public Store, public StoredConversations {
+class PgStore final : public Store, public StoredConversations, public Announcements {
  public:
   static constexpr const char* kChannel = "convsent_events";
 
@@ -120,11 +120,6 @@ class PgStore final : public Store, public StoredConversations {
     RETURN_IF_ERROR(db_.Exec("ROLLBACK", "rolling back"));
     return LoadCurrentModel();
   }
-  // PostgreSQL checkpoints on its own.
-  Status DeferCheckpoints(bool) override {
-    return Status::FailedPrecondition("PostgreSQL checkpoints on its own");
-  }
-  Status Checkpoint(bool) override { return Status::Ok(); }
   // Sent without waiting: it goes out with the request's first read.
   Status Savepoint() override { return db_.SendSql("SAVEPOINT op", "taking a savepoint"); }
   Status Release() override { return db_.Exec("RELEASE SAVEPOINT op", "releasing a savepoint"); }
@@ -354,6 +349,7 @@ class PgStore final : public Store, public StoredConversations {
   }
 
   StoredConversations& conversations() override { return *this; }
+  Announcements* announcements() override { return this; }
   Alerts& alerts() override { return *families_.alerts; }
   ApiKeys& api_keys() override { return *families_.api_keys; }
   Backlog& backlog() override { return *families_.backlog; }
@@ -387,7 +383,7 @@ class PgStore final : public Store, public StoredConversations {
     if (payload.size() >= 7900) return Status::Ok();
     return db_.Query("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(payload), "announcing").status();
   }
-  Result<std::vector<std::string>> AwaitAnnouncements(int timeout_ms) override {
+  Result<std::vector<std::string>> Await(int timeout_ms) override {
     return db_.Notifications(kChannel, timeout_ms);
   }
 

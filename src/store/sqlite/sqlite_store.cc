@@ -113,11 +113,11 @@ Status SqliteStore::Rollback() {
   return LoadCaches();
 }
 
-Status SqliteStore::DeferCheckpoints(bool defer) {
+Status SqliteStore::Defer(bool defer) {
   return Exec(defer ? "PRAGMA wal_autocheckpoint=0" : "PRAGMA wal_autocheckpoint=16384");
 }
 
-Status SqliteStore::Checkpoint(bool restart) {
+Status SqliteStore::Run(bool restart) {
   // PASSIVE copies what it can without waiting for, or blocking, the
   // writer; RESTART then lets the next commit write the log from its start.
   const int rc = sqlite3_wal_checkpoint_v2(

@@ -21,7 +21,7 @@
 
 namespace convsent::sqlite {
 
-class SqliteStore final : public Store, public StoredConversations {
+class SqliteStore final : public Store, public StoredConversations, public Checkpoints {
  public:
   ~SqliteStore() override;
   Status Init(const std::string& path);
@@ -31,8 +31,8 @@ class SqliteStore final : public Store, public StoredConversations {
   Status Begin() override { return Done(*statements_.at("begin"), "beginning a transaction"); }
   Status Commit() override { return Done(*statements_.at("commit"), "committing"); }
   Status Rollback() override;
-  Status DeferCheckpoints(bool defer) override;
-  Status Checkpoint(bool restart) override;
+  Status Defer(bool defer) override;  // Checkpoints
+  Status Run(bool restart) override;
   Status StartWriteback() override;
 
   // Prepared, not exec'd: the server takes a savepoint per request.
@@ -53,6 +53,7 @@ class SqliteStore final : public Store, public StoredConversations {
   const std::string& location() const override { return path_; }
 
   StoredConversations& conversations() override { return *this; }
+  Checkpoints* checkpoints() override { return this; }
   Alerts& alerts() override { return *families_.alerts; }
   ApiKeys& api_keys() override { return *families_.api_keys; }
   Backlog& backlog() override { return *families_.backlog; }
