@@ -40,23 +40,16 @@ int RunReport(const ReportFlags& flags) {
   }
   const Report& report = *built;
   if (!flags.html.empty()) {
-    // Written beside and renamed: a reader never sees half a page.
-    const std::string tmp = flags.html + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    // The page carries the metric tree too: one more pass over the rows.
     auto config = LoadTreeConfigOrReport(flags.tree_config);
     if (!config) return kExitFailure;
-    const auto tree = BuildTree(*store, *config, from, to, o.where);
-    if (!tree.ok()) {
-      std::fprintf(stderr, "convsent report: %s\n", tree.status().ToString().c_str());
+    const auto page = ReportPage(*store, report, *config, from, to, o.where);
+    if (!page.ok()) {
+      std::fprintf(stderr, "convsent report: %s\n", page.status().ToString().c_str());
       return kExitFailure;
     }
-    const std::string page = ReportToHtml(report, TreeToHtml(*config, *tree));
-    const bool ok = f != nullptr && std::fwrite(page.data(), 1, page.size(), f) == page.size();
-    if (f != nullptr && std::fclose(f) != 0) f = nullptr;
-    if (!ok || f == nullptr || std::rename(tmp.c_str(), flags.html.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      std::fprintf(stderr, "convsent report: cannot write %s\n", flags.html.c_str());
+    // Written beside and renamed: a reader never sees half a page.
+    if (Status w = WriteFileAtomically(flags.html, *page); !w.ok()) {
+      std::fprintf(stderr, "convsent report: %s\n", w.message().c_str());
       return kExitFailure;
     }
     std::fprintf(stderr, "convsent report: wrote %s\n", flags.html.c_str());

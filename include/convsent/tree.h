@@ -174,6 +174,11 @@ std::string TreeToText(const TreeConfig& config, const TreeReport& report);
 std::string TreeToJson(const TreeConfig& config, const TreeReport& report);
 // A section for the report page: the tree with numbers, movement and owners.
 std::string TreeToHtml(const TreeConfig& config, const TreeReport& report);
+// The report as one self-contained HTML page (`convsent report --html`),
+// with the metric tree over the same conversations: one more pass over the
+// report rows of [from_ms, to_ms) and `where`.
+Result<std::string> ReportPage(Store& store, const Report& report, const TreeConfig& config, int64_t from_ms,
+                               int64_t to_ms, const std::vector<std::pair<std::string, std::string>>& where);
 
 // ---- Alerts ----------------------------------------------------------------
 

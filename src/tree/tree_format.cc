@@ -252,4 +252,10 @@ std::string InterventionToJson(const InterventionRecord& r, const InterventionCh
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Result<std::string> ReportPage(Store& store, const Report& report, const TreeConfig& config, int64_t from_ms,
+                               int64_t to_ms, const std::vector<std::pair<std::string, std::string>>& where) {
+  ASSIGN_OR_RETURN(const TreeReport tree, BuildTree(store, config, from_ms, to_ms, where));
+  return ReportToHtml(report, TreeToHtml(config, tree));
+}
+
 }  // namespace convsent
