@@ -41,7 +41,7 @@ struct Fixture {
         m.role = c.messages.size() % 2 ? convsent::Role::kAgent : convsent::Role::kCustomer;
         c.messages.push_back(m);
       }
-      if (!store->PutConversation(convsent::ScoreConversation(std::move(c), scorer), *id).ok()) std::abort();
+      if (!store->conversations().Put(convsent::ScoreConversation(std::move(c), scorer), *id).ok()) std::abort();
     }
     if (!store->Commit().ok()) std::abort();
   }
