@@ -11,6 +11,7 @@
 
 #include "store/codec.h"
 #include "store/postgres/connection.h"
+#include "store/family_owner.h"
 #include "store/postgres/families.h"
 #include "store/postgres/schema.h"
 
@@ -75,17 +76,24 @@ constexpr const char* kPackedTone =
     "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
     "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
 
-class PgStore final : public Store, public StoredConversations, public Announcements {
+class PgStore final : public store::FamilyOwner, public StoredConversations, public Announcements {
  public:
   static constexpr const char* kChannel = "convsent_events";
+
+  ~PgStore() override { families_ = {}; }  // on db_: gone before it closes
 
   Status Init(const std::string& url) {
     url_ = url;
     name_ = RedactPgUrl(url);
     RETURN_IF_ERROR(db_.Open(url, name_));
-    families_ = {NewAlerts(&db_),        NewApiKeys(&db_), NewBacklog(&db_),
-                 NewInterventions(&db_), NewLabels(&db_),  NewReviewItems(&db_, &in_transaction_),
-                 NewWebhookDeliveries(&db_)};
+    families_ = {.alerts = NewAlerts(&db_),
+                 .api_keys = NewApiKeys(&db_),
+                 .backlog = NewBacklog(&db_),
+                 .interventions = NewInterventions(&db_),
+                 .labels = NewLabels(&db_),
+                 .live_log = nullptr,  // a shared store writes through
+                 .review_items = NewReviewItems(&db_, &in_transaction_),
+                 .webhook_deliveries = NewWebhookDeliveries(&db_)};
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());
     return LoadCurrentModel();
@@ -350,13 +358,6 @@ class PgStore final : public Store, public StoredConversations, public Announcem
 
   StoredConversations& conversations() override { return *this; }
   Announcements* announcements() override { return this; }
-  Alerts& alerts() override { return *families_.alerts; }
-  ApiKeys& api_keys() override { return *families_.api_keys; }
-  Backlog& backlog() override { return *families_.backlog; }
-  Interventions& interventions() override { return *families_.interventions; }
-  Labels& labels() override { return *families_.labels; }
-  ReviewItems& review_items() override { return *families_.review_items; }
-  WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
@@ -533,15 +534,6 @@ class PgStore final : public Store, public StoredConversations, public Announcem
   }
 
   Connection db_;
-  struct {
-    std::unique_ptr<Alerts> alerts;
-    std::unique_ptr<ApiKeys> api_keys;
-    std::unique_ptr<Backlog> backlog;
-    std::unique_ptr<Interventions> interventions;
-    std::unique_ptr<Labels> labels;
-    std::unique_ptr<ReviewItems> review_items;
-    std::unique_ptr<WebhookDeliveries> webhook_deliveries;
-  } families_;  // on db_
   std::unique_ptr<Connection> dict_;  // autocommit: models and segment values
   std::string url_, name_;
   bool in_transaction_ = false;

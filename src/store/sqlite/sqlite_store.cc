@@ -84,10 +84,14 @@ Status SqliteStore::Init(const std::string& path) {
     return Status::IoError("cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
   }
   sqlite3_busy_timeout(db_, 10000);
-  families_ = {sqlite::NewAlerts(db_, path_),      sqlite::NewApiKeys(db_, path_),
-               sqlite::NewBacklog(db_, path_),     sqlite::NewInterventions(db_, path_),
-               sqlite::NewLabels(db_, path_),      sqlite::NewLiveLog(db_, path_),
-               sqlite::NewReviewItems(db_, path_), sqlite::NewWebhookDeliveries(db_, path_)};
+  families_ = {.alerts = sqlite::NewAlerts(db_, path_),
+               .api_keys = sqlite::NewApiKeys(db_, path_),
+               .backlog = sqlite::NewBacklog(db_, path_),
+               .interventions = sqlite::NewInterventions(db_, path_),
+               .labels = sqlite::NewLabels(db_, path_),
+               .live_log = sqlite::NewLiveLog(db_, path_),
+               .review_items = sqlite::NewReviewItems(db_, path_),
+               .webhook_deliveries = sqlite::NewWebhookDeliveries(db_, path_)};
   if (read_only_) return Migrate();
   // WAL with synchronous=NORMAL: a committed batch survives a crash of the
   // process (kill -9); only a power loss can lose the last commits.

@@ -17,11 +17,12 @@
 
 #include "convsent/store.h"
 #include "store/codec.h"
+#include "store/family_owner.h"
 #include "store/sqlite/statement.h"
 
 namespace convsent::sqlite {
 
-class SqliteStore final : public Store, public StoredConversations, public Checkpoints {
+class SqliteStore final : public store::FamilyOwner, public StoredConversations, public Checkpoints {
  public:
   ~SqliteStore() override;
   Status Init(const std::string& path);
@@ -54,14 +55,6 @@ class SqliteStore final : public Store, public StoredConversations, public Check
 
   StoredConversations& conversations() override { return *this; }
   Checkpoints* checkpoints() override { return this; }
-  Alerts& alerts() override { return *families_.alerts; }
-  ApiKeys& api_keys() override { return *families_.api_keys; }
-  Backlog& backlog() override { return *families_.backlog; }
-  Interventions& interventions() override { return *families_.interventions; }
-  Labels& labels() override { return *families_.labels; }
-  LiveLog* live_log() override { return families_.live_log.get(); }
-  ReviewItems& review_items() override { return *families_.review_items; }
-  WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override;
@@ -100,16 +93,6 @@ class SqliteStore final : public Store, public StoredConversations, public Check
   // By name; the names are the literals of Prepare(), so a lookup on the
   // writer's hot path hashes a view and allocates nothing.
   std::unordered_map<std::string_view, std::unique_ptr<Stmt>> statements_;
-  struct {
-    std::unique_ptr<Alerts> alerts;
-    std::unique_ptr<ApiKeys> api_keys;
-    std::unique_ptr<Backlog> backlog;
-    std::unique_ptr<Interventions> interventions;
-    std::unique_ptr<Labels> labels;
-    std::unique_ptr<LiveLog> live_log;
-    std::unique_ptr<ReviewItems> review_items;
-    std::unique_ptr<WebhookDeliveries> webhook_deliveries;
-  } families_;  // on db_
   std::unordered_map<std::string, int64_t> model_ids_;
   store::SegmentDictionary segments_{SegmentTable()};
   int64_t current_model_id_ = -1;
