@@ -2,6 +2,8 @@
 
 #include "convsent/conversation.h"
 #include "convsent/rollup.h"
+#include "convsent/scorer.h"
+#include "test_util.h"
 
 namespace convsent {
 namespace {
@@ -135,6 +137,40 @@ TEST(Facts, FromMessagesAndEvents) {
   Conversation unanswered;
   ASSERT_TRUE(ParseConversationJson(R"({"id":"u","messages":[{"role":"customer","text":"hello?"}]})", &unanswered).ok());
   EXPECT_FALSE(ComputeFacts(unanswered).first_response_ms.has_value());
+}
+
+}  // namespace
+}  // namespace convsent
+
+namespace convsent {
+namespace {
+
+// Ingest, import and the bulk endpoint score a conversation's messages with
+// the turns before them, and the JSON says which scores read context.
+TEST(ScoreConversation, ReadsEachTurnWithTheTurnsBeforeIt) {
+  testing::TempDir dir;
+  auto model = Model::Load(testing::WriteTinyContextModel(dir));
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  auto conversation = [](const char* agent) {
+    Conversation c;
+    c.id = "c";
+    c.messages = {{Role::kCustomer, "", 0, "I need a room for 3 nights"},
+                  {Role::kAgent, "", 0, agent},
+                  {Role::kNote, "", 0, "internal: none left"},
+                  {Role::kCustomer, "", 0, "ok, book the other one"}};
+    return c;
+  };
+  const ScoredConversation refused = ScoreConversation(conversation("Sorry, there are no rooms left."), scorer);
+  const ScoredConversation booked = ScoreConversation(conversation("Here is your booking, anything else?"), scorer);
+  ASSERT_TRUE(refused.scores[3] && booked.scores[3]);
+  EXPECT_FALSE(refused.scores[2]) << "a note is not scored";
+  EXPECT_FALSE(refused.scores[0]->context);
+  EXPECT_TRUE(refused.scores[3]->context);
+  EXPECT_EQ(refused.scores[3]->label, Sentiment::kNegative);
+  EXPECT_NE(booked.scores[3]->label, Sentiment::kNegative);
+  const std::string json = ScoredConversationToJson(refused, "m");
+  EXPECT_NE(json.find("\"context\": true"), std::string::npos) << json;
 }
 
 }  // namespace

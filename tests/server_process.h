@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "convsent/status.h"
 #include "test_util.h"
@@ -20,7 +21,9 @@ namespace convsent::testing {
 // `convsent serve --port 0` as a child process.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& db, const std::string& config = "") {
+  // `extra`: more flags for convsent serve ("--model", path...).
+  explicit ServerProcess(const std::string& db, const std::string& config = "",
+                         const std::vector<std::string>& extra = {}) {
     int out[2];
     CONVSENT_CHECK(pipe(out) == 0);
     pid_ = fork();
@@ -30,12 +33,13 @@ class ServerProcess {
       close(out[0]);
       close(out[1]);
       const std::string bin = Binary();
-      if (config.empty()) {
-        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", static_cast<char*>(nullptr));
-      } else {
-        execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--port", "0", "--config", config.c_str(),
-              static_cast<char*>(nullptr));
-      }
+      std::vector<std::string> args = {bin, "serve", "--db", db, "--port", "0"};
+      if (!config.empty()) args.insert(args.end(), {"--config", config});
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
       _exit(127);
     }
     close(out[1]);

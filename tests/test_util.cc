@@ -45,6 +45,38 @@ std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {
   return trained.ok() ? dir.Write("tiny.cvsm", trained->model_bytes) : "";
 }
 
+std::string TinyContextConversations() {
+  std::string out;
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    const char* split = i % 4 == 3 ? "dev" : "train";
+    // The same customer words, judged by what they answer.
+    out += std::string("{\"id\":\"r") + n + "\",\"split\":\"" + split +
+           "\",\"messages\":[{\"role\":\"customer\",\"text\":\"I need a room for " + n +
+           " nights\",\"label\":\"neutral\"},{\"role\":\"agent\",\"text\":\"Sorry, there are no rooms left.\","
+           "\"label\":null},{\"role\":\"customer\",\"text\":\"ok, book the other one\",\"label\":\"negative\"}],"
+           "\"overall\":{\"label\":\"negative\"}}\n";
+    out += std::string("{\"id\":\"h") + n + "\",\"split\":\"" + split +
+           "\",\"messages\":[{\"role\":\"customer\",\"text\":\"I need a room for " + n +
+           " nights\",\"label\":\"neutral\"},{\"role\":\"agent\",\"text\":\"Here is your booking, anything else?\","
+           "\"label\":null},{\"role\":\"customer\",\"text\":\"ok, book the other one\",\"label\":\"neutral\"}],"
+           "\"overall\":{\"label\":\"neutral\"}}\n";
+  }
+  return out;
+}
+
+std::string WriteTinyContextModel(const TempDir& dir) {
+  TrainOptions o;
+  o.train = {{dir.Write("tiny_train.tsv", TinyTrainingRows()), 1.0, ""},
+             {dir.Write("tiny_conversations.jsonl", TinyContextConversations()) + "#train", 1.0, ""}};
+  o.bucket_bits = 12;
+  o.epochs = 8;
+  o.lexicon_examples = 0;
+  auto trained = TrainModel(o, nullptr);
+  EXPECT_TRUE(trained.ok()) << trained.status().ToString();
+  return trained.ok() ? dir.Write("tiny_context.cvsm", trained->model_bytes) : "";
+}
+
 namespace {
 
 // Runs one statement on the server of `url`; the error, or "".

@@ -70,6 +70,13 @@ std::string TinyTrainingRows();
 // A tiny model trained on the spot: a second, different method version for
 // tests that need one. Written to `dir`; returns its path.
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
+// Conversations (conversations.jsonl, splits train and dev) where the
+// customer's "ok, book the other one" is negative after the agent's
+// refusal and neutral after a booking: only the turn before tells them
+// apart.
+std::string TinyContextConversations();
+// A tiny model that reads context, trained on those and TinyTrainingRows().
+std::string WriteTinyContextModel(const TempDir& dir);
 
 // The number of rows of `table` in the SQLite store at `db` (-1 if unreadable).
 int64_t CountRows(const std::string& db, const char* table);

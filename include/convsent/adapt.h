@@ -21,8 +21,9 @@
 namespace convsent {
 
 // The recipe of the shipped model (scripts/train-model.sh): the train
-// splits under `data_dir`, VADER's lexicons there, AFINN at `afinn` (may be
-// empty: left out) and convsent's support lexicon under `source_dir`.
+// splits under `data_dir` (the dev splits to report on), VADER's lexicons
+// there, AFINN at `afinn` (may be empty: left out) and convsent's support
+// lexicon under `source_dir`.
 TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn);
 
 struct AdaptOptions {

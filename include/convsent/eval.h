@@ -8,6 +8,7 @@
 #define CONVSENT_EVAL_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,49 @@ struct LabeledText {
 // Reads a "label<TAB>text" file with a header line (the ../shared/data
 // format). Bad lines are skipped and reported in `errors` as file:line.
 Result<std::vector<LabeledText>> ReadLabeledTsv(const std::string& path, std::vector<Status>* errors);
+
+// A dialogue people labelled turn by turn (the conversations.jsonl of
+// ../shared/data's meld and uss_multiwoz): every turn in order, so that a
+// labelled turn can be scored with the turns before it.
+struct LabeledTurn {
+  std::string speaker;  // "customer", "agent", "speaker_a"...
+  std::string text;
+  std::optional<Sentiment> label;  // absent: nobody judged this turn (uss_multiwoz's agent turns)
+};
+struct LabeledConversation {
+  std::string id, split;
+  std::vector<LabeledTurn> turns;
+  std::optional<Sentiment> overall;  // people's judgement of the whole dialogue, where given
+  int line = 0;
+};
+
+// Reads conversations.jsonl: one {"id", "split", "messages": [{"role",
+// "text", "label"}], "overall": {"label"}} per line. With `split` set, only
+// that split's conversations are kept. Bad lines are skipped and reported
+// in `errors` as file:line with the field.
+Result<std::vector<LabeledConversation>> ReadLabeledConversations(const std::string& path, std::string_view split,
+                                                                  std::vector<Status>* errors);
+
+// Labelled data as named on a command line: "FILE.tsv", or
+// "FILE.jsonl#SPLIT" for one split of a conversations file (its turns are
+// then scored in their conversation).
+struct DataSpec {
+  std::string path, split;
+  bool conversations = false;
+  std::string Name() const { return conversations ? path + "#" + split : path; }
+};
+DataSpec ParseDataSpec(std::string_view spec);
+
+// One labelled message, with the context it was scored in.
+struct ScoredLabel {
+  Sentiment gold = Sentiment::kNeutral;
+  MessageScore score;
+};
+// Scores every labelled message of `spec`: a TSV file's lines alone, a
+// conversations file's labelled turns in their conversation (unless
+// `use_context` is false). Bad lines are reported in `errors`.
+Result<std::vector<ScoredLabel>> ScoreLabeledData(const DataSpec& spec, Scorer& scorer, const ScoreOptions& options,
+                                                  bool use_context, std::vector<Status>* errors);
 
 struct ClassMetrics {
   double precision = 0, recall = 0, f1 = 0;

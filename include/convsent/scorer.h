@@ -36,6 +36,44 @@ struct Contribution {
   float weight = 0;   // push toward positive (> 0) or negative (< 0), in logits
 };
 
+// What a later turn's score may use of this one: a few numbers, not its
+// words. Every Score() fills one.
+struct TurnSummary {
+  float lex_positive = 0, lex_negative = 0, lex_compound = 0;  // its lexicon features
+  bool negator = false;   // it holds a negation ("there are no trains")
+  bool question = false;  // it asked something
+  std::array<uint64_t, 4> words{};  // its content words, as a 256-bit set
+};
+
+// The conversation a message comes in. Empty for a lone message.
+struct TurnContext {
+  const TurnSummary* reply_to = nullptr;      // the latest turn by another speaker
+  const TurnSummary* own_previous = nullptr;  // the speaker's own previous turn
+  bool empty() const { return reply_to == nullptr && own_previous == nullptr; }
+};
+
+// Follows one conversation turn by turn and says what each next turn's
+// context is. Training, evaluation, ingest and the server all walk
+// conversations with it, so what "context" means is defined once.
+class ContextTracker {
+ public:
+  // The context of the next turn by `speaker` (a role or a name). Its
+  // pointers stay valid until the next Add().
+  TurnContext Next(std::string_view speaker) const;
+  // Records the turn just scored.
+  void Add(std::string_view speaker, const TurnSummary& summary);
+  void Clear() { turns_.clear(), last_ = -1; }
+
+ private:
+  struct Turn {
+    std::string speaker;
+    TurnSummary summary;
+    int64_t order = 0;
+  };
+  std::vector<Turn> turns_;  // the latest turn of each speaker
+  int64_t last_ = -1;
+};
+
 struct MessageScore {
   Sentiment label = Sentiment::kNeutral;
   std::array<float, kNumClasses> p{0, 1, 0};  // indexed by Sentiment
@@ -44,6 +82,10 @@ struct MessageScore {
   std::vector<Contribution> explain;  // largest |weight| first
   uint32_t invalid_utf8_bytes = 0;
   bool truncated = false;
+  // The score used the conversation around the message (the model reads
+  // context and some was given).
+  bool context = false;
+  TurnSummary turn;  // for the turns after this one
 };
 
 struct ScoreOptions {
@@ -60,8 +102,18 @@ class Scorer {
   Scorer(Scorer&&) noexcept;
 
   MessageScore Score(std::string_view text, const ScoreOptions& options = {});
-  // Same, reusing `out`'s storage.
-  void Score(std::string_view text, const ScoreOptions& options, MessageScore* out);
+  // Same, reusing `out`'s storage; `context`, when given, is the
+  // conversation the message comes in (see ContextTracker).
+  void Score(std::string_view text, const ScoreOptions& options, MessageScore* out,
+             const TurnContext& context = {});
+  // Whether the model weighs context at all: without it, Score() ignores
+  // `context` and no stored score says it used one.
+  bool reads_context() const;
+  // Takes the context of a message into a score Score() made without it
+  // (what Score() with the context gives, to float rounding). The server
+  // scores on the handler's thread and adds the context on the writer's,
+  // where the conversation is.
+  void AddContext(const TurnContext& context, MessageScore* score) const;
 
   const Model& model() const { return *model_; }
 

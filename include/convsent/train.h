@@ -22,7 +22,7 @@
 namespace convsent {
 
 struct TrainFile {
-  std::string path;
+  std::string path;     // a TSV file, or FILE.jsonl#SPLIT (see DataSpec): turns with their conversation
   double weight = 1.0;  // how much this file's examples count in total, relative to the others
   std::string source;   // what the model's metadata calls it (empty: its path)
 };
@@ -50,6 +50,9 @@ struct TrainOptions {
   bool char_ngrams = false;
   bool length_normalize = true;
   bool function_word_context = true;  // no unigrams for function words and punctuation
+  // Learn the dialogue features (kCtx*) from the conversations files among
+  // `train`; with none, or false, the model reads every message alone.
+  bool dialogue_context = true;
   int epochs = 12;
   // Epochs that fit only the lexicon and message-shape (dense) features,
   // before the word features join in. The word weights then learn what the

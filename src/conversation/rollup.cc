@@ -159,6 +159,9 @@ ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const Score
   sc.scores.resize(c.messages.size());
   std::vector<MessageTone> tones;
   tones.reserve(c.messages.size());
+  // Each message is scored with the turns before it (the agent's reply a
+  // customer answers), where the model reads context.
+  ContextTracker context;
   for (size_t i = 0; i < c.messages.size(); ++i) {
     const Message& m = c.messages[i];
     if (m.role == Role::kNote) {
@@ -166,7 +169,8 @@ ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const Score
       continue;
     }
     MessageScore& s = sc.scores[i].emplace();
-    scorer.Score(m.text, score_options, &s);
+    scorer.Score(m.text, score_options, &s, context.Next(RoleName(m.role)));
+    context.Add(RoleName(m.role), s.turn);
     tones.push_back({m.role, s.compound, s.label});
   }
   sc.rollup = Rollup(tones, rollup_options);

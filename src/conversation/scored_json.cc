@@ -25,6 +25,8 @@ std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_v
                      {"compound", s.compound},
                      {"score5", s.score5},
                      {"explain", ex}};
+      // Said only where the turns before it weighed in.
+      if (s.context) jm["score"]["context"] = true;
     }
     messages.push_back(std::move(jm));
   }

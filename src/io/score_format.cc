@@ -71,6 +71,8 @@ void AppendScoreFields(const MessageScore& s, std::string_view model_version, st
     out->push_back('}');
   }
   out->push_back(']');
+  // Said only where the turns before it weighed in.
+  if (s.context) out->append(",\"context\":true");
   if (s.invalid_utf8_bytes || s.truncated) {
     out->append(",\"warning\":");
     std::string w;

@@ -1,6 +1,7 @@
 #include "model/features.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace convsent {
@@ -54,9 +55,13 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool w
   }
 
   bool caps = false, elongated = false;
+  TurnSummary& summary = out->summary;
+  summary = {};
   for (size_t i = 0; i < n; ++i) {
     const Token& t = toks[i];
     const auto ti = static_cast<uint16_t>(i);
+    summary.negator |= t.Has(kNegator);
+    if (t.kind == TokenKind::kWord && !IsContextToken(t)) summary.words[(t.hash >> 6) & 3] |= uint64_t{1} << (t.hash & 63);
     switch (t.kind) {
       case TokenKind::kUrl: out->dense[kHasUrl] = 1; break;
       case TokenKind::kMention: out->dense[kHasMention] = 1; break;
@@ -106,6 +111,32 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool w
   if (caps) out->dense[kCapsWord] = 1;
   if (elongated) out->dense[kElongatedWord] = 1;
   AddLexicon(out, with_shares);
+  summary.lex_positive = out->dense[kLexPositive];
+  summary.lex_negative = out->dense[kLexNegative];
+  summary.lex_compound = out->dense[kLexCompound];
+  summary.question = out->dense[kHasQuestion] != 0;
+}
+
+void ContextFeatures(const TurnSummary& self, const TurnContext& context, float* dense) {
+  if (const TurnSummary* r = context.reply_to) {
+    dense[kCtxReply] = 1;
+    dense[kCtxReplyPositive] = r->lex_positive;
+    dense[kCtxReplyNegative] = r->lex_negative;
+    dense[kCtxReplyNegator] = r->negator ? 1 : 0;
+    dense[kCtxReplyQuestion] = r->question ? 1 : 0;
+    dense[kCtxNegatorAfterNegator] = r->negator && self.negator ? 1 : 0;
+  }
+  if (const TurnSummary* own = context.own_previous) {
+    dense[kCtxOwnPrevious] = 1;
+    dense[kCtxOwnCompound] = own->lex_compound;
+    // Saying the same thing again: the request was not met.
+    int mine = 0, again = 0;
+    for (int k = 0; k < 4; ++k) {
+      mine += std::popcount(self.words[k]);
+      again += std::popcount(self.words[k] & own->words[k]);
+    }
+    dense[kCtxRepeat] = mine > 0 ? static_cast<float>(again) / static_cast<float>(mine) : 0.0f;
+  }
 }
 
 void FeatureExtractor::LookupValences() {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "convsent/scorer.h"
 #include "convsent/text.h"
 #include "model/lexicon.h"
 
@@ -38,6 +39,19 @@ enum DenseFeature : int {
   kHasMention,
   kShortMessage,        // at most 3 tokens
   kLongMessage,         // more than 25 tokens
+  // The conversation around the message (kDialogueContext; all 0 for a lone
+  // message). What the other party did in the turn this one answers, and
+  // what the speaker said before: features of acts, not of the other
+  // party's words, whose bags let a model memorise dialogues (docs/scorer.md).
+  kCtxReply,            // the message follows another party's turn
+  kCtxReplyPositive,    // that turn's positive lexicon sum (damped)
+  kCtxReplyNegative,    // its negative sum: an apology, "unfortunately"
+  kCtxReplyNegator,     // it holds a negation: a refusal, "there are no..."
+  kCtxReplyQuestion,    // it asked something
+  kCtxOwnPrevious,      // the speaker wrote before in this conversation
+  kCtxOwnCompound,      // the lexicon compound of the speaker's previous turn
+  kCtxRepeat,           // share of this turn's content words the speaker wrote just before
+  kCtxNegatorAfterNegator,  // this turn and the one it answers both hold a negation ("No, I said 16:45")
   kNumDenseFeatures,
 };
 // The first dense features come from the lexicon; explanations spread their
@@ -51,8 +65,14 @@ enum FeatureFlag : uint32_t {
   // Function words and punctuation have no unigram of their own: they count
   // only in bigrams ("can you", "thanks !"), so no weight sits on "the" or "?".
   kFunctionWordContext = 1u << 2,
+  // The kCtx* dense features are made when a message comes with its
+  // conversation; a model without the flag never weighs them.
+  kDialogueContext = 1u << 3,
 };
-inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize | kFunctionWordContext;
+inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize | kFunctionWordContext | kDialogueContext;
+// Dense features of models trained before the dialogue features; their
+// files hold this many rows and the rest weigh nothing.
+inline constexpr int kNumDenseBeforeContext = kCtxReply;
 
 // A token that is grammar, a greeting or punctuation: never a reason by itself.
 inline bool IsContextToken(const Token& t) { return t.Has(kFunctionWord) || t.kind == TokenKind::kPunct; }
@@ -86,7 +106,15 @@ struct FeatureVector {
   // Per lexicon dense feature, each token's share of its value. Only filled
   // when Extract() is asked for shares (explanations need them, scores not).
   std::vector<std::array<float, kNumLexiconDense>> token_lexicon;
+  // What a later turn may use of this one.
+  TurnSummary summary;
 };
+
+// The kCtx* features of a message whose own summary is `self`, in
+// `context`: written into dense[kCtxReply...]. The rest of a message's
+// features do not depend on its context, so a score made without it can
+// take it in afterwards (Scorer::AddContext).
+void ContextFeatures(const TurnSummary& self, const TurnContext& context, float* dense);
 
 class FeatureExtractor {
  public:
@@ -97,8 +125,9 @@ class FeatureExtractor {
                    const int16_t* prefetch_rows = nullptr)
       : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags), prefetch_rows_(prefetch_rows) {}
 
-  // Tokenizes `text` and fills `out`. Reuses all buffers. `with_shares`
-  // also fills out->token_lexicon, for explanations.
+  // Tokenizes `text` and fills `out` (the kCtx* features stay 0). Reuses
+  // all buffers. `with_shares` also fills out->token_lexicon, for
+  // explanations.
   void Extract(std::string_view text, FeatureVector* out, bool with_shares = false);
   const TokenizedText& tokens() const { return tokens_; }
 

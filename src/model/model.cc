@@ -68,7 +68,10 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
   Put(&body, temperature);
   Put(&body, weight_scale);
   for (float b : bias) Put(&body, b);
-  for (const auto& row : dense) for (float w : row) Put(&body, w);
+  // A model that reads no context keeps the table of the models before
+  // the dialogue features: the same recipe gives the same bytes.
+  const int num_dense = (feature_flags & kDialogueContext) ? kNumDenseFeatures : kNumDenseBeforeContext;
+  for (int k = 0; k < num_dense; ++k) for (float w : dense[k]) Put(&body, w);
   for (const auto& e : lexicon.entries()) {
     Put(&body, e.key);
     Put(&body, e.valence);
@@ -82,7 +85,7 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
   Put(&out, kHashVersion);
   Put(&out, feature_flags);
   Put(&out, static_cast<uint32_t>(weights.size() / 4));
-  Put(&out, static_cast<uint32_t>(kNumDenseFeatures));
+  Put(&out, static_cast<uint32_t>(num_dense));
   Put(&out, static_cast<uint32_t>(lexicon.entries().size()));
   Put(&out, static_cast<uint32_t>(metadata_json.size()));
   Put(&out, ContentHash(out, body));
@@ -122,7 +125,11 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
                                       " / hash v" + std::to_string(hash) + "; this build has tokenizer v" +
                                       std::to_string(kTokenizerVersion) + " / hash v" + std::to_string(kHashVersion));
   }
-  if (num_dense != kNumDenseFeatures) return Status::FailedPrecondition("model has a different dense feature set");
+  // A model that reads no context has the rows of the models before the
+  // dialogue features; the context rows it lacks weigh nothing.
+  if (num_dense != ((flags & kDialogueContext) ? kNumDenseFeatures : kNumDenseBeforeContext)) {
+    return Status::FailedPrecondition("model has a different dense feature set");
+  }
   if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > (1u << 24)) {
     return Status::DataLoss("bucket count " + std::to_string(buckets) + " is not a power of two <= 2^24");
   }
@@ -141,7 +148,7 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   if (meta.is_discarded() || !meta.is_object()) return Status::DataLoss("model metadata is not a JSON object");
   bool ok = b.Get(&data->temperature) && b.Get(&data->weight_scale);
   for (float& v : data->bias) ok = ok && b.Get(&v);
-  for (auto& row : data->dense) for (float& w : row) ok = ok && b.Get(&w);
+  for (uint32_t k = 0; k < num_dense; ++k) for (float& w : data->dense[k]) ok = ok && b.Get(&w);
   for (uint32_t i = 0; ok && i < num_lex; ++i) {
     uint64_t key = 0;
     float valence = 0;

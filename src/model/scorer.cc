@@ -49,12 +49,68 @@ std::string_view CutUtf8(std::string_view s, size_t max) {
 }
 }  // namespace
 
-void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageScore* out) {
+bool Scorer::reads_context() const { return (model_->data().feature_flags & kDialogueContext) != 0; }
+
+// The context features only add to the logits, and the probabilities are
+// softmax(logits / T): adding Δ to the logits multiplies each p by
+// exp(Δ / T). So a score made without context takes it in without the text.
+void Scorer::AddContext(const TurnContext& context, MessageScore* s) const {
+  if (!reads_context() || context.empty()) return;
+  const ModelData& d = model_->data();
+  std::array<float, kNumDenseFeatures> dense{};
+  ContextFeatures(s->turn, context, dense.data());
+  float delta[3] = {0, 0, 0};
+  for (int k = kCtxReply; k < kNumDenseFeatures; ++k) {
+    for (int c = 0; c < 3; ++c) delta[c] += d.dense[k][c] * dense[k];
+  }
+  const float inv_t = 1.0f / d.temperature;
+  const float mx = std::max({delta[0], delta[1], delta[2]});
+  float sum = 0;
+  for (int c = 0; c < 3; ++c) sum += (s->p[c] *= std::exp((delta[c] - mx) * inv_t));
+  if (!(sum > 0)) return;  // nothing to move: an empty message is neutral with certainty
+  for (int c = 0; c < 3; ++c) s->p[c] /= sum;
+  int best = 0;
+  for (int c = 1; c < 3; ++c) if (s->p[c] > s->p[best]) best = c;
+  s->label = static_cast<Sentiment>(best);
+  s->compound = s->p[2] - s->p[0];
+  s->score5 = 3.0f + 2.0f * s->compound;
+  s->context = true;
+}
+
+TurnContext ContextTracker::Next(std::string_view speaker) const {
+  TurnContext c;
+  int64_t latest_other = -1;
+  for (const Turn& t : turns_) {
+    if (t.speaker == speaker) {
+      c.own_previous = &t.summary;
+    } else if (t.order > latest_other) {
+      latest_other = t.order;
+      c.reply_to = &t.summary;
+    }
+  }
+  return c;
+}
+
+void ContextTracker::Add(std::string_view speaker, const TurnSummary& summary) {
+  ++last_;
+  for (Turn& t : turns_) {
+    if (t.speaker == speaker) {
+      t.summary = summary, t.order = last_;
+      return;
+    }
+  }
+  turns_.push_back({std::string(speaker), summary, last_});
+}
+
+void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageScore* out,
+                   const TurnContext& context) {
   const ModelData& d = model_->data();
   const std::string_view input = CutUtf8(text, options.max_bytes);
   out->truncated = input.size() < text.size();
   thread_local FeatureVector fv;
   features_->Extract(input, &fv, /*with_shares=*/options.explain > 0);
+  out->context = false;
+  out->turn = fv.summary;
   const TokenizedText& tt = features_->tokens();
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
 
@@ -96,6 +152,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   out->label = static_cast<Sentiment>(best);
   out->compound = out->p[2] - out->p[0];
   out->score5 = 3.0f + 2.0f * out->compound;
+  if (!tt.tokens.empty()) AddContext(context, out);
 
   out->explain.clear();
   if (options.explain <= 0 || tt.tokens.empty()) return;

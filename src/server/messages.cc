@@ -6,6 +6,28 @@
 #include "server/server_impl.h"
 
 namespace convsent::server {
+namespace {
+
+// What the next turn's score may use of a conversation's turns, read from
+// their texts: once per conversation the writer loads, kept up to date
+// message by message after that. A stored text may be masked (redaction);
+// its summary is then of the masked words, which carry no sentiment.
+ContextTracker TurnsSoFar(const Conversation& c, Scorer& scorer, bool skip_last = false) {
+  ContextTracker turns;
+  ScoreOptions options;
+  options.explain = 0;
+  MessageScore s;
+  const size_t n = c.messages.size() - (skip_last && !c.messages.empty() ? 1 : 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Message& m = c.messages[i];
+    if (m.role == Role::kNote) continue;
+    scorer.Score(m.text, options, &s);
+    turns.Add(RoleName(m.role), s.turn);
+  }
+  return turns;
+}
+
+}  // namespace
 
 Status Server::MaybeAudit(WriterContext& ctx, const std::string& id) {
   if (!AuditDraw(id, o_.queue.audit_rate)) return Status::Ok();
@@ -82,6 +104,20 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
                                         std::to_string(o_.max_messages_per_conversation) +
                                         " messages (max_messages_per_conversation); start another");
     }
+    // The turns before it weigh in where the model reads them; the handler
+    // scored the message alone, the conversation is here.
+    Scorer& scorer = ThreadScorer();
+    if (score && scorer.reads_context()) {
+      const std::string_view role = RoleName(body.message.role);
+      if (live != nullptr) {
+        if (!live->context) live->context = TurnsSoFar(live->sc.conversation, scorer);
+        const TurnContext context = live->context->Next(role);
+        scorer.AddContext(context, &*score);
+        if (answered) scorer.AddContext(context, &*answered);
+        score_json.clear();
+        AppendScoreJson(score, &score_json);
+      }
+    }
     if (live == nullptr) {
       ScoredConversation fresh;
       if (body.has_header) fresh.conversation = body.header;
@@ -99,6 +135,10 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
       sc.scores.push_back(score);
       RefreshRollup(&sc);
       AppendToEncoded(message_json, score_json, &live->encoded);
+    }
+    if (score && scorer.reads_context()) {
+      if (!live->context) live->context = TurnsSoFar(live->sc.conversation, scorer, /*skip_last=*/true);
+      live->context->Add(RoleName(body.message.role), score->turn);
     }
     RETURN_IF_ERROR(ctx.Added(live, message_json, score_json));
     index = live->sc.conversation.messages.size() - 1;

@@ -53,6 +53,7 @@ LiveConversation* WriterContext::Cache(ScoredConversation sc, EncodedConversatio
   if (auto it = cache_.find(id); it != cache_.end()) {
     it->second.first.sc = std::move(sc);
     it->second.first.encoded = std::move(encoded);
+    it->second.first.context.reset();
     Touch(id);
     return &it->second.first;
   }

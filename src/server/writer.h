@@ -13,6 +13,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -38,6 +39,9 @@ struct LiveConversation {
   bool queued = false;          // known to be in the review queue: no need to ask the store again
   int64_t unfolded_since_ms = 0;  // messages in the live log since then; 0: the store's rows are up to date
   std::vector<int64_t> logged;    // their seqs, deleted from the log once folded
+  // The turns so far, for the context of the next one's score (models that
+  // read context); made from the texts when first needed.
+  std::optional<ContextTracker> context;
 };
 
 // What operations share on the writer thread.

@@ -163,12 +163,13 @@ void DecodeScores(std::string_view json, std::vector<std::optional<MessageScore>
   const auto all = Parse(json);
   for (size_t i = 0; all.is_array() && i < all.size() && i < scores->size(); ++i) {
     const auto& j = all[i];
-    if (!j.is_array() || j.size() != 5 || !j[0].is_number() || !j[4].is_array()) continue;
+    if (!j.is_array() || j.size() < 5 || j.size() > 6 || !j[0].is_number() || !j[4].is_array()) continue;
     MessageScore s;
     s.label = static_cast<Sentiment>(j[0].get<int>());
     for (int c = 0; c < 3; ++c) s.p[c] = j[1 + c].is_number() ? j[1 + c].get<float>() : 0.0f;
     s.compound = s.p[2] - s.p[0];
     s.score5 = 3 + 2 * s.compound;
+    s.context = j.size() == 6 && j[5] == 1;
     for (const auto& e : j[4]) {
       if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {
         s.explain.push_back({e[0].get<std::string>(), e[1].get<float>()});

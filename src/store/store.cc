@@ -113,7 +113,8 @@ void AppendMessageJson(const Message& m, std::string* out) {
 }
 
 void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out) {
-  // null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]]
+  // null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]],
+  // with a sixth element 1 when the score read the turns before it.
   if (!score) {
     *out += "null";
     return;
@@ -124,7 +125,7 @@ void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out)
     out->push_back(',');
     AppendJsonNumber(p, 4, out);
   }
-  *out += "," + ExplainJson(s) + "]";
+  *out += "," + ExplainJson(s) + (s.context ? ",1]" : "]");
 }
 
 std::string MoversJson(const ConversationRollup& r) {

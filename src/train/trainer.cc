@@ -242,8 +242,13 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     lexicon_sources.push_back({{"file", path}, {"entries", added}});
   }
   model.lexicon.Build();
+  // The dialogue features are learned where some training text comes with
+  // its conversation.
+  const bool dialogue = options.dialogue_context &&
+                        std::any_of(options.train.begin(), options.train.end(),
+                                    [](const TrainFile& f) { return ParseDataSpec(f.path).conversations; });
   model.feature_flags = (options.char_ngrams ? kCharNgrams : 0u) | (options.length_normalize ? kLengthNormalize : 0u) |
-                        (options.function_word_context ? kFunctionWordContext : 0u);
+                        (options.function_word_context ? kFunctionWordContext : 0u) | (dialogue ? kDialogueContext : 0u);
   const uint32_t buckets = 1u << options.bucket_bits;
   model.bucket_mask = buckets - 1;
   FeatureExtractor fx(&model.lexicon, model.bucket_mask, model.feature_flags);
@@ -254,11 +259,25 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   FeatureVector fv;
   nlohmann::json train_sources = nlohmann::json::array();
   for (const TrainFile& file : options.train) {
+    // A TSV file's lines are lone messages; a conversations file's labelled
+    // turns are read in their conversation, with the turns before them.
+    const DataSpec spec = ParseDataSpec(file.path);
     std::vector<Status> errors;
-    ASSIGN_OR_RETURN(auto rows, ReadLabeledTsv(file.path, &errors));
-    if (!errors.empty()) return errors.front();
+    std::vector<LabeledText> lines;
+    std::vector<LabeledConversation> conversations;
     std::array<int, 3> counts{};
-    for (const auto& r : rows) ++counts[static_cast<int>(r.label)];
+    size_t rows = 0;
+    if (spec.conversations) {
+      ASSIGN_OR_RETURN(conversations, ReadLabeledConversations(spec.path, spec.split, &errors));
+      for (const auto& c : conversations) {
+        for (const auto& t : c.turns) if (t.label) ++counts[static_cast<int>(*t.label)], ++rows;
+      }
+    } else {
+      ASSIGN_OR_RETURN(lines, ReadLabeledTsv(spec.path, &errors));
+      for (const auto& r : lines) ++counts[static_cast<int>(r.label)], ++rows;
+    }
+    if (!errors.empty()) return errors.front();
+    if (rows == 0) return Status::InvalidArgument(spec.Name() + ": no labelled messages");
     const int present = static_cast<int>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
     // Class weights (N / (k * N_c))^power, rescaled so that the mean example
     // weight within a file is `file.weight`: power 1 gives each class an
@@ -267,20 +286,32 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     double mean = 0;
     for (int c = 0; c < 3; ++c) {
       if (counts[c] == 0) continue;
-      class_weight[c] = std::pow(rows.size() / (present * static_cast<double>(counts[c])), options.balance_power);
-      mean += class_weight[c] * counts[c] / static_cast<double>(rows.size());
+      class_weight[c] = std::pow(rows / (present * static_cast<double>(counts[c])), options.balance_power);
+      mean += class_weight[c] * counts[c] / static_cast<double>(rows);
     }
     for (double& w : class_weight) w /= mean;
-    for (const auto& r : rows) {
-      const int c = static_cast<int>(r.label);
-      const float w = static_cast<float>(file.weight * class_weight[c]);
+    auto add = [&](Sentiment label) {
+      const int c = static_cast<int>(label);
+      data.Add(fv, c, static_cast<float>(file.weight * class_weight[c]));
+    };
+    for (const auto& r : lines) {
       fx.Extract(r.text, &fv);
-      data.Add(fv, c, w);
+      add(r.label);
     }
-    train_sources.push_back({{"file", file.source.empty() ? file.path : file.source}, {"rows", rows.size()},
+    ContextTracker tracker;
+    for (const auto& conversation : conversations) {
+      tracker.Clear();
+      for (const auto& t : conversation.turns) {
+        fx.Extract(t.text, &fv);
+        if (dialogue) ContextFeatures(fv.summary, tracker.Next(t.speaker), fv.dense.data());
+        tracker.Add(t.speaker, fv.summary);
+        if (t.label) add(*t.label);
+      }
+    }
+    train_sources.push_back({{"file", file.source.empty() ? spec.Name() : file.source}, {"rows", rows},
                              {"weight", file.weight},
                              {"negative", counts[0]}, {"neutral", counts[1]}, {"positive", counts[2]}});
-    if (log) *log << "train " << file.path << ": " << rows.size() << " rows\n";
+    if (log) *log << "train " << spec.Name() << ": " << rows << " rows\n";
   }
 
   if (options.lexicon_examples > 0) {
@@ -367,6 +398,8 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
         {"holdout_fraction", options.holdout_fraction}, {"seed", options.seed}}},
       {"temperature", temperature},
   };
+  // Said only when on, so that a recipe without it still gives the bytes it gave before.
+  if (dialogue) meta["options"]["dialogue_context"] = true;
   // Score the dev files with the quantized model, as it will ship.
   std::string bytes = model.Serialize(meta.dump());
   ASSIGN_OR_RETURN(auto shipped, Model::FromBytes(bytes));
@@ -374,16 +407,15 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   nlohmann::json dev_json = nlohmann::json::array();
   for (const auto& path : options.dev) {
     std::vector<Status> errors;
-    ASSIGN_OR_RETURN(auto rows, ReadLabeledTsv(path, &errors));
-    std::vector<Sentiment> gold, pred;
-    std::vector<std::array<float, 3>> probs;
     ScoreOptions so;
     so.explain = 0;
+    ASSIGN_OR_RETURN(auto rows, ScoreLabeledData(ParseDataSpec(path), scorer, so, /*use_context=*/true, &errors));
+    std::vector<Sentiment> gold, pred;
+    std::vector<std::array<float, 3>> probs;
     for (const auto& r : rows) {
-      const MessageScore s = scorer.Score(r.text, so);
-      gold.push_back(r.label);
-      pred.push_back(s.label);
-      probs.push_back(s.p);
+      gold.push_back(r.gold);
+      pred.push_back(r.score.label);
+      probs.push_back(r.score.p);
     }
     DevReport d{path, Evaluate(gold, pred), ExpectedCalibrationError(probs, gold)};
     dev_json.push_back({{"file", path}, {"macro_f1", d.result.macro_f1}, {"macro_recall", d.result.macro_recall},

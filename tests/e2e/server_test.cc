@@ -237,6 +237,43 @@ TEST(Server, AKilledServerLosesNoAnsweredMessage) {
 // A queue webhook is stored with the item it announces, in the same commit:
 // a server killed while its receiver hangs sends it when it starts again,
 // and records that it was sent.
+// With a model that reads context, a posted message is scored with the
+// turns before it: the handler scores it alone, the writer adds what the
+// conversation says, and after a restart the turns are read again from the
+// store.
+TEST(Server, ScoresAMessageWithTheTurnsBeforeIt) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string model = testing::WriteTinyContextModel(dir);
+  const std::string ingest = NewKey(db, "ingest"), viewer = NewKey(db, "viewer");
+  auto post = [&](ServerProcess& server, const std::string& id, const char* role, const char* text) {
+    const json body = {{"role", role}, {"text", text}};
+    return Body(server.Client(ingest).Post("/v1/conversations/" + id + "/messages", body.dump(), "application/json"));
+  };
+  const char* kReply = "ok, book the other one";
+  {
+    ServerProcess server(db, "", {"--model", model});
+    for (const char* id : {"refused", "booked", "later"}) post(server, id, "customer", "I need a room for 3 nights");
+    post(server, "refused", "agent", "Sorry, there are no rooms left.");
+    post(server, "booked", "agent", "Here is your booking, anything else?");
+    post(server, "later", "agent", "Sorry, there are no rooms left.");
+    const json refused = post(server, "refused", "customer", kReply);
+    const json booked = post(server, "booked", "customer", kReply);
+    EXPECT_EQ(refused["score"]["label"], "negative") << refused.dump();
+    EXPECT_EQ(refused["score"]["context"], true);
+    EXPECT_NE(booked["score"]["label"], "negative") << booked.dump();
+    const json stored = Body(server.Client(viewer).Get("/v1/conversations/refused"));
+    ASSERT_EQ(stored["messages"].size(), 3u) << stored.dump();
+    EXPECT_EQ(stored["messages"][2]["score"]["context"], true) << "the store keeps that context was read";
+    EXPECT_FALSE(stored["messages"][0]["score"].contains("context")) << "the first turn had none";
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  ServerProcess again(db, "", {"--model", model});
+  const json later = post(again, "later", "customer", kReply);
+  EXPECT_EQ(later["score"]["label"], "negative") << "the turns before the restart still count: " << later.dump();
+  EXPECT_EQ(again.Stop(), 0);
+}
+
 TEST(Server, KeyNamesAreUnique) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/s.db";
