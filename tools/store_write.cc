@@ -43,7 +43,7 @@ std::string Thousands(int64_t v) {
 
 void AddStoreWriteFlags(Command* cmd, StoreWriteFlags* f, const char* strict_help) {
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
-  cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
+  cmd->add_option("--model", f->model, "Model file (default: the embedded model for conversations, which reads the turns before each message)");
   cmd->add_flag("--strict", f->strict, strict_help);
   cmd->add_flag("--json", f->json, "Print the closing summary as JSON");
   cmd->add_option("--threads", f->threads, "Scoring threads (default 2)");
@@ -53,7 +53,7 @@ void AddStoreWriteFlags(Command* cmd, StoreWriteFlags* f, const char* strict_hel
 
 int RunStoreWrite(const StoreWriteFlags& f, const char* command, const char* verb,
                   const std::function<Result<IngestSummary>(std::shared_ptr<const Model>, Store*, const IngestOptions&)>& ingest) {
-  auto model = LoadModelOrReport(f.model);
+  auto model = LoadModelOrReport(f.model, ModelUse::kConversations);
   if (!model) return kExitFailure;
   auto store = Store::Open(f.db);
   if (!store.ok()) return ReportIngestSummary(store.status(), f.json, f.strict, command, verb);

@@ -12,7 +12,7 @@ namespace convsent::cli {
 namespace {
 
 int RunToneEval(const std::string& path, const std::string& model_path, bool json_out) {
-  auto model = LoadModelOrReport(model_path);
+  auto model = LoadModelOrReport(model_path, ModelUse::kConversations);
   if (!model) return kExitFailure;
   Scorer scorer(model);
   std::vector<Status> errors;
@@ -79,7 +79,7 @@ void AddToneEvalCommand(Command& app, int* exit_code) {
   auto json = std::make_shared<bool>(false);
   Command* cmd = app.add_subcommand("tone-eval", "Compare conversation tone rules on dialogues with overall labels");
   cmd->add_option("file", *path, "conversations.jsonl with split and overall.label (uss_multiwoz)")->required();
-  cmd->add_option("--model", *model, "Model file (default: the embedded model)");
+  cmd->add_option("--model", *model, "Model file (default: the embedded model for conversations, which reads the turns before each message)");
   cmd->add_flag("--json", *json, "Print JSON");
   cmd->callback([=] { *exit_code = RunToneEval(*path, *model, *json); });
 }

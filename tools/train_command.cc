@@ -11,7 +11,8 @@ namespace {
 
 struct TrainFlags {
   std::string data_dir = "../shared/data";
-  std::string output = "models/convsent-msg.cvsm";
+  std::string output;  // default: the shipped model of `use`
+  std::string use = "messages";
   std::vector<std::string> train;  // path[:weight]; default: the recipe below
   std::vector<std::string> dev;
   std::vector<std::string> lexicons;
@@ -23,7 +24,12 @@ int RunTrain(TrainFlags flags) {
   TrainOptions& o = flags.options;
   const std::string& d = flags.data_dir;
   // The recipe of the shipped model (convsent/adapt.h), unless told otherwise.
-  const TrainOptions recipe = ShippedRecipe(d, ".", "");
+  ModelUse use;
+  if (!ParseModelUse("train", flags.use, &use)) return kExitUsage;
+  const bool dialogue = use == ModelUse::kConversations;
+  const TrainOptions recipe = ShippedRecipe(d, ".", "", use);
+  if (flags.output.empty()) flags.output = dialogue ? "models/convsent-dialogue.cvsm" : "models/convsent-msg.cvsm";
+  o.name = recipe.name;
   if (flags.train.empty()) {
     for (const TrainFile& f : recipe.train) flags.train.push_back(f.path + ":" + std::to_string(f.weight));
   }
@@ -77,7 +83,11 @@ void AddTrainCommand(Command& app, int* exit_code) {
   auto flags = std::make_shared<TrainFlags>();
   Command* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
   cmd->add_option("--data-dir", flags->data_dir, "Folder of the shared data sets (default ../shared/data)");
-  cmd->add_option("-o,--output", flags->output, "Model file to write (default models/convsent-msg.cvsm)");
+  cmd->add_option("--for", flags->use,
+                  "What the model scores: messages (lone lines; models/convsent-msg.cvsm) or conversations (each "
+                  "turn with the turns before it; models/convsent-dialogue.cvsm); picks the recipe and the output")
+;
+  cmd->add_option("-o,--output", flags->output, "Model file to write (default: the shipped model of --for)");
   cmd->add_option("--train", flags->train,
                   "Training file, optionally PATH:WEIGHT (repeatable); FILE.jsonl#SPLIT[:WEIGHT] reads one split of a "
                   "conversations file, each turn with the turns before it");

@@ -20,7 +20,7 @@ struct WorkerFlags {
 std::atomic<bool> g_stop_worker{false};
 
 int RunWorkerCommand(const WorkerFlags& flags) {
-  auto model = LoadModelOrReport(flags.model);
+  auto model = LoadModelOrReport(flags.model, ModelUse::kConversations);
   if (!model) return kExitFailure;
   auto store = OpenStoreOrReport(flags.db);
   if (!store) return kExitFailure;
@@ -60,7 +60,7 @@ void AddWorkerCommand(Command& app, int* exit_code) {
   Command* cmd = app.add_subcommand(
       "worker", "Score and store conversations from the store's backlog (fed by ingest --enqueue); run several at once");
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db); postgresql://... to share it");
-  cmd->add_option("--model", f->model, "Model file (default: the embedded model)");
+  cmd->add_option("--model", f->model, "Model file (default: the embedded model for conversations, which reads the turns before each message)");
   cmd->add_option("--batch", f->batch, "Conversations claimed per transaction (default 200)");
   cmd->add_flag("--until-empty", f->until_empty, "Stop when the backlog is empty instead of waiting for more");
   cmd->add_flag("--json", f->json, "Print the closing summary as JSON");

@@ -24,7 +24,10 @@ namespace convsent {
 // splits under `data_dir` (the dev splits to report on), VADER's lexicons
 // there, AFINN at `afinn` (may be empty: left out) and convsent's support
 // lexicon under `source_dir`.
-TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn);
+// For ModelUse::kConversations, the dialogue sets are read as
+// conversations (FILE.jsonl#train): each turn with the turns before it.
+TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
+                           ModelUse use = ModelUse::kMessages);
 
 struct AdaptOptions {
   TrainOptions recipe;

@@ -34,14 +34,23 @@ struct ModelInfo {
 
 class ModelData;  // the tables, internal
 
+// What a model is for. Messages in a conversation (ingest, import, the
+// server) are scored by a model that also reads the turns before them;
+// lone lines (`convsent score`, `eval` on TSV files) by one trained on the
+// same data read line by line. Learned jointly, the dialogue features moved
+// how lone text scores: better on every dev split, but one test set of
+// reviews fell below its baseline (docs/scorer.md). So each use ships its
+// own model.
+enum class ModelUse { kMessages, kConversations };
+
 class Model {
  public:
   // Reads and verifies a model file.
   static Result<std::shared_ptr<const Model>> Load(const std::string& path);
   // Parses a model held in memory (copied).
   static Result<std::shared_ptr<const Model>> FromBytes(std::string_view bytes);
-  // The model compiled into this binary.
-  static Result<std::shared_ptr<const Model>> Embedded();
+  // The model compiled into this binary for `use`.
+  static Result<std::shared_ptr<const Model>> Embedded(ModelUse use = ModelUse::kMessages);
 
   explicit Model(std::unique_ptr<ModelData> data);
   ~Model();

@@ -40,12 +40,13 @@ enum class ToneRule : uint8_t {
 std::string_view ToneRuleName(ToneRule r);
 
 struct RollupOptions {
-  // The rule and thresholds were chosen on uss_multiwoz dev dialogues
-  // (`convsent tone-eval`, docs/conversation-tone.md): a pooled compound at
-  // or below negative_below is negative, at or above positive_above positive.
+  // The rule and thresholds were chosen on uss_multiwoz dev dialogues with
+  // the dialogue model's scores (`convsent tone-eval`,
+  // docs/conversation-tone.md): a pooled compound at or below
+  // negative_below is negative, at or above positive_above positive.
   ToneRule rule = ToneRule::kEndWeighted;
-  float negative_below = -0.10f;
-  float positive_above = 0.30f;
+  float negative_below = -0.15f;
+  float positive_above = 0.15f;
   float trajectory_delta = 0.4f;  // end minus start beyond this is souring / recovering
   int movers = 3;
 };

@@ -17,6 +17,8 @@ static_assert(std::endian::native == std::endian::little, "model files are littl
 // The default model, linked in by embedded_model.S.
 extern "C" const char convsent_embedded_model[];
 extern "C" const char convsent_embedded_model_end[];
+extern "C" const char convsent_embedded_dialogue_model[];
+extern "C" const char convsent_embedded_dialogue_model_end[];
 
 namespace convsent {
 namespace {
@@ -209,11 +211,12 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
   return model;
 }
 
-Result<std::shared_ptr<const Model>> Model::Embedded() {
-  const std::string_view bytes(convsent_embedded_model,
-                               static_cast<size_t>(convsent_embedded_model_end - convsent_embedded_model));
-  auto model = FromBytes(bytes);
-  if (!model.ok()) return model.status().WithContext("embedded model");
+Result<std::shared_ptr<const Model>> Model::Embedded(ModelUse use) {
+  const bool dialogue = use == ModelUse::kConversations;
+  const char* begin = dialogue ? convsent_embedded_dialogue_model : convsent_embedded_model;
+  const char* end = dialogue ? convsent_embedded_dialogue_model_end : convsent_embedded_model_end;
+  auto model = FromBytes(std::string_view(begin, static_cast<size_t>(end - begin)));
+  if (!model.ok()) return model.status().WithContext(dialogue ? "embedded dialogue model" : "embedded model");
   return model;
 }
 

@@ -50,16 +50,23 @@ AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<std::
 
 }  // namespace
 
-TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn) {
+TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
+                           ModelUse use) {
   TrainOptions o;
-  // The dialogue sets' turns are read alone: learned jointly, the dialogue
-  // features (FILE.jsonl#train) lifted every dev figure but moved lone
-  // messages enough to take one test set below its baseline (docs/scorer.md,
-  // "The conversation around a message").
-  o.train = {{data_dir + "/tweeteval/train.tsv", 1.0, ""},
-             {data_dir + "/meld/train.tsv", 0.6, ""},
-             {data_dir + "/uss_multiwoz/train.tsv", 0.6, ""}};
-  o.dev = {data_dir + "/tweeteval/dev.tsv", data_dir + "/meld/dev.tsv", data_dir + "/uss_multiwoz/dev.tsv"};
+  // The same turns either way; as conversations, with the turns before them.
+  if (use == ModelUse::kConversations) {
+    o.name = "convsent-dialogue";
+    o.train = {{data_dir + "/tweeteval/train.tsv", 1.0, ""},
+               {data_dir + "/meld/conversations.jsonl#train", 0.6, ""},
+               {data_dir + "/uss_multiwoz/conversations.jsonl#train", 0.6, ""}};
+    o.dev = {data_dir + "/tweeteval/dev.tsv", data_dir + "/meld/conversations.jsonl#dev",
+             data_dir + "/uss_multiwoz/conversations.jsonl#dev"};
+  } else {
+    o.train = {{data_dir + "/tweeteval/train.tsv", 1.0, ""},
+               {data_dir + "/meld/train.tsv", 0.6, ""},
+               {data_dir + "/uss_multiwoz/train.tsv", 0.6, ""}};
+    o.dev = {data_dir + "/tweeteval/dev.tsv", data_dir + "/meld/dev.tsv", data_dir + "/uss_multiwoz/dev.tsv"};
+  }
   o.vader_lexicon = data_dir + "/lexicons/vader_lexicon.txt";
   o.vader_emoji_lexicon = data_dir + "/lexicons/vader_emoji_utf8_lexicon.txt";
   o.afinn_lexicon = afinn;

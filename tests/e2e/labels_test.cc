@@ -85,7 +85,7 @@ TEST(Labels, ImportReportsBadRowsAndKeepsTheRest) {
   ASSERT_EQ(RunCommand(Binary() + " labels export --db " + db + " -o " + out).exit_code, 0);
   const std::string exported = testing::ReadFile(out);
   EXPECT_EQ(exported.rfind("conversation_id,message,label,source,reviewer,model,at,note\n", 0), 0u) << exported;
-  EXPECT_NE(exported.find("c-1,,negative,import,ana,convsent-msg-1+"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("c-1,,negative,import,ana,convsent-dialogue-1+"), std::string::npos) << exported;
   EXPECT_NE(exported.find(",2026-11-03T09:00:00Z,"), std::string::npos) << exported;
   testing::TempDir other;
   const std::string db2 = SmallStore(other);

@@ -92,7 +92,7 @@ TEST(Redaction, TheServerStoresMaskedTextAndAnswersTheScore) {
                       "application/json");
     ASSERT_EQ(one->status, 201) << one->body;
     // The answer scores what was sent.
-    const json scored = json::parse(RunCommand("echo '" + text + "' | " + Binary() + " score").out);
+    const json scored = json::parse(RunCommand("echo '" + text + "' | " + Binary() + " score --for conversations").out);
     EXPECT_EQ(json::parse(one->body)["score"]["compound"], scored["compound"]);
     auto bulk = c.Post("/v1/conversations", kPrivate, "application/x-ndjson");
     ASSERT_EQ(bulk->status, 200) << bulk->body;
