@@ -6,7 +6,9 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ccache libutf8proc-dev libxxhash-dev nlohmann-json3-dev
           libcli11-dev libgtest-dev libbenchmark-dev libsqlite3-dev libpq-dev libsimdjson-dev libyaml-cpp-dev
-          libcpp-httplib-dev libjemalloc-dev)
+          libcpp-httplib-dev libjemalloc-dev
+          # the Python package (python/, docs/python.md) and its tests
+          python3-dev pybind11-dev python3-pybind11 python3-pytest python3-pandas python3-venv python3-pip)
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang libclang-rt-14-dev postgresql)
 fi
