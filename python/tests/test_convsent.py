@@ -11,7 +11,7 @@ import pytest
 import convsent
 
 ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("CONVSENT_BINARY", str(ROOT / "build" / "convsent"))
+BINARY = str(Path(os.environ.get("CONVSENT_BINARY", str(ROOT / "build" / "convsent"))).resolve())
 SHARED = Path(os.environ.get("CONVSENT_SHARED_DIR", str(ROOT.parent / "shared")))
 
 
@@ -151,3 +151,23 @@ def test_frames():
     assert "label" not in df.columns, "the input frame is left as it was"
     with pytest.raises(KeyError):
         convsent.score_frame(df, text="text")
+
+
+def test_pip_installs_it_offline_in_a_virtual_environment(tmp_path):
+    """The contract of issue #25: pip install --no-build-isolation --no-index ./python
+    in a venv made with --system-site-packages."""
+    if not Path("/usr/bin/python3").exists():
+        pytest.skip("no /usr/bin/python3")
+    venv = tmp_path / "venv"
+    made = subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", str(venv)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("python3-venv is not installed: " + made.stderr.decode()[-200:])
+    env = dict(os.environ, CONVSENT_BUILD_DIR=str(Path(BINARY).parent))
+    env.pop("PYTHONPATH", None)
+    subprocess.run([str(venv / "bin/pip"), "install", "-q", "--no-build-isolation", "--no-index", str(ROOT / "python")],
+                   check=True, env=env, cwd=tmp_path)
+    out = subprocess.run([str(venv / "bin/python"), "-c",
+                          "import convsent; s = convsent.score('Thanks, that fixed it!'); print(s.label, convsent.__file__)"],
+                         check=True, capture_output=True, text=True, env=env, cwd=tmp_path).stdout.split()
+    assert out[0] == "positive"
+    assert out[1].startswith(str(venv)), "the installed package, not the build folder's"
