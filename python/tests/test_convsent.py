@@ -171,3 +171,22 @@ def test_pip_installs_it_offline_in_a_virtual_environment(tmp_path):
                          check=True, capture_output=True, text=True, env=env, cwd=tmp_path).stdout.split()
     assert out[0] == "positive"
     assert out[1].startswith(str(venv)), "the installed package, not the build folder's"
+
+
+@pytest.mark.skipif(not os.environ.get("CONVSENT_TEST_PG"), reason="CONVSENT_TEST_PG (a PostgreSQL URL) is not set")
+def test_a_postgresql_store(tmp_path):
+    admin = os.environ["CONVSENT_TEST_PG"]
+    name = f"convsent_py_{os.getpid()}"
+    base = admin.rsplit("/", 1)[0]
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        url = f"{base}/{name}"
+        store = convsent.Store(url)
+        sample = tmp_path / "g.jsonl"
+        cli("generate", "--conversations", "60", "--seed", "5", "-o", str(sample))
+        assert store.ingest(str(sample))["conversations"] == 60
+        report = store.report()
+        store.close()
+        assert report == json.loads(cli("report", "--json", "--db", url))
+    finally:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
