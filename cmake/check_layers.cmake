@@ -23,7 +23,7 @@ set(CONVSENT_HEADER_OWNERS
     train.h=train adapt.h=train import.h=import generator.h=sample
     store.h=store stored_conversations.h=store checkpoints.h=store announcements.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
     alerts.h=store backlog.h=store interventions.h=store live_log.h=store
-    ingest.h=ingest label_import.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report
+    ingest.h=ingest label_import.h=labels tone_fit.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report
     webhook.h=net tree.h=tree server.h=server)
 
 if(NOT ROOT)

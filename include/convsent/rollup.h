@@ -92,6 +92,11 @@ struct ScoredConversation {
   ConversationFacts facts;
 };
 
+// The rollup options of conversations scored with `model`: the defaults,
+// or the thresholds a team's labels chose (`model adapt`, tone_fit.h),
+// recorded in the model's metadata under "tone".
+RollupOptions RollupOptionsFor(const Model& model);
+
 // The conversation with its scores, tone and facts as JSON (docs/store-and-ingest.md).
 std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_view model_version, int indent = 2);
 

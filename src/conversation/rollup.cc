@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace convsent {
@@ -151,6 +152,25 @@ ConversationFacts ComputeFacts(const Conversation& c) {
     }
   }
   return f;
+}
+
+RollupOptions RollupOptionsFor(const Model& model) {
+  RollupOptions o;
+  const nlohmann::json meta = nlohmann::json::parse(model.info().metadata_json, nullptr, /*allow_exceptions=*/false);
+  if (!meta.is_object() || !meta.contains("tone") || !meta["tone"].is_object()) return o;
+  const nlohmann::json& tone = meta["tone"];
+  if (!tone.contains("negative_below") || !tone["negative_below"].is_number() || !tone.contains("positive_above") ||
+      !tone["positive_above"].is_number()) {
+    return o;
+  }
+  const float neg = tone["negative_below"].get<float>(), pos = tone["positive_above"].get<float>();
+  // A file whose numbers make no sense keeps the defaults.
+  if (!(neg >= -1 && neg <= 0 && pos >= 0 && pos <= 1)) return o;
+  for (ToneRule r : {ToneRule::kMean, ToneRule::kLast, ToneRule::kWorst, ToneRule::kEndWeighted, ToneRule::kPeakEnd}) {
+    if (tone.value("rule", std::string()) == ToneRuleName(r)) o.rule = r;
+  }
+  o.negative_below = neg, o.positive_above = pos;
+  return o;
 }
 
 ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const ScoreOptions& score_options,

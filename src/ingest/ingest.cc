@@ -88,7 +88,7 @@ class Ingester {
  public:
   Ingester(std::shared_ptr<const Model> model, Store* store, const IngestOptions& options)
       : model_(std::move(model)), store_(store), options_(options), scorers_(model_, options.threads), to_score_(2),
-        queue_(2) {
+        queue_(2), rollup_(options.rollup.value_or(RollupOptionsFor(*model_))) {
     score_options_.explain = options.explain;
   }
 
@@ -432,7 +432,7 @@ class Ingester {
           conversations.size(),
           [&](Scorer& scorer, size_t begin, size_t end, size_t) {
             for (size_t i = begin; i < end; ++i) {
-              batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorer, score_options_, options_.rollup);
+              batch.scored[i] = ScoreConversation(std::move(conversations[i]), scorer, score_options_, rollup_);
               RedactForStorage(redaction_, &batch.scored[i]);
               batch.encoded[i] = EncodeConversation(batch.scored[i]);
             }
@@ -493,6 +493,7 @@ class Ingester {
   ScorerPool scorers_;
   BoundedQueue<std::vector<Conversation>> to_score_;
   BoundedQueue<Batch> queue_;
+  RollupOptions rollup_;
   Mutex spent_mu_;
   std::vector<Batch> spent_ GUARDED_BY(spent_mu_);  // stored batches, for the scoring stage to free
   std::vector<Conversation> pending_;

@@ -6,6 +6,7 @@ Result<int64_t> Rescore(Store& store, std::shared_ptr<const Model> model, std::o
                         std::optional<int64_t> to_ms, bool keep_current) {
   ASSIGN_OR_RETURN(const int64_t model_id, store.RegisterModel(model->info().version, model->info().metadata_json));
   Scorer scorer(model);
+  const RollupOptions rollup = RollupOptionsFor(*model);
   // Batches of 2,000: a long rescore holds the write lock a moment at a
   // time, and a failure keeps what was done.
   constexpr int64_t kBatch = 2000;
@@ -14,7 +15,7 @@ Result<int64_t> Rescore(Store& store, std::shared_ptr<const Model> model, std::o
   if (s.ok()) {
     s = store.conversations().ForEach(
         [&](const Conversation& c) -> Status {
-          RETURN_IF_ERROR(store.conversations().PutScores(c.id, ScoreConversation(c, scorer), model_id));
+          RETURN_IF_ERROR(store.conversations().PutScores(c.id, ScoreConversation(c, scorer, {}, rollup), model_id));
           if (++n % kBatch == 0) {
             RETURN_IF_ERROR(store.Commit());
             RETURN_IF_ERROR(store.Begin());

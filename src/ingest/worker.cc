@@ -16,6 +16,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));
   Scorer scorer(model);
+  const RollupOptions rollup = options.rollup.value_or(RollupOptionsFor(*model));
   ScoreOptions score_options;
   score_options.explain = options.explain;
   bool stored_any = false;
@@ -44,7 +45,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
         continue;
       }
       messages += static_cast<int64_t>(c.messages.size());
-      ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, options.rollup);
+      ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, rollup);
       RedactForStorage(redaction, &sc);
       status = store->conversations().Put(sc, model_id);
       if (!status.ok()) break;

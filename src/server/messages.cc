@@ -133,7 +133,7 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
       ScoredConversation& sc = live->sc;
       sc.conversation.messages.push_back(body.message);
       sc.scores.push_back(score);
-      RefreshRollup(&sc);
+      RefreshRollup(&sc, ctx.rollup());
       AppendToEncoded(message_json, score_json, &live->encoded);
     }
     if (score && scorer.reads_context()) {
@@ -192,7 +192,7 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
   int64_t messages = 0;
   for (auto& c : conversations) {
     messages += static_cast<int64_t>(c.messages.size());
-    scored.push_back(ScoreConversation(std::move(c), ThreadScorer()));
+    scored.push_back(ScoreConversation(std::move(c), ThreadScorer(), {}, rollup_));
     RedactForStorage(redaction_, &scored.back());
   }
   metrics_.Scored(messages);

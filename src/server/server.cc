@@ -316,7 +316,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   // SQLite: the log is copied by the server's checkpoint thread, not by the
   // writer's commits. PostgreSQL has nothing to defer.
   if (Checkpoints* log = store->checkpoints()) RETURN_IF_ERROR(log->Defer());
-  auto writer = std::make_unique<Writer>(std::move(store), model_id);
+  auto writer = std::make_unique<Writer>(std::move(store), model_id, RollupOptionsFor(*model));
   // Messages answered before a stop that did not fold them (a crash) are
   // folded now, before the first request.
   RETURN_IF_ERROR(writer->Submit([](WriterContext& ctx) -> Status {

@@ -54,7 +54,8 @@ struct Principal {
 class Server {
  public:
   Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer, Redaction redaction)
-      : o_(o), model_(std::move(model)), writer_(std::move(writer)), redaction_(redaction) {}
+      : o_(o), model_(std::move(model)), rollup_(RollupOptionsFor(*model_)), writer_(std::move(writer)),
+        redaction_(redaction) {}
 
   // Listens until SIGTERM or SIGINT, then drains the writer.
   Status Run();
@@ -136,6 +137,7 @@ class Server {
 
   ServeOptions o_;
   std::shared_ptr<const Model> model_;
+  RollupOptions rollup_;  // the model's (RollupOptionsFor)
   std::unique_ptr<Writer> writer_;
   TreeConfig public_tree_;  // o_.tree without the owners' webhook URLs
   LimitedHttpServer svr_{Limits(o_), Classify};

@@ -10,14 +10,14 @@ namespace convsent {
 
 // The rollup and facts of a conversation whose messages changed; the
 // scores are the stored ones, nothing is scored again.
-void RefreshRollup(ScoredConversation* sc) {
+void RefreshRollup(ScoredConversation* sc, const RollupOptions& options) {
   std::vector<MessageTone> tones;
   tones.reserve(sc->scores.size());
   for (size_t i = 0; i < sc->scores.size(); ++i) {
     const auto& s = sc->scores[i];
     tones.push_back({sc->conversation.messages[i].role, s ? s->compound : 0.0f, s ? s->label : Sentiment::kNeutral});
   }
-  sc->rollup = Rollup(tones);
+  sc->rollup = Rollup(tones, options);
   sc->facts = ComputeFacts(sc->conversation);
 }
 
@@ -43,7 +43,7 @@ Result<LiveConversation*> WriterContext::Find(const std::string& id) {
 }
 
 LiveConversation* WriterContext::Start(ScoredConversation sc) {
-  RefreshRollup(&sc);
+  RefreshRollup(&sc, rollup_);
   EncodedConversation encoded = EncodeConversation(sc);
   return Cache(std::move(sc), std::move(encoded));
 }
@@ -202,8 +202,8 @@ void WriterContext::DropCache() {
   lru_.clear();
 }
 
-Writer::Writer(std::unique_ptr<Store> store, int64_t model_id)
-    : store_(std::move(store)), context_(store_.get(), model_id), thread_([this] { Run(); }) {}
+Writer::Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup)
+    : store_(std::move(store)), context_(store_.get(), model_id, rollup), thread_([this] { Run(); }) {}
 
 Writer::~Writer() {
   {

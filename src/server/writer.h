@@ -29,7 +29,7 @@ namespace convsent {
 
 // The rollup and facts of a conversation whose messages changed, from the
 // scores it has: nothing is scored again.
-void RefreshRollup(ScoredConversation* sc);
+void RefreshRollup(ScoredConversation* sc, const RollupOptions& options);
 
 // A conversation as the writer keeps it: its state and its encoded
 // columns, so that a new message is appended rather than re-encoded.
@@ -58,7 +58,10 @@ class WriterContext {
  public:
   static constexpr int64_t kFoldDelayMs = 200;
 
-  WriterContext(Store* store, int64_t model_id) : store_(store), model_id_(model_id) {}
+  WriterContext(Store* store, int64_t model_id, RollupOptions rollup = {})
+      : store_(store), model_id_(model_id), rollup_(rollup) {}
+  // How the conversations' tone is rolled up (the model's: RollupOptionsFor).
+  const RollupOptions& rollup() const { return rollup_; }
   Store& store() { return *store_; }
   int64_t model_id() const { return model_id_; }
 
@@ -103,6 +106,7 @@ class WriterContext {
 
   Store* store_;
   int64_t model_id_;
+  RollupOptions rollup_;
   std::list<std::string> lru_;  // most recent first
   std::unordered_map<std::string, std::pair<LiveConversation, std::list<std::string>::iterator>> cache_;
   // Conversations with logged messages to fold: by when (oldest first; an
@@ -116,7 +120,7 @@ class WriterContext {
 class Writer {
  public:
   using Op = std::function<Status(WriterContext&)>;
-  Writer(std::unique_ptr<Store> store, int64_t model_id);
+  Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup = {});
   ~Writer();  // drains what was submitted, then stops
 
   // Runs `op` on the writer thread and waits until it committed.

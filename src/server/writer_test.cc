@@ -51,7 +51,7 @@ class WriterFold : public ::testing::Test {
     } else {
       l->sc.conversation.messages.push_back(m);
       l->sc.scores.push_back(score);
-      RefreshRollup(&l->sc);
+      RefreshRollup(&l->sc, ctx.rollup());
       AppendToEncoded(message_json, score_json, &l->encoded);
     }
     ASSERT_TRUE(ctx.Added(l, message_json, score_json).ok());

@@ -1,0 +1,85 @@
+#include "convsent/tone_fit.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "convsent/labels.h"
+#include "convsent/stored_conversations.h"
+
+namespace convsent {
+
+Result<std::optional<ToneFit>> FitToneToLabels(Store& store, std::shared_ptr<const Model> model, int min_labels,
+                                               int folds) {
+  // The latest conversation-level label of each conversation.
+  std::map<std::string, std::pair<int64_t, Sentiment>> latest;
+  RETURN_IF_ERROR(store.labels().ForEach([&](const HumanLabel& l) -> Status {
+    if (l.message >= 0) return Status::Ok();
+    auto& slot = latest[l.conversation];
+    if (l.at_ms >= slot.first) slot = {l.at_ms, l.label};
+    return Status::Ok();
+  }));
+  if (static_cast<int>(latest.size()) < min_labels) return std::optional<ToneFit>();
+  Scorer scorer(model);
+  ScoreOptions score_options;
+  score_options.explain = 0;
+  const RollupOptions current = RollupOptionsFor(*model);
+  std::vector<LabeledDialogue> dialogues;
+  int fold = 0;
+  for (const auto& [id, label] : latest) {
+    ASSIGN_OR_RETURN(auto stored, store.conversations().Get(id));
+    if (!stored) continue;  // labelled, then deleted
+    const ScoredConversation sc = ScoreConversation(std::move(stored->conversation), scorer, score_options, current);
+    LabeledDialogue d;
+    d.gold = label.second;
+    // The fold's name is its split: a fold is the labels chosen without.
+    d.split = std::to_string(fold++ % folds);
+    for (size_t i = 0; i < sc.scores.size(); ++i) {
+      if (sc.scores[i] && sc.conversation.messages[i].role == Role::kCustomer) d.customer.push_back(sc.scores[i]->compound);
+    }
+    dialogues.push_back(std::move(d));
+  }
+  if (static_cast<int>(dialogues.size()) < min_labels) return std::optional<ToneFit>();
+  ToneFit fit;
+  fit.labels = static_cast<int>(dialogues.size());
+  // All labels: relabel the splits to one name, choose, and measure.
+  std::vector<LabeledDialogue> all = dialogues;
+  for (auto& d : all) d.split = "all";
+  const ToneChoice chosen = ChooseToneThresholds(all, "all", current.rule);
+  fit.rule = current.rule;
+  fit.negative_below = chosen.negative_below, fit.positive_above = chosen.positive_above;
+  fit.chosen = chosen.result;
+  fit.before = EvaluateTone(all, "all", current.rule, current.negative_below, current.positive_above);
+  // Cross-validated: thresholds chosen on the other folds, scored on each.
+  std::vector<Sentiment> gold, predicted;
+  for (int k = 0; k < folds; ++k) {
+    std::vector<LabeledDialogue> train = dialogues;
+    for (auto& d : train) d.split = d.split == std::to_string(k) ? "held" : "train";
+    const ToneChoice c = ChooseToneThresholds(train, "train", current.rule);
+    const EvalResult held = EvaluateTone(train, "held", current.rule, c.negative_below, c.positive_above);
+    // Pool the held-out folds' confusion into one set of predictions.
+    for (int g = 0; g < kNumClasses; ++g) {
+      for (int p = 0; p < kNumClasses; ++p) {
+        for (int n = 0; n < held.confusion[g][p]; ++n) {
+          gold.push_back(static_cast<Sentiment>(g));
+          predicted.push_back(static_cast<Sentiment>(p));
+        }
+      }
+    }
+  }
+  fit.cross_validated_f1 = Evaluate(gold, predicted).macro_f1;
+  return std::optional<ToneFit>(fit);
+}
+
+std::string WithTone(const std::string& metadata_json, const ToneFit& fit) {
+  nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
+  if (meta.is_discarded() || !meta.is_object()) meta = nlohmann::json::object();
+  meta["tone"] = {{"rule", std::string(ToneRuleName(fit.rule))},
+                  {"negative_below", fit.negative_below},
+                  {"positive_above", fit.positive_above},
+                  {"labels", fit.labels},
+                  {"macro_f1_before", fit.before.macro_f1},
+                  {"macro_f1_cross_validated", fit.cross_validated_f1}};
+  return meta.dump();
+}
+
+}  // namespace convsent
