@@ -161,6 +161,23 @@ TEST(CliModel, InfoPrintsTheHeader) {
   EXPECT_EQ(j["content_hash"].get<std::string>().size(), 16u);
 }
 
+// Two embedded models: one for lone lines, one for conversations, which
+// reads the turns before each message.
+TEST(CliModel, EachUseHasItsModel) {
+  auto lines = nlohmann::json::parse(RunCommand(Binary() + " model info --json").out);
+  auto conversations = nlohmann::json::parse(RunCommand(Binary() + " model info --for conversations --json").out);
+  EXPECT_FALSE(lines["reads_context"].get<bool>());
+  EXPECT_TRUE(conversations["reads_context"].get<bool>());
+  EXPECT_NE(lines["version"], conversations["version"]);
+  auto scored = nlohmann::json::parse(RunCommand("echo 'thanks a lot' | " + Binary() + " score --for conversations").out);
+  EXPECT_EQ(scored["model"], conversations["version"]);
+  for (const char* command : {" score --for tweets", " model info --for tweets", " train --for tweets"}) {
+    auto bad = RunCommand(Binary() + command + " </dev/null 2>&1");
+    EXPECT_EQ(bad.exit_code, 2) << command;
+    EXPECT_NE(bad.out.find("--for tweets: not messages or conversations"), std::string::npos) << bad.out;
+  }
+}
+
 TEST(CliDemo, RunsOnTheBuiltInSample) {
   auto r = RunCommand(Binary() + " demo");
   ASSERT_EQ(r.exit_code, 0);
