@@ -281,42 +281,68 @@ bool IsNotAReason(std::string token) {
   return token.find_first_not_of(".,;:!?-'\"") == std::string::npos;  // punctuation alone
 }
 
+// The models a message may be scored by: the suite's, and (unless a
+// candidate file is tested) the one for messages in conversations.
+std::vector<std::shared_ptr<const Model>> ExplainedModels() {
+  std::vector<std::shared_ptr<const Model>> out = {SuiteModel()};
+  const char* path = std::getenv("CONVSENT_TEST_MODEL");
+  if (path == nullptr || !*path) out.push_back(*Model::Embedded(ModelUse::kConversations));
+  return out;
+}
+
+// The model for conversations, read line by line here, passes at least as
+// many cases as the one for lone lines.
+TEST(Behaviour, TheDialogueModelAlonePassesAsMany) {
+  auto lines = Model::Embedded();
+  auto dialogue = Model::Embedded(ModelUse::kConversations);
+  ASSERT_TRUE(lines.ok() && dialogue.ok());
+  Scorer a(*lines), b(*dialogue);
+  int pa = 0, pb = 0;
+  for (const Case& c : kCases) pa += Passes(a.Score(c.text), c.expect), pb += Passes(b.Score(c.text), c.expect);
+  std::printf("[ behaviour ] %s passes %d, %s %d\n", (*lines)->info().version.c_str(), pa,
+              (*dialogue)->info().version.c_str(), pb);
+  EXPECT_GE(pb, pa);
+}
+
 TEST(Behaviour, ExplanationsNameReasonsNotFunctionWords) {
-  auto model = SuiteModel();
-  ASSERT_NE(model, nullptr);
-  Scorer scorer(model);
-  std::vector<std::string> texts;
-  for (const Case& c : kCases) texts.emplace_back(c.text);
-  std::ifstream sample(testing::SourceDir() + "/data/sample/support_messages.tsv");
-  ASSERT_TRUE(sample) << "the built-in sample is missing";
-  for (std::string line; std::getline(sample, line);) {
-    if (const size_t tab = line.find('\t'); tab != std::string::npos && line.compare(0, tab, "label") != 0) {
-      texts.push_back(line.substr(tab + 1));
+  for (const auto& model : ExplainedModels()) {
+    ASSERT_NE(model, nullptr);
+    SCOPED_TRACE(model->info().version);
+    Scorer scorer(model);
+    std::vector<std::string> texts;
+    for (const Case& c : kCases) texts.emplace_back(c.text);
+    std::ifstream sample(testing::SourceDir() + "/data/sample/support_messages.tsv");
+    ASSERT_TRUE(sample) << "the built-in sample is missing";
+    for (std::string line; std::getline(sample, line);) {
+      if (const size_t tab = line.find('\t'); tab != std::string::npos && line.compare(0, tab, "label") != 0) {
+        texts.push_back(line.substr(tab + 1));
+      }
     }
-  }
-  ScoreOptions options;
-  options.explain = 3;
-  int tokens = 0;
-  for (const std::string& text : texts) {
-    const MessageScore s = scorer.Score(text, options);
-    for (const Contribution& c : s.explain) {
-      ++tokens;
-      EXPECT_FALSE(IsNotAReason(c.token)) << "\"" << text << "\" is explained by \"" << c.token << "\"";
+    ScoreOptions options;
+    options.explain = 3;
+    int tokens = 0;
+    for (const std::string& text : texts) {
+      const MessageScore s = scorer.Score(text, options);
+      for (const Contribution& c : s.explain) {
+        ++tokens;
+        EXPECT_FALSE(IsNotAReason(c.token)) << "\"" << text << "\" is explained by \"" << c.token << "\"";
+      }
     }
+    EXPECT_GT(tokens, static_cast<int>(texts.size()));  // explanations are there at all
   }
-  EXPECT_GT(tokens, static_cast<int>(texts.size()));  // explanations are there at all
 }
 
 // The model itself, not only the display: a function word alone weighs
 // nothing, so every one of them scores exactly as the others do.
 TEST(Behaviour, FunctionWordsAloneWeighNothing) {
-  auto model = SuiteModel();
-  ASSERT_NE(model, nullptr);
-  Scorer scorer(model);
-  const MessageScore the = scorer.Score("the");
-  for (const char* word : {"of", "Hi", "you", "is", "there", "for", "my", "could"}) {
-    const MessageScore s = scorer.Score(word);
-    for (int c = 0; c < kNumClasses; ++c) EXPECT_FLOAT_EQ(s.p[c], the.p[c]) << word;
+  for (const auto& model : ExplainedModels()) {
+    ASSERT_NE(model, nullptr);
+    Scorer scorer(model);
+    const MessageScore the = scorer.Score("the");
+    for (const char* word : {"of", "Hi", "you", "is", "there", "for", "my", "could"}) {
+      const MessageScore s = scorer.Score(word);
+      for (int c = 0; c < kNumClasses; ++c) EXPECT_FLOAT_EQ(s.p[c], the.p[c]) << word << " " << model->info().version;
+    }
   }
 }
 
