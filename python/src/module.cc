@@ -139,7 +139,7 @@ PYBIND11_MODULE(_convsent, m) {
   static py::exception<std::runtime_error> error(m, "Error");
   error_type = error.ptr();
 
-  py::class_<PyModel>(m, "Model")
+  py::class_<PyModel>(m, "Model", "A message model: Model.load(path) or Model.embedded('messages' | 'conversations').")
       .def_static("load", [](const std::string& path) { return PyModel{Take(Model::Load(path))}; }, py::arg("path"))
       .def_static(
           "embedded",
@@ -161,7 +161,7 @@ PYBIND11_MODULE(_convsent, m) {
       })
       .def("__repr__", [](const PyModel& p) { return "<convsent.Model " + p.model->info().version + ">"; });
 
-  py::class_<PyScore>(m, "Score")
+  py::class_<PyScore>(m, "Score", "One message's score (see convsent.score).")
       .def_property_readonly("label", [](const PyScore& s) { return std::string(SentimentName(s.s.label)); })
       .def_property_readonly("p", [](const PyScore& s) {
         return py::dict(py::arg("negative") = s.s.p[0], py::arg("neutral") = s.s.p[1], py::arg("positive") = s.s.p[2]);
@@ -197,7 +197,9 @@ PYBIND11_MODULE(_convsent, m) {
         out.model = mod->info().version;
         return out;
       },
-      py::arg("text"), py::arg("explain") = 3, py::arg("model") = py::none());
+      py::arg("text"), py::arg("explain") = 3, py::arg("model") = py::none(),
+      "Scores one message (str or bytes): a Score with label, p, compound, score5, explain (the `explain`\n"
+      "tokens that moved it most) and model. `model`: a Model (default: the embedded model for lone messages).");
 
   m.def(
       "score_many",
@@ -221,7 +223,8 @@ PYBIND11_MODULE(_convsent, m) {
         for (size_t k = 0; k < scores.size(); ++k) out[k] = py::cast(PyScore{std::move(scores[k]), version});
         return out;
       },
-      py::arg("texts"), py::arg("threads") = 1, py::arg("explain") = 3, py::arg("model") = py::none());
+      py::arg("texts"), py::arg("threads") = 1, py::arg("explain") = 3, py::arg("model") = py::none(),
+      "Scores every text of an iterable on `threads` threads, with the GIL released: a list of Score in order.");
 
   m.def(
       "evaluate",
@@ -259,7 +262,9 @@ PYBIND11_MODULE(_convsent, m) {
         }
         return EvalDict(gold, pred, probs);
       },
-      py::arg("labels"), py::arg("texts"), py::arg("model") = py::none());
+      py::arg("labels"), py::arg("texts"), py::arg("model") = py::none(),
+      "Agreement of the model with people's labels ('negative', 'neutral', 'positive'): the figures of\n"
+      "`convsent eval --json` (n, accuracy, macro_f1, macro_recall, ece, per_class, share_error).");
 
   m.def(
       "evaluate_file",
@@ -281,9 +286,13 @@ PYBIND11_MODULE(_convsent, m) {
         out["model"] = mod->info().version;
         return out;
       },
-      py::arg("path"), py::arg("model") = py::none(), py::arg("context") = true);
+      py::arg("path"), py::arg("model") = py::none(), py::arg("context") = true,
+      "`convsent eval` on a file: 'label<TAB>text' TSV, or 'conversations.jsonl#SPLIT' whose turns are scored\n"
+      "with the turns before them (context=False: alone). Bad lines are listed under 'skipped'.");
 
-  py::class_<PyStore>(m, "Store")
+  py::class_<PyStore>(m, "Store",
+                      "A conversation store: a SQLite file or a postgresql:// URL. ingest(), conversation(id),\n"
+                      "report(), report_frame(), tree() give what the command line's ingest, show, report and tree do.")
       .def(py::init([](const std::string& location) { return PyStore{Take(Store::Open(location))}; }), py::arg("location"))
       .def(
           "ingest",
