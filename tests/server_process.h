@@ -75,6 +75,8 @@ class ServerProcess {
     pid_ = -1;
   }
   int port() const { return port_; }
+  // Sends `sig` to the server (SIGHUP: reload the model file).
+  void Signal(int sig) { kill(pid_, sig); }
   pid_t pid() const { return pid_; }
   httplib::Client Client(const std::string& key = "") const {
     httplib::Client c("127.0.0.1", port_);

@@ -34,6 +34,7 @@ int RunServe(const ServeFlags& f) {
   if (f.port >= 0) o.port = f.port;
   auto model = LoadModelOrReport(f.model, ModelUse::kConversations);
   if (!model) return kExitFailure;
+  o.model_path = f.model;  // read again on SIGHUP
   if (Status s = Serve(o, model); !s.ok()) {
     std::fprintf(stderr, "convsent serve: %s\n", s.ToString().c_str());
     return kExitFailure;
@@ -120,7 +121,8 @@ void AddServeCommands(Command& app, int* exit_code) {
   serve->add_option("--bind", f->bind, "Address to listen on (default 127.0.0.1: loopback only)");
   serve->add_option("--port", f->port, "Port (default 8080; 0: any free port, printed)");
   serve->add_option("--config", f->config, "Serve config (YAML: queue rules, limits, tree file)");
-  serve->add_option("--model", f->model, "Model file (default: the embedded model for conversations, which reads the turns before each message)");
+  serve->add_option("--model", f->model, "Model file (default: the embedded model for conversations, which reads the turns before each message); "
+                  "kill -HUP the server to make a new version of the file current without losing a message");
   serve->callback([f, exit_code] { *exit_code = RunServe(*f); });
 
   auto k = std::make_shared<KeysFlags>();

@@ -26,6 +26,7 @@ namespace convsent {
 
 struct ServeOptions {
   std::string db;                    // the store
+  std::string model_path;            // the model's file, read again on SIGHUP (empty: the embedded model)
   std::string bind = "127.0.0.1";    // only loopback unless told otherwise
   int port = 8080;                   // 0: any free port
   int threads = 16;                  // threads for reads, and as many for ingest; an idle connection

@@ -77,13 +77,16 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   if (Status s = ParseMessageBody(req.body, &body); !s.ok()) return Error(res, 400, s.message());
   if (body.message.at_ms == 0) body.message.at_ms = NowMs();
   // Scored here, on the handler's thread: the writer only appends.
+  std::shared_ptr<const Scoring> scoring = CurrentScoring();
   std::optional<MessageScore> score;
-  if (body.message.role != Role::kNote) score = ThreadScorer().Score(body.message.text);
+  if (body.message.role != Role::kNote) score = ThreadScorer(scoring->model).Score(body.message.text);
   metrics_.Scored(score ? 1 : 0);
   // The answer gives the poster the score of what they sent; the store
   // keeps the text masked, when it is set to.
   std::optional<MessageScore> answered;
+  std::string sent;  // the text before masking, should the writer have to score it again
   if (redaction_.enabled()) {
+    sent = body.message.text;
     answered = score;
     RedactForStorage(redaction_, &body.message, &score);
     for (auto& [name, value] : body.header.attributes) value = Redact(value, redaction_);
@@ -104,9 +107,38 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
                                         std::to_string(o_.max_messages_per_conversation) +
                                         " messages (max_messages_per_conversation); start another");
     }
+    // The model was reloaded since the handler scored (ReloadModel): the
+    // message is scored again by the one whose scores are stored now.
+    if (ctx.model() != nullptr && ctx.model() != scoring->model.get()) {
+      scoring = CurrentScoring();
+      if (score) {
+        score = ThreadScorer(scoring->model).Score(redaction_.enabled() ? sent : body.message.text);
+        if (redaction_.enabled()) {
+          answered = score;
+          Message masked = body.message;
+          RedactForStorage(redaction_, &masked, &score);
+        }
+        score_json.clear();
+        AppendScoreJson(score, &score_json);
+      }
+    }
+    Scorer& scorer = ThreadScorer(scoring->model);
+    // A conversation stored before a reload has no scores from this model
+    // yet: its messages are scored now, before it grows.
+    if (live != nullptr && score) {
+      const auto& sc = live->sc;
+      bool missing = false;
+      for (size_t i = 0; i < sc.scores.size() && !missing; ++i) {
+        missing = !sc.scores[i] && sc.conversation.messages[i].role != Role::kNote;
+      }
+      if (missing) {
+        live->sc = ScoreConversation(std::move(live->sc.conversation), scorer, {}, ctx.rollup());
+        live->encoded = EncodeConversation(live->sc);
+        live->context.reset();
+      }
+    }
     // The turns before it weigh in where the model reads them; the handler
     // scored the message alone, the conversation is here.
-    Scorer& scorer = ThreadScorer();
     if (score && scorer.reads_context()) {
       const std::string_view role = RoleName(body.message.role);
       if (live != nullptr) {
@@ -157,7 +189,7 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   if (redaction_.enabled()) score = std::move(answered);
   if (score) {
     out += '{';
-    AppendScoreFields(*score, model_->info().version, &out);
+    AppendScoreFields(*score, scoring->model->info().version, &out);
     out += '}';
   } else {
     out += "null";
@@ -190,14 +222,21 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
   if (conversations.empty()) return Reply(res, 400, {{"error", "no valid conversation in the body"}, {"errors", errs}});
   std::vector<ScoredConversation> scored;
   int64_t messages = 0;
+  const std::shared_ptr<const Scoring> scoring = CurrentScoring();
   for (auto& c : conversations) {
     messages += static_cast<int64_t>(c.messages.size());
-    scored.push_back(ScoreConversation(std::move(c), ThreadScorer(), {}, rollup_));
+    scored.push_back(ScoreConversation(std::move(c), ThreadScorer(scoring->model), {}, scoring->rollup));
     RedactForStorage(redaction_, &scored.back());
   }
   metrics_.Scored(messages);
   json queued = json::array();
   const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+    // Scored by a model reloaded away since (rare): scored again by the
+    // current one, from the text as stored.
+    if (ctx.model() != nullptr && ctx.model() != scoring->model.get()) {
+      const std::shared_ptr<const Scoring> now = CurrentScoring();
+      for (auto& one : scored) one = ScoreConversation(std::move(one.conversation), ThreadScorer(now->model), {}, now->rollup);
+    }
     for (auto& one : scored) {
       ASSIGN_OR_RETURN(LiveConversation * live, ctx.Put(std::move(one)));
       RETURN_IF_ERROR(MaybeAudit(ctx, live->sc.conversation.id));

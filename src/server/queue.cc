@@ -81,7 +81,7 @@ void Server::QueueAction(const httplib::Request& req, httplib::Response& res, co
     if (!allowed.ok()) return status = 409, problem = allowed.message(), Status::Ok();
     if (*action == ReviewAction::kResolve) {
       RETURN_IF_ERROR(ctx.Fold(item->conversation));  // its report row carries the label
-      RETURN_IF_ERROR(ctx.store().labels().Add(ResolutionLabel(*item, reviewer, model_->info().version)));
+      RETURN_IF_ERROR(ctx.store().labels().Add(ResolutionLabel(*item, reviewer, CurrentScoring()->model->info().version)));
     }
     RETURN_IF_ERROR(ctx.store().review_items().Update(*item));
     answer = ReviewJson(*item);

@@ -34,7 +34,7 @@ void Server::Routes() {
     Store* store = Reader();
     auto info = store ? store->Info() : Result<StoreInfo>(Status::IoError("cannot open the store"));
     if (!info.ok()) return Error(res, 503, info.status().message());
-    json health = {{"status", "ok"}, {"model", model_->info().version}, {"conversations", info->conversations}};
+    json health = {{"status", "ok"}, {"model", CurrentScoring()->model->info().version}, {"conversations", info->conversations}};
     // A SQLite store on a full disk reads fine and writes nothing: below
     // 64 MiB free the server says so (503), before messages start failing.
     if (o_.db.find("://") == std::string::npos) {

@@ -93,8 +93,17 @@ Status Server::Run() {
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGUSR1);  // sent by this thread's owner to end it
+    sigaddset(&set, SIGHUP);   // reload the model file
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+      const std::string before = CurrentScoring()->model->info().version;
+      if (Status s = ReloadModel(); !s.ok()) {
+        std::fprintf(stderr, "convsent serve: model not reloaded: %s\n", s.ToString().c_str());
+      } else {
+        std::fprintf(stderr, "convsent serve: model %s -> %s\n", before.c_str(),
+                     CurrentScoring()->model->info().version.c_str());
+      }
+    }
     if (sig != SIGUSR1) std::fprintf(stderr, "convsent serve: signal %d, stopping\n", sig);
     events_.Stop();
     // httplib's stop() does nothing until listen_after_bind() has begun
@@ -241,10 +250,30 @@ Store* Server::Reader() {
   return store.get();
 }
 
-Scorer& Server::ThreadScorer() {
+Scorer& Server::ThreadScorer(const std::shared_ptr<const Model>& model) {
   thread_local std::unique_ptr<Scorer> scorer;
-  if (!scorer || &scorer->model() != model_.get()) scorer = std::make_unique<Scorer>(model_);
+  if (!scorer || &scorer->model() != model.get()) scorer = std::make_unique<Scorer>(model);
   return *scorer;
+}
+
+Status Server::ReloadModel() {
+  if (o_.model_path.empty()) {
+    return Status::FailedPrecondition("started with the embedded model: nothing to reload (serve --model FILE)");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, Model::Load(o_.model_path));
+  auto next = std::make_shared<const Scoring>(Scoring{model, RollupOptionsFor(*model)});
+  return writer_->Submit([&](WriterContext& ctx) -> Status {
+    // Every message answered so far is stored under the model that scored it.
+    RETURN_IF_ERROR(ctx.FoldAll());
+    ASSIGN_OR_RETURN(const int64_t id, ctx.store().RegisterModel(model->info().version, model->info().metadata_json));
+    RETURN_IF_ERROR(ctx.store().SetCurrentModel(model->info().version));
+    // Conversations read from now on carry the new model's scores, or none
+    // yet: PostMessage scores what is missing.
+    ctx.DropCache();
+    ctx.SwitchModel(model.get(), id, next->rollup);
+    scoring_.store(next);
+    return Status::Ok();
+  });
 }
 
 void Server::Route(const char* method, const std::string& pattern, const std::string& name, unsigned roles, Handler h) {
@@ -306,6 +335,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that goes away is not a reason to die
   ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
@@ -316,7 +346,7 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   // SQLite: the log is copied by the server's checkpoint thread, not by the
   // writer's commits. PostgreSQL has nothing to defer.
   if (Checkpoints* log = store->checkpoints()) RETURN_IF_ERROR(log->Defer());
-  auto writer = std::make_unique<Writer>(std::move(store), model_id, RollupOptionsFor(*model));
+  auto writer = std::make_unique<Writer>(std::move(store), model_id, RollupOptionsFor(*model), model.get());
   // Messages answered before a stop that did not fold them (a crash) are
   // folded now, before the first request.
   RETURN_IF_ERROR(writer->Submit([](WriterContext& ctx) -> Status {

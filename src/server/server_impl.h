@@ -54,7 +54,9 @@ struct Principal {
 class Server {
  public:
   Server(const ServeOptions& o, std::shared_ptr<const Model> model, std::unique_ptr<Writer> writer, Redaction redaction)
-      : o_(o), model_(std::move(model)), rollup_(RollupOptionsFor(*model_)), writer_(std::move(writer)),
+      : o_(o),
+        scoring_(std::make_shared<const Scoring>(Scoring{model, RollupOptionsFor(*model)})),
+        writer_(std::move(writer)),
         redaction_(redaction) {}
 
   // Listens until SIGTERM or SIGINT, then drains the writer.
@@ -86,7 +88,20 @@ class Server {
   void Route(const char* method, const std::string& pattern, const std::string& name, unsigned roles, Handler h);
   // The per-thread connection for reads.
   Store* Reader();
-  Scorer& ThreadScorer();
+  // What scores and rolls up, swapped whole when the model is reloaded
+  // (SIGHUP, ReloadModel): a handler takes one and keeps it for its request.
+  struct Scoring {
+    std::shared_ptr<const Model> model;
+    RollupOptions rollup;
+  };
+  std::shared_ptr<const Scoring> CurrentScoring() const { return scoring_.load(); }
+  // A scorer of `model` for the calling thread.
+  static Scorer& ThreadScorer(const std::shared_ptr<const Model>& model);
+  // Loads serve --model's file again and makes it the model of every
+  // message from now on: the log is folded under the old one first, and a
+  // message scored by the old one but stored after the switch is scored
+  // again (PostMessage).
+  Status ReloadModel();
 
   // ---- routes.cc -----------------------------------------------------------
   void Routes();
@@ -136,8 +151,7 @@ class Server {
   static thread_local std::optional<CheckedKey> t_checked_key;
 
   ServeOptions o_;
-  std::shared_ptr<const Model> model_;
-  RollupOptions rollup_;  // the model's (RollupOptionsFor)
+  std::atomic<std::shared_ptr<const Scoring>> scoring_;
   std::unique_ptr<Writer> writer_;
   TreeConfig public_tree_;  // o_.tree without the owners' webhook URLs
   LimitedHttpServer svr_{Limits(o_), Classify};

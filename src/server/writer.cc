@@ -202,8 +202,8 @@ void WriterContext::DropCache() {
   lru_.clear();
 }
 
-Writer::Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup)
-    : store_(std::move(store)), context_(store_.get(), model_id, rollup), thread_([this] { Run(); }) {}
+Writer::Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup, const Model* model)
+    : store_(std::move(store)), context_(store_.get(), model_id, rollup, model), thread_([this] { Run(); }) {}
 
 Writer::~Writer() {
   {

@@ -58,8 +58,14 @@ class WriterContext {
  public:
   static constexpr int64_t kFoldDelayMs = 200;
 
-  WriterContext(Store* store, int64_t model_id, RollupOptions rollup = {})
-      : store_(store), model_id_(model_id), rollup_(rollup) {}
+  WriterContext(Store* store, int64_t model_id, RollupOptions rollup = {}, const Model* model = nullptr)
+      : store_(store), model_id_(model_id), rollup_(rollup), model_(model) {}
+  // The model whose scores are stored (and its id and rollup): changed only
+  // by a reload (Server::ReloadModel), after the log is folded.
+  const Model* model() const { return model_; }
+  void SwitchModel(const Model* model, int64_t model_id, RollupOptions rollup) {
+    model_ = model, model_id_ = model_id, rollup_ = rollup;
+  }
   // How the conversations' tone is rolled up (the model's: RollupOptionsFor).
   const RollupOptions& rollup() const { return rollup_; }
   Store& store() { return *store_; }
@@ -107,6 +113,7 @@ class WriterContext {
   Store* store_;
   int64_t model_id_;
   RollupOptions rollup_;
+  const Model* model_;
   std::list<std::string> lru_;  // most recent first
   std::unordered_map<std::string, std::pair<LiveConversation, std::list<std::string>::iterator>> cache_;
   // Conversations with logged messages to fold: by when (oldest first; an
@@ -120,7 +127,7 @@ class WriterContext {
 class Writer {
  public:
   using Op = std::function<Status(WriterContext&)>;
-  Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup = {});
+  Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup = {}, const Model* model = nullptr);
   ~Writer();  // drains what was submitted, then stops
 
   // Runs `op` on the writer thread and waits until it committed.

@@ -10,6 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -271,6 +273,72 @@ TEST(Server, ScoresAMessageWithTheTurnsBeforeIt) {
   ServerProcess again(db, "", {"--model", model});
   const json later = post(again, "later", "customer", kReply);
   EXPECT_EQ(later["score"]["label"], "negative") << "the turns before the restart still count: " << later.dump();
+  EXPECT_EQ(again.Stop(), 0);
+}
+
+// kill -HUP makes a new version of the model file current while clients
+// post: every answered message is stored, each under the model that the
+// answer names, and a conversation begun before the reload is scored by
+// the new model when it grows.
+TEST(Server, AReloadedModelTakesOverWithoutLosingAMessage) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string model = dir.path() + "/current.cvsm";
+  std::filesystem::copy_file(testing::WriteTinyContextModel(dir), model);
+  const std::string next = testing::WriteTinyModel(dir, 12, 7);
+  const std::string ingest = NewKey(db, "ingest"), viewer = NewKey(db, "viewer");
+  ServerProcess server(db, "", {"--model", model});
+  const std::string first = Body(server.Client(viewer).Get("/healthz"))["model"];
+  ASSERT_FALSE(first.empty());
+  auto post = [&](const std::string& id, const std::string& text) {
+    return server.Client(ingest).Post("/v1/conversations/" + id + "/messages",
+                                      json{{"role", "customer"}, {"text", text}}.dump(), "application/json");
+  };
+  ASSERT_EQ(post("before", "I need a room for 3 nights")->status, 201);
+  std::atomic<int> answered{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        auto r = post("busy-" + std::to_string(t) + "-" + std::to_string(i % 5), "awful, I hate this " + std::to_string(i));
+        if (r && r->status == 201) ++answered;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string tmp = model + ".new";
+  std::filesystem::copy_file(next, tmp);
+  std::filesystem::rename(tmp, model);
+  server.Signal(SIGHUP);
+  std::string now = first;
+  for (int i = 0; i < 500 && now == first; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    now = Body(server.Client(viewer).Get("/healthz"))["model"];
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop = true;
+  for (auto& c : clients) c.join();
+  ASSERT_NE(now, first) << "the server did not take the new model";
+  auto grown = post("before", "ok, book the other one");
+  ASSERT_EQ(grown->status, 201);
+  EXPECT_EQ(json::parse(grown->body)["score"]["model"], now);
+  const json before = Body(server.Client(viewer).Get("/v1/conversations/before"));
+  ASSERT_EQ(before["messages"].size(), 2u);
+  EXPECT_EQ(before["model"], now);
+  for (const auto& m : before["messages"]) EXPECT_TRUE(m["score"].is_object()) << before.dump();
+  EXPECT_EQ(server.Stop(), 0);
+  // Every answered message was stored.
+  ServerProcess again(db, "", {"--model", model});
+  int stored = 0;
+  for (int t = 0; t < 3; ++t) {
+    for (int k = 0; k < 5; ++k) {
+      const json c = Body(again.Client(viewer).Get("/v1/conversations/busy-" + std::to_string(t) + "-" + std::to_string(k)));
+      if (c.contains("messages")) stored += static_cast<int>(c["messages"].size());
+    }
+  }
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(stored, answered.load());
   EXPECT_EQ(again.Stop(), 0);
 }
 
