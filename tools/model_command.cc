@@ -35,7 +35,7 @@ int RunAdapt(const ModelFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
   int64_t conversation_labels = 0;
-  auto examples = LabelledMessages(*store, &conversation_labels);
+  auto examples = LabelledConversations(*store, &conversation_labels);
   if (!examples.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", examples.status().ToString().c_str()), kExitFailure;
   if (!std::filesystem::exists(f.data_dir + "/tweeteval/train.tsv")) {
     std::fprintf(stderr, "convsent model adapt: the recipe's training data is not at %s (--data-dir)\n", f.data_dir.c_str());
@@ -53,8 +53,14 @@ int RunAdapt(const ModelFlags& f) {
   }
   o.folds = f.folds, o.seed = f.seed;
   if (!f.json) {
-    std::fprintf(stderr, "%zu labelled messages (%lld conversation labels are not used: message labels teach the model)\n",
-                 examples->size(), static_cast<long long>(conversation_labels));
+    size_t messages = 0;
+    for (const auto& c : *examples) {
+      for (const auto& t : c.turns) messages += t.label.has_value();
+    }
+    std::fprintf(stderr,
+                 "%zu labelled messages in %zu conversations, learned with the turns around them; %lld conversation "
+                 "labels choose the tone thresholds\n",
+                 messages, examples->size(), static_cast<long long>(conversation_labels));
   }
   auto report = AdaptModel(base, *examples, o, f.json ? nullptr : &std::cerr);
   if (!report.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", report.status().ToString().c_str()), kExitFailure;

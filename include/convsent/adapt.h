@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "convsent/eval.h"
 #include "convsent/model.h"
 #include "convsent/train.h"
 
@@ -54,8 +55,11 @@ struct AdaptReport {
   std::string model_bytes;     // the adapted model (kept only)
 };
 
-// `examples`: the team's labelled messages. At least `folds` * 10 of them.
-Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<std::pair<std::string, Sentiment>>& examples,
+// `team`: the conversations with the team's labelled messages (at least
+// `folds` * 10 of them), every turn in order (LabelledConversations,
+// labels.h): each labelled message is learned and measured with the turns
+// before it.
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
                                const AdaptOptions& options, std::ostream* log);
 
 }  // namespace convsent

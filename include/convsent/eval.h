@@ -66,6 +66,15 @@ struct ScoredLabel {
   Sentiment gold = Sentiment::kNeutral;
   MessageScore score;
 };
+// Scores the labelled turns of `conversations`, each with the turns before
+// it (unless `use_context` is false), in order.
+std::vector<ScoredLabel> ScoreConversations(const std::vector<LabeledConversation>& conversations, Scorer& scorer,
+                                            const ScoreOptions& options, bool use_context = true);
+// Writes `conversations` as a conversations file (the format
+// ReadLabeledConversations reads), each with split `split`.
+Status WriteLabeledConversations(const std::string& path, const std::vector<LabeledConversation>& conversations,
+                                 std::string_view split);
+
 // Scores every labelled message of `spec`: a TSV file's lines alone, a
 // conversations file's labelled turns in their conversation (unless
 // `use_context` is false). Bad lines are reported in `errors`.

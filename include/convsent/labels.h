@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "convsent/eval.h"
 #include "convsent/scorer.h"
 #include "convsent/status.h"
 
@@ -79,7 +80,11 @@ class Store;
 // The store's labels of single messages, each message's latest, with the
 // message's text: what `convsent model adapt` learns from. Conversation
 // labels are counted in *conversation_labels and not returned.
-Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels);
+// The conversations that have message labels, every turn in order with
+// the latest label of each labelled message (the rest unlabelled), for
+// training in context (model adapt). Counts the conversation-level labels
+// in `conversation_labels`.
+Result<std::vector<LabeledConversation>> LabelledConversations(Store& store, int64_t* conversation_labels);
 
 }  // namespace convsent
 

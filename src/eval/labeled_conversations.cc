@@ -99,6 +99,12 @@ Result<std::vector<ScoredLabel>> ScoreLabeledData(const DataSpec& spec, Scorer& 
     return out;
   }
   ASSIGN_OR_RETURN(auto conversations, ReadLabeledConversations(spec.path, spec.split, errors));
+  return ScoreConversations(conversations, scorer, options, use_context);
+}
+
+std::vector<ScoredLabel> ScoreConversations(const std::vector<LabeledConversation>& conversations, Scorer& scorer,
+                                            const ScoreOptions& options, bool use_context) {
+  std::vector<ScoredLabel> out;
   ContextTracker tracker;
   MessageScore s;
   for (const LabeledConversation& c : conversations) {
@@ -110,6 +116,25 @@ Result<std::vector<ScoredLabel>> ScoreLabeledData(const DataSpec& spec, Scorer& 
     }
   }
   return out;
+}
+
+Status WriteLabeledConversations(const std::string& path, const std::vector<LabeledConversation>& conversations,
+                                 std::string_view split) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  for (const LabeledConversation& c : conversations) {
+    json messages = json::array();
+    for (const LabeledTurn& t : c.turns) {
+      messages.push_back({{"role", t.speaker},
+                          {"text", t.text},
+                          {"label", t.label ? json(std::string(SentimentName(*t.label))) : json()}});
+    }
+    // Invalid UTF-8 in a stored text is replaced, not thrown on.
+    out << json{{"id", c.id}, {"split", split}, {"messages", messages}}.dump(-1, ' ', false, json::error_handler_t::replace)
+        << '\n';
+  }
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return Status::Ok();
 }
 
 }  // namespace convsent

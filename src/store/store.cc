@@ -203,23 +203,31 @@ std::string DefaultStoreLocation() {
 }
 
 
-Result<std::vector<std::pair<std::string, Sentiment>>> LabelledMessages(Store& store, int64_t* conversation_labels) {
-  std::map<std::pair<std::string, int>, Sentiment> latest;
+Result<std::vector<LabeledConversation>> LabelledConversations(Store& store, int64_t* conversation_labels) {
+  // Labels come in the order given: a later one of the same message wins.
+  std::map<std::string, std::map<int, Sentiment>> latest;
   RETURN_IF_ERROR(store.labels().ForEach([&](const HumanLabel& l) {
     if (l.message < 0) return ++*conversation_labels, Status::Ok();
-    latest[{l.conversation, l.message}] = l.label;
+    latest[l.conversation][l.message] = l.label;
     return Status::Ok();
   }));
-  std::vector<std::pair<std::string, Sentiment>> out;
-  std::string cached_id;
-  std::optional<ScoredConversation> cached;
-  for (const auto& [key, label] : latest) {
-    if (key.first != cached_id) {
-      ASSIGN_OR_RETURN(cached, store.conversations().Get(key.first));
-      cached_id = key.first;
+  std::vector<LabeledConversation> out;
+  for (const auto& [id, labels] : latest) {
+    ASSIGN_OR_RETURN(auto stored, store.conversations().Get(id));
+    if (!stored) continue;  // labelled, then deleted
+    LabeledConversation c;
+    c.id = id;
+    bool any = false;
+    for (size_t i = 0; i < stored->conversation.messages.size(); ++i) {
+      const Message& m = stored->conversation.messages[i];
+      if (m.role == Role::kNote) continue;  // never scored
+      LabeledTurn t;
+      t.speaker = std::string(RoleName(m.role));
+      t.text = m.text;
+      if (auto it = labels.find(static_cast<int>(i)); it != labels.end()) t.label = it->second, any = true;
+      c.turns.push_back(std::move(t));
     }
-    if (!cached || static_cast<size_t>(key.second) >= cached->conversation.messages.size()) continue;
-    out.emplace_back(cached->conversation.messages[static_cast<size_t>(key.second)].text, label);
+    if (any) out.push_back(std::move(c));
   }
   return out;
 }

@@ -6,43 +6,47 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <numeric>
 #include <random>
 
+#include "convsent/eval.h"
 #include "convsent/scorer.h"
 
 namespace convsent {
 namespace {
 
-// A labelled TSV of `rows` in `dir` (the trainer reads files).
-Result<std::string> WriteTsv(const std::string& dir, const std::string& name,
-                             const std::vector<std::pair<std::string, Sentiment>>& rows) {
-  const std::string path = dir + "/" + name;
-  std::ofstream out(path, std::ios::binary);
-  out << "label\ttext\n";
-  for (const auto& [text, label] : rows) {
-    std::string clean = text;
-    for (char& c : clean) {
-      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+// `team` with only the labels `keep` says yes to (the others unlabelled);
+// conversations left without a label are dropped.
+std::vector<LabeledConversation> KeepLabels(const std::vector<LabeledConversation>& team,
+                                            const std::function<bool(size_t c, size_t t)>& keep) {
+  std::vector<LabeledConversation> out;
+  for (size_t c = 0; c < team.size(); ++c) {
+    LabeledConversation copy = team[c];
+    bool any = false;
+    for (size_t t = 0; t < copy.turns.size(); ++t) {
+      if (!copy.turns[t].label) continue;
+      if (keep(c, t)) any = true;
+      else copy.turns[t].label.reset();
     }
-    out << SentimentName(label) << '\t' << clean << '\n';
+    if (any) out.push_back(std::move(copy));
   }
-  out.close();
-  if (!out) return Status::IoError("cannot write " + path);
-  return path;
+  return out;
 }
 
-// Macro-F1 and the negative share's error of `model` on `rows`.
-AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<std::pair<std::string, Sentiment>>& rows) {
+// Macro-F1 and the negative share's error of `model` on the labelled turns
+// of `team`, each scored with the turns before it.
+AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<LabeledConversation>& team) {
   Scorer scorer(model);
   ScoreOptions o;
   o.explain = 0;
   std::vector<Sentiment> gold, predicted;
-  for (const auto& [text, label] : rows) {
-    gold.push_back(label);
-    predicted.push_back(scorer.Score(text, o).label);
+  for (const ScoredLabel& r : ScoreConversations(team, scorer, o)) {
+    gold.push_back(r.gold);
+    predicted.push_back(r.score.label);
   }
-  const double n = static_cast<double>(rows.size());
+  const double n = static_cast<double>(gold.size());
   const double truth = static_cast<double>(std::count(gold.begin(), gold.end(), Sentiment::kNegative)) / n;
   const double said = static_cast<double>(std::count(predicted.begin(), predicted.end(), Sentiment::kNegative)) / n;
   return {Evaluate(gold, predicted).macro_f1, std::abs(said - truth)};
@@ -74,20 +78,28 @@ TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& sourc
   return o;
 }
 
-Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<std::pair<std::string, Sentiment>>& examples,
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
                                const AdaptOptions& o, std::ostream* log) {
   const int folds = std::max(2, o.folds);
-  if (static_cast<int>(examples.size()) < folds * 10) {
-    return Status::FailedPrecondition(std::to_string(examples.size()) + " labelled messages: adapting needs at least " +
+  // Each labelled message, by conversation and turn.
+  std::map<std::pair<size_t, size_t>, int> fold_of;
+  for (size_t c = 0; c < team.size(); ++c) {
+    for (size_t t = 0; t < team[c].turns.size(); ++t) {
+      if (team[c].turns[t].label) fold_of[{c, t}] = 0;
+    }
+  }
+  if (static_cast<int>(fold_of.size()) < folds * 10) {
+    return Status::FailedPrecondition(std::to_string(fold_of.size()) + " labelled messages: adapting needs at least " +
                                       std::to_string(folds * 10) + " (" + std::to_string(folds) + " folds of 10)");
   }
   AdaptReport report;
-  report.labels = static_cast<int64_t>(examples.size());
-  // Folds: a seeded shuffle of the labels.
-  std::vector<size_t> order(examples.size());
-  std::iota(order.begin(), order.end(), 0);
+  report.labels = static_cast<int64_t>(fold_of.size());
+  // Folds: a seeded shuffle of the labelled messages. A held-out message
+  // keeps its conversation (the turns before it are read, as in use); only
+  // its label is held out.
+  std::vector<std::pair<size_t, size_t>> order;
+  for (const auto& [key, fold] : fold_of) order.push_back(key);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(o.seed));
-  std::vector<int> fold_of(examples.size());
   for (size_t i = 0; i < order.size(); ++i) fold_of[order[i]] = static_cast<int>(i % static_cast<size_t>(folds));
 
   char tmpl[] = "/tmp/convsent_adapt_XXXXXX";
@@ -99,14 +111,15 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
   } cleanup{dir};
 
   // The recipe plus the team's labels at `weight`: the model file's bytes.
-  auto train = [&](const std::vector<std::pair<std::string, Sentiment>>& team, double weight, int fits,
+  auto train = [&](const std::vector<LabeledConversation>& labelled, double weight, int fits,
                    const std::string& name) -> Result<std::string> {
     TrainOptions t = o.recipe;
     t.seed = o.seed, t.fits = fits, t.dev.clear();
-    ASSIGN_OR_RETURN(const std::string path, WriteTsv(dir, name + ".tsv", team));
+    const std::string path = dir + "/" + name + ".jsonl";
+    RETURN_IF_ERROR(WriteLabeledConversations(path, labelled, "team"));
     // Named in the model's metadata by what it is, not by its temporary
     // path: the same labels give the same bytes.
-    t.train.push_back({path, weight, "the store's labelled messages"});
+    t.train.push_back({path + "#team", weight, "the store's labelled messages, in their conversations"});
     ASSIGN_OR_RETURN(TrainReport r, TrainModel(t, nullptr));
     return std::move(r.model_bytes);
   };
@@ -115,8 +128,8 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
   // a model trained without the fold.
   std::vector<AdaptFigures> after(o.weights.size());
   for (int k = 0; k < folds; ++k) {
-    std::vector<std::pair<std::string, Sentiment>> in, out;
-    for (size_t i = 0; i < examples.size(); ++i) (fold_of[i] == k ? out : in).push_back(examples[i]);
+    const auto in = KeepLabels(team, [&](size_t c, size_t t) { return fold_of.at({c, t}) != k; });
+    const auto out = KeepLabels(team, [&](size_t c, size_t t) { return fold_of.at({c, t}) == k; });
     const AdaptFigures b = Measure(base, out);
     report.before.macro_f1 += b.macro_f1 / folds, report.before.share_error += b.share_error / folds;
     for (size_t w = 0; w < o.weights.size(); ++w) {
@@ -141,7 +154,7 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
     return report;
   }
   report.kept = true;
-  ASSIGN_OR_RETURN(report.model_bytes, train(examples, report.weight, o.recipe.fits, "all"));
+  ASSIGN_OR_RETURN(report.model_bytes, train(team, report.weight, o.recipe.fits, "all"));
   return report;
 }
 

@@ -19,16 +19,28 @@ AdaptOptions TinyRecipe(const testing::TempDir& dir) {
   return o;
 }
 
+// Labelled messages, each alone in a conversation.
+std::vector<LabeledConversation> Alone(const std::vector<std::pair<std::string, Sentiment>>& labels) {
+  std::vector<LabeledConversation> out;
+  for (const auto& [text, label] : labels) {
+    LabeledConversation c;
+    c.id = "c" + std::to_string(out.size());
+    c.turns.push_back({"customer", text, label});
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // A team whose customers write "ticket stuck" when angry and "ticket
 // closed" when pleased: words the recipe never saw.
-std::vector<std::pair<std::string, Sentiment>> TeamLabels() {
+std::vector<LabeledConversation> TeamLabels() {
   std::vector<std::pair<std::string, Sentiment>> out;
   for (int i = 0; i < 20; ++i) {
     out.emplace_back("ticket stuck again " + std::to_string(i), Sentiment::kNegative);
     out.emplace_back("ticket closed now " + std::to_string(i), Sentiment::kPositive);
     out.emplace_back("the meeting is at " + std::to_string(i) + " today", Sentiment::kNeutral);
   }
-  return out;
+  return Alone(out);
 }
 
 TEST(Adapt, LearnsTheTeamsWordsAndIsDeterministic) {
@@ -62,13 +74,42 @@ TEST(Adapt, RefusesWhatDoesNotHelp) {
     same.emplace_back("I love this, great job " + std::to_string(i), Sentiment::kPositive);
     same.emplace_back("awful, I hate this " + std::to_string(i), Sentiment::kNegative);
   }
-  auto r = AdaptModel(*base, same, o, nullptr);
+  auto r = AdaptModel(*base, Alone(same), o, nullptr);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->kept);
   EXPECT_TRUE(r->model_bytes.empty());
   EXPECT_FALSE(r->reason.empty());
   same.resize(20);
-  EXPECT_EQ(AdaptModel(*base, same, o, nullptr).status().code(), StatusCode::kFailedPrecondition) << "3 folds of 10";
+  EXPECT_EQ(AdaptModel(*base, Alone(same), o, nullptr).status().code(), StatusCode::kFailedPrecondition)
+      << "3 folds of 10";
+}
+
+// Labels given in their conversations teach what the turn before says: the
+// same customer words are negative after a refusal, neutral after a booking.
+TEST(Adapt, LearnsFromTheTurnsAroundALabel) {
+  testing::TempDir dir;
+  const AdaptOptions o = TinyRecipe(dir);
+  auto base = Model::Load(testing::WriteTinyModel(dir, 12, 5));
+  ASSERT_TRUE(base.ok());
+  auto team = ReadLabeledConversations(dir.Write("team.jsonl", testing::TinyContextConversations()), "", nullptr);
+  ASSERT_TRUE(team.ok());
+  auto r = AdaptModel(*base, *team, o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->kept) << r->reason;
+  EXPECT_EQ(r->labels, 160);
+  auto adapted = Model::FromBytes(r->model_bytes);
+  ASSERT_TRUE(adapted.ok());
+  Scorer scorer(*adapted);
+  EXPECT_TRUE(scorer.reads_context());
+  auto after = [&](const char* agent) {
+    ContextTracker t;
+    t.Add("agent", scorer.Score(agent).turn);
+    MessageScore s;
+    scorer.Score("ok, book the other one", {}, &s, t.Next("customer"));
+    return s.label;
+  };
+  EXPECT_EQ(after("Sorry, there are no rooms left."), Sentiment::kNegative);
+  EXPECT_NE(after("Here is your booking, anything else?"), Sentiment::kNegative);
 }
 
 }  // namespace
