@@ -1,6 +1,6 @@
 // What every Store implementation shares: the encoding of a conversation's
 // JSON columns, the report's dictionary, the choice of implementation, and
-// reads that join two record families (LabelledMessages).
+// reads that join two record families (LabelledConversations).
 #include <cstdlib>
 #include <map>
 
