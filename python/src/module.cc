@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -170,7 +171,9 @@ PYBIND11_MODULE(_convsent, m) {
       .def_property_readonly("score5", [](const PyScore& s) { return s.s.score5; })
       .def_property_readonly("explain", [](const PyScore& s) {
         py::list out;
-        for (const auto& c : s.s.explain) out.append(py::make_tuple(c.token, c.weight));
+        // The weights are rounded to 3 decimals (as the command line writes
+        // them); as doubles, so that 2.395 does not read 2.3949999809.
+        for (const auto& c : s.s.explain) out.append(py::make_tuple(c.token, std::round(double{c.weight} * 1000) / 1000));
         return out;
       })
       .def_readonly("model", &PyScore::model)
