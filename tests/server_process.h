@@ -10,7 +10,9 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "convsent/status.h"
@@ -88,6 +90,36 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+};
+
+// The review queue's event stream (GET /v1/queue/events), read on a thread
+// of its own until `until` (say "event: resolved") has arrived or the read
+// times out.
+class EventStream {
+ public:
+  EventStream(const ServerProcess& server, const std::string& key, std::string until, int timeout_seconds)
+      : thread_([this, client = server.Client(key), until = std::move(until), timeout_seconds]() mutable {
+          client.set_read_timeout(timeout_seconds, 0);
+          client.Get("/v1/queue/events", [&](const char* data, size_t n) {
+            std::lock_guard lock(mu_);
+            text_.append(data, n);
+            return text_.find(until) == std::string::npos;
+          });
+        }) {}
+  ~EventStream() { Join(); }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  // What has been read so far.
+  std::string Text() {
+    std::lock_guard lock(mu_);
+    return text_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string text_;
+  std::thread thread_;
 };
 
 inline std::string NewKey(const std::string& db, const std::string& role, const std::string& name = "") {

@@ -1,6 +1,7 @@
 // convsent eval: agreement with labeled TSV files, and with the labelled
 // turns of conversations files (FILE.jsonl#SPLIT), scored in their
 // conversation.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "convsent/eval.h"
@@ -72,7 +73,9 @@ int RunEval(const EvalFlags& flags) {
   if (!model) return kExitFailure;
   Scorer scorer(model);
   std::shared_ptr<const Model> dialogue_model = model;
-  if (flags.model.empty()) dialogue_model = LoadModelOrReport("", ModelUse::kConversations);
+  const bool conversations = std::any_of(flags.files.begin(), flags.files.end(),
+                                         [](const std::string& f) { return ParseDataSpec(f).conversations; });
+  if (flags.model.empty() && conversations) dialogue_model = LoadModelOrReport("", ModelUse::kConversations);
   if (!dialogue_model) return kExitFailure;
   Scorer dialogue(dialogue_model);
   ScoreOptions options;

@@ -30,9 +30,7 @@ int RunTrain(TrainFlags flags) {
   const TrainOptions recipe = ShippedRecipe(d, ".", "", use);
   if (flags.output.empty()) flags.output = dialogue ? "models/convsent-dialogue.cvsm" : "models/convsent-msg.cvsm";
   o.name = recipe.name;
-  if (flags.train.empty()) {
-    for (const TrainFile& f : recipe.train) flags.train.push_back(f.path + ":" + std::to_string(f.weight));
-  }
+  if (flags.train.empty()) o.train = recipe.train;
   if (flags.dev.empty()) flags.dev = recipe.dev;
   if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
   for (const auto& spec : flags.train) {

@@ -12,14 +12,12 @@ namespace {
 // their texts: once per conversation the writer loads, kept up to date
 // message by message after that. A stored text may be masked (redaction);
 // its summary is then of the masked words, which carry no sentiment.
-ContextTracker TurnsSoFar(const Conversation& c, Scorer& scorer, bool skip_last = false) {
+ContextTracker TurnsSoFar(const Conversation& c, Scorer& scorer) {
   ContextTracker turns;
   ScoreOptions options;
   options.explain = 0;
   MessageScore s;
-  const size_t n = c.messages.size() - (skip_last && !c.messages.empty() ? 1 : 0);
-  for (size_t i = 0; i < n; ++i) {
-    const Message& m = c.messages[i];
+  for (const Message& m : c.messages) {
     if (m.role == Role::kNote) continue;
     scorer.Score(m.text, options, &s);
     turns.Add(RoleName(m.role), s.turn);
@@ -169,7 +167,7 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
       AppendToEncoded(message_json, score_json, &live->encoded);
     }
     if (score && scorer.reads_context()) {
-      if (!live->context) live->context = TurnsSoFar(live->sc.conversation, scorer, /*skip_last=*/true);
+      if (!live->context) live->context.emplace();  // a conversation it starts: no turns before
       live->context->Add(RoleName(body.message.role), score->turn);
     }
     RETURN_IF_ERROR(ctx.Added(live, message_json, score_json));

@@ -42,17 +42,7 @@ TEST(ServerQueue, QueueLifeCycleEventsAndHumanLabels) {
                     viewer = NewKey(db, "viewer");
   ServerProcess server(db);
   // Listen to the event stream first.
-  std::string stream;
-  std::mutex mu;
-  std::thread listener([&] {
-    auto c = server.Client(ana);
-    c.set_read_timeout(5, 0);
-    c.Get("/v1/queue/events", [&](const char* data, size_t n) {
-      std::lock_guard lock(mu);
-      stream.append(data, n);
-      return stream.find("event: resolved") == std::string::npos;
-    });
-  });
+  testing::EventStream events(server, ana, "event: resolved", 5);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto in = server.Client(ingest);
   auto first = in.Post("/v1/conversations/C9/messages", R"({"role":"customer","text":"Hi, where is my parcel?","conversation":{"channel":"chat"}})", "application/json");
@@ -79,14 +69,12 @@ TEST(ServerQueue, QueueLifeCycleEventsAndHumanLabels) {
   ASSERT_EQ(resolved->status, 200);
   EXPECT_EQ(Body(resolved)["label"], "negative");
   EXPECT_EQ(Body(server.Client(ana).Get("/v1/queue"))["items"].size(), 0u);
-  listener.join();
-  {
-    std::lock_guard lock(mu);
-    EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
-    EXPECT_NE(stream.find("\"conversation\":\"C9\""), std::string::npos);
-    EXPECT_NE(stream.find("event: claimed"), std::string::npos);
-    EXPECT_NE(stream.find("event: resolved"), std::string::npos);
-  }
+  events.Join();
+  const std::string stream = events.Text();
+  EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("\"conversation\":\"C9\""), std::string::npos);
+  EXPECT_NE(stream.find("event: claimed"), std::string::npos);
+  EXPECT_NE(stream.find("event: resolved"), std::string::npos);
   // The label is kept beside the model's: the report measures agreement.
   const json report = Body(server.Client(viewer).Get("/v1/report"));
   EXPECT_EQ(report["method"]["human_agreement"]["labelled"], 1);

@@ -394,17 +394,7 @@ TEST(Server, TwoServersShareOnePostgresStore) {
   ServerProcess a(pg.url()), b(pg.url());
   ASSERT_GT(a.port(), 0);
   ASSERT_GT(b.port(), 0);
-  std::string stream;
-  std::mutex mu;
-  std::thread listener([&] {
-    auto c = b.Client(bob);
-    c.set_read_timeout(10, 0);
-    c.Get("/v1/queue/events", [&](const char* data, size_t n) {
-      std::lock_guard lock(mu);
-      stream.append(data, n);
-      return stream.find("event: claimed") == std::string::npos;
-    });
-  });
+  testing::EventStream events(b, bob, "event: claimed", 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // One conversation, its messages through both servers in turn.
   const char* texts[] = {"Hi, where is my parcel?", "It was due on Monday", "Any news?", "ok thanks"};
@@ -427,13 +417,11 @@ TEST(Server, TwoServersShareOnePostgresStore) {
   EXPECT_EQ(a.Client(ana).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 200);
   EXPECT_EQ(b.Client(bob).Post("/v1/queue/" + id + "/claim", "{}", "application/json")->status, 409);
   EXPECT_EQ(Body(b.Client(bob).Get("/v1/queue?status=claimed"))["items"][0]["claimed_by"], "ana");
-  listener.join();
-  {
-    std::lock_guard lock(mu);
-    EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
-    EXPECT_NE(stream.find("\"conversation\":\"C2\""), std::string::npos) << stream;
-    EXPECT_NE(stream.find("event: claimed"), std::string::npos) << stream;
-  }
+  events.Join();
+  const std::string stream = events.Text();
+  EXPECT_NE(stream.find("event: queued"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("\"conversation\":\"C2\""), std::string::npos) << stream;
+  EXPECT_NE(stream.find("event: claimed"), std::string::npos) << stream;
   EXPECT_EQ(a.Stop(), 0);
   EXPECT_EQ(b.Stop(), 0);
 }
