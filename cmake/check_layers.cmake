@@ -16,7 +16,8 @@ set(CONVSENT_LAYERS
     train=5 store=5             # training and adaptation; the store and its record families, both backends
     ingest=6 labels=6 report=6 review=6 net=6  # what reads and writes the store
     tree=7           # the metric tree, over the report
-    server=8)        # HTTP
+    discover=8       # emerging issues and drill-down, told apart from the tree's drivers
+    server=9)        # HTTP
 set(CONVSENT_HEADER_OWNERS
     status.h=status text.h=text redact.h=text model.h=model scorer.h=model
     eval.h=eval score_format.h=io batch_score.h=io conversation.h=conversation rollup.h=conversation detectors.h=conversation
@@ -24,7 +25,7 @@ set(CONVSENT_HEADER_OWNERS
     store.h=store stored_conversations.h=store checkpoints.h=store announcements.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
     alerts.h=store backlog.h=store interventions.h=store live_log.h=store
     ingest.h=ingest label_import.h=labels tone_fit.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report
-    webhook.h=net tree.h=tree server.h=server)
+    webhook.h=net tree.h=tree discover.h=discover server.h=server)
 
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source folder> -P check_layers.cmake")

@@ -92,6 +92,14 @@ const Lines kCloseCurt = {"Rude and useless.", "What a dismissive answer. Awful.
 const Lines kFollowBilling = {"I want my money back.", "Please refund the second payment.", "Why was I charged twice?"};
 const Lines kCloseBilling = {"Refund me now or I'll dispute the charge.", "Unacceptable to be charged twice.",
                              "Awful. Just give me my money back."};
+// The emerging issue: a release that broke staying signed in on Android,
+// which no detector of the default tree knows.
+const Lines kEmergingOpen = {"Since the new Android update the app logs me out every few minutes.",
+                             "The Android app logs me out right after I sign in. Started with the new version.",
+                             "After updating the Android app I can't stay signed in, it logs me out constantly.",
+                             "Your Android app keeps logging me out since the update."};
+const Lines kEmergingFollow = {"It logs me out again as soon as I open it.", "Reinstalled the Android app, still logs me out.",
+                               "Same on my other Android phone.", "Still logs me out. Please fix the app."};
 const Lines kFollowFlat = {"ok", "Ok.", "fine", "I see.", "Noted.", "Alright.", "Sure.", "k"};
 const Lines kCloseNegative = {"Forget it, I want to cancel my account.", "Worst support I've ever had.",
                               "I'm done. Switching to another provider.", "Useless. I'll dispute the charge.",
@@ -136,6 +144,12 @@ struct Planted {
   int model_change_at = 28;
   std::string pocket_channel = "social";
   std::string curt_agent = "a-07";
+  // What discovery must find (docs/discovery.md): new phrases in one topic
+  // from a day on, and a channel x team pair whose share rises.
+  int emerging_from = 49;
+  std::string emerging_topic = "account";
+  int pair_from = 42, pair_to = 49;  // one week
+  std::string pair_channel = "chat", pair_team = "tier2";
 };
 
 }  // namespace
@@ -150,6 +164,7 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
   auto at = [&](int day56) { return day56 * o.days / 56; };
   pl.slow_week_from = at(21), pl.slow_week_to = at(21) + 7;
   pl.billing_bug_from = at(35), pl.billing_fix_at = at(49), pl.drift_from = at(42), pl.model_change_at = at(28);
+  pl.emerging_from = at(49), pl.pair_from = at(42), pl.pair_to = at(42) + 7;
   const int64_t kDay = 86400000LL, kMin = 60000LL;
   auto day_time = [&](int day) { return FormatTime(start_ms + day * kDay); };
 
@@ -183,7 +198,9 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
 
     // The outcome's odds, shifted by what was planted; a negative outcome
     // remembers why: the base odds, or the cause whose share it fell in.
-    enum class Why { kNone, kBase, kSlow, kBilling, kPocket, kCurt };
+    const bool emerging = topic == pl.emerging_topic && day >= pl.emerging_from;
+    const bool pair = channel == pl.pair_channel && team == pl.pair_team && day >= pl.pair_from && day < pl.pair_to;
+    enum class Why { kNone, kBase, kSlow, kBilling, kPocket, kCurt, kEmerging, kPair };
     const double r = rng.Unit();
     double p_neg = 0.12, p_pos = 0.40;
     Why why = r < p_neg ? Why::kBase : Why::kNone;
@@ -197,7 +214,11 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
     cause(billing_bug, 0.45, Why::kBilling);
     cause(pocket, 0.40, Why::kPocket);
     cause(curt, 0.30, Why::kCurt);
-    p_pos = std::min(p_pos, 1 - p_neg) * (1 - 0.6 * drift);  // drift: positives turn flat
+    cause(emerging, 0.30, Why::kEmerging);
+    cause(pair, 0.50, Why::kPair);
+    // The pair's negatives come from its positives first: its neutral share, and
+    // so the drift toward neutral, stay as they were.
+    p_pos = std::max(0.0, std::min(p_pos, 1 - p_neg) - (pair ? 0.50 : 0.0)) * (1 - 0.6 * drift);  // drift: positives turn flat
     const int outcome = r < p_neg ? 0 : r < p_neg + p_pos ? 2 : 1;  // 0 negative, 1 neutral, 2 positive
 
     // First response time: minutes, or hours in the slow week.
@@ -213,9 +234,10 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
     };
     // Generic negatives often open upset (some sour later); a cause's
     // negatives open calmly and go wrong on what the cause did.
-    const bool generic = why == Why::kBase || why == Why::kPocket;
+    const bool generic = why == Why::kBase || why == Why::kPocket || why == Why::kPair;
     const bool upset_open = outcome == 0 && generic && !rng.Chance(0.35);
-    const char* open = billing_bug ? rng.Pick(kBillingBug)
+    const char* open = billing_bug                ? rng.Pick(kBillingBug)
+                       : why == Why::kEmerging ? rng.Pick(kEmergingOpen)
                                    : upset_open ? rng.Pick(kOpenUpset[topic_i]) : rng.Pick(kOpenCalm[topic_i]);
     say("customer", customer, Fill(open, rng, customer), 0);
     if (slow_week && rng.Chance(0.7)) say("customer", customer, rng.Pick(kWaitComplaint), frt / 2);
@@ -228,6 +250,7 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
       const char* follow = outcome == 0 ? (why == Why::kSlow      ? rng.Pick(kFollowSlow)
                                            : why == Why::kCurt    ? rng.Pick(kFollowCurt)
                                            : why == Why::kBilling ? rng.Pick(kFollowBilling)
+                                           : why == Why::kEmerging ? rng.Pick(kEmergingFollow)
                                                                   : rng.Pick(kFollowUpset))
                            : (drift > 0 && rng.Chance(drift)) ? rng.Pick(kFollowFlat)
                                                               : rng.Pick(kFollowCalm);
@@ -307,6 +330,16 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
            {{"cause", "model_change"}, {"at", day_time(pl.model_change_at)},
             {"effect", "the sample job rescores conversations from this day with another model version"}},
        })},
+      // What `convsent discover` must find (docs/discovery.md).
+      {"emerging",
+       nlohmann::json::array({{{"phrases", {"android", "android app", "logs"}},
+                               {"from", day_time(pl.emerging_from)},
+                               {"segment", {{"topic", pl.emerging_topic}}},
+                               {"effect", "account conversations complain that the Android app logs them out; their negative share rises by about 30 points"}}})},
+      {"drilldown",
+       nlohmann::json::array({{{"segment", {{"channel", pl.pair_channel}, {"team", pl.pair_team}}},
+                               {"from", day_time(pl.pair_from)}, {"to", day_time(pl.pair_to)},
+                               {"effect", "for one week, chat conversations handled by tier2 turn negative about 50 points more often (mostly instead of positive)"}}})},
       {"clean_segments", {{"channel", {"chat", "email", "phone"}}, {"team", {"tier1", "tier2"}}}},
       // What the metric tree should find: the planted causes as drivers of
       // the default tree (docs/metric-tree.md), and the one change that worked.

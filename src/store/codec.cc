@@ -43,6 +43,8 @@ void UnpackFacts(int64_t v, ReportRow* row) {
 }
 
 int64_t ToneMask() { return (int64_t{1} << kEscalated) - 1; }
+int64_t CustomerToneMask() { return (int64_t{1} << kTrajectory) - 1; }
+int64_t PackCustomerTone(Sentiment tone) { return Field(1, 1, kHasCustomer) | Field(static_cast<int>(tone), 3, kTone); }
 
 namespace {
 std::string SegmentKey(std::string_view dimension, std::string_view value) {

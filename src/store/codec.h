@@ -24,6 +24,10 @@ void UnpackFacts(int64_t packed, ReportRow* row);
 // The bits that a model's tone sets (has_customer, tone, trajectory, agent
 // tone): switching the report to another model replaces only these.
 int64_t ToneMask();
+// The packed fields "has a customer" and the customer's tone, and their
+// value for a conversation whose customer's tone is `tone`.
+int64_t CustomerToneMask();
+int64_t PackCustomerTone(Sentiment tone);
 // PackFacts of the tone alone, for one model's rollup.
 inline int64_t PackTone(const ConversationRollup& r) { return PackFacts(r, {}, {}) & ToneMask(); }
 

@@ -76,6 +76,28 @@ constexpr const char* kPackedTone =
     "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
     "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
 
+constexpr const char* kReportColumns =
+    "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, "
+    "r.segments, r.human_label, r.audit_label";
+
+// A row of kReportColumns, from column 0 of the one row of `r`.
+void ReadReportRow(const PGresult* r, ReportRow* row) {
+  row->created_at_ms = Int(r, 0, 0);
+  row->model = static_cast<uint32_t>(Int(r, 0, 1));
+  row->score5 = static_cast<float>(Real(r, 0, 2));
+  store::UnpackFacts(Int(r, 0, 3), row);
+  row->first_response_ms = OptInt(r, 0, 4);
+  row->longest_wait_ms = OptInt(r, 0, 5);
+  row->resolution_ms = OptInt(r, 0, 6);
+  row->detectors = static_cast<uint64_t>(Int(r, 0, 7));
+  store::DecodeSegmentIds(Bytes(r, 0, 8), &row->segments);
+  auto label = [&](int col) {
+    return IsNull(r, 0, col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, col)));
+  };
+  row->human = label(9);
+  row->audit = label(10);
+}
+
 class PgStore final : public store::FamilyOwner, public StoredConversations, public Announcements {
  public:
   static constexpr const char* kChannel = "convsent_events";
@@ -313,26 +335,35 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
 
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
     ReportRow row;
-    return db_.Stream("SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, "
-                      "detectors, segments, human_label, audit_label FROM report_rows WHERE created_at >= $1 AND "
-                      "created_at < $2",
+    return db_.Stream(std::string("SELECT ") + kReportColumns +
+                          " FROM report_rows r WHERE created_at >= $1 AND created_at < $2",
                       Params().Add(from_ms).Add(to_ms), "scanning conversations for the report",
                       [&](const PGresult* r) {
-                        row.created_at_ms = Int(r, 0, 0);
-                        row.model = static_cast<uint32_t>(Int(r, 0, 1));
-                        row.score5 = static_cast<float>(Real(r, 0, 2));
-                        store::UnpackFacts(Int(r, 0, 3), &row);
-                        row.first_response_ms = OptInt(r, 0, 4);
-                        row.longest_wait_ms = OptInt(r, 0, 5);
-                        row.resolution_ms = OptInt(r, 0, 6);
-                        row.detectors = static_cast<uint64_t>(Int(r, 0, 7));
-                        store::DecodeSegmentIds(Bytes(r, 0, 8), &row.segments);
-                        row.human = IsNull(r, 0, 9) ? std::nullopt
-                                                    : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, 9)));
-                        row.audit = IsNull(r, 0, 10) ? std::nullopt
-                                                     : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, 10)));
+                        ReadReportRow(r, &row);
                         fn(row);
                       });
+  }
+
+  Status ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
+                      const std::function<Status(const Conversation&, const ReportRow&)>& fn) override {
+    ReportRow row;
+    Conversation c;
+    Status failed = Status::Ok();
+    RETURN_IF_ERROR(db_.Stream(std::string("SELECT ") + kReportColumns +
+                                   ", c.ext_id, m.messages FROM report_rows r JOIN conversations c ON c.id = "
+                                   "r.conversation JOIN conversation_messages m ON m.conversation = r.conversation "
+                                   "WHERE r.created_at >= $1 AND r.created_at < $2 AND (r.facts & $3) = $4",
+                               Params().Add(from_ms).Add(to_ms).Add(store::CustomerToneMask()).Add(
+                                   store::PackCustomerTone(tone)),
+                               "scanning conversations' messages", [&](const PGresult* r) {
+                                 if (!failed.ok()) return;
+                                 ReadReportRow(r, &row);
+                                 c.id = Text(r, 0, 11);
+                                 c.messages.clear();
+                                 failed = store::DecodeMessages(pq::Lib().PQgetvalue(r, 0, 12), name_, &c);
+                                 if (failed.ok()) failed = fn(c, row);
+                               }));
+    return failed;
   }
 
   Result<ReportDictionary> LoadReportDictionary() override {

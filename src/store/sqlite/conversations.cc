@@ -192,31 +192,67 @@ Status SqliteStore::ForEach(const std::function<Status(const Conversation&)>& fn
   return Status::Ok();
 }
 
+namespace {
+
+constexpr const char* kReportColumns =
+    "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, "
+    "r.segments, r.human_label, r.audit_label";
+
+// A row of kReportColumns, from column 0 of `q`.
+void ReadReportRow(Stmt& q, ReportRow* row) {
+  auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
+  auto label = [&](int col) {
+    return q.IsNull(col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(col)));
+  };
+  row->created_at_ms = q.Int(0);
+  row->model = static_cast<uint32_t>(q.Int(1));
+  row->score5 = static_cast<float>(q.Real(2));
+  UnpackFacts(q.Int(3), row);
+  row->first_response_ms = opt(4);
+  row->longest_wait_ms = opt(5);
+  row->resolution_ms = opt(6);
+  row->detectors = static_cast<uint64_t>(q.Int(7));
+  store::DecodeSegmentIds(q.Blob(8), &row->segments);
+  row->human = label(9);
+  row->audit = label(10);
+}
+
+}  // namespace
+
 Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) {
   Stmt q;
-  RETURN_IF_ERROR(q.Prepare(
-      db_,
-      "SELECT created_at, model, score5, facts, first_response_ms, longest_wait_ms, resolution_ms, detectors, "
-      "segments, human_label, audit_label FROM report_rows WHERE created_at >= ?1 AND created_at < ?2"));
+  const std::string sql = std::string("SELECT ") + kReportColumns + " FROM report_rows r WHERE created_at >= ?1 AND created_at < ?2";
+  RETURN_IF_ERROR(q.Prepare(db_, sql.c_str()));
   q.Bind(1, from_ms).Bind(2, to_ms);
-  auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
   ReportRow row;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) {
-    row.created_at_ms = q.Int(0);
-    row.model = static_cast<uint32_t>(q.Int(1));
-    row.score5 = static_cast<float>(q.Real(2));
-    UnpackFacts(q.Int(3), &row);
-    row.first_response_ms = opt(4);
-    row.longest_wait_ms = opt(5);
-    row.resolution_ms = opt(6);
-    row.detectors = static_cast<uint64_t>(q.Int(7));
-    row.human = q.IsNull(9) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(9)));
-    row.audit = q.IsNull(10) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(10)));
-    store::DecodeSegmentIds(q.Blob(8), &row.segments);
+    ReadReportRow(q, &row);
     fn(row);
   }
   return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
+}
+
+Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
+                                 const std::function<Status(const Conversation&, const ReportRow&)>& fn) {
+  Stmt q;
+  const std::string sql = std::string("SELECT ") + kReportColumns +
+                          ", c.ext_id, m.messages FROM report_rows r JOIN conversations c ON c.id = r.conversation "
+                          "JOIN conversation_messages m ON m.conversation = r.conversation "
+                          "WHERE r.created_at >= ?1 AND r.created_at < ?2 AND (r.facts & ?3) = ?4";
+  RETURN_IF_ERROR(q.Prepare(db_, sql.c_str()));
+  q.Bind(1, from_ms).Bind(2, to_ms).Bind(3, store::CustomerToneMask()).Bind(4, store::PackCustomerTone(tone));
+  ReportRow row;
+  Conversation c;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    ReadReportRow(q, &row);
+    c.id = q.Text(11);
+    c.messages.clear();
+    RETURN_IF_ERROR(store::DecodeMessages(q.Text(12), path_, &c));
+    RETURN_IF_ERROR(fn(c, row));
+  }
+  return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations' messages");
 }
 
 Result<ReportDictionary> SqliteStore::LoadReportDictionary() {

@@ -1,0 +1,225 @@
+// Discovery over a store: one scan of the report rows for the denominators,
+// the method and the drill-down, one of the negative conversations'
+// messages for the phrases; and what `convsent discover` prints.
+#include <algorithm>
+#include <cinttypes>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "convsent/discover.h"
+
+namespace convsent {
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+
+int64_t PeriodLength(Period p) { return p == Period::kWeek ? 7 * kDayMs : kDayMs; }
+
+std::vector<bool> DimensionsOfInterest(const ReportDictionary& d, const std::vector<std::string>& names) {
+  static const std::vector<std::string> kDefault = {"channel", "topic", "team", "tag", "agent", "language"};
+  const auto& wanted = names.empty() ? kDefault : names;
+  std::vector<bool> out(d.segments.size(), false);
+  for (size_t id = 1; id < d.segments.size(); ++id) {
+    const std::string& dim = d.segments[id].dimension;
+    const bool capped = std::find(d.capped_dimensions.begin(), d.capped_dimensions.end(), dim) != d.capped_dimensions.end();
+    out[id] = !capped && std::find(wanted.begin(), wanted.end(), dim) != wanted.end();
+  }
+  return out;
+}
+
+nlohmann::json SegmentJson(const std::vector<SegmentValue>& values) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const SegmentValue& v : values) j[v.dimension] = v.value;
+  return j;
+}
+
+std::string Percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f%%", 100 * share);
+  return buf;
+}
+
+std::string Points(double change) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%+.1f", 100 * change);
+  return buf;
+}
+
+}  // namespace
+
+Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const TreeConfig* tree) {
+  if (options.baseline_periods < 1) return Status::InvalidArgument("the baseline needs at least one period");
+  StoredConversations& conversations = store.conversations();
+  int64_t to = 0;
+  if (options.to_ms) {
+    to = *options.to_ms;
+  } else {
+    bool any = false;
+    RETURN_IF_ERROR(conversations.ScanForReport(INT64_MIN, INT64_MAX, [&](const ReportRow& r) {
+      to = any ? std::max(to, r.created_at_ms) : r.created_at_ms;
+      any = true;
+    }));
+    if (!any) return Status::NotFound("the store has no conversations to examine");
+  }
+  const int64_t length = PeriodLength(options.period);
+  const int64_t start = PeriodStart(to, options.period), end = start + length;
+  const int64_t baseline_start = start - options.baseline_periods * length;
+  ASSIGN_OR_RETURN(const ReportDictionary dictionary, conversations.LoadReportDictionary());
+
+  Discovery d;
+  d.period = PeriodLabel(start, options.period);
+  d.baseline_from = PeriodLabel(baseline_start, options.period);
+
+  // The period's method: the one that scored most of its conversations.
+  std::map<uint32_t, int64_t> methods;
+  RETURN_IF_ERROR(conversations.ScanForReport(start, end, [&](const ReportRow& r) {
+    if (r.has_customer) ++methods[r.model];
+  }));
+  if (methods.empty()) return Status::NotFound("no scored conversation in " + d.period);
+  const uint32_t model =
+      std::max_element(methods.begin(), methods.end(), [](const auto& a, const auto& b) { return a.second < b.second; })
+          ->first;
+  if (model < dictionary.models.size()) d.model = dictionary.models[model];
+
+  // Denominators, where the period's conversations are, and the drill-down
+  // rows (this period and the one before), all under that one method: a
+  // change of method is not a new issue.
+  Drilldown drilldown(DimensionsOfInterest(dictionary, options.dimensions), dictionary);
+  std::unordered_map<uint32_t, int64_t> segment_now;
+  RETURN_IF_ERROR(conversations.ScanForReport(baseline_start, end, [&](const ReportRow& r) {
+    if (!r.has_customer) return;
+    const bool now = r.created_at_ms >= start;
+    if (r.model != model) {
+      ++d.left_out;
+      return;
+    }
+    (now ? d.conversations_now : d.conversations_before) += 1;
+    if (r.tone == Sentiment::kNegative) (now ? d.negative_now : d.negative_before) += 1;
+    if (now) {
+      for (uint32_t id : r.segments) ++segment_now[id];
+    }
+    if (now || r.created_at_ms >= start - length) drilldown.Add(r, now);
+  }));
+
+  EmergingFinder finder(options);
+  finder.SetConversations(d.conversations_now, d.conversations_before);
+  finder.SetSegmentBaseline(std::move(segment_now));
+  PhraseConversation pc;
+  RETURN_IF_ERROR(conversations.ScanMessages(baseline_start, end, Sentiment::kNegative,
+                                             [&](const Conversation& c, const ReportRow& r) -> Status {
+                                               if (r.model != model) return Status::Ok();
+                                               pc.now = r.created_at_ms >= start;
+                                               pc.id = c.id;
+                                               pc.row = &r;
+                                               pc.customer_messages.clear();
+                                               for (const Message& m : c.messages) {
+                                                 if (m.role == Role::kCustomer) pc.customer_messages.push_back(m.text);
+                                               }
+                                               finder.Add(pc);
+                                               return Status::Ok();
+                                             }));
+  d.issues = finder.Find(tree, &dictionary);
+  d.drilldown = drilldown.Compute(options.max_drilldown);
+  return d;
+}
+
+std::string DiscoveryToJson(const Discovery& d, int indent) {
+  nlohmann::json issues = nlohmann::json::array();
+  for (const EmergingIssue& i : d.issues) {
+    nlohmann::json segments = nlohmann::json::array(), examples = nlohmann::json::array();
+    for (const SegmentShare& s : i.segments) {
+      segments.push_back({{"dimension", s.segment.dimension}, {"value", s.segment.value},
+                          {"conversations", s.conversations}, {"share", s.share}, {"baseline_share", s.baseline_share}});
+    }
+    for (const IssueExample& e : i.examples) examples.push_back({{"conversation", e.conversation}, {"text", e.text}});
+    issues.push_back({{"phrases", i.phrases}, {"negative_now", i.negative_now}, {"negative_before", i.negative_before},
+                      {"rate_now", i.rate_now}, {"rate_before", i.rate_before}, {"lift", i.lift}, {"q", i.q},
+                      {"segments", segments}, {"examples", examples},
+                      {"covered_by", i.covered_by.empty() ? nlohmann::json() : nlohmann::json(i.covered_by)}});
+  }
+  nlohmann::json drill = nlohmann::json::array();
+  for (const DrilldownItem& i : d.drilldown.items) {
+    drill.push_back({{"segment", SegmentJson(i.segment)}, {"conversations_before", i.before},
+                     {"negative_before", i.negative_before}, {"conversations_now", i.now},
+                     {"negative_now", i.negative_now}, {"share_before", i.share_before}, {"share_now", i.share_now},
+                     {"contribution", i.contribution}, {"interval", {i.interval.low, i.interval.high}}});
+  }
+  const DrilldownResult& r = d.drilldown;
+  nlohmann::json j = {
+      {"period", d.period},
+      {"baseline", {{"from", d.baseline_from}, {"conversations", d.conversations_before}, {"negative", d.negative_before}}},
+      {"conversations", d.conversations_now},
+      {"negative", d.negative_now},
+      {"model", d.model},
+      {"left_out", d.left_out},
+      {"issues", issues},
+      {"drilldown", drill},
+      {"change",
+       {{"share_before", r.share_before}, {"share_now", r.share_now}, {"change", r.change},
+        {"explained", r.explained}, {"unexplained", r.unexplained}}},
+  };
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string DiscoveryToText(const Discovery& d) {
+  std::string out = "Emerging issues in " + d.period + " (" + std::to_string(d.conversations_now) +
+                    " conversations, " + std::to_string(d.negative_now) + " negative), against " + d.baseline_from +
+                    " onward (" + std::to_string(d.conversations_before) + " conversations)\n";
+  if (d.left_out) {
+    out += "  (" + std::to_string(d.left_out) + " conversations scored by another method than " + d.model +
+           " left out)\n";
+  }
+  if (d.issues.empty()) out += "  none: no phrase of the negative conversations rose significantly\n";
+  char buf[256];
+  for (size_t k = 0; k < d.issues.size(); ++k) {
+    const EmergingIssue& i = d.issues[k];
+    std::string phrases;
+    for (const std::string& p : i.phrases) phrases += (phrases.empty() ? "\"" : ", \"") + p + "\"";
+    std::snprintf(buf, sizeof(buf), "%zu. %s\n   %" PRId64 " negative conversations (%" PRId64
+                  " in the baseline), %.1fx the baseline rate, q=%.2g\n",
+                  k + 1, phrases.c_str(), i.negative_now, i.negative_before, i.lift, i.q);
+    out += buf;
+    if (!i.segments.empty()) {
+      out += "   concentrated in:";
+      for (const SegmentShare& s : i.segments)
+        out += " " + s.segment.dimension + "=" + s.segment.value + " (" + Percent(s.share) + " of it, " +
+               Percent(s.baseline_share) + " of all)";
+      out += "\n";
+    }
+    out += i.covered_by.empty() ? "   not covered by a driver of the tree\n" : "   covered by the tree's " + i.covered_by + "\n";
+    for (const IssueExample& e : i.examples) out += "   - " + e.conversation + ": " + e.text + "\n";
+  }
+  const DrilldownResult& r = d.drilldown;
+  out += "\nWhere the share negative moved: " + Percent(r.share_before) + " -> " + Percent(r.share_now) + " (" +
+         Points(r.change) + " points) against the period before\n";
+  for (const DrilldownItem& i : r.items) {
+    std::string name;
+    for (const SegmentValue& v : i.segment) name += (name.empty() ? "" : " x ") + v.dimension + "=" + v.value;
+    std::snprintf(buf, sizeof(buf), "  %-40s %s -> %s, %s points (95%% %s to %s)\n", name.c_str(),
+                  Percent(i.share_before).c_str(), Percent(i.share_now).c_str(), Points(i.contribution).c_str(),
+                  Points(i.interval.low).c_str(), Points(i.interval.high).c_str());
+    out += buf;
+  }
+  out += "  explained " + Points(r.explained) + " points, unexplained " + Points(r.unexplained) + "\n";
+  return out;
+}
+
+std::string SuggestTreeNode(const EmergingIssue& issue, int index) {
+  std::string id = issue.phrases.empty() ? "emerging_" + std::to_string(index) : issue.phrases.front();
+  for (char& c : id) c = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+  std::string phrases;
+  for (const std::string& p : issue.phrases) {
+    nlohmann::json s = p;
+    phrases += (phrases.empty() ? "" : ", ") + s.dump();
+  }
+  std::string out = "# Found by convsent discover: " + std::to_string(issue.negative_now) +
+                    " negative conversations, " + std::to_string(issue.negative_before) + " in the baseline.\n";
+  out += "# Paste under a branch's drivers, and name its owners.\n";
+  out += "- id: " + id + "\n";
+  out += "  name: \"" + (issue.phrases.empty() ? id : issue.phrases.front()) + "\"\n";
+  out += "  owners: {accountable: TODO}\n";
+  out += "  when: {phrases: [" + phrases + "], role: customer, at_least: 1}\n";
+  return out;
+}
+
+}  // namespace convsent
