@@ -11,6 +11,7 @@
 #include "convsent/discover.h"
 #include "convsent/generator.h"
 #include "convsent/ingest.h"
+#include "loopback_server.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -112,6 +113,65 @@ TEST(DiscoverPlanted, FindsWhatWasPlantedAndNothingWhereNothingWas) {
   EXPECT_GE(concentrated, top3 * 9 / 10) << "the issue concentrates in its topic";
   std::printf("planted issue in the top 3: %d/%d seeds; pair first: %d/%d; quiet weeks silent: %d/%d\n", top3, kSeeds,
               named_first, kSeeds, quiet, kSeeds);
+}
+
+TEST(DiscoverPlanted, ANewIssueAlertsTheRootOwnerOnceThroughTheWebhook) {
+  Seeded s(1, *Model::Embedded(ModelUse::kConversations));
+  testing::WebhookReceiver receiver;
+  std::string yaml(DefaultTreeYaml());
+  const std::string root = "accountable: Head of Support\n    webhook: \"\"";
+  const size_t at = yaml.find(root);
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, root.size(), "accountable: Head of Support\n    webhook: \"" + receiver.Url("root") + "\"");
+  auto config = ParseTreeConfig(yaml, "tree.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+
+  const int64_t from = Time(s.truth["emerging"][0]["from"]);
+  DiscoverOptions o;
+  o.to_ms = from + 3 * kDay;
+  auto found = Discover(*s.store, o, &*config);
+  ASSERT_TRUE(found.ok());
+  auto added = RecordDiscoveries(*s.store, *config, *found, /*alert=*/true, 1000);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  int alerts = 0;
+  for (const auto& r : *added) alerts += r.alert != 0;
+  ASSERT_GE(alerts, 1);
+  auto undelivered = DeliverAlerts(*s.store, *config, std::chrono::seconds(10));
+  ASSERT_TRUE(undelivered.ok());
+  EXPECT_TRUE(undelivered->empty());
+  auto posts = receiver.Posts();
+  ASSERT_EQ(static_cast<int>(posts.size()), alerts);
+  bool planted = false;
+  for (const auto& [who, body] : posts) {
+    EXPECT_EQ(who, "root");
+    EXPECT_EQ(body["alert"]["kind"], "emerging");
+    EXPECT_EQ(body["alert"]["accountable"], "Head of Support");
+    planted = planted || body["alert"]["message"].get<std::string>().find("android") != std::string::npos;
+  }
+  EXPECT_TRUE(planted) << "the planted issue is announced";
+
+  // Found again the next day: known, so nothing new and nothing sent.
+  o.to_ms = from + 4 * kDay;
+  found = Discover(*s.store, o, &*config);
+  ASSERT_TRUE(found.ok());
+  added = RecordDiscoveries(*s.store, *config, *found, true, 2000);
+  ASSERT_TRUE(added.ok());
+  EXPECT_TRUE(added->empty());
+  ASSERT_TRUE(DeliverAlerts(*s.store, *config, std::chrono::seconds(10)).ok());
+  EXPECT_EQ(static_cast<int>(receiver.Posts().size()), alerts);
+
+  // The tree's own alerts on the root are not held back by discovery's.
+  auto open = s.store->alerts().List(true);
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(static_cast<int>(open->size()), alerts);
+  auto tree = BuildTree(*s.store, *config, INT64_MIN, INT64_MAX, {});
+  ASSERT_TRUE(tree.ok());
+  ASSERT_TRUE(UpdateAlerts(*s.store, *config, *tree, 3000).ok());
+  auto after = s.store->alerts().List(true);
+  ASSERT_TRUE(after.ok());
+  int still = 0;
+  for (const auto& a : *after) still += a.kind == "emerging";
+  EXPECT_EQ(still, alerts) << "open until a person acknowledges them";
 }
 
 }  // namespace

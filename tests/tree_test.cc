@@ -169,34 +169,9 @@ TEST(Tree, AlertRulesOnHandMadeRows) {
   EXPECT_TRUE(FindMoves(config, r2).empty());
 }
 
-// Collects webhook posts on loopback.
-class WebhookReceiver {
- public:
-  WebhookReceiver() {
-    http_.server().Post("/hook/(.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      posts_.push_back({req.matches[1], nlohmann::json::parse(req.body)});
-      res.set_content("{}", "application/json");
-    });
-    http_.Start();
-  }
-  std::string Url(const std::string& who) const {
-    return "http://127.0.0.1:" + std::to_string(http_.port()) + "/hook/" + who;
-  }
-  std::vector<std::pair<std::string, nlohmann::json>> Posts() {
-    std::lock_guard lock(mu_);
-    return posts_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::pair<std::string, nlohmann::json>> posts_;
-  testing::LoopbackServer http_;  // last: stopped before what its handler touches goes
-};
-
 // The default tree, with webhooks for two owners only: the receiver must
 // get exactly the alerts of their nodes.
-std::string ConfigWithWebhooks(const WebhookReceiver& receiver) {
+std::string ConfigWithWebhooks(const testing::WebhookReceiver& receiver) {
   std::string yaml(DefaultTreeYaml());
   auto set = [&](const std::string& owner, const std::string& who) {
     const std::string key = "accountable: " + owner + "\n        webhook: \"\"";
@@ -240,7 +215,7 @@ TEST(Tree, FindsThePlantedCausesAlertsTheirOwnersAndJudgesInterventions) {
 
   // Alerts, run weekly as a team would: the receiver gets exactly the
   // alerts of the planted causes on the nodes whose owners have webhooks.
-  WebhookReceiver receiver;
+  testing::WebhookReceiver receiver;
   const std::string config = dir.Write("tree.yaml", ConfigWithWebhooks(receiver));
   int64_t start = 0;
   ASSERT_TRUE(ParseTime(truth["start"].get<std::string>(), &start));

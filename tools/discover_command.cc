@@ -10,8 +10,9 @@ namespace {
 
 struct DiscoverFlags {
   std::string db, config, period = "week", to;
-  bool json = false;
+  bool json = false, alert = false;
   int suggest = 0;
+  double webhook_wait = 10;
   DiscoverOptions options;
 };
 
@@ -49,10 +50,40 @@ int RunDiscover(DiscoverFlags& f) {
     std::fputs(SuggestTreeNode(found->issues[static_cast<size_t>(f.suggest - 1)], f.suggest).c_str(), stdout);
     return kExitOk;
   }
+  std::vector<DiscoveredIssueRecord> added;
+  if (f.alert) {
+    auto recorded = RecordDiscoveries(*store, *config, *found, /*alert=*/true, NowMs());
+    if (!recorded.ok()) {
+      std::fprintf(stderr, "convsent discover: %s\n", recorded.status().ToString().c_str());
+      return kExitFailure;
+    }
+    added = std::move(*recorded);
+  }
   if (f.json) {
-    std::printf("%s\n", DiscoveryToJson(*found, 2).c_str());
+    auto j = nlohmann::json::parse(DiscoveryToJson(*found));
+    if (f.alert) {
+      j["new"] = nlohmann::json::array();
+      for (const auto& r : added)
+        j["new"].push_back({{"id", r.id}, {"phrases", r.phrases}, {"alert", r.alert ? nlohmann::json(r.alert) : nlohmann::json()}});
+    }
+    std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fputs(DiscoveryToText(*found).c_str(), stdout);
+    for (const auto& r : added) {
+      if (r.alert) std::printf("ALERT %lld raised: a new issue, \"%s\"\n", static_cast<long long>(r.alert), r.phrases.front().c_str());
+    }
+  }
+  std::fflush(stdout);
+  if (!f.alert) return kExitOk;
+  // As `convsent tree`: the findings are out; now the webhooks, for a bounded time.
+  auto undelivered = DeliverAlerts(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
+  if (!undelivered.ok()) {
+    std::fprintf(stderr, "convsent discover: alerts: %s\n", undelivered.status().ToString().c_str());
+    return kExitFailure;
+  }
+  for (const AlertRecord& a : *undelivered) {
+    std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
+                 a.last_error.empty() ? "not delivered yet" : a.last_error.c_str(), a.delivery.c_str());
   }
   return kExitOk;
 }
@@ -71,6 +102,9 @@ void AddDiscoverCommand(Command& app, int* exit_code) {
   cmd->add_option("--config", f->config, "Tree config, for which driver covers an issue (default as `convsent tree`)");
   cmd->add_option("--suggest", f->suggest, "Print a tree driver for issue N (1 = the first) to review and paste");
   cmd->add_flag("--json", f->json, "Print JSON (docs/discovery.md)");
+  cmd->add_flag("--alert", f->alert,
+                "Keep new issues in the store and alert the tree root's owner of each one no driver covers, once");
+  cmd->add_option("--webhook-wait", f->webhook_wait, "Seconds to wait for webhook deliveries after printing (default 10)");
   cmd->callback([f, exit_code] { *exit_code = RunDiscover(*f); });
 }
 

@@ -192,6 +192,15 @@ struct Discovery {
 // given, says which driver covers each issue.
 Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const TreeConfig* tree);
 
+// Keeps the issues of `d` that are new (none of their phrases is in a
+// known issue) in store.discovered_issues(), and returns them. With
+// `alert`, each new issue that no driver of `tree` covers also raises an
+// alert (kind kEmergingAlertKind) to the tree root's accountable owner,
+// delivered by DeliverAlerts like the tree's: so an issue is announced
+// once, in the period it is first found.
+Result<std::vector<DiscoveredIssueRecord>> RecordDiscoveries(Store& store, const TreeConfig& tree, const Discovery& d,
+                                                             bool alert, int64_t now_ms);
+
 // The layout of `convsent discover --json` (docs/discovery.md).
 std::string DiscoveryToJson(const Discovery& d, int indent = -1);
 std::string DiscoveryToText(const Discovery& d);

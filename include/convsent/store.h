@@ -33,6 +33,7 @@
 #include "convsent/backlog.h"
 #include "convsent/checkpoints.h"
 #include "convsent/conversation.h"
+#include "convsent/discovered_issues.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
 #include "convsent/live_log.h"
@@ -46,7 +47,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 9;
+inline constexpr int kStoreSchemaVersion = 10;
 
 struct StoreInfo {
   int schema_version = 0;
@@ -91,6 +92,7 @@ class Store {
   virtual Alerts& alerts() = 0;
   virtual ApiKeys& api_keys() = 0;
   virtual Backlog& backlog() = 0;
+  virtual DiscoveredIssues& discovered_issues() = 0;
   virtual Interventions& interventions() = 0;
   virtual Labels& labels() = 0;
   virtual ReviewItems& review_items() = 0;

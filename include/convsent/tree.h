@@ -199,6 +199,11 @@ std::vector<Move> FindMoves(const TreeConfig& config, const TreeReport& report);
 bool Recovered(const TreeConfig& config, const TreeReport& report, int node, const std::string& kind, double before);
 
 // What one run of the alert rules did to the stored alerts.
+// The kind of the alerts `convsent discover --alert` raises on the root
+// (convsent/discover.h): they stay open until acknowledged, and never stand
+// in the way of the tree's own alerts on the root.
+inline constexpr const char* kEmergingAlertKind = "emerging";
+
 struct AlertRun {
   std::vector<AlertRecord> raised;     // new open alerts (delivery "pending" when the owner has a webhook)
   std::vector<AlertRecord> recovered;  // open alerts closed because their node is back

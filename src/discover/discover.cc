@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "convsent/discover.h"
@@ -121,6 +122,54 @@ Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const T
   d.issues = finder.Find(tree, &dictionary);
   d.drilldown = drilldown.Compute(options.max_drilldown);
   return d;
+}
+
+Result<std::vector<DiscoveredIssueRecord>> RecordDiscoveries(Store& store, const TreeConfig& tree, const Discovery& d,
+                                                             bool alert, int64_t now_ms) {
+  std::vector<DiscoveredIssueRecord> added;
+  RETURN_IF_ERROR(store.Begin());
+  auto body = [&]() -> Status {
+    ASSIGN_OR_RETURN(const std::vector<DiscoveredIssueRecord> known, store.discovered_issues().List());
+    std::set<std::string> seen;
+    for (const auto& k : known) seen.insert(k.phrases.begin(), k.phrases.end());
+    for (const EmergingIssue& issue : d.issues) {
+      if (std::any_of(issue.phrases.begin(), issue.phrases.end(), [&](const std::string& p) { return seen.count(p); }))
+        continue;
+      seen.insert(issue.phrases.begin(), issue.phrases.end());
+      DiscoveredIssueRecord r;
+      r.phrases = issue.phrases, r.period = d.period, r.negative = issue.negative_now, r.lift = issue.lift;
+      r.found_at_ms = now_ms;
+      if (alert && issue.covered_by.empty() && !tree.nodes.empty()) {
+        const TreeNode& root = tree.nodes[0];
+        AlertRecord a;
+        a.node = root.id;
+        a.kind = kEmergingAlertKind;
+        a.period = d.period;
+        a.before = issue.rate_before, a.after = issue.rate_now, a.p = issue.q;
+        a.owner = root.owners.accountable;
+        a.webhook = root.owners.webhook;
+        std::string phrases;
+        for (const std::string& p : issue.phrases) phrases += (phrases.empty() ? "\"" : ", \"") + p + "\"";
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), " in %s: %lld negative conversations (%lld in the baseline), %.1fx the usual rate. ",
+                      d.period.c_str(), static_cast<long long>(issue.negative_now),
+                      static_cast<long long>(issue.negative_before), issue.lift);
+        a.message = "New issue " + phrases + buf + "No driver of the tree covers it (convsent discover --suggest).";
+        a.created_at_ms = now_ms;
+        a.delivery = a.webhook.empty() ? "none" : "pending";
+        ASSIGN_OR_RETURN(r.alert, store.alerts().Add(a));
+      }
+      ASSIGN_OR_RETURN(r.id, store.discovered_issues().Add(r));
+      added.push_back(std::move(r));
+    }
+    return Status::Ok();
+  };
+  if (Status s = body(); !s.ok()) {
+    (void)store.Rollback();
+    return s;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return added;
 }
 
 std::string DiscoveryToJson(const Discovery& d, int indent) {

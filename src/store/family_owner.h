@@ -17,6 +17,7 @@ class FamilyOwner : public Store {
   Alerts& alerts() override { return *families_.alerts; }
   ApiKeys& api_keys() override { return *families_.api_keys; }
   Backlog& backlog() override { return *families_.backlog; }
+  DiscoveredIssues& discovered_issues() override { return *families_.discovered_issues; }
   Interventions& interventions() override { return *families_.interventions; }
   Labels& labels() override { return *families_.labels; }
   LiveLog* live_log() override { return families_.live_log.get(); }
@@ -28,6 +29,7 @@ class FamilyOwner : public Store {
     std::unique_ptr<Alerts> alerts;
     std::unique_ptr<ApiKeys> api_keys;
     std::unique_ptr<Backlog> backlog;
+    std::unique_ptr<DiscoveredIssues> discovered_issues;
     std::unique_ptr<Interventions> interventions;
     std::unique_ptr<Labels> labels;
     std::unique_ptr<LiveLog> live_log;

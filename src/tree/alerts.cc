@@ -53,6 +53,7 @@ Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const Tree
     ASSIGN_OR_RETURN(std::vector<AlertRecord> open, store.alerts().List(/*open_only=*/true));
     std::set<std::string> still_open;
     for (AlertRecord& a : open) {
+      if (a.kind == kEmergingAlertKind) continue;  // discovery's: open until acknowledged
       const auto node = config.Find(a.node);
       if (node && Recovered(config, report, *node, a.kind, a.before)) {
         a.status = "recovered";

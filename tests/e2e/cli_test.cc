@@ -205,5 +205,40 @@ TEST(CliNet, NetCommandsRunThroughConvsentNet) {
   EXPECT_EQ(RunCommand("echo great | " + alone + " score --format label").out, "positive\n");
 }
 
+// The contract scripts rely on (docs/discovery.md): discover --json on the
+// generated sample names the planted issue with examples, --suggest prints
+// a driver, and bad flags and an empty store get a clear error.
+TEST(CliDiscover, JsonContractSuggestionAndErrors) {
+  TempDir dir;
+  const std::string db = dir.path() + "/s.db", in = dir.path() + "/c.jsonl";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 3000 --seed 1 -o " + in).exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in).exit_code, 0);
+  auto r = RunCommand(Binary() + " discover --db " + db + " --json");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j["issues"].is_array());
+  ASSERT_FALSE(j["issues"].empty());
+  const auto& first = j["issues"][0];
+  for (const char* key : {"phrases", "negative_now", "negative_before", "lift", "segments", "examples", "covered_by"})
+    EXPECT_TRUE(first.contains(key)) << key;
+  EXPECT_EQ(first["phrases"][0], "android");
+  EXPECT_EQ(first["examples"].size(), 3u);
+  EXPECT_TRUE(first["covered_by"].is_null());
+  EXPECT_TRUE(j["drilldown"].is_array());
+  EXPECT_NEAR(j["change"]["explained"].get<double>() + j["change"]["unexplained"].get<double>(),
+              j["change"]["change"].get<double>(), 1e-9);
+
+  auto suggest = RunCommand(Binary() + " discover --db " + db + " --suggest 1");
+  ASSERT_EQ(suggest.exit_code, 0);
+  EXPECT_NE(suggest.out.find("when: {phrases: [\"android\""), std::string::npos) << suggest.out;
+
+  auto bad = RunCommand(Binary() + " discover --db " + db + " --period month 2>&1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("--period"), std::string::npos) << bad.out;
+  auto none = RunCommand(Binary() + " discover --db " + dir.path() + "/empty.db 2>&1");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.out.find("no conversations"), std::string::npos) << none.out;
+}
+
 }  // namespace
 }  // namespace convsent

@@ -9,6 +9,7 @@
 #include "convsent/alerts.h"
 #include "convsent/api_keys.h"
 #include "convsent/backlog.h"
+#include "convsent/discovered_issues.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
 #include "convsent/review_queue.h"
@@ -20,6 +21,7 @@ namespace convsent::pg {
 std::unique_ptr<Alerts> NewAlerts(Connection* db);
 std::unique_ptr<ApiKeys> NewApiKeys(Connection* db);
 std::unique_ptr<Backlog> NewBacklog(Connection* db);
+std::unique_ptr<DiscoveredIssues> NewDiscoveredIssues(Connection* db);
 std::unique_ptr<Interventions> NewInterventions(Connection* db);
 std::unique_ptr<Labels> NewLabels(Connection* db);
 // `in_transaction`: the store's flag, read when an item is claimed.

@@ -111,6 +111,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
     families_ = {.alerts = NewAlerts(&db_),
                  .api_keys = NewApiKeys(&db_),
                  .backlog = NewBacklog(&db_),
+                 .discovered_issues = NewDiscoveredIssues(&db_),
                  .interventions = NewInterventions(&db_),
                  .labels = NewLabels(&db_),
                  .live_log = nullptr,  // a shared store writes through

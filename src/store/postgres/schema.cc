@@ -164,6 +164,12 @@ ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 ALTER TABLE review_queue ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
 UPDATE review_queue SET audit = 1 WHERE severity = 'audit';
 )sql",
+    // v10: the emerging issues discovery found (include/convsent/discovered_issues.h).
+    R"sql(
+CREATE TABLE discovered_issues(
+  id BIGSERIAL PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative BIGINT NOT NULL,
+  lift DOUBLE PRECISION NOT NULL, found_at BIGINT NOT NULL, alert BIGINT NOT NULL);
+)sql",
 };
 static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kStoreSchemaVersion);
 

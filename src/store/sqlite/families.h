@@ -12,6 +12,7 @@
 #include "convsent/alerts.h"
 #include "convsent/api_keys.h"
 #include "convsent/backlog.h"
+#include "convsent/discovered_issues.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
 #include "convsent/live_log.h"
@@ -23,6 +24,7 @@ namespace convsent::sqlite {
 std::unique_ptr<Alerts> NewAlerts(sqlite3* db, const std::string& path);
 std::unique_ptr<ApiKeys> NewApiKeys(sqlite3* db, const std::string& path);
 std::unique_ptr<Backlog> NewBacklog(sqlite3* db, const std::string& path);
+std::unique_ptr<DiscoveredIssues> NewDiscoveredIssues(sqlite3* db, const std::string& path);
 std::unique_ptr<Interventions> NewInterventions(sqlite3* db, const std::string& path);
 std::unique_ptr<Labels> NewLabels(sqlite3* db, const std::string& path);
 std::unique_ptr<LiveLog> NewLiveLog(sqlite3* db, const std::string& path);

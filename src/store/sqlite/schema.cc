@@ -123,6 +123,12 @@ ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 ALTER TABLE review_queue ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
 UPDATE review_queue SET audit = 1 WHERE severity = 'audit';
 )sql",
+    // v10: the emerging issues discovery found (include/convsent/discovered_issues.h).
+    R"sql(
+CREATE TABLE discovered_issues(
+  id INTEGER PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative INTEGER NOT NULL,
+  lift REAL NOT NULL, found_at INTEGER NOT NULL, alert INTEGER NOT NULL);
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

@@ -87,6 +87,7 @@ Status SqliteStore::Init(const std::string& path) {
   families_ = {.alerts = sqlite::NewAlerts(db_, path_),
                .api_keys = sqlite::NewApiKeys(db_, path_),
                .backlog = sqlite::NewBacklog(db_, path_),
+               .discovered_issues = sqlite::NewDiscoveredIssues(db_, path_),
                .interventions = sqlite::NewInterventions(db_, path_),
                .labels = sqlite::NewLabels(db_, path_),
                .live_log = sqlite::NewLiveLog(db_, path_),
