@@ -174,5 +174,81 @@ TEST(DiscoverPlanted, ANewIssueAlertsTheRootOwnerOnceThroughTheWebhook) {
   EXPECT_EQ(still, alerts) << "open until a person acknowledges them";
 }
 
+// From discovery to the tree: the suggested driver, pasted into the default
+// tree, parses, is present in the issue's conversations, and covers the
+// issue the next time discovery runs.
+TEST(DiscoverPlanted, TheSuggestedDriverPastedIntoTheTreeCoversTheIssue) {
+  Seeded s(3, *Model::Embedded(ModelUse::kConversations));
+  DiscoverOptions o;
+  o.to_ms = Time(s.truth["emerging"][0]["from"]) + 3 * kDay;
+  auto before = Discover(*s.store, o, nullptr);
+  ASSERT_TRUE(before.ok());
+  ASSERT_FALSE(before->issues.empty());
+  ASSERT_TRUE(IsPlanted(before->issues[0], s.truth["emerging"][0]));
+  const std::string snippet = SuggestTreeNode(before->issues[0], 1);
+  // Indented under the product branch's children, as a person would paste it.
+  std::string indented;
+  std::istringstream lines(snippet);
+  for (std::string line; std::getline(lines, line);) indented += "        " + line + "\n";
+  std::string yaml(DefaultTreeYaml());
+  const std::string anchor = "        - id: bug_or_outage\n";
+  const size_t at = yaml.find(anchor);
+  ASSERT_NE(at, std::string::npos);
+  yaml.insert(at, indented);
+  auto config = ParseTreeConfig(yaml, "tree.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString() << "\n" << indented;
+  const auto node = config->Find("android");
+  ASSERT_TRUE(node);
+
+  auto after = Discover(*s.store, o, &*config);
+  ASSERT_TRUE(after.ok());
+  ASSERT_FALSE(after->issues.empty());
+  EXPECT_EQ(after->issues[0].covered_by, "android");
+
+  auto tree = BuildTree(*s.store, *config, INT64_MIN, o.to_ms.value() + 4 * kDay);
+  ASSERT_TRUE(tree.ok());
+  const NodeFigures& last = tree->periods.back().nodes[static_cast<size_t>(*node)];
+  EXPECT_GE(last.counts.negative_with, before->issues[0].negative_now) << "present in every conversation of the issue";
+  EXPECT_GT(last.lift, 0.2) << "and far more negative with it than without";
+  for (size_t p = 0; p + 1 < tree->periods.size(); ++p)
+    EXPECT_EQ(tree->periods[p].nodes[static_cast<size_t>(*node)].counts.with, 0) << tree->periods[p].label;
+}
+
+TEST(TreeConfig, PhraseDriversParseAndSayWhatIsWrong) {
+  auto bad = ParseTreeConfig(R"yaml(version: 1
+root:
+  id: root
+  name: r
+  owners: {accountable: A}
+  children:
+    - id: x
+      name: x
+      when: {phrases: [], role: customer}
+)yaml",
+                             "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("t.yaml:9"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("phrases"), std::string::npos) << bad.status().message();
+  auto good = ParseTreeConfig(R"yaml(version: 1
+root:
+  id: root
+  name: r
+  owners: {accountable: A}
+  children:
+    - id: promo
+      name: promo
+      when: {phrases: ["Promo  Code", "coupon"], role: customer, at_least: 1}
+)yaml",
+                              "t.yaml");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  Conversation c;
+  c.messages = {{Role::kCustomer, "u", 0, "The PROMO code failed."}, {Role::kAgent, "a", 0, "coupon"}};
+  EXPECT_EQ(PhraseDriverHits(*good, c), 1u) << "case and spaces normalised";
+  c.messages = {{Role::kCustomer, "u", 0, "promo, code"}, {Role::kAgent, "a", 0, "your coupon"}};
+  EXPECT_EQ(PhraseDriverHits(*good, c), 0u) << "not across punctuation, and not the agent's words";
+  c.messages = {{Role::kCustomer, "u", 0, "promocode"}};
+  EXPECT_EQ(PhraseDriverHits(*good, c), 0u) << "whole words only";
+}
+
 }  // namespace
 }  // namespace convsent

@@ -34,7 +34,7 @@ int RunTree(const TreeFlags& f) {
       return kExitFailure;
     }
     const ReportRow row = ReportRowOf(**sc);
-    const std::vector<bool> present = TreeBuilder(*config).Present(row);
+    const std::vector<bool> present = TreeBuilder(*config).Present(row, PhraseDriverHits(*config, (*sc)->conversation));
     nlohmann::json drivers = nlohmann::json::array();
     for (size_t i = 1; i < present.size(); ++i) {
       const TreeNode& n = config->nodes[i];

@@ -91,6 +91,7 @@ struct IssueExample {
 
 struct EmergingIssue {
   std::vector<std::string> phrases;  // most significant first
+  std::vector<std::string> related;  // rising too, mostly in its conversations, but common before (not counted)
   int64_t negative_now = 0;          // negative conversations using any phrase, in the period
   int64_t negative_before = 0;       // in the baseline periods, pooled
   double rate_now = 0, rate_before = 0;  // per conversation of the period, of the baseline
@@ -107,6 +108,7 @@ struct PhraseConversation {
   std::string id;
   std::vector<std::string> customer_messages;
   const ReportRow* row = nullptr;  // for segments and tree coverage; may be null
+  uint32_t phrase_hits = 0;        // PhraseDriverHits() of the tree, for its phrase drivers
 };
 
 // Counts phrases over negative conversations, then tests them.
@@ -132,6 +134,7 @@ class EmergingFinder {
     std::string id;
     std::vector<std::string> messages;  // period only
     std::optional<ReportRow> row;       // period only
+    uint32_t phrase_hits = 0;           // period only
   };
   DiscoverOptions options_;
   int64_t conversations_now_ = 0, conversations_before_ = 0;

@@ -120,10 +120,11 @@ class StoredConversations {
   virtual Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) = 0;
   virtual Result<ReportDictionary> LoadReportDictionary() = 0;
   // Calls `fn` for each conversation created in [from_ms, to_ms) whose
-  // report row (as ScanForReport gives it) has a customer tone of `tone`,
-  // with that row and the conversation's id and messages (nothing else of
-  // it): what discovery reads. Both are reused between calls.
-  virtual Status ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
+  // report row (as ScanForReport gives it) has a customer tone of `tone`
+  // (any, when nullopt), with that row and the conversation's id and
+  // messages (nothing else of it): what discovery and the tree's phrase
+  // drivers read. Both are reused between calls.
+  virtual Status ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                               const std::function<Status(const Conversation&, const ReportRow&)>& fn) = 0;
 };
 

@@ -14,6 +14,7 @@
 #define CONVSENT_TREE_H_
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -47,10 +48,16 @@ enum class Fact : uint8_t {
 std::string_view FactName(Fact f);
 
 struct DriverCondition {
-  enum class Kind : uint8_t { kFact, kDetector } kind = Kind::kFact;
+  // kPhrases: messages of `role` that hold one of `phrases` as whole words,
+  // in lower case (what `convsent discover --suggest` writes). Unlike a
+  // detector, it is matched when the tree is built, which then reads the
+  // messages of every conversation in range (BuildTree).
+  enum class Kind : uint8_t { kFact, kDetector, kPhrases } kind = Kind::kFact;
   Fact fact = Fact::kFirstResponseMinutes;
   Detector detector = Detector::kRepeatedQuestion;
-  Role role = Role::kCustomer;  // whose messages the detector reads
+  std::vector<std::string> phrases;
+  int phrase_slot = 0;          // its bit in PhraseDriverHits(), set by ParseTreeConfig
+  Role role = Role::kCustomer;  // whose messages the detector or phrases read
   double at_least = 1;
   std::string Describe() const;  // "first_response_minutes >= 60"
 };
@@ -94,8 +101,16 @@ Result<TreeConfig> ParseTreeConfig(std::string_view yaml, const std::string& sou
 // The default tree of PRODUCT.md, as YAML with comments (`convsent tree init`).
 std::string_view DefaultTreeYaml();
 
-// Whether a driver's condition holds for a conversation.
-bool DriverPresent(const DriverCondition& when, const ReportRow& row);
+// At most this many phrase drivers in one tree: their hits are one word.
+inline constexpr int kMaxPhraseDrivers = 32;
+
+// Whether a driver's condition holds for a conversation. A phrase driver
+// reads `phrase_hits` (PhraseDriverHits of the conversation), which a
+// ReportRow does not carry.
+bool DriverPresent(const DriverCondition& when, const ReportRow& row, uint32_t phrase_hits = 0);
+// Which phrase drivers of `config` hold for `c`: bit phrase_slot of each.
+uint32_t PhraseDriverHits(const TreeConfig& config, const Conversation& c);
+bool HasPhraseDrivers(const TreeConfig& config);
 
 // ---- Attribution -----------------------------------------------------------
 
@@ -155,16 +170,24 @@ class TreeBuilder {
  public:
   // `config` must outlive the builder.
   explicit TreeBuilder(const TreeConfig& config);
-  void Add(const ReportRow& row);
+  // `phrase_hits`: PhraseDriverHits() of the row's conversation, when the
+  // tree has phrase drivers.
+  void Add(const ReportRow& row, uint32_t phrase_hits = 0);
   TreeReport Finish() const;
   // Which nodes are present for one conversation (drivers and the branches above them).
-  std::vector<bool> Present(const ReportRow& row) const;
+  std::vector<bool> Present(const ReportRow& row, uint32_t phrase_hits = 0) const;
 
  private:
   const TreeConfig& config_;
   std::map<int64_t, std::vector<NodeCounts>> periods_;
   int64_t unexplained_ = 0;
 };
+
+// Calls `fn` with each report row of [from_ms, to_ms) and its phrase
+// driver hits: from the report rows alone, or, when `config` has phrase
+// drivers, from a pass over the messages.
+Status ScanTreeRows(Store& store, const TreeConfig& config, int64_t from_ms, int64_t to_ms,
+                    const std::function<void(const ReportRow&, uint32_t)>& fn);
 
 // The tree over the conversations of `store` created in [from_ms, to_ms).
 Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t from_ms, int64_t to_ms,

@@ -112,6 +112,7 @@ Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const T
                                                pc.now = r.created_at_ms >= start;
                                                pc.id = c.id;
                                                pc.row = &r;
+                                               pc.phrase_hits = tree && pc.now ? PhraseDriverHits(*tree, c) : 0;
                                                pc.customer_messages.clear();
                                                for (const Message& m : c.messages) {
                                                  if (m.role == Role::kCustomer) pc.customer_messages.push_back(m.text);
@@ -181,7 +182,7 @@ std::string DiscoveryToJson(const Discovery& d, int indent) {
                           {"conversations", s.conversations}, {"share", s.share}, {"baseline_share", s.baseline_share}});
     }
     for (const IssueExample& e : i.examples) examples.push_back({{"conversation", e.conversation}, {"text", e.text}});
-    issues.push_back({{"phrases", i.phrases}, {"negative_now", i.negative_now}, {"negative_before", i.negative_before},
+    issues.push_back({{"phrases", i.phrases}, {"related", i.related}, {"negative_now", i.negative_now}, {"negative_before", i.negative_before},
                       {"rate_now", i.rate_now}, {"rate_before", i.rate_before}, {"lift", i.lift}, {"q", i.q},
                       {"segments", segments}, {"examples", examples},
                       {"covered_by", i.covered_by.empty() ? nlohmann::json() : nlohmann::json(i.covered_by)}});
@@ -228,6 +229,11 @@ std::string DiscoveryToText(const Discovery& d) {
                   " in the baseline), %.1fx the baseline rate, q=%.2g\n",
                   k + 1, phrases.c_str(), i.negative_now, i.negative_before, i.lift, i.q);
     out += buf;
+    if (!i.related.empty()) {
+      out += "   rising with it:";
+      for (const std::string& r : i.related) out += " \"" + r + "\"";
+      out += "\n";
+    }
     if (!i.segments.empty()) {
       out += "   concentrated in:";
       for (const SegmentShare& s : i.segments)
@@ -256,17 +262,23 @@ std::string DiscoveryToText(const Discovery& d) {
 std::string SuggestTreeNode(const EmergingIssue& issue, int index) {
   std::string id = issue.phrases.empty() ? "emerging_" + std::to_string(index) : issue.phrases.front();
   for (char& c : id) c = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+  // The fewest phrases that match the same messages: one holding another
+  // listed phrase ("android app" beside "android") adds nothing.
   std::string phrases;
   for (const std::string& p : issue.phrases) {
+    const bool redundant = std::any_of(issue.phrases.begin(), issue.phrases.end(), [&](const std::string& q) {
+      return q != p && (" " + p + " ").find(" " + q + " ") != std::string::npos;
+    });
+    if (redundant) continue;
     nlohmann::json s = p;
     phrases += (phrases.empty() ? "" : ", ") + s.dump();
   }
   std::string out = "# Found by convsent discover: " + std::to_string(issue.negative_now) +
                     " negative conversations, " + std::to_string(issue.negative_before) + " in the baseline.\n";
-  out += "# Paste under a branch's drivers, and name its owners.\n";
+  out += "# Review the phrases, paste it under a branch's children (indented as they are), and name its owners.\n";
   out += "- id: " + id + "\n";
   out += "  name: \"" + (issue.phrases.empty() ? id : issue.phrases.front()) + "\"\n";
-  out += "  owners: {accountable: TODO}\n";
+  out += "  owners: {accountable: \"TODO: who owns it\"}\n";
   out += "  when: {phrases: [" + phrases + "], role: customer, at_least: 1}\n";
   return out;
 }

@@ -95,6 +95,7 @@ void EmergingFinder::Add(const PhraseConversation& c) {
     s.id = c.id;
     s.messages = c.customer_messages;
     if (c.row) s.row = *c.row;
+    s.phrase_hits = c.phrase_hits;
   }
   seen_.push_back(std::move(s));
 }
@@ -167,7 +168,9 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
   }
 
   // Group phrases used in the same conversations: a phrase joins the first
-  // group whose lead phrase is in most of its conversations. A group lists
+  // group whose lead phrase is in most of its conversations, if it is about
+  // as new as the lead (a quarter of its lift at least: "app" rises with
+  // "android app", but was common before and matches much else). A group lists
   // at most kMaxPhrases, and its counts are of those listed; a phrase that
   // would join a full group is left out (it says the same).
   constexpr size_t kMaxPhrases = 6;
@@ -184,7 +187,7 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
   for (size_t i = 0; i < found.size(); ++i) {
     bool joined = false;
     for (auto& g : groups) {
-      if (inside(users[g.front()], users[i]) >= 0.6) {
+      if (inside(users[g.front()], users[i]) >= 0.6 && found[i].lift >= found[g.front()].lift / 4) {
         if (g.size() < kMaxPhrases) g.push_back(i);
         joined = true;
         break;
@@ -201,17 +204,32 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
       for (size_t k : now_index) {
         if (!node.is_driver() || !seen_[k].row) continue;
         ++rows;
-        present += DriverPresent(*node.when, *seen_[k].row);
+        present += DriverPresent(*node.when, *seen_[k].row, seen_[k].phrase_hits);
       }
       driver_share.push_back(rows ? static_cast<double>(present) / static_cast<double>(rows) : 0);
     }
   }
 
   std::vector<EmergingIssue> issues;
+  std::vector<std::set<uint32_t>> issue_convs;
   for (const auto& g : groups) {
     EmergingIssue issue;
     std::set<uint32_t> convs;
     std::vector<uint64_t> hashes;
+    for (size_t i : g) convs.insert(users[i].begin(), users[i].end());
+    // Mostly in the conversations of an issue already listed (groups come
+    // in order of significance): broader words of that issue ("app" with
+    // "android"), listed with it as related, not as an issue of their own.
+    bool folded = false;
+    for (size_t k = 0; k < issues.size() && !folded; ++k) {
+      size_t both = 0;
+      for (uint32_t c : convs) both += issue_convs[k].count(c);
+      if (static_cast<double>(both) >= 0.6 * static_cast<double>(convs.size())) {
+        for (size_t i : g) issues[k].related.push_back(words[i]);
+        folded = true;
+      }
+    }
+    if (folded) continue;
     for (size_t i : g) {
       issue.phrases.push_back(words[i]);
       convs.insert(users[i].begin(), users[i].end());
@@ -290,7 +308,7 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
         for (uint32_t k : convs) {
           if (const auto& row = seen_[now_index[k]].row) {
             ++rows;
-            present += DriverPresent(*node.when, *row);
+            present += DriverPresent(*node.when, *row, seen_[now_index[k]].phrase_hits);
           }
         }
         const double share = rows ? static_cast<double>(present) / static_cast<double>(rows) : 0;
@@ -298,6 +316,7 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
       }
     }
     issues.push_back(std::move(issue));
+    issue_convs.push_back(std::move(convs));
   }
   // Ranked by how many more negative conversations it touches than its
   // baseline rate predicts.

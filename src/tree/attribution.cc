@@ -52,12 +52,12 @@ double LiftChangeP(const NodeCounts& a, const NodeCounts& b) {
 
 TreeBuilder::TreeBuilder(const TreeConfig& config) : config_(config) {}
 
-std::vector<bool> TreeBuilder::Present(const ReportRow& row) const {
+std::vector<bool> TreeBuilder::Present(const ReportRow& row, uint32_t phrase_hits) const {
   std::vector<bool> present(config_.nodes.size(), false);
   present[0] = true;
   for (size_t i = 1; i < config_.nodes.size(); ++i) {
     const TreeNode& node = config_.nodes[i];
-    if (!node.is_driver() || !DriverPresent(*node.when, row)) continue;
+    if (!node.is_driver() || !DriverPresent(*node.when, row, phrase_hits)) continue;
     // A driver makes every node above it present.
     for (int k = static_cast<int>(i); k > 0; k = config_.nodes[static_cast<size_t>(k)].parent) {
       present[static_cast<size_t>(k)] = true;
@@ -66,12 +66,12 @@ std::vector<bool> TreeBuilder::Present(const ReportRow& row) const {
   return present;
 }
 
-void TreeBuilder::Add(const ReportRow& row) {
+void TreeBuilder::Add(const ReportRow& row, uint32_t phrase_hits) {
   if (!row.has_customer) return;  // no tone: nothing to attribute
   std::vector<NodeCounts>& counts = periods_[PeriodStart(row.created_at_ms, config_.period)];
   if (counts.empty()) counts.resize(config_.nodes.size());
   const bool negative = row.tone == Sentiment::kNegative;
-  const std::vector<bool> present = Present(row);
+  const std::vector<bool> present = Present(row, phrase_hits);
   int drivers = 0;
   for (size_t i = 1; i < present.size(); ++i) drivers += present[i] && config_.nodes[i].is_driver();
   for (size_t i = 0; i < present.size(); ++i) {
@@ -157,13 +157,25 @@ Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t fro
     ids.push_back(*id);
   }
   TreeBuilder builder(config);
-  RETURN_IF_ERROR(store.conversations().ScanForReport(from_ms, to_ms, [&](const ReportRow& r) {
+  RETURN_IF_ERROR(ScanTreeRows(store, config, from_ms, to_ms, [&](const ReportRow& r, uint32_t hits) {
     for (uint32_t id : ids) {
       if (std::find(r.segments.begin(), r.segments.end(), id) == r.segments.end()) return;
     }
-    builder.Add(r);
+    builder.Add(r, hits);
   }));
   return builder.Finish();
+}
+
+Status ScanTreeRows(Store& store, const TreeConfig& config, int64_t from_ms, int64_t to_ms,
+                    const std::function<void(const ReportRow&, uint32_t)>& fn) {
+  if (!HasPhraseDrivers(config)) {
+    return store.conversations().ScanForReport(from_ms, to_ms, [&](const ReportRow& r) { fn(r, 0); });
+  }
+  return store.conversations().ScanMessages(from_ms, to_ms, std::nullopt,
+                                            [&](const Conversation& c, const ReportRow& r) -> Status {
+                                              fn(r, PhraseDriverHits(config, c));
+                                              return Status::Ok();
+                                            });
 }
 
 std::vector<Move> FindMoves(const TreeConfig& config, const TreeReport& report) {

@@ -53,13 +53,13 @@ Result<InterventionCheck> CheckIntervention(Store& store, const TreeConfig& conf
   std::map<int64_t, Day> days;
   TreeBuilder presence(config);
   const size_t index = static_cast<size_t>(*node);
-  RETURN_IF_ERROR(store.conversations().ScanForReport(INT64_MIN, INT64_MAX, [&](const ReportRow& r) {
+  RETURN_IF_ERROR(ScanTreeRows(store, config, INT64_MIN, INT64_MAX, [&](const ReportRow& r, uint32_t hits) {
     if (!r.has_customer) return;
     bool in = true;
     for (uint32_t id : touched) in = in && std::find(r.segments.begin(), r.segments.end(), id) != r.segments.end();
     NodeCounts& c = in ? days[r.created_at_ms / kDayMs * kDayMs].in : days[r.created_at_ms / kDayMs * kDayMs].out;
     const bool negative = r.tone == Sentiment::kNegative;
-    const bool present = presence.Present(r)[index];
+    const bool present = presence.Present(r, hits)[index];
     ++c.n;
     c.negative += negative;
     c.with += present;

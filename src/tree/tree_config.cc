@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "convsent/text.h"
 #include "convsent/tree.h"
 
 namespace convsent {
@@ -126,10 +127,19 @@ class Parser {
     if (o->accountable.empty()) throw ConfigError{Line(n), path + ".accountable", "every node needs an accountable owner"};
   }
 
+  Role RoleAt(const YAML::Node& n, const std::string& path) {
+    const std::string role = n["role"] ? Str(n["role"], path + ".role") : "customer";
+    if (role != "customer" && role != "agent") {
+      throw ConfigError{Line(n["role"]), path + ".role", "expected customer or agent, got '" + role + "'"};
+    }
+    return role == "agent" ? Role::kAgent : Role::kCustomer;
+  }
+
   DriverCondition WhenAt(const YAML::Node& n, const std::string& path) {
-    Keys(n, path, {"fact", "detector", "role", "at_least"});
+    Keys(n, path, {"fact", "detector", "phrases", "role", "at_least"});
     DriverCondition c;
-    if (n["fact"] && n["detector"]) throw ConfigError{Line(n), path, "a driver tests a fact or a detector, not both"};
+    if ((n["fact"] ? 1 : 0) + (n["detector"] ? 1 : 0) + (n["phrases"] ? 1 : 0) > 1)
+      throw ConfigError{Line(n), path, "a driver tests one of a fact, a detector or phrases"};
     if (n["fact"]) {
       const std::string name = Str(n["fact"], path + ".fact");
       bool found = false;
@@ -139,7 +149,7 @@ class Parser {
         if (fname == name) c.fact = f, found = true;
       }
       if (!found) throw ConfigError{Line(n["fact"]), path + ".fact", "unknown fact '" + name + "' (one of: " + list + ")"};
-      if (n["role"]) throw ConfigError{Line(n["role"]), path + ".role", "role applies to detectors only"};
+      if (n["role"]) throw ConfigError{Line(n["role"]), path + ".role", "role applies to detectors and phrases only"};
       c.kind = DriverCondition::Kind::kFact;
     } else if (n["detector"]) {
       const std::string name = Str(n["detector"], path + ".detector");
@@ -151,13 +161,33 @@ class Parser {
       }
       c.kind = DriverCondition::Kind::kDetector;
       c.detector = *d;
-      const std::string role = n["role"] ? Str(n["role"], path + ".role") : "customer";
-      if (role != "customer" && role != "agent") {
-        throw ConfigError{Line(n["role"]), path + ".role", "expected customer or agent, got '" + role + "'"};
+      c.role = RoleAt(n, path);
+    } else if (n["phrases"]) {
+      const YAML::Node& list = n["phrases"];
+      if (!list.IsSequence() || list.size() == 0)
+        throw ConfigError{Line(list), path + ".phrases", "expected a list of phrases"};
+      for (size_t i = 0; i < list.size(); ++i) {
+        std::string phrase = Str(list[i], path + ".phrases[" + std::to_string(i) + "]");
+        std::string words;  // lower case, one space between words
+        for (char ch : phrase) {
+          const char lower = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+          if (lower == ' ' || lower == '\t') {
+            if (!words.empty() && words.back() != ' ') words.push_back(' ');
+          } else {
+            words.push_back(lower);
+          }
+        }
+        while (!words.empty() && words.back() == ' ') words.pop_back();
+        if (words.empty()) throw ConfigError{Line(list[i]), path + ".phrases[" + std::to_string(i) + "]", "an empty phrase"};
+        c.phrases.push_back(words);
       }
-      c.role = role == "agent" ? Role::kAgent : Role::kCustomer;
+      if (phrase_drivers_ == kMaxPhraseDrivers)
+        throw ConfigError{Line(n), path, "at most " + std::to_string(kMaxPhraseDrivers) + " phrase drivers in a tree"};
+      c.kind = DriverCondition::Kind::kPhrases;
+      c.phrase_slot = phrase_drivers_++;
+      c.role = RoleAt(n, path);
     } else {
-      throw ConfigError{Line(n), path, "a driver needs a fact or a detector"};
+      throw ConfigError{Line(n), path, "a driver needs a fact, a detector or phrases"};
     }
     c.at_least = n["at_least"] ? Number(n["at_least"], path + ".at_least") : 1;
     if (c.at_least < 0) throw ConfigError{Line(n["at_least"]), path + ".at_least", "expected a number >= 0"};
@@ -200,6 +230,7 @@ class Parser {
   }
 
   TreeConfig* out_;
+  int phrase_drivers_ = 0;
   std::set<std::string> ids_;
 };
 
@@ -216,6 +247,11 @@ std::string DriverCondition::Describe() const {
   char threshold[32];
   std::snprintf(threshold, sizeof(threshold), "%g", at_least);
   if (kind == Kind::kFact) return std::string(FactName(fact)) + " >= " + threshold;
+  if (kind == Kind::kPhrases) {
+    std::string list;
+    for (const std::string& p : phrases) list += (list.empty() ? "\"" : ", \"") + p + "\"";
+    return list + " in " + (role == Role::kAgent ? "agent" : "customer") + " messages >= " + threshold;
+  }
   return std::string(DetectorName(detector)) + " in " + (role == Role::kAgent ? "agent" : "customer") +
          " messages >= " + threshold;
 }
@@ -357,7 +393,8 @@ root:
   return kYaml;
 }
 
-bool DriverPresent(const DriverCondition& c, const ReportRow& r) {
+bool DriverPresent(const DriverCondition& c, const ReportRow& r, uint32_t phrase_hits) {
+  if (c.kind == DriverCondition::Kind::kPhrases) return (phrase_hits >> c.phrase_slot) & 1;
   if (c.kind == DriverCondition::Kind::kDetector) {
     return DetectorCounts(r.detectors).Get(c.detector, c.role) >= c.at_least;
   }
@@ -376,6 +413,53 @@ bool DriverPresent(const DriverCondition& c, const ReportRow& r) {
     case Fact::kSouring: v = r.trajectory == Trajectory::kSouring ? 1 : 0; break;
   }
   return v >= c.at_least;
+}
+
+}  // namespace convsent
+
+namespace convsent {
+
+bool HasPhraseDrivers(const TreeConfig& config) {
+  return std::any_of(config.nodes.begin(), config.nodes.end(), [](const TreeNode& n) {
+    return n.when && n.when->kind == DriverCondition::Kind::kPhrases;
+  });
+}
+
+uint32_t PhraseDriverHits(const TreeConfig& config, const Conversation& c) {
+  if (!HasPhraseDrivers(config)) return 0;
+  // Each message's words as the tokenizer normalises them, between spaces,
+  // so that a phrase matches whole words only.
+  thread_local Tokenizer tokenizer;
+  thread_local TokenizedText tokens;
+  std::vector<std::string> words(c.messages.size());
+  for (size_t i = 0; i < c.messages.size(); ++i) {
+    if (c.messages[i].role == Role::kNote) continue;
+    tokenizer.Tokenize(c.messages[i].text, &tokens);
+    words[i] = " ";
+    for (const Token& t : tokens.tokens) {
+      if (t.kind == TokenKind::kPunct) {
+        words[i] += "| ";  // no phrase reaches over punctuation
+        continue;
+      }
+      words[i] += tokens.Normalized(t);
+      words[i] += ' ';
+    }
+  }
+  uint32_t hits = 0;
+  for (const TreeNode& node : config.nodes) {
+    if (!node.when || node.when->kind != DriverCondition::Kind::kPhrases) continue;
+    const DriverCondition& when = *node.when;
+    int matching = 0;
+    for (size_t i = 0; i < c.messages.size(); ++i) {
+      const Role role = c.messages[i].role == Role::kBot ? Role::kAgent : c.messages[i].role;
+      if (role != when.role || words[i].empty()) continue;
+      matching += std::any_of(when.phrases.begin(), when.phrases.end(), [&](const std::string& p) {
+        return words[i].find(" " + p + " ") != std::string::npos;
+      });
+    }
+    if (matching >= when.at_least) hits |= uint32_t{1} << when.phrase_slot;
+  }
+  return hits;
 }
 
 }  // namespace convsent

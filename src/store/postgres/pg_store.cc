@@ -345,7 +345,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
                       });
   }
 
-  Status ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
+  Status ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                       const std::function<Status(const Conversation&, const ReportRow&)>& fn) override {
     ReportRow row;
     Conversation c;
@@ -354,8 +354,8 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
                                    ", c.ext_id, m.messages FROM report_rows r JOIN conversations c ON c.id = "
                                    "r.conversation JOIN conversation_messages m ON m.conversation = r.conversation "
                                    "WHERE r.created_at >= $1 AND r.created_at < $2 AND (r.facts & $3) = $4",
-                               Params().Add(from_ms).Add(to_ms).Add(store::CustomerToneMask()).Add(
-                                   store::PackCustomerTone(tone)),
+                               Params().Add(from_ms).Add(to_ms).Add(tone ? store::CustomerToneMask() : int64_t{0}).Add(
+                                   tone ? store::PackCustomerTone(*tone) : int64_t{0}),
                                "scanning conversations' messages", [&](const PGresult* r) {
                                  if (!failed.ok()) return;
                                  ReadReportRow(r, &row);

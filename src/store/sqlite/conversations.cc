@@ -233,7 +233,7 @@ Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::fun
   return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
 }
 
-Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
+Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                                  const std::function<Status(const Conversation&, const ReportRow&)>& fn) {
   Stmt q;
   const std::string sql = std::string("SELECT ") + kReportColumns +
@@ -241,7 +241,8 @@ Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, Sentiment tone,
                           "JOIN conversation_messages m ON m.conversation = r.conversation "
                           "WHERE r.created_at >= ?1 AND r.created_at < ?2 AND (r.facts & ?3) = ?4";
   RETURN_IF_ERROR(q.Prepare(db_, sql.c_str()));
-  q.Bind(1, from_ms).Bind(2, to_ms).Bind(3, store::CustomerToneMask()).Bind(4, store::PackCustomerTone(tone));
+  q.Bind(1, from_ms).Bind(2, to_ms);
+  q.Bind(3, tone ? store::CustomerToneMask() : 0).Bind(4, tone ? store::PackCustomerTone(*tone) : 0);
   ReportRow row;
   Conversation c;
   int rc;
