@@ -42,10 +42,11 @@ namespace convsent {
 // @mentions break a phrase; a phrase neither starts nor ends with a
 // function word ("the", "you", "hi"), a negation excepted ("not working").
 // Calls `fn(hash, text)` for each, `text` its words joined by one space
-// (valid until the next call). A phrase used twice is passed twice.
+// (valid until the next call; empty when kText is false, which is faster).
+// A phrase used twice is passed twice.
 class PhraseExtractor {
  public:
-  template <typename Fn>
+  template <bool kText = true, typename Fn>
   void Extract(std::string_view message, Fn&& fn);
   static constexpr int kMaxWords = 3;
 
@@ -55,6 +56,7 @@ class PhraseExtractor {
   // starting "www.") blanked to '.', which no phrase crosses.
   std::string_view MaskAddresses(std::string_view message);
   std::string masked_;
+  std::vector<char> usable_;  // per token of the message
   Tokenizer tokenizer_;
   TokenizedText tokens_;
   std::string phrase_;
@@ -213,22 +215,25 @@ std::string SuggestTreeNode(const EmergingIssue& issue, int index);
 
 // ---- Template ----------------------------------------------------------------
 
-template <typename Fn>
+template <bool kText, typename Fn>
 void PhraseExtractor::Extract(std::string_view message, Fn&& fn) {
   tokenizer_.Tokenize(MaskAddresses(message), &tokens_);
   const auto& t = tokens_.tokens;
+  usable_.resize(t.size());
+  for (size_t i = 0; i < t.size(); ++i) usable_[i] = Usable(t[i]);
+  auto edge = [&](size_t i) { return !t[i].Has(kFunctionWord) || t[i].Has(kNegator); };
   for (size_t i = 0; i < t.size(); ++i) {
-    if (!Usable(t[i])) continue;
+    if (!usable_[i] || !edge(i)) continue;  // a phrase starts with a word that may end one
     uint64_t hash = 0;
-    phrase_.clear();
-    for (size_t n = 0; n < static_cast<size_t>(kMaxWords) && i + n < t.size() && Usable(t[i + n]); ++n) {
+    if constexpr (kText) phrase_.clear();
+    for (size_t n = 0; n < static_cast<size_t>(kMaxWords) && i + n < t.size() && usable_[i + n]; ++n) {
       const Token& w = t[i + n];
-      if (n) phrase_.push_back(' ');
-      phrase_ += tokens_.Normalized(w);
+      if constexpr (kText) {
+        if (n) phrase_.push_back(' ');
+        phrase_ += tokens_.Normalized(w);
+      }
       hash = (hash ^ w.hash) * 0x9E3779B97F4A7C15ULL + n;
-      const bool edge_ok = !w.Has(kFunctionWord) || w.Has(kNegator);
-      const bool start_ok = !t[i].Has(kFunctionWord) || t[i].Has(kNegator);
-      if (start_ok && edge_ok) fn(hash, std::string_view(phrase_));
+      if (edge(i + n)) fn(hash, std::string_view(phrase_));
     }
   }
 }

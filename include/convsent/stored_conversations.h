@@ -119,6 +119,8 @@ class StoredConversations {
   // The row passed to `fn` is reused: copy what must outlive the call.
   virtual Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) = 0;
   virtual Result<ReportDictionary> LoadReportDictionary() = 0;
+  // When the newest stored conversation was created; nullopt when none is.
+  virtual Result<std::optional<int64_t>> LatestCreatedAt() = 0;
   // Calls `fn` for each conversation created in [from_ms, to_ms) whose
   // report row (as ScanForReport gives it) has a customer tone of `tone`
   // (any, when nullopt), with that row and the conversation's id and

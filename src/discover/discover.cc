@@ -3,8 +3,13 @@
 // messages for the phrases; and what `convsent discover` prints.
 #include <algorithm>
 #include <cinttypes>
+#include <condition_variable>
+#include <deque>
+#include <future>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "convsent/discover.h"
@@ -55,12 +60,9 @@ Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const T
   if (options.to_ms) {
     to = *options.to_ms;
   } else {
-    bool any = false;
-    RETURN_IF_ERROR(conversations.ScanForReport(INT64_MIN, INT64_MAX, [&](const ReportRow& r) {
-      to = any ? std::max(to, r.created_at_ms) : r.created_at_ms;
-      any = true;
-    }));
-    if (!any) return Status::NotFound("the store has no conversations to examine");
+    ASSIGN_OR_RETURN(const std::optional<int64_t> latest, conversations.LatestCreatedAt());
+    if (!latest) return Status::NotFound("the store has no conversations to examine");
+    to = *latest;
   }
   const int64_t length = PeriodLength(options.period);
   const int64_t start = PeriodStart(to, options.period), end = start + length;
@@ -105,23 +107,67 @@ Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const T
   EmergingFinder finder(options);
   finder.SetConversations(d.conversations_now, d.conversations_before);
   finder.SetSegmentBaseline(std::move(segment_now));
-  PhraseConversation pc;
-  RETURN_IF_ERROR(conversations.ScanMessages(baseline_start, end, Sentiment::kNegative,
-                                             [&](const Conversation& c, const ReportRow& r) -> Status {
-                                               if (r.model != model) return Status::Ok();
-                                               pc.now = r.created_at_ms >= start;
-                                               pc.id = c.id;
-                                               pc.row = &r;
-                                               pc.phrase_hits = tree && pc.now ? PhraseDriverHits(*tree, c) : 0;
-                                               pc.customer_messages.clear();
-                                               for (const Message& m : c.messages) {
-                                                 if (m.role == Role::kCustomer) pc.customer_messages.push_back(m.text);
-                                               }
-                                               finder.Add(pc);
-                                               return Status::Ok();
-                                             }));
+  // Reading and decoding the messages (this thread) overlaps finding their
+  // phrases (a second one), in batches.
+  struct Item {
+    PhraseConversation pc;
+    ReportRow row;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<Item>> queue;
+  bool done = false;
+  std::thread worker([&] {
+    for (;;) {
+      std::vector<Item> batch;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) return;
+        batch = std::move(queue.front());
+        queue.pop_front();
+      }
+      cv.notify_all();
+      for (Item& it : batch) {
+        it.pc.row = &it.row;
+        finder.Add(it.pc);
+      }
+    }
+  });
+  std::vector<Item> batch;
+  auto flush = [&] {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return queue.size() < 4; });
+    queue.push_back(std::move(batch));
+    batch.clear();
+    cv.notify_all();
+  };
+  const Status scanned = conversations.ScanMessages(
+      baseline_start, end, Sentiment::kNegative, [&](const Conversation& c, const ReportRow& r) -> Status {
+        if (r.model != model) return Status::Ok();
+        Item& it = batch.emplace_back();
+        it.pc.now = r.created_at_ms >= start;
+        it.pc.id = c.id;
+        it.row = r;
+        it.pc.phrase_hits = tree && it.pc.now ? PhraseDriverHits(*tree, c) : 0;
+        for (const Message& m : c.messages) {
+          if (m.role == Role::kCustomer) it.pc.customer_messages.push_back(m.text);
+        }
+        if (batch.size() == 256) flush();
+        return Status::Ok();
+      });
+  if (!batch.empty()) flush();
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  worker.join();
+  RETURN_IF_ERROR(scanned);
+  // The drill-down on a second thread while the phrases are tested.
+  auto drilled = std::async(std::launch::async, [&] { return drilldown.Compute(options.max_drilldown); });
   d.issues = finder.Find(tree, &dictionary);
-  d.drilldown = drilldown.Compute(options.max_drilldown);
+  d.drilldown = drilled.get();
   return d;
 }
 

@@ -11,15 +11,14 @@
 namespace convsent {
 namespace {
 
-// P(X >= k) for X ~ Binomial(n, q): the terms from k up, summed in log
-// space until they no longer matter. Called only where k is above the mean
-// (below it the test is not one-sided evidence of a rise: p = 1).
-double BinomialUpperTail(int64_t k, int64_t n, double q) {
-  if (k <= 0) return 1;
-  if (k > n) return 0;
-  if (q <= 0) return 0;
-  if (q >= 1) return 1;
-  if (static_cast<double>(k) <= static_cast<double>(n) * q) return 1;
+// log P(X >= k) for X ~ Binomial(n, q): the terms from k up, summed in log
+// space until they no longer matter (in logs: a million conversations make
+// p-values far below the smallest double, and they still rank). Where k is
+// not above the mean the test is no evidence of a rise: p = 1.
+double LogBinomialUpperTail(int64_t k, int64_t n, double q) {
+  if (k <= 0 || q >= 1) return 0;
+  if (k > n || q <= 0) return -INFINITY;
+  if (static_cast<double>(k) <= static_cast<double>(n) * q) return 0;
   const double lq = std::log(q), lr = std::log1p(-q);
   auto log_term = [&](int64_t i) {
     return std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(i) + 1) -
@@ -33,7 +32,7 @@ double BinomialUpperTail(int64_t k, int64_t n, double q) {
     sum += t;
     if (t < 1e-16 * sum) break;  // past the mode the terms only shrink
   }
-  return std::min(1.0, std::exp(first) * sum);
+  return std::min(0.0, first + std::log(sum));
 }
 
 // Benjamini-Hochberg adjusted p-values (q-values), in the input's order.
@@ -86,7 +85,7 @@ void EmergingFinder::Add(const PhraseConversation& c) {
   Seen s;
   s.now = c.now;
   for (const std::string& m : c.customer_messages) {
-    extractor_.Extract(m, [&](uint64_t h, std::string_view) { s.hashes.push_back(h); });
+    extractor_.Extract<false>(m, [&](uint64_t h, std::string_view) { s.hashes.push_back(h); });
   }
   std::sort(s.hashes.begin(), s.hashes.end());
   s.hashes.erase(std::unique(s.hashes.begin(), s.hashes.end()), s.hashes.end());
@@ -120,15 +119,15 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
   struct Candidate {
     uint64_t hash;
     Count count;
-    double p = 1, q = 1, lift = 0;
+    double log_p = 0, q = 1, lift = 0;
   };
   std::vector<Candidate> tested;
   for (const auto& [h, c] : counts) {
     if (c.now + c.before < options_.min_count) continue;
-    tested.push_back({h, c, BinomialUpperTail(c.now, c.now + c.before, q_now)});
+    tested.push_back({h, c, LogBinomialUpperTail(c.now, c.now + c.before, q_now)});
   }
   std::vector<double> p(tested.size());
-  for (size_t i = 0; i < tested.size(); ++i) p[i] = tested[i].p;
+  for (size_t i = 0; i < tested.size(); ++i) p[i] = std::exp(tested[i].log_p);
   const std::vector<double> q = BenjaminiHochberg(p);
   const double n_now = static_cast<double>(conversations_now_), n_before = static_cast<double>(conversations_before_);
   std::vector<Candidate> found;
@@ -140,7 +139,7 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
   }
   if (found.empty()) return {};
   std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
-    return a.p != b.p ? a.p < b.p : a.count.now != b.count.now ? a.count.now > b.count.now : a.hash < b.hash;
+    return a.log_p != b.log_p ? a.log_p < b.log_p : a.count.now != b.count.now ? a.count.now > b.count.now : a.hash < b.hash;
   });
 
   // The period's conversations using each found phrase, and its words.
@@ -288,7 +287,7 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
       IssueExample ex{s.id, ""};
       for (const std::string& m : s.messages) {
         bool uses = false;
-        extractor.Extract(m, [&](uint64_t h, std::string_view) { uses = uses || mine.count(h); });
+        extractor.Extract<false>(m, [&](uint64_t h, std::string_view) { uses = uses || mine.count(h); });
         if (uses) {
           ex.text = m;
           break;

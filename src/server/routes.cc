@@ -3,7 +3,9 @@
 #include <sys/statvfs.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
+#include "convsent/discover.h"
 #include "convsent/report.h"
 #include "convsent/score_format.h"
 #include "convsent/tree.h"
@@ -113,6 +115,32 @@ void Server::Routes() {
     auto tree = BuildTree(*store, o_.tree, INT64_MIN, INT64_MAX, where);
     if (!tree.ok()) return Error(res, 500, tree.status().message());
     res.set_content(TreeToJson(who.role == "admin" ? o_.tree : public_tree_, *tree), "application/json");
+  });
+  // What `convsent discover --json` prints, and the issues announced so far.
+  Route("GET", "/v1/discover", "discover", read, [this](const auto& req, auto& res, const auto&) {
+    Store* store = Reader();
+    if (!store) return Error(res, 503, "the store cannot be opened");
+    DiscoverOptions options;
+    const std::string period = req.has_param("period") ? req.get_param_value("period") : "week";
+    if (period != "week" && period != "day") return Error(res, 400, "period: expected week or day");
+    options.period = period == "day" ? Period::kDay : Period::kWeek;
+    if (req.has_param("to")) {
+      int64_t to = 0;
+      if (!ParseTime(req.get_param_value("to"), &to)) return Error(res, 400, "to: not a date");
+      options.to_ms = to - 1;  // the last day is exclusive, as in the CLI
+    }
+    if (Status f = writer_->Fold(""); !f.ok()) return Error(res, 503, f.message());
+    auto found = Discover(*store, options, &o_.tree);
+    if (!found.ok()) return Error(res, found.status().code() == StatusCode::kNotFound ? 404 : 500, found.status().message());
+    auto known = store->discovered_issues().List();
+    if (!known.ok()) return Error(res, 500, known.status().message());
+    auto j = nlohmann::json::parse(DiscoveryToJson(*found));
+    j["known"] = nlohmann::json::array();
+    for (const auto& k : *known) {
+      j["known"].push_back({{"phrases", k.phrases}, {"period", k.period}, {"negative", k.negative}, {"lift", k.lift},
+                            {"found_at", FormatTime(k.found_at_ms)}, {"alert", k.alert ? nlohmann::json(k.alert) : nlohmann::json()}});
+    }
+    res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   });
   Route("GET", "/v1/alerts", "alerts", read, [this](const auto& req, auto& res, const auto&) {
     Store* store = Reader();

@@ -58,6 +58,7 @@ TEST(Server, AccessControlByRole) {
       {"GET", "/v1/tree", {"admin", "reviewer", "viewer"}},
       {"GET", "/v1/alerts", {"admin", "reviewer", "viewer"}},
       {"GET", "/v1/interventions", {"admin", "reviewer", "viewer"}},
+      {"GET", "/v1/discover", {"admin", "reviewer", "viewer"}},
       {"GET", "/v1/me", {"admin", "ingest", "reviewer", "viewer"}},
       {"GET", "/v1/queue", {"admin", "reviewer"}},
       {"GET", "/metrics", {"admin", "viewer"}},
@@ -463,6 +464,14 @@ TEST(Server, ServesTheDashboardAndWhatItReads) {
   const json social = Body(server.Client(viewer).Get("/v1/tree?where=channel%3Dsocial"));
   EXPECT_LT(social["root"]["conversations"].get<int>(), all["root"]["conversations"].get<int>());
   EXPECT_EQ(server.Client(viewer).Get("/v1/tree?where=oops")->status, 400);
+
+  const json found = Body(server.Client(viewer).Get("/v1/discover"));
+  EXPECT_TRUE(found["issues"].is_array());
+  EXPECT_TRUE(found["drilldown"].is_array());
+  EXPECT_TRUE(found["known"].is_array());
+  EXPECT_EQ(server.Client(viewer).Get("/v1/discover?period=month")->status, 400);
+  EXPECT_EQ(server.Client(viewer).Get("/v1/discover?to=yesterday")->status, 400);
+  EXPECT_EQ(server.Client(viewer).Get("/v1/discover?to=2020-01-01")->status, 404);
   EXPECT_EQ(server.Stop(), 0);
 }
 
@@ -472,7 +481,7 @@ TEST(Server, OpenApiDocumentsEveryEndpoint) {
   for (const char* path : {"/healthz", "/metrics", "/v1/conversations", "/v1/conversations/{id}/messages",
                            "/v1/conversations/{id}", "/v1/report", "/v1/tree", "/v1/alerts", "/v1/queue",
                            "/v1/queue/events", "/v1/queue/{id}/claim", "/v1/queue/{id}/release", "/v1/queue/{id}/resolve",
-                           "/v1/me", "/v1/interventions", "/"}) {
+                           "/v1/me", "/v1/interventions", "/v1/discover", "/"}) {
     EXPECT_TRUE(doc["paths"][path]) << path;
   }
 }

@@ -1,5 +1,5 @@
 // The convsent dashboard: sign in with an API key, then the views the key's
-// role may see. viewer: overview, segments, tree; reviewer: and the queue;
+// role may see. viewer: overview, segments, tree, emerging; reviewer: and the queue;
 // admin: everything; ingest keys only send data.
 import './style.css';
 import { api, savedKey, saveKey } from './api.js';
@@ -7,12 +7,15 @@ import { h, message } from './dom.js';
 import { renderOverview } from './overview.js';
 import { renderSegments } from './segments.js';
 import { renderTree } from './tree.js';
+import { renderEmerging } from './emerging.js';
+import { messagesView } from './conversation.js';
 import { renderQueue } from './queue.js';
 
 const VIEWS = [
   { id: 'overview', title: 'Overview', roles: ['admin', 'viewer', 'reviewer'] },
   { id: 'segments', title: 'Segments', roles: ['admin', 'viewer', 'reviewer'] },
   { id: 'tree', title: 'Tree', roles: ['admin', 'viewer', 'reviewer'] },
+  { id: 'emerging', title: 'Emerging', roles: ['admin', 'viewer', 'reviewer'] },
   { id: 'queue', title: 'Review queue', roles: ['admin', 'reviewer'] },
 ];
 
@@ -105,6 +108,11 @@ async function route() {
       const [tree, alerts, interventions] = await Promise.all([api(`/v1/tree${q}`), api('/v1/alerts'), api('/v1/interventions')]);
       main.replaceChildren();
       renderTree(main, tree, alerts.alerts, interventions.interventions);
+    } else if (state.view === 'emerging') {
+      // Discovery reads the whole store, not a filtered view of it.
+      const found = await api(`/v1/discover?period=${state.period}`);
+      main.replaceChildren();
+      renderEmerging(main, found, (id) => openConversation(main, id));
     } else {
       main.replaceChildren();
       state.stop = renderQueue(main, state.me);
@@ -112,6 +120,18 @@ async function route() {
   } catch (e) {
     main.replaceChildren(message(e.message, 'error'));
   }
+}
+
+// One conversation, from an example of the Emerging view: its messages with
+// their tones, and a way back.
+async function openConversation(main, id) {
+  const c = await api(`/v1/conversations/${encodeURIComponent(id)}`);
+  main.replaceChildren(
+    h('button', { onclick: () => route() }, '← Back to the emerging issues'),
+    h('div', { class: 'queue-detail', 'data-testid': 'conversation' },
+      h('h3', {}, `Conversation ${c.id}`),
+      h('p', { class: 'sub' }, [c.channel, c.topic, c.team].filter(Boolean).join(' · ')),
+      messagesView(c)));
 }
 
 window.addEventListener('hashchange', route);

@@ -5,7 +5,8 @@
 // (drawn at random, convsent audit sample --queue) hides the model's scores
 // until it is resolved, so that the reviewer's label is their own.
 import { api, subscribe } from './api.js';
-import { h, num, toneColor, message } from './dom.js';
+import { h, num, message } from './dom.js';
+import { messagesView } from './conversation.js';
 
 export function renderQueue(root, me) {
   const state = { status: 'active', order: 'severity', selected: null };
@@ -100,16 +101,6 @@ export function renderQueue(root, me) {
   function conversationView(c, it) {
     const blind = isAudit(it) && it.status !== 'resolved';
     const tone = blind ? null : c.tone;
-    const msgs = (c.messages || []).map((m) => {
-      const s = blind ? null : m.score;
-      return h('div', { class: `msg ${m.role}`, style: { background: s ? toneColor(s.label, s.compound) : '#fafafa' } },
-        h('div', { class: 'meta' }, `${m.role}${m.author ? ` · ${m.author}` : ''}${m.at ? ` · ${m.at.replace('T', ' ').slice(0, 16)}` : ''}`,
-          s ? h('span', { class: 'score' }, `${s.label} ${num(s.compound)}`) : blind ? '' : h('span', { class: 'score' }, 'not scored')),
-        h('div', { class: 'text' }, m.text),
-        s && s.explain?.length
-          ? h('div', { class: 'explain' }, 'moved by: ', s.explain.map((e) => h('span', { class: `word ${e.weight < 0 ? 'neg' : 'pos'}` }, `${e.token} ${e.weight > 0 ? '+' : ''}${num(e.weight)}`)))
-          : '');
-    });
     return h('div', {},
       h('h3', {}, `Conversation ${c.id}`),
       h('p', { class: 'sub' }, [c.channel, c.topic, c.team].filter(Boolean).join(' · ')),
@@ -119,7 +110,7 @@ export function renderQueue(root, me) {
         !blind && c.agent_tone ? ` Agent tone ${c.agent_tone.label}.` : ''),
       h('p', { class: 'reason' }, h('b', {}, 'Queued: '), it.reason),
       actions(it),
-      h('div', { class: 'messages' }, msgs));
+      messagesView(c, blind));
   }
 
   load();

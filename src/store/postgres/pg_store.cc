@@ -345,6 +345,12 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
                       });
   }
 
+  Result<std::optional<int64_t>> LatestCreatedAt() override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT max(created_at) FROM conversations", Params(),
+                                       "reading the newest conversation"));
+    return IsNull(r.get(), 0, 0) ? std::nullopt : std::optional<int64_t>(Int(r.get(), 0, 0));
+  }
+
   Status ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                       const std::function<Status(const Conversation&, const ReportRow&)>& fn) override {
     ReportRow row;

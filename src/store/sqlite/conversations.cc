@@ -233,6 +233,13 @@ Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::fun
   return rc == SQLITE_DONE ? Status::Ok() : Error("scanning conversations for the report");
 }
 
+Result<std::optional<int64_t>> SqliteStore::LatestCreatedAt() {
+  Stmt q;
+  RETURN_IF_ERROR(q.Prepare(db_, "SELECT max(created_at) FROM conversations"));  // the index answers
+  if (q.Step() != SQLITE_ROW) return Error("reading the newest conversation");
+  return q.IsNull(0) ? std::nullopt : std::optional<int64_t>(q.Int(0));
+}
+
 Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                                  const std::function<Status(const Conversation&, const ReportRow&)>& fn) {
   Stmt q;

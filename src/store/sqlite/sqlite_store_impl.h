@@ -50,6 +50,7 @@ class SqliteStore final : public store::FamilyOwner, public StoredConversations,
   Status ForEach(const std::function<Status(const Conversation&)>& fn, std::optional<int64_t> from_ms,
                              std::optional<int64_t> to_ms) override;
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override;
+  Result<std::optional<int64_t>> LatestCreatedAt() override;
   Status ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<Sentiment> tone,
                       const std::function<Status(const Conversation&, const ReportRow&)>& fn) override;
   Result<ReportDictionary> LoadReportDictionary() override;
