@@ -4,20 +4,22 @@
 // covers it; then where the share negative moved (the drill-down).
 import { h, pct, num, signed } from './dom.js';
 
+const small = (q) => (q === null || q === undefined ? '–' : q < 0.001 ? Number(q).toExponential(1) : num(q, 3));
+
 function segment(s) {
   return Object.entries(s).map(([k, v]) => `${k} = ${v}`).join(' × ');
 }
 
-function issue(i, n, openConversation) {
+function issue(i, openConversation) {
   return h('li', { class: 'issue', 'data-testid': 'issue' },
     h('div', { class: 'node-head' },
-      h('span', { class: 'node-name' }, `${n}. `, i.phrases.map((p) => `“${p}”`).join(', ')),
+      h('span', { class: 'node-name' }, i.phrases.map((p) => `“${p}”`).join(', ')),
       i.covered_by
         ? h('span', { class: 'covered' }, `covered by ${i.covered_by}`)
         : h('span', { class: 'uncovered' }, 'no tree driver covers it')),
     h('div', { class: 'figures' },
       `${i.negative_now} negative conversations now, ${i.negative_before} in the baseline · `,
-      `${num(i.lift, 1)}× the baseline rate (${pct(i.rate_now, 1)} against ${pct(i.rate_before, 1)} of conversations) · q = ${num(i.q, 4)}`),
+      `${num(i.lift, 1)}× the baseline rate (${pct(i.rate_now, 1)} against ${pct(i.rate_before, 1)} of conversations) · q = ${small(i.q)}`),
     i.related?.length ? h('div', { class: 'sub' }, 'Rising with it: ', i.related.map((p) => `“${p}”`).join(', ')) : '',
     i.segments?.length
       ? h('div', { class: 'sub' }, 'Concentrated in: ', i.segments.map((s, k) =>
@@ -36,7 +38,7 @@ export function renderEmerging(root, d, openConversation) {
     h('section', { 'data-testid': 'emerging' },
       h('h3', {}, `Emerging issues (${d.issues.length})`),
       d.issues.length
-        ? h('ol', { class: 'issues' }, d.issues.map((i, k) => issue(i, k + 1, openConversation)))
+        ? h('ol', { class: 'issues' }, d.issues.map((i) => issue(i, openConversation)))
         : h('p', { class: 'note' }, 'Nothing new: no phrase of the negative conversations rose significantly.')),
   );
   const c = d.change;

@@ -44,7 +44,7 @@ const run = (...args) => execFileSync(binary, args, { cwd: dir, encoding: 'utf8'
 const keyFor = (role) => run('keys', 'create', '--db', db, '--role', role, '--name', `e2e-${role}`).split('\n')[0].trim();
 
 // A store of sample conversations with planted causes, an intervention, keys.
-run('generate', '--conversations', '1500', '-o', join(dir, 'c.jsonl'));
+run('generate', '--conversations', '3000', '-o', join(dir, 'c.jsonl'));
 run('ingest', '--db', db, join(dir, 'c.jsonl'));
 const planted = JSON.parse(readFileSync(join(dir, 'c.jsonl.truth.json'), 'utf8'));
 // The planted change of method, as the README's main job makes it: from
@@ -117,7 +117,7 @@ try {
     const band = page.getByTestId('band');
     await band.waitFor();
     assert.match(await band.innerText(), /strong|healthy|strained|at risk/i);
-    assert.match(await page.getByTestId('score').innerText(), /1,500 conversations/);
+    assert.match(await page.getByTestId('score').innerText(), /3,000 conversations/);
     await page.locator('[data-testid=trend-chart] canvas').first().waitFor();
     await page.locator('[data-testid=frt-chart] canvas').first().waitFor();
     assert.match(await page.getByTestId('drift').innerText(), /Drift toward neutral: (yes|no)/);
@@ -143,7 +143,7 @@ try {
     assert.equal((await page.getByTestId('filter').innerText()).replace('×', '').trim(), `${key} = ${value}`);
     await page.getByTestId('band').waitFor();
     const scored = await page.getByTestId('score').innerText();
-    assert.doesNotMatch(scored, /1,500 conversations/, 'the overview is filtered');
+    assert.doesNotMatch(scored, /3,000 conversations/, 'the overview is filtered');
     // The tree is filtered too.
     await page.getByRole('link', { name: 'Tree' }).click();
     await page.getByTestId('tree').waitFor();
@@ -164,6 +164,26 @@ try {
     assert.match(interventions, /billing_dispute/);
     assert.match(interventions, /improved|no measurable change|worse|not enough data/);
     await shot(page, 'tree');
+  });
+
+  await step('the Emerging view names the planted issue, and an example opens its conversation', async () => {
+    await page.getByRole('link', { name: 'Emerging' }).click();
+    const section = page.getByTestId('emerging');
+    await section.waitFor();
+    const first = page.getByTestId('issue').first();
+    await first.waitFor();
+    const text = await first.innerText();
+    const wanted = planted.emerging[0].phrases;
+    assert.ok(wanted.some((p) => text.includes(`“${p}”`)), `the first issue names the planted phrases: ${text}`);
+    assert.match(text, /no tree driver covers it/);
+    assert.match(text, new RegExp(`${Object.keys(planted.emerging[0].segment)[0]} = ${Object.values(planted.emerging[0].segment)[0]}`));
+    await page.getByTestId('drilldown').waitFor();
+    await shot(page, 'emerging');
+    await first.locator('.examples a').first().click();
+    await page.getByTestId('conversation').waitFor();
+    assert.match(await page.getByTestId('conversation').innerText(), /Android/);
+    await page.getByRole('button', { name: /Back to the emerging issues/ }).click();
+    await section.waitFor();
   });
 
   await step('a reviewer sees a conversation turn sour live, claims it and resolves it with a label', async () => {
