@@ -17,6 +17,7 @@
 #include "convsent/scorer.h"
 #include "convsent/store.h"
 #include "convsent/stored_conversations.h"
+#include "convsent/discover.h"
 #include "convsent/tree.h"
 
 namespace py = pybind11;
@@ -295,7 +296,7 @@ PYBIND11_MODULE(_convsent, m) {
 
   py::class_<PyStore>(m, "Store",
                       "A conversation store: a SQLite file or a postgresql:// URL. ingest(), conversation(id),\n"
-                      "report(), report_frame(), tree() give what the command line's ingest, show, report and tree do.")
+                      "report(), report_frame(), tree(), discover() give what the command line's ingest, show, report, tree and discover do.")
       .def(py::init([](const std::string& location) { return PyStore{Take(Store::Open(location))}; }), py::arg("location"))
       .def(
           "ingest",
@@ -376,6 +377,20 @@ PYBIND11_MODULE(_convsent, m) {
             return Json(TreeToJson(config, tree));
           },
           py::arg("config") = "", py::arg("from_") = "", py::arg("to") = "", py::arg("where") = py::dict())
+      .def(
+          "discover",
+          [](PyStore& self, const std::string& period, const std::string& to, const std::string& config_yaml) {
+            DiscoverOptions o;
+            if (period != "day" && period != "week") throw py::value_error("period must be 'day' or 'week'");
+            o.period = period == "day" ? Period::kDay : Period::kWeek;
+            if (!to.empty()) o.to_ms = Range("", to).second - 1;  // the last day is exclusive, as in the CLI
+            const TreeConfig config = Take(ParseTreeConfig(config_yaml.empty() ? DefaultTreeYaml() : config_yaml,
+                                                           config_yaml.empty() ? "(default tree)" : "config"));
+            Store& store = self.get();
+            const Discovery d = Take(Unlocked([&] { return Discover(store, o, &config); }));
+            return Json(DiscoveryToJson(d));
+          },
+          py::arg("period") = "week", py::arg("to") = "", py::arg("config") = "")
       .def("close", [](PyStore& self) { self.store.reset(); });
 }
 

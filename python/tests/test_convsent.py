@@ -135,6 +135,9 @@ def test_a_store_round_trip_gives_the_command_lines_report(tmp_path):
     assert store.report(period="day", where={"channel": "chat"}) == json.loads(
         cli("report", "--json", "--db", str(db), "--period", "day", "--where", "channel=chat"))
     assert store.tree() == json.loads(cli("tree", "--json", "--no-alerts", "--db", str(db)))
+    assert store.discover() == json.loads(cli("discover", "--json", "--db", str(db)))
+    with pytest.raises(ValueError, match="period"):
+        store.discover(period="month")
     with pytest.raises(convsent.Error, match="not a date"):
         store.report(from_="yesterday")
     store.close()
