@@ -63,6 +63,31 @@ TEST_P(StoreFamiliesTest, WebhookDeliveriesArePendingUntilDone) {
   EXPECT_EQ(w.Recent(10)->size(), 1u) << "a pending delivery is never pruned";
 }
 
+TEST_P(StoreFamiliesTest, DiscoveredIssuesKeepTheirPhrasesAndAlert) {
+  auto empty = store_->discovered_issues().List();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+  DiscoveredIssueRecord r;
+  r.phrases = {"android", "logs \"me\" out"}, r.period = "2026-W44", r.negative = 15, r.lift = 92.75;
+  r.found_at_ms = 1234, r.alert = 7;
+  auto id = store_->discovered_issues().Add(r);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  DiscoveredIssueRecord plain;
+  plain.phrases = {"promo code"}, plain.period = "2026-W45";
+  ASSERT_TRUE(store_->discovered_issues().Add(plain).ok());
+  auto all = store_->discovered_issues().List();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, *id);
+  EXPECT_EQ((*all)[0].phrases, r.phrases);
+  EXPECT_EQ((*all)[0].period, "2026-W44");
+  EXPECT_EQ((*all)[0].negative, 15);
+  EXPECT_DOUBLE_EQ((*all)[0].lift, 92.75);
+  EXPECT_EQ((*all)[0].found_at_ms, 1234);
+  EXPECT_EQ((*all)[0].alert, 7);
+  EXPECT_EQ((*all)[1].alert, 0);
+}
+
 TEST_P(StoreFamiliesTest, AlertsInterventionsAndKeys) {
   AlertRecord a;
   a.node = "wait", a.kind = "prevalence", a.period = "2026-W44", a.before = 0.1, a.after = 0.25, a.p = 0.001;

@@ -179,6 +179,48 @@ TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
   EXPECT_EQ(ids, (std::vector<std::string>{"c-2", "c-3"}));
 }
 
+// What discovery and the tree's phrase drivers read: the conversations of a
+// range with one customer tone (or any), with their report rows and
+// messages; and the newest conversation's time.
+TEST_P(StoreTest, MessagesAreScannedByToneWithTheirRows) {
+  auto none = store_->conversations().LatestCreatedAt();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(Put(Make("c-1", kT0, {"love it"})).ok());
+  ASSERT_TRUE(Put(Make("c-2", kT0 + kDay, {"hate it"}, "email")).ok());
+  ASSERT_TRUE(Put(Make("c-3", kT0 + 2 * kDay, {"hate this, awful"}, "voice")).ok());
+  auto latest = store_->conversations().LatestCreatedAt();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->value_or(0), kT0 + 2 * kDay);
+  auto scan = [&](std::optional<Sentiment> tone, int64_t from, int64_t to) {
+    std::map<std::string, std::string> seen;  // id -> first message
+    EXPECT_TRUE(store_->conversations()
+                    .ScanMessages(from, to, tone,
+                                  [&](const Conversation& c, const ReportRow& r) -> Status {
+                                    EXPECT_TRUE(!tone || r.tone == *tone);
+                                    EXPECT_FALSE(r.segments.empty());
+                                    seen[c.id] = c.messages.empty() ? "" : c.messages[0].text;
+                                    return Status::Ok();
+                                  })
+                    .ok());
+    return seen;
+  };
+  const auto negative = scan(Sentiment::kNegative, INT64_MIN, INT64_MAX);
+  EXPECT_EQ(negative, (std::map<std::string, std::string>{{"c-2", "hate it"}, {"c-3", "hate this, awful"}}));
+  EXPECT_EQ(scan(Sentiment::kNegative, kT0 + 2 * kDay, INT64_MAX).size(), 1u) << "within the range";
+  EXPECT_EQ(scan(std::nullopt, INT64_MIN, INT64_MAX).size(), 3u) << "any tone";
+  EXPECT_EQ(scan(Sentiment::kPositive, INT64_MIN, INT64_MAX).count("c-1"), 1u);
+  // An error of the callback stops the scan and is returned.
+  int calls = 0;
+  const Status stopped = store_->conversations().ScanMessages(INT64_MIN, INT64_MAX, std::nullopt,
+                                                             [&](const Conversation&, const ReportRow&) -> Status {
+                                                               ++calls;
+                                                               return Status::Internal("stop");
+                                                             });
+  EXPECT_EQ(stopped.message(), "stop");
+  EXPECT_EQ(calls, 1);
+}
+
 TEST_P(StoreTest, ARolledBackBatchLeavesNothing) {
   ASSERT_TRUE(store_->Begin().ok());
   ASSERT_TRUE(store_->conversations().Put(Make("c-1", kT0, {"hi"}), model_id_).ok());
