@@ -13,6 +13,7 @@
 #include "store/postgres/connection.h"
 #include "store/family_owner.h"
 #include "store/postgres/families.h"
+#include "store/postgres/rows.h"
 #include "store/postgres/schema.h"
 
 namespace convsent {
@@ -20,83 +21,8 @@ namespace {
 
 using namespace pg;  // NOLINT: the connection and its reads, this backend's vocabulary
 
-
 // Any constant: the key of the advisory lock that serializes migrations.
 constexpr int64_t kMigrationLock = 0x636f6e7673656e74;  // "convsent"
-
-
-constexpr const char* kConversationColumns =
-    "id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, first_response_ms, "
-    "agent_replies, customer_turns, agents, handoffs, reopened, escalated, resolution_ms, longest_wait_ms";
-// A conversation with one model's scores and tone: the current model's, or
-// $2's. Columns: the conversation (0-19), messages (20), scores (21), tone
-// (22-34, NULL when that model has not scored it).
-#define CONVSENT_GET_CONVERSATION(MODEL, LOCK)                                                            \
-  "SELECT c.id, ext_id, channel, topic, team, created_at, csat, nps, tags, attributes, events, "          \
-  "first_response_ms, agent_replies, customer_turns, agents, handoffs, reopened, escalated, "             \
-  "resolution_ms, longest_wait_ms, "                                                                      \
-  "(SELECT messages FROM conversation_messages m WHERE m.conversation = c.id), "                          \
-  "(SELECT scores FROM conversation_scores s WHERE s.conversation = c.id AND s.model = chosen.id), "      \
-  "t.has_customer, t.tone, t.compound, t.score5, t.start_tone, t.end_tone, t.start_compound, "            \
-  "t.end_compound, t.trajectory, t.has_agent, t.agent_tone, t.agent_compound, t.movers "                  \
-  "FROM conversations c CROSS JOIN (SELECT " MODEL " AS id) chosen "                                      \
-  "LEFT JOIN tones t ON t.conversation = c.id AND t.model = chosen.id WHERE c.ext_id = $1" LOCK
-#define CONVSENT_CURRENT_MODEL "(SELECT id FROM models WHERE version = (SELECT value FROM meta WHERE key = 'current_model'))"
-constexpr const char* kGetConversation = CONVSENT_GET_CONVERSATION(CONVSENT_CURRENT_MODEL, "");
-constexpr const char* kGetConversationLocked = CONVSENT_GET_CONVERSATION(CONVSENT_CURRENT_MODEL, " FOR UPDATE OF c");
-constexpr const char* kGetConversationOfModel = CONVSENT_GET_CONVERSATION("$2::BIGINT", "");
-constexpr const char* kGetConversationLockedOfModel = CONVSENT_GET_CONVERSATION("$2::BIGINT", " FOR UPDATE OF c");
-#undef CONVSENT_GET_CONVERSATION
-#undef CONVSENT_CURRENT_MODEL
-
-
-void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f) {
-  c->id = Text(r, row, 1);
-  c->channel = Text(r, row, 2);
-  c->topic = Text(r, row, 3);
-  c->team = Text(r, row, 4);
-  c->created_at_ms = Int(r, row, 5);
-  if (!IsNull(r, row, 6)) c->csat = static_cast<int>(Int(r, row, 6));
-  if (!IsNull(r, row, 7)) c->nps = static_cast<int>(Int(r, row, 7));
-  store::DecodeConversationJson(pq::Lib().PQgetvalue(r, row, 8), pq::Lib().PQgetvalue(r, row, 9),
-                                pq::Lib().PQgetvalue(r, row, 10), c);
-  f->first_response_ms = OptInt(r, row, 11);
-  f->agent_replies = static_cast<int>(Int(r, row, 12));
-  f->customer_turns = static_cast<int>(Int(r, row, 13));
-  f->agents = static_cast<int>(Int(r, row, 14));
-  f->handoffs = static_cast<int>(Int(r, row, 15));
-  f->reopened = static_cast<int>(Int(r, row, 16));
-  f->escalated = static_cast<int>(Int(r, row, 17));
-  f->resolution_ms = OptInt(r, row, 18);
-  f->longest_wait_ms = OptInt(r, row, 19);
-}
-
-// The packed tone of a `tones` row, in SQL (see store::PackFacts).
-constexpr const char* kPackedTone =
-    "(t.has_customer | (t.tone << 1) | (t.trajectory << 3) | "
-    "((CASE WHEN t.has_agent <> 0 THEN 1 + t.agent_tone ELSE 0 END) << 5))::BIGINT";
-
-constexpr const char* kReportColumns =
-    "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, "
-    "r.segments, r.human_label, r.audit_label";
-
-// A row of kReportColumns, from column 0 of the one row of `r`.
-void ReadReportRow(const PGresult* r, ReportRow* row) {
-  row->created_at_ms = Int(r, 0, 0);
-  row->model = static_cast<uint32_t>(Int(r, 0, 1));
-  row->score5 = static_cast<float>(Real(r, 0, 2));
-  store::UnpackFacts(Int(r, 0, 3), row);
-  row->first_response_ms = OptInt(r, 0, 4);
-  row->longest_wait_ms = OptInt(r, 0, 5);
-  row->resolution_ms = OptInt(r, 0, 6);
-  row->detectors = static_cast<uint64_t>(Int(r, 0, 7));
-  store::DecodeSegmentIds(Bytes(r, 0, 8), &row->segments);
-  auto label = [&](int col) {
-    return IsNull(r, 0, col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(Int(r, 0, col)));
-  };
-  row->human = label(9);
-  row->audit = label(10);
-}
 
 class PgStore final : public store::FamilyOwner, public StoredConversations, public Announcements {
  public:
