@@ -69,9 +69,32 @@ void Server::ListenToOtherServers(const std::atomic<bool>& done) {
     for (const std::string& payload : *got) {
       const json a = json::parse(payload, nullptr, false);
       if (!a.is_object() || !a.contains("origin") || a["origin"] == origin_ || !a["type"].is_string()) continue;
+      if (a["type"] == "model") {
+        FollowReload(a["data"].value("version", ""));
+        continue;
+      }
       events_.Publish(a["type"].get<std::string>(), Dump(a["data"]));
     }
   }
+}
+
+void Server::FollowReload(const std::string& version) {
+  const std::string before = CurrentScoring()->model->info().version;
+  if (version == before) return;  // already scoring with it
+  if (o_.model_path.empty()) {
+    std::fprintf(stderr,
+                 "convsent serve: another server switched to model %s; this one scores with the embedded model "
+                 "and has no file to read again (serve --model FILE)\n",
+                 version.c_str());
+    return;
+  }
+  if (Status s = ReloadModel(version); !s.ok()) {
+    std::fprintf(stderr, "convsent serve: another server switched to model %s; not reloaded here: %s\n",
+                 version.c_str(), s.ToString().c_str());
+    return;
+  }
+  std::fprintf(stderr, "convsent serve: model %s -> %s, as another server announced\n", before.c_str(),
+               version.c_str());
 }
 
 }  // namespace convsent::server

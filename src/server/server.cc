@@ -256,11 +256,17 @@ Scorer& Server::ThreadScorer(const std::shared_ptr<const Model>& model) {
   return *scorer;
 }
 
-Status Server::ReloadModel() {
+Status Server::ReloadModel(const std::string& expect) {
   if (o_.model_path.empty()) {
     return Status::FailedPrecondition("started with the embedded model: nothing to reload (serve --model FILE)");
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, Model::Load(o_.model_path));
+  if (!expect.empty() && model->info().version != expect) {
+    // Switching would set the shared store's current model back.
+    return Status::FailedPrecondition(o_.model_path + " holds " + model->info().version + ", not " + expect +
+                                      ": deploy the new file here, then send this server SIGHUP");
+  }
+  const bool announce = expect.empty();
   auto next = std::make_shared<const Scoring>(Scoring{model, RollupOptionsFor(*model)});
   return writer_->Submit([&](WriterContext& ctx) -> Status {
     // Every message answered so far is stored under the model that scored it.
@@ -272,7 +278,7 @@ Status Server::ReloadModel() {
     ctx.DropCache();
     ctx.SwitchModel(model.get(), id, next->rollup);
     scoring_.store(next);
-    return Status::Ok();
+    return announce ? Announce(ctx, "model", {{"version", model->info().version}}) : Status::Ok();
   });
 }
 

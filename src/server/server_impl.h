@@ -101,7 +101,11 @@ class Server {
   // message from now on: the log is folded under the old one first, and a
   // message scored by the old one but stored after the switch is scored
   // again (PostMessage).
-  Status ReloadModel();
+  // On a shared store, a reload on SIGHUP is announced, and every other
+  // server reads its own --model file again (FollowReload): only if that
+  // file holds the announced version (`expect`) does it switch, and it does
+  // not announce again.
+  Status ReloadModel(const std::string& expect = "");
 
   // ---- routes.cc -----------------------------------------------------------
   void Routes();
@@ -142,6 +146,9 @@ class Server {
   // Publishes what the other servers announce. Ends at once on a store that
   // is not shared.
   void ListenToOtherServers(const std::atomic<bool>& done);
+  // Another server of the shared store reloaded its model (to `version`):
+  // read this one's --model file again.
+  void FollowReload(const std::string& version);
 
   // The key BeforeTheBody looked up for the request on this thread.
   struct CheckedKey {

@@ -382,6 +382,49 @@ TEST(Server, OnlyAdminsSeeTheOwnersWebhooks) {
 // The dashboard's files need no key (they hold no data), say what they are,
 // and are sent with headers that keep the page to its own origin; the API
 // tells a key who it is, and the tree takes the report's filter.
+// Several servers on one PostgreSQL store: a SIGHUP to one reloads them all,
+// each from its own --model file (deployed before the signal); a server
+// whose file was not replaced says so and keeps its model.
+TEST(Server, AReloadOnASharedStoreReachesEveryServer) {
+  testing::PgTestDatabase pg;
+  SKIP_WITHOUT_POSTGRESQL(pg);
+  testing::TempDir dir;
+  const std::string db = "'" + pg.url() + "'";
+  const std::string viewer = NewKey(db, "viewer");
+  const std::string first = testing::WriteTinyContextModel(dir), next = testing::WriteTinyModel(dir, 12, 7);
+  const std::string model_a = dir.path() + "/a.cvsm", model_b = dir.path() + "/b.cvsm", model_c = dir.path() + "/c.cvsm";
+  for (const auto& m : {model_a, model_b, model_c}) std::filesystem::copy_file(first, m);
+  ServerProcess a(pg.url(), "", {"--model", model_a}), b(pg.url(), "", {"--model", model_b}),
+      c(pg.url(), "", {"--model", model_c});
+  const std::string before = Body(b.Client(viewer).Get("/healthz"))["model"];
+  ASSERT_FALSE(before.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all three listen
+  // The new model deployed to a and b; c's file stays the old one.
+  for (const auto& m : {model_a, model_b}) {
+    std::filesystem::copy_file(next, m + ".new");
+    std::filesystem::rename(m + ".new", m);
+  }
+  a.Signal(SIGHUP);
+  auto model_of = [&](const ServerProcess& s) { return Body(s.Client(viewer).Get("/healthz"))["model"].get<std::string>(); };
+  std::string now_b = before;
+  for (int i = 0; i < 500 && now_b == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    now_b = model_of(b);
+  }
+  EXPECT_NE(now_b, before) << "b followed a's reload";
+  EXPECT_EQ(model_of(a), now_b);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(model_of(c), before) << "c's file is the old model: it keeps it";
+  auto store = Store::Open(pg.url());
+  ASSERT_TRUE(store.ok());
+  auto info = (*store)->Info();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->current_model, now_b) << "and does not set the store's current model back";
+  EXPECT_EQ(a.Stop(), 0);
+  EXPECT_EQ(b.Stop(), 0);
+  EXPECT_EQ(c.Stop(), 0);
+}
+
 // Two servers on one PostgreSQL store: messages of one conversation posted
 // through either are all kept, a conversation queued through one reaches the
 // other's live stream (LISTEN/NOTIFY), and an item claimed through one
