@@ -119,6 +119,11 @@ bool ParseWhereOrReport(const std::vector<std::string>& in, std::vector<std::pai
 // or the built-in default. Prints the error and returns nullopt on failure.
 std::optional<TreeConfig> LoadTreeConfigOrReport(const std::string& path);
 
+// Delivers the store's pending alerts for up to `wait_seconds`, saying on
+// stderr which are not delivered yet; the exit code. In convsent-net only
+// (tree_command.cc): it sends webhooks.
+int DeliverAlertsOrReport(Store& store, const TreeConfig& config, double wait_seconds, const char* command);
+
 }  // namespace convsent::cli
 
 #endif  // CONVSENT_TOOLS_COMMANDS_H_

@@ -76,16 +76,7 @@ int RunDiscover(DiscoverFlags& f) {
   std::fflush(stdout);
   if (!f.alert) return kExitOk;
   // As `convsent tree`: the findings are out; now the webhooks, for a bounded time.
-  auto undelivered = DeliverAlerts(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
-  if (!undelivered.ok()) {
-    std::fprintf(stderr, "convsent discover: alerts: %s\n", undelivered.status().ToString().c_str());
-    return kExitFailure;
-  }
-  for (const AlertRecord& a : *undelivered) {
-    std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
-                 a.last_error.empty() ? "not delivered yet" : a.last_error.c_str(), a.delivery.c_str());
-  }
-  return kExitOk;
+  return DeliverAlertsOrReport(*store, *config, f.webhook_wait, "discover");
 }
 
 }  // namespace

@@ -96,16 +96,7 @@ int RunTree(const TreeFlags& f) {
   std::fflush(stdout);
   // The tree is out; now the webhooks, for a bounded time.
   if (!run) return kExitOk;
-  auto undelivered = DeliverAlerts(*store, *config, std::chrono::milliseconds(static_cast<int64_t>(f.webhook_wait * 1000)));
-  if (!undelivered.ok()) {
-    std::fprintf(stderr, "convsent tree: alerts: %s\n", undelivered.status().ToString().c_str());
-    return kExitFailure;
-  }
-  for (const AlertRecord& a : *undelivered) {
-    std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
-                 a.last_error.empty() ? "not delivered yet" : a.last_error.c_str(), a.delivery.c_str());
-  }
-  return kExitOk;
+  return DeliverAlertsOrReport(*store, *config, f.webhook_wait, "tree");
 }
 
 int RunTreeInit(const TreeFlags& f) {
@@ -137,6 +128,19 @@ int RunTreeInit(const TreeFlags& f) {
 }
 
 }  // namespace
+
+int DeliverAlertsOrReport(Store& store, const TreeConfig& config, double wait_seconds, const char* command) {
+  auto undelivered = DeliverAlerts(store, config, std::chrono::milliseconds(static_cast<int64_t>(wait_seconds * 1000)));
+  if (!undelivered.ok()) {
+    std::fprintf(stderr, "convsent %s: alerts: %s\n", command, undelivered.status().ToString().c_str());
+    return kExitFailure;
+  }
+  for (const AlertRecord& a : *undelivered) {
+    std::fprintf(stderr, "convsent: alert %lld to %s: %s (%s)\n", static_cast<long long>(a.id), a.webhook.c_str(),
+                 a.last_error.empty() ? "not delivered yet" : a.last_error.c_str(), a.delivery.c_str());
+  }
+  return kExitOk;
+}
 
 void AddTreeCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<TreeFlags>();
