@@ -1,11 +1,13 @@
-// libFuzzer target: arbitrary bytes through the tokenizer, the scorer and the
-// JSON writer. Checks the scorer's contract on every input: probabilities
-// sum to 1, compound and score5 in range, token spans inside the text.
+// libFuzzer target: arbitrary bytes through the tokenizer, the scorer, the
+// JSON writer and discovery's phrases. Checks the scorer's contract on every
+// input: probabilities sum to 1, compound and score5 in range, token spans
+// inside the text; and that a phrase is one to three words, none with a digit.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "convsent/discover.h"
 #include "convsent/score_format.h"
 #include "convsent/scorer.h"
 #include "convsent/text.h"
@@ -37,5 +39,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(s.score5 >= 1.0f && s.score5 <= 5.0f);
   std::string json;
   convsent::AppendScoreFields(s, "fuzz", &json);
+
+  static convsent::PhraseExtractor phrases;
+  phrases.Extract(text, [](uint64_t, std::string_view p) {
+    Check(!p.empty() && p.front() != ' ' && p.back() != ' ');
+    int spaces = 0;
+    for (char c : p) {
+      Check(c < '0' || c > '9');
+      spaces += c == ' ';
+    }
+    Check(spaces < convsent::PhraseExtractor::kMaxWords);
+  });
   return 0;
 }
