@@ -77,13 +77,10 @@ struct LabelStats {
 LabelStats ComputeLabelStats(const std::vector<HumanLabel>& labels);
 
 class Store;
-// The store's labels of single messages, each message's latest, with the
-// message's text: what `convsent model adapt` learns from. Conversation
-// labels are counted in *conversation_labels and not returned.
 // The conversations that have message labels, every turn in order with
-// the latest label of each labelled message (the rest unlabelled), for
-// training in context (model adapt). Counts the conversation-level labels
-// in `conversation_labels`.
+// the latest label of each labelled message (the rest unlabelled): what
+// `convsent model adapt` learns from, in context. Conversation-level
+// labels are counted in *conversation_labels and not returned.
 Result<std::vector<LabeledConversation>> LabelledConversations(Store& store, int64_t* conversation_labels);
 
 }  // namespace convsent
