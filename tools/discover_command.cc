@@ -39,7 +39,7 @@ int RunDiscover(DiscoverFlags& f) {
   auto found = Discover(*store, f.options, &*config);
   if (!found.ok()) {
     std::fprintf(stderr, "convsent discover: %s\n", found.status().ToString().c_str());
-    return kExitFailure;
+    return found.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   if (f.suggest) {
     if (static_cast<size_t>(f.suggest) > found->issues.size()) {

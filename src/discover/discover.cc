@@ -55,6 +55,8 @@ std::string Points(double change) {
 
 Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const TreeConfig* tree) {
   if (options.baseline_periods < 1) return Status::InvalidArgument("the baseline needs at least one period");
+  if (options.min_count < 1) return Status::InvalidArgument("--min-count must be at least 1");
+  if (!(options.fdr > 0 && options.fdr < 1)) return Status::InvalidArgument("--fdr must be between 0 and 1");
   StoredConversations& conversations = store.conversations();
   int64_t to = 0;
   if (options.to_ms) {

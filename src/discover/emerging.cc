@@ -135,7 +135,8 @@ std::vector<EmergingIssue> EmergingFinder::Find(const TreeConfig* tree, const Re
     Candidate c = tested[i];
     c.q = q[i];
     c.lift = (c.count.now / n_now) / ((c.count.before + 0.5) / n_before);
-    if (c.q <= options_.fdr && c.count.now >= options_.min_count && c.lift >= options_.min_lift) found.push_back(c);
+    if (c.q <= options_.fdr && c.count.now >= std::max(1, options_.min_count) && c.lift >= options_.min_lift)
+      found.push_back(c);
   }
   if (found.empty()) return {};
   std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {

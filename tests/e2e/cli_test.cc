@@ -235,6 +235,9 @@ TEST(CliDiscover, JsonContractSuggestionAndErrors) {
   auto bad = RunCommand(Binary() + " discover --db " + db + " --period month 2>&1");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.out.find("--period"), std::string::npos) << bad.out;
+  auto fdr = RunCommand(Binary() + " discover --db " + db + " --fdr 2 2>&1");
+  EXPECT_EQ(fdr.exit_code, 2);
+  EXPECT_NE(fdr.out.find("--fdr"), std::string::npos) << fdr.out;
   auto none = RunCommand(Binary() + " discover --db " + dir.path() + "/empty.db 2>&1");
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.out.find("no conversations"), std::string::npos) << none.out;
