@@ -216,9 +216,11 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
     cause(curt, 0.30, Why::kCurt);
     cause(emerging, 0.30, Why::kEmerging);
     cause(pair, 0.50, Why::kPair);
-    // The pair's negatives come from its positives first: its neutral share, and
-    // so the drift toward neutral, stay as they were.
-    p_pos = std::max(0.0, std::min(p_pos, 1 - p_neg) - (pair ? 0.50 : 0.0)) * (1 - 0.6 * drift);  // drift: positives turn flat
+    // The negatives of the pair and of the emerging issue come from their
+    // positives first: the neutral share, and so the drift toward neutral
+    // planted in the same weeks, stay as they were.
+    const double from_positive = (pair ? 0.50 : 0.0) + (emerging ? 0.30 : 0.0);
+    p_pos = std::max(0.0, std::min(p_pos, 1 - p_neg) - from_positive) * (1 - 0.6 * drift);  // drift: positives turn flat
     const int outcome = r < p_neg ? 0 : r < p_neg + p_pos ? 2 : 1;  // 0 negative, 1 neutral, 2 positive
 
     // First response time: minutes, or hours in the slow week.
@@ -335,7 +337,7 @@ Result<std::string> GenerateConversations(const GeneratorOptions& o, std::ostrea
        nlohmann::json::array({{{"phrases", {"android", "android app", "logs"}},
                                {"from", day_time(pl.emerging_from)},
                                {"segment", {{"topic", pl.emerging_topic}}},
-                               {"effect", "account conversations complain that the Android app logs them out; their negative share rises by about 30 points"}}})},
+                               {"effect", "account conversations complain that the Android app logs them out; their negative share rises by about 30 points (mostly instead of positive)"}}})},
       {"drilldown",
        nlohmann::json::array({{{"segment", {{"channel", pl.pair_channel}, {"team", pl.pair_team}}},
                                {"from", day_time(pl.pair_from)}, {"to", day_time(pl.pair_to)},
