@@ -19,9 +19,9 @@ set(CONVSENT_LAYERS
     discover=8       # emerging issues and drill-down, told apart from the tree's drivers
     server=9)        # HTTP
 set(CONVSENT_HEADER_OWNERS
-    status.h=status text.h=text redact.h=text model.h=model scorer.h=model
+    status.h=status text.h=text language.h=text redact.h=text model.h=model scorer.h=model
     eval.h=eval score_format.h=io batch_score.h=io conversation.h=conversation rollup.h=conversation detectors.h=conversation
-    train.h=train adapt.h=train import.h=import generator.h=sample
+    train.h=train train_langid.h=train adapt.h=train langid.h=model import.h=import generator.h=sample
     store.h=store stored_conversations.h=store checkpoints.h=store announcements.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
     alerts.h=store backlog.h=store discovered_issues.h=store interventions.h=store live_log.h=store
     ingest.h=ingest label_import.h=labels tone_fit.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report

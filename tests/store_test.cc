@@ -164,7 +164,7 @@ TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {
   }
   const std::set<std::pair<std::string, std::string>> expected = {
       {"channel", "email"}, {"topic", "billing"}, {"team", "tier-1"}, {"tag", "refund"},
-      {"tag", "vip"},       {"agent", "a-07"},    {"plan", "pro"}};
+      {"tag", "vip"},       {"agent", "a-07"},    {"plan", "pro"},      {"language", "en"}};
   EXPECT_EQ(segments, expected);
   EXPECT_EQ(middle[0].tone, Sentiment::kNegative);
   EXPECT_EQ(middle[0].escalated, 1);
@@ -370,13 +370,14 @@ TEST(SegmentDictionary, AFullDimensionStopsGrowingAndStopsAsking) {
   // A conversation's row lists its values in order, without the capped one.
   Conversation c;
   c.channel = "chat", c.topic = "billing", c.attributes = {{"customer", "u-other"}, {"plan", "pro"}};
-  auto row = dict.RowSegments(c);
+  auto row = dict.RowSegments(c, Language::kSpanish);
   ASSERT_TRUE(row.ok());
   std::vector<uint32_t> ids;
   store::DecodeSegmentIds(*row, &ids);
-  ASSERT_EQ(ids.size(), 3u);
+  ASSERT_EQ(ids.size(), 4u);
   EXPECT_EQ(ids[0], table.at({"channel", "chat"}));
-  EXPECT_EQ(ids[2], table.at({"plan", "pro"}));
+  EXPECT_EQ(ids[2], table.at({"language", "es"})) << "the conversation's language is a segment";
+  EXPECT_EQ(ids[3], table.at({"plan", "pro"}));
 }
 
 // Messages name a PostgreSQL store without its password.

@@ -100,6 +100,11 @@ std::shared_ptr<const Model> LoadModelOrReport(const std::string& path, ModelUse
 // A --for value: "messages" or "conversations"; false (after saying so on
 // stderr, for `command`) for anything else.
 bool ParseModelUse(const char* command, const std::string& name, ModelUse* use);
+// --lang: "auto" (unset: each message's language is identified) or a
+// language code; false (with the error printed) for anything else.
+bool ParseLangFlag(const char* command, const std::string& value, std::optional<Language>* language);
+inline constexpr const char* kLangFlagHelp =
+    "Language of the text: auto (default: identified per message) or ar, de, en, es, fr, hi, it, pt";
 // Writes `bytes` to a temporary file beside `path`, then renames it over
 // `path`: a crash never leaves half a file.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);

@@ -2,6 +2,7 @@
 // turns of conversations files (FILE.jsonl#SPLIT), scored in their
 // conversation.
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "convsent/eval.h"
@@ -15,6 +16,7 @@ struct EvalFlags {
   std::string model;
   bool json = false;
   bool no_context = false;
+  std::string lang = "auto";
 };
 
 // Share errors by class name, as fractions (0.05 = 5 points).
@@ -80,6 +82,7 @@ int RunEval(const EvalFlags& flags) {
   Scorer dialogue(dialogue_model);
   ScoreOptions options;
   options.explain = 0;
+  if (!ParseLangFlag("eval", flags.lang, &options.language)) return kExitUsage;
   nlohmann::json all = nlohmann::json::array();
   int code = kExitOk;
   for (const auto& name : flags.files) {
@@ -97,10 +100,12 @@ int RunEval(const EvalFlags& flags) {
     if (!errors.empty()) code = std::max(code, kExitPartial);
     std::vector<Sentiment> gold, pred;
     std::vector<std::array<float, kNumClasses>> probs;
+    std::map<std::string, int> languages;  // which language's model scored how many
     for (const auto& row : *rows) {
       gold.push_back(row.gold);
       pred.push_back(row.score.label);
       probs.push_back(row.score.p);
+      ++languages[std::string(LanguageCode(row.score.language))];
     }
     const EvalResult r = Evaluate(gold, pred);
     const double ece = ExpectedCalibrationError(probs, gold);
@@ -110,8 +115,12 @@ int RunEval(const EvalFlags& flags) {
     if (flags.json) {
       all.push_back(ToJson(path, r, ece, shares, skipped));
       all.back()["model"] = version;
+      all.back()["languages"] = languages;
     } else {
       PrintText(path, r, ece, shares, skipped);
+      std::string told;
+      for (const auto& [code, n] : languages) told += " " + code + " " + std::to_string(n);
+      std::printf("  languages (messages per language, as scored):%s\n", told.c_str());
       if (&by != &scorer) std::printf("  scored by %s, each turn with the turns before it\n", version.c_str());
     }
   }
@@ -135,6 +144,7 @@ void AddEvalCommand(Command& app, int* exit_code) {
   cmd->add_option("--model", flags->model, "Model file (default: the embedded model)");
   cmd->add_flag("--json", flags->json, "Print JSON");
   cmd->add_flag("--no-context", flags->no_context, "Score a conversations file's turns alone, as lone lines");
+  cmd->add_option("--lang", flags->lang, kLangFlagHelp);
   cmd->callback([flags, exit_code] { *exit_code = RunEval(*flags); });
 }
 

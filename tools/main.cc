@@ -34,6 +34,20 @@ bool ParseModelUse(const char* command, const std::string& name, ModelUse* use) 
   return true;
 }
 
+bool ParseLangFlag(const char* command, const std::string& value, std::optional<Language>* language) {
+  Language parsed;
+  if (value == "auto") {
+    language->reset();
+  } else if (ParseLanguage(value, &parsed) && parsed != Language::kUnd) {
+    *language = parsed;
+  } else {
+    std::fprintf(stderr, "convsent %s: --lang %s: not auto or one of ar, de, en, es, fr, hi, it, pt\n", command,
+                 value.c_str());
+    return false;
+  }
+  return true;
+}
+
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   {

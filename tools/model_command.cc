@@ -10,6 +10,7 @@
 #include "convsent/tone_fit.h"
 
 #include "model/model_data.h"
+#include "convsent/langid.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -134,7 +135,26 @@ int RunInfo(const ModelFlags& flags) {
                         {"content_hash", hash},
                         {"reads_context", Scorer(model).reads_context()},
                         {"bytes", i.file_bytes},
+                        {"language", LanguageCode(i.language)},
                         {"metadata", meta}};
+  // The languages it scores, each with its model and that model's dev figures.
+  nlohmann::json languages = nlohmann::json::array();
+  for (Language language : model->languages()) {
+    const Model& by = model->ForLanguage(language) ? *model->ForLanguage(language) : *model;
+    nlohmann::json m = nlohmann::json::parse(by.info().metadata_json, nullptr, false);
+    nlohmann::json dev = m.is_object() ? m.value("dev", nlohmann::json::array()) : nlohmann::json::array();
+    languages.push_back({{"language", LanguageCode(language)},
+                         {"name", LanguageName(language)},
+                         {"model", by.info().version},
+                         {"dev", dev}});
+  }
+  out["languages"] = languages;
+  if (model->identifier()) {
+    char id_hash[17];
+    std::snprintf(id_hash, sizeof(id_hash), "%016llx",
+                  static_cast<unsigned long long>(model->identifier()->content_hash()));
+    out["language_identifier"] = {{"content_hash", id_hash}};
+  }
   if (flags.json) {
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
@@ -161,6 +181,21 @@ int RunInfo(const ModelFlags& flags) {
       std::printf("dev              %s: macro-F1 %.4f, macro-recall %.4f, ECE %.4f\n",
                   d.value("file", std::string()).c_str(), d.value("macro_f1", 0.0), d.value("macro_recall", 0.0),
                   d.value("ece", 0.0));
+    }
+  }
+  if (languages.size() > 1) {
+    std::printf("languages        identified per message (identifier %s); the others' models:\n",
+                out["language_identifier"]["content_hash"].get<std::string>().c_str());
+    for (size_t k = 1; k < languages.size(); ++k) {
+      const auto& l = languages[k];
+      std::string figures;
+      for (const auto& d : l["dev"]) {
+        char f[64];
+        std::snprintf(f, sizeof(f), "dev macro-F1 %.4f", d.value("macro_f1", 0.0));
+        figures = f;
+      }
+      std::printf("  %-3s %-11s %-26s %s\n", l["language"].get<std::string>().c_str(),
+                  l["name"].get<std::string>().c_str(), l["model"].get<std::string>().c_str(), figures.c_str());
     }
   }
   return kExitOk;

@@ -16,6 +16,7 @@ struct ScoreFlags {
   std::string format = "json";
   int explain = 3;
   int threads = 1;
+  std::string lang = "auto";
 };
 
 constexpr size_t kMaxLineBytes = 1 << 20;
@@ -36,6 +37,7 @@ int RunScore(const ScoreFlags& flags) {
   options.labels_only = flags.format == "label";
   options.explain = flags.explain;
   options.max_line_bytes = kMaxLineBytes;
+  if (!ParseLangFlag("score", flags.lang, &options.language)) return kExitUsage;
   BatchScorer scorer(pool, options, model->info().version);
 
   std::vector<std::string> inputs = flags.inputs;
@@ -89,6 +91,7 @@ void AddScoreCommand(Command& app, int* exit_code) {
   cmd->add_option("--format", flags->format, "json (default) or label");
   cmd->add_option("--explain", flags->explain, "How many token contributions to list (default 3)");
   cmd->add_option("--threads", flags->threads, "Scoring threads (default 1)");
+  cmd->add_option("--lang", flags->lang, kLangFlagHelp);
   cmd->callback([flags, exit_code] { *exit_code = RunScore(*flags); });
 }
 

@@ -53,7 +53,9 @@ int RunShow(const ShowFlags& flags) {
   if (c.created_at_ms) std::printf("started %s", FormatTime(c.created_at_ms).c_str());
   if (c.csat) std::printf("   CSAT %d/5", *c.csat);
   if (c.nps) std::printf("   NPS %d", *c.nps);
-  std::printf("\nscored by %s\n\n", model.c_str());
+  const Language language = CustomerLanguage(sc);
+  std::printf("\nscored by %s%s%s\n\n", model.c_str(), language == Language::kEnglish ? "" : ", language ",
+              language == Language::kEnglish ? "" : std::string(LanguageName(language)).c_str());
   for (size_t i = 0; i < c.messages.size(); ++i) {
     const Message& m = c.messages[i];
     const bool mover = std::find(r.movers.begin(), r.movers.end(), i) != r.movers.end();
@@ -62,9 +64,11 @@ int RunShow(const ShowFlags& flags) {
       const MessageScore& s = *sc.scores[i];
       std::string moved;
       for (const auto& e : s.explain) moved += e.token + (e.weight > 0 ? "(+) " : "(-) ");
+      // A message in another language than the conversation's says so.
+      const std::string other = s.language == language ? "" : " [" + std::string(LanguageCode(s.language)) + "]";
       std::printf("%s %-8s %s %+.2f %-8s %s%s\n", when.c_str(), std::string(RoleName(m.role)).c_str(),
                   Bar(s.compound).c_str(), s.compound, std::string(SentimentName(s.label)).c_str(),
-                  mover ? "◀ moved the tone" : "", "");
+                  mover ? "◀ moved the tone" : "", other.c_str());
       std::printf("      %s\n", m.text.c_str());
       if (!moved.empty()) std::printf("      moved by: %s\n", moved.c_str());
     } else {

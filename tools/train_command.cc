@@ -4,6 +4,7 @@
 
 #include "convsent/adapt.h"
 #include "convsent/train.h"
+#include "convsent/train_langid.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -13,6 +14,7 @@ struct TrainFlags {
   std::string data_dir = "../shared/data";
   std::string output;  // default: the shipped model of `use`
   std::string use = "messages";
+  std::string lang = "en";  // the language of the message model
   std::vector<std::string> train;  // path[:weight]; default: the recipe below
   std::vector<std::string> dev;
   std::vector<std::string> lexicons;
@@ -20,19 +22,63 @@ struct TrainFlags {
   TrainOptions options;
 };
 
+// --for langid: the language identifier (models/convsent-langid.cvsl).
+int RunTrainLangId(const TrainFlags& flags) {
+  const std::string output = flags.output.empty() ? "models/convsent-langid.cvsl" : flags.output;
+  LangIdTrainOptions o = LangIdRecipe(flags.data_dir);
+  o.bucket_bits = static_cast<uint32_t>(flags.options.bucket_bits);
+  auto report = TrainLanguageIdentifier(o, &std::cerr);
+  if (!report.ok()) {
+    std::fprintf(stderr, "convsent train: %s\n", report.status().ToString().c_str());
+    return kExitFailure;
+  }
+  if (Status s = WriteFileAtomically(output, report->bytes); !s.ok()) {
+    std::fprintf(stderr, "convsent train: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  const auto& dev = report->dev;
+  std::printf("wrote %s (%zu bytes), English margin %.2f, max cost per feature %.2f\n", output.c_str(),
+              report->bytes.size(), report->params.english_margin, report->params.max_mean_cost);
+  std::printf("dev accuracy %.4f, und %.4f, English texts sent to another language %.4f\n", dev.accuracy, dev.und,
+              dev.english_off);
+  for (const auto& [language, accuracy] : dev.accuracy_by_language) {
+    std::printf("dev %-3s %5d texts  accuracy %.4f\n", std::string(LanguageCode(language)).c_str(),
+                dev.texts_by_language.at(language), accuracy);
+  }
+  return kExitOk;
+}
+
 int RunTrain(TrainFlags flags) {
+  if (flags.use == "langid") return RunTrainLangId(flags);
   TrainOptions& o = flags.options;
   const std::string& d = flags.data_dir;
   // The recipe of the shipped model (convsent/adapt.h), unless told otherwise.
   ModelUse use;
   if (!ParseModelUse("train", flags.use, &use)) return kExitUsage;
   const bool dialogue = use == ModelUse::kConversations;
+  Language language;
+  if (!ParseLanguage(flags.lang, &language) || language == Language::kUnd) {
+    std::fprintf(stderr, "convsent train: --lang %s: not one of ar, de, en, es, fr, hi, it, pt\n", flags.lang.c_str());
+    return kExitUsage;
+  }
+  if (language != Language::kEnglish) {
+    // Another language's model: its recipe, unless told otherwise.
+    if (dialogue) return std::fprintf(stderr, "convsent train: --lang %s trains a message model\n", flags.lang.c_str()), kExitUsage;
+    const TrainOptions recipe = LanguageRecipe(d, ".", o.afinn_lexicon, language);
+    if (flags.output.empty()) flags.output = "models/convsent-" + std::string(LanguageCode(language)) + ".cvsm";
+    o = recipe;  // the recipe's options; flags below that name files still apply
+    if (flags.dev.empty()) flags.dev = recipe.dev;
+    if (flags.lexicons.empty()) flags.lexicons = recipe.extra_lexicons;
+    flags.no_vader_lexicon = false;
+  }
   const TrainOptions recipe = ShippedRecipe(d, ".", "", use);
   if (flags.output.empty()) flags.output = dialogue ? "models/convsent-dialogue.cvsm" : "models/convsent-msg.cvsm";
-  o.name = recipe.name;
-  if (flags.train.empty()) o.train = recipe.train;
-  if (flags.dev.empty()) flags.dev = recipe.dev;
-  if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
+  if (language == Language::kEnglish) {
+    o.name = recipe.name;
+    if (flags.train.empty()) o.train = recipe.train;
+    if (flags.dev.empty()) flags.dev = recipe.dev;
+    if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
+  }
   for (const auto& spec : flags.train) {
     TrainFile f;
     const auto colon = spec.rfind(':');
@@ -82,10 +128,14 @@ void AddTrainCommand(Command& app, int* exit_code) {
   Command* cmd = app.add_subcommand("train", "Train a message model from labeled data (default: the shipped recipe)");
   cmd->add_option("--data-dir", flags->data_dir, "Folder of the shared data sets (default ../shared/data)");
   cmd->add_option("--for", flags->use,
-                  "What the model scores: messages (lone lines; models/convsent-msg.cvsm) or conversations (each "
-                  "turn with the turns before it; models/convsent-dialogue.cvsm); picks the recipe and the output")
+                  "What the model scores: messages (lone lines; models/convsent-msg.cvsm), conversations (each "
+                  "turn with the turns before it; models/convsent-dialogue.cvsm) or langid (the language "
+                  "identifier; models/convsent-langid.cvsl); picks the recipe and the output")
 ;
   cmd->add_option("-o,--output", flags->output, "Model file to write (default: the shipped model of --for)");
+  cmd->add_option("--lang", flags->lang,
+                  "Language of the message model: en (default) or ar, de, es, fr, hi, it, pt, each with its own recipe "
+                  "(its UMSAB split, its translated AFINN given with --afinn; models/convsent-LANG.cvsm)");
   cmd->add_option("--train", flags->train,
                   "Training file, optionally PATH:WEIGHT (repeatable); FILE.jsonl#SPLIT[:WEIGHT] reads one split of a "
                   "conversations file, each turn with the turns before it");

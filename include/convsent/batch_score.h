@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct BatchScoreOptions {
   bool labels_only = false;  // one label per line instead of a JSON object
   int explain = 3;           // tokens listed per message (not with labels_only)
   size_t max_line_bytes = 1 << 20;  // named in the error of a line cut there
+  std::optional<Language> language;  // every line's language; unset: each is identified
 };
 
 class BatchScorer {

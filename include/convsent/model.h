@@ -9,11 +9,14 @@
 #ifndef CONVSENT_MODEL_H_
 #define CONVSENT_MODEL_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "convsent/language.h"
 #include "convsent/status.h"
 
 namespace convsent {
@@ -30,9 +33,11 @@ struct ModelInfo {
   uint64_t content_hash = 0;
   std::string metadata_json;    // training data, options, dev figures
   size_t file_bytes = 0;
+  Language language = Language::kEnglish;  // what it was trained to read
 };
 
 class ModelData;  // the tables, internal
+class LanguageIdentifier;
 
 // What a model is for. Messages in a conversation (ingest, import, the
 // server) are scored by a model that also reads the turns before them;
@@ -43,25 +48,47 @@ class ModelData;  // the tables, internal
 // own model.
 enum class ModelUse { kMessages, kConversations };
 
+// Languages: an English model (the shipped ones, an adapted one, one
+// trained with `convsent train`) comes with the language identifier and the
+// models of the other languages compiled into this binary
+// (docs/languages.md), unless asked for alone. It then scores each message
+// with the model of the message's language; its version covers all of
+// them, so a change to any is a method change.
 class Model {
  public:
   // Reads and verifies a model file.
-  static Result<std::shared_ptr<const Model>> Load(const std::string& path);
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path, bool with_languages = true);
   // Parses a model held in memory (copied).
-  static Result<std::shared_ptr<const Model>> FromBytes(std::string_view bytes);
+  static Result<std::shared_ptr<const Model>> FromBytes(std::string_view bytes, bool with_languages = true);
   // The model compiled into this binary for `use`.
-  static Result<std::shared_ptr<const Model>> Embedded(ModelUse use = ModelUse::kMessages);
+  static Result<std::shared_ptr<const Model>> Embedded(ModelUse use = ModelUse::kMessages, bool with_languages = true);
 
   explicit Model(std::unique_ptr<ModelData> data);
   ~Model();
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
 
-  const ModelInfo& info() const;
+  const ModelInfo& info() const { return info_; }
   const ModelData& data() const { return *data_; }
 
+  // Tells a message's language; null for a model of one language.
+  const LanguageIdentifier* identifier() const { return identifier_.get(); }
+  // The model that scores messages in `language`: another language's, or
+  // null when this model scores them itself (its own language, und, and
+  // any language it has no model for).
+  const std::shared_ptr<const Model>& ForLanguage(Language language) const {
+    return others_[static_cast<size_t>(language)];
+  }
+  // Every language it scores with a model of that language: its own first.
+  std::vector<Language> languages() const;
+
  private:
-  std::unique_ptr<ModelData> data_;
+  static std::shared_ptr<const Model> WithLanguages(std::unique_ptr<ModelData> data, bool with_languages);
+
+  std::shared_ptr<const ModelData> data_;
+  ModelInfo info_;
+  std::shared_ptr<const LanguageIdentifier> identifier_;
+  std::array<std::shared_ptr<const Model>, kNumLanguages> others_;
 };
 
 }  // namespace convsent

@@ -33,8 +33,8 @@ struct ReportOptions {
   double alpha = 0.05;            // family-wise, Holm-corrected over the segments compared
   int drift_periods = 2;          // the last N periods against the ones before
   std::vector<std::pair<std::string, std::string>> where;  // KEY=VALUE filters, all must hold
-  // Segment dimensions besides channel, topic, team, tag and agent: any
-  // attribute key.
+  // Segment dimensions besides channel, topic, team, tag, agent and
+  // language (once a store holds two): any attribute key.
   std::vector<std::string> segment_by;
   std::string scope = "all stored conversations matching the filters";
   // Where a reviewer labelled a conversation, count their label instead of

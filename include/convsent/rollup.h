@@ -92,6 +92,11 @@ struct ScoredConversation {
   ConversationFacts facts;
 };
 
+// The conversation's language: its customers' most frequent among their
+// scored messages (und ones aside; the first to reach the count on a tie),
+// or und when none was told.
+Language CustomerLanguage(const ScoredConversation& c);
+
 // The rollup options of conversations scored with `model`: the defaults,
 // or the thresholds a team's labels chose (`model adapt`, tone_fit.h),
 // recorded in the model's metadata under "tone".

@@ -3,7 +3,7 @@
 //
 //   {"label":"negative|neutral|positive",
 //    "p":{"negative":…,"neutral":…,"positive":…},
-//    "compound":-1…1,"score5":1…5,"model":"<version>",
+//    "compound":-1…1,"score5":1…5,"model":"<version>","language":"en|es|…|und",
 //    "explain":[{"token":"…","weight":…}]}
 //
 // Optional fields: "warning" when invalid UTF-8 was repaired or the text was

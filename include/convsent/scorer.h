@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,12 +86,18 @@ struct MessageScore {
   // The score used the conversation around the message (the model reads
   // context and some was given).
   bool context = false;
+  // The message's language, as identified (or as given in ScoreOptions);
+  // its model scored it. kUnd: none could be told, the English model scored it.
+  Language language = Language::kEnglish;
   TurnSummary turn;  // for the turns after this one
 };
 
 struct ScoreOptions {
   int explain = 3;                  // how many contributions to list
   size_t max_bytes = 64 * 1024;     // longer text is cut at a UTF-8 boundary
+  // The message's language, when known (a help desk's locale, --lang):
+  // its model scores it. Unset, a model with languages identifies it.
+  std::optional<Language> language;
 };
 
 class FeatureExtractor;
@@ -118,8 +125,12 @@ class Scorer {
   const Model& model() const { return *model_; }
 
  private:
+  // The scorer of `language`'s model, made on first use.
+  Scorer& Other(Language language);
+
   std::shared_ptr<const Model> model_;
   std::unique_ptr<FeatureExtractor> features_;
+  std::array<std::unique_ptr<Scorer>, kNumLanguages> others_;
 };
 
 // A Scorer per thread, and the one way a batch is split between them (the

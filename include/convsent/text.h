@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "convsent/language.h"
+
 namespace convsent {
 
 // Bumped whenever tokens, normalization or cue marking change: it is written
@@ -98,10 +100,16 @@ struct Cue;  // a negation, emphasis or contrast cue (src/text/cues.h)
 
 class Tokenizer {
  public:
+  // Reads cue words (negators, intensifiers, contrast, function words) of
+  // `language`; kUnd reads them as English.
+  explicit Tokenizer(Language language = Language::kEnglish) : language_(language) {}
+  Language language() const { return language_; }
+
   // Tokenizes `text` into `out`, reusing its buffers.
   void Tokenize(std::string_view text, TokenizedText* out);
 
  private:
+  Language language_;
   // Scratch buffers kept across calls so that tokenizing does not allocate.
   std::string scratch_;
   std::vector<const Cue*> cue_scratch_;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "convsent/eval.h"
+#include "convsent/language.h"
 #include "convsent/status.h"
 
 namespace convsent {
@@ -70,6 +71,9 @@ struct TrainOptions {
   uint64_t seed = 1;
   std::string name = "convsent-msg";
   std::string version = "1";
+  // The language of the training text: its cue words are read, and the
+  // model file records it (docs/languages.md).
+  Language language = Language::kEnglish;
 };
 
 struct DevReport {

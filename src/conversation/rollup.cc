@@ -1,6 +1,7 @@
 #include "convsent/rollup.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -152,6 +153,18 @@ ConversationFacts ComputeFacts(const Conversation& c) {
     }
   }
   return f;
+}
+
+Language CustomerLanguage(const ScoredConversation& c) {
+  std::array<int, kNumLanguages> count{};
+  Language best = Language::kUnd;
+  for (size_t i = 0; i < c.scores.size() && i < c.conversation.messages.size(); ++i) {
+    const auto& s = c.scores[i];
+    if (!s || c.conversation.messages[i].role != Role::kCustomer || s->language == Language::kUnd) continue;
+    const int n = ++count[static_cast<size_t>(s->language)];
+    if (best == Language::kUnd || n > count[static_cast<size_t>(best)]) best = s->language;
+  }
+  return best;
 }
 
 RollupOptions RollupOptionsFor(const Model& model) {

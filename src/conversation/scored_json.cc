@@ -24,6 +24,7 @@ std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_v
                      {"p", {{"negative", s.p[0]}, {"neutral", s.p[1]}, {"positive", s.p[2]}}},
                      {"compound", s.compound},
                      {"score5", s.score5},
+                     {"language", LanguageCode(s.language)},
                      {"explain", ex}};
       // Said only where the turns before it weighed in.
       if (s.context) jm["score"]["context"] = true;
@@ -38,6 +39,7 @@ std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_v
                         {"tags", c.tags},
                         {"created_at", c.created_at_ms ? FormatTime(c.created_at_ms) : ""},
                         {"model", model},
+                        {"language", LanguageCode(CustomerLanguage(sc))},
                         {"csat", c.csat ? nlohmann::json(*c.csat) : nlohmann::json()},
                         {"nps", c.nps ? nlohmann::json(*c.nps) : nlohmann::json()},
                         {"tone", r.has_customer ? nlohmann::json({{"label", SentimentName(r.tone)},

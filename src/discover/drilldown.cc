@@ -62,6 +62,14 @@ DrilldownResult Drilldown::Compute(int max_items) const {
   out.change = out.share_now - out.share_before;
 
   auto dimension = [&](uint32_t id) -> const std::string& { return dictionary_.segments[id].dimension; };
+  // A value every conversation has (the one language of an English-only
+  // team) is the whole, not a part: paired with another value it would be
+  // that value again under a second name.
+  std::unordered_map<uint32_t, size_t> holding;
+  for (const Row& r : rows_) {
+    for (uint32_t id : r.segments) ++holding[id];
+  }
+  auto whole = [&](uint32_t id) { return holding[id] == rows_.size(); };
   auto in_item = [](const Row& r, uint64_t key) {
     const auto a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     const bool has_a = std::binary_search(r.segments.begin(), r.segments.end(), a);
@@ -79,9 +87,12 @@ DrilldownResult Drilldown::Compute(int max_items) const {
         (r.now ? a.neg_now : a.neg_before) += negative[i];
       };
       for (size_t x = 0; x < r.segments.size(); ++x) {
+        if (whole(r.segments[x])) continue;
         add(Key(r.segments[x], 0));
         for (size_t y = x + 1; y < r.segments.size(); ++y) {
-          if (dimension(r.segments[x]) != dimension(r.segments[y])) add(Key(r.segments[x], r.segments[y]));
+          if (!whole(r.segments[y]) && dimension(r.segments[x]) != dimension(r.segments[y])) {
+            add(Key(r.segments[x], r.segments[y]));
+          }
         }
       }
     }

@@ -15,6 +15,7 @@ void ScoreRange(Scorer& scorer, const BatchScoreOptions& flags, const std::strin
                 const std::vector<InputLine>& batch, size_t begin, size_t end, std::string* out) {
   ScoreOptions options;
   options.explain = flags.labels_only ? 0 : flags.explain;
+  options.language = flags.language;
   MessageScore score;
   for (size_t i = begin; i < end; ++i) {
     const InputLine& line = batch[i];
@@ -67,7 +68,7 @@ void ScoreRange(Scorer& scorer, const BatchScoreOptions& flags, const std::strin
     if (flags.jsonl) {
       // Pass the caller's fields through, ours after them.
       for (auto it = object.begin(); it != object.end(); ++it) {
-        static constexpr std::string_view kOurs[] = {"label", "p", "compound", "score5", "model", "explain", "warning"};
+        static constexpr std::string_view kOurs[] = {"label", "p", "compound", "score5", "model", "language", "explain", "warning"};
         if (std::find(std::begin(kOurs), std::end(kOurs), it.key()) != std::end(kOurs)) continue;
         AppendJsonString(it.key(), out);
         out->push_back(':');

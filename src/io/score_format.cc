@@ -61,6 +61,9 @@ void AppendScoreFields(const MessageScore& s, std::string_view model_version, st
   AppendJsonNumber(s.score5, 3, out);
   out->append(",\"model\":");
   AppendJsonString(model_version, out);
+  out->append(",\"language\":\"");
+  out->append(LanguageCode(s.language));
+  out->push_back('"');
   out->append(",\"explain\":[");
   for (size_t i = 0; i < s.explain.size(); ++i) {
     if (i) out->push_back(',');

@@ -87,19 +87,27 @@ void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool w
     }
     if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
       // Character 3- and 4-grams of "<word>", so a misspelling shares most
-      // of its features with the word meant.
+      // of its features with the word meant. Counted in code points: an
+      // Arabic or Devanagari letter is two or three bytes.
       const std::string_view norm = tokens_.Normalized(t);
-      if (norm.size() >= 4 && norm.size() <= 24) {
-        char buf[32];
+      if (norm.size() >= 4 && norm.size() <= 60) {
+        char buf[64];
         buf[0] = '<';
         std::copy(norm.begin(), norm.end(), buf + 1);
         buf[norm.size() + 1] = '>';
         const size_t len = norm.size() + 2;
+        uint8_t starts[65];
+        size_t symbols = 0;
+        for (size_t k = 0; k < len; ++k) {
+          if ((static_cast<unsigned char>(buf[k]) & 0xC0) != 0x80) starts[symbols++] = static_cast<uint8_t>(k);
+        }
+        starts[symbols] = static_cast<uint8_t>(len);
         const float gw = w * 0.25f;
         const uint64_t gram_salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
         for (size_t g = 3; g <= 4; ++g) {
-          for (size_t k = 0; k + g <= len; ++k) {
-            AddSparse(PhraseKey(HashToken(std::string_view(buf + k, g)), gram_salt), gw, ti, ti, out);
+          for (size_t k = 0; k + g <= symbols; ++k) {
+            const std::string_view gram(buf + starts[k], starts[k + g] - starts[k]);
+            AddSparse(PhraseKey(HashToken(gram), gram_salt), gw, ti, ti, out);
           }
         }
       }

@@ -121,9 +121,14 @@ class FeatureExtractor {
   // `prefetch_rows`, when given, is the weight table (4 int16 per bucket):
   // each feature's row is prefetched as soon as the feature is made, so that
   // its cache miss overlaps with the rest of the extraction.
+  // `language` picks the cue words the tokenizer reads.
   FeatureExtractor(const Lexicon* lexicon, uint32_t bucket_mask, uint32_t feature_flags,
-                   const int16_t* prefetch_rows = nullptr)
-      : lexicon_(lexicon), bucket_mask_(bucket_mask), flags_(feature_flags), prefetch_rows_(prefetch_rows) {}
+                   const int16_t* prefetch_rows = nullptr, Language language = Language::kEnglish)
+      : lexicon_(lexicon),
+        bucket_mask_(bucket_mask),
+        flags_(feature_flags),
+        prefetch_rows_(prefetch_rows),
+        tokenizer_(language) {}
 
   // Tokenizes `text` and fills `out` (the kCtx* features stay 0). Reuses
   // all buffers. `with_shares` also fills out->token_lexicon, for

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "convsent/langid.h"
 #include "util/json_depth.h"
 #include "model/model_data.h"
 
@@ -19,6 +20,18 @@ extern "C" const char convsent_embedded_model[];
 extern "C" const char convsent_embedded_model_end[];
 extern "C" const char convsent_embedded_dialogue_model[];
 extern "C" const char convsent_embedded_dialogue_model_end[];
+// The models of the other languages (empty where none was trained).
+#define CONVSENT_LANGUAGE_MODEL(code)                    \
+  extern "C" const char convsent_embedded_model_##code[]; \
+  extern "C" const char convsent_embedded_model_##code##_end[];
+CONVSENT_LANGUAGE_MODEL(ar)
+CONVSENT_LANGUAGE_MODEL(de)
+CONVSENT_LANGUAGE_MODEL(es)
+CONVSENT_LANGUAGE_MODEL(fr)
+CONVSENT_LANGUAGE_MODEL(hi)
+CONVSENT_LANGUAGE_MODEL(it)
+CONVSENT_LANGUAGE_MODEL(pt)
+#undef CONVSENT_LANGUAGE_MODEL
 
 namespace convsent {
 namespace {
@@ -59,6 +72,47 @@ std::string VersionString(const nlohmann::json& meta, uint64_t content_hash) {
   std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(content_hash));
   return meta.value("name", std::string("convsent-msg")) + "-" + meta.value("version", std::string("0")) + "+" +
          std::string(hash, 8);
+}
+
+// The identifier and language models compiled in, parsed once; null when
+// the identifier is missing (a build before it was trained).
+struct EmbeddedLanguages {
+  std::shared_ptr<const LanguageIdentifier> identifier;
+  std::array<std::shared_ptr<const Model>, kNumLanguages> models;
+  uint64_t hash = 0;  // of every part, for the version of a model they join
+};
+
+const EmbeddedLanguages* Languages() {
+  static const EmbeddedLanguages* languages = []() -> const EmbeddedLanguages* {
+    auto identifier = LanguageIdentifier::Embedded();
+    if (!identifier.ok()) return nullptr;
+    auto* out = new EmbeddedLanguages;
+    out->identifier = *identifier;
+    std::vector<uint64_t> hashes = {(*identifier)->content_hash()};
+    struct Embedded {
+      const char* begin;
+      const char* end;
+    };
+    const std::pair<Language, Embedded> files[] = {
+        {Language::kArabic, {convsent_embedded_model_ar, convsent_embedded_model_ar_end}},
+        {Language::kGerman, {convsent_embedded_model_de, convsent_embedded_model_de_end}},
+        {Language::kSpanish, {convsent_embedded_model_es, convsent_embedded_model_es_end}},
+        {Language::kFrench, {convsent_embedded_model_fr, convsent_embedded_model_fr_end}},
+        {Language::kHindi, {convsent_embedded_model_hi, convsent_embedded_model_hi_end}},
+        {Language::kItalian, {convsent_embedded_model_it, convsent_embedded_model_it_end}},
+        {Language::kPortuguese, {convsent_embedded_model_pt, convsent_embedded_model_pt_end}},
+    };
+    for (const auto& [language, file] : files) {
+      auto model = Model::FromBytes(std::string_view(file.begin, static_cast<size_t>(file.end - file.begin)),
+                                    /*with_languages=*/false);
+      if (!model.ok() || (*model)->info().language != language) continue;  // not trained: English answers, flagged
+      out->models[static_cast<size_t>(language)] = *model;
+      hashes.push_back((*model)->info().content_hash);
+    }
+    out->hash = XXH3_64bits(hashes.data(), hashes.size() * sizeof(uint64_t));
+    return out;
+  }();
+  return languages;
 }
 
 }  // namespace
@@ -188,34 +242,59 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
   info.metadata_json = meta_text;
   info.file_bytes = bytes.size();
   info.version = VersionString(meta, content_hash);
+  if (!ParseLanguage(meta.value("language", std::string("en")), &info.language) || info.language == Language::kUnd) {
+    return Status::DataLoss("model metadata names an unknown language");
+  }
   return data;
 }
 
-Model::Model(std::unique_ptr<ModelData> data) : data_(std::move(data)) {}
+Model::Model(std::unique_ptr<ModelData> data) : data_(std::move(data)), info_(data_->info) {}
 Model::~Model() = default;
-const ModelInfo& Model::info() const { return data_->info; }
 
-Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes) {
-  ASSIGN_OR_RETURN(auto data, ModelData::Parse(bytes));
-  return std::shared_ptr<const Model>(std::make_shared<Model>(std::move(data)));
+std::shared_ptr<const Model> Model::WithLanguages(std::unique_ptr<ModelData> data, bool with_languages) {
+  auto model = std::make_shared<Model>(std::move(data));
+  const EmbeddedLanguages* languages = with_languages ? Languages() : nullptr;
+  if (!languages || model->info_.language != Language::kEnglish) return model;
+  model->identifier_ = languages->identifier;
+  model->others_ = languages->models;
+  // "name-major+hash": the hash now covers the language models too.
+  const uint64_t parts[2] = {model->info_.content_hash, languages->hash};
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(XXH3_64bits(parts, sizeof(parts))));
+  std::string& version = model->info_.version;
+  version = version.substr(0, version.rfind('+') + 1) + std::string(hash, 8);
+  return model;
 }
 
-Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+std::vector<Language> Model::languages() const {
+  std::vector<Language> out = {info_.language};
+  for (Language language : kScoredLanguages) {
+    if (ForLanguage(language)) out.push_back(language);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes, bool with_languages) {
+  ASSIGN_OR_RETURN(auto data, ModelData::Parse(bytes));
+  return WithLanguages(std::move(data), with_languages);
+}
+
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, bool with_languages) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open model file " + path);
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Status::IoError("cannot read model file " + path);
-  auto model = FromBytes(buf.str());
+  auto model = FromBytes(buf.str(), with_languages);
   if (!model.ok()) return model.status().WithContext(path);
   return model;
 }
 
-Result<std::shared_ptr<const Model>> Model::Embedded(ModelUse use) {
+Result<std::shared_ptr<const Model>> Model::Embedded(ModelUse use, bool with_languages) {
   const bool dialogue = use == ModelUse::kConversations;
   const char* begin = dialogue ? convsent_embedded_dialogue_model : convsent_embedded_model;
   const char* end = dialogue ? convsent_embedded_dialogue_model_end : convsent_embedded_model_end;
-  auto model = FromBytes(std::string_view(begin, static_cast<size_t>(end - begin)));
+  auto model = FromBytes(std::string_view(begin, static_cast<size_t>(end - begin)), with_languages);
   if (!model.ok()) return model.status().WithContext(dialogue ? "embedded dialogue model" : "embedded model");
   return model;
 }

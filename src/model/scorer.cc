@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "convsent/langid.h"
 #include "model/features.h"
 #include "model/model_data.h"
 
@@ -28,7 +29,14 @@ bool ParseSentiment(std::string_view name, Sentiment* out) {
 
 Scorer::Scorer(std::shared_ptr<const Model> model) : model_(std::move(model)) {
   const ModelData& d = model_->data();
-  features_ = std::make_unique<FeatureExtractor>(&d.lexicon, d.bucket_mask, d.feature_flags, d.weights.data());
+  features_ = std::make_unique<FeatureExtractor>(&d.lexicon, d.bucket_mask, d.feature_flags, d.weights.data(),
+                                                 model_->info().language);
+}
+
+Scorer& Scorer::Other(Language language) {
+  auto& scorer = others_[static_cast<size_t>(language)];
+  if (!scorer) scorer = std::make_unique<Scorer>(model_->ForLanguage(language));
+  return *scorer;
 }
 Scorer::~Scorer() = default;
 Scorer::Scorer(Scorer&&) noexcept = default;
@@ -55,7 +63,8 @@ bool Scorer::reads_context() const { return (model_->data().feature_flags & kDia
 // softmax(logits / T): adding Δ to the logits multiplies each p by
 // exp(Δ / T). So a score made without context takes it in without the text.
 void Scorer::AddContext(const TurnContext& context, MessageScore* s) const {
-  if (!reads_context() || context.empty()) return;
+  // Another language's model scored it, and reads no context.
+  if (!reads_context() || context.empty() || model_->ForLanguage(s->language)) return;
   const ModelData& d = model_->data();
   std::array<float, kNumDenseFeatures> dense{};
   ContextFeatures(s->turn, context, dense.data());
@@ -106,12 +115,31 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
                    const TurnContext& context) {
   const ModelData& d = model_->data();
   const std::string_view input = CutUtf8(text, options.max_bytes);
+  const LanguageIdentifier* identifier = model_->identifier();
+  // A language given, with a model of its own: that model scores it alone.
+  if (identifier && options.language && model_->ForLanguage(*options.language)) {
+    Other(*options.language).Score(text, options, out);
+    out->language = *options.language;
+    return;
+  }
   out->truncated = input.size() < text.size();
   thread_local FeatureVector fv;
   features_->Extract(input, &fv, /*with_shares=*/options.explain > 0);
+  const TokenizedText& tt = features_->tokens();
+  out->language = options.language ? *options.language : model_->info().language;
+  if (identifier && !options.language) {
+    // The tokens read for this model tell the language; most messages are
+    // in this model's own, and are scored on without tokenizing again.
+    out->language = identifier->Identify(tt).language;
+    if (model_->ForLanguage(out->language)) {
+      const Language language = out->language;
+      Other(language).Score(text, options, out);
+      out->language = language;
+      return;
+    }
+  }
   out->context = false;
   out->turn = fv.summary;
-  const TokenizedText& tt = features_->tokens();
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
 
   float logits[3] = {d.bias[0], d.bias[1], d.bias[2]};

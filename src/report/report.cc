@@ -122,9 +122,14 @@ struct ReportBuilder::State {
     // Attributes such as a customer id can have a value per conversation:
     // only the reported dimensions get accumulators.
     slot.assign(dict.segments.size(), -1);
+    // The language is a dimension once there are two: an English-only
+    // team's would be one segment equal to the whole.
+    int languages = 0;
+    for (size_t i = 1; i < dict.segments.size(); ++i) languages += dict.segments[i].dimension == "language";
     for (size_t i = 1; i < dict.segments.size(); ++i) {
       const std::string& dim = dict.segments[i].dimension;
       if (dim == "channel" || dim == "topic" || dim == "team" || dim == "tag" || dim == "agent" ||
+          (dim == "language" && languages >= 2) ||
           std::find(o.segment_by.begin(), o.segment_by.end(), dim) != o.segment_by.end()) {
         slot[i] = static_cast<int32_t>(slot_ids.size());
         slot_ids.push_back(static_cast<uint32_t>(i));

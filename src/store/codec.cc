@@ -83,7 +83,7 @@ Result<std::optional<int64_t>> SegmentDictionary::Id(std::string_view dimension,
   return std::optional<int64_t>(id);
 }
 
-Result<std::string> SegmentDictionary::RowSegments(const Conversation& c) {
+Result<std::string> SegmentDictionary::RowSegments(const Conversation& c, Language language) {
   std::string bytes;
   auto add = [&](std::string_view dim, std::string_view value) -> Status {
     if (value.empty()) return Status::Ok();
@@ -94,6 +94,7 @@ Result<std::string> SegmentDictionary::RowSegments(const Conversation& c) {
   RETURN_IF_ERROR(add("channel", c.channel));
   RETURN_IF_ERROR(add("topic", c.topic));
   RETURN_IF_ERROR(add("team", c.team));
+  RETURN_IF_ERROR(add("language", LanguageCode(language)));
   for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
   for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
   return bytes;
@@ -165,13 +166,17 @@ void DecodeScores(std::string_view json, std::vector<std::optional<MessageScore>
   const auto all = Parse(json);
   for (size_t i = 0; all.is_array() && i < all.size() && i < scores->size(); ++i) {
     const auto& j = all[i];
-    if (!j.is_array() || j.size() < 5 || j.size() > 6 || !j[0].is_number() || !j[4].is_array()) continue;
+    if (!j.is_array() || j.size() < 5 || j.size() > 7 || !j[0].is_number() || !j[4].is_array()) continue;
     MessageScore s;
     s.label = static_cast<Sentiment>(j[0].get<int>());
     for (int c = 0; c < 3; ++c) s.p[c] = j[1 + c].is_number() ? j[1 + c].get<float>() : 0.0f;
     s.compound = s.p[2] - s.p[0];
     s.score5 = 3 + 2 * s.compound;
-    s.context = j.size() == 6 && j[5] == 1;
+    s.context = j.size() >= 6 && j[5] == 1;
+    // Scores stored before languages were told apart are English's.
+    if (j.size() == 7 && j[6].is_number_integer() && j[6].get<int>() >= 0 && j[6].get<int>() < kNumLanguages) {
+      s.language = static_cast<Language>(j[6].get<int>());
+    }
     for (const auto& e : j[4]) {
       if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {
         s.explain.push_back({e[0].get<std::string>(), e[1].get<float>()});

@@ -53,7 +53,8 @@ class SegmentDictionary {
   Result<std::optional<int64_t>> Id(std::string_view dimension, std::string_view value);
   // The segment ids of `c` (channel, topic, team, tags, attributes), as
   // little-endian uint32s: the report row's `segments`.
-  Result<std::string> RowSegments(const Conversation& c);
+  // `language` is the conversation's (CustomerLanguage), a segment too.
+  Result<std::string> RowSegments(const Conversation& c, Language language);
   // Forget the cache (ids added in a rolled-back transaction are gone).
   void Clear();
 

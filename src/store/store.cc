@@ -114,7 +114,8 @@ void AppendMessageJson(const Message& m, std::string* out) {
 
 void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out) {
   // null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]],
-  // with a sixth element 1 when the score read the turns before it.
+  // with a sixth element 1 when the score read the turns before it, and a
+  // seventh, the Language, when that is not English.
   if (!score) {
     *out += "null";
     return;
@@ -125,7 +126,12 @@ void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out)
     out->push_back(',');
     AppendJsonNumber(p, 4, out);
   }
-  *out += "," + ExplainJson(s) + (s.context ? ",1]" : "]");
+  *out += "," + ExplainJson(s);
+  if (s.language != Language::kEnglish) {
+    *out += (s.context ? ",1," : ",0,") + std::to_string(static_cast<int>(s.language)) + "]";
+  } else {
+    *out += s.context ? ",1]" : "]";
+  }
 }
 
 std::string MoversJson(const ConversationRollup& r) {

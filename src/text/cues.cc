@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include "convsent/text.h"
 
@@ -11,11 +12,6 @@ namespace {
 // A negation scope ends at clause punctuation or a contrast cue; this caps it
 // for run-on messages that have neither.
 constexpr int kMaxNegationScope = 8;
-
-struct CueEntry {
-  std::string_view word;
-  Cue cue;
-};
 
 constexpr float kBoost = 1.3f;
 constexpr float kStrongBoost = 1.5f;
@@ -111,9 +107,9 @@ struct CueTable {
 
   static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 52); }
 
-  CueTable() {
-    for (const auto& e : kCues) Slot(e.word) = e.cue;
-    for (std::string_view w : kFunctionWords) Slot(w).flags |= kFunctionWord;  // "very" is both
+  explicit CueTable(const CueWords& words) {
+    for (const auto& e : words.cues) Slot(e.word) = e.cue;
+    for (std::string_view w : words.function_words) Slot(w).flags |= kFunctionWord;  // "very" is both
   }
 
   // The entry of `word`, added empty if it is new.
@@ -127,15 +123,22 @@ struct CueTable {
   }
 };
 
-const CueTable& Table() {
-  static const CueTable table;
-  return table;
+const CueTable& Table(Language language) {
+  static const auto* tables = [] {
+    auto* t = new std::vector<CueTable>;
+    t->reserve(kNumLanguages);
+    for (int i = 0; i < kNumLanguages; ++i) t->emplace_back(CueWordsOf(static_cast<Language>(i)));
+    return t;
+  }();
+  return (*tables)[static_cast<size_t>(language)];
 }
 
 }  // namespace
 
-const Cue* FindCue(uint64_t token_hash) {
-  const CueTable& t = Table();
+CueWords EnglishCueWords() { return {kCues, kFunctionWords}; }
+
+const Cue* FindCue(Language language, uint64_t token_hash) {
+  const CueTable& t = Table(language);
   const uint32_t bit = CueTable::FilterBit(token_hash);
   if (!(t.filter[bit >> 6] >> (bit & 63) & 1)) return nullptr;
   for (size_t i = token_hash & (CueTable::kSlots - 1);; i = (i + 1) & (CueTable::kSlots - 1)) {
@@ -144,7 +147,7 @@ const Cue* FindCue(uint64_t token_hash) {
   }
 }
 
-void MarkCues(TokenizedText* out, const std::vector<std::pair<uint32_t, const Cue*>>& overrides,
+void MarkCues(TokenizedText* out, Language language, const std::vector<std::pair<uint32_t, const Cue*>>& overrides,
               std::vector<const Cue*>* cue_scratch) {
   auto& tokens = out->tokens;
   const size_t n = tokens.size();
@@ -177,7 +180,7 @@ void MarkCues(TokenizedText* out, const std::vector<std::pair<uint32_t, const Cu
   size_t next_override = 0;
   for (size_t i = 0; i < n; ++i) {
     Token& t = tokens[i];
-    const Cue* cue = t.kind == TokenKind::kWord ? FindCue(t.hash) : nullptr;
+    const Cue* cue = t.kind == TokenKind::kWord ? FindCue(language, t.hash) : nullptr;
     if (next_override < overrides.size() && overrides[next_override].first == i) {
       cue = overrides[next_override++].second;  // "sooo" is "so"
     }

@@ -49,8 +49,8 @@ using CueOverrides = std::vector<std::pair<uint32_t, const Cue*>>;
 
 class Scanner {
  public:
-  Scanner(TokenizedText* out, std::string* scratch, CueOverrides* overrides)
-      : out_(out), text_(out->text), scratch_(*scratch), cue_override_(*overrides) {}
+  Scanner(TokenizedText* out, Language language, std::string* scratch, CueOverrides* overrides)
+      : out_(out), text_(out->text), language_(language), scratch_(*scratch), cue_override_(*overrides) {}
 
   void Run() {
     size_t i = 0;
@@ -429,13 +429,13 @@ class Scanner {
     Token& t = Emit(span_begin, e, kind, normal, flags, padded);
     letters_ += letters;
     upper_ += upper;
-    if (elongated && !FindCue(t.hash)) {
+    if (elongated && !FindCue(language_, t.hash)) {
       // "sooo" is "so": look cues up with runs collapsed to one letter.
       std::string collapsed;
       for (char ch : normal) {
         if (collapsed.empty() || collapsed.back() != ch) collapsed.push_back(ch);
       }
-      if (const Cue* cue = FindCue(HashToken(collapsed))) {
+      if (const Cue* cue = FindCue(language_, HashToken(collapsed))) {
         cue_override_.emplace_back(static_cast<uint32_t>(out_->tokens.size() - 1), cue);
       }
     }
@@ -519,6 +519,7 @@ class Scanner {
   TokenizedText* out_;
   size_t norm_end_ = 0;  // the end of what out_->normalized holds
   std::string_view text_;
+  Language language_;
   std::string& scratch_;
   CueOverrides& cue_override_;
 };
@@ -531,14 +532,14 @@ void Tokenizer::Tokenize(std::string_view text, TokenizedText* out) {
   out->normalized.clear();
   out->tokens.clear();
   cue_overrides_.clear();
-  Scanner scanner(out, &scratch_, &cue_overrides_);
+  Scanner scanner(out, language_, &scratch_, &cue_overrides_);
   scanner.Run();
   // A message written entirely in capitals is not emphasising any one word.
   out->all_caps_message = scanner.letters_ >= 6 && scanner.upper_ * 10 >= scanner.letters_ * 8;
   if (out->all_caps_message) {
     for (Token& t : out->tokens) t.flags &= ~kAllCaps;
   }
-  MarkCues(out, cue_overrides_, &cue_scratch_);
+  MarkCues(out, language_, cue_overrides_, &cue_scratch_);
 }
 
 }  // namespace convsent

@@ -251,7 +251,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
                         (options.function_word_context ? kFunctionWordContext : 0u) | (dialogue ? kDialogueContext : 0u);
   const uint32_t buckets = 1u << options.bucket_bits;
   model.bucket_mask = buckets - 1;
-  FeatureExtractor fx(&model.lexicon, model.bucket_mask, model.feature_flags);
+  FeatureExtractor fx(&model.lexicon, model.bucket_mask, model.feature_flags, nullptr, options.language);
 
   // Features for every example, class-balanced within each file and
   // weighted across files.
@@ -400,9 +400,10 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   };
   // Said only when on, so that a recipe without it still gives the bytes it gave before.
   if (dialogue) meta["options"]["dialogue_context"] = true;
+  if (options.language != Language::kEnglish) meta["language"] = std::string(LanguageCode(options.language));
   // Score the dev files with the quantized model, as it will ship.
   std::string bytes = model.Serialize(meta.dump());
-  ASSIGN_OR_RETURN(auto shipped, Model::FromBytes(bytes));
+  ASSIGN_OR_RETURN(auto shipped, Model::FromBytes(bytes, /*with_languages=*/false));
   Scorer scorer(shipped);
   nlohmann::json dev_json = nlohmann::json::array();
   for (const auto& path : options.dev) {

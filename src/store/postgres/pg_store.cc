@@ -365,7 +365,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
   Status Write(const ScoredConversation& sc, int64_t model_id, const EncodedConversation& e, bool append) {
     const Conversation& c = sc.conversation;
     const ConversationFacts& f = sc.facts;
-    ASSIGN_OR_RETURN(const std::string segments, segments_.RowSegments(c));
+    ASSIGN_OR_RETURN(const std::string segments, segments_.RowSegments(c, CustomerLanguage(sc)));
     Params p;
     p.Add(c.id).Add(c.channel).Add(c.topic).Add(c.team).Add(c.created_at_ms).Add(c.csat).Add(c.nps);
     p.Add(e.tags).Add(e.attributes).Add(e.events).Add(f.first_response_ms).Add(f.agent_replies).Add(f.customer_turns);

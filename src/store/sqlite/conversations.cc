@@ -359,7 +359,7 @@ Status SqliteStore::PutReportRow(int64_t id, const ScoredConversation& sc, int64
   const Conversation& c = sc.conversation;
   const ConversationFacts& f = sc.facts;
   const ConversationRollup& r = sc.rollup;
-  ASSIGN_OR_RETURN(const std::string blob, segments_.RowSegments(c));
+  ASSIGN_OR_RETURN(const std::string blob, segments_.RowSegments(c, CustomerLanguage(sc)));
   Stmt& put = *statements_.at("put_report_row");
   put.Bind(1, id).Bind(2, c.created_at_ms).Bind(3, model_id).Bind(4, static_cast<double>(r.score5));
   put.Bind(5, PackFacts(r, f, c)).Bind(6, f.first_response_ms).Bind(7, f.longest_wait_ms).Bind(8, f.resolution_ms);

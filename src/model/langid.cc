@@ -1,0 +1,254 @@
+#include "convsent/langid.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "text/utf8.h"
+
+// The identifier, linked in by embed.S (models/convsent-langid.cvsl).
+extern "C" const char convsent_embedded_langid[];
+extern "C" const char convsent_embedded_langid_end[];
+
+namespace convsent {
+namespace {
+
+// File layout (little-endian), format kLangIdFormatVersion:
+//   0  "CVSLANGI"         magic
+//   8  u32 format_version  12 u32 tokenizer_version  16 u32 bucket_bits  20 u32 num_languages
+//   24 f32 cost_scale      28 f32 english_margin     32 f32 max_mean_cost  36 u32 min_letters
+//   40 u64 content_hash    XXH3-64 of the 40 bytes before it and every byte after it
+//   48 u8 languages[16]    Language numbers, unused ones 0
+//   64 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
+//      1/cost_scale nats above the table's smallest
+constexpr char kMagic[8] = {'C', 'V', 'S', 'L', 'A', 'N', 'G', 'I'};
+constexpr size_t kHeaderBytes = 64;
+constexpr size_t kHashOffset = 40;
+constexpr size_t kMaxLanguages = 16;
+// Long texts say their language in their first words; the rest is not read.
+constexpr int kMaxWords = 48;
+
+constexpr uint64_t kWordSalt = 0x9e3779b97f4a7c15ULL;
+constexpr uint64_t kGramSalt = 0xc2b2ae3d27d4eb4fULL;
+
+uint64_t Mix(uint64_t key) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  key *= 0xc4ceb9fe1a85ec53ULL;
+  key ^= key >> 33;
+  return key;
+}
+
+bool InRange(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
+bool IsArabicScript(char32_t c) {
+  return InRange(c, 0x0600, 0x06FF) || InRange(c, 0x0750, 0x077F) || InRange(c, 0xFB50, 0xFDFF) ||
+         InRange(c, 0xFE70, 0xFEFF);
+}
+bool IsDevanagari(char32_t c) { return InRange(c, 0x0900, 0x097F); }
+
+template <typename T>
+void Put(std::string* out, const T& v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+template <typename T>
+T Get(std::string_view bytes, size_t offset) {
+  T v;
+  std::memcpy(&v, bytes.data() + offset, sizeof(T));
+  return v;
+}
+
+uint64_t HashOf(std::string_view bytes) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, bytes.data(), kHashOffset);
+  XXH3_64bits_update(state, bytes.data() + kHashOffset + 8, bytes.size() - kHashOffset - 8);
+  const uint64_t hash = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return hash;
+}
+
+}  // namespace
+
+void LanguageIdentifier::WordFeatures(std::string_view word, std::vector<uint64_t>* keys) {
+  keys->push_back(Mix(HashToken(word) ^ kWordSalt));
+  // "<word>", split at code points: grams of 1 to 4 letters, the edges
+  // marking where a word starts and ends ("<th", "ión>").
+  uint32_t starts[72];
+  size_t n = 0;
+  starts[n++] = 0;  // '<'
+  size_t i = 0;
+  while (i < word.size() && n < 64) {
+    starts[n++] = static_cast<uint32_t>(i + 1);
+    int len;
+    utf8::Decode(word, i, &len);
+    i += static_cast<size_t>(len);
+  }
+  if (i < word.size()) return;  // a very long word: the word alone
+  starts[n] = static_cast<uint32_t>(word.size() + 1);  // '>'
+  starts[n + 1] = static_cast<uint32_t>(word.size() + 2);
+  char buf[300];
+  buf[0] = '<';
+  std::memcpy(buf + 1, word.data(), word.size());
+  buf[word.size() + 1] = '>';
+  const size_t symbols = n + 1;  // '<', the letters, '>'
+  for (size_t g = 1; g <= 4; ++g) {
+    for (size_t k = 0; k + g <= symbols; ++k) {
+      if (g == 1 && (k == 0 || k + 1 == symbols)) continue;  // "<" or ">" alone says nothing
+      const std::string_view gram(buf + starts[k], starts[k + g] - starts[k]);
+      keys->push_back(Mix(HashToken(gram) ^ (kGramSalt + g)));
+    }
+  }
+}
+
+LanguageIdentifier::LanguageIdentifier(Tables tables, uint64_t content_hash)
+    : languages_(std::move(tables.languages)),
+      bucket_mask_((1u << tables.bucket_bits) - 1),
+      cost_scale_(tables.cost_scale),
+      costs_(std::move(tables.costs)),
+      params_(tables.params),
+      content_hash_(content_hash) {}
+
+std::string LanguageIdentifier::Serialize(const Tables& t) {
+  std::string out(kMagic, sizeof(kMagic));
+  Put(&out, kLangIdFormatVersion);
+  Put(&out, kTokenizerVersion);
+  Put(&out, t.bucket_bits);
+  Put(&out, static_cast<uint32_t>(t.languages.size()));
+  Put(&out, t.cost_scale);
+  Put(&out, t.params.english_margin);
+  Put(&out, t.params.max_mean_cost);
+  Put(&out, t.params.min_letters);
+  Put(&out, uint64_t{0});
+  for (size_t i = 0; i < kMaxLanguages; ++i) {
+    out.push_back(static_cast<char>(i < t.languages.size() ? static_cast<uint8_t>(t.languages[i]) : 0));
+  }
+  out.append(reinterpret_cast<const char*>(t.costs.data()), t.costs.size());
+  const uint64_t hash = HashOf(out);
+  std::memcpy(out.data() + kHashOffset, &hash, sizeof(hash));
+  return out;
+}
+
+Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::FromBytes(std::string_view bytes) {
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    return Status::InvalidArgument("not a convsent language identifier (bad magic)");
+  }
+  const auto format = Get<uint32_t>(bytes, 8);
+  if (format != kLangIdFormatVersion) {
+    return Status::InvalidArgument("language identifier format " + std::to_string(format) +
+                                   " is not supported (this build reads " + std::to_string(kLangIdFormatVersion) + ")");
+  }
+  if (Get<uint32_t>(bytes, 12) != kTokenizerVersion) {
+    return Status::InvalidArgument("language identifier was made with another tokenizer version");
+  }
+  Tables t;
+  t.bucket_bits = Get<uint32_t>(bytes, 16);
+  const auto num_languages = Get<uint32_t>(bytes, 20);
+  if (t.bucket_bits < 8 || t.bucket_bits > 24 || num_languages == 0 || num_languages > kMaxLanguages) {
+    return Status::InvalidArgument("language identifier header out of range");
+  }
+  t.cost_scale = Get<float>(bytes, 24);
+  t.params.english_margin = Get<float>(bytes, 28);
+  t.params.max_mean_cost = Get<float>(bytes, 32);
+  t.params.min_letters = Get<uint32_t>(bytes, 36);
+  if (!(t.cost_scale > 0)) return Status::InvalidArgument("language identifier cost scale out of range");
+  const size_t table = (size_t{1} << t.bucket_bits) * num_languages;
+  if (bytes.size() != kHeaderBytes + table) {
+    return Status::InvalidArgument("language identifier is " + std::to_string(bytes.size()) + " bytes, expected " +
+                                   std::to_string(kHeaderBytes + table) + " (truncated or padded)");
+  }
+  const uint64_t hash = Get<uint64_t>(bytes, kHashOffset);
+  if (hash != HashOf(bytes)) return Status::InvalidArgument("language identifier content hash mismatch (corrupted)");
+  for (uint32_t i = 0; i < num_languages; ++i) {
+    const auto code = static_cast<uint8_t>(bytes[48 + i]);
+    if (code == 0 || code >= kNumLanguages) return Status::InvalidArgument("language identifier names an unknown language");
+    t.languages.push_back(static_cast<Language>(code));
+  }
+  t.costs.assign(bytes.begin() + kHeaderBytes, bytes.end());
+  return std::make_shared<const LanguageIdentifier>(std::move(t), hash);
+}
+
+Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open language identifier " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto id = FromBytes(ss.str());
+  if (!id.ok()) return Status::InvalidArgument(path + ": " + id.status().message());
+  return id;
+}
+
+Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::Embedded() {
+  static const auto* embedded = new Result<std::shared_ptr<const LanguageIdentifier>>(FromBytes(
+      std::string_view(convsent_embedded_langid,
+                       static_cast<size_t>(convsent_embedded_langid_end - convsent_embedded_langid))));
+  return *embedded;
+}
+
+LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
+  thread_local Tokenizer tokenizer;
+  thread_local TokenizedText tokens;
+  tokenizer.Tokenize(text, &tokens);
+  return Identify(tokens);
+}
+
+LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
+  thread_local std::vector<uint64_t> keys;
+  keys.clear();
+  const size_t num = languages_.size();
+  uint32_t letters = 0, arabic = 0, devanagari = 0;
+  int words = 0;
+  for (const Token& t : text.tokens) {
+    if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
+    const std::string_view word = text.Normalized(t);
+    for (size_t i = 0; i < word.size();) {
+      int len;
+      const char32_t c = utf8::Decode(word, i, &len);
+      i += static_cast<size_t>(len);
+      if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;  // digits, marks
+      ++letters;
+      arabic += IsArabicScript(c);
+      devanagari += IsDevanagari(c);
+    }
+    WordFeatures(word, &keys);
+    if (++words == kMaxWords) break;
+  }
+  auto only = [&](Language language) -> LanguageGuess {
+    if (std::find(languages_.begin(), languages_.end(), language) == languages_.end()) return {};
+    return {language, 10.0f};
+  };
+  // A script only one of the languages uses decides alone.
+  if (letters > 0 && arabic * 2 >= letters) return only(Language::kArabic);
+  if (letters > 0 && devanagari * 2 >= letters) return only(Language::kHindi);
+  if (letters < params_.min_letters || keys.empty()) return {};
+  uint32_t sums[kMaxLanguages] = {};
+  for (uint64_t key : keys) {
+    const uint8_t* row = costs_.data() + (key & bucket_mask_) * num;
+    for (size_t l = 0; l < num; ++l) sums[l] += row[l];
+  }
+  size_t best = 0, second = num > 1 ? 1 : 0;
+  for (size_t l = 0; l < num; ++l) {
+    if (sums[l] < sums[best]) best = l;
+  }
+  for (size_t l = 0; l < num; ++l) {
+    if (l != best && (second == best || sums[l] < sums[second])) second = l;
+  }
+  const float per_feature = 1.0f / (cost_scale_ * static_cast<float>(keys.size()));
+  // English unless another language is clearly ahead of it.
+  for (size_t l = 0; l < num; ++l) {
+    if (languages_[l] == Language::kEnglish && l != best &&
+        static_cast<float>(sums[l] - sums[best]) * per_feature < params_.english_margin) {
+      second = best, best = l;
+      break;
+    }
+  }
+  const float mean_cost = static_cast<float>(sums[best]) * per_feature;
+  if (mean_cost > params_.max_mean_cost) return {Language::kUnd, 0.0f, mean_cost};
+  const float margin = static_cast<float>(static_cast<int64_t>(sums[second]) - sums[best]) * per_feature;
+  return {languages_[best], std::max(margin, 0.0f), mean_cost};
+}
+
+}  // namespace convsent

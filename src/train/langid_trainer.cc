@@ -1,0 +1,233 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "convsent/eval.h"
+#include "convsent/train_langid.h"
+
+namespace convsent {
+namespace {
+
+struct Texts {
+  Language language;
+  std::vector<std::string> texts;
+};
+
+Result<std::vector<Texts>> ReadTexts(const std::vector<LangIdFile>& files) {
+  std::vector<Texts> out;
+  for (const auto& f : files) {
+    std::vector<Status> errors;
+    auto rows = ReadLabeledTsv(f.path, &errors);
+    if (!rows.ok()) return rows.status();
+    Texts t{f.language, {}};
+    for (auto& row : *rows) t.texts.push_back(std::move(row.text));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string UmsabFolder(Language language) {
+  std::string name(LanguageName(language));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "umsab_" + name;
+}
+
+LangIdTrainOptions LangIdRecipe(const std::string& data_dir) {
+  LangIdTrainOptions o;
+  for (Language language : kScoredLanguages) {
+    o.train.push_back({language, data_dir + "/" + UmsabFolder(language) + "/train.tsv", 1.0});
+    o.dev.push_back({language, data_dir + "/" + UmsabFolder(language) + "/dev.tsv", 1.0});
+  }
+  // English as customers write it to support, not only as it is tweeted.
+  for (const char* set : {"tweeteval", "meld", "uss_multiwoz"}) {
+    o.train.push_back({Language::kEnglish, data_dir + "/" + set + "/train.tsv", 1.0});
+    o.dev.push_back({Language::kEnglish, data_dir + "/" + set + "/dev.tsv", 1.0});
+  }
+  return o;
+}
+
+Result<LangIdDevReport> EvaluateLanguageIdentifier(const LanguageIdentifier& identifier,
+                                                   const std::vector<LangIdFile>& files) {
+  auto texts = ReadTexts(files);
+  if (!texts.ok()) return texts.status();
+  LangIdDevReport report;
+  std::map<Language, int> right;
+  int total = 0, correct = 0, english = 0, english_off = 0, und = 0;
+  for (const auto& t : *texts) {
+    for (const auto& text : t.texts) {
+      const Language got = identifier.Identify(text).language;
+      ++total, ++report.texts_by_language[t.language];
+      if (got == t.language) ++correct, ++right[t.language];
+      if (got == Language::kUnd) ++und;
+      if (t.language == Language::kEnglish) {
+        ++english;
+        if (got != Language::kEnglish && got != Language::kUnd) ++english_off;
+      }
+    }
+  }
+  report.accuracy = total ? static_cast<double>(correct) / total : 0;
+  report.und = total ? static_cast<double>(und) / total : 0;
+  report.english_off = english ? static_cast<double>(english_off) / english : 0;
+  for (const auto& [language, n] : report.texts_by_language) {
+    report.accuracy_by_language[language] = static_cast<double>(right[language]) / n;
+  }
+  return report;
+}
+
+Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& options, std::ostream* log) {
+  // The languages, in the order their files first name them.
+  std::vector<Language> languages;
+  for (const auto& f : options.train) {
+    if (f.language == Language::kUnd) return Status::InvalidArgument(f.path + ": a training file needs a language");
+    if (std::find(languages.begin(), languages.end(), f.language) == languages.end()) languages.push_back(f.language);
+  }
+  if (languages.size() < 2) return Status::InvalidArgument("a language identifier needs two languages or more");
+  const size_t num = languages.size();
+  const size_t buckets = size_t{1} << options.bucket_bits;
+  // Every training text's features, by language.
+  struct Example {
+    size_t language;
+    double weight;
+    std::vector<uint64_t> keys;
+  };
+  std::vector<Example> examples;
+  Tokenizer tokenizer;
+  TokenizedText tokens;
+  for (const auto& f : options.train) {
+    auto texts = ReadTexts({f});
+    if (!texts.ok()) return texts.status();
+    const size_t l = static_cast<size_t>(std::find(languages.begin(), languages.end(), f.language) - languages.begin());
+    for (const auto& text : (*texts)[0].texts) {
+      tokenizer.Tokenize(text, &tokens);
+      Example e{l, f.weight, {}};
+      for (const Token& t : tokens.tokens) {
+        if (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag) {
+          LanguageIdentifier::WordFeatures(tokens.Normalized(t), &e.keys);
+        }
+      }
+      if (!e.keys.empty()) examples.push_back(std::move(e));
+    }
+  }
+  // Costs: -log P(bucket | language), Lidstone-smoothed over the buckets
+  // any language uses.
+  const double a = options.smoothing;
+  auto costs_of = [&](const std::vector<bool>& skip) {
+    std::vector<double> counts(buckets * num, 0.0), totals(num, 0.0);
+    for (size_t i = 0; i < examples.size(); ++i) {
+      if (skip[i]) continue;
+      const Example& e = examples[i];
+      for (uint64_t key : e.keys) counts[(key & (buckets - 1)) * num + e.language] += e.weight;
+      totals[e.language] += e.weight * static_cast<double>(e.keys.size());
+    }
+    size_t used = 0;
+    for (size_t b = 0; b < buckets; ++b) {
+      for (size_t l = 0; l < num; ++l) {
+        if (counts[b * num + l] > 0) {
+          ++used;
+          break;
+        }
+      }
+    }
+    std::vector<double> cost(buckets * num);
+    for (size_t b = 0; b < buckets; ++b) {
+      for (size_t l = 0; l < num; ++l) {
+        cost[b * num + l] = -std::log((counts[b * num + l] + a) / (totals[l] + a * static_cast<double>(used)));
+      }
+    }
+    return cost;
+  };
+  std::vector<bool> skip(examples.size(), false);
+  std::vector<double> cost = costs_of(skip);
+  // The tweets of one language's set are not all in that language (many of
+  // UMSAB's Hindi tweets are plain English). A text of another language's
+  // set that English explains better is English: counted as its set's, it
+  // teaches that language English words, and English messages go to its
+  // model. Left out, and the costs counted again.
+  const auto english = std::find(languages.begin(), languages.end(), Language::kEnglish);
+  if (english != languages.end()) {
+    const size_t en = static_cast<size_t>(english - languages.begin());
+    size_t dropped = 0;
+    for (size_t i = 0; i < examples.size(); ++i) {
+      const Example& e = examples[i];
+      if (e.language == en) continue;
+      double own = 0, as_english = 0;
+      for (uint64_t key : e.keys) {
+        own += cost[(key & (buckets - 1)) * num + e.language];
+        as_english += cost[(key & (buckets - 1)) * num + en];
+      }
+      if (as_english < own) skip[i] = true, ++dropped;
+    }
+    if (log) *log << "left out " << dropped << " texts of other languages' sets that read as English\n";
+    cost = costs_of(skip);
+  }
+  const double lowest = *std::min_element(cost.begin(), cost.end());
+  LanguageIdentifier::Tables tables;
+  tables.languages = languages;
+  tables.bucket_bits = options.bucket_bits;
+  tables.cost_scale = 8;
+  tables.costs.resize(buckets * num);
+  for (size_t i = 0; i < cost.size(); ++i) {
+    tables.costs[i] = static_cast<uint8_t>(std::clamp(std::lround((cost[i] - lowest) * tables.cost_scale), 0L, 255L));
+  }
+  tables.params.min_letters = options.min_letters;
+  // The margin English needs to lose by: the most accurate on dev that
+  // keeps the English texts home.
+  LangIdTrainReport report;
+  report.params = tables.params;
+  if (options.dev.empty()) {
+    report.bytes = LanguageIdentifier::Serialize(tables);
+    return report;
+  }
+  double best_accuracy = -1;
+  for (float margin = 0.0f; margin <= 1.0f; margin += 0.05f) {
+    tables.params.english_margin = margin;
+    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
+    if (!id.ok()) return id.status();
+    auto dev = EvaluateLanguageIdentifier(**id, options.dev);
+    if (!dev.ok()) return dev.status();
+    if (log) {
+      *log << "english margin " << margin << ": dev accuracy " << dev->accuracy << ", English sent elsewhere "
+           << dev->english_off << "\n";
+    }
+    if (dev->english_off <= options.max_english_off && dev->accuracy > best_accuracy) {
+      best_accuracy = dev->accuracy;
+      report.params = tables.params;
+      report.dev = *dev;
+    }
+  }
+  if (best_accuracy < 0) return Status::InvalidArgument("no English margin keeps the English dev texts in English");
+  tables.params = report.params;
+  // The cost per feature above which no language explains a text: what
+  // 99.5 % of the dev texts told right stay under. A text in a language
+  // none of these is (Dutch, Turkish...) costs more: und, not a guess.
+  {
+    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
+    if (!id.ok()) return id.status();
+    auto texts = ReadTexts(options.dev);
+    if (!texts.ok()) return texts.status();
+    std::vector<float> costs;
+    for (const auto& t : *texts) {
+      for (const auto& text : t.texts) {
+        const LanguageGuess g = (*id)->Identify(text);
+        if (g.language == t.language && g.mean_cost > 0) costs.push_back(g.mean_cost);
+      }
+    }
+    if (!costs.empty()) {
+      std::sort(costs.begin(), costs.end());
+      tables.params.max_mean_cost = costs[std::min(costs.size() - 1, costs.size() * 995 / 1000)];
+    }
+    report.params = tables.params;
+    auto final_id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
+    if (!final_id.ok()) return final_id.status();
+    auto dev = EvaluateLanguageIdentifier(**final_id, options.dev);
+    if (!dev.ok()) return dev.status();
+    report.dev = *dev;
+    if (log) *log << "max cost per feature " << tables.params.max_mean_cost << "\n";
+  }
+  report.bytes = LanguageIdentifier::Serialize(tables);
+  return report;
+}
+
+}  // namespace convsent
