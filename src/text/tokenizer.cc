@@ -78,6 +78,12 @@ class Scanner {
       } else if (cp == 0xFF01 || cp == 0xFF1F) {  // fullwidth ! ?
         i = ScanBangs(i);
         continue;
+      } else if (cp == 0x060C || cp == 0x061B) {  // Arabic comma and semicolon
+        Emit(i, i + len, TokenKind::kPunct, ",", kClauseEnd);
+      } else if (cp == 0x061F) {  // Arabic question mark
+        Emit(i, i + len, TokenKind::kPunct, "?", kClauseEnd | kSentenceEnd | kQuestion);
+      } else if (cp == 0x0964 || cp == 0x0965) {  // Devanagari danda: a full stop
+        Emit(i, i + len, TokenKind::kPunct, ".", kClauseEnd | kSentenceEnd);
       }
       i += len;  // other symbols carry no sentiment of their own
     }
