@@ -1,17 +1,24 @@
 // Message scoring throughput on one core, on tweeteval's test texts (read in
 // place from ../shared/data; the built-in sample is used where it is absent).
 //
-// BM_Score is the whole library path (tokenize, features, model, softmax);
+// BM_Score is the whole library path (tokenize, features, model, softmax,
+// and telling the language); BM_ScoreEnglishAlone the English model without
+// the other languages (the path before them), in the same run;
+// BM_ScoreOtherLanguages the UMSAB dev tweets of the seven other languages,
+// each identified and handed to its model;
 // BM_Tokenize is the tokenizer alone; BM_LexiconSum is a baseline measured in
 // the same run: an AFINN-style whitespace split with one hash lookup per word,
 // which is roughly the least work any lexicon scorer does.
 #include <benchmark/benchmark.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "convsent/conversation.h"
+#include "convsent/generator.h"
 #include "convsent/scorer.h"
 #include "convsent/text.h"
 
@@ -44,8 +51,53 @@ int64_t TotalBytes() {
   return n;
 }
 
-void BM_Score(benchmark::State& state) {
-  auto model = convsent::Model::Embedded();
+const std::vector<std::string>& OtherLanguageTexts() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    for (const char* language : {"arabic", "french", "german", "hindi", "italian", "portuguese", "spanish"}) {
+      std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/umsab_" + language + "/dev.tsv");
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) {
+        const auto tab = line.find('\t');
+        if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
+      }
+    }
+    if (out.empty()) {
+      for (int i = 0; i < 1000; ++i) {
+        out.push_back("Sigo esperando el reembolso, nadie responde, es una vergüenza");
+        out.push_back("Vielen Dank, das Problem ist gelöst. Super Service!");
+      }
+    }
+    return out;
+  }();
+  return texts;
+}
+
+// Support messages as the built-in sample writes them (1,000 generated
+// conversations): the text the product scores, where English grammar
+// words tell the language before any lookup.
+const std::vector<std::string>& SupportTexts() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    convsent::GeneratorOptions o;
+    o.conversations = 1000;
+    std::ostringstream jsonl;
+    if (!convsent::GenerateConversations(o, jsonl).ok()) return out;
+    std::istringstream in(jsonl.str());
+    std::string line;
+    while (std::getline(in, line)) {
+      convsent::Conversation c;
+      if (!convsent::ParseConversationJson(line, &c).ok()) continue;
+      for (const auto& m : c.messages) out.push_back(m.text);
+    }
+    return out;
+  }();
+  return texts;
+}
+
+void ScoreAll(benchmark::State& state, bool with_languages, const std::vector<std::string>& texts) {
+  auto model = convsent::Model::Embedded(convsent::ModelUse::kMessages, with_languages);
   if (!model.ok()) {
     state.SkipWithError(model.status().ToString().c_str());
     return;
@@ -54,16 +106,28 @@ void BM_Score(benchmark::State& state) {
   convsent::ScoreOptions options;
   options.explain = static_cast<int>(state.range(0));
   convsent::MessageScore score;
+  int64_t bytes = 0;
+  for (const auto& t : texts) bytes += static_cast<int64_t>(t.size());
   for (auto _ : state) {
-    for (const auto& t : Texts()) {
+    for (const auto& t : texts) {
       scorer.Score(t, options, &score);
       benchmark::DoNotOptimize(score.compound);
     }
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(Texts().size()));
-  state.SetBytesProcessed(state.iterations() * TotalBytes());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(texts.size()));
+  state.SetBytesProcessed(state.iterations() * bytes);
 }
+
+void BM_Score(benchmark::State& state) { ScoreAll(state, true, Texts()); }
 BENCHMARK(BM_Score)->Arg(0)->Arg(3)->ArgName("explain")->Unit(benchmark::kMillisecond);
+void BM_ScoreEnglishAlone(benchmark::State& state) { ScoreAll(state, false, Texts()); }
+BENCHMARK(BM_ScoreEnglishAlone)->Arg(0)->Arg(3)->ArgName("explain")->Unit(benchmark::kMillisecond);
+void BM_ScoreSupport(benchmark::State& state) { ScoreAll(state, true, SupportTexts()); }
+BENCHMARK(BM_ScoreSupport)->Arg(0)->ArgName("explain")->Unit(benchmark::kMillisecond);
+void BM_ScoreSupportEnglishAlone(benchmark::State& state) { ScoreAll(state, false, SupportTexts()); }
+BENCHMARK(BM_ScoreSupportEnglishAlone)->Arg(0)->ArgName("explain")->Unit(benchmark::kMillisecond);
+void BM_ScoreOtherLanguages(benchmark::State& state) { ScoreAll(state, true, OtherLanguageTexts()); }
+BENCHMARK(BM_ScoreOtherLanguages)->Arg(0)->Arg(3)->ArgName("explain")->Unit(benchmark::kMillisecond);
 
 void BM_Tokenize(benchmark::State& state) {
   convsent::Tokenizer tokenizer;

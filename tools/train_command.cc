@@ -37,8 +37,9 @@ int RunTrainLangId(const TrainFlags& flags) {
     return kExitFailure;
   }
   const auto& dev = report->dev;
-  std::printf("wrote %s (%zu bytes), English margin %.2f, max cost per feature %.2f\n", output.c_str(),
-              report->bytes.size(), report->params.english_margin, report->params.max_mean_cost);
+  std::printf("wrote %s (%zu bytes), English margin %.2f, max cost per feature %.2f, words decide English %.2f\n",
+              output.c_str(), report->bytes.size(), report->params.english_margin, report->params.max_mean_cost,
+              report->params.word_margin);
   std::printf("dev accuracy %.4f, und %.4f, English texts sent to another language %.4f\n", dev.accuracy, dev.und,
               dev.english_off);
   for (const auto& [language, accuracy] : dev.accuracy_by_language) {

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -22,10 +23,11 @@ namespace {
 //   24 f32 cost_scale      28 f32 english_margin     32 f32 max_mean_cost  36 u32 min_letters
 //   40 u64 content_hash    XXH3-64 of the 40 bytes before it and every byte after it
 //   48 u8 languages[16]    Language numbers, unused ones 0
-//   64 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
+//   64 f32 word_margin     68 f32 function_word_share
+//   72 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
 //      1/cost_scale nats above the table's smallest
 constexpr char kMagic[8] = {'C', 'V', 'S', 'L', 'A', 'N', 'G', 'I'};
-constexpr size_t kHeaderBytes = 64;
+constexpr size_t kHeaderBytes = 72;
 constexpr size_t kHashOffset = 40;
 constexpr size_t kMaxLanguages = 16;
 // Long texts say their language in their first words; the rest is not read.
@@ -50,6 +52,18 @@ bool IsArabicScript(char32_t c) {
 }
 bool IsDevanagari(char32_t c) { return InRange(c, 0x0900, 0x097F); }
 
+bool IsAscii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 template <typename T>
 void Put(std::string* out, const T& v) {
   out->append(reinterpret_cast<const char*>(&v), sizeof(T));
@@ -73,8 +87,24 @@ uint64_t HashOf(std::string_view bytes) {
 
 }  // namespace
 
+// A gram's key: its bytes (at most 16: four code points) packed into two
+// words and mixed. Cheaper than hashing each gram as a string, which was
+// most of the identifier's time.
+uint64_t LanguageIdentifier::WordKey(uint64_t word_hash) { return Mix(word_hash ^ kWordSalt); }
+
+static uint64_t GramKey(const char* p, size_t n, uint64_t salt) {
+  uint64_t a = 0, b = 0;
+  std::memcpy(&a, p, n < 8 ? n : 8);
+  if (n > 8) std::memcpy(&b, p + 8, n - 8 < 8 ? n - 8 : 8);
+  return Mix(a ^ Mix(b + salt + (uint64_t{n} << 56)));
+}
+
 void LanguageIdentifier::WordFeatures(std::string_view word, std::vector<uint64_t>* keys) {
-  keys->push_back(Mix(HashToken(word) ^ kWordSalt));
+  WordFeatures(word, HashToken(word), keys);
+}
+
+void LanguageIdentifier::WordFeatures(std::string_view word, uint64_t word_hash, std::vector<uint64_t>* keys) {
+  keys->push_back(WordKey(word_hash));
   // "<word>", split at code points: grams of 1 to 4 letters, the edges
   // marking where a word starts and ends ("<th", "ión>").
   uint32_t starts[72];
@@ -98,8 +128,7 @@ void LanguageIdentifier::WordFeatures(std::string_view word, std::vector<uint64_
   for (size_t g = 1; g <= 4; ++g) {
     for (size_t k = 0; k + g <= symbols; ++k) {
       if (g == 1 && (k == 0 || k + 1 == symbols)) continue;  // "<" or ">" alone says nothing
-      const std::string_view gram(buf + starts[k], starts[k + g] - starts[k]);
-      keys->push_back(Mix(HashToken(gram) ^ (kGramSalt + g)));
+      keys->push_back(GramKey(buf + starts[k], starts[k + g] - starts[k], kGramSalt + g));
     }
   }
 }
@@ -110,7 +139,9 @@ LanguageIdentifier::LanguageIdentifier(Tables tables, uint64_t content_hash)
       cost_scale_(tables.cost_scale),
       costs_(std::move(tables.costs)),
       params_(tables.params),
-      content_hash_(content_hash) {}
+      content_hash_(content_hash) {
+  english_ = static_cast<size_t>(std::find(languages_.begin(), languages_.end(), Language::kEnglish) - languages_.begin());
+}
 
 std::string LanguageIdentifier::Serialize(const Tables& t) {
   std::string out(kMagic, sizeof(kMagic));
@@ -126,6 +157,8 @@ std::string LanguageIdentifier::Serialize(const Tables& t) {
   for (size_t i = 0; i < kMaxLanguages; ++i) {
     out.push_back(static_cast<char>(i < t.languages.size() ? static_cast<uint8_t>(t.languages[i]) : 0));
   }
+  Put(&out, t.params.word_margin);
+  Put(&out, t.params.function_word_share);
   out.append(reinterpret_cast<const char*>(t.costs.data()), t.costs.size());
   const uint64_t hash = HashOf(out);
   std::memcpy(out.data() + kHashOffset, &hash, sizeof(hash));
@@ -154,6 +187,8 @@ Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::FromBytes(
   t.params.english_margin = Get<float>(bytes, 28);
   t.params.max_mean_cost = Get<float>(bytes, 32);
   t.params.min_letters = Get<uint32_t>(bytes, 36);
+  t.params.word_margin = Get<float>(bytes, 64);
+  t.params.function_word_share = Get<float>(bytes, 68);
   if (!(t.cost_scale > 0)) return Status::InvalidArgument("language identifier cost scale out of range");
   const size_t table = (size_t{1} << t.bucket_bits) * num_languages;
   if (bytes.size() != kHeaderBytes + table) {
@@ -196,25 +231,52 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
 }
 
 LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
+  struct Word {
+    std::string_view text;
+    uint64_t hash;
+  };
+  thread_local std::vector<Word> words;
   thread_local std::vector<uint64_t> keys;
+  words.clear();
   keys.clear();
   const size_t num = languages_.size();
+  // Plain English, most of what support teams read, shows in its grammar
+  // words ("the", "you", "is", as an English tokenizer marked them) and its
+  // ASCII alone: no lookup at all.
+  if (english_ < num) {
+    uint32_t all = 0, function_words = 0;
+    for (const Token& t : text.tokens) {
+      if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
+      ++all;
+      function_words += t.Has(kFunctionWord);
+    }
+    if (all >= 2 && function_words >= 1 &&
+        static_cast<float>(function_words) >= params_.function_word_share * static_cast<float>(all) &&
+        IsAscii(text.text)) {
+      return {Language::kEnglish, 0.0f, 0.0f};
+    }
+  }
   uint32_t letters = 0, arabic = 0, devanagari = 0;
-  int words = 0;
   for (const Token& t : text.tokens) {
     if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
     const std::string_view word = text.Normalized(t);
-    for (size_t i = 0; i < word.size();) {
-      int len;
-      const char32_t c = utf8::Decode(word, i, &len);
-      i += static_cast<size_t>(len);
-      if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;  // digits, marks
-      ++letters;
-      arabic += IsArabicScript(c);
-      devanagari += IsDevanagari(c);
+    bool ascii = true;
+    for (char ch : word) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    if (ascii) {
+      for (char ch : word) letters += ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+    } else {
+      for (size_t i = 0; i < word.size();) {
+        int len;
+        const char32_t c = utf8::Decode(word, i, &len);
+        i += static_cast<size_t>(len);
+        if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;  // digits, marks
+        ++letters;
+        arabic += IsArabicScript(c);
+        devanagari += IsDevanagari(c);
+      }
     }
-    WordFeatures(word, &keys);
-    if (++words == kMaxWords) break;
+    words.push_back({word, t.hash});
+    if (words.size() == kMaxWords) break;
   }
   auto only = [&](Language language) -> LanguageGuess {
     if (std::find(languages_.begin(), languages_.end(), language) == languages_.end()) return {};
@@ -223,12 +285,35 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   // A script only one of the languages uses decides alone.
   if (letters > 0 && arabic * 2 >= letters) return only(Language::kArabic);
   if (letters > 0 && devanagari * 2 >= letters) return only(Language::kHindi);
-  if (letters < params_.min_letters || keys.empty()) return {};
+  if (letters < params_.min_letters || words.empty()) return {};
   uint32_t sums[kMaxLanguages] = {};
-  for (uint64_t key : keys) {
+  auto add = [&](uint64_t key) {
     const uint8_t* row = costs_.data() + (key & bucket_mask_) * num;
     for (size_t l = 0; l < num; ++l) sums[l] += row[l];
+  };
+  // First the words alone, one lookup each: text that is plainly English
+  // (most of what support teams read) is decided there.
+  for (const Word& w : words) {
+    keys.push_back(WordKey(w.hash));
+    add(keys.back());
   }
+  if (english_ < num) {
+    uint32_t others = UINT32_MAX;
+    for (size_t l = 0; l < num; ++l) {
+      if (l != english_) others = std::min(others, sums[l]);
+    }
+    // In all, not per word: names and hashtags, which no language knows,
+    // dilute a mean but not the evidence of the words that are English.
+    const float ahead = (static_cast<float>(others) - static_cast<float>(sums[english_])) / cost_scale_;
+    if (ahead >= params_.word_margin) {
+      return {Language::kEnglish, ahead, static_cast<float>(sums[english_]) / (cost_scale_ * static_cast<float>(words.size()))};
+    }
+  }
+  // Then every word's character grams too.
+  std::fill(sums, sums + num, 0u);
+  keys.clear();
+  for (const Word& w : words) WordFeatures(w.text, w.hash, &keys);
+  for (uint64_t key : keys) add(key);
   size_t best = 0, second = num > 1 ? 1 : 0;
   for (size_t l = 0; l < num; ++l) {
     if (sums[l] < sums[best]) best = l;
@@ -238,12 +323,9 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   }
   const float per_feature = 1.0f / (cost_scale_ * static_cast<float>(keys.size()));
   // English unless another language is clearly ahead of it.
-  for (size_t l = 0; l < num; ++l) {
-    if (languages_[l] == Language::kEnglish && l != best &&
-        static_cast<float>(sums[l] - sums[best]) * per_feature < params_.english_margin) {
-      second = best, best = l;
-      break;
-    }
+  if (english_ < num && english_ != best &&
+      static_cast<float>(sums[english_] - sums[best]) * per_feature < params_.english_margin) {
+    second = best, best = english_;
   }
   const float mean_cost = static_cast<float>(sums[best]) * per_feature;
   if (mean_cost > params_.max_mean_cost) return {Language::kUnd, 0.0f, mean_cost};
