@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
+#include <set>
 #include <string>
 
 #include "convsent/langid.h"
@@ -175,6 +177,36 @@ TEST(LanguageScoring, AConversationInTwoLanguagesIsStoredAndReportedByItsCustome
     if (s["dimension"] == "language") languages[s["value"].get<std::string>()] = s["scored"].get<int>();
   }
   EXPECT_EQ(languages, (std::map<std::string, int>{{"de", 1}, {"en", 1}, {"es", 1}})) << report.out.substr(0, 2000);
+}
+
+TEST(LanguageScoring, AHelpDesksLanguageIsUsedAndSaidToBeGiven) {
+  testing::TempDir dir;
+  // "ok obrigado" alone is too short to tell; the help desk says Portuguese.
+  const std::string input = dir.Write("c.jsonl",
+      R"({"id":"pt-1","language":"pt-BR","messages":[{"role":"customer","text":"Ainda não recebi meu pedido"},)"
+      R"({"role":"customer","text":"ok obrigado"}]})"
+      "\n"
+      R"({"id":"ja-1","locale":"ja","messages":[{"role":"customer","text":"Muchas gracias, todo resuelto"}]})"
+      "\n");
+  const std::string db = dir.path() + "/s.db";
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + input + " 2>&1").exit_code, 0);
+  auto j = nlohmann::json::parse(RunCommand(Binary() + " show pt-1 --json --db " + db).out);
+  EXPECT_EQ(j["language"], "pt");
+  for (const auto& m : j["messages"]) {
+    EXPECT_EQ(m["score"]["language"], "pt");
+    EXPECT_EQ(m["score"]["language_given"], true) << "stored as the help desk's, not identified";
+  }
+  // A locale convsent does not score: each message is identified.
+  j = nlohmann::json::parse(RunCommand(Binary() + " show ja-1 --json --db " + db).out);
+  EXPECT_EQ(j["messages"][0]["score"]["language"], "es");
+  EXPECT_FALSE(j["messages"][0]["score"].contains("language_given"));
+  // One language segment per conversation: the scored one.
+  const auto r = nlohmann::json::parse(RunCommand(Binary() + " report --json --min-segment 1 --db " + db).out);
+  std::multiset<std::string> values;
+  for (const auto& seg : r["segments"]) {
+    if (seg["dimension"] == "language") values.insert(seg["value"].get<std::string>());
+  }
+  EXPECT_EQ(values, (std::multiset<std::string>{"es", "pt"}));
 }
 
 TEST(LanguageScoring, TheCommandsTakeALanguage) {

@@ -92,6 +92,11 @@ struct ScoredConversation {
   ConversationFacts facts;
 };
 
+// The language a help desk recorded for the conversation (its "language"
+// or "locale" attribute: "es", "pt-BR", "English"), when it is one convsent
+// scores; kUnd otherwise. ScoreConversation scores every message with it.
+Language ConversationLanguageAttribute(const Conversation& c);
+
 // The conversation's language: its customers' most frequent among their
 // scored messages (und ones aside; the first to reach the count on a tie),
 // or und when none was told.

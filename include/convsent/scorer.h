@@ -89,6 +89,7 @@ struct MessageScore {
   // The message's language, as identified (or as given in ScoreOptions);
   // its model scored it. kUnd: none could be told, the English model scored it.
   Language language = Language::kEnglish;
+  bool language_given = false;  // from ScoreOptions (a help desk's locale, --lang), not identified
   TurnSummary turn;  // for the turns after this one
 };
 

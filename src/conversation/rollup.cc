@@ -155,6 +155,14 @@ ConversationFacts ComputeFacts(const Conversation& c) {
   return f;
 }
 
+Language ConversationLanguageAttribute(const Conversation& c) {
+  for (const auto& [key, value] : c.attributes) {
+    Language l;
+    if ((key == "language" || key == "locale") && ParseLanguage(value, &l)) return l;
+  }
+  return Language::kUnd;
+}
+
 Language CustomerLanguage(const ScoredConversation& c) {
   std::array<int, kNumLanguages> count{};
   Language best = Language::kUnd;
@@ -195,6 +203,12 @@ ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const Score
   // Each message is scored with the turns before it (the agent's reply a
   // customer answers), where the model reads context.
   ContextTracker context;
+  // The help desk's language for the conversation, where it keeps one and
+  // it is one convsent scores: its model reads every message.
+  ScoreOptions options = score_options;
+  if (const Language given = ConversationLanguageAttribute(c); !options.language && given != Language::kUnd) {
+    options.language = given;
+  }
   for (size_t i = 0; i < c.messages.size(); ++i) {
     const Message& m = c.messages[i];
     if (m.role == Role::kNote) {
@@ -202,7 +216,7 @@ ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const Score
       continue;
     }
     MessageScore& s = sc.scores[i].emplace();
-    scorer.Score(m.text, score_options, &s, context.Next(RoleName(m.role)));
+    scorer.Score(m.text, options, &s, context.Next(RoleName(m.role)));
     context.Add(RoleName(m.role), s.turn);
     tones.push_back({m.role, s.compound, s.label});
   }

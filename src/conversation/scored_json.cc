@@ -26,6 +26,8 @@ std::string ScoredConversationToJson(const ScoredConversation& sc, std::string_v
                      {"score5", s.score5},
                      {"language", LanguageCode(s.language)},
                      {"explain", ex}};
+      // Said only where the language came with the conversation, not told.
+      if (s.language_given) jm["score"]["language_given"] = true;
       // Said only where the turns before it weighed in.
       if (s.context) jm["score"]["context"] = true;
     }

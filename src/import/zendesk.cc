@@ -26,7 +26,11 @@ class ZendeskReader : public Reader {
       known = true;
       const Node users = doc[key];
       for (const Node& u : users.is_array() ? users.Items() : std::vector<Node>{users}) {
-        ctx.Guard([&] { user_roles_[u["id"].Id()] = u["role"].Str(); });
+        ctx.Guard([&] {
+          user_roles_[u["id"].Id()] = u["role"].Str();
+          // The user's language as Zendesk knows it ("es", "pt-BR").
+          if (const std::string locale = u["locale"].Str(); !locale.empty()) user_locales_[u["id"].Id()] = locale;
+        });
       }
     }
     if (doc.has("groups")) {
@@ -101,6 +105,8 @@ class ZendeskReader : public Reader {
         }
       }
       if (auto r = ratings_.find(id); r != ratings_.end()) d->conversation.csat = r->second;
+      // The requester's locale is the conversation's language (docs/languages.md).
+      if (auto l = user_locales_.find(info.requester); l != user_locales_.end()) d->SetAttribute("language", l->second);
     }
     drafts_.Finish(out);
   }
@@ -244,7 +250,7 @@ class ZendeskReader : public Reader {
 
   Drafts drafts_;
   std::map<std::string, TicketInfo> tickets_;
-  std::map<std::string, std::string> user_roles_, group_names_, group_of_;
+  std::map<std::string, std::string> user_roles_, user_locales_, group_names_, group_of_;
   std::map<std::string, int> ratings_;
   std::vector<Orphan> orphans_;
 };

@@ -120,6 +120,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   if (identifier && options.language && model_->ForLanguage(*options.language)) {
     Other(*options.language).Score(text, options, out);
     out->language = *options.language;
+    out->language_given = true;
     return;
   }
   out->truncated = input.size() < text.size();
@@ -127,6 +128,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   features_->Extract(input, &fv, /*with_shares=*/options.explain > 0);
   const TokenizedText& tt = features_->tokens();
   out->language = options.language ? *options.language : model_->info().language;
+  out->language_given = options.language.has_value();
   if (identifier && !options.language) {
     // The tokens read for this model tell the language; most messages are
     // in this model's own, and are scored on without tokenizing again.
@@ -135,6 +137,7 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
       const Language language = out->language;
       Other(language).Score(text, options, out);
       out->language = language;
+      out->language_given = false;
       return;
     }
   }

@@ -96,7 +96,11 @@ Result<std::string> SegmentDictionary::RowSegments(const Conversation& c, Langua
   RETURN_IF_ERROR(add("team", c.team));
   RETURN_IF_ERROR(add("language", LanguageCode(language)));
   for (const auto& t : c.tags) RETURN_IF_ERROR(add("tag", t));
-  for (const auto& [k, v] : c.attributes) RETURN_IF_ERROR(add(k, v));
+  // A help desk's own "language" attribute is what the scores used (or
+  // not a language convsent scores): the segment is the scored one.
+  for (const auto& [k, v] : c.attributes) {
+    if (k != "language") RETURN_IF_ERROR(add(k, v));
+  }
   return bytes;
 }
 
@@ -166,7 +170,7 @@ void DecodeScores(std::string_view json, std::vector<std::optional<MessageScore>
   const auto all = Parse(json);
   for (size_t i = 0; all.is_array() && i < all.size() && i < scores->size(); ++i) {
     const auto& j = all[i];
-    if (!j.is_array() || j.size() < 5 || j.size() > 7 || !j[0].is_number() || !j[4].is_array()) continue;
+    if (!j.is_array() || j.size() < 5 || j.size() > 8 || !j[0].is_number() || !j[4].is_array()) continue;
     MessageScore s;
     s.label = static_cast<Sentiment>(j[0].get<int>());
     for (int c = 0; c < 3; ++c) s.p[c] = j[1 + c].is_number() ? j[1 + c].get<float>() : 0.0f;
@@ -174,8 +178,9 @@ void DecodeScores(std::string_view json, std::vector<std::optional<MessageScore>
     s.score5 = 3 + 2 * s.compound;
     s.context = j.size() >= 6 && j[5] == 1;
     // Scores stored before languages were told apart are English's.
-    if (j.size() == 7 && j[6].is_number_integer() && j[6].get<int>() >= 0 && j[6].get<int>() < kNumLanguages) {
+    if (j.size() >= 7 && j[6].is_number_integer() && j[6].get<int>() >= 0 && j[6].get<int>() < kNumLanguages) {
       s.language = static_cast<Language>(j[6].get<int>());
+      s.language_given = j.size() == 8 && j[7] == 1;
     }
     for (const auto& e : j[4]) {
       if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_number()) {

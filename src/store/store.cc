@@ -114,8 +114,9 @@ void AppendMessageJson(const Message& m, std::string* out) {
 
 void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out) {
   // null (a note), or [label, p_negative, p_neutral, p_positive, [[token, weight], ...]],
-  // with a sixth element 1 when the score read the turns before it, and a
-  // seventh, the Language, when that is not English.
+  // with a sixth element 1 when the score read the turns before it, a
+  // seventh, the Language, when that is not English or was given, and an
+  // eighth, 1, when it was given (a help desk's locale) rather than told.
   if (!score) {
     *out += "null";
     return;
@@ -127,8 +128,9 @@ void AppendScoreJson(const std::optional<MessageScore>& score, std::string* out)
     AppendJsonNumber(p, 4, out);
   }
   *out += "," + ExplainJson(s);
-  if (s.language != Language::kEnglish) {
-    *out += (s.context ? ",1," : ",0,") + std::to_string(static_cast<int>(s.language)) + "]";
+  if (s.language != Language::kEnglish || s.language_given) {
+    *out += (s.context ? ",1," : ",0,") + std::to_string(static_cast<int>(s.language)) +
+            (s.language_given ? ",1]" : "]");
   } else {
     *out += s.context ? ",1]" : "]";
   }
