@@ -23,16 +23,16 @@ from ._convsent import Error, Model, Score, Store, evaluate, evaluate_file, scor
 __all__ = ["Error", "Model", "Score", "Store", "evaluate", "evaluate_file", "score", "score_many", "score_frame"]
 
 
-def score_frame(df, text="text", threads=1, explain=3, model=None):
+def score_frame(df, text="text", threads=1, explain=3, model=None, lang="auto"):
     """Scores the column ``text`` of a pandas DataFrame.
 
     Returns a copy with the columns ``label``, ``p_negative``,
-    ``p_neutral``, ``p_positive``, ``compound``, ``score5`` and ``explain``
-    (a list of (token, weight) pairs) added.
+    ``p_neutral``, ``p_positive``, ``compound``, ``score5``, ``explain``
+    (a list of (token, weight) pairs) and ``language`` added.
     """
     if text not in df.columns:
         raise KeyError(f"no column {text!r} in the DataFrame (columns: {list(df.columns)})")
-    scores = score_many(df[text].tolist(), threads=threads, explain=explain, model=model)
+    scores = score_many(df[text].tolist(), threads=threads, explain=explain, model=model, lang=lang)
     out = df.copy()
     out["label"] = [s.label for s in scores]
     for name in ("negative", "neutral", "positive"):
@@ -40,6 +40,7 @@ def score_frame(df, text="text", threads=1, explain=3, model=None):
     out["compound"] = [s.compound for s in scores]
     out["score5"] = [s.score5 for s in scores]
     out["explain"] = [s.explain for s in scores]
+    out["language"] = [s.language for s in scores]
     return out
 
 

@@ -67,6 +67,16 @@ struct PyModel {
   std::shared_ptr<const Model> model;
 };
 
+// lang="auto" (identified per message) or a language code.
+std::optional<Language> LangOf(const std::string& lang) {
+  if (lang == "auto") return std::nullopt;
+  Language l;
+  if (!ParseLanguage(lang, &l) || l == Language::kUnd) {
+    throw py::value_error("lang must be 'auto' or one of ar, de, en, es, fr, hi, it, pt, not '" + lang + "'");
+  }
+  return l;
+}
+
 std::shared_ptr<const Model> ModelOf(const py::object& model, ModelUse use = ModelUse::kMessages) {
   if (model.is_none()) {
     static std::shared_ptr<const Model> embedded[2];
@@ -178,6 +188,7 @@ PYBIND11_MODULE(_convsent, m) {
         return out;
       })
       .def_readonly("model", &PyScore::model)
+      .def_property_readonly("language", [](const PyScore& s) { return std::string(LanguageCode(s.s.language)); })
       .def_property_readonly("truncated", [](const PyScore& s) { return s.s.truncated; })
       .def_property_readonly("invalid_utf8_bytes", [](const PyScore& s) { return s.s.invalid_utf8_bytes; })
       .def("__repr__", [](const PyScore& s) {
@@ -188,12 +199,13 @@ PYBIND11_MODULE(_convsent, m) {
 
   m.def(
       "score",
-      [](py::handle text, int explain, const py::object& model) {
+      [](py::handle text, int explain, const py::object& model, const std::string& lang) {
         const std::string t = TextOf(text, "text");
         auto mod = ModelOf(model);
         PyScore out;
         ScoreOptions o;
         o.explain = explain;
+        o.language = LangOf(lang);
         {
           py::gil_scoped_release unlocked;
           ScorerFor(mod).Score(t, o, &out.s);
@@ -201,13 +213,14 @@ PYBIND11_MODULE(_convsent, m) {
         out.model = mod->info().version;
         return out;
       },
-      py::arg("text"), py::arg("explain") = 3, py::arg("model") = py::none(),
+      py::arg("text"), py::arg("explain") = 3, py::arg("model") = py::none(), py::arg("lang") = "auto",
       "Scores one message (str or bytes): a Score with label, p, compound, score5, explain (the `explain`\n"
-      "tokens that moved it most) and model. `model`: a Model (default: the embedded model for lone messages).");
+      "tokens that moved it most), model and language. `model`: a Model (default: the embedded model for lone\n"
+      "messages). `lang`: 'auto' (identified) or a language code (ar, de, en, es, fr, hi, it, pt).");
 
   m.def(
       "score_many",
-      [](py::iterable texts, int threads, int explain, const py::object& model) {
+      [](py::iterable texts, int threads, int explain, const py::object& model, const std::string& lang) {
         std::vector<std::string> in;
         size_t i = 0;
         for (py::handle h : texts) in.push_back(TextOf(h, ("texts[" + std::to_string(i++) + "]").c_str()));
@@ -215,6 +228,7 @@ PYBIND11_MODULE(_convsent, m) {
         std::vector<MessageScore> scores(in.size());
         ScoreOptions o;
         o.explain = explain;
+        o.language = LangOf(lang);
         {
           py::gil_scoped_release unlocked;
           ScorerPool pool(mod, threads);
@@ -228,6 +242,7 @@ PYBIND11_MODULE(_convsent, m) {
         return out;
       },
       py::arg("texts"), py::arg("threads") = 1, py::arg("explain") = 3, py::arg("model") = py::none(),
+      py::arg("lang") = "auto",
       "Scores every text of an iterable on `threads` threads, with the GIL released: a list of Score in order.");
 
   m.def(

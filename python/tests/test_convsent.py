@@ -34,6 +34,7 @@ def as_cli(s):
         "compound": number(s.compound, 4),
         "score5": number(s.score5, 3),
         "model": s.model,
+        "language": s.language,
         "explain": [(t, number(w, 3)) for t, w in s.explain],
     }
 
@@ -46,6 +47,7 @@ def from_cli(line):
         "compound": j["compound"],
         "score5": j["score5"],
         "model": j["model"],
+        "language": j["language"],
         "explain": [(e["token"], e["weight"]) for e in j["explain"]],
     }
 
@@ -58,6 +60,16 @@ def test_scores_equal_the_command_lines_on_the_golden_texts():
         assert as_cli(convsent.score(text, explain=2)) == from_cli(line), text
     many = convsent.score_many(texts, threads=3, explain=2)
     assert [as_cli(s) for s in many] == [from_cli(line) for line in expected]
+
+
+def test_each_language_gets_its_model_or_the_one_given():
+    s = convsent.score("Sigo esperando el reembolso, es una vergüenza")
+    assert (s.language, s.label) == ("es", "negative")
+    assert convsent.score("Sigo esperando el reembolso", lang="en").language == "en"
+    assert convsent.score("ok").language == "und"
+    assert [x.language for x in convsent.score_many(["Vielen Dank!", "thanks a lot for the help"], lang="de")] == ["de", "de"]
+    with pytest.raises(ValueError, match="lang"):
+        convsent.score("hola", lang="nl")
 
 
 def test_threads_give_the_same_scores():
