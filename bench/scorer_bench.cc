@@ -24,24 +24,29 @@
 
 namespace {
 
-const std::vector<std::string>& Texts() {
-  static const std::vector<std::string> texts = [] {
-    std::vector<std::string> out;
-    std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/tweeteval/test.tsv");
+// The texts of labelled TSV files under ../shared/data (`sets`), or
+// `fallback` repeated where they are absent.
+std::vector<std::string> ReadTexts(std::initializer_list<std::string> sets, std::initializer_list<const char*> fallback) {
+  std::vector<std::string> out;
+  for (const std::string& set : sets) {
+    std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/" + set);
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line)) {
       const auto tab = line.find('\t');
       if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
     }
-    if (out.empty()) {
-      for (int i = 0; i < 1000; ++i) {
-        out.push_back("I was charged twice for my subscription this month!! Still waiting :(");
-        out.push_back("Thanks so much, that fixed it, you guys are the best 🙏");
-      }
-    }
-    return out;
-  }();
+  }
+  if (out.empty()) {
+    for (int i = 0; i < 1000; ++i) out.insert(out.end(), fallback.begin(), fallback.end());
+  }
+  return out;
+}
+
+const std::vector<std::string>& Texts() {
+  static const std::vector<std::string> texts =
+      ReadTexts({"tweeteval/test.tsv"}, {"I was charged twice for my subscription this month!! Still waiting :(",
+                                         "Thanks so much, that fixed it, you guys are the best 🙏"});
   return texts;
 }
 
@@ -52,25 +57,11 @@ int64_t TotalBytes() {
 }
 
 const std::vector<std::string>& OtherLanguageTexts() {
-  static const std::vector<std::string> texts = [] {
-    std::vector<std::string> out;
-    for (const char* language : {"arabic", "french", "german", "hindi", "italian", "portuguese", "spanish"}) {
-      std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/umsab_" + language + "/dev.tsv");
-      std::string line;
-      std::getline(in, line);
-      while (std::getline(in, line)) {
-        const auto tab = line.find('\t');
-        if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
-      }
-    }
-    if (out.empty()) {
-      for (int i = 0; i < 1000; ++i) {
-        out.push_back("Sigo esperando el reembolso, nadie responde, es una vergüenza");
-        out.push_back("Vielen Dank, das Problem ist gelöst. Super Service!");
-      }
-    }
-    return out;
-  }();
+  static const std::vector<std::string> texts = ReadTexts(
+      {"umsab_arabic/dev.tsv", "umsab_french/dev.tsv", "umsab_german/dev.tsv", "umsab_hindi/dev.tsv",
+       "umsab_italian/dev.tsv", "umsab_portuguese/dev.tsv", "umsab_spanish/dev.tsv"},
+      {"Sigo esperando el reembolso, nadie responde, es una vergüenza",
+       "Vielen Dank, das Problem ist gelöst. Super Service!"});
   return texts;
 }
 

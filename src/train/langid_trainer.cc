@@ -234,30 +234,23 @@ Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& opti
     auto full = EvaluateLanguageIdentifier(**LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables)),
                                            options.dev);
     if (!full.ok()) return full.status();
-    for (float margin = 1.0f; margin <= 30.0f; margin += 1.0f) {
-      LanguageIdentifier::Tables trial = tables;
-      trial.params.word_margin = margin;
-      auto trial_id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(trial));
-      if (!trial_id.ok()) return trial_id.status();
-      auto dev = EvaluateLanguageIdentifier(**trial_id, options.dev);
-      if (!dev.ok()) return dev.status();
-      if (AsAccurate(*dev, *full)) {
-        tables.params.word_margin = margin;
-        break;
+    // Sets `param` to the first of `from`, `from + step`, ... `to` that is
+    // as accurate as the full reading (left as it was if none is).
+    auto loosest = [&](float LangIdParams::*param, float from, float to, float step) -> Status {
+      for (float value = from; value <= to; value += step) {
+        LanguageIdentifier::Tables trial = tables;
+        trial.params.*param = value;
+        ASSIGN_OR_RETURN(auto trial_id, LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(trial)));
+        ASSIGN_OR_RETURN(const LangIdDevReport dev, EvaluateLanguageIdentifier(*trial_id, options.dev));
+        if (AsAccurate(dev, *full)) {
+          tables.params.*param = value;
+          break;
+        }
       }
-    }
-    for (float share = 0.1f; share <= 1.0f; share += 0.05f) {
-      LanguageIdentifier::Tables trial = tables;
-      trial.params.function_word_share = share;
-      auto trial_id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(trial));
-      if (!trial_id.ok()) return trial_id.status();
-      auto dev = EvaluateLanguageIdentifier(**trial_id, options.dev);
-      if (!dev.ok()) return dev.status();
-      if (AsAccurate(*dev, *full)) {
-        tables.params.function_word_share = share;
-        break;
-      }
-    }
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(loosest(&LangIdParams::word_margin, 1.0f, 30.0f, 1.0f));
+    RETURN_IF_ERROR(loosest(&LangIdParams::function_word_share, 0.1f, 1.0f, 0.05f));
     if (log) {
       *log << "words alone decide English " << tables.params.word_margin << " nats ahead; grammar words alone at a share of "
            << tables.params.function_word_share << "\n";
