@@ -74,6 +74,12 @@ TEST(LanguageIdentifier, TellsEachLanguageAndSaysUndWhenItCannot) {
   for (const char* text : {"", "ok", ":)", "👍👍", "12345", "https://example.com/a"}) {
     EXPECT_EQ((*id)->Identify(text).language, Language::kUnd) << text;
   }
+  // One word is English or und, never another language ("fine" is an
+  // Italian word too).
+  for (const char* text : {"fine", "Gracias", "Danke", "merci", "obrigado"}) {
+    const Language l = (*id)->Identify(text).language;
+    EXPECT_TRUE(l == Language::kEnglish || l == Language::kUnd) << text << ": " << LanguageCode(l);
+  }
   // Languages it was not trained on are not passed off as one it was.
   for (const char* text : {"Siparişim hala gelmedi, çok kötü bir hizmet", "Tilaukseni ei ole vieläkään saapunut",
                            "Moje zamówienie jeszcze nie dotarło do mnie"}) {
@@ -152,7 +158,8 @@ TEST(LanguageScoring, AConversationInTwoLanguagesIsStoredAndReportedByItsCustome
       R"({"role":"customer","text":"Hola, me cobraron dos veces el pedido y nadie me responde","at":"2026-11-02T10:00:00Z"},)"
       R"({"role":"agent","text":"Sorry about that, I have refunded the second charge.","at":"2026-11-02T10:05:00Z"},)"
       R"({"role":"customer","text":"Thanks, but it still does not work","at":"2026-11-02T10:07:00Z"},)"
-      R"({"role":"customer","text":"Sigo esperando el reembolso, es una vergüenza","at":"2026-11-02T10:20:00Z"}]})"
+      R"({"role":"customer","text":"Sigo esperando el reembolso, es una vergüenza","at":"2026-11-02T10:20:00Z"},)"
+      R"({"role":"customer","text":"Gracias","at":"2026-11-02T10:30:00Z"}]})"
       "\n"
       R"({"id":"de-1","channel":"email","created_at":"2026-11-02T11:00:00Z","messages":[{"role":"customer","text":"Vielen Dank, das Problem ist gelöst. Super Service!"}]})"
       "\n"
@@ -169,6 +176,9 @@ TEST(LanguageScoring, AConversationInTwoLanguagesIsStoredAndReportedByItsCustome
   EXPECT_EQ(j["messages"][2]["score"]["language"], "en");
   EXPECT_EQ(j["messages"][3]["score"]["language"], "es");
   EXPECT_EQ(j["messages"][3]["score"]["label"], "negative");
+  // One word is too little to tell alone; in this conversation it is Spanish.
+  EXPECT_EQ(j["messages"][4]["score"]["language"], "es");
+  EXPECT_EQ(j["messages"][4]["score"]["label"], "positive");
   const auto report = RunCommand(Binary() + " report --json --min-segment 1 --db " + db);
   ASSERT_EQ(report.exit_code, 0);
   const auto r = nlohmann::json::parse(report.out);
@@ -243,8 +253,8 @@ TEST(LanguageIdentifier, DevAccuracyAndEnglishKeptHome) {
   ASSERT_TRUE(dev.ok());
   // The sets hold tweets in English too, which is what they are called:
   // many of UMSAB's Hindi set, a few of the German one ("@user im
-  // speechless"). Measured when the identifier was trained: 0.92 German,
-  // 0.66 Hindi, the others 0.98 to 1 (docs/languages.md); these are floors.
+  // speechless"). Measured when the identifier was trained: 0.91 German,
+  // 0.65 Hindi, the others 0.98 to 1 (docs/languages.md); these are floors.
   for (const auto& [language, accuracy] : dev->accuracy_by_language) {
     EXPECT_GE(accuracy, language == Language::kHindi ? 0.6 : 0.9) << LanguageCode(language);
   }

@@ -1,6 +1,6 @@
 // Which language a message is written in.
 //
-// A naive Bayes model over each word and its character 1-4-grams (by code
+// A naive Bayes model over each word and its character 3-4-grams (by code
 // point, so Arabic and Devanagari count letters, not bytes), trained here
 // from the UMSAB tweets of the eight languages and English support dialogue
 // (convsent train --for langid; docs/languages.md). Arabic and Devanagari
@@ -30,7 +30,7 @@
 
 namespace convsent {
 
-inline constexpr uint32_t kLangIdFormatVersion = 1;
+inline constexpr uint32_t kLangIdFormatVersion = 2;  // 2: character 3-4-grams (1: 1-4)
 
 struct LanguageGuess {
   Language language = Language::kUnd;
@@ -89,7 +89,7 @@ class LanguageIdentifier {
   };
   static std::string Serialize(const Tables& tables);
   // The feature keys of one normalized word: the word, then its character
-  // 1-4-grams (trainer and identifier share them).
+  // 3-4-grams (trainer and identifier share them).
   static void WordFeatures(std::string_view word, std::vector<uint64_t>* keys);
   // Same, with the word's HashToken (a Token's hash) already known.
   static void WordFeatures(std::string_view word, uint64_t word_hash, std::vector<uint64_t>* keys);

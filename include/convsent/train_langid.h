@@ -30,7 +30,7 @@ struct LangIdTrainOptions {
   std::vector<LangIdFile> dev;
   uint32_t bucket_bits = 18;
   double smoothing = 0.1;          // added to every count (Lidstone)
-  double max_english_off = 0.005;  // share of English dev texts another language may take
+  double max_english_off = 0.002;  // share of English dev texts another language may take
   uint32_t min_letters = 4;
 };
 

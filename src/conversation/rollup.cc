@@ -220,9 +220,24 @@ ScoredConversation ScoreConversation(Conversation c, Scorer& scorer, const Score
     context.Add(RoleName(m.role), s.turn);
     tones.push_back({m.role, s.compound, s.label});
   }
-  sc.rollup = Rollup(tones, rollup_options);
-  sc.facts = ComputeFacts(c);
+  // A message too short to tell ("Gracias", "ok") is read again in the
+  // language the conversation's customers write in, when that has a model
+  // of its own (the English one has read it already).
   sc.conversation = std::move(c);
+  const Language language = CustomerLanguage(sc);
+  if (!options.language && scorer.model().ForLanguage(language)) {
+    ScoreOptions in_conversation = options;
+    in_conversation.language = language;
+    for (size_t i = 0; i < sc.scores.size(); ++i) {
+      auto& s = sc.scores[i];
+      if (!s || s->language != Language::kUnd) continue;
+      scorer.Score(sc.conversation.messages[i].text, in_conversation, &*s);
+      s->language_given = false;  // the conversation's, not a help desk's
+      tones[i] = {sc.conversation.messages[i].role, s->compound, s->label};
+    }
+  }
+  sc.rollup = Rollup(tones, rollup_options);
+  sc.facts = ComputeFacts(sc.conversation);
   return sc;
 }
 

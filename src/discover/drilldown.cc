@@ -25,6 +25,8 @@ constexpr double kMinZ = 3.5;
 // And its own share moved by at least this many standard errors.
 constexpr double kMinOwnZ = 2;
 constexpr int64_t kMinRows = 20;  // in each period, in the item and outside it
+// A pair with this share of one of its values' conversations is that value.
+constexpr double kSameShare = 0.98;
 
 struct Acc {
   int64_t before = 0, now = 0;
@@ -62,14 +64,6 @@ DrilldownResult Drilldown::Compute(int max_items) const {
   out.change = out.share_now - out.share_before;
 
   auto dimension = [&](uint32_t id) -> const std::string& { return dictionary_.segments[id].dimension; };
-  // A value every conversation has (the one language of an English-only
-  // team) is the whole, not a part: paired with another value it would be
-  // that value again under a second name.
-  std::unordered_map<uint32_t, size_t> holding;
-  for (const Row& r : rows_) {
-    for (uint32_t id : r.segments) ++holding[id];
-  }
-  auto whole = [&](uint32_t id) { return holding[id] == rows_.size(); };
   auto in_item = [](const Row& r, uint64_t key) {
     const auto a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key);
     const bool has_a = std::binary_search(r.segments.begin(), r.segments.end(), a);
@@ -87,14 +81,23 @@ DrilldownResult Drilldown::Compute(int max_items) const {
         (r.now ? a.neg_now : a.neg_before) += negative[i];
       };
       for (size_t x = 0; x < r.segments.size(); ++x) {
-        if (whole(r.segments[x])) continue;
         add(Key(r.segments[x], 0));
         for (size_t y = x + 1; y < r.segments.size(); ++y) {
-          if (!whole(r.segments[y]) && dimension(r.segments[x]) != dimension(r.segments[y])) {
+          if (dimension(r.segments[x]) != dimension(r.segments[y])) {
             add(Key(r.segments[x], r.segments[y]));
           }
         }
       }
+    }
+    // A pair holding (nearly) all of one of its values is that value under
+    // a second name: "tier2 and English" where nearly every conversation is
+    // English. It is left out, so the value itself is named.
+    for (auto it = acc.begin(); it != acc.end();) {
+      const auto a = static_cast<uint32_t>(it->first >> 32), b = static_cast<uint32_t>(it->first);
+      auto rows = [](const Acc& x) { return static_cast<double>(x.before + x.now); };
+      const bool same = b != 0 && (rows(it->second) >= kSameShare * rows(acc.at(Key(a, 0))) ||
+                                   rows(it->second) >= kSameShare * rows(acc.at(Key(b, 0))));
+      it = same ? acc.erase(it) : std::next(it);
     }
     struct Scored {
       uint64_t key = 0;

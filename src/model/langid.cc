@@ -105,8 +105,10 @@ void LanguageIdentifier::WordFeatures(std::string_view word, std::vector<uint64_
 
 void LanguageIdentifier::WordFeatures(std::string_view word, uint64_t word_hash, std::vector<uint64_t>* keys) {
   keys->push_back(WordKey(word_hash));
-  // "<word>", split at code points: grams of 1 to 4 letters, the edges
-  // marking where a word starts and ends ("<th", "ión>").
+  // "<word>", split at code points: grams of 3 and 4 letters, the edges
+  // marking where a word starts and ends ("<th", "ión>"). With 1- and
+  // 2-grams too, dev accuracy was no better (0.969 against 0.970) and a
+  // text cost twice the lookups.
   uint32_t starts[72];
   size_t n = 0;
   starts[n++] = 0;  // '<'
@@ -125,9 +127,8 @@ void LanguageIdentifier::WordFeatures(std::string_view word, uint64_t word_hash,
   std::memcpy(buf + 1, word.data(), word.size());
   buf[word.size() + 1] = '>';
   const size_t symbols = n + 1;  // '<', the letters, '>'
-  for (size_t g = 1; g <= 4; ++g) {
+  for (size_t g = 3; g <= 4; ++g) {
     for (size_t k = 0; k + g <= symbols; ++k) {
-      if (g == 1 && (k == 0 || k + 1 == symbols)) continue;  // "<" or ">" alone says nothing
       keys->push_back(GramKey(buf + starts[k], starts[k + g] - starts[k], kGramSalt + g));
     }
   }
@@ -329,6 +330,10 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   }
   const float mean_cost = static_cast<float>(sums[best]) * per_feature;
   if (mean_cost > params_.max_mean_cost) return {Language::kUnd, 0.0f, mean_cost};
+  // One word is too little to call a language other than English ("fine"
+  // is Italian too): und, and a conversation's other messages decide
+  // (ScoreConversation).
+  if (words.size() < 2 && best != english_) return {Language::kUnd, 0.0f, mean_cost};
   const float margin = static_cast<float>(static_cast<int64_t>(sums[second]) - sums[best]) * per_feature;
   return {languages_[best], std::max(margin, 0.0f), mean_cost};
 }
