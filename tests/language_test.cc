@@ -236,7 +236,9 @@ TEST(LanguageScoring, TheCommandsTakeALanguage) {
   const auto info = nlohmann::json::parse(r.out);
   ASSERT_EQ(info["languages"].size(), 8u);
   for (const auto& l : info["languages"]) {
-    if (l["language"] != "en") EXPECT_FALSE(l["dev"].empty()) << "each language's dev figures: " << l.dump();
+    if (l["language"] != "en") {
+      EXPECT_FALSE(l["dev"].empty()) << "each language's dev figures: " << l.dump();
+    }
   }
 }
 
