@@ -33,7 +33,11 @@ float TokenWeight(const Token& t) {
 }
 
 void FeatureExtractor::Extract(std::string_view text, FeatureVector* out, bool with_shares) {
-  tokenizer_.Tokenize(text, &tokens_);
+  Tokenize(text);
+  ExtractTokens(out, with_shares);
+}
+
+void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
   out->sparse.clear();
   out->dense.fill(0);
   const auto& toks = tokens_.tokens;

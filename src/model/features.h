@@ -134,6 +134,10 @@ class FeatureExtractor {
   // all buffers. `with_shares` also fills out->token_lexicon, for
   // explanations.
   void Extract(std::string_view text, FeatureVector* out, bool with_shares = false);
+  // The same in two steps, so that the tokens can be read (for the
+  // message's language) before any feature is made.
+  void Tokenize(std::string_view text) { tokenizer_.Tokenize(text, &tokens_); }
+  void ExtractTokens(FeatureVector* out, bool with_shares = false);
   const TokenizedText& tokens() const { return tokens_; }
 
  private:

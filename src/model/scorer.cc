@@ -124,14 +124,13 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
     return;
   }
   out->truncated = input.size() < text.size();
-  thread_local FeatureVector fv;
-  features_->Extract(input, &fv, /*with_shares=*/options.explain > 0);
+  features_->Tokenize(input);
   const TokenizedText& tt = features_->tokens();
   out->language = options.language ? *options.language : model_->info().language;
   out->language_given = options.language.has_value();
   if (identifier && !options.language) {
     // The tokens read for this model tell the language; most messages are
-    // in this model's own, and are scored on without tokenizing again.
+    // in this model's own, and are scored on from the same tokens.
     out->language = identifier->Identify(tt).language;
     if (model_->ForLanguage(out->language)) {
       const Language language = out->language;
@@ -141,6 +140,8 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
       return;
     }
   }
+  thread_local FeatureVector fv;
+  features_->ExtractTokens(&fv, /*with_shares=*/options.explain > 0);
   out->context = false;
   out->turn = fv.summary;
   out->invalid_utf8_bytes = tt.invalid_utf8_bytes;
