@@ -13,17 +13,47 @@ struct Texts {
   std::vector<std::string> texts;
 };
 
-Result<std::vector<Texts>> ReadTexts(const std::vector<LangIdFile>& files) {
+// The texts of `files`; their bad lines are skipped and told to `log`
+// (file:line).
+Result<std::vector<Texts>> ReadTexts(const std::vector<LangIdFile>& files, std::ostream* log) {
   std::vector<Texts> out;
   for (const auto& f : files) {
     std::vector<Status> errors;
     auto rows = ReadLabeledTsv(f.path, &errors);
     if (!rows.ok()) return rows.status();
+    for (const Status& e : errors) {
+      if (log) *log << "skipped " << e.message() << "\n";
+    }
     Texts t{f.language, {}};
     for (auto& row : *rows) t.texts.push_back(std::move(row.text));
     out.push_back(std::move(t));
   }
   return out;
+}
+
+LangIdDevReport Evaluate(const LanguageIdentifier& identifier, const std::vector<Texts>& texts) {
+  LangIdDevReport report;
+  std::map<Language, int> right;
+  int total = 0, correct = 0, english = 0, english_off = 0, und = 0;
+  for (const auto& t : texts) {
+    for (const auto& text : t.texts) {
+      const Language got = identifier.Identify(text).language;
+      ++total, ++report.texts_by_language[t.language];
+      if (got == t.language) ++correct, ++right[t.language];
+      if (got == Language::kUnd) ++und;
+      if (t.language == Language::kEnglish) {
+        ++english;
+        if (got != Language::kEnglish && got != Language::kUnd) ++english_off;
+      }
+    }
+  }
+  report.accuracy = total ? static_cast<double>(correct) / total : 0;
+  report.und = total ? static_cast<double>(und) / total : 0;
+  report.english_off = english ? static_cast<double>(english_off) / english : 0;
+  for (const auto& [language, n] : report.texts_by_language) {
+    report.accuracy_by_language[language] = static_cast<double>(right[language]) / n;
+  }
+  return report;
 }
 
 // A shortcut may cost each language at most a point of accuracy, and send
@@ -60,30 +90,8 @@ LangIdTrainOptions LangIdRecipe(const std::string& data_dir) {
 
 Result<LangIdDevReport> EvaluateLanguageIdentifier(const LanguageIdentifier& identifier,
                                                    const std::vector<LangIdFile>& files) {
-  auto texts = ReadTexts(files);
-  if (!texts.ok()) return texts.status();
-  LangIdDevReport report;
-  std::map<Language, int> right;
-  int total = 0, correct = 0, english = 0, english_off = 0, und = 0;
-  for (const auto& t : *texts) {
-    for (const auto& text : t.texts) {
-      const Language got = identifier.Identify(text).language;
-      ++total, ++report.texts_by_language[t.language];
-      if (got == t.language) ++correct, ++right[t.language];
-      if (got == Language::kUnd) ++und;
-      if (t.language == Language::kEnglish) {
-        ++english;
-        if (got != Language::kEnglish && got != Language::kUnd) ++english_off;
-      }
-    }
-  }
-  report.accuracy = total ? static_cast<double>(correct) / total : 0;
-  report.und = total ? static_cast<double>(und) / total : 0;
-  report.english_off = english ? static_cast<double>(english_off) / english : 0;
-  for (const auto& [language, n] : report.texts_by_language) {
-    report.accuracy_by_language[language] = static_cast<double>(right[language]) / n;
-  }
-  return report;
+  ASSIGN_OR_RETURN(const std::vector<Texts> texts, ReadTexts(files, nullptr));
+  return Evaluate(identifier, texts);
 }
 
 Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& options, std::ostream* log) {
@@ -106,7 +114,7 @@ Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& opti
   Tokenizer tokenizer;
   TokenizedText tokens;
   for (const auto& f : options.train) {
-    auto texts = ReadTexts({f});
+    auto texts = ReadTexts({f}, log);
     if (!texts.ok()) return texts.status();
     const size_t l = static_cast<size_t>(std::find(languages.begin(), languages.end(), f.language) - languages.begin());
     for (const auto& text : (*texts)[0].texts) {
@@ -190,21 +198,21 @@ Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& opti
     report.bytes = LanguageIdentifier::Serialize(tables);
     return report;
   }
+  ASSIGN_OR_RETURN(const std::vector<Texts> dev_texts, ReadTexts(options.dev, log));
+  auto evaluate = [&](const LanguageIdentifier::Tables& t) {
+    return Evaluate(LanguageIdentifier(t, /*content_hash=*/0), dev_texts);
+  };
   double best_accuracy = -1;
   for (float margin = 0.0f; margin <= 1.0f; margin += 0.05f) {
     tables.params.english_margin = margin;
-    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
-    if (!id.ok()) return id.status();
-    auto dev = EvaluateLanguageIdentifier(**id, options.dev);
-    if (!dev.ok()) return dev.status();
+    const LangIdDevReport dev = evaluate(tables);
     if (log) {
-      *log << "english margin " << margin << ": dev accuracy " << dev->accuracy << ", English sent elsewhere "
-           << dev->english_off << "\n";
+      *log << "english margin " << margin << ": dev accuracy " << dev.accuracy << ", English sent elsewhere "
+           << dev.english_off << "\n";
     }
-    if (dev->english_off <= options.max_english_off && dev->accuracy > best_accuracy) {
-      best_accuracy = dev->accuracy;
+    if (dev.english_off <= options.max_english_off && dev.accuracy > best_accuracy) {
+      best_accuracy = dev.accuracy;
       report.params = tables.params;
-      report.dev = *dev;
     }
   }
   if (best_accuracy < 0) return Status::InvalidArgument("no English margin keeps the English dev texts in English");
@@ -212,57 +220,41 @@ Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& opti
   // The cost per feature above which no language explains a text: what
   // 99.5 % of the dev texts told right stay under. A text in a language
   // none of these is (Dutch, Turkish...) costs more: und, not a guess.
-  {
-    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
-    if (!id.ok()) return id.status();
-    auto texts = ReadTexts(options.dev);
-    if (!texts.ok()) return texts.status();
-    std::vector<float> costs;
-    for (const auto& t : *texts) {
-      for (const auto& text : t.texts) {
-        const LanguageGuess g = (*id)->Identify(text);
-        if (g.language == t.language && g.mean_cost > 0) costs.push_back(g.mean_cost);
-      }
+  const LanguageIdentifier chosen(tables, 0);
+  std::vector<float> costs;
+  for (const auto& t : dev_texts) {
+    for (const auto& text : t.texts) {
+      const LanguageGuess g = chosen.Identify(text);
+      if (g.language == t.language && g.mean_cost > 0) costs.push_back(g.mean_cost);
     }
-    if (!costs.empty()) {
-      std::sort(costs.begin(), costs.end());
-      tables.params.max_mean_cost = costs[std::min(costs.size() - 1, costs.size() * 995 / 1000)];
-    }
-    // The margin by which words alone may decide English, and the share of
-    // grammar words by which ASCII text is English: the smallest as
-    // accurate on dev as reading every text's grams (AsAccurate).
-    auto full = EvaluateLanguageIdentifier(**LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables)),
-                                           options.dev);
-    if (!full.ok()) return full.status();
-    // Sets `param` to the first of `from`, `from + step`, ... `to` that is
-    // as accurate as the full reading (left as it was if none is).
-    auto loosest = [&](float LangIdParams::*param, float from, float to, float step) -> Status {
-      for (float value = from; value <= to; value += step) {
-        LanguageIdentifier::Tables trial = tables;
-        trial.params.*param = value;
-        ASSIGN_OR_RETURN(auto trial_id, LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(trial)));
-        ASSIGN_OR_RETURN(const LangIdDevReport dev, EvaluateLanguageIdentifier(*trial_id, options.dev));
-        if (AsAccurate(dev, *full)) {
-          tables.params.*param = value;
-          break;
-        }
-      }
-      return Status::Ok();
-    };
-    RETURN_IF_ERROR(loosest(&LangIdParams::word_margin, 1.0f, 30.0f, 1.0f));
-    RETURN_IF_ERROR(loosest(&LangIdParams::function_word_share, 0.1f, 1.0f, 0.05f));
-    if (log) {
-      *log << "words alone decide English " << tables.params.word_margin << " nats ahead; grammar words alone at a share of "
-           << tables.params.function_word_share << "\n";
-    }
-    report.params = tables.params;
-    auto final_id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(tables));
-    if (!final_id.ok()) return final_id.status();
-    auto dev = EvaluateLanguageIdentifier(**final_id, options.dev);
-    if (!dev.ok()) return dev.status();
-    report.dev = *dev;
-    if (log) *log << "max cost per feature " << tables.params.max_mean_cost << "\n";
   }
+  if (!costs.empty()) {
+    std::sort(costs.begin(), costs.end());
+    tables.params.max_mean_cost = costs[std::min(costs.size() - 1, costs.size() * 995 / 1000)];
+  }
+  if (log) *log << "max cost per feature " << tables.params.max_mean_cost << "\n";
+  // The margin by which words alone may decide English, and the share of
+  // grammar words by which ASCII text is English: the loosest as accurate
+  // on dev as reading every text's grams (AsAccurate).
+  const LangIdDevReport full = evaluate(tables);
+  auto loosest = [&](float LangIdParams::*param, float from, float to, float step) {
+    for (float value = from; value <= to; value += step) {
+      LanguageIdentifier::Tables trial = tables;
+      trial.params.*param = value;
+      if (AsAccurate(evaluate(trial), full)) {
+        tables.params.*param = value;
+        return;
+      }
+    }
+  };
+  loosest(&LangIdParams::word_margin, 1.0f, 30.0f, 1.0f);
+  loosest(&LangIdParams::function_word_share, 0.1f, 1.0f, 0.05f);
+  if (log) {
+    *log << "words alone decide English " << tables.params.word_margin << " nats ahead; grammar words alone at a share of "
+         << tables.params.function_word_share << "\n";
+  }
+  report.params = tables.params;
+  report.dev = evaluate(tables);
   report.bytes = LanguageIdentifier::Serialize(tables);
   return report;
 }
