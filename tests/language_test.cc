@@ -242,6 +242,24 @@ TEST(LanguageScoring, TheCommandsTakeALanguage) {
   }
 }
 
+// `train --lang` takes the language's recipe, and an option named on the
+// command line over the recipe's.
+TEST(LanguageTraining, TheRecipeYieldsToTheCommandLine) {
+  SKIP_WITHOUT_SHARED_DATA();
+  testing::TempDir dir;
+  const std::string model = dir.path() + "/de.cvsm";
+  const auto r = RunCommand(Binary() + " train --lang de --epochs 2 --fits 1 --data-dir " + testing::SharedDir() +
+                            "/data -o " + model + " 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto info = nlohmann::json::parse(RunCommand(Binary() + " model info --json --model " + model).out);
+  EXPECT_EQ(info["language"], "de");
+  const auto& options = info["metadata"]["options"];
+  EXPECT_EQ(options["epochs"], 2) << "named on the command line";
+  EXPECT_EQ(options["fits"], 1);
+  EXPECT_EQ(options["char_ngrams"], true) << "the recipe's";
+  EXPECT_EQ(options["bucket_bits"], 17) << "the recipe's";
+}
+
 // The identifier's targets (issue #22), on the dev texts it was chosen on.
 TEST(LanguageIdentifier, DevAccuracyAndEnglishKeptHome) {
   SKIP_WITHOUT_SHARED_DATA();

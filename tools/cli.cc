@@ -24,6 +24,8 @@ Option* Option::required() {
   return this;
 }
 
+bool Command::given(const std::string& name) const { return app_->count(name) > 0; }
+
 Command* Command::add_subcommand(const std::string& name, const std::string& help) {
   return Keep(Command(app_->add_subcommand(name, help)));
 }

@@ -41,6 +41,8 @@ class Command {
   void callback(std::function<void()> fn);
   void require_subcommand(int n);
   bool got_subcommand(const std::string& name) const;
+  // Whether the option or flag named `name` ("--l2") was on the command line.
+  bool given(const std::string& name) const;
 
  private:
   CLI::App* app_;

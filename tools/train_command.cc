@@ -1,5 +1,6 @@
 // convsent train: reproduce the shipped model from ../shared/data.
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "convsent/adapt.h"
@@ -20,13 +21,37 @@ struct TrainFlags {
   std::vector<std::string> lexicons;
   bool no_vader_lexicon = false;
   TrainOptions options;
+  std::function<bool(const std::string&)> given;  // whether an option was on the command line
 };
+
+// A recipe's options, with those named on the command line taking the
+// command line's values.
+void KeepGiven(const TrainFlags& flags, TrainOptions* recipe) {
+  auto keep = [&](const char* name, auto member) {
+    if (flags.given(name)) recipe->*member = flags.options.*member;
+  };
+  keep("--no-dialogue-context", &TrainOptions::dialogue_context);
+  keep("--bucket-bits", &TrainOptions::bucket_bits);
+  keep("--char-ngrams", &TrainOptions::char_ngrams);
+  keep("--function-word-context", &TrainOptions::function_word_context);
+  keep("--length-normalize", &TrainOptions::length_normalize);
+  keep("--lexicon-examples", &TrainOptions::lexicon_examples);
+  keep("--balance-power", &TrainOptions::balance_power);
+  keep("--min-count", &TrainOptions::min_count);
+  keep("--epochs", &TrainOptions::epochs);
+  keep("--fits", &TrainOptions::fits);
+  keep("--lexicon-warmup", &TrainOptions::lexicon_warmup_epochs);
+  keep("--learning-rate", &TrainOptions::learning_rate);
+  keep("--l2", &TrainOptions::l2);
+  keep("--seed", &TrainOptions::seed);
+  keep("--version-tag", &TrainOptions::version);
+}
 
 // --for langid: the language identifier (models/convsent-langid.cvsl).
 int RunTrainLangId(const TrainFlags& flags) {
   const std::string output = flags.output.empty() ? "models/convsent-langid.cvsl" : flags.output;
   LangIdTrainOptions o = LangIdRecipe(flags.data_dir);
-  o.bucket_bits = static_cast<uint32_t>(flags.options.bucket_bits);
+  if (flags.given("--bucket-bits")) o.bucket_bits = static_cast<uint32_t>(flags.options.bucket_bits);
   auto report = TrainLanguageIdentifier(o, &std::cerr);
   if (!report.ok()) {
     std::fprintf(stderr, "convsent train: %s\n", report.status().ToString().c_str());
@@ -65,12 +90,12 @@ int RunTrain(TrainFlags flags) {
   if (language != Language::kEnglish) {
     // Another language's model: its recipe, unless told otherwise.
     if (dialogue) return std::fprintf(stderr, "convsent train: --lang %s trains a message model\n", flags.lang.c_str()), kExitUsage;
-    const TrainOptions recipe = LanguageRecipe(d, ".", o.afinn_lexicon, language);
+    TrainOptions recipe = LanguageRecipe(d, ".", o.afinn_lexicon, language);
     if (flags.output.empty()) flags.output = "models/convsent-" + std::string(LanguageCode(language)) + ".cvsm";
-    o = recipe;  // the recipe's options; flags below that name files still apply
+    KeepGiven(flags, &recipe);
+    o = recipe;  // the files named below (--train, --dev, --lexicon) still apply
     if (flags.dev.empty()) flags.dev = recipe.dev;
     if (flags.lexicons.empty()) flags.lexicons = recipe.extra_lexicons;
-    flags.no_vader_lexicon = false;
   }
   const TrainOptions recipe = ShippedRecipe(d, ".", "", use);
   if (flags.output.empty()) flags.output = dialogue ? "models/convsent-dialogue.cvsm" : "models/convsent-msg.cvsm";
@@ -164,7 +189,10 @@ void AddTrainCommand(Command& app, int* exit_code) {
   cmd->add_option("--l2", flags->options.l2, "L2 penalty (default 1e-3)");
   cmd->add_option("--seed", flags->options.seed, "Random seed (default 1)");
   cmd->add_option("--version-tag", flags->options.version, "Model version recorded in the file (default 1)");
-  cmd->callback([flags, exit_code] { *exit_code = RunTrain(*flags); });
+  cmd->callback([flags, exit_code, cmd] {
+    flags->given = [cmd](const std::string& name) { return cmd->given(name); };
+    *exit_code = RunTrain(*flags);
+  });
 }
 
 }  // namespace convsent::cli
