@@ -248,7 +248,8 @@ TEST(LanguageTraining, TheRecipeYieldsToTheCommandLine) {
   SKIP_WITHOUT_SHARED_DATA();
   testing::TempDir dir;
   const std::string model = dir.path() + "/de.cvsm";
-  const auto r = RunCommand(Binary() + " train --lang de --epochs 2 --fits 1 --data-dir " + testing::SharedDir() +
+  // From the project root, where the recipe finds data/lexicons, as scripts/train-model.sh runs it.
+  const auto r = RunCommand("cd " + testing::SourceDir() + " && " + Binary() + " train --lang de --epochs 2 --fits 1 --data-dir " + testing::SharedDir() +
                             "/data -o " + model + " 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto info = nlohmann::json::parse(RunCommand(Binary() + " model info --json --model " + model).out);
