@@ -63,6 +63,33 @@ TEST_P(StoreFamiliesTest, WebhookDeliveriesArePendingUntilDone) {
   EXPECT_EQ(w.Recent(10)->size(), 1u) << "a pending delivery is never pruned";
 }
 
+TEST_P(StoreFamiliesTest, SyncCursorsCommitWithTheirTransaction) {
+  SyncCursors& c = store_->sync_cursors();
+  auto none = c.Get("zendesk");
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_FALSE(none->has_value()) << "a sync that never ran has no cursor";
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(c.Set("zendesk", R"({"after_cursor":"a"})", kT0).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_FALSE(c.Get("zendesk")->has_value()) << "a rolled-back cursor is not kept";
+  ASSERT_TRUE(c.Set("zendesk", R"({"after_cursor":"a"})", kT0).ok());
+  ASSERT_TRUE(c.Set("zendesk", R"({"after_cursor":"b"})", kT0 + 1).ok());
+  ASSERT_TRUE(c.Set("front", "{}", kT0).ok());
+  EXPECT_EQ(c.Get("zendesk")->value(), R"({"after_cursor":"b"})") << "set again: replaced";
+  auto all = c.List();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].name, "zendesk");
+  EXPECT_EQ((*all)[1].updated_at_ms, kT0 + 1);
+
+  // Webhook events: the first sighting is new, a replay is not, and an
+  // entry past the window is forgotten.
+  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0, kT0 - kDay));
+  EXPECT_FALSE(*c.FirstSeen("zendesk", "d1", kT0 + 5, kT0 - kDay)) << "a replay";
+  EXPECT_TRUE(*c.FirstSeen("front", "d1", kT0 + 5, kT0 - kDay)) << "another system's digest";
+  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0 + 2 * kDay, kT0 + kDay)) << "forgotten once out of the window";
+}
+
 TEST_P(StoreFamiliesTest, DiscoveredIssuesKeepTheirPhrasesAndAlert) {
   auto empty = store_->discovered_issues().List();
   ASSERT_TRUE(empty.ok());

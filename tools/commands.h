@@ -47,6 +47,7 @@ void AddAlertsCommand(Command& app, int* exit_code);
 void AddInterventionCommand(Command& app, int* exit_code);
 void AddServeCommands(Command& app, int* exit_code);  // serve, keys
 void AddDiscoverCommand(Command& app, int* exit_code);
+void AddSyncCommand(Command& app, int* exit_code);
 
 // The commands that need the HTTP stack (server, webhooks). They are built
 // into convsent-net only; convsent lists them in its help and hands them over
@@ -62,6 +63,7 @@ inline constexpr NetCommand kNetCommands[] = {
     {"alerts", "List the tree's alerts, or acknowledge one"},
     {"intervention", "Log a change against a node of the tree, and check it"},
     {"discover", "Emerging issues and where the share negative moved, found from the data"},
+    {"sync", "Pull conversations from a help desk's API as they change (zendesk, intercom, front; docs/sync.md)"},
 };
 // The help line of one of them, by name.
 inline const char* NetCommandHelp(std::string_view name) {

@@ -191,6 +191,7 @@ int main(int argc, char** argv) {
   convsent::cli::AddAlertsCommand(root, &exit_code);
   convsent::cli::AddInterventionCommand(root, &exit_code);
   convsent::cli::AddDiscoverCommand(root, &exit_code);
+  convsent::cli::AddSyncCommand(root, &exit_code);
   convsent::cli::AddServeCommands(root, &exit_code);
 #else
   // Listed in --help; main() hands them to convsent-net before parsing.

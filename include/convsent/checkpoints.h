@@ -7,8 +7,9 @@
 #ifndef CONVSENT_CHECKPOINTS_H_
 #define CONVSENT_CHECKPOINTS_H_
 
-#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -48,7 +49,9 @@ class BackgroundCheckpoints {
   BackgroundCheckpoints& operator=(const BackgroundCheckpoints&) = delete;
 
  private:
-  std::atomic<bool> done_{false};
+  std::mutex mu_;
+  std::condition_variable wake_;  // done_ set: stop at once, not after the period
+  bool done_ = false;
   std::thread thread_;
 };
 

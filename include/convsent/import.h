@@ -52,6 +52,16 @@ ImportResult ImportFiles(HelpDesk system, const std::vector<std::string>& paths)
 // see docs/import.md). Used by the tests and the fuzz target.
 ImportResult ImportDocuments(HelpDesk system, const std::vector<std::pair<std::string, std::string>>& documents);
 
+// An API response as a sync fetched it (convsent/sync.h): the request path
+// tells a reader which ticket or conversation a list of comments, threads
+// or messages belongs to, as in a recording.
+struct ImportResponse {
+  std::string name;          // stands for the file in errors
+  std::string request_path;  // "/api/v2/tickets/7/comments.json"
+  std::string body;
+};
+ImportResult ImportResponses(HelpDesk system, const std::vector<ImportResponse>& responses);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_IMPORT_H_

@@ -55,6 +55,10 @@ struct IngestOptions {
   std::function<void(const IngestProgress&)> progress;
   // Called for each error as it is found (e.g. to print it).
   std::function<void(const IngestError&)> on_error;
+  // Called inside the transaction of each stored batch, after its
+  // conversations are written: what it writes commits with them, and its
+  // error rolls the batch back (a sync's cursor, convsent/sync.h).
+  std::function<Status(Store&)> with_commit;
 };
 
 // Ingests `paths` into `store`, scoring with `model`. Fails (non-OK) only

@@ -43,11 +43,12 @@
 #include "convsent/scorer.h"
 #include "convsent/status.h"
 #include "convsent/stored_conversations.h"
+#include "convsent/sync_cursors.h"
 #include "convsent/webhook_deliveries.h"
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 10;
+inline constexpr int kStoreSchemaVersion = 11;
 
 struct StoreInfo {
   int schema_version = 0;
@@ -96,6 +97,7 @@ class Store {
   virtual Interventions& interventions() = 0;
   virtual Labels& labels() = 0;
   virtual ReviewItems& review_items() = 0;
+  virtual SyncCursors& sync_cursors() = 0;
   virtual WebhookDeliveries& webhook_deliveries() = 0;
   // Only a store that one process writes has a live log; null otherwise.
   virtual LiveLog* live_log() { return nullptr; }

@@ -56,7 +56,8 @@ bool IsRecording(const nlohmann::json& j) {
   return j.contains("nango") || j.contains("output") || j.contains("input");
 }
 
-void ReadDocument(std::string_view name, std::string_view text, Reader* reader, ImportResult* result) {
+void ReadDocument(std::string_view name, std::string_view text, Reader* reader, ImportResult* result,
+                  const std::string& request_path = "") {
   ++result->files;
   if (const size_t at = JsonTooDeep(text); at != std::string_view::npos) {
     result->errors.push_back(IngestError{std::string(name), LineColumn(text, at).first, "",
@@ -97,7 +98,7 @@ void ReadDocument(std::string_view name, std::string_view text, Reader* reader, 
     }
     return;
   }
-  Context ctx(std::string(name), "", result);
+  Context ctx(std::string(name), request_path, result);
   ctx.Guard([&] { reader->Read(Node(&doc, ""), ctx); });
 }
 
@@ -127,6 +128,14 @@ ImportResult ImportDocuments(HelpDesk system, const std::vector<std::pair<std::s
   ImportResult result;
   auto reader = NewReader(system);
   for (const auto& [name, text] : documents) ReadDocument(name, text, reader.get(), &result);
+  reader->Finish(&result);
+  return result;
+}
+
+ImportResult ImportResponses(HelpDesk system, const std::vector<ImportResponse>& responses) {
+  ImportResult result;
+  auto reader = NewReader(system);
+  for (const auto& r : responses) ReadDocument(r.name, r.body, reader.get(), &result, r.request_path);
   reader->Finish(&result);
   return result;
 }

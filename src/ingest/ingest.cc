@@ -469,6 +469,7 @@ class Ingester {
       for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
         s = store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]);
       }
+      if (s.ok() && options_.with_commit) s = options_.with_commit(*store_);
       if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
       if (!s.ok()) {
         writer_status_ = s;

@@ -22,6 +22,7 @@ class FamilyOwner : public Store {
   Labels& labels() override { return *families_.labels; }
   LiveLog* live_log() override { return families_.live_log.get(); }
   ReviewItems& review_items() override { return *families_.review_items; }
+  SyncCursors& sync_cursors() override { return *families_.sync_cursors; }
   WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
  protected:
@@ -34,6 +35,7 @@ class FamilyOwner : public Store {
     std::unique_ptr<Labels> labels;
     std::unique_ptr<LiveLog> live_log;
     std::unique_ptr<ReviewItems> review_items;
+    std::unique_ptr<SyncCursors> sync_cursors;
     std::unique_ptr<WebhookDeliveries> webhook_deliveries;
   };
   Families families_;

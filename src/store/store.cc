@@ -246,8 +246,11 @@ BackgroundCheckpoints::BackgroundCheckpoints(const std::string& location, std::c
   if (!store.ok() || (*store)->checkpoints() == nullptr) return;
   thread_ = std::thread([this, store = std::move(*store), period, start_writeback] {
     Checkpoints& checkpoints = *store->checkpoints();
-    while (!done_.load()) {
-      std::this_thread::sleep_for(period);
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        if (wake_.wait_for(lock, period, [this] { return done_; })) return;
+      }
       if (start_writeback) (void)checkpoints.StartWriteback();
       (void)checkpoints.Run();
     }
@@ -255,7 +258,11 @@ BackgroundCheckpoints::BackgroundCheckpoints(const std::string& location, std::c
 }
 
 BackgroundCheckpoints::~BackgroundCheckpoints() {
-  done_ = true;
+  {
+    std::lock_guard lock(mu_);
+    done_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -10,6 +10,7 @@
 #include "convsent/api_keys.h"
 #include "convsent/backlog.h"
 #include "convsent/discovered_issues.h"
+#include "convsent/sync_cursors.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
 #include "convsent/review_queue.h"
@@ -22,6 +23,7 @@ std::unique_ptr<Alerts> NewAlerts(Connection* db);
 std::unique_ptr<ApiKeys> NewApiKeys(Connection* db);
 std::unique_ptr<Backlog> NewBacklog(Connection* db);
 std::unique_ptr<DiscoveredIssues> NewDiscoveredIssues(Connection* db);
+std::unique_ptr<SyncCursors> NewSyncCursors(Connection* db);
 std::unique_ptr<Interventions> NewInterventions(Connection* db);
 std::unique_ptr<Labels> NewLabels(Connection* db);
 // `in_transaction`: the store's flag, read when an item is claimed.

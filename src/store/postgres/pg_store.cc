@@ -42,6 +42,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
                  .labels = NewLabels(&db_),
                  .live_log = nullptr,  // a shared store writes through
                  .review_items = NewReviewItems(&db_, &in_transaction_),
+                 .sync_cursors = NewSyncCursors(&db_),
                  .webhook_deliveries = NewWebhookDeliveries(&db_)};
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());

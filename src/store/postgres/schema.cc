@@ -170,6 +170,13 @@ CREATE TABLE discovered_issues(
   id BIGSERIAL PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative BIGINT NOT NULL,
   lift DOUBLE PRECISION NOT NULL, found_at BIGINT NOT NULL, alert BIGINT NOT NULL);
 )sql",
+    // v11: where each help-desk sync stands, and the webhook events seen
+    // (include/convsent/sync_cursors.h).
+    R"sql(
+CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, seen_at BIGINT NOT NULL, PRIMARY KEY(system, digest));
+CREATE INDEX hook_events_seen ON hook_events(seen_at);
+)sql",
 };
 static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kStoreSchemaVersion);
 

@@ -17,6 +17,7 @@
 #include "convsent/labels.h"
 #include "convsent/live_log.h"
 #include "convsent/review_queue.h"
+#include "convsent/sync_cursors.h"
 #include "convsent/webhook_deliveries.h"
 
 namespace convsent::sqlite {
@@ -29,6 +30,7 @@ std::unique_ptr<Interventions> NewInterventions(sqlite3* db, const std::string& 
 std::unique_ptr<Labels> NewLabels(sqlite3* db, const std::string& path);
 std::unique_ptr<LiveLog> NewLiveLog(sqlite3* db, const std::string& path);
 std::unique_ptr<ReviewItems> NewReviewItems(sqlite3* db, const std::string& path);
+std::unique_ptr<SyncCursors> NewSyncCursors(sqlite3* db, const std::string& path);
 std::unique_ptr<WebhookDeliveries> NewWebhookDeliveries(sqlite3* db, const std::string& path);
 
 }  // namespace convsent::sqlite

@@ -129,6 +129,13 @@ CREATE TABLE discovered_issues(
   id INTEGER PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative INTEGER NOT NULL,
   lift REAL NOT NULL, found_at INTEGER NOT NULL, alert INTEGER NOT NULL);
 )sql",
+    // v11: where each help-desk sync stands, and the webhook events seen
+    // (include/convsent/sync_cursors.h).
+    R"sql(
+CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY(system, digest));
+CREATE INDEX hook_events_seen ON hook_events(seen_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

@@ -92,6 +92,7 @@ Status SqliteStore::Init(const std::string& path) {
                .labels = sqlite::NewLabels(db_, path_),
                .live_log = sqlite::NewLiveLog(db_, path_),
                .review_items = sqlite::NewReviewItems(db_, path_),
+               .sync_cursors = sqlite::NewSyncCursors(db_, path_),
                .webhook_deliveries = sqlite::NewWebhookDeliveries(db_, path_)};
   if (read_only_) return Migrate();
   // WAL with synchronous=NORMAL: a committed batch survives a crash of the

@@ -1,0 +1,137 @@
+#include "sync/api.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace convsent::sync_internal {
+namespace {
+
+std::string Base64(const std::string& s) {
+  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+HttpClientOptions ClientOptions(const SyncSource& s, const SyncOptions& o) {
+  HttpClientOptions c;
+  c.max_attempts = s.max_attempts;
+  c.first_backoff = s.first_backoff;
+  c.requests_per_second = s.requests_per_minute / 60.0;
+  c.ca_file = s.ca_file;
+  c.secrets = {s.token, s.webhook_secret};
+  if (!s.email.empty()) c.secrets.push_back(Base64(s.email + "/token:" + s.token));
+  c.on_wait = o.on_wait;
+  return c;
+}
+
+}  // namespace
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t StartSeconds(const SyncSource& source) {
+  if (source.start_ms > 0) return source.start_ms / 1000;
+  return NowMs() / 1000 - 30 * 86400;
+}
+
+Api::Api(const SyncSource& source, const SyncOptions& options)
+    : source_(source), client_(ClientOptions(source, options)) {
+  headers_.emplace_back("Accept", "application/json");
+  headers_.emplace_back("User-Agent", "convsent-sync");
+  if (source.system == HelpDesk::kZendesk && !source.email.empty()) {
+    headers_.emplace_back("Authorization", "Basic " + Base64(source.email + "/token:" + source.token));
+  } else {
+    headers_.emplace_back("Authorization", "Bearer " + source.token);
+  }
+  if (source.system == HelpDesk::kIntercom) headers_.emplace_back("Intercom-Version", "2.11");
+}
+
+std::string Api::PathOn(const std::string& url) const {
+  if (url.empty()) return "";
+  if (url[0] == '/') return url;
+  const std::string origin = source_.url.substr(0, source_.url.find('/', source_.url.find("://") + 3));
+  if (url.rfind(origin, 0) != 0) return "";
+  const std::string rest = url.substr(origin.size());
+  if (!rest.empty() && rest[0] != '/') return "";  // https://acme.zendesk.com.evil.example
+  return rest.empty() ? "/" : rest;
+}
+
+Result<HttpResponse> Api::Send(HttpRequest request, const std::string& target) {
+  const std::string path = PathOn(target);
+  if (path.empty()) return Status::InvalidArgument(Mask("refusing to follow a link off " + source_.url + ": " + target));
+  // A source URL with a path (a proxy's prefix) keeps it.
+  request.url = target[0] == '/' ? source_.url + path : target;
+  request.headers = headers_;
+  ++requests_;
+  ASSIGN_OR_RETURN(HttpResponse r, client_.Send(request));
+  if (r.status >= 200 && r.status < 300) return r;
+  std::string said = r.body.substr(0, 300);
+  for (char& c : said) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  const std::string what = request.method + " " + request.url + ": HTTP " + std::to_string(r.status);
+  if (r.status == 401 || r.status == 403) {
+    return Status::FailedPrecondition(Mask(what + ": " + std::string(HelpDeskName(source_.system)) +
+                                           " refused the credentials (check the token and its scopes, docs/sync.md)"));
+  }
+  if (r.status == 404) return Status::NotFound(Mask(what + " (not found)"));
+  return Status::InvalidArgument(Mask(what + ": " + said));
+}
+
+Result<HttpResponse> Api::Get(const std::string& target) {
+  HttpRequest r;
+  r.method = "GET";
+  return Send(std::move(r), target);
+}
+
+Result<HttpResponse> Api::Post(const std::string& target, const std::string& json) {
+  HttpRequest r;
+  r.method = "POST";
+  r.body = json;
+  r.content_type = "application/json";
+  return Send(std::move(r), target);
+}
+
+Result<nlohmann::json> Api::Json(const HttpResponse& r, const std::string& target) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::DataLoss(Mask("GET " + target + ": the answer is not a JSON object"));
+  }
+  return j;
+}
+
+Status Api::ForEach(size_t n, const std::function<Status(size_t)>& fetch) {
+  std::mutex mu;
+  Status first;
+  size_t next = 0;
+  auto work = [&] {
+    for (;;) {
+      size_t i;
+      {
+        std::lock_guard lock(mu);
+        if (!first.ok() || next >= n) return;
+        i = next++;
+      }
+      Status s = fetch(i);
+      if (!s.ok()) {
+        std::lock_guard lock(mu);
+        if (first.ok()) first = std::move(s);
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(n, static_cast<size_t>(std::max(1, source_.concurrency)));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return first;
+}
+
+}  // namespace convsent::sync_internal

@@ -1,0 +1,82 @@
+// What the pullers share: the HTTP client with the source's credentials and
+// limits, the answers turned into Status (refused credentials, a missing
+// item, another 4xx), parallel fetches, and the Puller interface each
+// system implements (src/sync/<system>.cc). Internal to src/sync.
+#ifndef CONVSENT_SRC_SYNC_API_H_
+#define CONVSENT_SRC_SYNC_API_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "convsent/http_client.h"
+#include "convsent/import.h"
+#include "convsent/sync.h"
+
+namespace convsent::sync_internal {
+
+class Api {
+ public:
+  Api(const SyncSource& source, const SyncOptions& options);
+
+  // GET or POST `target` (a path on the source's URL, or an absolute URL on
+  // its origin: a vendor's "next page" link). A 2xx gives its response;
+  // 401 and 403 give kFailedPrecondition naming the credentials, 404
+  // kNotFound, any other status kInvalidArgument with the vendor's words.
+  Result<HttpResponse> Get(const std::string& target);
+  Result<HttpResponse> Post(const std::string& target, const std::string& json);
+  // Parses a response body as JSON; an error names the request.
+  Result<nlohmann::json> Json(const HttpResponse& r, const std::string& target);
+
+  // Runs fetch(0..n-1) on up to the source's concurrency threads; the first
+  // error stops the others from starting and is returned.
+  Status ForEach(size_t n, const std::function<Status(size_t)>& fetch);
+
+  // The path of `url` on the source's origin ("/api/v2/tickets/1.json?x"),
+  // or "" when it points elsewhere: no credential leaves for another host.
+  std::string PathOn(const std::string& url) const;
+
+  const SyncSource& source() const { return source_; }
+  int64_t requests() const { return requests_.load(); }
+  std::string Mask(const std::string& s) const { return client_.Mask(s); }
+
+ private:
+  Result<HttpResponse> Send(HttpRequest request, const std::string& target);
+
+  const SyncSource& source_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  HttpClient client_;
+  std::atomic<int64_t> requests_{0};
+};
+
+// One page of changes: the responses to import, and the cursor after them.
+struct Page {
+  std::vector<ImportResponse> responses;
+  nlohmann::json cursor;
+  bool end = false;     // nothing more changed for now
+  int64_t listed = 0;   // tickets or conversations the vendor listed
+  std::vector<IngestError> notes;  // what went wrong but did not stop the page (a ticket gone meanwhile)
+};
+
+class Puller {
+ public:
+  virtual ~Puller() = default;
+  // The page after `cursor` (null: the first run, from the source's start).
+  virtual Result<Page> Next(const nlohmann::json& cursor) = 0;
+};
+
+std::unique_ptr<Puller> NewZendeskPuller(Api* api);
+std::unique_ptr<Puller> NewIntercomPuller(Api* api);
+std::unique_ptr<Puller> NewFrontPuller(Api* api);
+
+// The first run's start, in seconds: the source's, else 30 days ago.
+int64_t StartSeconds(const SyncSource& source);
+int64_t NowMs();
+
+}  // namespace convsent::sync_internal
+
+#endif  // CONVSENT_SRC_SYNC_API_H_

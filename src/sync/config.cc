@@ -1,0 +1,193 @@
+// sync.yaml: one block per help desk, its credentials read from the file or
+// environment variable it names (docs/sync.md).
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "convsent/conversation.h"
+#include "convsent/sync.h"
+
+namespace convsent {
+namespace {
+
+struct Error {
+  int line;
+  std::string key, message;
+};
+
+int Line(const YAML::Node& n) { return n.Mark().line + 1; }
+
+template <typename T>
+T As(const YAML::Node& n, const std::string& key, const char* what) {
+  T v{};
+  if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) throw Error{Line(n), key, std::string("expected ") + what};
+  return v;
+}
+
+std::string Trim(std::string s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  const size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// A credential from `<what>_file` (relative to the config's folder) or
+// `<what>_env`. The error names the file or the variable, never a value.
+std::string Credential(const YAML::Node& block, const std::string& path, const std::string& what,
+                       const std::filesystem::path& folder, bool required) {
+  const YAML::Node file = block[what + "_file"], env = block[what + "_env"];
+  if (file && env) throw Error{Line(env), path + "." + what + "_env", "give " + what + "_file or " + what + "_env, not both"};
+  if (file) {
+    std::filesystem::path p = As<std::string>(file, path + "." + what + "_file", "a file name");
+    if (p.is_relative()) p = folder / p;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw Error{Line(file), path + "." + what + "_file", "cannot read " + p.string()};
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string value = Trim(text.str());
+    if (value.empty()) throw Error{Line(file), path + "." + what + "_file", p.string() + " is empty"};
+    if (value.size() > 4096) throw Error{Line(file), path + "." + what + "_file", p.string() + " is not a token (over 4 KiB)"};
+    return value;
+  }
+  if (env) {
+    const std::string name = As<std::string>(env, path + "." + what + "_env", "a variable name");
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || Trim(value).empty()) {
+      throw Error{Line(env), path + "." + what + "_env", "the environment variable " + name + " is not set"};
+    }
+    return Trim(value);
+  }
+  if (required) throw Error{Line(block), path, "missing " + what + "_file or " + what + "_env"};
+  return "";
+}
+
+bool IsLoopback(const std::string& url) {
+  for (const char* prefix : {"http://127.", "http://localhost:", "http://localhost/", "http://[::1]"}) {
+    if (url.rfind(prefix, 0) == 0) return true;
+  }
+  return url == "http://localhost";
+}
+
+// The vendors' documented limits, with room for the help desk's own apps
+// (docs/sync.md): Zendesk's lowest plan allows 200 requests a minute,
+// Intercom 10,000 per app, Front 50 on its lowest plan.
+double DefaultRequestsPerMinute(HelpDesk system) {
+  switch (system) {
+    case HelpDesk::kZendesk: return 160;
+    case HelpDesk::kIntercom: return 1000;
+    case HelpDesk::kFront: return 40;
+    default: return 60;
+  }
+}
+
+std::string DefaultUrl(HelpDesk system) {
+  switch (system) {
+    case HelpDesk::kIntercom: return "https://api.intercom.io";
+    case HelpDesk::kFront: return "https://api2.frontapp.com";
+    default: return "";
+  }
+}
+
+SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::string& path,
+                       const std::filesystem::path& folder) {
+  if (!block.IsMap()) throw Error{Line(block), path, "expected a mapping"};
+  static const char* const kKeys[] = {"name", "url", "email", "token_file", "token_env", "webhook_secret_file",
+                                      "webhook_secret_env", "start", "requests_per_minute", "concurrency",
+                                      "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file"};
+  for (const auto& kv : block) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      throw Error{Line(kv.first), path + "." + key, "unknown key"};
+    }
+  }
+  SyncSource s;
+  s.system = system;
+  s.name = block["name"] ? As<std::string>(block["name"], path + ".name", "a name") : std::string(HelpDeskName(system));
+  s.url = block["url"] ? As<std::string>(block["url"], path + ".url", "a URL") : DefaultUrl(system);
+  while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+  if (s.url.empty()) throw Error{Line(block), path + ".url", "missing: the help desk's address (https://acme.zendesk.com)"};
+  if (s.url.rfind("https://", 0) != 0 && !IsLoopback(s.url)) {
+    throw Error{Line(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
+  }
+  if (block["email"]) s.email = As<std::string>(block["email"], path + ".email", "an email address");
+  if (CanSync(system)) s.token = Credential(block, path, "token", folder, true);
+  s.webhook_secret = Credential(block, path, "webhook_secret", folder, false);
+  if (block["start"]) {
+    const std::string start = As<std::string>(block["start"], path + ".start", "a date");
+    if (!ParseTime(start, &s.start_ms)) throw Error{Line(block["start"]), path + ".start", "'" + start + "' is not a date"};
+  }
+  s.requests_per_minute = DefaultRequestsPerMinute(system);
+  if (block["requests_per_minute"]) {
+    s.requests_per_minute = As<double>(block["requests_per_minute"], path + ".requests_per_minute", "a number");
+    if (s.requests_per_minute < 0) throw Error{Line(block["requests_per_minute"]), path + ".requests_per_minute", "expected 0 (no limit) or more"};
+  }
+  auto number = [&](const char* key, int lo, int hi, int* out) {
+    if (!block[key]) return;
+    *out = As<int>(block[key], path + "." + key, "a number");
+    if (*out < lo || *out > hi) {
+      throw Error{Line(block[key]), path + "." + key, "expected " + std::to_string(lo) + " to " + std::to_string(hi)};
+    }
+  };
+  number("concurrency", 1, 64, &s.concurrency);
+  number("page_size", 1, 1000, &s.page_size);
+  int poll = static_cast<int>(s.poll.count()), backoff = static_cast<int>(s.first_backoff.count());
+  number("poll_seconds", 1, 86400, &poll);
+  number("max_attempts", 1, 20, &s.max_attempts);
+  number("backoff_ms", 1, 600000, &backoff);
+  s.poll = std::chrono::seconds(poll), s.first_backoff = std::chrono::milliseconds(backoff);
+  if (block["ca_file"]) s.ca_file = As<std::string>(block["ca_file"], path + ".ca_file", "a file name");
+  return s;
+}
+
+}  // namespace
+
+bool CanSync(HelpDesk system) {
+  return system == HelpDesk::kZendesk || system == HelpDesk::kIntercom || system == HelpDesk::kFront;
+}
+
+const SyncSource* SyncConfig::Find(HelpDesk system) const {
+  for (const SyncSource& s : sources) {
+    if (s.system == system) return &s;
+  }
+  return nullptr;
+}
+
+Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& source) {
+  if (yaml.size() > (1 << 20)) return Status::InvalidArgument(source + ": larger than 1 MiB");
+  const std::filesystem::path folder = std::filesystem::path(source).parent_path();
+  SyncConfig config;
+  try {
+    const YAML::Node doc = YAML::Load(yaml);
+    if (doc.IsNull()) return config;
+    if (!doc.IsMap()) throw Error{Line(doc), "(top)", "expected a mapping of help desks"};
+    for (const auto& kv : doc) {
+      const std::string key = kv.first.as<std::string>();
+      if (key == "version") {
+        if (As<int>(kv.second, "version", "1") != 1) throw Error{Line(kv.second), "version", "expected 1"};
+        continue;
+      }
+      HelpDesk system;
+      if (!ParseHelpDesk(key, &system)) {
+        throw Error{Line(kv.first), key, "not a help desk (zendesk, intercom, front, ...)"};
+      }
+      config.sources.push_back(ParseSource(system, kv.second, key, folder));
+    }
+  } catch (const Error& e) {
+    return Status::InvalidArgument(source + ":" + std::to_string(e.line) + ": " + e.key + ": " + e.message);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return config;
+}
+
+Result<SyncConfig> LoadSyncConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read the sync config " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseSyncConfig(text.str(), path);
+}
+
+}  // namespace convsent

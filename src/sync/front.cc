@@ -1,0 +1,94 @@
+// Front: conversations with activity since the cursor, by the search API
+// (GET /conversations/search/after:<seconds>, newest first, paged by
+// _pagination.next), then each one's messages (GET /conversations/{id}/
+// messages, paged the same way). Newest first means a run is only done at
+// its last page: until then the cursor holds the run's next page and its
+// start, so a killed run resumes where it stopped, and the next run starts
+// a minute before this one started.
+#include "sync/api.h"
+
+namespace convsent::sync_internal {
+namespace {
+
+class FrontPuller : public Puller {
+ public:
+  explicit FrontPuller(Api* api) : api_(*api) {}
+
+  Result<Page> Next(const nlohmann::json& cursor) override {
+    const bool resumed = cursor.is_object();
+    const int64_t since = resumed ? cursor.value("since", int64_t{0}) : StartSeconds(api_.source());
+    const int64_t run_started = resumed && cursor.contains("run_started") ? cursor.value("run_started", int64_t{0})
+                                                                         : NowMs() / 1000;
+    std::string next = resumed ? api_.PathOn(cursor.value("next", "")) : "";
+    const std::string first = "/conversations/search/" + UrlEncode("after:" + std::to_string(since)) +
+                              "?limit=" + std::to_string(api_.source().page_size > 0 ? std::min(api_.source().page_size, 100) : 100);
+    Page page;
+    if (next.empty()) next = first;
+    auto r = api_.Get(next);
+    if (!r.ok() && next != first && r.status().code() == StatusCode::kInvalidArgument) {
+      page.notes.push_back({"front", 0, "cursor",
+                            "Front refused the page link (" + r.status().message() + "); starting the run again"});
+      next = first;
+      r = api_.Get(next);
+    }
+    if (!r.ok()) return r.status();
+    ASSIGN_OR_RETURN(const nlohmann::json doc, api_.Json(*r, next));
+    const auto list = doc.find("_results");
+    if (list == doc.end() || !list->is_array()) return Status::DataLoss("GET " + next + ": no _results in the answer");
+    std::vector<std::string> ids;
+    for (const auto& c : *list) {
+      if (!c.is_object()) continue;
+      ++page.listed;
+      if (const auto id = c.find("id"); id != c.end() && id->is_string()) ids.push_back(id->get<std::string>());
+    }
+    page.responses.push_back({"front GET " + next, "/conversations", std::move(r->body)});
+    std::vector<std::vector<ImportResponse>> messages(ids.size());
+    std::vector<std::optional<IngestError>> gone(ids.size());
+    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
+      const std::string path = "/conversations/" + UrlEncode(ids[i]) + "/messages";
+      std::string target = path + "?limit=100";
+      for (int pages = 0; !target.empty() && pages < 1000; ++pages) {
+        auto m = api_.Get(target);
+        if (!m.ok() && m.status().code() == StatusCode::kNotFound) {
+          gone[i] = IngestError{"front " + path, 0, "", "conversation " + ids[i] + " is gone; skipped"};
+          messages[i].clear();
+          return Status::Ok();
+        }
+        if (!m.ok()) return m.status();
+        ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(*m, target));
+        messages[i].push_back({"front GET " + target, path, std::move(m->body)});
+        target.clear();
+        if (const auto p = j.find("_pagination"); p != j.end() && p->is_object() && (*p)["next"].is_string()) {
+          target = api_.PathOn((*p)["next"].get<std::string>());
+          if (target.empty()) return Status::InvalidArgument("Front's next page of " + ids[i] + " is on another host");
+        }
+      }
+      return Status::Ok();
+    }));
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (gone[i]) page.notes.push_back(std::move(*gone[i]));
+      for (auto& m : messages[i]) page.responses.push_back(std::move(m));
+    }
+    std::string more;
+    if (const auto p = doc.find("_pagination"); p != doc.end() && p->is_object() && (*p)["next"].is_string()) {
+      more = (*p)["next"].get<std::string>();
+      if (api_.PathOn(more).empty()) return Status::InvalidArgument("Front's next page is on another host: " + more);
+    }
+    page.end = more.empty() || list->empty();
+    if (page.end) {
+      page.cursor = {{"since", std::max(since, run_started - 60)}};
+    } else {
+      page.cursor = {{"since", since}, {"run_started", run_started}, {"next", more}};
+    }
+    return page;
+  }
+
+ private:
+  Api& api_;
+};
+
+}  // namespace
+
+std::unique_ptr<Puller> NewFrontPuller(Api* api) { return std::make_unique<FrontPuller>(api); }
+
+}  // namespace convsent::sync_internal
