@@ -25,7 +25,7 @@ set(CONVSENT_HEADER_OWNERS
     store.h=store stored_conversations.h=store checkpoints.h=store announcements.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
     alerts.h=store backlog.h=store discovered_issues.h=store interventions.h=store live_log.h=store sync_cursors.h=store
     ingest.h=ingest label_import.h=labels tone_fit.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report
-    webhook.h=net http_client.h=net sync.h=sync tree.h=tree discover.h=discover server.h=server)
+    webhook.h=net http_client.h=net sync.h=sync hooks.h=sync tree.h=tree discover.h=discover server.h=server)
 
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source folder> -P check_layers.cmake")

@@ -127,6 +127,12 @@ class HelpDeskReplay {
       page["after_url"] = url() + "/api/v2/incremental/tickets/cursor.json?cursor=" + next;
       Answer(res, 200, page);
     });
+    s.Get(R"(/api/v2/tickets/(\d+)\.json)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      const size_t i = std::stoul(req.matches[1]) - 1;
+      if (i >= updated_.size()) return Answer(res, 404, {{"error", "RecordNotFound"}});
+      Answer(res, 200, {{"ticket", Ticket(i)}, {"users", Users()}});
+    });
     s.Get(R"(/api/v2/tickets/(\d+)/comments\.json)", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       const size_t i = std::stoul(req.matches[1]) - 1;
@@ -192,6 +198,12 @@ class HelpDeskReplay {
                                                                "?limit=" + std::to_string(limit) + "&page_token=" + std::to_string(to))
                                                         : json()}};
       Answer(res, 200, page);
+    });
+    s.Get(R"(/conversations/(cnv_\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      const size_t i = std::stoul(std::string(req.matches[1]).substr(4));
+      if (i >= updated_.size()) return Answer(res, 404, {{"_error", {{"status", 404}}}});
+      Answer(res, 200, Front(i));
     });
     s.Get(R"(/conversations/(cnv_\d+)/messages)", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);

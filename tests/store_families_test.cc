@@ -84,10 +84,12 @@ TEST_P(StoreFamiliesTest, SyncCursorsCommitWithTheirTransaction) {
 
   // Webhook events: the first sighting is new, a replay is not, and an
   // entry past the window is forgotten.
-  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0, kT0 - kDay));
-  EXPECT_FALSE(*c.FirstSeen("zendesk", "d1", kT0 + 5, kT0 - kDay)) << "a replay";
-  EXPECT_TRUE(*c.FirstSeen("front", "d1", kT0 + 5, kT0 - kDay)) << "another system's digest";
-  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0 + 2 * kDay, kT0 + kDay)) << "forgotten once out of the window";
+  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0 + kDay, kT0));
+  EXPECT_FALSE(*c.FirstSeen("zendesk", "d1", kT0 + kDay, kT0 + 5)) << "a replay";
+  EXPECT_TRUE(*c.FirstSeen("front", "d1", kT0 + kDay, kT0 + 5)) << "another system's digest";
+  EXPECT_TRUE(*c.FirstSeen("zendesk", "d2", kT0 + 3 * kDay, kT0 + 5));
+  EXPECT_TRUE(*c.FirstSeen("zendesk", "d1", kT0 + 3 * kDay, kT0 + 2 * kDay)) << "forgotten once expired";
+  EXPECT_FALSE(*c.FirstSeen("zendesk", "d2", kT0 + 4 * kDay, kT0 + 2 * kDay)) << "one not expired is kept";
 }
 
 TEST_P(StoreFamiliesTest, DiscoveredIssuesKeepTheirPhrasesAndAlert) {

@@ -10,7 +10,8 @@ namespace convsent::cli {
 namespace {
 
 struct ServeFlags {
-  std::string db, bind, config, model;
+  std::string db, bind, config, model, sync_config;
+  bool sync = false;
   int port = -1;
 };
 
@@ -30,6 +31,15 @@ int RunServe(const ServeFlags& f) {
       return kExitFailure;
     }
   }
+  if (!f.sync_config.empty()) {
+    auto sync = LoadSyncConfig(f.sync_config);
+    if (!sync.ok()) return std::fprintf(stderr, "convsent serve: %s\n", sync.status().message().c_str()), kExitFailure;
+    o.sync = std::move(*sync);
+  }
+  if (f.sync && f.sync_config.empty()) {
+    return std::fprintf(stderr, "convsent serve: --sync needs --sync-config\n"), kExitUsage;
+  }
+  o.sync_in_background = f.sync;
   if (!f.bind.empty()) o.bind = f.bind;
   if (f.port >= 0) o.port = f.port;
   auto model = LoadModelOrReport(f.model, ModelUse::kConversations);
@@ -123,6 +133,10 @@ void AddServeCommands(Command& app, int* exit_code) {
   serve->add_option("--config", f->config, "Serve config (YAML: queue rules, limits, tree file)");
   serve->add_option("--model", f->model, "Model file (default: the embedded model for conversations, which reads the turns before each message); "
                   "kill -HUP the server to make a new version of the file current without losing a message");
+  serve->add_option("--sync-config", f->sync_config,
+                    "The sync config (docs/sync.md): webhook secrets for POST /v1/hooks/<system>, and the API "
+                    "credentials that fetch a conversation a webhook names");
+  serve->add_flag("--sync", f->sync, "Also pull from every help desk of --sync-config with a token, in the background");
   serve->callback([f, exit_code] { *exit_code = RunServe(*f); });
 
   auto k = std::make_shared<KeysFlags>();

@@ -62,6 +62,11 @@ struct ImportResponse {
 };
 ImportResult ImportResponses(HelpDesk system, const std::vector<ImportResponse>& responses);
 
+// A message body as a person would read it (HTML to text, quoted history
+// and signatures removed), as every reader cleans it; HTML or not is told
+// from the body. For the webhooks of help desks with no reader here.
+std::string CleanMessageText(std::string_view body);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_IMPORT_H_

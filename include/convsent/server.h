@@ -20,6 +20,7 @@
 #include "convsent/model.h"
 #include "convsent/review_queue.h"
 #include "convsent/status.h"
+#include "convsent/sync.h"
 #include "convsent/tree.h"
 
 namespace convsent {
@@ -39,6 +40,10 @@ struct ServeOptions {
   std::vector<std::string> webhook_allowed_hosts;  // empty: any host but link-local (metadata) addresses
   QueueRules queue;
   TreeConfig tree;                   // for GET /v1/tree and the detectors' drivers
+  // --sync-config: the webhooks' secrets (POST /v1/hooks/<system>), and the
+  // API credentials that fetch a conversation a webhook only names.
+  SyncConfig sync;
+  bool sync_in_background = false;   // --sync: every source with a token is followed, as by sync --follow
 };
 
 // Parses the serve config (YAML, docs/server.md) into `options` (queue

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ struct SyncConfig {
   std::vector<SyncSource> sources;
   // The source of `system`, or null.
   const SyncSource* Find(HelpDesk system) const;
+  // serve's /v1/hooks/<name>: each system's signing secret (a source's
+  // webhook_secret, or a block of only that for chatwoot, zammad, freescout).
+  std::map<std::string, std::string> webhook_secrets;
+  std::string public_url;  // where the vendors reach serve (Twilio signs the URL it calls)
+  int replay_window_seconds = 300;
 };
 
 // Which systems convsent sync pulls from.
@@ -98,6 +104,12 @@ struct SyncOptions {
 // cursor.
 Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Model> model, Store* store,
                             const SyncOptions& options);
+
+// One conversation, fetched whole by its id (a webhook that names only
+// the ticket or conversation), mapped as import maps it. kNotFound when the
+// vendor has no such one.
+Result<std::vector<Conversation>> FetchConversation(const SyncSource& source, const std::string& id,
+                                                    std::vector<IngestError>* errors);
 
 }  // namespace convsent
 

@@ -32,12 +32,12 @@ class SyncCursors {
   virtual Result<std::optional<std::string>> Get(const std::string& name) = 0;
   virtual Status Set(const std::string& name, const std::string& cursor, int64_t at_ms) = 0;
   virtual Result<std::vector<SyncCursorRecord>> List() = 0;
-  // Records webhook event `digest` of `system`, seen at `at_ms`; false when
-  // it was already recorded (a replay). Entries older than `forget_before_ms`
-  // are dropped on the way: a signed timestamp older than that is refused
-  // anyway.
-  virtual Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t at_ms,
-                                 int64_t forget_before_ms) = 0;
+  // Records webhook event `digest` of `system`, remembered until
+  // `expires_at_ms`; false when it is already remembered (a replay).
+  // Entries expired by `now_ms` are dropped on the way: past its expiry, an
+  // event is refused for its signed time, or no longer redelivered.
+  virtual Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t expires_at_ms,
+                                 int64_t now_ms) = 0;
 };
 
 }  // namespace convsent

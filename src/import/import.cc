@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "import/clean_text.h"
 #include "import/payload.h"
 #include "util/json_depth.h"
 
@@ -130,6 +131,10 @@ ImportResult ImportDocuments(HelpDesk system, const std::vector<std::pair<std::s
   for (const auto& [name, text] : documents) ReadDocument(name, text, reader.get(), &result);
   reader->Finish(&result);
   return result;
+}
+
+std::string CleanMessageText(std::string_view body) {
+  return import_internal::CleanBody(body, import_internal::LooksLikeHtml(body));
 }
 
 ImportResult ImportResponses(HelpDesk system, const std::vector<ImportResponse>& responses) {

@@ -73,6 +73,10 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   if (Status s = CheckConversationId(id); !s.ok()) return Error(res, 400, "conversation id: " + s.message());
   MessageBody body;
   if (Status s = ParseMessageBody(req.body, &body); !s.ok()) return Error(res, 400, s.message());
+  StoreMessage(id, std::move(body), res, nullptr);
+}
+
+void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const FirstSeenCheck& first_seen) {
   if (body.message.at_ms == 0) body.message.at_ms = NowMs();
   // Scored here, on the handler's thread: the writer only appends.
   std::shared_ptr<const Scoring> scoring = CurrentScoring();
@@ -96,7 +100,12 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   json queued;
   size_t index = 0;
   ConversationRollup rollup;
+  bool repeated = false;
   const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+    if (first_seen) {  // a webhook's event, stored once whatever the redeliveries
+      ASSIGN_OR_RETURN(const bool fresh, first_seen(ctx));
+      if (!fresh) return repeated = true, Status::Ok();
+    }
     ASSIGN_OR_RETURN(LiveConversation * live, ctx.Find(id));
     // Each fold rewrites the whole conversation: one that grows without
     // end made every message cost more (and the log grow to gigabytes).
@@ -178,6 +187,7 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   });
   if (s.code() == StatusCode::kFailedPrecondition) return Error(res, 413, "not stored: " + s.message());
   if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
+  if (repeated) return Reply(res, 200, {{"conversation", id}, {"repeated", true}});
   // The answer is built here, not on the writer's thread, and by hand:
   // this is the one endpoint that runs thousands of times a second.
   std::string out = "{\"conversation\":";
@@ -218,6 +228,11 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
   json errs = json::array();
   for (const auto& e : errors) errs.push_back({{"line", e.line}, {"error", e.error}});
   if (conversations.empty()) return Reply(res, 400, {{"error", "no valid conversation in the body"}, {"errors", errs}});
+  StoreConversations(std::move(conversations), std::move(errs), res, nullptr);
+}
+
+void Server::StoreConversations(std::vector<Conversation> conversations, json errs, httplib::Response& res,
+                                const FirstSeenCheck& first_seen) {
   std::vector<ScoredConversation> scored;
   int64_t messages = 0;
   const std::shared_ptr<const Scoring> scoring = CurrentScoring();
@@ -228,7 +243,12 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
   }
   metrics_.Scored(messages);
   json queued = json::array();
+  bool repeated = false;
   const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
+    if (first_seen) {
+      ASSIGN_OR_RETURN(const bool fresh, first_seen(ctx));
+      if (!fresh) return repeated = true, Status::Ok();
+    }
     // Scored by a model reloaded away since (rare): scored again by the
     // current one, from the text as stored.
     if (ctx.model() != nullptr && ctx.model() != scoring->model.get()) {
@@ -251,10 +271,12 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
     return Status::Ok();
   });
   if (!s.ok()) return Error(res, 503, "not stored: " + s.message());
+  if (repeated) return Reply(res, 200, {{"stored", 0}, {"repeated", true}});
+  const size_t skipped = errs.size();
   Reply(res, 200,
         {{"stored", scored.size()},
          {"messages", messages},
-         {"skipped", errors.size()},
+         {"skipped", skipped},
          {"errors", errs},
          {"queued", queued}});
 }

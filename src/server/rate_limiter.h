@@ -33,6 +33,16 @@ class RateLimiter {
     return true;
   }
 
+  // Whether `name`'s bucket is empty, without taking a token: where only
+  // failures take one (refused webhooks), a request is checked first.
+  bool Empty(const std::string& name) {
+    if (rate_ <= 0) return false;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    std::lock_guard lock(mu_);
+    const auto it = buckets_.find(name);
+    return it != buckets_.end() && std::min(rate_, it->second.tokens + (now - it->second.at) * rate_) < 1;
+  }
+
  private:
   struct Bucket {
     double tokens;

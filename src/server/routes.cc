@@ -89,6 +89,7 @@ void Server::Routes() {
         [this](const auto& req, auto& res, const auto&) { PostMessage(req, res); });
   Route("POST", "/v1/conversations", "post_conversations", ingest,
         [this](const auto& req, auto& res, const auto&) { PostConversations(req, res); });
+  svr_.Post(R"(/v1/hooks/([a-z]+))", [this](const httplib::Request& req, httplib::Response& res) { PostHook(req, res); });
   Route("GET", R"(/v1/conversations/([^/]+))", "get_conversation", read,
         [this](const auto& req, auto& res, const auto&) {
           Store* store = Reader();

@@ -122,12 +122,15 @@ Status Server::Run() {
   checkpoints.emplace(o_.db, std::chrono::milliseconds(50), /*start_writeback=*/true);
   std::atomic<bool> done{false};
   std::thread listener([this, &done] { ListenToOtherServers(done); });
+  std::thread syncing;
+  if (o_.sync_in_background) syncing = std::thread([this, &done] { StartBackgroundSync(done); });
   const bool ok = svr_.listen_after_bind();
   listen_returned = true;
   svr_.Shutdown();  // answers what was read, closes the rest
   done = true;
   checkpoints.reset();
   listener.join();
+  if (syncing.joinable()) syncing.join();
   events_.Stop();
   pthread_kill(signals.native_handle(), SIGUSR1);
   signals.join();
@@ -176,7 +179,9 @@ HttpLimits Server::Limits(const ServeOptions& o) {
 }
 
 RouteClass Server::Classify(std::string_view method, std::string_view target) {
-  if (method == "POST" && target.starts_with("/v1/conversations")) return RouteClass::kIngest;
+  if (method == "POST" && (target.starts_with("/v1/conversations") || target.starts_with("/v1/hooks/"))) {
+    return RouteClass::kIngest;
+  }
   if (method == "GET" && target.starts_with("/v1/queue/events")) return RouteClass::kStream;
   return RouteClass::kOther;
 }
@@ -210,6 +215,7 @@ bool Server::BeforeTheBody(const httplib::Request& req, httplib::Response& res) 
   }
   t_checked_key.reset();
   if (!req.path.starts_with("/v1/") && req.path != "/metrics") return true;  // the dashboard's files, /healthz
+  if (req.method == "POST" && req.path.starts_with("/v1/hooks/")) return HookBeforeTheBody(req, res);  // signed, not keyed
   const std::string key = BearerToken(req);
   Status error;
   const std::optional<Principal> who = key.empty() ? std::nullopt : Lookup(key, &error);

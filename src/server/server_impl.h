@@ -27,6 +27,7 @@
 
 #include "convsent/server.h"
 #include "convsent/webhook.h"
+#include "server/bodies.h"
 #include "server/events.h"
 #include "server/limited_http_server.h"
 #include "server/metrics.h"
@@ -116,6 +117,25 @@ class Server {
   // ---- messages.cc ---------------------------------------------------------
   void PostMessage(const httplib::Request& req, httplib::Response& res);
   void PostConversations(const httplib::Request& req, httplib::Response& res);
+  // In the writer's transaction, before anything is stored: false means the
+  // event was stored before (a webhook redelivered), and nothing is.
+  using FirstSeenCheck = std::function<Result<bool>(WriterContext&)>;
+  // What PostMessage and PostConversations do once the body is read; the
+  // webhooks (hooks.cc) come here too.
+  void StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const FirstSeenCheck& first_seen);
+  void StoreConversations(std::vector<Conversation> conversations, json errors, httplib::Response& res,
+                          const FirstSeenCheck& first_seen);
+
+  // ---- hooks.cc ------------------------------------------------------------
+  // POST /v1/hooks/<system>: the vendor's signature is the credential (no
+  // API key); an event reaches the scorer, the store and the queue as a
+  // posted message does (docs/sync.md).
+  void PostHook(const httplib::Request& req, httplib::Response& res);
+  // Before the body is read: a system known, with a secret, and a body
+  // no larger than a webhook's.
+  bool HookBeforeTheBody(const httplib::Request& req, httplib::Response& res);
+  // --sync: one thread per help desk with a token, as sync --follow.
+  void StartBackgroundSync(const std::atomic<bool>& done);
   // Continuous audit: a new conversation drawn at random (on its id alone)
   // enters the queue as an audit item, announced on the event stream but
   // not to the webhook (it is routine work, not an alarm). A rule flagging

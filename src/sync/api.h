@@ -67,6 +67,8 @@ class Puller {
   virtual ~Puller() = default;
   // The page after `cursor` (null: the first run, from the source's start).
   virtual Result<Page> Next(const nlohmann::json& cursor) = 0;
+  // One conversation whole, by its id: the responses to import.
+  virtual Result<std::vector<ImportResponse>> Fetch(const std::string& id) = 0;
 };
 
 std::unique_ptr<Puller> NewZendeskPuller(Api* api);

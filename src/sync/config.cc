@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "convsent/conversation.h"
+#include "convsent/hooks.h"
 #include "convsent/sync.h"
 
 namespace convsent {
@@ -107,8 +108,10 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   s.name = block["name"] ? As<std::string>(block["name"], path + ".name", "a name") : std::string(HelpDeskName(system));
   s.url = block["url"] ? As<std::string>(block["url"], path + ".url", "a URL") : DefaultUrl(system);
   while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
-  if (s.url.empty()) throw Error{Line(block), path + ".url", "missing: the help desk's address (https://acme.zendesk.com)"};
-  if (s.url.rfind("https://", 0) != 0 && !IsLoopback(s.url)) {
+  if (s.url.empty() && CanSync(system)) {
+    throw Error{Line(block), path + ".url", "missing: the help desk's address (https://acme.zendesk.com)"};
+  }
+  if (!s.url.empty() && s.url.rfind("https://", 0) != 0 && !IsLoopback(s.url)) {
     throw Error{Line(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
   }
   if (block["email"]) s.email = As<std::string>(block["email"], path + ".email", "an email address");
@@ -168,11 +171,36 @@ Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& s
         if (As<int>(kv.second, "version", "1") != 1) throw Error{Line(kv.second), "version", "expected 1"};
         continue;
       }
-      HelpDesk system;
-      if (!ParseHelpDesk(key, &system)) {
-        throw Error{Line(kv.first), key, "not a help desk (zendesk, intercom, front, ...)"};
+      if (key == "public_url") {
+        config.public_url = As<std::string>(kv.second, key, "a URL");
+        while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+        continue;
       }
-      config.sources.push_back(ParseSource(system, kv.second, key, folder));
+      if (key == "replay_window_seconds") {
+        config.replay_window_seconds = As<int>(kv.second, key, "a number of seconds");
+        if (config.replay_window_seconds < 10 || config.replay_window_seconds > 86400) {
+          throw Error{Line(kv.second), key, "expected 10 to 86400"};
+        }
+        continue;
+      }
+      HelpDesk system;
+      HookSystem hook;
+      if (ParseHelpDesk(key, &system)) {
+        config.sources.push_back(ParseSource(system, kv.second, key, folder));
+        if (!config.sources.back().webhook_secret.empty()) config.webhook_secrets[key] = config.sources.back().webhook_secret;
+      } else if (ParseHookSystem(key, &hook)) {
+        // A help desk convsent only hears from: its webhook's secret.
+        if (!kv.second.IsMap()) throw Error{Line(kv.second), key, "expected a mapping"};
+        for (const auto& k : kv.second) {
+          const std::string name = k.first.as<std::string>();
+          if (name != "webhook_secret_file" && name != "webhook_secret_env") {
+            throw Error{Line(k.first), key + "." + name, "unknown key (a " + key + " block has webhook_secret_file or webhook_secret_env)"};
+          }
+        }
+        config.webhook_secrets[key] = Credential(kv.second, key, "webhook_secret", folder, true);
+      } else {
+        throw Error{Line(kv.first), key, "not a help desk (zendesk, intercom, front, twilio, chatwoot, zammad, freescout, ...)"};
+      }
     }
   } catch (const Error& e) {
     return Status::InvalidArgument(source + ":" + std::to_string(e.line) + ": " + e.key + ": " + e.message);

@@ -45,25 +45,13 @@ class FrontPuller : public Puller {
     std::vector<std::vector<ImportResponse>> messages(ids.size());
     std::vector<std::optional<IngestError>> gone(ids.size());
     RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      const std::string path = "/conversations/" + UrlEncode(ids[i]) + "/messages";
-      std::string target = path + "?limit=100";
-      for (int pages = 0; !target.empty() && pages < 1000; ++pages) {
-        auto m = api_.Get(target);
-        if (!m.ok() && m.status().code() == StatusCode::kNotFound) {
-          gone[i] = IngestError{"front " + path, 0, "", "conversation " + ids[i] + " is gone; skipped"};
-          messages[i].clear();
-          return Status::Ok();
-        }
-        if (!m.ok()) return m.status();
-        ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(*m, target));
-        messages[i].push_back({"front GET " + target, path, std::move(m->body)});
-        target.clear();
-        if (const auto p = j.find("_pagination"); p != j.end() && p->is_object() && (*p)["next"].is_string()) {
-          target = api_.PathOn((*p)["next"].get<std::string>());
-          if (target.empty()) return Status::InvalidArgument("Front's next page of " + ids[i] + " is on another host");
-        }
+      Status s = Messages(ids[i], &messages[i]);
+      if (s.code() == StatusCode::kNotFound) {
+        gone[i] = IngestError{"front", 0, "", "conversation " + ids[i] + " is gone; skipped"};
+        messages[i].clear();
+        return Status::Ok();
       }
-      return Status::Ok();
+      return s;
     }));
     for (size_t i = 0; i < ids.size(); ++i) {
       if (gone[i]) page.notes.push_back(std::move(*gone[i]));
@@ -83,7 +71,32 @@ class FrontPuller : public Puller {
     return page;
   }
 
+  Result<std::vector<ImportResponse>> Fetch(const std::string& id) override {
+    const std::string path = "/conversations/" + UrlEncode(id);
+    ASSIGN_OR_RETURN(HttpResponse c, api_.Get(path));
+    std::vector<ImportResponse> out{{"front GET " + path, path, std::move(c.body)}};
+    RETURN_IF_ERROR(Messages(id, &out));
+    return out;
+  }
+
  private:
+  // Every page of a conversation's messages.
+  Status Messages(const std::string& id, std::vector<ImportResponse>* out) {
+    const std::string path = "/conversations/" + UrlEncode(id) + "/messages";
+    std::string target = path + "?limit=100";
+    for (int pages = 0; !target.empty() && pages < 1000; ++pages) {
+      ASSIGN_OR_RETURN(HttpResponse m, api_.Get(target));
+      ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(m, target));
+      out->push_back({"front GET " + target, path, std::move(m.body)});
+      target.clear();
+      if (const auto p = j.find("_pagination"); p != j.end() && p->is_object() && (*p)["next"].is_string()) {
+        target = api_.PathOn((*p)["next"].get<std::string>());
+        if (target.empty()) return Status::InvalidArgument("Front's next page of " + id + " is on another host");
+      }
+    }
+    return Status::Ok();
+  }
+
   Api& api_;
 };
 

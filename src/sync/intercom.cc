@@ -81,6 +81,12 @@ class IntercomPuller : public Puller {
     return page;
   }
 
+  Result<std::vector<ImportResponse>> Fetch(const std::string& id) override {
+    const std::string path = "/conversations/" + UrlEncode(id);
+    ASSIGN_OR_RETURN(HttpResponse c, api_.Get(path + "?display_as=plaintext"));
+    return std::vector<ImportResponse>{{"intercom GET " + path, path, std::move(c.body)}};
+  }
+
  private:
   Api& api_;
 };

@@ -107,4 +107,22 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
   return summary;
 }
 
+Result<std::vector<Conversation>> FetchConversation(const SyncSource& source, const std::string& id,
+                                                    std::vector<IngestError>* errors) {
+  if (!CanSync(source.system)) return Status::InvalidArgument(std::string(HelpDeskName(source.system)) + " cannot be fetched from");
+  // A webhook is waiting for the answer, and its vendor retries on its
+  // own: two attempts, not six.
+  SyncSource quick = source;
+  quick.max_attempts = std::min(quick.max_attempts, 2);
+  quick.first_backoff = std::min(quick.first_backoff, std::chrono::milliseconds(250));
+  Api api(quick, SyncOptions());
+  auto puller = NewPuller(source.system, &api);
+  ASSIGN_OR_RETURN(std::vector<ImportResponse> responses, puller->Fetch(id));
+  ImportResult imported = ImportResponses(source.system, responses);
+  if (errors != nullptr) {
+    for (auto& e : imported.errors) errors->push_back(std::move(e));
+  }
+  return std::move(imported.conversations);
+}
+
 }  // namespace convsent

@@ -57,28 +57,13 @@ class ZendeskPuller : public Puller {
     std::vector<std::vector<ImportResponse>> comments(ids.size());
     std::vector<std::optional<IngestError>> gone(ids.size());
     RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      const std::string path = "/api/v2/tickets/" + ids[i] + "/comments.json";
-      std::string next = path + "?include=users&page[size]=100";
-      for (int pages = 0; !next.empty() && pages < 1000; ++pages) {
-        auto c = api_.Get(next);
-        if (!c.ok() && c.status().code() == StatusCode::kNotFound) {  // deleted since it was listed
-          gone[i] = IngestError{"zendesk " + next, 0, "", "ticket " + ids[i] + " is gone; skipped"};
-          comments[i].clear();
-          return Status::Ok();
-        }
-        if (!c.ok()) return c.status();
-        ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(*c, next));
-        comments[i].push_back({"zendesk " + next, path, std::move(c->body)});
-        next.clear();
-        const auto meta = j.find("meta");
-        const bool more = meta != j.end() && meta->is_object() && meta->value("has_more", false);
-        const auto links = j.find("links");
-        if (more && links != j.end() && links->is_object() && (*links)["next"].is_string()) {
-          next = api_.PathOn((*links)["next"].get<std::string>());
-          if (next.empty()) return Status::InvalidArgument("Zendesk's next page of ticket " + ids[i] + " is on another host");
-        }
+      Status s = Comments(ids[i], &comments[i]);
+      if (s.code() == StatusCode::kNotFound) {  // deleted since it was listed
+        gone[i] = IngestError{"zendesk", 0, "", "ticket " + ids[i] + " is gone; skipped"};
+        comments[i].clear();
+        return Status::Ok();
       }
-      return Status::Ok();
+      return s;
     }));
     for (size_t i = 0; i < ids.size(); ++i) {
       if (gone[i]) page.notes.push_back(*gone[i]);
@@ -91,7 +76,35 @@ class ZendeskPuller : public Puller {
     return page;
   }
 
+  Result<std::vector<ImportResponse>> Fetch(const std::string& id) override {
+    const std::string path = "/api/v2/tickets/" + UrlEncode(id) + ".json";
+    ASSIGN_OR_RETURN(HttpResponse t, api_.Get(path + "?include=users,groups"));
+    std::vector<ImportResponse> out{{"zendesk GET " + path, path, std::move(t.body)}};
+    RETURN_IF_ERROR(Comments(UrlEncode(id), &out));
+    return out;
+  }
+
  private:
+  // Every page of a ticket's comments, their authors side-loaded.
+  Status Comments(const std::string& id, std::vector<ImportResponse>* out) {
+    const std::string path = "/api/v2/tickets/" + id + "/comments.json";
+    std::string next = path + "?include=users&page[size]=100";
+    for (int pages = 0; !next.empty() && pages < 1000; ++pages) {
+      ASSIGN_OR_RETURN(HttpResponse c, api_.Get(next));
+      ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(c, next));
+      out->push_back({"zendesk GET " + next, path, std::move(c.body)});
+      next.clear();
+      const auto meta = j.find("meta");
+      const bool more = meta != j.end() && meta->is_object() && meta->value("has_more", false);
+      const auto links = j.find("links");
+      if (more && links != j.end() && links->is_object() && (*links)["next"].is_string()) {
+        next = api_.PathOn((*links)["next"].get<std::string>());
+        if (next.empty()) return Status::InvalidArgument("Zendesk's next page of ticket " + id + " is on another host");
+      }
+    }
+    return Status::Ok();
+  }
+
   Api& api_;
 };
 

@@ -32,14 +32,14 @@ class PgSyncCursors final : public SyncCursors {
     return out;
   }
 
-  Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t at_ms,
-                         int64_t forget_before_ms) override {
-    RETURN_IF_ERROR(db_.Query("DELETE FROM hook_events WHERE seen_at < $1", Params().Add(forget_before_ms),
+  Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t expires_at_ms,
+                         int64_t now_ms) override {
+    RETURN_IF_ERROR(db_.Query("DELETE FROM hook_events WHERE expires_at < $1", Params().Add(now_ms),
                               "forgetting old webhook events")
                         .status());
-    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO hook_events(system, digest, seen_at) VALUES($1,$2,$3) "
+    ASSIGN_OR_RETURN(auto r, db_.Query("INSERT INTO hook_events(system, digest, expires_at) VALUES($1,$2,$3) "
                                        "ON CONFLICT DO NOTHING RETURNING 1",
-                                       Params().Add(system).Add(digest).Add(at_ms), "recording a webhook event"));
+                                       Params().Add(system).Add(digest).Add(expires_at_ms), "recording a webhook event"));
     return pq::Lib().PQntuples(r.get()) > 0;
   }
 

@@ -133,8 +133,8 @@ CREATE TABLE discovered_issues(
     // (include/convsent/sync_cursors.h).
     R"sql(
 CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY(system, digest));
-CREATE INDEX hook_events_seen ON hook_events(seen_at);
+CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(system, digest));
+CREATE INDEX hook_events_expiry ON hook_events(expires_at);
 )sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);

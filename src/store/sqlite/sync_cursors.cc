@@ -37,15 +37,15 @@ class SqliteSyncCursors final : public SyncCursors {
     return out;
   }
 
-  Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t at_ms,
-                         int64_t forget_before_ms) override {
+  Result<bool> FirstSeen(const std::string& system, const std::string& digest, int64_t expires_at_ms,
+                         int64_t now_ms) override {
     Stmt forget;
-    RETURN_IF_ERROR(forget.Prepare(db_, "DELETE FROM hook_events WHERE seen_at < ?"));
-    forget.Bind(1, forget_before_ms);
+    RETURN_IF_ERROR(forget.Prepare(db_, "DELETE FROM hook_events WHERE expires_at < ?"));
+    forget.Bind(1, now_ms);
     RETURN_IF_ERROR(StepDone(forget, db_, path_, "forgetting old webhook events"));
     Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO hook_events(system, digest, seen_at) VALUES(?,?,?) ON CONFLICT DO NOTHING"));
-    q.Bind(1, system).Bind(2, digest).Bind(3, at_ms);
+    RETURN_IF_ERROR(q.Prepare(db_, "INSERT INTO hook_events(system, digest, expires_at) VALUES(?,?,?) ON CONFLICT DO NOTHING"));
+    q.Bind(1, system).Bind(2, digest).Bind(3, expires_at_ms);
     RETURN_IF_ERROR(StepDone(q, db_, path_, "recording a webhook event"));
     return sqlite3_changes(db_) > 0;
   }
