@@ -5,12 +5,18 @@
 // server sends once the message is scored, stored and, if souring, queued.
 //
 //   convsent_loadgen --port N --key KEY [--rate 5000] [--seconds 10] [--threads 8] [--client raw|httplib]
+//   convsent_loadgen --port N --hook chatwoot --secret S [--rate 500] ...
+//
+// With --hook chatwoot, each message is a Chatwoot message_created webhook
+// signed with S as Chatwoot signs it (POST /v1/hooks/chatwoot, no key).
 //
 // The default client writes each request with one send() and reads the
 // answer with as few recv()s as it takes: on two shared cores the load
 // generator's own CPU is taken from the server it measures. `--client
 // httplib` is cpp-httplib's client, as a typical program would use.
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -41,7 +47,7 @@ const char* const kAgent[] = {"Let me look into this for you.", "I've issued a r
 
 struct Args {
   int port = 8080, threads = 8, seconds = 10, rate = 5000, messages_per_conversation = 8;
-  std::string host = "127.0.0.1", key, client = "raw";
+  std::string host = "127.0.0.1", key, client = "raw", hook, secret;
 };
 
 // HTTP/1.1 over one keep-alive connection to 127.0.0.1, minimal: a request
@@ -52,11 +58,12 @@ class RawClient {
   RawClient(int port, std::string key) : port_(port), key_(std::move(key)) {}
   ~RawClient() { Close(); }
 
-  int Post(const std::string& path, const std::string& body) {
+  int Post(const std::string& path, const std::string& body, const std::string& headers = "") {
     if (fd_ < 0 && !Connect()) return 0;
     request_.clear();
-    request_ += "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key_ +
-                "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    request_ += "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                (key_.empty() ? std::string() : "Authorization: Bearer " + key_ + "\r\n") + headers +
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     request_ += body;
     for (size_t sent = 0; sent < request_.size();) {
       const ssize_t n = send(fd_, request_.data() + sent, request_.size() - sent, MSG_NOSIGNAL);
@@ -120,6 +127,8 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") a.seconds = std::max(1, std::atoi(v.c_str()));
     else if (k == "--rate") a.rate = std::max(1, std::atoi(v.c_str()));
     else if (k == "--client" && (v == "raw" || v == "httplib")) a.client = v;
+    else if (k == "--hook" && v == "chatwoot") a.hook = v;
+    else if (k == "--secret") a.secret = v;
     else {
       std::fprintf(stderr, "usage: convsent_loadgen --port N --key KEY [--rate R] [--seconds S] [--threads T] [--client raw|httplib]\n");
       return 2;
@@ -129,7 +138,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "convsent_loadgen: the raw client speaks to 127.0.0.1 only; use --client httplib\n");
     return 2;
   }
-  if (a.key.empty()) {
+  if (!a.hook.empty() && (a.secret.empty() || a.client != "raw")) {
+    std::fprintf(stderr, "convsent_loadgen: --hook needs --secret, and the raw client\n");
+    return 2;
+  }
+  if (a.key.empty() && a.hook.empty()) {
     std::fprintf(stderr, "convsent_loadgen: --key is required (an ingest or admin key)\n");
     return 2;
   }
@@ -163,7 +176,25 @@ int main(int argc, char** argv) {
                                  (customer ? "u-" : "a-") + std::to_string(t) + "\",\"text\":\"" + text + "\"}";
         const std::string path = "/v1/conversations/L" + run + "-" + std::to_string(t) + "-" + std::to_string(conversation) + "/messages";
         int status = 0;
-        if (use_raw) {
+        if (!a.hook.empty()) {
+          // The same message as Chatwoot delivers it, signed over "timestamp.body".
+          const std::string hook = std::string("{\"event\":\"message_created\",\"id\":") +
+                                   std::to_string((int64_t{t} << 32) + i) + ",\"content\":\"" + text +
+                                   "\",\"message_type\":\"" + (customer ? "incoming" : "outgoing") +
+                                   "\",\"private\":false,\"conversation\":{\"id\":" + run + std::to_string(t) +
+                                   std::to_string(100000 + conversation) + "}}";
+          const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch()).count());
+          const std::string signed_text = ts + "." + hook;
+          unsigned char mac[EVP_MAX_MD_SIZE];
+          unsigned int n = 0;
+          HMAC(EVP_sha256(), a.secret.data(), static_cast<int>(a.secret.size()),
+               reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac, &n);
+          std::string hex;
+          for (unsigned int b = 0; b < n; ++b) hex += "0123456789abcdef"[mac[b] >> 4], hex += "0123456789abcdef"[mac[b] & 15];
+          status = raw.Post("/v1/hooks/chatwoot", hook,
+                            "X-Chatwoot-Timestamp: " + ts + "\r\nX-Chatwoot-Signature: sha256=" + hex + "\r\n");
+        } else if (use_raw) {
           status = raw.Post(path, body);
         } else if (auto r = client.Post(path, body, "application/json")) {
           status = r->status;
