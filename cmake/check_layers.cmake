@@ -23,7 +23,7 @@ set(CONVSENT_HEADER_OWNERS
     eval.h=eval score_format.h=io batch_score.h=io conversation.h=conversation rollup.h=conversation detectors.h=conversation
     train.h=train train_langid.h=train adapt.h=train langid.h=model import.h=import generator.h=sample
     store.h=store stored_conversations.h=store checkpoints.h=store announcements.h=store labels.h=store review_queue.h=store webhook_deliveries.h=store api_keys.h=store
-    alerts.h=store backlog.h=store discovered_issues.h=store interventions.h=store live_log.h=store sync_cursors.h=store
+    alerts.h=store backlog.h=store discovered_issues.h=store interventions.h=store live_log.h=store sync_cursors.h=store write_backs.h=store
     ingest.h=ingest label_import.h=labels tone_fit.h=labels audit_sample.h=labels estimate.h=report report.h=report stats.h=report
     webhook.h=net http_client.h=net sync.h=sync hooks.h=sync tree.h=tree discover.h=discover server.h=server)
 

@@ -247,7 +247,7 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   // what version 5 dropped is back (and what versions 6 and 7 added is gone).
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; DROP TABLE live_messages; DROP TABLE webhook_deliveries; DROP TABLE discovered_issues; DROP TABLE sync_cursors; DROP TABLE hook_events; "
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; DROP TABLE live_messages; DROP TABLE webhook_deliveries; DROP TABLE discovered_issues; DROP TABLE sync_cursors; DROP TABLE hook_events; DROP TABLE write_backs; "
                             "CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);

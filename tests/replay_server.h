@@ -73,6 +73,15 @@ class HelpDeskReplay {
     std::lock_guard lock(mu_);
     return log_;
   }
+  // The requests whose "METHOD target" starts with `prefix`, with their bodies.
+  std::vector<std::pair<std::string, std::string>> received(const std::string& prefix) {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [what, body] : answered_) {
+      if (what.rfind(prefix, 0) == 0) out.emplace_back(what, body);
+    }
+    return out;
+  }
   std::vector<std::string> authorizations() {
     std::lock_guard lock(mu_);
     return auth_;
@@ -100,6 +109,12 @@ class HelpDeskReplay {
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
       if (f && f(req, res, n)) return httplib::Server::HandlerResponse::Handled;
       return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // The body is read after the pre-routing handler: requests are kept
+    // with theirs once answered.
+    s.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+      std::lock_guard lock(mu_);
+      answered_.emplace_back(req.method + " " + req.target, req.body);
     });
     // Zendesk.
     s.Get("/api/v2/incremental/tickets/cursor.json", [this](const httplib::Request& req, httplib::Response& res) {
@@ -146,6 +161,20 @@ class HelpDeskReplay {
                                                       "/comments.json?page[after]=x&page[size]=100")}};
       Answer(res, 200, page);
     });
+    // Write-back: Zendesk's ticket update, Chatwoot's labels and private
+    // notes, Zammad's tags and articles, each accepted as the vendor would.
+    s.Put(R"(/api/v2/tickets/(\d+)\.json)", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"ticket", {{"id", 1}}}});
+    });
+    s.Get(R"(/api/v1/accounts/(\d+)/conversations/(\d+)/labels)", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"payload", {"vip", "convsent-neutral"}}});
+    });
+    s.Post(R"(/api/v1/accounts/(\d+)/conversations/(\d+)/(labels|messages))", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"payload", json::array()}});
+    });
+    s.Post("/api/v1/tags/add", [](const httplib::Request&, httplib::Response& res) { Answer(res, 200, json::object()); });
+    s.Delete("/api/v1/tags/remove", [](const httplib::Request&, httplib::Response& res) { Answer(res, 200, json::object()); });
+    s.Post("/api/v1/ticket_articles", [](const httplib::Request&, httplib::Response& res) { Answer(res, 201, {{"id", 9}}); });
     // Intercom.
     s.Post("/conversations/search", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
@@ -276,6 +305,7 @@ class HelpDeskReplay {
   int64_t touches_ = 0;
   Fault fault_;
   std::vector<std::string> log_, auth_;
+  std::vector<std::pair<std::string, std::string>> answered_;  // with their bodies, once answered
   std::atomic<int64_t> delay_ms_{0};
   LoopbackServer http_;  // last: stopped first
 };

@@ -92,6 +92,36 @@ TEST_P(StoreFamiliesTest, SyncCursorsCommitWithTheirTransaction) {
   EXPECT_FALSE(*c.FirstSeen("zendesk", "d2", kT0 + 4 * kDay, kT0 + 2 * kDay)) << "one not expired is kept";
 }
 
+TEST_P(StoreFamiliesTest, WriteBacksAreQueuedOnceByKeyAndDueInOrder) {
+  WriteBacks& w = store_->write_backs();
+  WriteBack tag;
+  tag.system = "zendesk", tag.conversation = "7", tag.kind = "tag", tag.value = "convsent-negative", tag.key = "tag:7:1";
+  tag.created_at_ms = tag.next_at_ms = kT0;
+  auto first = w.Add(tag);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_GT(*first, 0);
+  EXPECT_EQ(*w.Add(tag), 0) << "the same key is queued once";
+  WriteBack note = tag;
+  note.kind = "note", note.value = "in the review queue", note.key = "note:7:1", note.next_at_ms = kT0 + kDay;
+  ASSERT_GT(*w.Add(note), 0);
+  EXPECT_EQ(*w.LastTag("zendesk", "7"), "convsent-negative");
+  EXPECT_EQ(*w.LastTag("chatwoot", "7"), "") << "another system's conversation";
+  auto due = w.Due(kT0, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u) << "the note is not due yet";
+  WriteBack sent = (*due)[0];
+  EXPECT_EQ(sent.key, "tag:7:1");
+  sent.status = "sent", sent.attempts = 1, sent.done_at_ms = kT0 + 5;
+  ASSERT_TRUE(w.Update(sent).ok());
+  due = w.Due(kT0 + kDay, 10);
+  ASSERT_EQ(due->size(), 1u) << "sent ones are not due again";
+  EXPECT_EQ((*due)[0].kind, "note");
+  auto recent = w.Recent(10);
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[1].status, "sent");
+  EXPECT_EQ((*recent)[1].attempts, 1);
+}
+
 TEST_P(StoreFamiliesTest, DiscoveredIssuesKeepTheirPhrasesAndAlert) {
   auto empty = store_->discovered_issues().List();
   ASSERT_TRUE(empty.ok());

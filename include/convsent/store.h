@@ -45,6 +45,7 @@
 #include "convsent/stored_conversations.h"
 #include "convsent/sync_cursors.h"
 #include "convsent/webhook_deliveries.h"
+#include "convsent/write_backs.h"
 
 namespace convsent {
 
@@ -98,6 +99,7 @@ class Store {
   virtual Labels& labels() = 0;
   virtual ReviewItems& review_items() = 0;
   virtual SyncCursors& sync_cursors() = 0;
+  virtual WriteBacks& write_backs() = 0;
   virtual WebhookDeliveries& webhook_deliveries() = 0;
   // Only a store that one process writes has a live log; null otherwise.
   virtual LiveLog* live_log() { return nullptr; }

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "convsent/http_client.h"
 #include "convsent/import.h"
 #include "convsent/model.h"
 #include "convsent/status.h"
@@ -49,6 +50,16 @@ struct SyncSource {
   std::string ca_file = "/etc/ssl/certs/ca-certificates.crt";
 };
 
+// Where the server writes back (docs/sync.md, "Write-back"): a help desk
+// whose block says `write_back: true`, with the API credentials to do it.
+struct WriteBackTarget {
+  std::string system;      // zendesk, chatwoot or zammad
+  std::string url, email, token;
+  std::string account_id;  // Chatwoot: the account the conversations are in
+  double requests_per_minute = 60;
+  std::string ca_file = "/etc/ssl/certs/ca-certificates.crt";
+};
+
 struct SyncConfig {
   std::vector<SyncSource> sources;
   // The source of `system`, or null.
@@ -57,6 +68,7 @@ struct SyncConfig {
   // webhook_secret, or a block of only that for chatwoot, zammad, freescout).
   std::map<std::string, std::string> webhook_secrets;
   std::string public_url;  // where the vendors reach serve (Twilio signs the URL it calls)
+  std::map<std::string, WriteBackTarget> write_back;  // by system: those that opted in
   int replay_window_seconds = 300;
 };
 
@@ -104,6 +116,22 @@ struct SyncOptions {
 // cursor.
 Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Model> model, Store* store,
                             const SyncOptions& options);
+
+// Sends write-backs (convsent/write_backs.h) to one help desk: a tone tag
+// (the other convsent tone tags removed, the team's own tags kept) or an
+// internal note. Thread safety: Send may be called from several threads.
+class WriteBackClient {
+ public:
+  explicit WriteBackClient(WriteBackTarget target);
+  ~WriteBackClient();
+  // OK once the vendor accepted it. kInvalidArgument: refused for good (a
+  // 4xx); other errors may succeed later.
+  Status Send(const std::string& kind, const std::string& conversation, const std::string& value);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // One conversation, fetched whole by its id (a webhook that names only
 // the ticket or conversation), mapped as import maps it. kNotFound when the

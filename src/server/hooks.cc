@@ -3,6 +3,7 @@
 // background sync of --sync.
 #include <strings.h>
 
+#include <map>
 #include <thread>
 
 #include "convsent/hooks.h"
@@ -81,9 +82,13 @@ void Server::PostHook(const httplib::Request& req, httplib::Response& res) {
   // one, else by the signed delivery.
   const std::string key = !event->message_key.empty() ? event->message_key : check.digest;
   const int64_t expires = check.signed_at_ms != 0 ? check.signed_at_ms + 2 * window : now + kUnsignedMemoryMs;
-  const FirstSeenCheck first_seen = [&](WriterContext& ctx) {
-    return ctx.store().sync_cursors().FirstSeen(name, key, expires, now);
-  };
+  HookSteps steps;
+  steps.first_seen = [&](WriterContext& ctx) { return ctx.store().sync_cursors().FirstSeen(name, key, expires, now); };
+  if (o_.sync.write_back.count(name)) {
+    steps.stored = [this, &name](WriterContext& ctx, const ScoredConversation& sc, const json& queued) {
+      return QueueWriteBack(ctx, name, sc, queued);
+    };
+  }
   switch (event->kind) {
     case HookEvent::Kind::kIgnore:
       Reply(res, 200, {{"ignored", event->why}});
@@ -97,7 +102,7 @@ void Server::PostHook(const httplib::Request& req, httplib::Response& res) {
       body.message = std::move(event->message);
       body.header = std::move(event->header);
       body.has_header = true;
-      StoreMessage(event->conversation_id, std::move(body), res, first_seen);
+      StoreMessage(event->conversation_id, std::move(body), res, &steps);
       break;
     }
     case HookEvent::Kind::kFetch: {
@@ -114,14 +119,96 @@ void Server::PostHook(const httplib::Request& req, httplib::Response& res) {
         Reply(res, 200, {{"stored", 0}, {"ignored", "no message to score"}, {"errors", errs}});
         break;
       }
-      StoreConversations(std::move(*fetched), std::move(errs), res, first_seen);
+      StoreConversations(std::move(*fetched), std::move(errs), res, &steps);
       break;
     }
     case HookEvent::Kind::kConversations:
-      StoreConversations(std::move(event->conversations), json::array(), res, first_seen);
+      StoreConversations(std::move(event->conversations), json::array(), res, &steps);
       break;
   }
   done();
+}
+
+Status Server::QueueWriteBack(WriterContext& ctx, const std::string& system, const ScoredConversation& sc,
+                              const json& queued) {
+  const int64_t now = NowMs();
+  const std::string& id = sc.conversation.id;
+  WriteBacks& w = ctx.store().write_backs();
+  bool added = false;
+  // The customer's tone as a tag, when it is not the one last written.
+  if (sc.rollup.has_customer) {
+    const std::string tag = "convsent-" + std::string(SentimentName(sc.rollup.tone));
+    ASSIGN_OR_RETURN(const std::string last, w.LastTag(system, id));
+    if (last != tag) {
+      WriteBack t;
+      t.system = system, t.conversation = id, t.kind = "tag", t.value = tag;
+      t.key = "tag:" + id + ":" + std::to_string(now) + ":" + tag;
+      t.created_at_ms = t.next_at_ms = now;
+      ASSIGN_OR_RETURN(const int64_t tid, w.Add(t));
+      added = added || tid != 0;
+    }
+  }
+  // A conversation entering the review queue: an internal note, once per
+  // review item (the key), whatever the redeliveries and restarts.
+  if (queued.is_object() && queued.value("severity", "") != "audit") {
+    WriteBack n;
+    n.system = system, n.conversation = id, n.kind = "note";
+    n.value = "convsent: this conversation is in the review queue (" + queued.value("severity", std::string("flagged")) +
+              "): " + queued.value("reason", std::string());
+    n.key = "note:" + id + ":" + std::to_string(queued.value("id", int64_t{0}));
+    n.created_at_ms = n.next_at_ms = now;
+    ASSIGN_OR_RETURN(const int64_t nid, w.Add(n));
+    added = added || nid != 0;
+  }
+  if (added) {
+    ctx.AfterCommit([this] {
+      std::lock_guard lock(write_backs_mu_);
+      write_backs_cv_.notify_all();
+    });
+  }
+  return Status::Ok();
+}
+
+void Server::RunWriteBacks(const std::atomic<bool>& done) {
+  std::map<std::string, std::unique_ptr<WriteBackClient>> clients;
+  for (const auto& [system, target] : o_.sync.write_back) clients[system] = std::make_unique<WriteBackClient>(target);
+  auto store = Store::Open(o_.db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "convsent serve: write-back: %s\n", store.status().message().c_str());
+    return;
+  }
+  constexpr int kMaxAttempts = 8;
+  while (!done.load()) {
+    auto due = (*store)->write_backs().Due(NowMs(), 50);
+    if (!due.ok()) std::fprintf(stderr, "convsent serve: write-back: %s\n", due.status().message().c_str());
+    if (due.ok()) {
+      for (WriteBack& w : *due) {
+        if (done.load()) break;
+        auto client = clients.find(w.system);
+        const Status s = client == clients.end() ? Status::InvalidArgument("write-back to " + w.system + " is no longer configured")
+                                                 : client->second->Send(w.kind, w.conversation, w.value);
+        const int64_t now = NowMs();
+        ++w.attempts;
+        w.last_error = s.ok() ? "" : s.message();
+        if (s.ok()) {
+          w.status = "sent", w.done_at_ms = now;
+        } else if (s.code() == StatusCode::kInvalidArgument || w.attempts >= kMaxAttempts) {
+          w.status = "failed", w.done_at_ms = now;  // refused for good, or retried long enough
+          std::fprintf(stderr, "convsent serve: write-back %lld to %s gave up: %s\n", static_cast<long long>(w.id),
+                       w.system.c_str(), s.message().c_str());
+        } else {
+          w.next_at_ms = now + std::min<int64_t>(600000, int64_t{1000} << std::min(w.attempts, 20));
+        }
+        const Status recorded = writer_->Submit([w](WriterContext& ctx) { return ctx.store().write_backs().Update(w); });
+        if (!recorded.ok()) {
+          std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(w.id),
+                       recorded.message().c_str());
+        }
+      }
+    }
+    std::unique_lock lock(write_backs_mu_);
+    write_backs_cv_.wait_for(lock, std::chrono::milliseconds(500));
+  }
 }
 
 void Server::StartBackgroundSync(const std::atomic<bool>& done) {

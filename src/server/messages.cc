@@ -76,7 +76,7 @@ void Server::PostMessage(const httplib::Request& req, httplib::Response& res) {
   StoreMessage(id, std::move(body), res, nullptr);
 }
 
-void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const FirstSeenCheck& first_seen) {
+void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const HookSteps* steps) {
   if (body.message.at_ms == 0) body.message.at_ms = NowMs();
   // Scored here, on the handler's thread: the writer only appends.
   std::shared_ptr<const Scoring> scoring = CurrentScoring();
@@ -102,8 +102,8 @@ void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Resp
   ConversationRollup rollup;
   bool repeated = false;
   const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
-    if (first_seen) {  // a webhook's event, stored once whatever the redeliveries
-      ASSIGN_OR_RETURN(const bool fresh, first_seen(ctx));
+    if (steps != nullptr && steps->first_seen) {  // a webhook's event, stored once whatever the redeliveries
+      ASSIGN_OR_RETURN(const bool fresh, steps->first_seen(ctx));
       if (!fresh) return repeated = true, Status::Ok();
     }
     ASSIGN_OR_RETURN(LiveConversation * live, ctx.Find(id));
@@ -182,6 +182,7 @@ void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Resp
     RETURN_IF_ERROR(ctx.Added(live, message_json, score_json));
     index = live->sc.conversation.messages.size() - 1;
     RETURN_IF_ERROR(MaybeQueue(ctx, *live, index, &queued));
+    if (steps != nullptr && steps->stored) RETURN_IF_ERROR(steps->stored(ctx, live->sc, queued));
     rollup = live->sc.rollup;
     return Status::Ok();
   });
@@ -232,7 +233,7 @@ void Server::PostConversations(const httplib::Request& req, httplib::Response& r
 }
 
 void Server::StoreConversations(std::vector<Conversation> conversations, json errs, httplib::Response& res,
-                                const FirstSeenCheck& first_seen) {
+                                const HookSteps* steps) {
   std::vector<ScoredConversation> scored;
   int64_t messages = 0;
   const std::shared_ptr<const Scoring> scoring = CurrentScoring();
@@ -245,8 +246,8 @@ void Server::StoreConversations(std::vector<Conversation> conversations, json er
   json queued = json::array();
   bool repeated = false;
   const Status s = writer_->Submit([&](WriterContext& ctx) -> Status {
-    if (first_seen) {
-      ASSIGN_OR_RETURN(const bool fresh, first_seen(ctx));
+    if (steps != nullptr && steps->first_seen) {
+      ASSIGN_OR_RETURN(const bool fresh, steps->first_seen(ctx));
       if (!fresh) return repeated = true, Status::Ok();
     }
     // Scored by a model reloaded away since (rare): scored again by the
@@ -259,14 +260,12 @@ void Server::StoreConversations(std::vector<Conversation> conversations, json er
       ASSIGN_OR_RETURN(LiveConversation * live, ctx.Put(std::move(one)));
       RETURN_IF_ERROR(MaybeAudit(ctx, live->sc.conversation.id));
       // Any message may set off the queue; the first that does names why.
-      for (size_t i = 0; i < live->sc.conversation.messages.size(); ++i) {
-        json q;
+      json q;
+      for (size_t i = 0; i < live->sc.conversation.messages.size() && q.is_null(); ++i) {
         RETURN_IF_ERROR(MaybeQueue(ctx, *live, i, &q));
-        if (!q.is_null()) {
-          queued.push_back(q);
-          break;
-        }
       }
+      if (!q.is_null()) queued.push_back(q);
+      if (steps != nullptr && steps->stored) RETURN_IF_ERROR(steps->stored(ctx, live->sc, q));
     }
     return Status::Ok();
   });

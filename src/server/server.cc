@@ -122,8 +122,9 @@ Status Server::Run() {
   checkpoints.emplace(o_.db, std::chrono::milliseconds(50), /*start_writeback=*/true);
   std::atomic<bool> done{false};
   std::thread listener([this, &done] { ListenToOtherServers(done); });
-  std::thread syncing;
+  std::thread syncing, writing_back;
   if (o_.sync_in_background) syncing = std::thread([this, &done] { StartBackgroundSync(done); });
+  if (!o_.sync.write_back.empty()) writing_back = std::thread([this, &done] { RunWriteBacks(done); });
   const bool ok = svr_.listen_after_bind();
   listen_returned = true;
   svr_.Shutdown();  // answers what was read, closes the rest
@@ -131,6 +132,11 @@ Status Server::Run() {
   checkpoints.reset();
   listener.join();
   if (syncing.joinable()) syncing.join();
+  {
+    std::lock_guard lock(write_backs_mu_);
+    write_backs_cv_.notify_all();
+  }
+  if (writing_back.joinable()) writing_back.join();
   events_.Stop();
   pthread_kill(signals.native_handle(), SIGUSR1);
   signals.join();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -117,14 +118,20 @@ class Server {
   // ---- messages.cc ---------------------------------------------------------
   void PostMessage(const httplib::Request& req, httplib::Response& res);
   void PostConversations(const httplib::Request& req, httplib::Response& res);
-  // In the writer's transaction, before anything is stored: false means the
-  // event was stored before (a webhook redelivered), and nothing is.
-  using FirstSeenCheck = std::function<Result<bool>(WriterContext&)>;
+  // What a webhook adds to storing, in the writer's transaction.
+  struct HookSteps {
+    // Before anything is stored: false means the event was stored before
+    // (a webhook redelivered), and nothing is.
+    std::function<Result<bool>(WriterContext&)> first_seen;
+    // After each conversation is stored (and queued: `queued` is its new
+    // review item, or null): what is written back to the help desk.
+    std::function<Status(WriterContext&, const ScoredConversation&, const json& queued)> stored;
+  };
   // What PostMessage and PostConversations do once the body is read; the
-  // webhooks (hooks.cc) come here too.
-  void StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const FirstSeenCheck& first_seen);
+  // webhooks (hooks.cc) come here too, with their steps.
+  void StoreMessage(const std::string& id, MessageBody body, httplib::Response& res, const HookSteps* steps);
   void StoreConversations(std::vector<Conversation> conversations, json errors, httplib::Response& res,
-                          const FirstSeenCheck& first_seen);
+                          const HookSteps* steps);
 
   // ---- hooks.cc ------------------------------------------------------------
   // POST /v1/hooks/<system>: the vendor's signature is the credential (no
@@ -136,6 +143,14 @@ class Server {
   bool HookBeforeTheBody(const httplib::Request& req, httplib::Response& res);
   // --sync: one thread per help desk with a token, as sync --follow.
   void StartBackgroundSync(const std::atomic<bool>& done);
+  // Queues the tone tag and the review note of a conversation stored from
+  // `system`'s webhook, when the sync config opts it into write-back.
+  Status QueueWriteBack(WriterContext& ctx, const std::string& system, const ScoredConversation& sc, const json& queued);
+  // Sends the queued write-backs, on a thread of its own, until `done`;
+  // each outcome recorded through the writer.
+  void RunWriteBacks(const std::atomic<bool>& done);
+  std::mutex write_backs_mu_;
+  std::condition_variable write_backs_cv_;  // something was queued
   // Continuous audit: a new conversation drawn at random (on its id alone)
   // enters the queue as an audit item, announced on the event stream but
   // not to the webhook (it is routine work, not an alarm). A rule flagging

@@ -23,6 +23,7 @@ class FamilyOwner : public Store {
   LiveLog* live_log() override { return families_.live_log.get(); }
   ReviewItems& review_items() override { return *families_.review_items; }
   SyncCursors& sync_cursors() override { return *families_.sync_cursors; }
+  WriteBacks& write_backs() override { return *families_.write_backs; }
   WebhookDeliveries& webhook_deliveries() override { return *families_.webhook_deliveries; }
 
  protected:
@@ -36,6 +37,7 @@ class FamilyOwner : public Store {
     std::unique_ptr<LiveLog> live_log;
     std::unique_ptr<ReviewItems> review_items;
     std::unique_ptr<SyncCursors> sync_cursors;
+    std::unique_ptr<WriteBacks> write_backs;
     std::unique_ptr<WebhookDeliveries> webhook_deliveries;
   };
   Families families_;

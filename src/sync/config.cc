@@ -96,7 +96,8 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   if (!block.IsMap()) throw Error{Line(block), path, "expected a mapping"};
   static const char* const kKeys[] = {"name", "url", "email", "token_file", "token_env", "webhook_secret_file",
                                       "webhook_secret_env", "start", "requests_per_minute", "concurrency",
-                                      "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file"};
+                                      "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file",
+                                      "write_back"};
   for (const auto& kv : block) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
@@ -185,19 +186,53 @@ Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& s
       }
       HelpDesk system;
       HookSystem hook;
+      const bool write_back = kv.second.IsMap() && kv.second["write_back"] &&
+                              As<bool>(kv.second["write_back"], key + ".write_back", "true or false");
       if (ParseHelpDesk(key, &system)) {
         config.sources.push_back(ParseSource(system, kv.second, key, folder));
-        if (!config.sources.back().webhook_secret.empty()) config.webhook_secrets[key] = config.sources.back().webhook_secret;
+        const SyncSource& s = config.sources.back();
+        if (!s.webhook_secret.empty()) config.webhook_secrets[key] = s.webhook_secret;
+        if (write_back) {
+          if (system != HelpDesk::kZendesk) {
+            throw Error{Line(kv.second["write_back"]), key + ".write_back",
+                        "write-back to " + key + " is not built yet (zendesk, chatwoot and zammad have it; docs/sync.md)"};
+          }
+          config.write_back[key] = WriteBackTarget{key, s.url, s.email, s.token, "", s.requests_per_minute, s.ca_file};
+        }
       } else if (ParseHookSystem(key, &hook)) {
-        // A help desk convsent only hears from: its webhook's secret.
+        // A help desk convsent only hears from: its webhook's secret, and
+        // what writing back to it takes.
         if (!kv.second.IsMap()) throw Error{Line(kv.second), key, "expected a mapping"};
         for (const auto& k : kv.second) {
           const std::string name = k.first.as<std::string>();
-          if (name != "webhook_secret_file" && name != "webhook_secret_env") {
-            throw Error{Line(k.first), key + "." + name, "unknown key (a " + key + " block has webhook_secret_file or webhook_secret_env)"};
+          if (name != "webhook_secret_file" && name != "webhook_secret_env" && name != "write_back" && name != "url" &&
+              name != "token_file" && name != "token_env" && name != "account_id" && name != "requests_per_minute") {
+            throw Error{Line(k.first), key + "." + name, "unknown key"};
           }
         }
         config.webhook_secrets[key] = Credential(kv.second, key, "webhook_secret", folder, true);
+        if (write_back) {
+          if (hook != HookSystem::kChatwoot && hook != HookSystem::kZammad) {
+            throw Error{Line(kv.second["write_back"]), key + ".write_back", "write-back to " + key + " is not built yet"};
+          }
+          WriteBackTarget t;
+          t.system = key;
+          if (!kv.second["url"]) throw Error{Line(kv.second), key + ".url", "missing: write_back needs the help desk's address"};
+          t.url = As<std::string>(kv.second["url"], key + ".url", "a URL");
+          while (!t.url.empty() && t.url.back() == '/') t.url.pop_back();
+          if (t.url.rfind("https://", 0) != 0 && !IsLoopback(t.url)) {
+            throw Error{Line(kv.second["url"]), key + ".url", "expected an https:// URL (a token is never sent in the clear)"};
+          }
+          t.token = Credential(kv.second, key, "token", folder, true);
+          if (hook == HookSystem::kChatwoot) {
+            if (!kv.second["account_id"]) throw Error{Line(kv.second), key + ".account_id", "missing: the Chatwoot account"};
+            t.account_id = As<std::string>(kv.second["account_id"], key + ".account_id", "an account id");
+          }
+          if (kv.second["requests_per_minute"]) {
+            t.requests_per_minute = As<double>(kv.second["requests_per_minute"], key + ".requests_per_minute", "a number");
+          }
+          config.write_back[key] = std::move(t);
+        }
       } else {
         throw Error{Line(kv.first), key, "not a help desk (zendesk, intercom, front, twilio, chatwoot, zammad, freescout, ...)"};
       }

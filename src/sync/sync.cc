@@ -4,6 +4,7 @@
 // poll with --follow.
 #include <chrono>
 #include <climits>
+#include <future>
 #include <thread>
 
 #include "convsent/ingest.h"
@@ -60,13 +61,18 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store->sync_cursors().Get(source.name));
     nlohmann::json cursor = stored ? nlohmann::json::parse(*stored, nullptr, false) : nlohmann::json();
     if (cursor.is_discarded()) cursor = nullptr;  // unreadable: as a first run (what is fetched again replaces itself)
+    // The next page is fetched while this one is scored and stored: the
+    // network and the scorer overlap. A page fetched ahead and not stored
+    // (a stop, a failure) is dropped with its cursor, so nothing is lost.
+    std::future<Result<Page>> ahead = std::async(std::launch::async, [&, c = cursor] { return puller->Next(c); });
     while (!(options.stop && options.stop())) {
-      auto page = puller->Next(cursor);
+      auto page = ahead.get();
       summary.requests = api.requests();
       if (!page.ok()) {
         summary.seconds = seconds();
         return page.status();
       }
+      if (!page->end) ahead = std::async(std::launch::async, [&, c = page->cursor] { return puller->Next(c); });
       for (auto& note : page->notes) report(std::move(note));
       ImportResult imported = ImportResponses(source.system, page->responses);
       const std::string cursor_text = page->cursor.dump();
@@ -99,6 +105,7 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
       if (options.progress) options.progress({summary.fetched, summary.stored, summary.requests, seconds()});
       if (page->end) break;
     }
+    if (ahead.valid()) (void)ahead.get();  // stopped with a page ahead: it is dropped
     if (!options.follow || (options.stop && options.stop())) break;
     Sleep(source.poll, options);
     if (options.stop && options.stop()) break;

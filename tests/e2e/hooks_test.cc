@@ -62,12 +62,14 @@ class HooksTest : public ::testing::Test {
     std::ofstream(dir_.path() + "/api.token") << "api-token-0c4e\n";
     std::ofstream(dir_.path() + "/sync.yaml")
         << "zendesk:\n  url: " << replay_.url() << "\n  email: ops@example.com\n  token_file: api.token\n"
-        << "  webhook_secret_file: zendesk.secret\n"
+        << "  webhook_secret_file: zendesk.secret\n  write_back: true\n  requests_per_minute: 0\n"
         << "intercom:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: intercom.secret\n"
         << "front:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: front.secret\n"
         << "twilio:\n  webhook_secret_file: twilio.secret\n"
-        << "chatwoot:\n  webhook_secret_file: chatwoot.secret\n"
-        << "zammad:\n  webhook_secret_file: zammad.secret\n"
+        << "chatwoot:\n  webhook_secret_file: chatwoot.secret\n  write_back: true\n  url: " << replay_.url()
+        << "\n  token_file: api.token\n  account_id: 3\n  requests_per_minute: 0\n"
+        << "zammad:\n  webhook_secret_file: zammad.secret\n  write_back: true\n  url: " << replay_.url()
+        << "\n  token_file: api.token\n  requests_per_minute: 0\n"
         << "freescout:\n  webhook_secret_file: freescout.secret\n";
     db_ = dir_.path() + "/hooks.db";
     admin_ = NewKey(db_, "admin");
@@ -140,6 +142,16 @@ TEST_F(HooksTest, ZendeskSignsTimestampAndBodyAndTheTicketIsFetched) {
   bool fetched = false;
   for (const auto& r : replay_.requests()) fetched = fetched || r.rfind("GET /api/v2/tickets/2.json", 0) == 0;
   EXPECT_TRUE(fetched) << "the ticket was fetched from the API";
+  // Write-back is on for zendesk: the tone as a tag, through the ticket update.
+  for (int i = 0; i < 200 && replay_.received("PUT /api/v2/tickets/2.json").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto puts = replay_.received("PUT /api/v2/tickets/2.json");
+  ASSERT_EQ(puts.size(), 1u);
+  const json update = json::parse(puts[0].second)["ticket"];
+  ASSERT_EQ(update["additional_tags"].size(), 1u);
+  EXPECT_EQ(update["additional_tags"][0].get<std::string>().rfind("convsent-", 0), 0u) << update.dump();
+  EXPECT_EQ(update["remove_tags"].size(), 2u);
   // Signed an hour ago: outside the five-minute window.
   Delivery old = d;
   const std::string then = std::to_string(NowS() - 3600);
@@ -242,6 +254,61 @@ TEST_F(HooksTest, FrontSignsTimestampColonBody) {
   auto refused = Post("front", no_colon);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 401);
+}
+
+// Write-back: the tone goes back as a tag (the team's own labels kept), and
+// a conversation entering the review queue gets one internal note, however
+// often its webhook is redelivered or its next message arrives.
+TEST_F(HooksTest, ToneTagsAndReviewNotesAreWrittenBackOnce) {
+  auto chatwoot = [&](int message, const std::string& text) {
+    Delivery d;
+    d.body = json({{"event", "message_created"}, {"id", message}, {"content", text}, {"message_type", "incoming"},
+                   {"private", false}, {"conversation", {{"id", 88}}}, {"account", {{"id", 3}}}}).dump();
+    const std::string ts = std::to_string(NowS());
+    d.headers = {{"X-Chatwoot-Timestamp", ts},
+                 {"X-Chatwoot-Signature", "sha256=" + Hex(Mac(EVP_sha256(), Secret("chatwoot"), ts + "." + d.body))}};
+    return d;
+  };
+  const Delivery angry = chatwoot(1, "This is the third time I'm asking and nobody answers. Useless!! I want to cancel.");
+  auto first = Post("chatwoot", angry);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201) << first->body;
+  ASSERT_NE(first->body.find("\"queued\":{"), std::string::npos) << "the rules queue it: " << first->body;
+  ASSERT_TRUE(Post("chatwoot", angry)) << "redelivered";
+  auto again = Post("chatwoot", chatwoot(2, "Still nothing. Terrible service."));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 201) << again->body;
+  // The sender runs apart from scoring: wait for it.
+  const std::string base = "POST /api/v1/accounts/3/conversations/88/";
+  for (int i = 0; i < 200 && (replay_.received(base + "labels").empty() || replay_.received(base + "messages").empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // room for a duplicate to show
+  const auto labels = replay_.received(base + "labels");
+  ASSERT_EQ(labels.size(), 1u) << "one tone, one tag";
+  EXPECT_EQ(json::parse(labels[0].second)["labels"], json({"vip", "convsent-negative"}))
+      << "the team's label kept, the old tone tag replaced";
+  const auto notes = replay_.received(base + "messages");
+  ASSERT_EQ(notes.size(), 1u) << "one review item, one note";
+  const json note = json::parse(notes[0].second);
+  EXPECT_EQ(note["private"], true);
+  EXPECT_NE(note["content"].get<std::string>().find("review queue"), std::string::npos) << note.dump();
+
+  // Zammad: a customer's article, then the tag through its tags API.
+  Delivery z;
+  z.body = R"({"ticket":{"id":40,"title":"Broken"},"article":{"id":8,"body":"Thank you so much, it works perfectly now!","sender":"Customer","internal":false}})";
+  z.headers = {{"X-Hub-Signature", "sha1=" + Hex(Mac(EVP_sha1(), Secret("zammad"), z.body))}};
+  auto zr = Post("zammad", z);
+  ASSERT_TRUE(zr);
+  ASSERT_EQ(zr->status, 201) << zr->body;
+  for (int i = 0; i < 200 && replay_.received("POST /api/v1/tags/add").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto added = replay_.received("POST /api/v1/tags/add");
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(json::parse(added[0].second), json({{"object", "Ticket"}, {"o_id", "40"}, {"item", "convsent-positive"}}));
+  EXPECT_EQ(replay_.received("DELETE /api/v1/tags/remove").size(), 2u) << "the other two tone tags removed";
+  EXPECT_TRUE(replay_.received("POST /api/v1/ticket_articles").empty()) << "not queued: no note";
 }
 
 TEST(HooksConfigTest, ASystemWithoutASecretIsRefusedAndSaysSo) {

@@ -11,6 +11,7 @@
 #include "convsent/backlog.h"
 #include "convsent/discovered_issues.h"
 #include "convsent/sync_cursors.h"
+#include "convsent/write_backs.h"
 #include "convsent/interventions.h"
 #include "convsent/labels.h"
 #include "convsent/review_queue.h"
@@ -24,6 +25,7 @@ std::unique_ptr<ApiKeys> NewApiKeys(Connection* db);
 std::unique_ptr<Backlog> NewBacklog(Connection* db);
 std::unique_ptr<DiscoveredIssues> NewDiscoveredIssues(Connection* db);
 std::unique_ptr<SyncCursors> NewSyncCursors(Connection* db);
+std::unique_ptr<WriteBacks> NewWriteBacks(Connection* db);
 std::unique_ptr<Interventions> NewInterventions(Connection* db);
 std::unique_ptr<Labels> NewLabels(Connection* db);
 // `in_transaction`: the store's flag, read when an item is claimed.

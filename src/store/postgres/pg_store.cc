@@ -43,6 +43,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
                  .live_log = nullptr,  // a shared store writes through
                  .review_items = NewReviewItems(&db_, &in_transaction_),
                  .sync_cursors = NewSyncCursors(&db_),
+                 .write_backs = NewWriteBacks(&db_),
                  .webhook_deliveries = NewWebhookDeliveries(&db_)};
     RETURN_IF_ERROR(Migrate());
     RETURN_IF_ERROR(Prepare());

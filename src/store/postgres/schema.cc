@@ -170,12 +170,19 @@ CREATE TABLE discovered_issues(
   id BIGSERIAL PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative BIGINT NOT NULL,
   lift DOUBLE PRECISION NOT NULL, found_at BIGINT NOT NULL, alert BIGINT NOT NULL);
 )sql",
-    // v11: where each help-desk sync stands, and the webhook events seen
-    // (include/convsent/sync_cursors.h).
+    // v11: where each help-desk sync stands, the webhook events seen
+    // (include/convsent/sync_cursors.h), what is written back
+    // (include/convsent/write_backs.h).
     R"sql(
 CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at BIGINT NOT NULL);
 CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY(system, digest));
 CREATE INDEX hook_events_expiry ON hook_events(expires_at);
+CREATE TABLE write_backs(
+  id BIGSERIAL PRIMARY KEY, system TEXT NOT NULL, conversation TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INTEGER NOT NULL, created_at BIGINT NOT NULL,
+  next_at BIGINT NOT NULL, done_at BIGINT NOT NULL, last_error TEXT NOT NULL);
+CREATE INDEX write_backs_due ON write_backs(status, next_at);
+CREATE INDEX write_backs_conversation ON write_backs(system, conversation, kind);
 )sql",
 };
 static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kStoreSchemaVersion);

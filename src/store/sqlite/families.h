@@ -18,6 +18,7 @@
 #include "convsent/live_log.h"
 #include "convsent/review_queue.h"
 #include "convsent/sync_cursors.h"
+#include "convsent/write_backs.h"
 #include "convsent/webhook_deliveries.h"
 
 namespace convsent::sqlite {
@@ -31,6 +32,7 @@ std::unique_ptr<Labels> NewLabels(sqlite3* db, const std::string& path);
 std::unique_ptr<LiveLog> NewLiveLog(sqlite3* db, const std::string& path);
 std::unique_ptr<ReviewItems> NewReviewItems(sqlite3* db, const std::string& path);
 std::unique_ptr<SyncCursors> NewSyncCursors(sqlite3* db, const std::string& path);
+std::unique_ptr<WriteBacks> NewWriteBacks(sqlite3* db, const std::string& path);
 std::unique_ptr<WebhookDeliveries> NewWebhookDeliveries(sqlite3* db, const std::string& path);
 
 }  // namespace convsent::sqlite

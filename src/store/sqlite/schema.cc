@@ -129,12 +129,19 @@ CREATE TABLE discovered_issues(
   id INTEGER PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative INTEGER NOT NULL,
   lift REAL NOT NULL, found_at INTEGER NOT NULL, alert INTEGER NOT NULL);
 )sql",
-    // v11: where each help-desk sync stands, and the webhook events seen
-    // (include/convsent/sync_cursors.h).
+    // v11: where each help-desk sync stands, the webhook events seen
+    // (include/convsent/sync_cursors.h), what is written back
+    // (include/convsent/write_backs.h).
     R"sql(
 CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(system, digest));
 CREATE INDEX hook_events_expiry ON hook_events(expires_at);
+CREATE TABLE write_backs(
+  id INTEGER PRIMARY KEY, system TEXT NOT NULL, conversation TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  next_at INTEGER NOT NULL, done_at INTEGER NOT NULL, last_error TEXT NOT NULL);
+CREATE INDEX write_backs_due ON write_backs(status, next_at);
+CREATE INDEX write_backs_conversation ON write_backs(system, conversation, kind);
 )sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);

@@ -93,6 +93,7 @@ Status SqliteStore::Init(const std::string& path) {
                .live_log = sqlite::NewLiveLog(db_, path_),
                .review_items = sqlite::NewReviewItems(db_, path_),
                .sync_cursors = sqlite::NewSyncCursors(db_, path_),
+               .write_backs = sqlite::NewWriteBacks(db_, path_),
                .webhook_deliveries = sqlite::NewWebhookDeliveries(db_, path_)};
   if (read_only_) return Migrate();
   // WAL with synchronous=NORMAL: a committed batch survives a crash of the
