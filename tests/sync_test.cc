@@ -4,6 +4,7 @@
 // kill -9 mid-page and started again (exact counts); credentials never in
 // the output; the config's errors.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <set>
 
+#include "convsent/hooks.h"
 #include "convsent/http_client.h"
 #include "convsent/store.h"
 #include "convsent/sync.h"
@@ -331,6 +333,33 @@ TEST(SyncConfigTest, ReadsCredentialsFromAFileOrVariableAndNamesItsErrors) {
   expect_error("zendesk:\n  url: https://a.zendesk.com\n  token_file: z.token\n  colour: red\n", ":4: zendesk.colour: unknown key");
   expect_error("freshdesk:\n  url: https://a.freshdesk.com\n", "not a help desk");
   expect_error("zendesk:\n  url: https://a.zendesk.com\n  token_file: z.token\n  start: yesterday\n", "'yesterday' is not a date");
+}
+
+// Twilio signs a JSON body through the URL: bodySHA256 must be the body's
+// digest, or the body could be swapped under a valid signature.
+TEST(HookSignatureTest, TwilioJsonBodiesAreBoundByTheirDigest) {
+  const std::string body = R"({"EventType":"onMessageAdded"})";
+  const std::string digest = "4a9a3f4ad1d0a7e4c4e4b4c5b2a8c0c7";  // not the body's
+  HookRequest r;
+  r.body = body;
+  r.content_type = "application/json";
+  std::string sig;
+  r.header = [&](const std::string& h) { return h == "X-Twilio-Signature" ? sig : std::string(); };
+  auto sha256 = [](const std::string& s) {
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(s.data(), s.size(), d, &n, EVP_sha256(), nullptr);
+    return HexEncode(std::string(reinterpret_cast<char*>(d), n));
+  };
+  r.url = "https://cs.example/v1/hooks/twilio?bodySHA256=" + sha256(body);
+  sig = Base64Encode(Hmac("sha1", "tok", r.url));
+  EXPECT_TRUE(VerifyHook(HookSystem::kTwilio, "tok", r, 0, 1).ok) << VerifyHook(HookSystem::kTwilio, "tok", r, 0, 1).error;
+  r.body = R"({"EventType":"onMessageAdded","Body":"swapped"})";
+  const HookCheck swapped = VerifyHook(HookSystem::kTwilio, "tok", r, 0, 1);
+  EXPECT_FALSE(swapped.ok);
+  EXPECT_NE(swapped.error.find("bodySHA256"), std::string::npos) << swapped.error;
+  r.url = "https://cs.example/v1/hooks/twilio?bodySHA256=" + std::string(digest);
+  EXPECT_FALSE(VerifyHook(HookSystem::kTwilio, "tok", r, 0, 1).ok);
 }
 
 TEST(HttpClientTest, SecretsAreMaskedAndNetworkErrorsRetried) {

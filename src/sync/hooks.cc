@@ -408,6 +408,18 @@ HookCheck VerifyHook(HookSystem system, const std::string& secret, const HookReq
       std::string data = r.url;
       if (r.content_type.find("application/x-www-form-urlencoded") != std::string::npos) {
         for (const auto& [k, v] : pairs) data += k + v;
+      } else {
+        // Any other body is signed through the URL's bodySHA256 parameter,
+        // which must be the body's SHA-256.
+        const size_t at = r.url.find("bodySHA256=");
+        const std::string given = at == std::string::npos ? "" : r.url.substr(at + 11, 64);
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        EVP_Digest(r.body.data(), r.body.size(), digest, &n, EVP_sha256(), nullptr);
+        if (!SameBytes(Lower(given), HexEncode(std::string(reinterpret_cast<char*>(digest), n)))) {
+          c.error = "a Twilio body that is not a form must carry its SHA-256 in the URL's bodySHA256";
+          return c;
+        }
       }
       expected = Base64Encode(Hmac("sha1", secret, data));
       break;
