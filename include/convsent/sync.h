@@ -133,11 +133,21 @@ class WriteBackClient {
   std::unique_ptr<State> state_;
 };
 
-// One conversation, fetched whole by its id (a webhook that names only
-// the ticket or conversation), mapped as import maps it. kNotFound when the
-// vendor has no such one.
-Result<std::vector<Conversation>> FetchConversation(const SyncSource& source, const std::string& id,
-                                                    std::vector<IngestError>* errors);
+// Conversations fetched whole by their id (a webhook that names only the
+// ticket or conversation), mapped as import maps them. One per help desk,
+// shared by the threads that fetch, so that they share its rate limit and
+// connections. Thread safety: Fetch may be called from several threads.
+class ConversationFetcher {
+ public:
+  explicit ConversationFetcher(const SyncSource& source);
+  ~ConversationFetcher();
+  // kNotFound when the vendor has no such conversation.
+  Result<std::vector<Conversation>> Fetch(const std::string& id, std::vector<IngestError>* errors);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace convsent
 

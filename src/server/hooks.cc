@@ -71,7 +71,7 @@ void Server::PostHook(const httplib::Request& req, httplib::Response& res) {
   }
   HelpDesk desk;
   const SyncSource* source = HookHelpDesk(system, &desk) ? o_.sync.Find(desk) : nullptr;
-  const bool can_fetch = source != nullptr && CanSync(desk) && !source->token.empty();
+  const bool can_fetch = source != nullptr && CanSync(desk) && !source->token.empty() && fetchers_.count(name);
   auto event = ParseHook(system, hook, can_fetch);
   if (!event.ok()) {
     Error(res, event.status().code() == StatusCode::kFailedPrecondition ? 422 : 400, event.status().message());
@@ -107,7 +107,7 @@ void Server::PostHook(const httplib::Request& req, httplib::Response& res) {
     }
     case HookEvent::Kind::kFetch: {
       std::vector<IngestError> errors;
-      auto fetched = FetchConversation(*source, event->conversation_id, &errors);
+      auto fetched = fetchers_.at(name)->Fetch(event->conversation_id, &errors);
       if (!fetched.ok()) {
         Error(res, fetched.status().code() == StatusCode::kNotFound ? 404 : 502,
               "fetching " + event->conversation_id + " from " + name + ": " + fetched.status().message());

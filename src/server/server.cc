@@ -72,6 +72,9 @@ Status Server::Run() {
                                    : httplib::Server::HandlerResponse::Handled;
   });
   Routes();
+  for (const SyncSource& s : o_.sync.sources) {
+    if (CanSync(s.system) && !s.token.empty()) fetchers_[std::string(HelpDeskName(s.system))] = std::make_unique<ConversationFetcher>(s);
+  }
   RETURN_IF_ERROR(StartWebhooks());
   const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.bind) : (svr_.bind_to_port(o_.bind, o_.port) ? o_.port : -1);
   if (port < 0) return Status::IoError("cannot listen on " + o_.bind + ":" + std::to_string(o_.port));

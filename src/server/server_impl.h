@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
 #include <condition_variable>
 #include <chrono>
 #include <functional>
@@ -149,6 +150,8 @@ class Server {
   // Sends the queued write-backs, on a thread of its own, until `done`;
   // each outcome recorded through the writer.
   void RunWriteBacks(const std::atomic<bool>& done);
+  // One per help desk with API credentials, built before the server listens.
+  std::map<std::string, std::unique_ptr<ConversationFetcher>> fetchers_;
   std::mutex write_backs_mu_;
   std::condition_variable write_backs_cv_;  // something was queued
   // Continuous audit: a new conversation drawn at random (on its id alone)

@@ -114,18 +114,29 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
   return summary;
 }
 
-Result<std::vector<Conversation>> FetchConversation(const SyncSource& source, const std::string& id,
-                                                    std::vector<IngestError>* errors) {
-  if (!CanSync(source.system)) return Status::InvalidArgument(std::string(HelpDeskName(source.system)) + " cannot be fetched from");
-  // A webhook is waiting for the answer, and its vendor retries on its
-  // own: two attempts, not six.
-  SyncSource quick = source;
-  quick.max_attempts = std::min(quick.max_attempts, 2);
-  quick.first_backoff = std::min(quick.first_backoff, std::chrono::milliseconds(250));
-  Api api(quick, SyncOptions());
-  auto puller = NewPuller(source.system, &api);
-  ASSIGN_OR_RETURN(std::vector<ImportResponse> responses, puller->Fetch(id));
-  ImportResult imported = ImportResponses(source.system, responses);
+// A webhook is waiting for the answer, and its vendor retries on its own:
+// two attempts, not six.
+struct ConversationFetcher::State {
+  explicit State(const SyncSource& s) : source(Quick(s)), api(source, SyncOptions()), puller(NewPuller(s.system, &api)) {}
+  static SyncSource Quick(SyncSource s) {
+    s.max_attempts = std::min(s.max_attempts, 2);
+    s.first_backoff = std::min(s.first_backoff, std::chrono::milliseconds(250));
+    return s;
+  }
+  const SyncSource source;
+  Api api;
+  std::unique_ptr<Puller> puller;
+};
+
+ConversationFetcher::ConversationFetcher(const SyncSource& source) : state_(std::make_unique<State>(source)) {}
+ConversationFetcher::~ConversationFetcher() = default;
+
+Result<std::vector<Conversation>> ConversationFetcher::Fetch(const std::string& id, std::vector<IngestError>* errors) {
+  if (state_->puller == nullptr) {
+    return Status::InvalidArgument(std::string(HelpDeskName(state_->source.system)) + " cannot be fetched from");
+  }
+  ASSIGN_OR_RETURN(std::vector<ImportResponse> responses, state_->puller->Fetch(id));
+  ImportResult imported = ImportResponses(state_->source.system, responses);
   if (errors != nullptr) {
     for (auto& e : imported.errors) errors->push_back(std::move(e));
   }

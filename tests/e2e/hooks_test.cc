@@ -64,7 +64,7 @@ class HooksTest : public ::testing::Test {
         << "zendesk:\n  url: " << replay_.url() << "\n  email: ops@example.com\n  token_file: api.token\n"
         << "  webhook_secret_file: zendesk.secret\n  write_back: true\n  requests_per_minute: 0\n"
         << "intercom:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: intercom.secret\n"
-        << "front:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: front.secret\n"
+        << "front:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: front.secret\n  requests_per_minute: 0\n"
         << "twilio:\n  webhook_secret_file: twilio.secret\n"
         << "chatwoot:\n  webhook_secret_file: chatwoot.secret\n  write_back: true\n  url: " << replay_.url()
         << "\n  token_file: api.token\n  account_id: 3\n  requests_per_minute: 0\n"
