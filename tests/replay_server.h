@@ -172,6 +172,25 @@ class HelpDeskReplay {
     s.Post(R"(/api/v1/accounts/(\d+)/conversations/(\d+)/(labels|messages))", [](const httplib::Request&, httplib::Response& res) {
       Answer(res, 200, {{"payload", json::array()}});
     });
+    // Intercom's and Front's tags go by id: made (or found) by name first.
+    s.Post("/tags", [](const httplib::Request& req, httplib::Response& res) {
+      const std::string name = json::parse(req.body).value("name", "");
+      Answer(res, 200, {{"type", "tag"}, {"id", "t-" + name}, {"name", name}});
+    });
+    s.Get("/tags", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"_results", {{{"id", "t-convsent-neutral"}, {"name", "convsent-neutral"}}}}});
+    });
+    s.Delete(R"(/conversations/(ic\d+)/tags/(.+))", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 404, {{"type", "error.list"}});  // not attached
+    });
+    s.Post(R"(/conversations/(ic\d+)/(tags|reply))", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"type", "tag"}});
+    });
+    s.Delete(R"(/conversations/(cnv_\d+)/tags)", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    s.Post(R"(/conversations/(cnv_\d+)/tags)", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    s.Post(R"(/conversations/(cnv_\d+)/comments)", [](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 201, {{"id", "com_1"}});
+    });
     s.Post("/api/v1/tags/add", [](const httplib::Request&, httplib::Response& res) { Answer(res, 200, json::object()); });
     s.Delete("/api/v1/tags/remove", [](const httplib::Request&, httplib::Response& res) { Answer(res, 200, json::object()); });
     s.Post("/api/v1/ticket_articles", [](const httplib::Request&, httplib::Response& res) { Answer(res, 201, {{"id", 9}}); });
@@ -277,6 +296,10 @@ class HelpDeskReplay {
     c["id"] = "ic" + std::to_string(i);
     c["updated_at"] = updated_[i];
     c["created_at"] = updated_[i] - 1000;
+    // The recording's parts are all a teammate's: a customer opens it here.
+    c["source"] = {{"type", "conversation"}, {"id", "src" + std::to_string(i)}, {"delivered_as", "customer_initiated"},
+                   {"body", "<p>I was charged twice for my subscription, please fix it.</p>"},
+                   {"author", {{"type", "user"}, {"id", "u" + std::to_string(i)}, {"name", "Customer"}}}};
     return c;
   }
   json Front(size_t i) const {

@@ -53,9 +53,10 @@ struct SyncSource {
 // Where the server writes back (docs/sync.md, "Write-back"): a help desk
 // whose block says `write_back: true`, with the API credentials to do it.
 struct WriteBackTarget {
-  std::string system;      // zendesk, chatwoot or zammad
+  std::string system;      // zendesk, intercom, front, chatwoot or zammad
   std::string url, email, token;
   std::string account_id;  // Chatwoot: the account the conversations are in
+  std::string admin_id;    // Intercom: the teammate tags and notes are made as; Front: the comment's author (optional)
   double requests_per_minute = 60;
   std::string ca_file = "/etc/ssl/certs/ca-certificates.crt";
 };

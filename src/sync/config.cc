@@ -97,7 +97,7 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   static const char* const kKeys[] = {"name", "url", "email", "token_file", "token_env", "webhook_secret_file",
                                       "webhook_secret_env", "start", "requests_per_minute", "concurrency",
                                       "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file",
-                                      "write_back"};
+                                      "write_back", "admin_id", "author_id"};
   for (const auto& kv : block) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
@@ -193,11 +193,21 @@ Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& s
         const SyncSource& s = config.sources.back();
         if (!s.webhook_secret.empty()) config.webhook_secrets[key] = s.webhook_secret;
         if (write_back) {
-          if (system != HelpDesk::kZendesk) {
+          if (!CanSync(system)) {
             throw Error{Line(kv.second["write_back"]), key + ".write_back",
-                        "write-back to " + key + " is not built yet (zendesk, chatwoot and zammad have it; docs/sync.md)"};
+                        "no write-back to " + key + " (zendesk, intercom, front, chatwoot and zammad have it; docs/sync.md)"};
           }
-          config.write_back[key] = WriteBackTarget{key, s.url, s.email, s.token, "", s.requests_per_minute, s.ca_file};
+          WriteBackTarget t{key, s.url, s.email, s.token, "", "", s.requests_per_minute, s.ca_file};
+          if (system == HelpDesk::kIntercom) {
+            if (!kv.second["admin_id"]) {
+              throw Error{Line(kv.second), key + ".admin_id", "missing: write_back to Intercom tags and notes as a teammate (their id)"};
+            }
+            t.admin_id = As<std::string>(kv.second["admin_id"], key + ".admin_id", "a teammate's id");
+          }
+          if (system == HelpDesk::kFront && kv.second["author_id"]) {
+            t.admin_id = As<std::string>(kv.second["author_id"], key + ".author_id", "a teammate's id");
+          }
+          config.write_back[key] = std::move(t);
         }
       } else if (ParseHookSystem(key, &hook)) {
         // A help desk convsent only hears from: its webhook's secret, and

@@ -1,6 +1,8 @@
 // Write-back: a tone tag and a review note on the ticket, through each help
 // desk's API (docs/sync.md, "Write-back"). The tag replaces the other
 // convsent tone tags and keeps the team's own.
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "convsent/hooks.h"
@@ -19,15 +21,68 @@ struct WriteBackClient::State {
   WriteBackTarget target;
   std::unique_ptr<HttpClient> http;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::mutex mu;
+  std::map<std::string, std::string> tag_ids;  // Intercom's and Front's tags go by id: looked up once
+  bool front_listed = false;
 
-  Result<HttpResponse> Call(const std::string& method, const std::string& path, const json& body) {
+  // The id of the tone tag `name`, created if the help desk has none.
+  Result<std::string> TagId(const std::string& name) {
+    {
+      std::lock_guard lock(mu);
+      if (auto it = tag_ids.find(name); it != tag_ids.end()) return it->second;
+    }
+    std::string id;
+    if (target.system == "intercom") {
+      // Intercom's "create or update a tag" is idempotent on the name.
+      ASSIGN_OR_RETURN(HttpResponse r, Call("POST", "/tags", {{"name", name}}));
+      id = Field(r.body, "id");
+    } else {
+      // Front: the tone tags it has, listed once; the missing ones made.
+      bool listed;
+      {
+        std::lock_guard lock(mu);
+        listed = front_listed;
+      }
+      if (!listed) {
+        ASSIGN_OR_RETURN(HttpResponse list, Call("GET", "/tags?limit=100", nullptr));
+        const json got = json::parse(list.body, nullptr, false);
+        std::lock_guard lock(mu);
+        if (got.is_object() && got.contains("_results") && got["_results"].is_array()) {
+          for (const json& t : got["_results"]) {
+            const std::string n = t.is_object() ? t.value("name", "") : "";
+            if (std::find(std::begin(kToneTags), std::end(kToneTags), n) != std::end(kToneTags)) {
+              tag_ids[n] = Field(t.dump(), "id");
+            }
+          }
+        }
+        front_listed = true;
+        if (auto it = tag_ids.find(name); it != tag_ids.end()) return it->second;
+      }
+      if (id.empty()) {
+        ASSIGN_OR_RETURN(HttpResponse made, Call("POST", "/tags", {{"name", name}}));
+        id = Field(made.body, "id");
+      }
+    }
+    if (id.empty()) return Status::InvalidArgument(target.system + " gave no id for the tag " + name);
+    std::lock_guard lock(mu);
+    return tag_ids[name] = id;
+  }
+
+  static std::string Field(const std::string& body, const char* key) {
+    const json j = json::parse(body, nullptr, false);
+    if (!j.is_object() || !j.contains(key)) return "";
+    const json& v = j[key];
+    return v.is_string() ? v.get<std::string>() : v.is_number_integer() ? std::to_string(v.get<int64_t>()) : "";
+  }
+
+  Result<HttpResponse> Call(const std::string& method, const std::string& path, const json& body, bool gone_is_ok = false) {
     HttpRequest r;
     r.method = method;
     r.url = target.url + path;
     r.headers = headers;
     if (!body.is_null()) r.body = body.dump(), r.content_type = "application/json";
     ASSIGN_OR_RETURN(HttpResponse res, http->Send(r));
-    if (res.status >= 200 && res.status < 300) return res;
+    if ((res.status >= 200 && res.status < 300) || (gone_is_ok && res.status == 404)) return res;
     std::string said = res.body.substr(0, 200);
     for (char& c : said) c = c == '\n' ? ' ' : c;
     return Status::InvalidArgument(http->Mask(method + " " + r.url + ": HTTP " + std::to_string(res.status) + ": " + said));
@@ -52,6 +107,9 @@ WriteBackClient::WriteBackClient(WriteBackTarget target) : state_(std::make_uniq
     }
   } else if (target.system == "chatwoot") {
     state_->headers.emplace_back("api_access_token", target.token);
+  } else if (target.system == "intercom" || target.system == "front") {
+    state_->headers.emplace_back("Authorization", "Bearer " + target.token);
+    if (target.system == "intercom") state_->headers.emplace_back("Intercom-Version", "2.11");
   } else {
     state_->headers.emplace_back("Authorization", "Token token=" + target.token);
   }
@@ -96,6 +154,40 @@ Status WriteBackClient::Send(const std::string& kind, const std::string& convers
     }
     labels.push_back(value);
     return s.Call("POST", base + "/labels", {{"labels", labels}}).status();
+  }
+  if (system == "intercom") {
+    const std::string base = "/conversations/" + id;
+    const std::string& admin = s.target.admin_id;
+    if (kind == "note") {
+      return s.Call("POST", base + "/reply",
+                    {{"message_type", "note"}, {"type", "admin"}, {"admin_id", admin}, {"body", value}})
+          .status();
+    }
+    for (const char* t : kToneTags) {
+      if (value == t) continue;
+      ASSIGN_OR_RETURN(const std::string old, s.TagId(t));
+      // Not attached: Intercom answers 404, which is what was wanted.
+      RETURN_IF_ERROR(s.Call("DELETE", base + "/tags/" + UrlEncode(old), {{"admin_id", admin}}, true).status());
+    }
+    ASSIGN_OR_RETURN(const std::string tag, s.TagId(value));
+    return s.Call("POST", base + "/tags", {{"id", tag}, {"admin_id", admin}}).status();
+  }
+  if (system == "front") {
+    const std::string base = "/conversations/" + id;
+    if (kind == "note") {
+      json comment = {{"body", value}};
+      if (!s.target.admin_id.empty()) comment["author_id"] = s.target.admin_id;
+      return s.Call("POST", base + "/comments", comment).status();
+    }
+    json old = json::array();
+    for (const char* t : kToneTags) {
+      if (value == t) continue;
+      ASSIGN_OR_RETURN(const std::string other, s.TagId(t));
+      old.push_back(other);
+    }
+    RETURN_IF_ERROR(s.Call("DELETE", base + "/tags", {{"tag_ids", old}}, true).status());
+    ASSIGN_OR_RETURN(const std::string tag, s.TagId(value));
+    return s.Call("POST", base + "/tags", {{"tag_ids", {tag}}}).status();
   }
   if (system == "zammad") {
     if (kind == "note") {

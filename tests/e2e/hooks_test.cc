@@ -64,7 +64,9 @@ class HooksTest : public ::testing::Test {
         << "zendesk:\n  url: " << replay_.url() << "\n  email: ops@example.com\n  token_file: api.token\n"
         << "  webhook_secret_file: zendesk.secret\n  write_back: true\n  requests_per_minute: 0\n"
         << "intercom:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: intercom.secret\n"
+        << "  write_back: true\n  admin_id: 42\n  requests_per_minute: 0\n"
         << "front:\n  url: " << replay_.url() << "\n  token_file: api.token\n  webhook_secret_file: front.secret\n  requests_per_minute: 0\n"
+        << "  write_back: true\n"
         << "twilio:\n  webhook_secret_file: twilio.secret\n"
         << "chatwoot:\n  webhook_secret_file: chatwoot.secret\n  write_back: true\n  url: " << replay_.url()
         << "\n  token_file: api.token\n  account_id: 3\n  requests_per_minute: 0\n"
@@ -172,6 +174,17 @@ TEST_F(HooksTest, IntercomSignsTheBodyWithSha1AndTheConversationIsFetched) {
                  {"data", {{"item", item}}}}).dump();
   d.headers = {{"X-Hub-Signature", "sha1=" + Hex(Mac(EVP_sha1(), Secret("intercom"), d.body))}};
   GoodRepeatedAndBad("intercom", d, "ic1", 0, "X-Hub-Signature");
+  // Write-back: the tag by its id (made by name), as teammate 42; the other
+  // tone tags taken off (Intercom's 404 for one not attached is fine).
+  for (int i = 0; i < 200 && replay_.received("POST /conversations/ic1/tags").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto tagged = replay_.received("POST /conversations/ic1/tags");
+  ASSERT_EQ(tagged.size(), 1u);
+  const json tag = json::parse(tagged[0].second);
+  EXPECT_EQ(tag["admin_id"], "42");
+  EXPECT_EQ(tag["id"].get<std::string>().rfind("t-convsent-", 0), 0u) << tag.dump();
+  EXPECT_EQ(replay_.received("DELETE /conversations/ic1/tags/").size(), 2u);
   // A ping is signed too, and stores nothing.
   Delivery ping;
   ping.body = R"({"type":"notification_event","topic":"ping","data":{"item":{"type":"ping"}}})";
@@ -248,6 +261,13 @@ TEST_F(HooksTest, FrontSignsTimestampColonBody) {
   d.headers = {{"X-Front-Request-Timestamp", ts},
                {"X-Front-Signature", B64(Mac(EVP_sha256(), Secret("front"), ts + ":" + d.body))}};
   GoodRepeatedAndBad("front", d, "cnv_1", 0, "X-Front-Signature");
+  for (int i = 0; i < 200 && replay_.received("POST /conversations/cnv_1/tags").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto tagged = replay_.received("POST /conversations/cnv_1/tags");
+  ASSERT_EQ(tagged.size(), 1u);
+  EXPECT_EQ(json::parse(tagged[0].second)["tag_ids"].size(), 1u);
+  EXPECT_EQ(replay_.received("GET /tags").size(), 1u) << "the tags' ids are looked up once";
   Delivery no_colon = d;
   no_colon.headers = {{"X-Front-Request-Timestamp", ts},
                       {"X-Front-Signature", B64(Mac(EVP_sha256(), Secret("front"), ts + d.body))}};
