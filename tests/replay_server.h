@@ -42,6 +42,7 @@ class HelpDeskReplay {
     comments_ = zc["api"]["get"]["/api/v2/tickets/1/comments.json"]["response"]["comments"];
     const json ic = read("intercom/nango-get-conversation.test.json");
     intercom_ = ic["api"]["get"].begin().value()["response"];
+    gorgias_ = read("gorgias/nango-get-ticket-with-messages-response.json");
     const json fl = read("front/nango-list-conversations-response.json");
     front_ = fl["_results"][0];
     front_messages_ = read("front/nango-conversation-messages-response.json")["_results"];
@@ -228,6 +229,29 @@ class HelpDeskReplay {
       if (i >= updated_.size()) return Answer(res, 404, {{"type", "error.list"}});
       Answer(res, 200, Intercom(i));
     });
+    // Gorgias: newest change first, an opaque cursor (the offset here).
+    s.Get("/api/tickets", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      const size_t limit = std::stoul(req.has_param("limit") ? req.get_param_value("limit") : "30");
+      const size_t from = req.has_param("cursor") ? std::stoul(req.get_param_value("cursor").substr(1)) : 0;
+      auto order = Order();
+      std::reverse(order.begin(), order.end());
+      json page = {{"object", "list"}, {"uri", req.target}, {"data", json::array()}};
+      const size_t to = std::min(order.size(), from + limit);
+      for (size_t k = from; k < to; ++k) {
+        json t = Gorgias(order[k]);
+        t.erase("messages");
+        page["data"].push_back(t);
+      }
+      page["meta"] = {{"prev_cursor", nullptr}, {"next_cursor", to < order.size() ? json("g" + std::to_string(to)) : json()}};
+      Answer(res, 200, page);
+    });
+    s.Get(R"(/api/tickets/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      const size_t i = std::stoul(req.matches[1]) - 500000;
+      if (i >= updated_.size()) return Answer(res, 404, {{"error", "not found"}});
+      Answer(res, 200, Gorgias(i));
+    });
     // Front.
     s.Get(R"(/conversations/search/after(?:%3A|:)(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
@@ -302,6 +326,12 @@ class HelpDeskReplay {
                    {"author", {{"type", "user"}, {"id", "u" + std::to_string(i)}, {"name", "Customer"}}}};
     return c;
   }
+  json Gorgias(size_t i) const {
+    json t = gorgias_;
+    t["id"] = static_cast<int64_t>(500000 + i);
+    t["updated_datetime"] = FormatTime(updated_[i] * 1000);
+    return t;
+  }
   json Front(size_t i) const {
     json c = front_;
     c["id"] = "cnv_" + std::to_string(i);
@@ -322,7 +352,7 @@ class HelpDeskReplay {
     res.set_content(body.dump(), "application/json");
   }
 
-  json ticket_, comments_, intercom_, front_, front_messages_;
+  json ticket_, comments_, intercom_, front_, front_messages_, gorgias_;
   std::mutex mu_;
   std::vector<int64_t> updated_;
   int64_t touches_ = 0;

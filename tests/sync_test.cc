@@ -253,6 +253,30 @@ TEST_F(SyncTest, FrontResumesARunFromItsNextPage) {
   EXPECT_EQ(Info().conversations, 25);
 }
 
+TEST_F(SyncTest, GorgiasReadsNewestFirstAndResumesARun) {
+  replay_.Add(35);
+  SyncSource s = Source(HelpDesk::kGorgias);
+  s.email = "ops@example.com";
+  s.page_size = 10;
+  SyncOptions o;
+  int pages = 0;
+  o.progress = [&](const SyncProgress&) { ++pages; };
+  o.stop = [&] { return pages >= 2; };
+  auto partial = RunSync(s, model_, store_.get(), o);
+  ASSERT_TRUE(partial.ok()) << partial.status().message();
+  EXPECT_EQ(partial->stored, 20);
+  auto rest = Sync(s);
+  ASSERT_TRUE(rest.ok()) << rest.status().message();
+  EXPECT_EQ(rest->stored, 15) << "the pages left";
+  EXPECT_EQ(Info().conversations, 35);
+  for (const std::string& a : replay_.authorizations()) EXPECT_EQ(a.rfind("Basic ", 0), 0u) << "email and API key";
+  // Finished: the next run starts a minute before this one did, and the
+  // replay's tickets are all older.
+  auto again = Sync(s);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->fetched, 0);
+}
+
 // The binary, as cron runs it: a five-line sync.yaml with a token file;
 // killed with kill -9 in the middle of a page, then run again.
 TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {

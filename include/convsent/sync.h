@@ -5,7 +5,7 @@
 // store (Zendesk's cursor-based incremental ticket export and each ticket's
 // comments; Intercom's conversation search on updated_at and each
 // conversation; Front's conversation search on activity and each one's
-// messages), maps the responses with the readers `convsent import` uses,
+// messages; Gorgias's tickets by last change, each with its messages), maps the responses with the readers `convsent import` uses,
 // scores them and stores them. The cursor is written in the transaction
 // that stores the page it covers: a sync killed at any point and started
 // again loses nothing, and a conversation stored twice replaces itself.

@@ -24,7 +24,10 @@ HttpClientOptions ClientOptions(const SyncSource& s, const SyncOptions& o) {
   c.requests_per_second = s.requests_per_minute / 60.0;
   c.ca_file = s.ca_file;
   c.secrets = {s.token, s.webhook_secret};
-  if (!s.email.empty()) c.secrets.push_back(Base64(s.email + "/token:" + s.token));
+  if (!s.email.empty()) {
+    c.secrets.push_back(Base64(s.email + "/token:" + s.token));
+    c.secrets.push_back(Base64(s.email + ":" + s.token));
+  }
   c.on_wait = o.on_wait;
   return c;
 }
@@ -45,7 +48,9 @@ Api::Api(const SyncSource& source, const SyncOptions& options)
     : source_(source), client_(ClientOptions(source, options)) {
   headers_.emplace_back("Accept", "application/json");
   headers_.emplace_back("User-Agent", "convsent-sync");
-  if (source.system == HelpDesk::kZendesk && !source.email.empty()) {
+  if (source.system == HelpDesk::kGorgias) {
+    headers_.emplace_back("Authorization", "Basic " + Base64(source.email + ":" + source.token));  // email, API key
+  } else if (source.system == HelpDesk::kZendesk && !source.email.empty()) {
     headers_.emplace_back("Authorization", "Basic " + Base64(source.email + "/token:" + source.token));
   } else {
     headers_.emplace_back("Authorization", "Bearer " + source.token);

@@ -74,6 +74,7 @@ class Puller {
 std::unique_ptr<Puller> NewZendeskPuller(Api* api);
 std::unique_ptr<Puller> NewIntercomPuller(Api* api);
 std::unique_ptr<Puller> NewFrontPuller(Api* api);
+std::unique_ptr<Puller> NewGorgiasPuller(Api* api);
 
 // The first run's start, in seconds: the source's, else 30 days ago.
 int64_t StartSeconds(const SyncSource& source);

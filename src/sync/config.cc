@@ -79,6 +79,7 @@ double DefaultRequestsPerMinute(HelpDesk system) {
     case HelpDesk::kZendesk: return 160;
     case HelpDesk::kIntercom: return 1000;
     case HelpDesk::kFront: return 40;
+    case HelpDesk::kGorgias: return 80;
     default: return 60;
   }
 }
@@ -116,6 +117,9 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
     throw Error{Line(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
   }
   if (block["email"]) s.email = As<std::string>(block["email"], path + ".email", "an email address");
+  if (system == HelpDesk::kGorgias && s.email.empty()) {
+    throw Error{Line(block), path + ".email", "missing: Gorgias takes the email of the API key's user"};
+  }
   if (CanSync(system)) s.token = Credential(block, path, "token", folder, true);
   s.webhook_secret = Credential(block, path, "webhook_secret", folder, false);
   if (block["start"]) {
@@ -148,7 +152,8 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
 }  // namespace
 
 bool CanSync(HelpDesk system) {
-  return system == HelpDesk::kZendesk || system == HelpDesk::kIntercom || system == HelpDesk::kFront;
+  return system == HelpDesk::kZendesk || system == HelpDesk::kIntercom || system == HelpDesk::kFront ||
+         system == HelpDesk::kGorgias;
 }
 
 const SyncSource* SyncConfig::Find(HelpDesk system) const {
@@ -193,7 +198,7 @@ Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& s
         const SyncSource& s = config.sources.back();
         if (!s.webhook_secret.empty()) config.webhook_secrets[key] = s.webhook_secret;
         if (write_back) {
-          if (!CanSync(system)) {
+          if (system != HelpDesk::kZendesk && system != HelpDesk::kIntercom && system != HelpDesk::kFront) {
             throw Error{Line(kv.second["write_back"]), key + ".write_back",
                         "no write-back to " + key + " (zendesk, intercom, front, chatwoot and zammad have it; docs/sync.md)"};
           }

@@ -23,6 +23,7 @@ std::unique_ptr<Puller> NewPuller(HelpDesk system, Api* api) {
     case HelpDesk::kZendesk: return sync_internal::NewZendeskPuller(api);
     case HelpDesk::kIntercom: return sync_internal::NewIntercomPuller(api);
     case HelpDesk::kFront: return sync_internal::NewFrontPuller(api);
+    case HelpDesk::kGorgias: return sync_internal::NewGorgiasPuller(api);
     default: return nullptr;
   }
 }
