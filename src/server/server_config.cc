@@ -1,35 +1,22 @@
 // The serve config (YAML): queue rules, limits, and the tree file.
-#include <yaml-cpp/yaml.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "convsent/server.h"
+#include "util/yaml_fields.h"
 
 namespace convsent {
 namespace {
 
-struct Error {
-  int line;
-  std::string key, message;
-};
-
-int Line(const YAML::Node& n) { return n.Mark().line + 1; }
-
-template <typename T>
-T As(const YAML::Node& n, const std::string& key, const char* what) {
-  T v{};
-  if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) throw Error{Line(n), key, std::string("expected ") + what};
-  return v;
-}
+using Error = YamlFieldError;
 
 void Keys(const YAML::Node& n, const std::string& path, std::initializer_list<std::string_view> allowed) {
-  if (!n.IsMap()) throw Error{Line(n), path.empty() ? "(top)" : path, "expected a mapping"};
+  if (!n.IsMap()) throw Error{YamlLine(n), path.empty() ? "(top)" : path, "expected a mapping"};
   for (const auto& kv : n) {
     const std::string key = kv.first.as<std::string>();
     bool ok = false;
     for (auto a : allowed) ok = ok || key == a;
-    if (!ok) throw Error{Line(kv.first), path.empty() ? key : path + "." + key, "unknown key"};
+    if (!ok) throw Error{YamlLine(kv.first), path.empty() ? key : path + "." + key, "unknown key"};
   }
 }
 
@@ -42,51 +29,51 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
     if (doc.IsNull()) return Status::Ok();
     Keys(doc, "", {"version", "bind", "port", "threads", "max_body_bytes", "max_connections", "max_streams",
                    "key_requests_per_second", "max_messages_per_conversation", "webhook_allowed_hosts", "tree", "queue"});
-    if (doc["version"] && As<int>(doc["version"], "version", "1") != 1) throw Error{Line(doc["version"]), "version", "expected 1"};
-    if (doc["bind"]) o->bind = As<std::string>(doc["bind"], "bind", "an address");
+    if (doc["version"] && YamlAs<int>(doc["version"], "version", "1") != 1) throw Error{YamlLine(doc["version"]), "version", "expected 1"};
+    if (doc["bind"]) o->bind = YamlAs<std::string>(doc["bind"], "bind", "an address");
     if (doc["port"]) {
-      o->port = As<int>(doc["port"], "port", "a port number");
-      if (o->port < 0 || o->port > 65535) throw Error{Line(doc["port"]), "port", "expected 0 to 65535"};
+      o->port = YamlAs<int>(doc["port"], "port", "a port number");
+      if (o->port < 0 || o->port > 65535) throw Error{YamlLine(doc["port"]), "port", "expected 0 to 65535"};
     }
     if (doc["threads"]) {
-      o->threads = As<int>(doc["threads"], "threads", "a number");
-      if (o->threads < 2 || o->threads > 256) throw Error{Line(doc["threads"]), "threads", "expected 2 to 256"};
+      o->threads = YamlAs<int>(doc["threads"], "threads", "a number");
+      if (o->threads < 2 || o->threads > 256) throw Error{YamlLine(doc["threads"]), "threads", "expected 2 to 256"};
     }
     if (doc["max_body_bytes"]) {
-      const int64_t v = As<int64_t>(doc["max_body_bytes"], "max_body_bytes", "a number of bytes");
-      if (v < 1024 || v > (int64_t{1} << 30)) throw Error{Line(doc["max_body_bytes"]), "max_body_bytes", "expected 1 KiB to 1 GiB"};
+      const int64_t v = YamlAs<int64_t>(doc["max_body_bytes"], "max_body_bytes", "a number of bytes");
+      if (v < 1024 || v > (int64_t{1} << 30)) throw Error{YamlLine(doc["max_body_bytes"]), "max_body_bytes", "expected 1 KiB to 1 GiB"};
       o->max_body_bytes = static_cast<size_t>(v);
     }
     if (doc["max_connections"]) {
-      const int64_t v = As<int64_t>(doc["max_connections"], "max_connections", "a number");
-      if (v < 16 || v > 1000000) throw Error{Line(doc["max_connections"]), "max_connections", "expected 16 to 1000000"};
+      const int64_t v = YamlAs<int64_t>(doc["max_connections"], "max_connections", "a number");
+      if (v < 16 || v > 1000000) throw Error{YamlLine(doc["max_connections"]), "max_connections", "expected 16 to 1000000"};
       o->max_connections = static_cast<size_t>(v);
     }
     if (doc["max_streams"]) {
-      o->max_streams = As<int>(doc["max_streams"], "max_streams", "a number");
-      if (o->max_streams < 1 || o->max_streams > 10000) throw Error{Line(doc["max_streams"]), "max_streams", "expected 1 to 10000"};
+      o->max_streams = YamlAs<int>(doc["max_streams"], "max_streams", "a number");
+      if (o->max_streams < 1 || o->max_streams > 10000) throw Error{YamlLine(doc["max_streams"]), "max_streams", "expected 1 to 10000"};
     }
     if (doc["key_requests_per_second"]) {
-      o->key_requests_per_second = As<int>(doc["key_requests_per_second"], "key_requests_per_second", "a number");
+      o->key_requests_per_second = YamlAs<int>(doc["key_requests_per_second"], "key_requests_per_second", "a number");
       if (o->key_requests_per_second < 0) {
-        throw Error{Line(doc["key_requests_per_second"]), "key_requests_per_second", "expected 0 (no limit) or more"};
+        throw Error{YamlLine(doc["key_requests_per_second"]), "key_requests_per_second", "expected 0 (no limit) or more"};
       }
     }
     if (doc["max_messages_per_conversation"]) {
-      const int64_t v = As<int64_t>(doc["max_messages_per_conversation"], "max_messages_per_conversation", "a number");
+      const int64_t v = YamlAs<int64_t>(doc["max_messages_per_conversation"], "max_messages_per_conversation", "a number");
       if (v < 1 || v > 1000000) {
-        throw Error{Line(doc["max_messages_per_conversation"]), "max_messages_per_conversation", "expected 1 to 1000000"};
+        throw Error{YamlLine(doc["max_messages_per_conversation"]), "max_messages_per_conversation", "expected 1 to 1000000"};
       }
       o->max_messages_per_conversation = static_cast<size_t>(v);
     }
     if (const auto hosts = doc["webhook_allowed_hosts"]) {
-      if (!hosts.IsSequence()) throw Error{Line(hosts), "webhook_allowed_hosts", "expected a list of host names"};
-      for (const auto& h : hosts) o->webhook_allowed_hosts.push_back(As<std::string>(h, "webhook_allowed_hosts", "a host name"));
+      if (!hosts.IsSequence()) throw Error{YamlLine(hosts), "webhook_allowed_hosts", "expected a list of host names"};
+      for (const auto& h : hosts) o->webhook_allowed_hosts.push_back(YamlAs<std::string>(h, "webhook_allowed_hosts", "a host name"));
     }
     if (doc["tree"]) {
-      const std::string path = As<std::string>(doc["tree"], "tree", "a file name");
+      const std::string path = YamlAs<std::string>(doc["tree"], "tree", "a file name");
       std::ifstream in(path, std::ios::binary);
-      if (!in) throw Error{Line(doc["tree"]), "tree", "cannot read " + path};
+      if (!in) throw Error{YamlLine(doc["tree"]), "tree", "cannot read " + path};
       std::ostringstream ss;
       ss << in.rdbuf();
       auto tree = ParseTreeConfig(ss.str(), path);
@@ -96,33 +83,33 @@ Status ParseServeConfig(const std::string& yaml, const std::string& source, Serv
     if (const auto q = doc["queue"]) {
       Keys(q, "queue", {"message_below", "souring", "detectors", "webhook", "audit_rate"});
       if (q["message_below"]) {
-        o->queue.message_below = As<float>(q["message_below"], "queue.message_below", "a number");
+        o->queue.message_below = YamlAs<float>(q["message_below"], "queue.message_below", "a number");
         if (o->queue.message_below < -1 || o->queue.message_below > 1) {
-          throw Error{Line(q["message_below"]), "queue.message_below", "expected -1 to 1"};
+          throw Error{YamlLine(q["message_below"]), "queue.message_below", "expected -1 to 1"};
         }
       }
       if (q["audit_rate"]) {
-        o->queue.audit_rate = As<double>(q["audit_rate"], "queue.audit_rate", "a number");
+        o->queue.audit_rate = YamlAs<double>(q["audit_rate"], "queue.audit_rate", "a number");
         if (!(o->queue.audit_rate >= 0 && o->queue.audit_rate <= 1)) {
-          throw Error{Line(q["audit_rate"]), "queue.audit_rate", "expected 0 to 1 (the share of new conversations)"};
+          throw Error{YamlLine(q["audit_rate"]), "queue.audit_rate", "expected 0 to 1 (the share of new conversations)"};
         }
       }
-      if (q["souring"]) o->queue.souring = As<bool>(q["souring"], "queue.souring", "true or false");
+      if (q["souring"]) o->queue.souring = YamlAs<bool>(q["souring"], "queue.souring", "true or false");
       if (q["detectors"]) {
-        if (!q["detectors"].IsSequence()) throw Error{Line(q["detectors"]), "queue.detectors", "expected a list"};
+        if (!q["detectors"].IsSequence()) throw Error{YamlLine(q["detectors"]), "queue.detectors", "expected a list"};
         o->queue.detectors.clear();
         for (size_t i = 0; i < q["detectors"].size(); ++i) {
           const std::string key = "queue.detectors[" + std::to_string(i) + "]";
-          const auto d = ParseDetector(As<std::string>(q["detectors"][i], key, "a detector name"));
-          if (!d) throw Error{Line(q["detectors"][i]), key, "unknown detector"};
+          const auto d = ParseDetector(YamlAs<std::string>(q["detectors"][i], key, "a detector name"));
+          if (!d) throw Error{YamlLine(q["detectors"][i]), key, "unknown detector"};
           o->queue.detectors.push_back(*d);
         }
       }
       if (q["webhook"]) {
-        o->queue.webhook = As<std::string>(q["webhook"], "queue.webhook", "a URL");
+        o->queue.webhook = YamlAs<std::string>(q["webhook"], "queue.webhook", "a URL");
         if (!o->queue.webhook.empty() && o->queue.webhook.rfind("http://", 0) != 0 &&
             o->queue.webhook.rfind("https://", 0) != 0) {
-          throw Error{Line(q["webhook"]), "queue.webhook", "expected an http:// or https:// URL"};
+          throw Error{YamlLine(q["webhook"]), "queue.webhook", "expected an http:// or https:// URL"};
         }
       }
     }

@@ -44,6 +44,20 @@ int64_t StartSeconds(const SyncSource& source) {
   return NowMs() / 1000 - 30 * 86400;
 }
 
+NewestFirstRun NewestFirstRun::From(const nlohmann::json& cursor, const SyncSource& source) {
+  NewestFirstRun run;
+  const bool resumed = cursor.is_object();
+  run.since = resumed ? cursor.value("since", int64_t{0}) : StartSeconds(source);
+  run.run_started = resumed && cursor.contains("run_started") ? cursor.value("run_started", int64_t{0}) : NowMs() / 1000;
+  run.next = resumed ? cursor.value("next", "") : "";
+  return run;
+}
+
+nlohmann::json NewestFirstRun::After(const std::string& more, bool end) const {
+  if (end || more.empty()) return {{"since", std::max(since, run_started - 60)}};
+  return {{"since", since}, {"run_started", run_started}, {"next", more}};
+}
+
 Api::Api(const SyncSource& source, const SyncOptions& options)
     : source_(source), client_(ClientOptions(source, options)) {
   headers_.emplace_back("Accept", "application/json");

@@ -71,6 +71,19 @@ class Puller {
   virtual Result<std::vector<ImportResponse>> Fetch(const std::string& id) = 0;
 };
 
+// A run over a listing that is newest first (Front, Gorgias): it is only
+// done at its last page, so until then the cursor holds the run's next page
+// and when it started; a finished run's successor starts a minute before
+// this one started.
+struct NewestFirstRun {
+  int64_t since = 0;        // seconds: what is older was stored by an earlier run
+  int64_t run_started = 0;  // seconds
+  std::string next;         // the next page's link or cursor; "" at a run's start
+  static NewestFirstRun From(const nlohmann::json& cursor, const SyncSource& source);
+  // The cursor after a page whose next is `more` ("" or `end`: the last).
+  nlohmann::json After(const std::string& more, bool end) const;
+};
+
 std::unique_ptr<Puller> NewZendeskPuller(Api* api);
 std::unique_ptr<Puller> NewIntercomPuller(Api* api);
 std::unique_ptr<Puller> NewFrontPuller(Api* api);

@@ -1,7 +1,5 @@
 // sync.yaml: one block per help desk, its credentials read from the file or
 // environment variable it names (docs/sync.md).
-#include <yaml-cpp/yaml.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,23 +8,12 @@
 #include "convsent/conversation.h"
 #include "convsent/hooks.h"
 #include "convsent/sync.h"
+#include "util/yaml_fields.h"
 
 namespace convsent {
 namespace {
 
-struct Error {
-  int line;
-  std::string key, message;
-};
-
-int Line(const YAML::Node& n) { return n.Mark().line + 1; }
-
-template <typename T>
-T As(const YAML::Node& n, const std::string& key, const char* what) {
-  T v{};
-  if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) throw Error{Line(n), key, std::string("expected ") + what};
-  return v;
-}
+using Error = YamlFieldError;
 
 std::string Trim(std::string s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
@@ -39,28 +26,28 @@ std::string Trim(std::string s) {
 std::string Credential(const YAML::Node& block, const std::string& path, const std::string& what,
                        const std::filesystem::path& folder, bool required) {
   const YAML::Node file = block[what + "_file"], env = block[what + "_env"];
-  if (file && env) throw Error{Line(env), path + "." + what + "_env", "give " + what + "_file or " + what + "_env, not both"};
+  if (file && env) throw Error{YamlLine(env), path + "." + what + "_env", "give " + what + "_file or " + what + "_env, not both"};
   if (file) {
-    std::filesystem::path p = As<std::string>(file, path + "." + what + "_file", "a file name");
+    std::filesystem::path p = YamlAs<std::string>(file, path + "." + what + "_file", "a file name");
     if (p.is_relative()) p = folder / p;
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw Error{Line(file), path + "." + what + "_file", "cannot read " + p.string()};
+    if (!in) throw Error{YamlLine(file), path + "." + what + "_file", "cannot read " + p.string()};
     std::stringstream text;
     text << in.rdbuf();
     const std::string value = Trim(text.str());
-    if (value.empty()) throw Error{Line(file), path + "." + what + "_file", p.string() + " is empty"};
-    if (value.size() > 4096) throw Error{Line(file), path + "." + what + "_file", p.string() + " is not a token (over 4 KiB)"};
+    if (value.empty()) throw Error{YamlLine(file), path + "." + what + "_file", p.string() + " is empty"};
+    if (value.size() > 4096) throw Error{YamlLine(file), path + "." + what + "_file", p.string() + " is not a token (over 4 KiB)"};
     return value;
   }
   if (env) {
-    const std::string name = As<std::string>(env, path + "." + what + "_env", "a variable name");
+    const std::string name = YamlAs<std::string>(env, path + "." + what + "_env", "a variable name");
     const char* value = std::getenv(name.c_str());
     if (value == nullptr || Trim(value).empty()) {
-      throw Error{Line(env), path + "." + what + "_env", "the environment variable " + name + " is not set"};
+      throw Error{YamlLine(env), path + "." + what + "_env", "the environment variable " + name + " is not set"};
     }
     return Trim(value);
   }
-  if (required) throw Error{Line(block), path, "missing " + what + "_file or " + what + "_env"};
+  if (required) throw Error{YamlLine(block), path, "missing " + what + "_file or " + what + "_env"};
   return "";
 }
 
@@ -94,7 +81,7 @@ std::string DefaultUrl(HelpDesk system) {
 
 SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::string& path,
                        const std::filesystem::path& folder) {
-  if (!block.IsMap()) throw Error{Line(block), path, "expected a mapping"};
+  if (!block.IsMap()) throw Error{YamlLine(block), path, "expected a mapping"};
   static const char* const kKeys[] = {"name", "url", "email", "token_file", "token_env", "webhook_secret_file",
                                       "webhook_secret_env", "start", "requests_per_minute", "concurrency",
                                       "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file",
@@ -102,40 +89,40 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   for (const auto& kv : block) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      throw Error{Line(kv.first), path + "." + key, "unknown key"};
+      throw Error{YamlLine(kv.first), path + "." + key, "unknown key"};
     }
   }
   SyncSource s;
   s.system = system;
-  s.name = block["name"] ? As<std::string>(block["name"], path + ".name", "a name") : std::string(HelpDeskName(system));
-  s.url = block["url"] ? As<std::string>(block["url"], path + ".url", "a URL") : DefaultUrl(system);
+  s.name = block["name"] ? YamlAs<std::string>(block["name"], path + ".name", "a name") : std::string(HelpDeskName(system));
+  s.url = block["url"] ? YamlAs<std::string>(block["url"], path + ".url", "a URL") : DefaultUrl(system);
   while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
   if (s.url.empty() && CanSync(system)) {
-    throw Error{Line(block), path + ".url", "missing: the help desk's address (https://acme.zendesk.com)"};
+    throw Error{YamlLine(block), path + ".url", "missing: the help desk's address (https://acme.zendesk.com)"};
   }
   if (!s.url.empty() && s.url.rfind("https://", 0) != 0 && !IsLoopback(s.url)) {
-    throw Error{Line(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
+    throw Error{YamlLine(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
   }
-  if (block["email"]) s.email = As<std::string>(block["email"], path + ".email", "an email address");
+  if (block["email"]) s.email = YamlAs<std::string>(block["email"], path + ".email", "an email address");
   if (system == HelpDesk::kGorgias && s.email.empty()) {
-    throw Error{Line(block), path + ".email", "missing: Gorgias takes the email of the API key's user"};
+    throw Error{YamlLine(block), path + ".email", "missing: Gorgias takes the email of the API key's user"};
   }
   if (CanSync(system)) s.token = Credential(block, path, "token", folder, true);
   s.webhook_secret = Credential(block, path, "webhook_secret", folder, false);
   if (block["start"]) {
-    const std::string start = As<std::string>(block["start"], path + ".start", "a date");
-    if (!ParseTime(start, &s.start_ms)) throw Error{Line(block["start"]), path + ".start", "'" + start + "' is not a date"};
+    const std::string start = YamlAs<std::string>(block["start"], path + ".start", "a date");
+    if (!ParseTime(start, &s.start_ms)) throw Error{YamlLine(block["start"]), path + ".start", "'" + start + "' is not a date"};
   }
   s.requests_per_minute = DefaultRequestsPerMinute(system);
   if (block["requests_per_minute"]) {
-    s.requests_per_minute = As<double>(block["requests_per_minute"], path + ".requests_per_minute", "a number");
-    if (s.requests_per_minute < 0) throw Error{Line(block["requests_per_minute"]), path + ".requests_per_minute", "expected 0 (no limit) or more"};
+    s.requests_per_minute = YamlAs<double>(block["requests_per_minute"], path + ".requests_per_minute", "a number");
+    if (s.requests_per_minute < 0) throw Error{YamlLine(block["requests_per_minute"]), path + ".requests_per_minute", "expected 0 (no limit) or more"};
   }
   auto number = [&](const char* key, int lo, int hi, int* out) {
     if (!block[key]) return;
-    *out = As<int>(block[key], path + "." + key, "a number");
+    *out = YamlAs<int>(block[key], path + "." + key, "a number");
     if (*out < lo || *out > hi) {
-      throw Error{Line(block[key]), path + "." + key, "expected " + std::to_string(lo) + " to " + std::to_string(hi)};
+      throw Error{YamlLine(block[key]), path + "." + key, "expected " + std::to_string(lo) + " to " + std::to_string(hi)};
     }
   };
   number("concurrency", 1, 64, &s.concurrency);
@@ -145,7 +132,7 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   number("max_attempts", 1, 20, &s.max_attempts);
   number("backoff_ms", 1, 600000, &backoff);
   s.poll = std::chrono::seconds(poll), s.first_backoff = std::chrono::milliseconds(backoff);
-  if (block["ca_file"]) s.ca_file = As<std::string>(block["ca_file"], path + ".ca_file", "a file name");
+  if (block["ca_file"]) s.ca_file = YamlAs<std::string>(block["ca_file"], path + ".ca_file", "a file name");
   return s;
 }
 
@@ -170,86 +157,86 @@ Result<SyncConfig> ParseSyncConfig(const std::string& yaml, const std::string& s
   try {
     const YAML::Node doc = YAML::Load(yaml);
     if (doc.IsNull()) return config;
-    if (!doc.IsMap()) throw Error{Line(doc), "(top)", "expected a mapping of help desks"};
+    if (!doc.IsMap()) throw Error{YamlLine(doc), "(top)", "expected a mapping of help desks"};
     for (const auto& kv : doc) {
       const std::string key = kv.first.as<std::string>();
       if (key == "version") {
-        if (As<int>(kv.second, "version", "1") != 1) throw Error{Line(kv.second), "version", "expected 1"};
+        if (YamlAs<int>(kv.second, "version", "1") != 1) throw Error{YamlLine(kv.second), "version", "expected 1"};
         continue;
       }
       if (key == "public_url") {
-        config.public_url = As<std::string>(kv.second, key, "a URL");
+        config.public_url = YamlAs<std::string>(kv.second, key, "a URL");
         while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
         continue;
       }
       if (key == "replay_window_seconds") {
-        config.replay_window_seconds = As<int>(kv.second, key, "a number of seconds");
+        config.replay_window_seconds = YamlAs<int>(kv.second, key, "a number of seconds");
         if (config.replay_window_seconds < 10 || config.replay_window_seconds > 86400) {
-          throw Error{Line(kv.second), key, "expected 10 to 86400"};
+          throw Error{YamlLine(kv.second), key, "expected 10 to 86400"};
         }
         continue;
       }
       HelpDesk system;
       HookSystem hook;
       const bool write_back = kv.second.IsMap() && kv.second["write_back"] &&
-                              As<bool>(kv.second["write_back"], key + ".write_back", "true or false");
+                              YamlAs<bool>(kv.second["write_back"], key + ".write_back", "true or false");
       if (ParseHelpDesk(key, &system)) {
         config.sources.push_back(ParseSource(system, kv.second, key, folder));
         const SyncSource& s = config.sources.back();
         if (!s.webhook_secret.empty()) config.webhook_secrets[key] = s.webhook_secret;
         if (write_back) {
           if (system != HelpDesk::kZendesk && system != HelpDesk::kIntercom && system != HelpDesk::kFront) {
-            throw Error{Line(kv.second["write_back"]), key + ".write_back",
+            throw Error{YamlLine(kv.second["write_back"]), key + ".write_back",
                         "no write-back to " + key + " (zendesk, intercom, front, chatwoot and zammad have it; docs/sync.md)"};
           }
           WriteBackTarget t{key, s.url, s.email, s.token, "", "", s.requests_per_minute, s.ca_file};
           if (system == HelpDesk::kIntercom) {
             if (!kv.second["admin_id"]) {
-              throw Error{Line(kv.second), key + ".admin_id", "missing: write_back to Intercom tags and notes as a teammate (their id)"};
+              throw Error{YamlLine(kv.second), key + ".admin_id", "missing: write_back to Intercom tags and notes as a teammate (their id)"};
             }
-            t.admin_id = As<std::string>(kv.second["admin_id"], key + ".admin_id", "a teammate's id");
+            t.admin_id = YamlAs<std::string>(kv.second["admin_id"], key + ".admin_id", "a teammate's id");
           }
           if (system == HelpDesk::kFront && kv.second["author_id"]) {
-            t.admin_id = As<std::string>(kv.second["author_id"], key + ".author_id", "a teammate's id");
+            t.admin_id = YamlAs<std::string>(kv.second["author_id"], key + ".author_id", "a teammate's id");
           }
           config.write_back[key] = std::move(t);
         }
       } else if (ParseHookSystem(key, &hook)) {
         // A help desk convsent only hears from: its webhook's secret, and
         // what writing back to it takes.
-        if (!kv.second.IsMap()) throw Error{Line(kv.second), key, "expected a mapping"};
+        if (!kv.second.IsMap()) throw Error{YamlLine(kv.second), key, "expected a mapping"};
         for (const auto& k : kv.second) {
           const std::string name = k.first.as<std::string>();
           if (name != "webhook_secret_file" && name != "webhook_secret_env" && name != "write_back" && name != "url" &&
               name != "token_file" && name != "token_env" && name != "account_id" && name != "requests_per_minute") {
-            throw Error{Line(k.first), key + "." + name, "unknown key"};
+            throw Error{YamlLine(k.first), key + "." + name, "unknown key"};
           }
         }
         config.webhook_secrets[key] = Credential(kv.second, key, "webhook_secret", folder, true);
         if (write_back) {
           if (hook != HookSystem::kChatwoot && hook != HookSystem::kZammad) {
-            throw Error{Line(kv.second["write_back"]), key + ".write_back", "write-back to " + key + " is not built yet"};
+            throw Error{YamlLine(kv.second["write_back"]), key + ".write_back", "write-back to " + key + " is not built yet"};
           }
           WriteBackTarget t;
           t.system = key;
-          if (!kv.second["url"]) throw Error{Line(kv.second), key + ".url", "missing: write_back needs the help desk's address"};
-          t.url = As<std::string>(kv.second["url"], key + ".url", "a URL");
+          if (!kv.second["url"]) throw Error{YamlLine(kv.second), key + ".url", "missing: write_back needs the help desk's address"};
+          t.url = YamlAs<std::string>(kv.second["url"], key + ".url", "a URL");
           while (!t.url.empty() && t.url.back() == '/') t.url.pop_back();
           if (t.url.rfind("https://", 0) != 0 && !IsLoopback(t.url)) {
-            throw Error{Line(kv.second["url"]), key + ".url", "expected an https:// URL (a token is never sent in the clear)"};
+            throw Error{YamlLine(kv.second["url"]), key + ".url", "expected an https:// URL (a token is never sent in the clear)"};
           }
           t.token = Credential(kv.second, key, "token", folder, true);
           if (hook == HookSystem::kChatwoot) {
-            if (!kv.second["account_id"]) throw Error{Line(kv.second), key + ".account_id", "missing: the Chatwoot account"};
-            t.account_id = As<std::string>(kv.second["account_id"], key + ".account_id", "an account id");
+            if (!kv.second["account_id"]) throw Error{YamlLine(kv.second), key + ".account_id", "missing: the Chatwoot account"};
+            t.account_id = YamlAs<std::string>(kv.second["account_id"], key + ".account_id", "an account id");
           }
           if (kv.second["requests_per_minute"]) {
-            t.requests_per_minute = As<double>(kv.second["requests_per_minute"], key + ".requests_per_minute", "a number");
+            t.requests_per_minute = YamlAs<double>(kv.second["requests_per_minute"], key + ".requests_per_minute", "a number");
           }
           config.write_back[key] = std::move(t);
         }
       } else {
-        throw Error{Line(kv.first), key, "not a help desk (zendesk, intercom, front, twilio, chatwoot, zammad, freescout, ...)"};
+        throw Error{YamlLine(kv.first), key, "not a help desk (zendesk, intercom, front, twilio, chatwoot, zammad, freescout, ...)"};
       }
     }
   } catch (const Error& e) {

@@ -15,12 +15,9 @@ class FrontPuller : public Puller {
   explicit FrontPuller(Api* api) : api_(*api) {}
 
   Result<Page> Next(const nlohmann::json& cursor) override {
-    const bool resumed = cursor.is_object();
-    const int64_t since = resumed ? cursor.value("since", int64_t{0}) : StartSeconds(api_.source());
-    const int64_t run_started = resumed && cursor.contains("run_started") ? cursor.value("run_started", int64_t{0})
-                                                                         : NowMs() / 1000;
-    std::string next = resumed ? api_.PathOn(cursor.value("next", "")) : "";
-    const std::string first = "/conversations/search/" + UrlEncode("after:" + std::to_string(since)) +
+    const NewestFirstRun run = NewestFirstRun::From(cursor, api_.source());
+    std::string next = api_.PathOn(run.next);
+    const std::string first = "/conversations/search/" + UrlEncode("after:" + std::to_string(run.since)) +
                               "?limit=" + std::to_string(api_.source().page_size > 0 ? std::min(api_.source().page_size, 100) : 100);
     Page page;
     if (next.empty()) next = first;
@@ -63,11 +60,7 @@ class FrontPuller : public Puller {
       if (api_.PathOn(more).empty()) return Status::InvalidArgument("Front's next page is on another host: " + more);
     }
     page.end = more.empty() || list->empty();
-    if (page.end) {
-      page.cursor = {{"since", std::max(since, run_started - 60)}};
-    } else {
-      page.cursor = {{"since", since}, {"run_started", run_started}, {"next", more}};
-    }
+    page.cursor = run.After(more, page.end);
     return page;
   }
 

@@ -13,11 +13,8 @@ class GorgiasPuller : public Puller {
   explicit GorgiasPuller(Api* api) : api_(*api) {}
 
   Result<Page> Next(const nlohmann::json& cursor) override {
-    const bool resumed = cursor.is_object();
-    const int64_t since = resumed ? cursor.value("since", int64_t{0}) : StartSeconds(api_.source());
-    const int64_t run_started = resumed && cursor.contains("run_started") ? cursor.value("run_started", int64_t{0})
-                                                                         : NowMs() / 1000;
-    const std::string next = resumed ? cursor.value("next", "") : "";
+    const NewestFirstRun run = NewestFirstRun::From(cursor, api_.source());
+    const std::string& next = run.next;
     const std::string first = "/api/tickets?order_by=updated_datetime%3Adesc&limit=" +
                               std::to_string(api_.source().page_size > 0 ? std::min(api_.source().page_size, 100) : 100);
     Page page;
@@ -39,7 +36,7 @@ class GorgiasPuller : public Puller {
       if (!t.is_object()) continue;
       int64_t updated = 0;
       if (const auto u = t.find("updated_datetime"); u != t.end() && u->is_string()) (void)ParseTime(u->get<std::string>(), &updated);
-      if (updated != 0 && updated / 1000 < since) {
+      if (updated != 0 && updated / 1000 < run.since) {
         older = true;
         break;
       }
@@ -69,11 +66,7 @@ class GorgiasPuller : public Puller {
       more = (*meta)["next_cursor"].get<std::string>();
     }
     page.end = older || more.empty() || list->empty();
-    if (page.end) {
-      page.cursor = {{"since", std::max(since, run_started - 60)}};
-    } else {
-      page.cursor = {{"since", since}, {"run_started", run_started}, {"next", more}};
-    }
+    page.cursor = run.After(more, page.end);
     return page;
   }
 
