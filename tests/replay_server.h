@@ -43,6 +43,8 @@ class HelpDeskReplay {
     const json ic = read("intercom/nango-get-conversation.test.json");
     intercom_ = ic["api"]["get"].begin().value()["response"];
     gorgias_ = read("gorgias/nango-get-ticket-with-messages-response.json");
+    zoho_ = read("zoho-desk/nango-get-ticket.test.json")["api"]["get"].begin().value()["response"];
+    zoho_threads_ = read("zoho-desk/nango-list-ticket-threads.test.json")["api"]["get"].begin().value()["response"]["data"];
     const json fl = read("front/nango-list-conversations-response.json");
     front_ = fl["_results"][0];
     front_messages_ = read("front/nango-conversation-messages-response.json")["_results"];
@@ -252,6 +254,32 @@ class HelpDeskReplay {
       if (i >= updated_.size()) return Answer(res, 404, {{"error", "not found"}});
       Answer(res, 200, Gorgias(i));
     });
+    // Zoho Desk: newest change first, paged by offset; a thread list has
+    // summaries, a thread its content.
+    s.Get("/api/v1/tickets", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      const size_t limit = std::stoul(req.get_param_value("limit")), from = std::stoul(req.get_param_value("from"));
+      auto order = Order();
+      std::reverse(order.begin(), order.end());
+      if (from >= order.size()) {
+        res.status = 204;  // as Zoho answers a page past the end
+        return;
+      }
+      json page = {{"data", json::array()}};
+      for (size_t k = from; k < std::min(order.size(), from + limit); ++k) page["data"].push_back(Zoho(order[k]));
+      Answer(res, 200, page);
+    });
+    s.Get(R"(/api/v1/tickets/(\d+)/threads)", [this](const httplib::Request&, httplib::Response& res) {
+      Answer(res, 200, {{"data", zoho_threads_}});
+    });
+    s.Get(R"(/api/v1/tickets/(\d+)/threads/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      for (json t : zoho_threads_) {
+        if (t["id"] != req.matches[2].str()) continue;
+        t["content"] = "<div>" + t["summary"].get<std::string>() + " And here is the rest of the message, in full.</div>";
+        return Answer(res, 200, t);
+      }
+      Answer(res, 404, {{"errorCode", "RESOURCE_NOT_FOUND"}});
+    });
     // Front.
     s.Get(R"(/conversations/search/after(?:%3A|:)(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
@@ -332,6 +360,12 @@ class HelpDeskReplay {
     t["updated_datetime"] = FormatTime(updated_[i] * 1000);
     return t;
   }
+  json Zoho(size_t i) const {
+    json t = zoho_;
+    t["id"] = std::to_string(7000000 + i);
+    t["modifiedTime"] = FormatTime(updated_[i] * 1000);
+    return t;
+  }
   json Front(size_t i) const {
     json c = front_;
     c["id"] = "cnv_" + std::to_string(i);
@@ -352,7 +386,7 @@ class HelpDeskReplay {
     res.set_content(body.dump(), "application/json");
   }
 
-  json ticket_, comments_, intercom_, front_, front_messages_, gorgias_;
+  json ticket_, comments_, intercom_, front_, front_messages_, gorgias_, zoho_, zoho_threads_;
   std::mutex mu_;
   std::vector<int64_t> updated_;
   int64_t touches_ = 0;

@@ -277,6 +277,24 @@ TEST_F(SyncTest, GorgiasReadsNewestFirstAndResumesARun) {
   EXPECT_EQ(again->fetched, 0);
 }
 
+TEST_F(SyncTest, ZohoDeskFetchesEachThreadWhole) {
+  replay_.Add(25);
+  SyncSource s = Source(HelpDesk::kZohoDesk);
+  s.org_id = "60001";
+  s.page_size = 10;
+  auto r = Sync(s);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->fetched, 25);
+  EXPECT_EQ(r->stored, 25);
+  EXPECT_EQ(r->errors_total, 0) << (r->errors.empty() ? "" : r->errors[0].message);
+  auto sc = store_->conversations().Get("7000003");
+  ASSERT_TRUE(sc.ok() && *sc);
+  ASSERT_EQ((*sc)->conversation.messages.size(), 1u);
+  EXPECT_NE((*sc)->conversation.messages[0].text.find("in full"), std::string::npos)
+      << "the thread's content, not the list's summary: " << (*sc)->conversation.messages[0].text;
+  for (const std::string& a : replay_.authorizations()) EXPECT_EQ(a, std::string("Zoho-oauthtoken ") + kToken);
+}
+
 // The binary, as cron runs it: a five-line sync.yaml with a token file;
 // killed with kill -9 in the middle of a page, then run again.
 TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {

@@ -63,7 +63,7 @@ inline constexpr NetCommand kNetCommands[] = {
     {"alerts", "List the tree's alerts, or acknowledge one"},
     {"intervention", "Log a change against a node of the tree, and check it"},
     {"discover", "Emerging issues and where the share negative moved, found from the data"},
-    {"sync", "Pull conversations from a help desk's API as they change (zendesk, intercom, front, gorgias; docs/sync.md)"},
+    {"sync", "Pull conversations from a help desk's API as they change (zendesk, intercom, front, gorgias, zoho-desk; docs/sync.md)"},
 };
 // The help line of one of them, by name.
 inline const char* NetCommandHelp(std::string_view name) {

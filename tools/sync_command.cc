@@ -22,7 +22,7 @@ std::atomic<bool> g_stop{false};
 int RunSyncCommand(const SyncFlags& f) {
   HelpDesk system;
   if (!ParseHelpDesk(f.system, &system) || !CanSync(system)) {
-    std::fprintf(stderr, "convsent sync: '%s' cannot be synced: one of zendesk, intercom, front, gorgias (docs/sync.md)\n",
+    std::fprintf(stderr, "convsent sync: '%s' cannot be synced: one of zendesk, intercom, front, gorgias, zoho-desk (docs/sync.md)\n",
                  f.system.c_str());
     return kExitUsage;
   }
@@ -97,7 +97,7 @@ int RunSyncCommand(const SyncFlags& f) {
 void AddSyncCommand(Command& app, int* exit_code) {
   auto f = std::make_shared<SyncFlags>();
   Command* cmd = app.add_subcommand("sync", NetCommandHelp("sync"));
-  cmd->add_option("system", f->system, "zendesk, intercom, front or gorgias")->required();
+  cmd->add_option("system", f->system, "zendesk, intercom, front, gorgias or zoho-desk")->required();
   cmd->add_option("--db", f->db, "Store (default $CONVSENT_DB or ./convsent.db)");
   cmd->add_option("--config", f->config, "The sync config: URL, credentials' file or variable, limits (default sync.yaml)");
   cmd->add_option("--model", f->model, "Model file (default: the embedded model for conversations)");

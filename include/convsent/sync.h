@@ -5,7 +5,8 @@
 // store (Zendesk's cursor-based incremental ticket export and each ticket's
 // comments; Intercom's conversation search on updated_at and each
 // conversation; Front's conversation search on activity and each one's
-// messages; Gorgias's tickets by last change, each with its messages), maps the responses with the readers `convsent import` uses,
+// messages; Gorgias's and Zoho Desk's tickets by last change, each with its
+// messages or threads), maps the responses with the readers `convsent import` uses,
 // scores them and stores them. The cursor is written in the transaction
 // that stores the page it covers: a sync killed at any point and started
 // again loses nothing, and a conversation stored twice replaces itself.
@@ -39,6 +40,7 @@ struct SyncSource {
   std::string email;       // Zendesk: the agent whose API token it is (basic auth); empty: OAuth bearer token
   std::string token;       // read from token_file or token_env; never printed
   std::string webhook_secret;  // from webhook_secret_file or webhook_secret_env: signs /v1/hooks/<system>
+  std::string org_id;      // Zoho Desk: the organization (its orgId header)
   int64_t start_ms = 0;    // the first run starts here; 0: 30 days before it
   double requests_per_minute = 0;  // 0: the vendor's default limit (docs/sync.md)
   int concurrency = 4;     // requests in flight at once

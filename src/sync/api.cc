@@ -62,7 +62,10 @@ Api::Api(const SyncSource& source, const SyncOptions& options)
     : source_(source), client_(ClientOptions(source, options)) {
   headers_.emplace_back("Accept", "application/json");
   headers_.emplace_back("User-Agent", "convsent-sync");
-  if (source.system == HelpDesk::kGorgias) {
+  if (source.system == HelpDesk::kZohoDesk) {
+    headers_.emplace_back("Authorization", "Zoho-oauthtoken " + source.token);
+    headers_.emplace_back("orgId", source.org_id);
+  } else if (source.system == HelpDesk::kGorgias) {
     headers_.emplace_back("Authorization", "Basic " + Base64(source.email + ":" + source.token));  // email, API key
   } else if (source.system == HelpDesk::kZendesk && !source.email.empty()) {
     headers_.emplace_back("Authorization", "Basic " + Base64(source.email + "/token:" + source.token));

@@ -88,6 +88,7 @@ std::unique_ptr<Puller> NewZendeskPuller(Api* api);
 std::unique_ptr<Puller> NewIntercomPuller(Api* api);
 std::unique_ptr<Puller> NewFrontPuller(Api* api);
 std::unique_ptr<Puller> NewGorgiasPuller(Api* api);
+std::unique_ptr<Puller> NewZohoDeskPuller(Api* api);
 
 // The first run's start, in seconds: the source's, else 30 days ago.
 int64_t StartSeconds(const SyncSource& source);

@@ -67,6 +67,7 @@ double DefaultRequestsPerMinute(HelpDesk system) {
     case HelpDesk::kIntercom: return 1000;
     case HelpDesk::kFront: return 40;
     case HelpDesk::kGorgias: return 80;
+    case HelpDesk::kZohoDesk: return 60;
     default: return 60;
   }
 }
@@ -85,7 +86,7 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
   static const char* const kKeys[] = {"name", "url", "email", "token_file", "token_env", "webhook_secret_file",
                                       "webhook_secret_env", "start", "requests_per_minute", "concurrency",
                                       "page_size", "poll_seconds", "max_attempts", "backoff_ms", "ca_file",
-                                      "write_back", "admin_id", "author_id"};
+                                      "write_back", "admin_id", "author_id", "org_id"};
   for (const auto& kv : block) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
@@ -104,6 +105,10 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
     throw Error{YamlLine(block["url"]), path + ".url", "expected an https:// URL (a token is never sent in the clear)"};
   }
   if (block["email"]) s.email = YamlAs<std::string>(block["email"], path + ".email", "an email address");
+  if (block["org_id"]) s.org_id = YamlAs<std::string>(block["org_id"], path + ".org_id", "an organization id");
+  if (system == HelpDesk::kZohoDesk && s.org_id.empty()) {
+    throw Error{YamlLine(block), path + ".org_id", "missing: Zoho Desk takes the organization's id (orgId)"};
+  }
   if (system == HelpDesk::kGorgias && s.email.empty()) {
     throw Error{YamlLine(block), path + ".email", "missing: Gorgias takes the email of the API key's user"};
   }
@@ -140,7 +145,7 @@ SyncSource ParseSource(HelpDesk system, const YAML::Node& block, const std::stri
 
 bool CanSync(HelpDesk system) {
   return system == HelpDesk::kZendesk || system == HelpDesk::kIntercom || system == HelpDesk::kFront ||
-         system == HelpDesk::kGorgias;
+         system == HelpDesk::kGorgias || system == HelpDesk::kZohoDesk;
 }
 
 const SyncSource* SyncConfig::Find(HelpDesk system) const {

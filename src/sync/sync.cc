@@ -24,6 +24,7 @@ std::unique_ptr<Puller> NewPuller(HelpDesk system, Api* api) {
     case HelpDesk::kIntercom: return sync_internal::NewIntercomPuller(api);
     case HelpDesk::kFront: return sync_internal::NewFrontPuller(api);
     case HelpDesk::kGorgias: return sync_internal::NewGorgiasPuller(api);
+    case HelpDesk::kZohoDesk: return sync_internal::NewZohoDeskPuller(api);
     default: return nullptr;
   }
 }
