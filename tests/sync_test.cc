@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,24 @@ using testing::RunCommand;
 using testing::TempDir;
 
 constexpr char kToken[] = "tok_S3CRET_do_not_print_9f2c";
+
+// The cursors a running sync has committed to its SQLite file, read the
+// way another process would see them (0 before the table exists).
+int CommittedCursors(const std::string& db) {
+  sqlite3* h = nullptr;
+  int n = 0;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(h, 100);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sync_cursors", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+      n = sqlite3_column_int(s, 0);
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return n;
+}
 
 class SyncTest : public ::testing::Test {
  protected:
@@ -317,9 +336,14 @@ TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Past the second page's comments, well before the last page.
-  for (int i = 0; i < 20000; ++i) {
-    if (replay_.requests().size() >= 330) break;
+  // Killed once a page and its cursor are committed, in the middle of a
+  // later page: waiting on the file, not on a request count, keeps this
+  // true on a slow or busy machine.
+  for (int i = 0; i < 20000 && CommittedCursors(db) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_GT(CommittedCursors(db), 0) << "no page committed in 20 s";
+  for (size_t seen = replay_.requests().size(), i = 0; replay_.requests().size() < seen + 30 && i < 20000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ASSERT_EQ(kill(pid, SIGKILL), 0);
