@@ -3,6 +3,7 @@
 #ifndef CONVSENT_TESTS_SERVER_PROCESS_H_
 #define CONVSENT_TESTS_SERVER_PROCESS_H_
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,15 +24,20 @@ namespace convsent::testing {
 // `convsent serve --port 0` as a child process.
 class ServerProcess {
  public:
-  // `extra`: more flags for convsent serve ("--model", path...).
+  // `extra`: more flags for convsent serve ("--model", path...);
+  // `log_file`: where its stderr goes (the test's own stderr if empty).
   explicit ServerProcess(const std::string& db, const std::string& config = "",
-                         const std::vector<std::string>& extra = {}) {
+                         const std::vector<std::string>& extra = {}, const std::string& log_file = "") {
     int out[2];
     CONVSENT_CHECK(pipe(out) == 0);
     pid_ = fork();
     CONVSENT_CHECK(pid_ >= 0);
     if (pid_ == 0) {
       dup2(out[1], STDOUT_FILENO);
+      if (!log_file.empty()) {
+        const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (log >= 0) dup2(log, STDERR_FILENO), close(log);
+      }
       close(out[0]);
       close(out[1]);
       const std::string bin = Binary();

@@ -2,12 +2,12 @@
 // full syncs of Zendesk, Intercom and Front; 429 with Retry-After, 500s, a
 // connection dropped mid-body and a refused cursor; a sync killed with
 // kill -9 mid-page and started again (exact counts); credentials never in
-// the output; the config's errors.
+// the output; the server pulling in the background (its log free of
+// credentials); the config's errors.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +19,7 @@
 #include "convsent/store.h"
 #include "convsent/sync.h"
 #include "replay_server.h"
+#include "server_process.h"
 #include "test_util.h"
 
 namespace convsent {
@@ -29,24 +30,6 @@ using testing::RunCommand;
 using testing::TempDir;
 
 constexpr char kToken[] = "tok_S3CRET_do_not_print_9f2c";
-
-// The cursors a running sync has committed to its SQLite file, read the
-// way another process would see them (0 before the table exists).
-int CommittedCursors(const std::string& db) {
-  sqlite3* h = nullptr;
-  int n = 0;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(h, 100);
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sync_cursors", -1, &s, nullptr) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW) {
-      n = sqlite3_column_int(s, 0);
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(h);
-  return n;
-}
 
 class SyncTest : public ::testing::Test {
  protected:
@@ -339,10 +322,10 @@ TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {
   // Killed once a page and its cursor are committed, in the middle of a
   // later page: waiting on the file, not on a request count, keeps this
   // true on a slow or busy machine.
-  for (int i = 0; i < 20000 && CommittedCursors(db) == 0; ++i) {
+  for (int i = 0; i < 20000 && testing::SqliteCount(db, "SELECT count(*) FROM sync_cursors") == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_GT(CommittedCursors(db), 0) << "no page committed in 20 s";
+  ASSERT_GT(testing::SqliteCount(db, "SELECT count(*) FROM sync_cursors"), 0) << "no page committed in 20 s";
   for (size_t seen = replay_.requests().size(), i = 0; replay_.requests().size() < seen + 30 && i < 20000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -367,6 +350,57 @@ TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {
   ASSERT_GT(log.size(), before);
   EXPECT_NE(log[before].find("cursor=c"), std::string::npos) << "the second run starts at the cursor: " << log[before];
   EXPECT_EQ(again.out.find(kToken), std::string::npos);
+}
+
+// The story of docs/sync.md as a new user lives it: a five-line sync.yaml
+// with a token file, `convsent sync zendesk --once`, then `convsent serve
+// --sync` keeps pulling what changes. Intercom, in the same config, answers
+// every search with an error that echoes the token back: the server logs
+// the failure and goes on, and neither the log nor any output carries a
+// credential.
+TEST_F(SyncTest, OnceFromCronThenTheServerKeepsPullingAndLogsNoCredential) {
+  replay_.Add(30);
+  replay_.fault([](const httplib::Request& req, httplib::Response& res, int64_t) {
+    if (req.path != "/conversations/search") return false;
+    res.status = 400;
+    res.set_content("{\"errors\":[{\"message\":\"token not valid: " + req.get_header_value("Authorization") + "\"}]}",
+                    "application/json");
+    return true;
+  });
+  const std::string config = dir_.path() + "/sync.yaml";
+  {
+    std::ofstream(dir_.path() + "/zendesk.token") << kToken << "\n";
+    std::ofstream(dir_.path() + "/zendesk.secret") << "whsec-zendesk-2b71\n";
+    std::ofstream(config) << "zendesk:\n  url: " << replay_.url()
+                          << "\n  email: ops@example.com\n  token_file: zendesk.token\n  start: 2026-09-01\n"
+                          << "  webhook_secret_file: zendesk.secret\n  poll_seconds: 1\n  requests_per_minute: 0\n"
+                          << "intercom:\n  url: " << replay_.url() << "\n  token_file: zendesk.token\n"
+                          << "  poll_seconds: 1\n  max_attempts: 1\n  requests_per_minute: 0\n";
+  }
+  const std::string db = dir_.path() + "/desk.db";
+  const auto once = RunCommand(testing::Binary() + " sync zendesk --once --json --db " + db + " --config " + config + " 2>&1");
+  ASSERT_EQ(once.exit_code, 0) << once.out;
+  EXPECT_NE(once.out.find("\"stored\":30"), std::string::npos) << once.out;
+  const auto refused = RunCommand(testing::Binary() + " sync intercom --once --db " + db + " --config " + config + " 2>&1");
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("token not valid"), std::string::npos) << "the vendor's words are kept: " << refused.out;
+
+  const std::string log = dir_.path() + "/serve.log";
+  {
+    testing::ServerProcess server(db, "", {"--sync-config", config, "--sync"}, log);
+    ASSERT_GT(server.port(), 0);
+    replay_.Add(5);  // five tickets changed after the cron run
+    const auto conversations = [&] { return testing::SqliteCount(db, "SELECT count(*) FROM conversations"); };
+    for (int i = 0; i < 1000 && conversations() < 35; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(conversations(), 35) << "the background pull stored the changed tickets";
+    EXPECT_EQ(server.Stop(), 0) << "a stop ends the background pulls too";
+  }
+  const std::string logged = testing::ReadFile(log);
+  EXPECT_NE(logged.find("sync intercom"), std::string::npos) << "the failing pull is logged: " << logged;
+  for (const std::string& out : {once.out, refused.out, logged}) {
+    EXPECT_EQ(out.find(kToken), std::string::npos) << out;
+    EXPECT_EQ(out.find("whsec-zendesk-2b71"), std::string::npos) << out;
+  }
 }
 
 TEST(SyncConfigTest, ReadsCredentialsFromAFileOrVariableAndNamesItsErrors) {
