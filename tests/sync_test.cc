@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "convsent/hooks.h"
@@ -215,6 +216,39 @@ TEST_F(SyncTest, RefusedCredentialsStopWithoutTheToken) {
   EXPECT_NE(r.status().message().find("refused the credentials"), std::string::npos) << r.status().message();
   EXPECT_EQ(r.status().message().find(kToken), std::string::npos);
   EXPECT_EQ(replay_.requests().size(), 1u) << "a 401 is not retried";
+}
+
+// Listed, then deleted before it was fetched: the vendor answers 404. The
+// rest of the page is stored, in order, and the summary names the one gone.
+TEST_F(SyncTest, AnItemDeletedBetweenListingAndFetchIsSkippedAndNamed) {
+  replay_.Add(20);
+  replay_.fault([](const httplib::Request& req, httplib::Response& res, int64_t) {
+    static const std::set<std::string> deleted = {"/api/v2/tickets/7/comments.json", "/conversations/ic4",
+                                                  "/conversations/cnv_4/messages", "/api/v1/tickets/7000004/threads"};
+    if (!deleted.count(req.path)) return false;
+    res.status = 404;
+    res.set_content("{}", "application/json");
+    return true;
+  });
+  const std::map<HelpDesk, std::string> gone = {{HelpDesk::kZendesk, "ticket 7 is gone"},
+                                                {HelpDesk::kIntercom, "conversation ic4 is gone"},
+                                                {HelpDesk::kFront, "conversation cnv_4 is gone"},
+                                                {HelpDesk::kZohoDesk, "ticket 7000004 is gone"}};
+  for (const auto& [system, note] : gone) {
+    SCOPED_TRACE(HelpDeskName(system));
+    SyncSource s = Source(system);
+    s.page_size = 8;
+    s.org_id = "60001";
+    auto r = Sync(s);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->fetched, 20);
+    EXPECT_EQ(r->stored, 19);
+    EXPECT_EQ(r->skipped, 1);
+    EXPECT_EQ(r->errors_total, 1);
+    ASSERT_EQ(r->errors.size(), 1u);
+    EXPECT_NE(r->errors[0].message.find(note), std::string::npos) << r->errors[0].message;
+  }
+  EXPECT_EQ(Info().conversations, 4 * 19) << "no half of a deleted ticket stored";
 }
 
 TEST_F(SyncTest, IntercomSearchesByUpdateTimeAndFetchesEachConversation) {

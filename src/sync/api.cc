@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace convsent::sync_internal {
@@ -129,7 +130,11 @@ Result<nlohmann::json> Api::Json(const HttpResponse& r, const std::string& targe
   return j;
 }
 
-Status Api::ForEach(size_t n, const std::function<Status(size_t)>& fetch) {
+Status Api::FetchEach(const std::vector<std::string>& ids, const char* what, const FetchOne& fetch,
+                      nlohmann::json* listed, Page* page) {
+  const size_t n = ids.size();
+  std::vector<std::vector<ImportResponse>> fetched(n);
+  std::vector<char> gone(n, 0);  // not vector<bool>: threads set distinct elements
   std::mutex mu;
   Status first;
   size_t next = 0;
@@ -141,7 +146,12 @@ Status Api::ForEach(size_t n, const std::function<Status(size_t)>& fetch) {
         if (!first.ok() || next >= n) return;
         i = next++;
       }
-      Status s = fetch(i);
+      Status s = fetch(ids[i], &fetched[i]);
+      if (s.code() == StatusCode::kNotFound) {
+        gone[i] = 1;
+        fetched[i].clear();
+        continue;
+      }
       if (!s.ok()) {
         std::lock_guard lock(mu);
         if (first.ok()) first = std::move(s);
@@ -153,7 +163,25 @@ Status Api::ForEach(size_t n, const std::function<Status(size_t)>& fetch) {
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
-  return first;
+  RETURN_IF_ERROR(first);
+  const std::string system(HelpDeskName(source_.system));
+  std::set<std::string> gone_ids;
+  for (size_t i = 0; i < n; ++i) {
+    if (gone[i]) {
+      page->notes.push_back(IngestError{system, 0, "", std::string(what) + " " + ids[i] + " is gone; skipped"});
+      gone_ids.insert(ids[i]);
+    }
+    for (auto& r : fetched[i]) page->responses.push_back(std::move(r));
+  }
+  if (listed != nullptr && listed->is_array() && !gone_ids.empty()) {
+    auto& items = listed->get_ref<nlohmann::json::array_t&>();
+    std::erase_if(items, [&](const nlohmann::json& item) {
+      const auto id = item.is_object() ? item.find("id") : item.end();
+      if (id == item.end()) return false;
+      return gone_ids.count(id->is_string() ? id->get<std::string>() : id->dump()) > 0;
+    });
+  }
+  return Status::Ok();
 }
 
 }  // namespace convsent::sync_internal

@@ -19,6 +19,8 @@
 
 namespace convsent::sync_internal {
 
+struct Page;
+
 class Api {
  public:
   Api(const SyncSource& source, const SyncOptions& options);
@@ -32,9 +34,16 @@ class Api {
   // Parses a response body as JSON; an error names the request.
   Result<nlohmann::json> Json(const HttpResponse& r, const std::string& target);
 
-  // Runs fetch(0..n-1) on up to the source's concurrency threads; the first
-  // error stops the others from starting and is returned.
-  Status ForEach(size_t n, const std::function<Status(size_t)>& fetch);
+  // Fetches each listed `ids` whole, on up to the source's concurrency
+  // threads, and appends what `fetch` gave to `page` in the listing's
+  // order. An id the vendor answers 404 for (deleted since it was listed)
+  // becomes a note on the page, naming it as `what` ("ticket"), and leaves
+  // `listed` (the listing's items, when the page imports them too): no
+  // half of a deleted ticket is stored. Any other error stops the fetches
+  // not yet started and is returned.
+  using FetchOne = std::function<Status(const std::string& id, std::vector<ImportResponse>* out)>;
+  Status FetchEach(const std::vector<std::string>& ids, const char* what, const FetchOne& fetch,
+                   nlohmann::json* listed, Page* page);
 
   // The path of `url` on the source's origin ("/api/v2/tickets/1.json?x"),
   // or "" when it points elsewhere: no credential leaves for another host.

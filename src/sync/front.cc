@@ -29,7 +29,7 @@ class FrontPuller : public Puller {
       r = api_.Get(next);
     }
     if (!r.ok()) return r.status();
-    ASSIGN_OR_RETURN(const nlohmann::json doc, api_.Json(*r, next));
+    ASSIGN_OR_RETURN(nlohmann::json doc, api_.Json(*r, next));
     const auto list = doc.find("_results");
     if (list == doc.end() || !list->is_array()) return Status::DataLoss("GET " + next + ": no _results in the answer");
     std::vector<std::string> ids;
@@ -38,22 +38,11 @@ class FrontPuller : public Puller {
       ++page.listed;
       if (const auto id = c.find("id"); id != c.end() && id->is_string()) ids.push_back(id->get<std::string>());
     }
-    page.responses.push_back({"front GET " + next, "/conversations", std::move(r->body)});
-    std::vector<std::vector<ImportResponse>> messages(ids.size());
-    std::vector<std::optional<IngestError>> gone(ids.size());
-    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      Status s = Messages(ids[i], &messages[i]);
-      if (s.code() == StatusCode::kNotFound) {
-        gone[i] = IngestError{"front", 0, "", "conversation " + ids[i] + " is gone; skipped"};
-        messages[i].clear();
-        return Status::Ok();
-      }
-      return s;
-    }));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (gone[i]) page.notes.push_back(std::move(*gone[i]));
-      for (auto& m : messages[i]) page.responses.push_back(std::move(m));
-    }
+    const size_t before = page.notes.size();
+    RETURN_IF_ERROR(api_.FetchEach(
+        ids, "conversation", [this](const std::string& id, auto* out) { return Messages(id, out); }, &*list, &page));
+    page.responses.insert(page.responses.begin(), {"front GET " + next, "/conversations",
+                                                   page.notes.size() > before ? doc.dump() : std::move(r->body)});
     std::string more;
     if (const auto p = doc.find("_pagination"); p != doc.end() && p->is_object() && (*p)["next"].is_string()) {
       more = (*p)["next"].get<std::string>();

@@ -45,22 +45,10 @@ class GorgiasPuller : public Puller {
         ids.push_back(id->is_string() ? id->get<std::string>() : std::to_string(id->get<int64_t>()));
       }
     }
-    std::vector<std::optional<ImportResponse>> whole(ids.size());
-    std::vector<std::optional<IngestError>> gone(ids.size());
-    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      auto f = Fetch(ids[i]);
-      if (!f.ok() && f.status().code() == StatusCode::kNotFound) {
-        gone[i] = IngestError{"gorgias", 0, "", "ticket " + ids[i] + " is gone; skipped"};
-        return Status::Ok();
-      }
-      if (!f.ok()) return f.status();
-      whole[i] = std::move((*f)[0]);
+    RETURN_IF_ERROR(api_.FetchEach(ids, "ticket", [this](const std::string& id, auto* out) -> Status {
+      ASSIGN_OR_RETURN(*out, Fetch(id));
       return Status::Ok();
-    }));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (gone[i]) page.notes.push_back(std::move(*gone[i]));
-      if (whole[i]) page.responses.push_back(std::move(*whole[i]));
-    }
+    }, nullptr, &page));
     std::string more;
     if (const auto meta = doc.find("meta"); meta != doc.end() && meta->is_object() && (*meta)["next_cursor"].is_string()) {
       more = (*meta)["next_cursor"].get<std::string>();

@@ -50,23 +50,10 @@ class IntercomPuller : public Puller {
       if (const auto u = c.find("updated_at"); u != c.end() && u->is_number()) newest = std::max(newest, u->get<int64_t>());
       if (const auto id = c.find("id"); id != c.end() && id->is_string()) ids.push_back(id->get<std::string>());
     }
-    std::vector<std::optional<ImportResponse>> whole(ids.size());
-    std::vector<std::optional<IngestError>> gone(ids.size());
-    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      const std::string path = "/conversations/" + UrlEncode(ids[i]);
-      auto c = api_.Get(path + "?display_as=plaintext");
-      if (!c.ok() && c.status().code() == StatusCode::kNotFound) {
-        gone[i] = IngestError{"intercom " + path, 0, "", "conversation " + ids[i] + " is gone; skipped"};
-        return Status::Ok();
-      }
-      if (!c.ok()) return c.status();
-      whole[i] = ImportResponse{"intercom GET " + path, path, std::move(c->body)};
+    RETURN_IF_ERROR(api_.FetchEach(ids, "conversation", [this](const std::string& id, auto* out) -> Status {
+      ASSIGN_OR_RETURN(*out, Fetch(id));
       return Status::Ok();
-    }));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (gone[i]) page.notes.push_back(std::move(*gone[i]));
-      if (whole[i]) page.responses.push_back(std::move(*whole[i]));
-    }
+    }, nullptr, &page));
     std::string next;
     if (const auto pages = doc.find("pages"); pages != doc.end() && pages->is_object()) {
       const auto n = pages->find("next");

@@ -33,12 +33,11 @@ class ZendeskPuller : public Puller {
       r = api_.Get(target);
     }
     if (!r.ok()) return r.status();
-    ASSIGN_OR_RETURN(const nlohmann::json doc, api_.Json(*r, target));
+    ASSIGN_OR_RETURN(nlohmann::json doc, api_.Json(*r, target));
     const auto tickets = doc.find("tickets");
     if (tickets == doc.end() || !tickets->is_array()) {
       return Status::DataLoss(api_.Mask("GET " + target + ": no tickets list in the answer"));
     }
-    page.responses.push_back({"zendesk " + target, "/api/v2/incremental/tickets/cursor.json", std::move(r->body)});
     std::vector<std::string> ids;
     int64_t newest = since;
     for (const auto& t : *tickets) {
@@ -54,21 +53,12 @@ class ZendeskPuller : public Puller {
       }
     }
     // Each ticket's comments, on several connections at once.
-    std::vector<std::vector<ImportResponse>> comments(ids.size());
-    std::vector<std::optional<IngestError>> gone(ids.size());
-    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      Status s = Comments(ids[i], &comments[i]);
-      if (s.code() == StatusCode::kNotFound) {  // deleted since it was listed
-        gone[i] = IngestError{"zendesk", 0, "", "ticket " + ids[i] + " is gone; skipped"};
-        comments[i].clear();
-        return Status::Ok();
-      }
-      return s;
-    }));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (gone[i]) page.notes.push_back(*gone[i]);
-      for (auto& c : comments[i]) page.responses.push_back(std::move(c));
-    }
+    const size_t before = page.notes.size();
+    RETURN_IF_ERROR(api_.FetchEach(
+        ids, "ticket", [this](const std::string& id, auto* out) { return Comments(id, out); }, &*tickets, &page));
+    // The export's page first: the comments join its tickets.
+    page.responses.insert(page.responses.begin(), {"zendesk " + target, "/api/v2/incremental/tickets/cursor.json",
+                                                   page.notes.size() > before ? doc.dump() : std::move(r->body)});
     page.end = doc.value("end_of_stream", true) || tickets->empty();
     std::string next_cursor = after;
     if (const auto a = doc.find("after_cursor"); a != doc.end() && a->is_string()) next_cursor = a->get<std::string>();

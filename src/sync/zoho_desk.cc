@@ -40,23 +40,11 @@ class ZohoDeskPuller : public Puller {
       newer.push_back(t);
       if (t.contains("id") && t["id"].is_string()) ids.push_back(t["id"].get<std::string>());
     }
-    // The tickets of the page (a list item is a whole ticket to the reader).
-    page.responses.push_back({"zoho-desk GET " + target, "/api/v1/tickets", nlohmann::json({{"data", newer}}).dump()});
-    std::vector<std::vector<ImportResponse>> threads(ids.size());
-    std::vector<std::optional<IngestError>> gone(ids.size());
-    RETURN_IF_ERROR(api_.ForEach(ids.size(), [&](size_t i) -> Status {
-      Status s = Threads(ids[i], &threads[i]);
-      if (s.code() == StatusCode::kNotFound) {
-        gone[i] = IngestError{"zoho-desk", 0, "", "ticket " + ids[i] + " is gone; skipped"};
-        threads[i].clear();
-        return Status::Ok();
-      }
-      return s;
-    }));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (gone[i]) page.notes.push_back(std::move(*gone[i]));
-      for (auto& t : threads[i]) page.responses.push_back(std::move(t));
-    }
+    RETURN_IF_ERROR(api_.FetchEach(
+        ids, "ticket", [this](const std::string& id, auto* out) { return Threads(id, out); }, &newer, &page));
+    // The tickets of the page, first (a list item is a whole ticket to the reader).
+    page.responses.insert(page.responses.begin(),
+                          {"zoho-desk GET " + target, "/api/v1/tickets", nlohmann::json({{"data", newer}}).dump()});
     const bool full = static_cast<int>(list.size()) == limit;
     page.end = older || !full;
     page.cursor = run.After(page.end ? "" : std::to_string(from + limit), page.end);
