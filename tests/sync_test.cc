@@ -356,10 +356,10 @@ TEST_F(SyncTest, KilledMidPageAndStartedAgainLosesAndRepeatsNothing) {
   // Killed once a page and its cursor are committed, in the middle of a
   // later page: waiting on the file, not on a request count, keeps this
   // true on a slow or busy machine.
-  for (int i = 0; i < 20000 && testing::SqliteCount(db, "SELECT count(*) FROM sync_cursors") == 0; ++i) {
+  for (int i = 0; i < 20000 && testing::CountRows(db, "sync_cursors") <= 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_GT(testing::SqliteCount(db, "SELECT count(*) FROM sync_cursors"), 0) << "no page committed in 20 s";
+  ASSERT_GT(testing::CountRows(db, "sync_cursors"), 0) << "no page committed in 20 s";
   for (size_t seen = replay_.requests().size(), i = 0; replay_.requests().size() < seen + 30 && i < 20000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -424,7 +424,7 @@ TEST_F(SyncTest, OnceFromCronThenTheServerKeepsPullingAndLogsNoCredential) {
     testing::ServerProcess server(db, "", {"--sync-config", config, "--sync"}, log);
     ASSERT_GT(server.port(), 0);
     replay_.Add(5);  // five tickets changed after the cron run
-    const auto conversations = [&] { return testing::SqliteCount(db, "SELECT count(*) FROM conversations"); };
+    const auto conversations = [&] { return testing::CountRows(db, "conversations"); };
     for (int i = 0; i < 1000 && conversations() < 35; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_EQ(conversations(), 35) << "the background pull stored the changed tickets";
     EXPECT_EQ(server.Stop(), 0) << "a stop ends the background pulls too";

@@ -23,6 +23,7 @@ std::string TinyTrainingRows() {
 int64_t CountRows(const std::string& db, const char* table) {
   sqlite3* h = nullptr;
   sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_busy_timeout(h, 100);  // another process may be writing it
   sqlite3_stmt* s = nullptr;
   const std::string sql = std::string("SELECT count(*) FROM ") + table;
   int64_t n = -1;

@@ -4,7 +4,6 @@
 #define CONVSENT_TESTS_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -136,23 +135,6 @@ inline std::string ReadFile(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// A count (`SELECT count(*) ...`) from a SQLite store another process is
-// writing, read as a reader would see it: 0 before the table exists.
-inline int64_t SqliteCount(const std::string& db, const std::string& query) {
-  sqlite3* h = nullptr;
-  int64_t n = 0;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(h, 100);
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, query.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-      n = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(h);
-  return n;
 }
 
 }  // namespace convsent::testing

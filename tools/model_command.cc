@@ -51,6 +51,7 @@ int RunAdapt(const ModelFlags& f) {
   }
   for (const std::string& set : f.without) {
     std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
+    std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });
   }
   o.folds = f.folds, o.seed = f.seed;
   if (!f.json) {
@@ -91,9 +92,12 @@ int RunAdapt(const ModelFlags& f) {
   }
   auto figures = [](const AdaptFigures& a) { return nlohmann::json{{"macro_f1", a.macro_f1}, {"share_error", a.share_error}}; };
   if (f.json) {
+    nlohmann::json guard = nlohmann::json::array();
+    for (const GuardFigures& g : report->guard) guard.push_back({{"file", g.file}, {"before", g.before}, {"after", g.after}});
     std::printf("%s\n", nlohmann::json({{"labels", report->labels}, {"before", figures(report->before)},
                                         {"after", figures(report->after)}, {"weight", report->weight},
-                                        {"kept", report->kept}, {"reason", report->reason}, {"tone", tone}})
+                                        {"guard", guard}, {"kept", report->kept}, {"reason", report->reason},
+                                        {"tone", tone}})
                             .dump()
                             .c_str());
   } else {
@@ -101,6 +105,9 @@ int RunAdapt(const ModelFlags& f) {
                 "  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
                 f.folds, static_cast<long long>(report->labels), report->before.macro_f1, 100 * report->before.share_error,
                 report->after.macro_f1, 100 * report->after.share_error, report->weight);
+    for (const GuardFigures& g : report->guard) {
+      std::printf("  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(), g.before, g.after);
+    }
   }
   if (!report->kept) {
     std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());

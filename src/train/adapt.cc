@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <random>
 
 #include "convsent/eval.h"
@@ -51,6 +53,19 @@ AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<Label
   const double truth = static_cast<double>(std::count(gold.begin(), gold.end(), Sentiment::kNegative)) / n;
   const double said = static_cast<double>(std::count(predicted.begin(), predicted.end(), Sentiment::kNegative)) / n;
   return {Evaluate(gold, predicted).macro_f1, std::abs(said - truth)};
+}
+
+// Macro-F1 of `model` on a dev file (a TSV, or FILE.jsonl#SPLIT read in
+// context, as the trainer reports its dev files).
+Result<double> DevMacroF1(std::shared_ptr<const Model> model, const std::string& spec) {
+  Scorer scorer(model);
+  ScoreOptions o;
+  o.explain = 0;
+  std::vector<Status> errors;
+  ASSIGN_OR_RETURN(auto rows, ScoreLabeledData(ParseDataSpec(spec), scorer, o, /*use_context=*/true, &errors));
+  std::vector<Sentiment> gold, predicted;
+  for (const ScoredLabel& r : rows) gold.push_back(r.gold), predicted.push_back(r.score.label);
+  return Evaluate(gold, predicted).macro_f1;
 }
 
 }  // namespace
@@ -138,19 +153,35 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
     ~Cleanup() { std::filesystem::remove_all(dir); }
   } cleanup{dir};
 
-  // The recipe plus the team's labels at `weight`: the model file's bytes.
+  // The recipe plus the team's labels at `weight` (none when 0): the
+  // model file's bytes.
   auto train = [&](const std::vector<LabeledConversation>& labelled, double weight, int fits,
                    const std::string& name) -> Result<std::string> {
     TrainOptions t = o.recipe;
     t.seed = o.seed, t.fits = fits, t.dev.clear();
-    const std::string path = dir + "/" + name + ".jsonl";
-    RETURN_IF_ERROR(WriteLabeledConversations(path, labelled, "team"));
-    // Named in the model's metadata by what it is, not by its temporary
-    // path: the same labels give the same bytes.
-    t.train.push_back({path + "#team", weight, "the store's labelled messages, in their conversations"});
+    if (weight > 0) {
+      const std::string path = dir + "/" + name + ".jsonl";
+      RETURN_IF_ERROR(WriteLabeledConversations(path, labelled, "team"));
+      // Named in the model's metadata by what it is, not by its temporary
+      // path: the same labels give the same bytes.
+      t.train.push_back({path + "#team", weight, "the store's labelled messages, in their conversations"});
+    }
     ASSIGN_OR_RETURN(TrainReport r, TrainModel(t, nullptr));
     return std::move(r.model_bytes);
   };
+
+  // The guard's reference: the recipe alone, fitted as the folds' models
+  // are (one fit), so that only the team's labels differ.
+  std::vector<GuardFigures> reference;
+  if (!o.recipe.dev.empty()) {
+    ASSIGN_OR_RETURN(const std::string bytes, train({}, 0, o.cv_fits, "recipe"));
+    ASSIGN_OR_RETURN(auto recipe_only, Model::FromBytes(bytes));
+    for (const std::string& file : o.recipe.dev) {
+      ASSIGN_OR_RETURN(const double f1, DevMacroF1(recipe_only, file));
+      reference.push_back({file, f1, 0});
+    }
+  }
+  std::vector<std::vector<GuardFigures>> guard(o.weights.size(), reference);
 
   // Before: the base model on each held-out fold. After: for each weight,
   // a model trained without the fold.
@@ -165,18 +196,41 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
       ASSIGN_OR_RETURN(auto model, Model::FromBytes(bytes));
       const AdaptFigures a = Measure(model, out);
       after[w].macro_f1 += a.macro_f1 / folds, after[w].share_error += a.share_error / folds;
+      for (GuardFigures& g : guard[w]) {
+        ASSIGN_OR_RETURN(const double f1, DevMacroF1(model, g.file));
+        g.after += f1 / folds;
+      }
       if (log) {
         *log << "fold " << k + 1 << "/" << folds << ", weight " << o.weights[w] << ": macro-F1 " << a.macro_f1
              << " (base " << b.macro_f1 << ")\n";
       }
     }
   }
-  size_t best = 0;
-  for (size_t w = 1; w < after.size(); ++w) {
-    if (after[w].macro_f1 > after[best].macro_f1) best = w;
+  // The best weight on the folds among those the guard lets through.
+  const auto passes = [&](size_t w) {
+    return std::all_of(guard[w].begin(), guard[w].end(),
+                       [&](const GuardFigures& g) { return g.after >= g.before - o.max_guard_drop; });
+  };
+  std::optional<size_t> best;
+  size_t best_any = 0;
+  for (size_t w = 0; w < after.size(); ++w) {
+    if (after[w].macro_f1 > after[best_any].macro_f1) best_any = w;
+    if (passes(w) && (!best || after[w].macro_f1 > after[*best].macro_f1)) best = w;
   }
-  report.after = after[best];
-  report.weight = o.weights[best];
+  const size_t chosen = best.value_or(best_any);
+  report.after = after[chosen];
+  report.weight = o.weights[chosen];
+  report.guard = guard[chosen];
+  if (!best) {
+    const auto worst = std::min_element(report.guard.begin(), report.guard.end(), [](const auto& a, const auto& b) {
+      return a.after - a.before < b.after - b.before;
+    });
+    char why[400];
+    std::snprintf(why, sizeof why, "every weight of the team's labels lowers a dev set by more than %.2f (%s: %.4f -> %.4f)",
+                  o.max_guard_drop, worst->file.c_str(), worst->before, worst->after);
+    report.reason = why;
+    return report;
+  }
   if (report.after.macro_f1 <= report.before.macro_f1) {
     report.reason = "the team's labels do not make the model better on the held-out folds";
     return report;

@@ -1,7 +1,7 @@
 // Adapting a model to a team's labels, on a tiny recipe: kept when the
 // team's words mean something the recipe never taught, refused when the
-// labels teach nothing new, refused below the folds' minimum, and the same
-// labels and seed give the same bytes.
+// labels teach nothing new or cost the recipe's dev files, refused below
+// the folds' minimum, and the same labels and seed give the same bytes.
 #include <gtest/gtest.h>
 
 #include "convsent/adapt.h"
@@ -82,6 +82,41 @@ TEST(Adapt, RefusesWhatDoesNotHelp) {
   same.resize(20);
   EXPECT_EQ(AdaptModel(*base, Alone(same), o, nullptr).status().code(), StatusCode::kFailedPrecondition)
       << "3 folds of 10";
+}
+
+// A team whose labels turn the recipe's words around ("love" angry, "hate"
+// pleased) is learned on its folds, but the model would then miss what it
+// knew on the recipe's dev file: the guard refuses every weight, and says
+// which dev file and by how much.
+TEST(Adapt, TheGuardRefusesLabelsThatCostTheOtherDomains) {
+  testing::TempDir dir;
+  AdaptOptions o = TinyRecipe(dir);
+  std::string dev = "label\ttext\n";
+  for (int i = 0; i < 10; ++i) {
+    dev += "positive\tI love it " + std::to_string(100 + i) + "\n";
+    dev += "negative\tI hate it " + std::to_string(100 + i) + "\n";
+  }
+  o.recipe.dev = {dir.Write("dev.tsv", dev)};
+  auto base = Model::Load(testing::WriteTinyModel(dir, 12, 5));
+  ASSERT_TRUE(base.ok());
+  std::vector<std::pair<std::string, Sentiment>> turned;
+  for (int i = 0; i < 15; ++i) {
+    turned.emplace_back("love it, love it " + std::to_string(i), Sentiment::kNegative);
+    turned.emplace_back("hate it, hate it " + std::to_string(i), Sentiment::kPositive);
+  }
+  auto r = AdaptModel(*base, Alone(turned), o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->after.macro_f1, r->before.macro_f1) << "the folds alone would keep it";
+  EXPECT_FALSE(r->kept);
+  EXPECT_TRUE(r->model_bytes.empty());
+  EXPECT_NE(r->reason.find("dev.tsv"), std::string::npos) << r->reason;
+  ASSERT_EQ(r->guard.size(), 1u);
+  EXPECT_LT(r->guard[0].after, r->guard[0].before - o.max_guard_drop);
+  // The same labels with the guard off: kept.
+  o.recipe.dev.clear();
+  auto unguarded = AdaptModel(*base, Alone(turned), o, nullptr);
+  ASSERT_TRUE(unguarded.ok());
+  EXPECT_TRUE(unguarded->kept) << unguarded->reason;
 }
 
 // Labels given in their conversations teach what the turn before says: the
