@@ -175,6 +175,15 @@ class HelpDeskReplay {
     s.Post(R"(/api/v1/accounts/(\d+)/conversations/(\d+)/(labels|messages))", [](const httplib::Request&, httplib::Response& res) {
       Answer(res, 200, {{"payload", json::array()}});
     });
+    // A Chatwoot conversation's messages: the ones posted to it here.
+    s.Get(R"(/api/v1/accounts/(\d+)/conversations/(\d+)/messages)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      json payload = json::array();
+      for (const auto& [what, body] : answered_) {
+        if (what == "POST " + req.path) payload.push_back(json::parse(body, nullptr, false));
+      }
+      Answer(res, 200, {{"payload", payload}});
+    });
     // Intercom's and Front's tags go by id: made (or found) by name first.
     s.Post("/tags", [](const httplib::Request& req, httplib::Response& res) {
       const std::string name = json::parse(req.body).value("name", "");

@@ -130,6 +130,11 @@ class WriteBackClient {
   // OK once the vendor accepted it. kInvalidArgument: refused for good (a
   // 4xx); other errors may succeed later.
   Status Send(const std::string& kind, const std::string& conversation, const std::string& value);
+  // Whether the conversation already shows the note `value`, found by its
+  // first words up to the first colon ("convsent review item 12:"): a note
+  // an earlier attempt sent without its outcome being recorded (a crash, a
+  // timeout after the vendor took it). One GET of the conversation's notes.
+  Result<bool> HasNote(const std::string& conversation, const std::string& value);
 
  private:
   struct State;

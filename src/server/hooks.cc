@@ -153,7 +153,10 @@ Status Server::QueueWriteBack(WriterContext& ctx, const std::string& system, con
   if (queued.is_object() && queued.value("severity", "") != "audit") {
     WriteBack n;
     n.system = system, n.conversation = id, n.kind = "note";
-    n.value = "convsent: this conversation is in the review queue (" + queued.value("severity", std::string("flagged")) +
+    // "convsent review item N:" first: how a retry finds whether an
+    // earlier attempt's note got there (WriteBackClient::HasNote).
+    n.value = "convsent review item " + std::to_string(queued.value("id", int64_t{0})) +
+              ": this conversation is in the review queue (" + queued.value("severity", std::string("flagged")) +
               "): " + queued.value("reason", std::string());
     n.key = "note:" + id + ":" + std::to_string(queued.value("id", int64_t{0}));
     n.created_at_ms = n.next_at_ms = now;
@@ -185,10 +188,34 @@ void Server::RunWriteBacks(const std::atomic<bool>& done) {
       for (WriteBack& w : *due) {
         if (done.load()) break;
         auto client = clients.find(w.system);
-        const Status s = client == clients.end() ? Status::InvalidArgument("write-back to " + w.system + " is no longer configured")
-                                                 : client->second->Send(w.kind, w.conversation, w.value);
+        const auto record = [&] {
+          const Status recorded = writer_->Submit([w](WriterContext& ctx) { return ctx.store().write_backs().Update(w); });
+          if (!recorded.ok()) {
+            std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(w.id),
+                         recorded.message().c_str());
+          }
+          return recorded;
+        };
+        const auto backoff = [](int attempts) { return std::min<int64_t>(600000, int64_t{1000} << std::min(attempts, 20)); };
+        Status s;
+        if (client == clients.end()) {
+          s = Status::InvalidArgument("write-back to " + w.system + " is no longer configured");
+          ++w.attempts;
+        } else if (w.kind == "note") {
+          // A note is sent once. Its attempt is recorded before the call, so
+          // one that a crash or a timeout cut off is known at the next try,
+          // and the help desk is asked first whether the note got there.
+          const bool tried = w.attempts > 0;
+          ++w.attempts;
+          w.next_at_ms = NowMs() + backoff(w.attempts);
+          if (!record().ok()) continue;  // unrecorded, it is not sent: tried again later
+          auto there = tried ? client->second->HasNote(w.conversation, w.value) : Result<bool>(false);
+          s = !there.ok() ? there.status() : *there ? Status::Ok() : client->second->Send(w.kind, w.conversation, w.value);
+        } else {
+          s = client->second->Send(w.kind, w.conversation, w.value);  // a tag again is the same tag
+          ++w.attempts;
+        }
         const int64_t now = NowMs();
-        ++w.attempts;
         w.last_error = s.ok() ? "" : s.message();
         if (s.ok()) {
           w.status = "sent", w.done_at_ms = now;
@@ -197,13 +224,9 @@ void Server::RunWriteBacks(const std::atomic<bool>& done) {
           std::fprintf(stderr, "convsent serve: write-back %lld to %s gave up: %s\n", static_cast<long long>(w.id),
                        w.system.c_str(), s.message().c_str());
         } else {
-          w.next_at_ms = now + std::min<int64_t>(600000, int64_t{1000} << std::min(w.attempts, 20));
+          w.next_at_ms = now + backoff(w.attempts);
         }
-        const Status recorded = writer_->Submit([w](WriterContext& ctx) { return ctx.store().write_backs().Update(w); });
-        if (!recorded.ok()) {
-          std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(w.id),
-                       recorded.message().c_str());
-        }
+        (void)record();
       }
     }
     std::unique_lock lock(write_backs_mu_);

@@ -206,4 +206,23 @@ Status WriteBackClient::Send(const std::string& kind, const std::string& convers
   return Status::InvalidArgument("no write-back to " + system);
 }
 
+Result<bool> WriteBackClient::HasNote(const std::string& conversation, const std::string& value) {
+  State& s = *state_;
+  const std::string id = UrlEncode(conversation);
+  const std::string& system = s.target.system;
+  std::string path;
+  if (system == "zendesk") path = "/api/v2/tickets/" + id + "/comments.json?sort_order=desc";
+  if (system == "chatwoot") path = "/api/v1/accounts/" + UrlEncode(s.target.account_id) + "/conversations/" + id + "/messages";
+  if (system == "intercom") path = "/conversations/" + id;  // its parts hold the notes
+  if (system == "front") path = "/conversations/" + id + "/comments";
+  if (system == "zammad") path = "/api/v1/ticket_articles/by_ticket/" + id;
+  if (path.empty()) return Status::InvalidArgument("no write-back to " + system);
+  // The marker is plain ASCII without quotes or slashes: the same in the
+  // raw JSON as in the text, whatever HTML the help desk wraps a note in.
+  const std::string marker = value.substr(0, value.find(':') + 1);
+  if (marker.size() < 8) return Status::InvalidArgument("a note without its marker: " + value.substr(0, 40));
+  ASSIGN_OR_RETURN(HttpResponse r, s.Call("GET", path, nullptr));
+  return r.body.find(marker) != std::string::npos;
+}
+
 }  // namespace convsent

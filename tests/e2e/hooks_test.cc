@@ -11,6 +11,8 @@
 
 #include <fstream>
 
+#include "convsent/store.h"
+#include "convsent/write_backs.h"
 #include "replay_server.h"
 #include "server_process.h"
 #include "test_util.h"
@@ -343,6 +345,56 @@ TEST(HooksConfigTest, ASystemWithoutASecretIsRefusedAndSaysSo) {
   auto unknown = client.Post("/v1/hooks/helpscout", "{}", "application/json");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
+}
+
+// The crash window of write-back: a server stopped between the help desk
+// taking a note and the store recording it. The attempt was recorded before
+// the call, so the next server asks the help desk first: the note it finds
+// is not sent again; the one it does not find is sent, once.
+TEST(WriteBackAfterACrash, ANoteAlreadyThereIsNotSentAgain) {
+  TempDir dir;
+  testing::HelpDeskReplay replay;
+  if (!replay.Load()) GTEST_SKIP() << "needs ../shared/formats (the recorded payloads the replay serves)";
+  const std::string there = "convsent review item 7: this conversation is in the review queue (high): \"Useless\"";
+  const std::string lost = "convsent review item 8: this conversation is in the review queue (high): \"Refund now\"";
+  replay.fault([&](const httplib::Request& req, httplib::Response& res, int64_t) {
+    if (req.method != "GET" || req.path != "/api/v1/accounts/3/conversations/88/messages") return false;
+    res.set_content(json({{"payload", {{{"content", there}, {"private", true}}}}}).dump(), "application/json");
+    return true;
+  });
+  replay.Start();
+  const std::string db = dir.path() + "/crash.db";
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok());
+    for (const auto& [conversation, text] : {std::pair{"88", there}, std::pair{"89", lost}}) {
+      WriteBack w;
+      w.system = "chatwoot", w.conversation = conversation, w.kind = "note", w.value = text;
+      w.key = std::string("note:") + conversation;
+      auto id = (*store)->write_backs().Add(w);
+      ASSERT_TRUE(id.ok() && *id > 0);
+      w.id = *id, w.attempts = 1;  // tried, and its outcome never recorded
+      ASSERT_TRUE((*store)->write_backs().Update(w).ok());
+    }
+  }
+  std::ofstream(dir.path() + "/api.token") << "api-token-0c4e\n";
+  std::ofstream(dir.path() + "/chatwoot.secret") << "whsec-chatwoot\n";
+  std::ofstream(dir.path() + "/sync.yaml") << "chatwoot:\n  webhook_secret_file: chatwoot.secret\n  write_back: true\n  url: "
+                                           << replay.url() << "\n  token_file: api.token\n  account_id: 3\n"
+                                           << "  requests_per_minute: 0\n";
+  ServerProcess server(db, "", {"--sync-config", dir.path() + "/sync.yaml"});
+  ASSERT_GT(server.port(), 0);
+  for (int i = 0; i < 300 && testing::CountRows(db, "write_backs WHERE status = 'sent'") < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(testing::CountRows(db, "write_backs WHERE status = 'sent'"), 2);
+  const std::string base = "/api/v1/accounts/3/conversations/";
+  EXPECT_EQ(replay.received("POST " + base + "88/messages").size(), 0u) << "it was there: not sent again";
+  ASSERT_EQ(replay.received("POST " + base + "89/messages").size(), 1u) << "it was not: sent once";
+  EXPECT_EQ(json::parse(replay.received("POST " + base + "89/messages")[0].second)["content"], lost);
+  size_t asked = 0;
+  for (const std::string& r : replay.requests()) asked += r.rfind("GET " + base, 0) == 0 && r.find("/messages") != std::string::npos;
+  EXPECT_EQ(asked, 2u) << "each asked about once";
 }
 
 }  // namespace
