@@ -17,19 +17,13 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "usage: bench/serve_load.sh [--seconds S] [--client raw|httplib] RATE..." >&2; exit 2; }
 work=$(mktemp -d)
+. "$here/bench/start_server.sh"
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for rate in "$@"; do
   rm -f "$work"/s.db*
   key=$("$build/convsent" keys create --role ingest --db "$work/s.db" 2>/dev/null)
-  "$build/convsent" serve --db "$work/s.db" --port 0 > "$work/serve.out" 2>&1 &
-  server=$!
-  port=
-  for _ in $(seq 50); do
-    port=$(grep -ao 'http://127.0.0.1:[0-9]*' "$work/serve.out" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
+  start_server "$work/s.db"
   before=$(ticks $server)
   /usr/bin/time -f "%U %S" -o "$work/lg.time" "$build/convsent_loadgen" --port "$port" --key "$key" --rate "$rate" \
     --seconds "$seconds" --threads 8 --client "$client" || true

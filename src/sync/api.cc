@@ -35,6 +35,13 @@ HttpClientOptions ClientOptions(const SyncSource& s, const SyncOptions& o) {
 
 }  // namespace
 
+const nlohmann::json& Member(const nlohmann::json& obj, const char* key) {
+  static const nlohmann::json kNull;
+  if (!obj.is_object()) return kNull;
+  const auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -128,6 +135,21 @@ Result<nlohmann::json> Api::Json(const HttpResponse& r, const std::string& targe
     return Status::DataLoss(Mask("GET " + target + ": the answer is not a JSON object"));
   }
   return j;
+}
+
+Status Api::GetPages(const std::string& first, const std::string& import_path,
+                     const std::function<std::string(const nlohmann::json&)>& next_link, std::vector<ImportResponse>* out) {
+  const std::string system(HelpDeskName(source_.system));
+  std::string target = first;
+  for (int pages = 0; !target.empty() && pages < 1000; ++pages) {
+    ASSIGN_OR_RETURN(HttpResponse r, Get(target));
+    ASSIGN_OR_RETURN(const nlohmann::json j, Json(r, target));
+    out->push_back({system + " GET " + target, import_path, std::move(r.body)});
+    const std::string link = next_link(j);
+    target = link.empty() ? "" : PathOn(link);
+    if (!link.empty() && target.empty()) return Status::InvalidArgument(Mask(system + "'s next page of " + import_path + " is on another host: " + link));
+  }
+  return Status::Ok();
 }
 
 Status Api::FetchEach(const std::vector<std::string>& ids, const char* what, const FetchOne& fetch,

@@ -45,6 +45,13 @@ class Api {
   Status FetchEach(const std::vector<std::string>& ids, const char* what, const FetchOne& fetch,
                    nlohmann::json* listed, Page* page);
 
+  // Every page of a listing from `first` on, each answer appended to `out`
+  // as `import_path` (the path the import readers know it by).
+  // `next_link` reads an answer's link to the next page ("" after the
+  // last); a link to another host is refused. At most 1,000 pages.
+  Status GetPages(const std::string& first, const std::string& import_path,
+                  const std::function<std::string(const nlohmann::json&)>& next_link, std::vector<ImportResponse>* out);
+
   // The path of `url` on the source's origin ("/api/v2/tickets/1.json?x"),
   // or "" when it points elsewhere: no credential leaves for another host.
   std::string PathOn(const std::string& url) const;
@@ -98,6 +105,11 @@ std::unique_ptr<Puller> NewIntercomPuller(Api* api);
 std::unique_ptr<Puller> NewFrontPuller(Api* api);
 std::unique_ptr<Puller> NewGorgiasPuller(Api* api);
 std::unique_ptr<Puller> NewZohoDeskPuller(Api* api);
+
+// obj[key] when `obj` is an object that has it, else null: a const json's
+// operator[] on a missing key is undefined behaviour, and vendors leave
+// keys out.
+const nlohmann::json& Member(const nlohmann::json& obj, const char* key);
 
 // The first run's start, in seconds: the source's, else 30 days ago.
 int64_t StartSeconds(const SyncSource& source);

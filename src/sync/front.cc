@@ -44,8 +44,8 @@ class FrontPuller : public Puller {
     page.responses.insert(page.responses.begin(), {"front GET " + next, "/conversations",
                                                    page.notes.size() > before ? doc.dump() : std::move(r->body)});
     std::string more;
-    if (const auto p = doc.find("_pagination"); p != doc.end() && p->is_object() && (*p)["next"].is_string()) {
-      more = (*p)["next"].get<std::string>();
+    if (const auto& n = Member(Member(doc, "_pagination"), "next"); n.is_string()) {
+      more = n.get<std::string>();
       if (api_.PathOn(more).empty()) return Status::InvalidArgument("Front's next page is on another host: " + more);
     }
     page.end = more.empty() || list->empty();
@@ -65,18 +65,10 @@ class FrontPuller : public Puller {
   // Every page of a conversation's messages.
   Status Messages(const std::string& id, std::vector<ImportResponse>* out) {
     const std::string path = "/conversations/" + UrlEncode(id) + "/messages";
-    std::string target = path + "?limit=100";
-    for (int pages = 0; !target.empty() && pages < 1000; ++pages) {
-      ASSIGN_OR_RETURN(HttpResponse m, api_.Get(target));
-      ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(m, target));
-      out->push_back({"front GET " + target, path, std::move(m.body)});
-      target.clear();
-      if (const auto p = j.find("_pagination"); p != j.end() && p->is_object() && (*p)["next"].is_string()) {
-        target = api_.PathOn((*p)["next"].get<std::string>());
-        if (target.empty()) return Status::InvalidArgument("Front's next page of " + id + " is on another host");
-      }
-    }
-    return Status::Ok();
+    return api_.GetPages(path + "?limit=100", path, [](const nlohmann::json& j) -> std::string {
+      const auto& n = Member(Member(j, "_pagination"), "next");
+      return n.is_string() ? n.get<std::string>() : "";
+    }, out);
   }
 
   Api& api_;

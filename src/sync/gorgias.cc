@@ -50,8 +50,8 @@ class GorgiasPuller : public Puller {
       return Status::Ok();
     }, nullptr, &page));
     std::string more;
-    if (const auto meta = doc.find("meta"); meta != doc.end() && meta->is_object() && (*meta)["next_cursor"].is_string()) {
-      more = (*meta)["next_cursor"].get<std::string>();
+    if (const auto& n = Member(Member(doc, "meta"), "next_cursor"); n.is_string()) {
+      more = n.get<std::string>();
     }
     page.end = older || more.empty() || list->empty();
     page.cursor = run.After(more, page.end);

@@ -11,6 +11,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "sync/api.h"
+
 
 namespace convsent {
 namespace {
@@ -172,9 +174,9 @@ Result<HookEvent> Intercom(const HookRequest& r, bool can_fetch) {
   c.messages.clear();
   e.header = std::move(c);
   std::string part;
-  if (item->contains("conversation_parts") && (*item)["conversation_parts"].is_object()) {
-    const json& parts = (*item)["conversation_parts"]["conversation_parts"];
-    if (parts.is_array() && !parts.empty() && parts.back().is_object()) part = Str(parts.back(), "id");
+  if (const json& parts = sync_internal::Member(sync_internal::Member(*item, "conversation_parts"), "conversation_parts");
+      parts.is_array() && !parts.empty() && parts.back().is_object()) {
+    part = Str(parts.back(), "id");
   }
   e.message_key = part.empty() ? "source:" + id : "part:" + part;
   return e;

@@ -55,9 +55,8 @@ class IntercomPuller : public Puller {
       return Status::Ok();
     }, nullptr, &page));
     std::string next;
-    if (const auto pages = doc.find("pages"); pages != doc.end() && pages->is_object()) {
-      const auto n = pages->find("next");
-      if (n != pages->end() && n->is_object() && (*n)["starting_after"].is_string()) next = (*n)["starting_after"];
+    if (const auto& after = Member(Member(Member(doc, "pages"), "next"), "starting_after"); after.is_string()) {
+      next = after.get<std::string>();
     }
     page.end = next.empty() || list->empty();
     if (page.end) {

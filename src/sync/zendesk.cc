@@ -78,21 +78,11 @@ class ZendeskPuller : public Puller {
   // Every page of a ticket's comments, their authors side-loaded.
   Status Comments(const std::string& id, std::vector<ImportResponse>* out) {
     const std::string path = "/api/v2/tickets/" + id + "/comments.json";
-    std::string next = path + "?include=users&page[size]=100";
-    for (int pages = 0; !next.empty() && pages < 1000; ++pages) {
-      ASSIGN_OR_RETURN(HttpResponse c, api_.Get(next));
-      ASSIGN_OR_RETURN(const nlohmann::json j, api_.Json(c, next));
-      out->push_back({"zendesk GET " + next, path, std::move(c.body)});
-      next.clear();
-      const auto meta = j.find("meta");
-      const bool more = meta != j.end() && meta->is_object() && meta->value("has_more", false);
-      const auto links = j.find("links");
-      if (more && links != j.end() && links->is_object() && (*links)["next"].is_string()) {
-        next = api_.PathOn((*links)["next"].get<std::string>());
-        if (next.empty()) return Status::InvalidArgument("Zendesk's next page of ticket " + id + " is on another host");
-      }
-    }
-    return Status::Ok();
+    return api_.GetPages(path + "?include=users&page[size]=100", path, [](const nlohmann::json& j) -> std::string {
+      const auto& more = Member(Member(j, "meta"), "has_more");
+      const auto& next = Member(Member(j, "links"), "next");
+      return more.is_boolean() && more.get<bool>() && next.is_string() ? next.get<std::string>() : "";
+    }, out);
   }
 
   Api& api_;
