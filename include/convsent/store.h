@@ -71,6 +71,10 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Runs `writes` in one transaction: committed when it returns OK (the
+  // commit's error, if any, returned), rolled back and its error returned
+  // when not. What a write path needs instead of pairing the three above.
+  Status InTransaction(const std::function<Status()>& writes);
   // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;
   virtual Status Release() = 0;

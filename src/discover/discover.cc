@@ -176,8 +176,7 @@ Result<Discovery> Discover(Store& store, const DiscoverOptions& options, const T
 Result<std::vector<DiscoveredIssueRecord>> RecordDiscoveries(Store& store, const TreeConfig& tree, const Discovery& d,
                                                              bool alert, int64_t now_ms) {
   std::vector<DiscoveredIssueRecord> added;
-  RETURN_IF_ERROR(store.Begin());
-  auto body = [&]() -> Status {
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(const std::vector<DiscoveredIssueRecord> known, store.discovered_issues().List());
     std::set<std::string> seen;
     for (const auto& k : known) seen.insert(k.phrases.begin(), k.phrases.end());
@@ -212,12 +211,7 @@ Result<std::vector<DiscoveredIssueRecord>> RecordDiscoveries(Store& store, const
       added.push_back(std::move(r));
     }
     return Status::Ok();
-  };
-  if (Status s = body(); !s.ok()) {
-    (void)store.Rollback();
-    return s;
-  }
-  RETURN_IF_ERROR(store.Commit());
+  }));
   return added;
 }
 

@@ -21,39 +21,32 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
   score_options.explain = options.explain;
   bool stored_any = false;
   while (!(options.stop && options.stop())) {
-    RETURN_IF_ERROR(store->Begin());
-    auto claimed = store->backlog().Claim(std::max(1, options.batch));
-    if (!claimed.ok()) {
-      (void)store->Rollback();
-      return claimed.status();
-    }
-    if (claimed->empty()) {
-      RETURN_IF_ERROR(store->Commit());
+    int64_t claimed = 0, conversations = 0, messages = 0;
+    RETURN_IF_ERROR(store->InTransaction([&]() -> Status {
+      ASSIGN_OR_RETURN(const std::vector<BacklogItem> items, store->backlog().Claim(std::max(1, options.batch)));
+      claimed = static_cast<int64_t>(items.size());
+      for (const BacklogItem& item : items) {
+        Conversation c;
+        if (Status parsed = ParseConversationJson(item.conversation, &c); !parsed.ok()) {
+          // Checked when it was enqueued, so this is a damaged row: reported,
+          // and taken out of the backlog so that it cannot block it.
+          ++summary.errors;
+          if (options.on_error) options.on_error({"backlog", item.id, "", parsed.message()});
+          continue;
+        }
+        messages += static_cast<int64_t>(c.messages.size());
+        ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, rollup);
+        RedactForStorage(redaction, &sc);
+        RETURN_IF_ERROR(store->conversations().Put(sc, model_id));
+        ++conversations;
+      }
+      return Status::Ok();
+    }));
+    if (claimed == 0) {
       if (options.until_empty) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(options.idle_wait_ms));
       continue;
     }
-    int64_t conversations = 0, messages = 0;
-    Status status = Status::Ok();
-    for (const BacklogItem& item : *claimed) {
-      Conversation c;
-      if (Status parsed = ParseConversationJson(item.conversation, &c); !parsed.ok()) {
-        // Checked when it was enqueued, so this is a damaged row: reported,
-        // and taken out of the backlog so that it cannot block it.
-        ++summary.errors;
-        if (options.on_error) options.on_error({"backlog", item.id, "", parsed.message()});
-        continue;
-      }
-      messages += static_cast<int64_t>(c.messages.size());
-      ScoredConversation sc = ScoreConversation(std::move(c), scorer, score_options, rollup);
-      RedactForStorage(redaction, &sc);
-      status = store->conversations().Put(sc, model_id);
-      if (!status.ok()) break;
-      ++conversations;
-    }
-    if (status.ok()) status = store->Commit();
-    else (void)store->Rollback();
-    RETURN_IF_ERROR(status);
     summary.conversations += conversations;
     summary.messages += messages;
     ++summary.batches;

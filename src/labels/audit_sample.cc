@@ -93,8 +93,7 @@ std::string AuditFileOf(const AuditSample& sample, bool csv) {
 
 Result<int64_t> QueueForAudit(Store& store, const AuditSample& sample, int64_t now_ms) {
   int64_t added = 0;
-  const Status s = [&]() -> Status {
-    RETURN_IF_ERROR(store.Begin());
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     for (const Conversation& c : sample.conversations) {
       ReviewItem item;
       item.conversation = c.id, item.severity = "audit", item.audit = true, item.created_at_ms = now_ms;
@@ -102,12 +101,8 @@ Result<int64_t> QueueForAudit(Store& store, const AuditSample& sample, int64_t n
       ASSIGN_OR_RETURN(const auto id, store.review_items().Add(item));
       added += id ? 1 : 0;
     }
-    return store.Commit();
-  }();
-  if (!s.ok()) {
-    (void)store.Rollback();
-    return s;
-  }
+    return Status::Ok();
+  }));
   return added;
 }
 

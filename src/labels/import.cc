@@ -177,17 +177,10 @@ class Importer {
 Result<LabelImportSummary> ImportLabels(Store& store, const std::vector<std::string>& files,
                                         const LabelImportOptions& options) {
   Importer importer(store, options);
-  RETURN_IF_ERROR(store.Begin());
-  for (const std::string& f : files) {
-    if (Status s = importer.File(f); !s.ok()) {
-      (void)store.Rollback();
-      return s;
-    }
-  }
-  if (Status s = store.Commit(); !s.ok()) {
-    (void)store.Rollback();
-    return s;
-  }
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    for (const std::string& f : files) RETURN_IF_ERROR(importer.File(f));
+    return Status::Ok();
+  }));
   return std::move(importer.summary());
 }
 

@@ -30,6 +30,14 @@ std::string ExplainJson(const MessageScore& s) {
 
 }  // namespace
 
+Status Store::InTransaction(const std::function<Status()>& writes) {
+  RETURN_IF_ERROR(Begin());
+  Status s = writes();
+  if (s.ok()) s = Commit();
+  if (!s.ok()) (void)Rollback();  // after a failed commit too: PostgreSQL may report it only there
+  return s;
+}
+
 Result<Redaction> StoredRedaction(Store& store) {
   ASSIGN_OR_RETURN(const std::string spec, store.Setting("redact"));
   auto r = ParseRedaction(spec);

@@ -89,10 +89,7 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
       ASSIGN_OR_RETURN(IngestSummary in, IngestConversations(std::move(imported.conversations),
                                                              std::move(imported.errors), model, store, io));
       if (in.conversations == 0) {  // nothing stored: the cursor moves on alone
-        RETURN_IF_ERROR(store->Begin());
-        Status s = io.with_commit(*store);
-        s = s.ok() ? store->Commit() : (static_cast<void>(store->Rollback()), s);
-        RETURN_IF_ERROR(s);
+        RETURN_IF_ERROR(store->InTransaction([&] { return io.with_commit(*store); }));
       }
       summary.fetched += page->listed;
       summary.stored += in.conversations;

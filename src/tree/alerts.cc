@@ -48,8 +48,7 @@ std::string AlertPayload(const TreeConfig& config, const AlertRecord& a) {
 
 Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const TreeReport& report, int64_t now_ms) {
   AlertRun run;
-  RETURN_IF_ERROR(store.Begin());
-  auto body = [&]() -> Status {
+  RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(std::vector<AlertRecord> open, store.alerts().List(/*open_only=*/true));
     std::set<std::string> still_open;
     for (AlertRecord& a : open) {
@@ -87,12 +86,7 @@ Result<AlertRun> UpdateAlerts(Store& store, const TreeConfig& config, const Tree
       run.raised.push_back(std::move(a));
     }
     return Status::Ok();
-  };
-  if (Status s = body(); !s.ok()) {
-    (void)store.Rollback();
-    return s;
-  }
-  RETURN_IF_ERROR(store.Commit());
+  }));
   return run;
 }
 
