@@ -9,7 +9,7 @@ import { h, num, message } from './dom.js';
 import { messagesView } from './conversation.js';
 
 export function renderQueue(root, me) {
-  const state = { status: 'active', order: 'severity', selected: null };
+  const state = { status: 'active', order: 'severity', kind: 'all', selected: null };
   const list = h('div', { class: 'queue-list', 'data-testid': 'queue-list' });
   const detail = h('div', { class: 'queue-detail', 'data-testid': 'conversation' }, h('p', { class: 'note' }, 'Open a conversation from the queue.'));
   const liveBadge = h('span', { class: 'badge live', 'data-testid': 'live' }, 'connecting…');
@@ -18,8 +18,13 @@ export function renderQueue(root, me) {
       .map(([v, t]) => h('option', { value: v }, t)));
   const orderSel = h('select', { 'aria-label': 'order', onchange: (e) => { state.order = e.target.value; load(); } },
     [['severity', 'by severity'], ['age', 'by age']].map(([v, t]) => h('option', { value: v }, t)));
+  // The audit view: only the random draws, whose labels are what the
+  // corrected share rests on; labelled blind, like every audit item.
+  const kindSel = h('select', { 'aria-label': 'kind', onchange: (e) => { state.kind = e.target.value; load(); } },
+    [['all', 'all items'], ['flagged', 'flagged by a rule'], ['audit', 'random audits']].map(([v, t]) => h('option', { value: v }, t)));
   root.append(
-    h('div', { class: 'toolbar' }, h('label', {}, 'Show ', statusSel), h('label', {}, ' ordered ', orderSel), liveBadge),
+    h('div', { class: 'toolbar' }, h('label', {}, 'Show ', statusSel), h('label', {}, ' ', kindSel),
+      h('label', {}, ' ordered ', orderSel), liveBadge),
     h('div', { class: 'queue' }, list, detail),
   );
 
@@ -28,11 +33,17 @@ export function renderQueue(root, me) {
       // "active": what still needs a person, open and claimed together.
       const statuses = state.status === 'active' ? ['open', 'claimed'] : [state.status];
       const pages = await Promise.all(statuses.map((s) => api(`/v1/queue?status=${s}&order=${state.order}&limit=200`)));
-      const items = pages.flatMap((p) => p.items);
+      const items = pages.flatMap((p) => p.items)
+        .filter((it) => state.kind === 'all' || (state.kind === 'audit') === isAudit(it));
       const rank = { high: 0, medium: 1, low: 2, audit: 3 };
       if (state.order === 'severity') items.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || a.id - b.id);
       else items.sort((a, b) => a.id - b.id);
-      list.replaceChildren(...(items.length ? items.map(item) : [h('p', { class: 'note' }, 'Nothing here.')]));
+      const intro = state.kind === 'audit'
+        ? [h('p', { class: 'note', 'data-testid': 'audit-intro' },
+          `${items.length} random audit item${items.length === 1 ? '' : 's'} here. Label each customer's tone as you read it: `
+          + 'the model\'s scores show once it is resolved, and the overview\'s corrected share uses these labels.')]
+        : [];
+      list.replaceChildren(...intro, ...(items.length ? items.map(item) : [h('p', { class: 'note' }, 'Nothing here.')]));
     } catch (e) {
       list.replaceChildren(message(e.message, 'error'));
     }

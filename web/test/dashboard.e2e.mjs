@@ -230,6 +230,11 @@ try {
     await page.getByTestId('estimate').waitFor();
     assert.match(await page.getByTestId('estimate').innerText(), /Not checked by people yet/);
     await page.getByRole('link', { name: 'Review queue' }).click();
+    // The audit view: the random draws alone.
+    await page.getByLabel('kind').selectOption('audit');
+    await page.getByTestId('audit-intro').filter({ hasText: '2 random audit items' }).waitFor();
+    assert.equal(await page.locator('.queue-item').count(), 2, 'only the audit items');
+    assert.equal(await page.locator('.queue-item.sev-audit').count(), 2);
     for (let k = 0; k < 2; ++k) {
       const item = page.locator('.queue-item.sev-audit').first();
       await item.waitFor();
