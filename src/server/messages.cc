@@ -114,20 +114,31 @@ void Server::StoreMessage(const std::string& id, MessageBody body, httplib::Resp
                                         std::to_string(o_.max_messages_per_conversation) +
                                         " messages (max_messages_per_conversation); start another");
     }
+    // The message scored again (the text as sent, masked again after).
+    const auto score_again = [&](const ScoreOptions& options) {
+      score = ThreadScorer(scoring->model).Score(redaction_.enabled() ? sent : body.message.text, options);
+      if (redaction_.enabled()) {
+        answered = score;
+        Message masked = body.message;
+        RedactForStorage(redaction_, &masked, &score);
+      }
+      score_json.clear();
+      AppendScoreJson(score, &score_json);
+    };
     // The model was reloaded since the handler scored (ReloadModel): the
     // message is scored again by the one whose scores are stored now.
     if (ctx.model() != nullptr && ctx.model() != scoring->model.get()) {
       scoring = CurrentScoring();
-      if (score) {
-        score = ThreadScorer(scoring->model).Score(redaction_.enabled() ? sent : body.message.text);
-        if (redaction_.enabled()) {
-          answered = score;
-          Message masked = body.message;
-          RedactForStorage(redaction_, &masked, &score);
-        }
-        score_json.clear();
-        AppendScoreJson(score, &score_json);
-      }
+      if (score) score_again({});
+    }
+    // The help desk's language for the conversation, where it keeps one
+    // that convsent scores: its model reads the message, as on import
+    // (ScoreConversation), not the language this one message looks like.
+    if (const Language given = ConversationLanguageAttribute(live != nullptr ? live->sc.conversation : body.header);
+        score && given != Language::kUnd && score->language != given) {
+      ScoreOptions in_language;
+      in_language.language = given;
+      score_again(in_language);
     }
     Scorer& scorer = ThreadScorer(scoring->model);
     // A conversation stored before a reload has no scores from this model

@@ -277,6 +277,33 @@ TEST(Server, ScoresAMessageWithTheTurnsBeforeIt) {
   EXPECT_EQ(again.Stop(), 0);
 }
 
+// A help desk that keeps the conversation's language (its "language" or
+// "locale" attribute) has each message read by that language's model, as
+// import does: "ok" alone looks English, and here it is Spanish.
+TEST(Server, AMessageIsReadInItsConversationsLanguage) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string ingest = NewKey(db, "ingest"), viewer = NewKey(db, "viewer");
+  ServerProcess server(db);
+  auto post = [&](const std::string& id, const json& body) {
+    return Body(server.Client(ingest).Post("/v1/conversations/" + id + "/messages", body.dump(), "application/json"));
+  };
+  const json alone = post("L0", {{"role", "customer"}, {"text", "ok"}});
+  ASSERT_TRUE(alone.contains("score")) << alone.dump();
+  ASSERT_NE(alone["score"]["language"], "es") << "the test needs a message that does not look Spanish: " << alone.dump();
+  const json first = post("L1", {{"role", "customer"}, {"text", "ok"}, {"conversation", {{"locale", "es-MX"}}}});
+  EXPECT_EQ(first["score"]["language"], "es") << first.dump();
+  const json next = post("L1", {{"role", "customer"}, {"text", "ok"}});
+  EXPECT_EQ(next["score"]["language"], "es") << "the conversation's language, kept: " << next.dump();
+  const json stored = Body(server.Client(viewer).Get("/v1/conversations/L1"));
+  ASSERT_EQ(stored["messages"].size(), 2u) << stored.dump();
+  for (const auto& m : stored["messages"]) {
+    EXPECT_EQ(m["score"]["language"], "es") << m.dump();
+    EXPECT_EQ(m["score"]["language_given"], true) << "given, not identified: " << m.dump();
+  }
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 // kill -HUP makes a new version of the model file current while clients
 // post: every answered message is stored, each under the model that the
 // answer names, and a conversation begun before the reload is scored by
