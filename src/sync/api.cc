@@ -42,11 +42,6 @@ const nlohmann::json& Member(const nlohmann::json& obj, const char* key) {
   return it == obj.end() ? kNull : *it;
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t StartSeconds(const SyncSource& source) {
   if (source.start_ms > 0) return source.start_ms / 1000;
   return NowMs() / 1000 - 30 * 86400;

@@ -113,7 +113,6 @@ const nlohmann::json& Member(const nlohmann::json& obj, const char* key);
 
 // The first run's start, in seconds: the source's, else 30 days ago.
 int64_t StartSeconds(const SyncSource& source);
-int64_t NowMs();
 
 }  // namespace convsent::sync_internal
 

@@ -85,7 +85,7 @@ Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Mode
       io.on_error = [&](const IngestError& e) {
         if (options.on_error) options.on_error(e);
       };
-      io.with_commit = [&](Store& s) { return s.sync_cursors().Set(source.name, cursor_text, sync_internal::NowMs()); };
+      io.with_commit = [&](Store& s) { return s.sync_cursors().Set(source.name, cursor_text, NowMs()); };
       ASSIGN_OR_RETURN(IngestSummary in, IngestConversations(std::move(imported.conversations),
                                                              std::move(imported.errors), model, store, io));
       if (in.conversations == 0) {  // nothing stored: the cursor moves on alone
