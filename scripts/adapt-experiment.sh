@@ -83,15 +83,18 @@ def load(name):
     if not os.path.exists(p):
         return {}
     d = json.load(open(p))
-    return {r["file"].replace(os.path.dirname(os.path.dirname(r["file"].split("#")[0])) + "/", ""): r["macro_f1"]
-            for r in d["results"]}
+    # macro-F1, and the counted negative share's error in points
+    return {r["file"].replace(os.path.dirname(os.path.dirname(r["file"].split("#")[0])) + "/", ""):
+            (r["macro_f1"], 100 * r["share_error"]["count"]["negative"]) for r in d["results"]}
 base, adapted = load("eval-base.json"), load("eval-adapted.json")
 base_alone, adapted_alone = load("eval-base-alone.json"), load("eval-adapted-alone.json")
-print(f"{'test set':60} {'base':>7} {'adapted':>8} {'change':>8}")
+print(f"{'test set':60} {'base':>7} {'adapted':>8} {'change':>8}   negative share off (points): base, adapted")
+def row(name, b, a):
+    if a is None:
+        return f"{name[-60:]:60} {b[0]:7.4f}    (refused)        {b[1]:+5.1f}"
+    return f"{name[-60:]:60} {b[0]:7.4f} {a[0]:8.4f} {a[0] - b[0]:+8.4f}   {b[1]:+5.1f}, {a[1]:+5.1f}"
 for k in base:
-    a = adapted.get(k)
-    print(f"{k[-60:]:60} {base[k]:7.4f} " + (f"{a:8.4f} {a - base[k]:+8.4f}" if a is not None else "   (refused)"))
+    print(row(k, base[k], adapted.get(k)))
 for k in base_alone:
-    a = adapted_alone.get(k)
-    print(f"{(k + ' alone')[-60:]:60} {base_alone[k]:7.4f} " + (f"{a:8.4f} {a - base_alone[k]:+8.4f}" if a is not None else "   (refused)"))
+    print(row(k + " alone", base_alone[k], adapted_alone.get(k)))
 EOF

@@ -55,16 +55,39 @@ AdaptFigures Measure(std::shared_ptr<const Model> model, const std::vector<Label
   return {Evaluate(gold, predicted).macro_f1, std::abs(said - truth)};
 }
 
-// Macro-F1 of `model` on a dev file (a TSV, or FILE.jsonl#SPLIT read in
-// context, as the trainer reports its dev files).
-Result<double> DevMacroF1(std::shared_ptr<const Model> model, const std::string& spec) {
+// A dev file of the recipe, read once and scored by every candidate: a
+// TSV's lines alone, a conversations file's turns in context (as the
+// trainer reports its dev files, ScoreLabeledData).
+struct DevSet {
+  std::string file;
+  std::vector<LabeledText> lines;
+  std::vector<LabeledConversation> dialogues;
+};
+
+Result<DevSet> ReadDevSet(const std::string& file) {
+  const DataSpec spec = ParseDataSpec(file);
+  DevSet d;
+  d.file = file;
+  std::vector<Status> errors;
+  if (spec.conversations) {
+    ASSIGN_OR_RETURN(d.dialogues, ReadLabeledConversations(spec.path, spec.split, &errors));
+  } else {
+    ASSIGN_OR_RETURN(d.lines, ReadLabeledTsv(spec.path, &errors));
+  }
+  return d;
+}
+
+double DevMacroF1(std::shared_ptr<const Model> model, const DevSet& d) {
   Scorer scorer(model);
   ScoreOptions o;
   o.explain = 0;
-  std::vector<Status> errors;
-  ASSIGN_OR_RETURN(auto rows, ScoreLabeledData(ParseDataSpec(spec), scorer, o, /*use_context=*/true, &errors));
   std::vector<Sentiment> gold, predicted;
-  for (const ScoredLabel& r : rows) gold.push_back(r.gold), predicted.push_back(r.score.label);
+  MessageScore s;
+  for (const LabeledText& l : d.lines) {
+    scorer.Score(l.text, o, &s);
+    gold.push_back(l.label), predicted.push_back(s.label);
+  }
+  for (const ScoredLabel& r : ScoreConversations(d.dialogues, scorer, o)) gold.push_back(r.gold), predicted.push_back(r.score.label);
   return Evaluate(gold, predicted).macro_f1;
 }
 
@@ -172,13 +195,15 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
 
   // The guard's reference: the recipe alone, fitted as the folds' models
   // are (one fit), so that only the team's labels differ.
+  std::vector<DevSet> dev;
   std::vector<GuardFigures> reference;
   if (!o.recipe.dev.empty()) {
     ASSIGN_OR_RETURN(const std::string bytes, train({}, 0, o.cv_fits, "recipe"));
     ASSIGN_OR_RETURN(auto recipe_only, Model::FromBytes(bytes));
     for (const std::string& file : o.recipe.dev) {
-      ASSIGN_OR_RETURN(const double f1, DevMacroF1(recipe_only, file));
-      reference.push_back({file, f1, 0});
+      ASSIGN_OR_RETURN(DevSet d, ReadDevSet(file));
+      reference.push_back({file, DevMacroF1(recipe_only, d), 0});
+      dev.push_back(std::move(d));
     }
   }
   std::vector<std::vector<GuardFigures>> guard(o.weights.size(), reference);
@@ -196,10 +221,7 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
       ASSIGN_OR_RETURN(auto model, Model::FromBytes(bytes));
       const AdaptFigures a = Measure(model, out);
       after[w].macro_f1 += a.macro_f1 / folds, after[w].share_error += a.share_error / folds;
-      for (GuardFigures& g : guard[w]) {
-        ASSIGN_OR_RETURN(const double f1, DevMacroF1(model, g.file));
-        g.after += f1 / folds;
-      }
+      for (size_t d = 0; d < dev.size(); ++d) guard[w][d].after += DevMacroF1(model, dev[d]) / folds;
       if (log) {
         *log << "fold " << k + 1 << "/" << folds << ", weight " << o.weights[w] << ": macro-F1 " << a.macro_f1
              << " (base " << b.macro_f1 << ")\n";
