@@ -138,8 +138,10 @@ TEST_F(SyncTest, ZendeskFullSyncThenOnlyWhatChanged) {
 TEST_F(SyncTest, ZendeskRidesOut429sErrorsAndDroppedConnections) {
   replay_.Add(120);
   // A 429 with Retry-After: 1 first; two 500s on one ticket's comments; a
-  // connection cut halfway through a body; a 503.
-  std::atomic<int> comments_500{0};
+  // connection cut halfway through a body; a 503. Each on a ticket of its
+  // own (not on a request number: comments are fetched four at a time, so
+  // a number could land on the ticket that answers 500 and hide the cut).
+  std::atomic<int> comments_500{0}, cut{0}, busy{0};
   replay_.fault([&](const httplib::Request& req, httplib::Response& res, int64_t n) {
     if (n == 1) {
       res.status = 429;
@@ -152,14 +154,14 @@ TEST_F(SyncTest, ZendeskRidesOut429sErrorsAndDroppedConnections) {
       res.set_content("{}", "application/json");
       return true;
     }
-    if (n == 40) {  // promises 1 MB, sends 10 bytes, hangs up
+    if (req.path == "/api/v2/tickets/20/comments.json" && cut++ == 0) {  // promises 1 MB, sends 10 bytes, hangs up
       res.set_content_provider(1000000, "application/json", [](size_t offset, size_t, httplib::DataSink& sink) {
         if (offset == 0) sink.write("{\"comments", 10);
         return false;
       });
       return true;
     }
-    if (n == 60) {
+    if (req.path == "/api/v2/tickets/30/comments.json" && busy++ == 0) {
       res.status = 503;
       res.set_content("busy", "text/plain");
       return true;
