@@ -100,6 +100,10 @@ inline constexpr size_t kMaxTreeConfigBytes = 1 << 20;
 Result<TreeConfig> ParseTreeConfig(std::string_view yaml, const std::string& source);
 // The default tree of PRODUCT.md, as YAML with comments (`convsent tree init`).
 std::string_view DefaultTreeYaml();
+// The tree a command uses: the file at `path`; when empty, the one
+// $CONVSENT_TREE names, else ./convsent-tree.yaml, else the default tree.
+// Errors name the file.
+Result<TreeConfig> LoadTreeConfig(const std::string& path);
 
 // At most this many phrase drivers in one tree: their hits are one word.
 inline constexpr int kMaxPhraseDrivers = 32;

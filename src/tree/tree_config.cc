@@ -3,6 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -286,6 +289,24 @@ Result<TreeConfig> ParseTreeConfig(std::string_view yaml, const std::string& sou
     return Status::InvalidArgument(source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
   }
   return config;
+}
+
+Result<TreeConfig> LoadTreeConfig(const std::string& path) {
+  std::string file = path;
+  if (file.empty()) {
+    const char* env = std::getenv("CONVSENT_TREE");
+    if (env && *env) file = env;
+    else if (std::filesystem::exists("convsent-tree.yaml")) file = "convsent-tree.yaml";
+  }
+  if (file.empty()) return ParseTreeConfig(DefaultTreeYaml(), "(default tree)");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError("cannot read tree config " + file);
+  std::string text;
+  // One byte over the limit is enough for the parser to refuse the file.
+  text.resize(kMaxTreeConfigBytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return ParseTreeConfig(text, file);
 }
 
 std::string_view DefaultTreeYaml() {
