@@ -120,26 +120,47 @@ struct SyncOptions {
 Result<SyncSummary> RunSync(const SyncSource& source, std::shared_ptr<const Model> model, Store* store,
                             const SyncOptions& options);
 
-// Sends write-backs (convsent/write_backs.h) to one help desk: a tone tag
-// (the other convsent tone tags removed, the team's own tags kept) or an
-// internal note. Thread safety: Send may be called from several threads.
-class WriteBackClient {
+// What sends write-backs to one help desk (WriteBackClient; a test's fake).
+class WriteBackSender {
  public:
-  explicit WriteBackClient(WriteBackTarget target);
-  ~WriteBackClient();
+  virtual ~WriteBackSender() = default;
   // OK once the vendor accepted it. kInvalidArgument: refused for good (a
   // 4xx); other errors may succeed later.
-  Status Send(const std::string& kind, const std::string& conversation, const std::string& value);
+  virtual Status Send(const std::string& kind, const std::string& conversation, const std::string& value) = 0;
   // Whether the conversation already shows the note `value`, found by its
   // first words up to the first colon ("convsent review item 12:"): a note
   // an earlier attempt sent without its outcome being recorded (a crash, a
   // timeout after the vendor took it). One GET of the conversation's notes.
-  Result<bool> HasNote(const std::string& conversation, const std::string& value);
+  virtual Result<bool> HasNote(const std::string& conversation, const std::string& value) = 0;
+};
+
+// Sends write-backs (convsent/write_backs.h) to one help desk: a tone tag
+// (the other convsent tone tags removed, the team's own tags kept) or an
+// internal note. Thread safety: Send may be called from several threads.
+class WriteBackClient : public WriteBackSender {
+ public:
+  explicit WriteBackClient(WriteBackTarget target);
+  ~WriteBackClient() override;
+  Status Send(const std::string& kind, const std::string& conversation, const std::string& value) override;
+  Result<bool> HasNote(const std::string& conversation, const std::string& value) override;
 
  private:
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// One attempt at the due write-back `w`, by `sender` (null: its help desk is
+// no longer configured, which fails it for good). A tag is sent again until
+// it lands (the same tag twice is one tag). A note is sent at most once: its
+// attempt is recorded with `record` before the call, and nothing is sent
+// when that fails (the attempt is not counted, and it stays due); a later
+// attempt first asks the help desk whether the note got there. A refusal
+// (kInvalidArgument) or the eighth attempt gives up (status "failed");
+// another failure makes it due again after 2 s, doubling up to 10 min.
+// The outcome is recorded; `w` is left as recorded.
+inline constexpr int kMaxWriteBackAttempts = 8;
+void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
+                      const std::function<Status(const WriteBack&)>& record);
 
 // Conversations fetched whole by their id (a webhook that names only the
 // ticket or conversation), mapped as import maps them. One per help desk,

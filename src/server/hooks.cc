@@ -180,53 +180,23 @@ void Server::RunWriteBacks(const std::atomic<bool>& done) {
     std::fprintf(stderr, "convsent serve: write-back: %s\n", store.status().message().c_str());
     return;
   }
-  constexpr int kMaxAttempts = 8;
   while (!done.load()) {
     auto due = (*store)->write_backs().Due(NowMs(), 50);
     if (!due.ok()) std::fprintf(stderr, "convsent serve: write-back: %s\n", due.status().message().c_str());
-    if (due.ok()) {
-      for (WriteBack& w : *due) {
-        if (done.load()) break;
-        auto client = clients.find(w.system);
-        const auto record = [&] {
-          const Status recorded = writer_->Submit([w](WriterContext& ctx) { return ctx.store().write_backs().Update(w); });
-          if (!recorded.ok()) {
-            std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(w.id),
-                         recorded.message().c_str());
-          }
-          return recorded;
-        };
-        const auto backoff = [](int attempts) { return std::min<int64_t>(600000, int64_t{1000} << std::min(attempts, 20)); };
-        Status s;
-        if (client == clients.end()) {
-          s = Status::InvalidArgument("write-back to " + w.system + " is no longer configured");
-          ++w.attempts;
-        } else if (w.kind == "note") {
-          // A note is sent once. Its attempt is recorded before the call, so
-          // one that a crash or a timeout cut off is known at the next try,
-          // and the help desk is asked first whether the note got there.
-          const bool tried = w.attempts > 0;
-          ++w.attempts;
-          w.next_at_ms = NowMs() + backoff(w.attempts);
-          if (!record().ok()) continue;  // unrecorded, it is not sent: tried again later
-          auto there = tried ? client->second->HasNote(w.conversation, w.value) : Result<bool>(false);
-          s = !there.ok() ? there.status() : *there ? Status::Ok() : client->second->Send(w.kind, w.conversation, w.value);
-        } else {
-          s = client->second->Send(w.kind, w.conversation, w.value);  // a tag again is the same tag
-          ++w.attempts;
+    for (WriteBack& w : due.ok() ? *due : std::vector<WriteBack>{}) {
+      if (done.load()) break;
+      auto client = clients.find(w.system);
+      AttemptWriteBack(&w, client == clients.end() ? nullptr : client->second.get(), NowMs(), [&](const WriteBack& now) {
+        const Status recorded = writer_->Submit([now](WriterContext& ctx) { return ctx.store().write_backs().Update(now); });
+        if (!recorded.ok()) {
+          std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(now.id),
+                       recorded.message().c_str());
         }
-        const int64_t now = NowMs();
-        w.last_error = s.ok() ? "" : s.message();
-        if (s.ok()) {
-          w.status = "sent", w.done_at_ms = now;
-        } else if (s.code() == StatusCode::kInvalidArgument || w.attempts >= kMaxAttempts) {
-          w.status = "failed", w.done_at_ms = now;  // refused for good, or retried long enough
-          std::fprintf(stderr, "convsent serve: write-back %lld to %s gave up: %s\n", static_cast<long long>(w.id),
-                       w.system.c_str(), s.message().c_str());
-        } else {
-          w.next_at_ms = now + backoff(w.attempts);
-        }
-        (void)record();
+        return recorded;
+      });
+      if (w.status == "failed") {
+        std::fprintf(stderr, "convsent serve: write-back %lld to %s gave up: %s\n", static_cast<long long>(w.id),
+                     w.system.c_str(), w.last_error.c_str());
       }
     }
     std::unique_lock lock(write_backs_mu_);

@@ -206,6 +206,40 @@ Status WriteBackClient::Send(const std::string& kind, const std::string& convers
   return Status::InvalidArgument("no write-back to " + system);
 }
 
+void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
+                      const std::function<Status(const WriteBack&)>& record) {
+  const auto backoff = [](int attempts) { return std::min<int64_t>(600000, int64_t{1000} << std::min(attempts, 20)); };
+  Status s;
+  if (sender == nullptr) {
+    s = Status::InvalidArgument("write-back to " + w->system + " is no longer configured");
+    ++w->attempts;
+  } else if (w->kind == "note") {
+    // Recorded before the call, so that an attempt a crash or a timeout cut
+    // off is known at the next one.
+    const bool tried = w->attempts > 0;
+    ++w->attempts;
+    w->next_at_ms = now_ms + backoff(w->attempts);
+    if (!record(*w).ok()) {
+      --w->attempts;
+      return;
+    }
+    auto there = tried ? sender->HasNote(w->conversation, w->value) : Result<bool>(false);
+    s = !there.ok() ? there.status() : *there ? Status::Ok() : sender->Send(w->kind, w->conversation, w->value);
+  } else {
+    s = sender->Send(w->kind, w->conversation, w->value);
+    ++w->attempts;
+  }
+  w->last_error = s.ok() ? "" : s.message();
+  if (s.ok()) {
+    w->status = "sent", w->done_at_ms = now_ms;
+  } else if (s.code() == StatusCode::kInvalidArgument || w->attempts >= kMaxWriteBackAttempts) {
+    w->status = "failed", w->done_at_ms = now_ms;  // refused for good, or retried long enough
+  } else {
+    w->next_at_ms = now_ms + backoff(w->attempts);
+  }
+  (void)record(*w);
+}
+
 Result<bool> WriteBackClient::HasNote(const std::string& conversation, const std::string& value) {
   State& s = *state_;
   const std::string id = UrlEncode(conversation);
