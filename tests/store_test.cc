@@ -72,6 +72,36 @@ TEST_P(StoreTest, AConversationReadsBackAsStored) {
   EXPECT_EQ(store_->conversations().Get("c-1", "no-such-model").status().code(), StatusCode::kNotFound);
 }
 
+// Alone, InTransaction commits or rolls back; inside an open transaction
+// it is a savepoint: a failure undoes its writes alone, and what succeeded
+// waits for the outer commit (or goes with its rollback).
+TEST_P(StoreTest, InTransactionNestsAsASavepoint) {
+  const Status failed = Status::InvalidArgument("no");
+  EXPECT_FALSE(store_->in_transaction());
+  ASSERT_TRUE(store_->InTransaction([&] { return store_->SetSetting("alone", "1"); }).ok());
+  EXPECT_EQ(store_->InTransaction([&] { return store_->SetSetting("alone", "2").ok() ? failed : Status::Ok(); }).code(),
+            failed.code());
+  EXPECT_FALSE(store_->in_transaction());
+  EXPECT_EQ(*store_->Setting("alone"), "1");
+
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_TRUE(store_->in_transaction());
+  ASSERT_TRUE(store_->SetSetting("outer", "1").ok());
+  ASSERT_TRUE(store_->InTransaction([&] { return store_->SetSetting("kept", "1"); }).ok());
+  EXPECT_EQ(store_->InTransaction([&] { return store_->SetSetting("undone", "1").ok() ? failed : Status::Ok(); }).code(),
+            failed.code());
+  EXPECT_TRUE(store_->in_transaction()) << "the outer transaction is still open";
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(*store_->Setting("outer"), "1");
+  EXPECT_EQ(*store_->Setting("kept"), "1");
+  EXPECT_EQ(*store_->Setting("undone"), "");
+
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->InTransaction([&] { return store_->SetSetting("rolled", "1"); }).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_EQ(*store_->Setting("rolled"), "") << "a savepoint's writes go with the outer rollback";
+}
+
 TEST_P(StoreTest, PuttingAnIdAgainReplacesIt) {
   ASSERT_TRUE(Put(Make("c-1", kT0, {"awful", "sorry", "still awful"})).ok());
   ASSERT_TRUE(Put(Make("c-1", kT0 + kDay, {"great, thanks"}, "email")).ok());

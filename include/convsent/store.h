@@ -71,9 +71,14 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // Whether a transaction is open on this connection.
+  virtual bool in_transaction() const = 0;
   // Runs `writes` in one transaction: committed when it returns OK (the
   // commit's error, if any, returned), rolled back and its error returned
   // when not. What a write path needs instead of pairing the three above.
+  // Inside an open transaction (ingest --strict's one, the server's group
+  // commit) it is a savepoint of it: undone alone when `writes` fails, and
+  // committed with the rest.
   Status InTransaction(const std::function<Status()>& writes);
   // Nested inside a transaction: undo part of it.
   virtual Status Savepoint() = 0;

@@ -383,12 +383,8 @@ class Ingester {
       messages += static_cast<int64_t>(c.messages.size());
     }
     pending_.clear();
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-    Status s = options_.strict ? Status::Ok() : store_->Begin();
-    if (s.ok()) s = store_->backlog().Enqueue(lines, now);
-    if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
-    if (!s.ok()) return s;
+    const int64_t now = NowMs();
+    RETURN_IF_ERROR(store_->InTransaction([&] { return store_->backlog().Enqueue(lines, now); }));
     summary_.conversations += static_cast<int64_t>(lines.size());
     summary_.messages += messages;
     return Status::Ok();
@@ -465,12 +461,13 @@ class Ingester {
       if (Checkpoints* log = store_->checkpoints(); log && !options_.strict && ++batches % 8 == 0) {
         (void)log->Run(/*restart=*/true);
       }
-      Status s = options_.strict ? Status::Ok() : store_->Begin();
-      for (size_t i = 0; s.ok() && i < batch.scored.size(); ++i) {
-        s = store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]);
-      }
-      if (s.ok() && options_.with_commit) s = options_.with_commit(*store_);
-      if (!options_.strict) s = s.ok() ? store_->Commit() : (static_cast<void>(store_->Rollback()), s);
+      // A commit per batch; with --strict, a savepoint of the one transaction.
+      const Status s = store_->InTransaction([&]() -> Status {
+        for (size_t i = 0; i < batch.scored.size(); ++i) {
+          RETURN_IF_ERROR(store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]));
+        }
+        return options_.with_commit ? options_.with_commit(*store_) : Status::Ok();
+      });
       if (!s.ok()) {
         writer_status_ = s;
         stop_reading_ = true;

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "convsent/conversation.h"
+
 namespace convsent {
 namespace {
 
@@ -40,9 +42,7 @@ int64_t RetryAfterMs(const std::string& value) {
   std::tm tm{};
   if (strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return -1;
   const int64_t at = static_cast<int64_t>(timegm(&tm)) * 1000;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  return std::max<int64_t>(0, at - now);
+  return std::max<int64_t>(0, at - NowMs());
 }
 
 }  // namespace

@@ -31,6 +31,13 @@ std::string ExplainJson(const MessageScore& s) {
 }  // namespace
 
 Status Store::InTransaction(const std::function<Status()>& writes) {
+  if (in_transaction()) {
+    RETURN_IF_ERROR(Savepoint());
+    Status s = writes();
+    if (s.ok()) s = Release();
+    if (!s.ok()) (void)RollbackToSavepoint();
+    return s;
+  }
   RETURN_IF_ERROR(Begin());
   Status s = writes();
   if (s.ok()) s = Commit();

@@ -82,6 +82,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
   // Sent without waiting: it goes out with the request's first read.
   Status Savepoint() override { return db_.SendSql("SAVEPOINT op", "taking a savepoint"); }
   Status Release() override { return db_.Exec("RELEASE SAVEPOINT op", "releasing a savepoint"); }
+  bool in_transaction() const override { return in_transaction_; }
   Status RollbackToSavepoint() override {
     (void)db_.Drain();
     RETURN_IF_ERROR(db_.Exec("ROLLBACK TO SAVEPOINT op; RELEASE SAVEPOINT op", "rolling back to a savepoint"));

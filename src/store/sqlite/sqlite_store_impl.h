@@ -32,6 +32,7 @@ class SqliteStore final : public store::FamilyOwner, public StoredConversations,
   Status Begin() override { return Done(*statements_.at("begin"), "beginning a transaction"); }
   Status Commit() override { return Done(*statements_.at("commit"), "committing"); }
   Status Rollback() override;
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   Status Defer(bool defer) override;  // Checkpoints
   Status Run(bool restart) override;
   Status StartWriteback() override;
