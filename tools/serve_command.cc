@@ -1,8 +1,4 @@
 // convsent serve, and convsent keys create|list|revoke.
-#include <ctime>
-#include <fstream>
-#include <sstream>
-
 #include "convsent/server.h"
 #include "tools/commands.h"
 
@@ -22,13 +18,8 @@ int RunServe(const ServeFlags& f) {
   if (!tree) return kExitFailure;
   o.tree = std::move(*tree);
   if (!f.config.empty()) {
-    std::ifstream in(f.config, std::ios::binary);
-    if (!in) return std::fprintf(stderr, "convsent serve: cannot read %s\n", f.config.c_str()), kExitFailure;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (Status s = ParseServeConfig(ss.str(), f.config, &o); !s.ok()) {
-      std::fprintf(stderr, "convsent serve: %s\n", s.message().c_str());
-      return kExitFailure;
+    if (Status s = LoadServeConfig(f.config, &o); !s.ok()) {
+      return std::fprintf(stderr, "convsent serve: %s\n", s.message().c_str()), kExitFailure;
     }
   }
   if (!f.sync_config.empty()) {
@@ -59,41 +50,19 @@ struct KeysFlags {
 };
 
 int RunKeysCreate(const KeysFlags& f) {
-  if (!IsRole(f.role)) {
-    std::fprintf(stderr, "convsent keys create: --role must be admin, ingest, reviewer or viewer\n");
-    return kExitUsage;
-  }
-  if (f.name.rfind("cs_", 0) == 0) {
-    std::fprintf(stderr, "convsent keys create: --name must not start with cs_ (unnamed keys go by their prefix)\n");
-    return kExitUsage;
+  if (!IsRole(f.role)) {  // before the store is opened, or created
+    return std::fprintf(stderr, "convsent keys create: --role must be admin, ingest, reviewer or viewer\n"), kExitUsage;
   }
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  // A review claim names its key by name: names stay unique, a revoked
-  // key's too, so that a second "bob" cannot release or resolve bob's claims.
-  if (!f.name.empty()) {
-    auto keys = store->api_keys().List();
-    if (!keys.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", keys.status().ToString().c_str()), kExitFailure;
-    for (const auto& k : *keys) {
-      if (k.name == f.name) {
-        std::fprintf(stderr, "convsent keys create: key %lld is already named %s; names are unique (revoked keys' too)\n",
-                     static_cast<long long>(k.id), f.name.c_str());
-        return kExitFailure;
-      }
-    }
+  auto created = CreateApiKey(*store, f.role, f.name);
+  if (!created.ok()) {
+    std::fprintf(stderr, "convsent keys create: %s\n", created.status().message().c_str());
+    return created.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
-  const std::string key = NewApiKey();
-  ApiKeyRecord r;
-  r.name = f.name;
-  r.role = f.role;
-  r.prefix = key.substr(0, 8);
-  r.hash = HashApiKey(key);
-  r.created_at_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
-  auto id = store->api_keys().Add(r);
-  if (!id.ok()) return std::fprintf(stderr, "convsent keys create: %s\n", id.status().ToString().c_str()), kExitFailure;
-  std::fprintf(stderr, "key %lld (%s%s%s): shown once, keep it safe\n", static_cast<long long>(*id), f.role.c_str(),
-               f.name.empty() ? "" : ", ", f.name.c_str());
-  std::printf("%s\n", key.c_str());
+  std::fprintf(stderr, "key %lld (%s%s%s): shown once, keep it safe\n", static_cast<long long>(created->first),
+               f.role.c_str(), f.name.empty() ? "" : ", ", f.name.c_str());
+  std::printf("%s\n", created->second.c_str());
   return kExitOk;
 }
 
@@ -114,7 +83,7 @@ int RunKeysList(const KeysFlags& f) {
 int RunKeysRevoke(const KeysFlags& f) {
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  if (Status s = store->api_keys().Revoke(f.id, static_cast<int64_t>(std::time(nullptr)) * 1000); !s.ok()) {
+  if (Status s = store->api_keys().Revoke(f.id, NowMs()); !s.ok()) {
     std::fprintf(stderr, "convsent keys revoke: %s\n", s.message().c_str());
     return kExitFailure;
   }

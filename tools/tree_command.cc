@@ -1,8 +1,6 @@
 // convsent tree | tree init: the metric tree (docs/metric-tree.md), its alert
 // rules applied and the alerts delivered.
-#include <climits>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "convsent/tree.h"
@@ -33,23 +31,17 @@ int RunTree(const TreeFlags& f) {
                                                           : sc.status().ToString().c_str());
       return kExitFailure;
     }
-    const ReportRow row = ReportRowOf(**sc);
-    const std::vector<bool> present = TreeBuilder(*config).Present(row, PhraseDriverHits(*config, (*sc)->conversation));
+    const std::string tone(SentimentName((*sc)->rollup.tone));
     nlohmann::json drivers = nlohmann::json::array();
-    for (size_t i = 1; i < present.size(); ++i) {
-      const TreeNode& n = config->nodes[i];
-      if (present[i] && n.is_driver()) {
-        drivers.push_back({{"id", n.id}, {"name", n.name}, {"when", n.when->Describe()},
-                           {"branch", config->nodes[static_cast<size_t>(n.parent)].id}, {"accountable", n.owners.accountable}});
-      }
+    for (int i : DriversOf(*config, **sc)) {
+      const TreeNode& n = config->nodes[static_cast<size_t>(i)];
+      drivers.push_back({{"id", n.id}, {"name", n.name}, {"when", n.when->Describe()},
+                         {"branch", config->nodes[static_cast<size_t>(n.parent)].id}, {"accountable", n.owners.accountable}});
     }
     if (f.json) {
-      std::printf("%s\n", nlohmann::json({{"conversation", f.conversation},
-                                          {"tone", std::string(SentimentName(row.tone))},
-                                          {"drivers", drivers}}).dump(2).c_str());
+      std::printf("%s\n", nlohmann::json({{"conversation", f.conversation}, {"tone", tone}, {"drivers", drivers}}).dump(2).c_str());
     } else {
-      std::printf("%s (%s): %zu driver(s) present\n", f.conversation.c_str(), std::string(SentimentName(row.tone)).c_str(),
-                  drivers.size());
+      std::printf("%s (%s): %zu driver(s) present\n", f.conversation.c_str(), tone.c_str(), drivers.size());
       for (const auto& d : drivers) {
         std::printf("  %-22s %-50s %s; accountable: %s\n", d["id"].get<std::string>().c_str(),
                     d["name"].get<std::string>().c_str(), d["when"].get<std::string>().c_str(),
@@ -109,18 +101,8 @@ int RunTreeInit(const TreeFlags& f) {
     std::fprintf(stderr, "convsent tree init: %s exists (use --force to replace it)\n", f.output.c_str());
     return kExitFailure;
   }
-  const std::string tmp = f.output + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(yaml.data(), static_cast<std::streamsize>(yaml.size()));
-    if (!out) {
-      std::fprintf(stderr, "convsent tree init: cannot write %s\n", f.output.c_str());
-      return kExitFailure;
-    }
-  }
-  if (std::rename(tmp.c_str(), f.output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    std::fprintf(stderr, "convsent tree init: cannot write %s\n", f.output.c_str());
+  if (Status s = WriteFileAtomically(f.output, yaml); !s.ok()) {
+    std::fprintf(stderr, "convsent tree init: %s\n", s.message().c_str());
     return kExitFailure;
   }
   std::fprintf(stderr, "wrote the default tree to %s\n", f.output.c_str());

@@ -49,6 +49,8 @@ struct ServeOptions {
 // Parses the serve config (YAML, docs/server.md) into `options` (queue
 // rules, limits, tree file). Errors name the file, the line and the key.
 Status ParseServeConfig(const std::string& yaml, const std::string& source, ServeOptions* options);
+// The serve config file at `path` (read up to its size limit) into `options`.
+Status LoadServeConfig(const std::string& path, ServeOptions* options);
 
 // The roles of API keys, from most to least powerful.
 inline constexpr const char* kRoles[] = {"admin", "ingest", "reviewer", "viewer"};
@@ -56,6 +58,13 @@ bool IsRole(const std::string& role);
 // A new random key ("cs_" + 43 base64url characters) and its stored hash.
 std::string NewApiKey();
 std::string HashApiKey(const std::string& key);  // hex SHA-256
+// A new key of `role`, named `name` (may be empty), stored as its hash:
+// the key's id and the key itself, shown once. kInvalidArgument for an
+// unknown role or a name that looks like a key ("cs_..."),
+// kFailedPrecondition for a name another key has, a revoked one's too: a
+// review claim names its key by name, so a second "bob" must not release
+// or resolve bob's claims.
+Result<std::pair<int64_t, std::string>> CreateApiKey(Store& store, const std::string& role, const std::string& name);
 
 // Serves until SIGTERM or SIGINT, then drains in-flight requests and stops.
 // Prints "listening on http://ADDR:PORT" on stdout once it accepts.

@@ -187,6 +187,10 @@ class TreeBuilder {
   int64_t unexplained_ = 0;
 };
 
+// The drivers present in one stored conversation (indexes into
+// config.nodes, in the tree's order): `convsent tree --conversation`.
+std::vector<int> DriversOf(const TreeConfig& config, const ScoredConversation& sc);
+
 // Calls `fn` with each report row of [from_ms, to_ms) and its phrase
 // driver hits: from the report rows alone, or, when `config` has phrase
 // drivers, from a pass over the messages.

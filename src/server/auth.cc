@@ -35,6 +35,27 @@ std::string NewApiKey() {
   return key;
 }
 
+Result<std::pair<int64_t, std::string>> CreateApiKey(Store& store, const std::string& role, const std::string& name) {
+  if (!IsRole(role)) return Status::InvalidArgument("the role must be admin, ingest, reviewer or viewer");
+  if (name.rfind("cs_", 0) == 0) {
+    return Status::InvalidArgument("a name must not start with cs_ (unnamed keys go by their prefix)");
+  }
+  if (!name.empty()) {
+    ASSIGN_OR_RETURN(const auto keys, store.api_keys().List());
+    for (const ApiKeyRecord& k : keys) {
+      if (k.name == name) {
+        return Status::FailedPrecondition("key " + std::to_string(k.id) + " is already named " + name +
+                                       "; names are unique (revoked keys' too)");
+      }
+    }
+  }
+  std::string key = NewApiKey();
+  ApiKeyRecord r;
+  r.name = name, r.role = role, r.prefix = key.substr(0, 8), r.hash = HashApiKey(key), r.created_at_ms = NowMs();
+  ASSIGN_OR_RETURN(const int64_t id, store.api_keys().Add(r));
+  return std::make_pair(id, std::move(key));
+}
+
 std::string HashApiKey(const std::string& key) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

@@ -6,6 +6,9 @@
 #include "util/yaml_fields.h"
 
 namespace convsent {
+
+constexpr size_t kMaxServeConfigBytes = 1 << 20;
+
 namespace {
 
 using Error = YamlFieldError;
@@ -22,8 +25,17 @@ void Keys(const YAML::Node& n, const std::string& path, std::initializer_list<st
 
 }  // namespace
 
+Status LoadServeConfig(const std::string& path, ServeOptions* o) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path);
+  std::string text(kMaxServeConfigBytes + 1, '\0');  // a byte over: the parser refuses it by name
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return ParseServeConfig(text, path, o);
+}
+
 Status ParseServeConfig(const std::string& yaml, const std::string& source, ServeOptions* o) {
-  if (yaml.size() > (1 << 20)) return Status::InvalidArgument(source + ": larger than 1 MiB");
+  if (yaml.size() > kMaxServeConfigBytes) return Status::InvalidArgument(source + ": larger than 1 MiB");
   try {
     const YAML::Node doc = YAML::Load(yaml);
     if (doc.IsNull()) return Status::Ok();

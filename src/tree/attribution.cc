@@ -66,6 +66,15 @@ std::vector<bool> TreeBuilder::Present(const ReportRow& row, uint32_t phrase_hit
   return present;
 }
 
+std::vector<int> DriversOf(const TreeConfig& config, const ScoredConversation& sc) {
+  const std::vector<bool> present = TreeBuilder(config).Present(ReportRowOf(sc), PhraseDriverHits(config, sc.conversation));
+  std::vector<int> out;
+  for (size_t i = 1; i < present.size(); ++i) {
+    if (present[i] && config.nodes[i].is_driver()) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
 void TreeBuilder::Add(const ReportRow& row, uint32_t phrase_hits) {
   if (!row.has_customer) return;  // no tone: nothing to attribute
   std::vector<NodeCounts>& counts = periods_[PeriodStart(row.created_at_ms, config_.period)];
