@@ -5,7 +5,7 @@
 namespace convsent::server {
 
 std::string Metrics::Render(size_t write_queue, int64_t review_open) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::string out;
   out +=
       "# HELP convsent_http_requests_total HTTP requests by route and status.\n"

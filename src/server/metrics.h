@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "convsent/conversation.h"
+#include "util/mutex.h"
 
 namespace convsent::server {
 
@@ -21,7 +21,7 @@ class Metrics {
  public:
   // One answered request of `route`, in `seconds`.
   void Request(const std::string& route, int status, double seconds) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++requests_[{route, status}];
     auto& h = latency_[route];
     for (size_t i = 0; i < kBuckets.size(); ++i) h.counts[i] += seconds <= kBuckets[i];
@@ -31,7 +31,7 @@ class Metrics {
   // `n` messages scored.
   void Scored(int64_t n) {
     scored_ += n;
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const int64_t second = NowMs() / 1000;
     if (rate_.empty() || rate_.back().first != second) rate_.push_back({second, 0});
     rate_.back().second += n;
@@ -49,10 +49,10 @@ class Metrics {
     double sum = 0;
     int64_t count = 0;
   };
-  std::mutex mu_;
-  std::map<std::pair<std::string, int>, int64_t> requests_;
-  std::map<std::string, Histogram> latency_;
-  std::deque<std::pair<int64_t, int64_t>> rate_;
+  Mutex mu_;
+  std::map<std::pair<std::string, int>, int64_t> requests_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram> latency_ GUARDED_BY(mu_);
+  std::deque<std::pair<int64_t, int64_t>> rate_ GUARDED_BY(mu_);
   std::atomic<int64_t> scored_{0};
 };
 

@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "util/mutex.h"
 
 namespace convsent {
 
@@ -20,7 +21,7 @@ class RateLimiter {
   bool Allow(const std::string& name) {
     if (rate_ <= 0) return true;
     const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     // Bounded: a flood of names cannot grow it (a full bucket is what a
     // forgotten name gets back).
     if (buckets_.size() > 100000) buckets_.clear();
@@ -38,7 +39,7 @@ class RateLimiter {
   bool Empty(const std::string& name) {
     if (rate_ <= 0) return false;
     const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const auto it = buckets_.find(name);
     return it != buckets_.end() && std::min(rate_, it->second.tokens + (now - it->second.at) * rate_) < 1;
   }
@@ -49,8 +50,8 @@ class RateLimiter {
     double at;  // seconds, steady clock
   };
   const double rate_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
 };
 
 }  // namespace convsent
