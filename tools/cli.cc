@@ -49,6 +49,25 @@ void Command::callback(std::function<void()> fn) { app_->callback(std::move(fn))
 
 void Command::require_subcommand(int n) { app_->require_subcommand(n); }
 
+void Command::add_listed(const std::string& name, const std::string& help) {
+  app_->add_subcommand(name, help)->allow_extras();
+}
+
+std::optional<int> ParseAndRun(int argc, char** argv, const std::string& description, const std::string& version,
+                               const std::function<void(Command& root)>& add) {
+  CLI::App app{description};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version);
+  Command root(&app);
+  add(root);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return std::nullopt;
+}
+
 bool Command::got_subcommand(const std::string& name) const { return app_->got_subcommand(name); }
 
 }  // namespace convsent::cli

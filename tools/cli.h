@@ -6,6 +6,7 @@
 #define CONVSENT_TOOLS_CLI_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -40,6 +41,9 @@ class Command {
   // Runs once the command line is parsed, when this command was given.
   void callback(std::function<void()> fn);
   void require_subcommand(int n);
+  // A subcommand listed in --help that takes whatever arguments follow it
+  // (one handed to another program before parsing: tools/main.cc).
+  void add_listed(const std::string& name, const std::string& help);
   bool got_subcommand(const std::string& name) const;
   // Whether the option or flag named `name` ("--l2") was on the command line.
   bool given(const std::string& name) const;
@@ -47,6 +51,13 @@ class Command {
  private:
   CLI::App* app_;
 };
+
+// Parses the command line against the commands `add` declares under the
+// root (exactly one of them must be given) and runs the callback of the one
+// named: then nullopt. Without a command run, the exit code: 0 after --help
+// or --version, 2 after a usage error (which CLI11 has printed).
+std::optional<int> ParseAndRun(int argc, char** argv, const std::string& description, const std::string& version,
+                               const std::function<void(Command& root)>& add);
 
 }  // namespace convsent::cli
 

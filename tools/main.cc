@@ -4,10 +4,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 #include "tools/commands.h"
 
@@ -43,44 +42,39 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == c.name) return ExecNet(argv);
   }
 #endif
-  CLI::App app{"convsent: how customers feel in support conversations, and why"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "convsent 0.1.0");
   int exit_code = 0;
-  convsent::cli::Command root(&app);
-  convsent::cli::AddDemoCommand(root, &exit_code);
-  convsent::cli::AddScoreCommand(root, &exit_code);
-  convsent::cli::AddEvalCommand(root, &exit_code);
-  convsent::cli::AddTrainCommand(root, &exit_code);
-  convsent::cli::AddModelCommand(root, &exit_code);
-  convsent::cli::AddToneEvalCommand(root, &exit_code);
-  convsent::cli::AddGenerateCommand(root, &exit_code);
-  convsent::cli::AddWorkerCommand(root, &exit_code);
-  convsent::cli::AddIngestCommand(root, &exit_code);
-  convsent::cli::AddShowCommand(root, &exit_code);
-  convsent::cli::AddRescoreCommand(root, &exit_code);
-  convsent::cli::AddSettingsCommand(root, &exit_code);
-  convsent::cli::AddLabelsCommand(root, &exit_code);
-  convsent::cli::AddAuditCommand(root, &exit_code);
-  convsent::cli::AddReportCommand(root, &exit_code);
+  const std::optional<int> not_run = convsent::cli::ParseAndRun(
+      argc, argv, "convsent: how customers feel in support conversations, and why", "convsent 0.1.0",
+      [&exit_code](convsent::cli::Command& root) {
+        convsent::cli::AddDemoCommand(root, &exit_code);
+        convsent::cli::AddScoreCommand(root, &exit_code);
+        convsent::cli::AddEvalCommand(root, &exit_code);
+        convsent::cli::AddTrainCommand(root, &exit_code);
+        convsent::cli::AddModelCommand(root, &exit_code);
+        convsent::cli::AddToneEvalCommand(root, &exit_code);
+        convsent::cli::AddGenerateCommand(root, &exit_code);
+        convsent::cli::AddWorkerCommand(root, &exit_code);
+        convsent::cli::AddIngestCommand(root, &exit_code);
+        convsent::cli::AddShowCommand(root, &exit_code);
+        convsent::cli::AddRescoreCommand(root, &exit_code);
+        convsent::cli::AddSettingsCommand(root, &exit_code);
+        convsent::cli::AddLabelsCommand(root, &exit_code);
+        convsent::cli::AddAuditCommand(root, &exit_code);
+        convsent::cli::AddReportCommand(root, &exit_code);
 #ifdef CONVSENT_NET
-  convsent::cli::AddTreeCommand(root, &exit_code);
-  convsent::cli::AddAlertsCommand(root, &exit_code);
-  convsent::cli::AddInterventionCommand(root, &exit_code);
-  convsent::cli::AddDiscoverCommand(root, &exit_code);
-  convsent::cli::AddSyncCommand(root, &exit_code);
-  convsent::cli::AddServeCommands(root, &exit_code);
+        convsent::cli::AddTreeCommand(root, &exit_code);
+        convsent::cli::AddAlertsCommand(root, &exit_code);
+        convsent::cli::AddInterventionCommand(root, &exit_code);
+        convsent::cli::AddDiscoverCommand(root, &exit_code);
+        convsent::cli::AddSyncCommand(root, &exit_code);
+        convsent::cli::AddServeCommands(root, &exit_code);
 #else
-  // Listed in --help; main() hands them to convsent-net before parsing.
-  for (const auto& c : convsent::cli::kNetCommands) app.add_subcommand(c.name, c.help)->allow_extras();
+        // Listed in --help; main() hands them to convsent-net before parsing.
+        for (const auto& c : convsent::cli::kNetCommands) root.add_listed(c.name, c.help);
 #endif
-  convsent::cli::AddImportCommand(root, &exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : convsent::cli::kExitUsage;
-  }
+        convsent::cli::AddImportCommand(root, &exit_code);
+      });
+  if (not_run) return *not_run;  // --help, --version or a usage error
   // What a command printed must have reached its destination: scores or a
   // report written into a full disk are a failure, not a success.
   if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && exit_code != convsent::cli::kExitFailure) {
