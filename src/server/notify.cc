@@ -19,17 +19,20 @@ Status Server::StartWebhooks() {
     ASSIGN_OR_RETURN(pending, ctx.store().webhook_deliveries().Pending(kMaxResent));
     return Status::Ok();
   }));
-  std::lock_guard lock(webhooks_mu_);
+  MutexLock lock(webhooks_mu_);
   webhooks_ = std::make_unique<WebhookSender>(std::move(w));
-  for (const WebhookDelivery& d : pending) SendWebhook(d, /*locked=*/true);
+  for (const WebhookDelivery& d : pending) SendWebhookLocked(d);
   if (!pending.empty())
     std::fprintf(stderr, "convsent serve: resending %zu pending webhook deliveries\n", pending.size());
   return Status::Ok();
 }
 
-void Server::SendWebhook(const WebhookDelivery& d, bool locked) {
-  std::unique_lock lock(webhooks_mu_, std::defer_lock);
-  if (!locked) lock.lock();
+void Server::SendWebhook(const WebhookDelivery& d) {
+  MutexLock lock(webhooks_mu_);
+  SendWebhookLocked(d);
+}
+
+void Server::SendWebhookLocked(const WebhookDelivery& d) {
   if (webhooks_ == nullptr) return;  // stopping: it stays pending, sent at the next start
   const int64_t wait = std::max<int64_t>(0, d.next_at_ms - NowMs());
   webhooks_->Send(d.id, d.url, d.payload, d.attempts, std::chrono::milliseconds(wait));

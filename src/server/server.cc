@@ -147,7 +147,7 @@ Status Server::Run() {
   // outcomes being recorded go through the writer first.
   std::unique_ptr<WebhookSender> webhooks;
   {
-    std::lock_guard lock(webhooks_mu_);
+    MutexLock lock(webhooks_mu_);
     webhooks = std::move(webhooks_);
   }
   webhooks.reset();
@@ -312,7 +312,7 @@ void Server::Route(const char* method, const std::string& pattern, const std::st
 std::optional<Principal> Server::Lookup(const std::string& key, Status* error) {
   const auto now = std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(keys_mu_);
+    MutexLock lock(keys_mu_);
     if (auto it = keys_.find(key); it != keys_.end() && now < it->second.second) return it->second.first;
   }
   Store* store = Reader();
@@ -321,7 +321,7 @@ std::optional<Principal> Server::Lookup(const std::string& key, Status* error) {
   if (!found.ok()) return *error = found.status(), std::nullopt;
   std::optional<Principal> who;
   if (*found) who = Principal{(*found)->name.empty() ? (*found)->prefix : (*found)->name, (*found)->role, (*found)->id};
-  std::lock_guard lock(keys_mu_);
+  MutexLock lock(keys_mu_);
   if (keys_.size() > 10000) keys_.clear();  // bounded: a flood of bad keys cannot grow it
   keys_[key] = {who, now + std::chrono::seconds(1)};
   return who;

@@ -175,7 +175,8 @@ class Server {
   // At least once: a receiver tells repeats apart by the item's id.
   Status StartWebhooks();
   static constexpr int kMaxResent = 10000;
-  void SendWebhook(const WebhookDelivery& d, bool locked = false);
+  void SendWebhook(const WebhookDelivery& d) EXCLUDES(webhooks_mu_);
+  void SendWebhookLocked(const WebhookDelivery& d) REQUIRES(webhooks_mu_);
   // Records an attempt's outcome (on a sender thread).
   void Settle(const WebhookOutcome& o);
   // Tells the other servers sharing the store (PostgreSQL) of a queue
@@ -207,10 +208,11 @@ class Server {
   const std::string origin_ = std::to_string(getpid()) + "-" + std::to_string(NowMs());
   Metrics metrics_;
   const Redaction redaction_;  // the store's: what its text is masked of
-  std::mutex webhooks_mu_;
-  std::unique_ptr<WebhookSender> webhooks_;  // from StartWebhooks until the writer drains
-  std::mutex keys_mu_;
-  std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_;
+  Mutex webhooks_mu_;
+  std::unique_ptr<WebhookSender> webhooks_ GUARDED_BY(webhooks_mu_);  // from StartWebhooks until the writer drains
+  Mutex keys_mu_;
+  std::unordered_map<std::string, std::pair<std::optional<Principal>, std::chrono::steady_clock::time_point>> keys_
+      GUARDED_BY(keys_mu_);
 };
 
 }  // namespace convsent::server
