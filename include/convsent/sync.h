@@ -157,9 +157,10 @@ class WriteBackClient : public WriteBackSender {
 // attempt first asks the help desk whether the note got there. A refusal
 // (kInvalidArgument) or the eighth attempt gives up (status "failed");
 // another failure makes it due again after 2 s, doubling up to 10 min.
-// The outcome is recorded; `w` is left as recorded.
+// The outcome is recorded, timed by `now_ms()` read after the call (a call
+// may wait out a timeout); `w` is left as recorded.
 inline constexpr int kMaxWriteBackAttempts = 8;
-void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
+void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, const std::function<int64_t()>& now_ms,
                       const std::function<Status(const WriteBack&)>& record);
 
 // Conversations fetched whole by their id (a webhook that names only the

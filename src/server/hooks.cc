@@ -186,7 +186,7 @@ void Server::RunWriteBacks(const std::atomic<bool>& done) {
     for (WriteBack& w : due.ok() ? *due : std::vector<WriteBack>{}) {
       if (done.load()) break;
       auto client = clients.find(w.system);
-      AttemptWriteBack(&w, client == clients.end() ? nullptr : client->second.get(), NowMs(), [&](const WriteBack& now) {
+      AttemptWriteBack(&w, client == clients.end() ? nullptr : client->second.get(), NowMs, [&](const WriteBack& now) {
         const Status recorded = writer_->Submit([now](WriterContext& ctx) { return ctx.store().write_backs().Update(now); });
         if (!recorded.ok()) {
           std::fprintf(stderr, "convsent serve: recording write-back %lld: %s\n", static_cast<long long>(now.id),

@@ -206,7 +206,7 @@ Status WriteBackClient::Send(const std::string& kind, const std::string& convers
   return Status::InvalidArgument("no write-back to " + system);
 }
 
-void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
+void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, const std::function<int64_t()>& now_ms,
                       const std::function<Status(const WriteBack&)>& record) {
   const auto backoff = [](int attempts) { return std::min<int64_t>(600000, int64_t{1000} << std::min(attempts, 20)); };
   Status s;
@@ -218,7 +218,7 @@ void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
     // off is known at the next one.
     const bool tried = w->attempts > 0;
     ++w->attempts;
-    w->next_at_ms = now_ms + backoff(w->attempts);
+    w->next_at_ms = now_ms() + backoff(w->attempts);
     if (!record(*w).ok()) {
       --w->attempts;
       return;
@@ -229,13 +229,14 @@ void AttemptWriteBack(WriteBack* w, WriteBackSender* sender, int64_t now_ms,
     s = sender->Send(w->kind, w->conversation, w->value);
     ++w->attempts;
   }
+  const int64_t now = now_ms();
   w->last_error = s.ok() ? "" : s.message();
   if (s.ok()) {
-    w->status = "sent", w->done_at_ms = now_ms;
+    w->status = "sent", w->done_at_ms = now;
   } else if (s.code() == StatusCode::kInvalidArgument || w->attempts >= kMaxWriteBackAttempts) {
-    w->status = "failed", w->done_at_ms = now_ms;  // refused for good, or retried long enough
+    w->status = "failed", w->done_at_ms = now;  // refused for good, or retried long enough
   } else {
-    w->next_at_ms = now_ms + backoff(w->attempts);
+    w->next_at_ms = now + backoff(w->attempts);
   }
   (void)record(*w);
 }

@@ -33,21 +33,25 @@ struct Recorder {
 };
 
 constexpr int64_t kNow = 1'000'000;
+// A clock standing at `at`.
+std::function<int64_t()> At(int64_t at) {
+  return [at] { return at; };
+}
 
 TEST(AttemptWriteBack, ATagIsSentAgainUntilItLandsWithABackoff) {
   FakeSender sender;
   Recorder rec;
   WriteBack w = Due("tag");
   sender.answer = Status::IoError("503");
-  AttemptWriteBack(&w, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&w, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(w.status, "pending");
   EXPECT_EQ(w.attempts, 1);
   EXPECT_EQ(w.next_at_ms, kNow + 2000);
   EXPECT_EQ(w.last_error, "503");
-  AttemptWriteBack(&w, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&w, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(w.next_at_ms, kNow + 4000) << "doubling";
   sender.answer = Status::Ok();
-  AttemptWriteBack(&w, &sender, kNow + 5000, std::ref(rec));
+  AttemptWriteBack(&w, &sender, At(kNow + 5000), std::ref(rec));
   EXPECT_EQ(w.status, "sent");
   EXPECT_EQ(w.done_at_ms, kNow + 5000);
   EXPECT_EQ(w.last_error, "");
@@ -56,11 +60,29 @@ TEST(AttemptWriteBack, ATagIsSentAgainUntilItLandsWithABackoff) {
   ASSERT_EQ(rec.records.size(), 3u) << "one record per attempt";
 }
 
+// A call that waits out a timeout: the outcome is timed after it.
+TEST(AttemptWriteBack, TheOutcomeIsTimedAfterTheCall) {
+  int64_t clock = kNow;
+  struct SlowSender : FakeSender {
+    int64_t* clock = nullptr;
+    Status Send(const std::string& k, const std::string& c, const std::string& v) override {
+      *clock += 30000;
+      return FakeSender::Send(k, c, v);
+    }
+  } sender;
+  sender.clock = &clock;
+  sender.answer = Status::IoError("timed out");
+  Recorder rec;
+  WriteBack w = Due("tag");
+  AttemptWriteBack(&w, &sender, [&clock] { return clock; }, std::ref(rec));
+  EXPECT_EQ(w.next_at_ms, kNow + 30000 + 2000);
+}
+
 TEST(AttemptWriteBack, ANoteIsRecordedBeforeItsCallAndNotSentTwice) {
   FakeSender sender;
   Recorder rec;
   WriteBack w = Due("note");
-  AttemptWriteBack(&w, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&w, &sender, At(kNow), std::ref(rec));
   ASSERT_EQ(rec.records.size(), 2u);
   EXPECT_EQ(rec.records[0].attempts, 1) << "the attempt is on record before the call";
   EXPECT_EQ(rec.records[0].status, "pending");
@@ -70,14 +92,14 @@ TEST(AttemptWriteBack, ANoteIsRecordedBeforeItsCallAndNotSentTwice) {
   // recorded as sent without a second one.
   WriteBack again = Due("note", 1);
   sender.note_there = true;
-  AttemptWriteBack(&again, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&again, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(again.status, "sent");
   EXPECT_EQ(sender.asks, 1);
   EXPECT_EQ(sender.sends, 1);
   // Not there: sent.
   WriteBack lost = Due("note", 2);
   sender.note_there = false;
-  AttemptWriteBack(&lost, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&lost, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(lost.status, "sent");
   EXPECT_EQ(sender.sends, 2);
 }
@@ -87,7 +109,7 @@ TEST(AttemptWriteBack, ANoteWhoseAttemptCannotBeRecordedIsNotSent) {
   Recorder rec;
   rec.answer = Status::IoError("disk full");
   WriteBack w = Due("note");
-  AttemptWriteBack(&w, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&w, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(sender.sends, 0);
   EXPECT_EQ(w.attempts, 0) << "not counted: it stays due";
   EXPECT_EQ(w.status, "pending");
@@ -99,16 +121,16 @@ TEST(AttemptWriteBack, ARefusalTheEighthAttemptOrAHelpDeskNoLongerConfiguredGive
   Recorder rec;
   WriteBack refused = Due("tag");
   sender.answer = Status::InvalidArgument("422: no such ticket");
-  AttemptWriteBack(&refused, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&refused, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(refused.status, "failed");
   EXPECT_EQ(refused.last_error, "422: no such ticket");
   WriteBack tired = Due("tag", kMaxWriteBackAttempts - 1);
   sender.answer = Status::IoError("503");
-  AttemptWriteBack(&tired, &sender, kNow, std::ref(rec));
+  AttemptWriteBack(&tired, &sender, At(kNow), std::ref(rec));
   EXPECT_EQ(tired.status, "failed");
   EXPECT_EQ(tired.attempts, kMaxWriteBackAttempts);
   WriteBack orphan = Due("tag");
-  AttemptWriteBack(&orphan, nullptr, kNow, std::ref(rec));
+  AttemptWriteBack(&orphan, nullptr, At(kNow), std::ref(rec));
   EXPECT_EQ(orphan.status, "failed");
   EXPECT_NE(orphan.last_error.find("zendesk is no longer configured"), std::string::npos) << orphan.last_error;
   EXPECT_EQ(rec.records.back().status, "failed") << "the outcome is recorded";
