@@ -28,6 +28,14 @@ TEST(PhraseExtractor, IdsNumbersAndAddressesNeverBecomePhrases) {
   EXPECT_TRUE(p.count("urgent")) << "lower case";
 }
 
+// Found by fuzz_scorer: U+037A's compatibility form is " \u0345", so a word
+// holding it had a space inside and a phrase of it too many words.
+TEST(PhraseExtractor, AWordWhoseNormalFormHoldsASpaceIsNoPhrase) {
+  for (const std::string& s : Phrases("not bad\xcd\xba\xcd\xba update broke everything")) {
+    EXPECT_LT(std::count(s.begin(), s.end(), ' '), PhraseExtractor::kMaxWords) << s;
+  }
+}
+
 TEST(PhraseExtractor, PhrasesDoNotStartOrEndWithAFunctionWord) {
   const auto p = Phrases("The promo code is not working for me");
   EXPECT_TRUE(p.count("promo code"));

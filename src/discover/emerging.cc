@@ -58,8 +58,10 @@ bool PhraseExtractor::Usable(const Token& t) const {
   if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) return false;
   const std::string_view w = tokens_.Normalized(t);
   // Order ids, codes and amounts differ per conversation: never a phrase.
+  // Nor a word whose compatibility form holds a space (U+037A becomes
+  // " \u0345"): a phrase's words are separated by single spaces.
   return !w.empty() && std::none_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         w.find('@') == std::string_view::npos;
+         w.find('@') == std::string_view::npos && w.find(' ') == std::string_view::npos;
 }
 
 std::string_view PhraseExtractor::MaskAddresses(std::string_view message) {
