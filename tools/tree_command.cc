@@ -1,7 +1,6 @@
 // convsent tree | tree init: the metric tree (docs/metric-tree.md), its alert
 // rules applied and the alerts delivered.
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "convsent/tree.h"
 #include "tools/commands.h"
@@ -31,23 +30,8 @@ int RunTree(const TreeFlags& f) {
                                                           : sc.status().ToString().c_str());
       return kExitFailure;
     }
-    const std::string tone(SentimentName((*sc)->rollup.tone));
-    nlohmann::json drivers = nlohmann::json::array();
-    for (int i : DriversOf(*config, **sc)) {
-      const TreeNode& n = config->nodes[static_cast<size_t>(i)];
-      drivers.push_back({{"id", n.id}, {"name", n.name}, {"when", n.when->Describe()},
-                         {"branch", config->nodes[static_cast<size_t>(n.parent)].id}, {"accountable", n.owners.accountable}});
-    }
-    if (f.json) {
-      std::printf("%s\n", nlohmann::json({{"conversation", f.conversation}, {"tone", tone}, {"drivers", drivers}}).dump(2).c_str());
-    } else {
-      std::printf("%s (%s): %zu driver(s) present\n", f.conversation.c_str(), tone.c_str(), drivers.size());
-      for (const auto& d : drivers) {
-        std::printf("  %-22s %-50s %s; accountable: %s\n", d["id"].get<std::string>().c_str(),
-                    d["name"].get<std::string>().c_str(), d["when"].get<std::string>().c_str(),
-                    d["accountable"].get<std::string>().c_str());
-      }
-    }
+    const std::string out = f.json ? ConversationDriversToJson(*config, **sc) : ConversationDriversToText(*config, **sc);
+    std::fputs(out.c_str(), stdout);
     return kExitOk;
   }
   auto report = BuildTree(*store, *config, from, to, where);
@@ -65,25 +49,11 @@ int RunTree(const TreeFlags& f) {
     }
     run = std::move(*r);
   }
+  const AlertRun* alerts = run ? &*run : nullptr;
   if (f.json) {
-    auto j = nlohmann::json::parse(TreeToJson(*config, *report));
-    if (run) {
-      auto list = [](const std::vector<AlertRecord>& v) {
-        nlohmann::json a = nlohmann::json::array();
-        for (const auto& x : v) a.push_back({{"id", x.id}, {"node", x.node}, {"kind", x.kind}, {"message", x.message}});
-        return a;
-      };
-      j["alerts"] = {{"raised", list(run->raised)}, {"recovered", list(run->recovered)}};
-    }
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", TreeToJson(*config, *report, alerts).c_str());
   } else {
-    std::fputs(TreeToText(*config, *report).c_str(), stdout);
-    if (run) {
-      for (const auto& a : run->raised) std::printf("ALERT %lld raised: %s\n", static_cast<long long>(a.id), a.message.c_str());
-      for (const auto& a : run->recovered) {
-        std::printf("alert %lld closed: %s recovered\n", static_cast<long long>(a.id), a.node.c_str());
-      }
-    }
+    std::fputs(TreeToText(*config, *report, alerts).c_str(), stdout);
   }
   std::fflush(stdout);
   // The tree is out; now the webhooks, for a bounded time.

@@ -8,6 +8,7 @@
 #define CONVSENT_EVAL_H_
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +114,26 @@ ShareErrors ShareError(const std::vector<Sentiment>& gold, const std::vector<Sen
 // Expected calibration error of the top-class probability, equal-width bins.
 double ExpectedCalibrationError(const std::vector<std::array<float, kNumClasses>>& probs,
                                 const std::vector<Sentiment>& gold, int bins = 15);
+
+// What `convsent eval` says of one labelled set (docs in the README's
+// "How good and how fast").
+struct EvalReport {
+  std::string file;   // as named (FILE.jsonl#SPLIT for a conversations file)
+  std::string model;  // the version of the model that scored it
+  bool in_context = false;  // turns scored with the turns before them
+  EvalResult result;
+  double ece = 0;
+  ShareErrors shares;
+  int skipped_lines = 0;
+  std::map<std::string, int> languages;  // messages per language code, as scored
+};
+// The figures of scored labelled messages (`file`, `model` and the rest
+// are the caller's to fill).
+EvalReport EvaluateScored(const std::vector<ScoredLabel>& rows);
+// A set's figures as text; all sets as one JSON document, with the model
+// that scored the lone lines.
+std::string EvalReportToText(const EvalReport& r);
+std::string EvalReportsToJson(const std::string& model, const std::vector<EvalReport>& reports);
 
 // A whole dialogue that people judged: the compounds of its customer's
 // messages, in order, and the split it belongs to ("train", "dev", "test").

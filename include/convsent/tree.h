@@ -201,8 +201,14 @@ Status ScanTreeRows(Store& store, const TreeConfig& config, int64_t from_ms, int
 Result<TreeReport> BuildTree(Store& store, const TreeConfig& config, int64_t from_ms, int64_t to_ms,
                              const std::vector<std::pair<std::string, std::string>>& where = {});
 
-std::string TreeToText(const TreeConfig& config, const TreeReport& report);
-std::string TreeToJson(const TreeConfig& config, const TreeReport& report);
+struct AlertRun;
+// The tree as text or JSON (docs/metric-tree.md), with the alerts a run of
+// the rules raised and closed when given.
+std::string TreeToText(const TreeConfig& config, const TreeReport& report, const AlertRun* alerts = nullptr);
+std::string TreeToJson(const TreeConfig& config, const TreeReport& report, const AlertRun* alerts = nullptr);
+// The drivers present in one conversation (`convsent tree --conversation`).
+std::string ConversationDriversToText(const TreeConfig& config, const ScoredConversation& sc);
+std::string ConversationDriversToJson(const TreeConfig& config, const ScoredConversation& sc);
 // A section for the report page: the tree with numbers, movement and owners.
 std::string TreeToHtml(const TreeConfig& config, const TreeReport& report);
 // The report as one self-contained HTML page (`convsent report --html`),

@@ -50,12 +50,21 @@ const std::vector<NodeFigures>& Current(const TreeReport& r) {
   return r.periods.empty() ? r.overall : r.periods.back().nodes;
 }
 
+void AlertLines(const AlertRun* alerts, std::string* out) {
+  if (alerts == nullptr) return;
+  for (const auto& a : alerts->raised) Line(out, "ALERT %lld raised: %s", static_cast<long long>(a.id), a.message.c_str());
+  for (const auto& a : alerts->recovered) {
+    Line(out, "alert %lld closed: %s recovered", static_cast<long long>(a.id), a.node.c_str());
+  }
+}
+
 }  // namespace
 
-std::string TreeToText(const TreeConfig& config, const TreeReport& r) {
+std::string TreeToText(const TreeConfig& config, const TreeReport& r, const AlertRun* alerts) {
   std::string out;
   if (r.periods.empty()) {
     Line(&out, "No scored conversations in the range.");
+    AlertLines(alerts, &out);
     return out;
   }
   const auto& now = Current(r);
@@ -115,10 +124,11 @@ std::string TreeToText(const TreeConfig& config, const TreeReport& r) {
     if (shown == 5) break;
   }
   if (shown == 0) Line(&out, "  none: no driver makes conversations significantly more negative");
+  AlertLines(alerts, &out);
   return out;
 }
 
-std::string TreeToJson(const TreeConfig& config, const TreeReport& r) {
+std::string TreeToJson(const TreeConfig& config, const TreeReport& r, const AlertRun* alerts) {
   auto figures = [&](const NodeFigures& f, bool driver) {
     nlohmann::json j = {{"conversations", f.counts.n}, {"negative", f.counts.negative}};
     if (driver) {
@@ -180,7 +190,49 @@ std::string TreeToJson(const TreeConfig& config, const TreeReport& r) {
   nlohmann::json top = nlohmann::json::array();
   for (int i : r.top_drivers) top.push_back(config.nodes[static_cast<size_t>(i)].id);
   out["top_drivers"] = top;
+  if (alerts != nullptr) {
+    auto list = [](const std::vector<AlertRecord>& v) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& x : v) a.push_back({{"id", x.id}, {"node", x.node}, {"kind", x.kind}, {"message", x.message}});
+      return a;
+    };
+    out["alerts"] = {{"raised", list(alerts->raised)}, {"recovered", list(alerts->recovered)}};
+  }
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+nlohmann::json DriversJson(const TreeConfig& config, const ScoredConversation& sc) {
+  nlohmann::json drivers = nlohmann::json::array();
+  for (int i : DriversOf(config, sc)) {
+    const TreeNode& n = config.nodes[static_cast<size_t>(i)];
+    drivers.push_back({{"id", n.id}, {"name", n.name}, {"when", n.when->Describe()},
+                       {"branch", config.nodes[static_cast<size_t>(n.parent)].id}, {"accountable", n.owners.accountable}});
+  }
+  return drivers;
+}
+
+}  // namespace
+
+std::string ConversationDriversToJson(const TreeConfig& config, const ScoredConversation& sc) {
+  const nlohmann::json j = {{"conversation", sc.conversation.id},
+                            {"tone", SentimentName(sc.rollup.tone)},
+                            {"drivers", DriversJson(config, sc)}};
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string ConversationDriversToText(const TreeConfig& config, const ScoredConversation& sc) {
+  const nlohmann::json drivers = DriversJson(config, sc);
+  std::string out;
+  Line(&out, "%s (%s): %zu driver(s) present", sc.conversation.id.c_str(),
+       std::string(SentimentName(sc.rollup.tone)).c_str(), drivers.size());
+  for (const auto& d : drivers) {
+    Line(&out, "  %-22s %-50s %s; accountable: %s", d["id"].get<std::string>().c_str(),
+                  d["name"].get<std::string>().c_str(), d["when"].get<std::string>().c_str(),
+                  d["accountable"].get<std::string>().c_str());
+  }
+  return out;
 }
 
 std::string TreeToHtml(const TreeConfig& config, const TreeReport& r) {
