@@ -91,6 +91,12 @@ class Model {
   std::array<std::shared_ptr<const Model>, kNumLanguages> others_;
 };
 
+// What `convsent model info` says of a model: its header, how it was
+// trained, and the languages it scores with their models' dev figures.
+// `source` names where it was read from ("embedded" or a path).
+std::string ModelInfoToJson(const std::shared_ptr<const Model>& model, const std::string& source);
+std::string ModelInfoToText(const std::shared_ptr<const Model>& model, const std::string& source);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_MODEL_H_
