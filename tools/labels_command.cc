@@ -37,14 +37,7 @@ int RunImport(const LabelsFlags& f) {
     return kExitFailure;
   }
   if (f.json) {
-    nlohmann::json errors = nlohmann::json::array();
-    for (const auto& e : summary->errors) {
-      errors.push_back({{"file", e.file}, {"line", e.line}, {"field", e.field}, {"message", e.message}});
-    }
-    std::printf("%s\n", nlohmann::json({{"imported", summary->imported}, {"skipped", summary->skipped},
-                                        {"source", f.audit ? "audit" : "import"}, {"errors", errors}})
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                            .c_str());
+    std::printf("%s\n", LabelImportSummaryToJson(*summary, f.audit ? "audit" : "import").c_str());
   } else {
     std::fprintf(stderr, "imported %lld labels as %s, skipped %lld\n", static_cast<long long>(summary->imported),
                  f.audit ? "an audit (a uniformly random sample)" : "source import",
@@ -81,41 +74,7 @@ int RunStats(const LabelsFlags& f) {
     return std::fprintf(stderr, "convsent labels stats: %s\n", s.ToString().c_str()), kExitFailure;
   }
   const LabelStats st = ComputeLabelStats(all);
-  const double agreement = st.pairs ? static_cast<double>(st.pairs_agreeing) / static_cast<double>(st.pairs) : 0;
-  if (f.json) {
-    std::printf("%s\n", nlohmann::json({{"labels", st.labels},
-                                        {"by_source", st.by_source},
-                                        {"conversation_labels", st.conversation_labels},
-                                        {"message_labels", st.message_labels},
-                                        {"by_label", st.by_label},
-                                        {"reviewers", st.reviewers},
-                                        {"between_reviewers",
-                                         {{"items", st.shared_items},
-                                          {"pairs", st.pairs},
-                                          {"agreement", st.pairs ? nlohmann::json(agreement) : nlohmann::json()},
-                                          {"kappa", st.kappa ? nlohmann::json(*st.kappa) : nlohmann::json()}}}})
-                            .dump(2)
-                            .c_str());
-  } else {
-    std::printf("%lld labels: %lld of conversations, %lld of messages, by %lld reviewers\n",
-                static_cast<long long>(st.labels), static_cast<long long>(st.conversation_labels),
-                static_cast<long long>(st.message_labels), static_cast<long long>(st.reviewers));
-    for (const char* source : {"audit", "review", "import"}) {
-      const auto it = st.by_source.find(source);
-      std::printf("  %-7s %lld\n", source, static_cast<long long>(it == st.by_source.end() ? 0 : it->second));
-    }
-    for (const char* label : {"negative", "neutral", "positive"}) {
-      const auto it = st.by_label.find(label);
-      std::printf("  %-8s %lld\n", label, static_cast<long long>(it == st.by_label.end() ? 0 : it->second));
-    }
-    if (st.pairs > 0) {
-      std::printf("between reviewers: %lld items labelled by two or more, %lld pairs, agreement %.0f%%, kappa %s\n",
-                  static_cast<long long>(st.shared_items), static_cast<long long>(st.pairs), 100 * agreement,
-                  st.kappa ? std::to_string(*st.kappa).substr(0, 5).c_str() : "-");
-    } else {
-      std::printf("between reviewers: no item labelled by two reviewers yet\n");
-    }
-  }
+  std::fputs((f.json ? LabelStatsToJson(st) : LabelStatsToText(st)).c_str(), stdout);
   return std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitOk : kExitFailure;
 }
 

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "convsent/store.h"
@@ -45,6 +46,8 @@ struct LabelImportSummary {
 
 Result<LabelImportSummary> ImportLabels(Store& store, const std::vector<std::string>& files,
                                         const LabelImportOptions& options);
+// `convsent labels import --json`'s one line: what was stored, as `source`.
+std::string LabelImportSummaryToJson(const LabelImportSummary& summary, std::string_view source);
 
 // Every stored label as a file (`convsent labels export`): CSV with the
 // header conversation_id,message,label,source,reviewer,model,at,note, or

@@ -75,6 +75,8 @@ struct LabelStats {
   std::optional<double> kappa;  // Scott's pi over those pairs (Fleiss' kappa for two); undefined: unset
 };
 LabelStats ComputeLabelStats(const std::vector<HumanLabel>& labels);
+std::string LabelStatsToText(const LabelStats& stats);
+std::string LabelStatsToJson(const LabelStats& stats);
 
 class Store;
 // The conversations that have message labels, every turn in order with

@@ -184,4 +184,14 @@ Result<LabelImportSummary> ImportLabels(Store& store, const std::vector<std::str
   return std::move(importer.summary());
 }
 
+std::string LabelImportSummaryToJson(const LabelImportSummary& summary, std::string_view source) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : summary.errors) {
+    errors.push_back({{"file", e.file}, {"line", e.line}, {"field", e.field}, {"message", e.message}});
+  }
+  return nlohmann::json({{"imported", summary.imported}, {"skipped", summary.skipped},
+                         {"source", std::string(source)}, {"errors", errors}})
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace convsent

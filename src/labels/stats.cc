@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <map>
 #include <set>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "convsent/labels.h"
@@ -49,6 +52,61 @@ LabelStats ComputeLabelStats(const std::vector<HumanLabel>& labels) {
     if (chance < 1) s.kappa = (observed - chance) / (1 - chance);
   }
   return s;
+}
+
+namespace {
+
+__attribute__((format(printf, 2, 3))) void Append(std::string* out, const char* fmt, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof(buf), fmt, args);
+  va_end(args);
+  *out += buf;
+}
+
+double Agreement(const LabelStats& st) {
+  return st.pairs ? static_cast<double>(st.pairs_agreeing) / static_cast<double>(st.pairs) : 0;
+}
+
+}  // namespace
+
+std::string LabelStatsToJson(const LabelStats& st) {
+  using json = nlohmann::json;
+  return json({{"labels", st.labels},
+               {"by_source", st.by_source},
+               {"conversation_labels", st.conversation_labels},
+               {"message_labels", st.message_labels},
+               {"by_label", st.by_label},
+               {"reviewers", st.reviewers},
+               {"between_reviewers",
+                {{"items", st.shared_items},
+                 {"pairs", st.pairs},
+                 {"agreement", st.pairs ? json(Agreement(st)) : json()},
+                 {"kappa", st.kappa ? json(*st.kappa) : json()}}}})
+             .dump(2) +
+         "\n";
+}
+
+std::string LabelStatsToText(const LabelStats& st) {
+  std::string out;
+  Append(&out, "%lld labels: %lld of conversations, %lld of messages, by %lld reviewers\n",
+         static_cast<long long>(st.labels), static_cast<long long>(st.conversation_labels),
+         static_cast<long long>(st.message_labels), static_cast<long long>(st.reviewers));
+  const auto count = [](const std::map<std::string, int64_t>& m, const char* key) {
+    const auto it = m.find(key);
+    return static_cast<long long>(it == m.end() ? 0 : it->second);
+  };
+  for (const char* source : {"audit", "review", "import"}) Append(&out, "  %-7s %lld\n", source, count(st.by_source, source));
+  for (const char* label : {"negative", "neutral", "positive"}) Append(&out, "  %-8s %lld\n", label, count(st.by_label, label));
+  if (st.pairs > 0) {
+    Append(&out, "between reviewers: %lld items labelled by two or more, %lld pairs, agreement %.0f%%, kappa %s\n",
+           static_cast<long long>(st.shared_items), static_cast<long long>(st.pairs), 100 * Agreement(st),
+           st.kappa ? std::to_string(*st.kappa).substr(0, 5).c_str() : "-");
+  } else {
+    out += "between reviewers: no item labelled by two reviewers yet\n";
+  }
+  return out;
 }
 
 }  // namespace convsent
