@@ -116,5 +116,57 @@ TEST(ToneFit, NonsenseInTheModelKeepsTheDefaults) {
   }
 }
 
+// `model adapt` whole, on a tiny recipe: the store's message labels teach
+// the team's words; too few conversation labels keep the thresholds.
+TEST(ToneFit, AdaptingToTheStoresLabelsReportsWhatItDid) {
+  testing::TempDir dir;
+  std::ostringstream jsonl;
+  std::vector<std::pair<std::string, Sentiment>> said;
+  for (int i = 0; i < 20; ++i) {
+    said.emplace_back("ticket stuck again " + std::to_string(i), Sentiment::kNegative);
+    said.emplace_back("ticket closed now " + std::to_string(i), Sentiment::kPositive);
+    said.emplace_back("the meeting is at " + std::to_string(i) + " today", Sentiment::kNeutral);
+  }
+  for (size_t i = 0; i < said.size(); ++i) {
+    jsonl << nlohmann::json({{"id", "t" + std::to_string(i)},
+                             {"messages", {{{"role", "customer"}, {"text", said[i].first}}}}})
+                 .dump()
+          << "\n";
+  }
+  auto store = Store::Open(dir.path() + "/s.db");
+  ASSERT_TRUE(store.ok());
+  auto base = Model::Load(testing::WriteTinyModel(dir, 12, 5));
+  ASSERT_TRUE(base.ok());
+  ASSERT_TRUE(Ingest({dir.Write("t.jsonl", jsonl.str())}, *base, store->get(), {}).ok());
+  for (size_t i = 0; i < said.size(); ++i) {
+    HumanLabel l;
+    l.conversation = "t" + std::to_string(i), l.message = 0, l.label = said[i].second, l.source = "audit";
+    l.reviewer = "ana", l.at_ms = 1;
+    ASSERT_TRUE((*store)->labels().Add(l).ok());
+  }
+  AdaptOptions o;
+  o.recipe.train = {{dir.Write("recipe.tsv", testing::TinyTrainingRows()), 1.0, ""}};
+  o.recipe.bucket_bits = 12, o.recipe.epochs = 5, o.recipe.lexicon_examples = 0, o.recipe.fits = 1;
+  o.folds = 3;
+  std::ostringstream log;
+  auto a = AdaptToStoreLabels(**store, *base, o, /*min_tone_labels=*/100, &log);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->labelled_messages, 60);
+  EXPECT_EQ(a->labelled_conversations, 60);
+  EXPECT_EQ(a->conversation_labels, 0);
+  EXPECT_TRUE(a->report.kept) << a->report.reason;
+  EXPECT_FALSE(a->tone.has_value());
+  EXPECT_NE(log.str().find("60 labelled messages in 60 conversations"), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("tone thresholds kept: fewer than 100"), std::string::npos) << log.str();
+  auto adapted = Model::FromBytes(a->report.model_bytes);
+  ASSERT_TRUE(adapted.ok());
+  EXPECT_EQ(Scorer(*adapted).Score("ticket stuck again 99").label, Sentiment::kNegative);
+  const auto j = nlohmann::json::parse(StoreAdaptationToJson(*a));
+  EXPECT_EQ(j["labels"], 60);
+  EXPECT_TRUE(j["kept"].get<bool>());
+  EXPECT_TRUE(j["tone"].is_null());
+  EXPECT_NE(StoreAdaptationToText(*a).find("on 3 held-out folds of 60 labelled messages"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace convsent

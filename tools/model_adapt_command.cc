@@ -4,11 +4,8 @@
 // with enough labelled conversations, the tone thresholds fitted to them.
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
-#include "convsent/adapt.h"
 #include "convsent/tone_fit.h"
-#include "model/model_data.h"  // the adapted model written again with its tone thresholds
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -30,9 +27,6 @@ int RunAdapt(const AdaptFlags& f) {
   if (!base) return kExitFailure;
   auto store = OpenStoreOrReport(f.db);
   if (!store) return kExitFailure;
-  int64_t conversation_labels = 0;
-  auto examples = LabelledConversations(*store, &conversation_labels);
-  if (!examples.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", examples.status().ToString().c_str()), kExitFailure;
   if (!std::filesystem::exists(f.data_dir + "/tweeteval/train.tsv")) {
     std::fprintf(stderr, "convsent model adapt: the recipe's training data is not at %s (--data-dir)\n", f.data_dir.c_str());
     return kExitFailure;
@@ -49,66 +43,19 @@ int RunAdapt(const AdaptFlags& f) {
     std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });
   }
   o.folds = f.folds, o.seed = f.seed;
-  if (!f.json) {
-    size_t messages = 0;
-    for (const auto& c : *examples) {
-      for (const auto& t : c.turns) messages += t.label.has_value();
-    }
-    std::fprintf(stderr,
-                 "%zu labelled messages in %zu conversations, learned with the turns around them; %lld conversation "
-                 "labels choose the tone thresholds\n",
-                 messages, examples->size(), static_cast<long long>(conversation_labels));
-  }
-  auto report = AdaptModel(base, *examples, o, f.json ? nullptr : &std::cerr);
-  if (!report.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", report.status().ToString().c_str()), kExitFailure;
-  // With enough conversation labels, the tone thresholds are fitted to them
-  // and stored in the model (tone_fit.h).
-  std::string bytes = std::move(report->model_bytes);
-  nlohmann::json tone;  // null: kept as they were
-  if (report->kept) {
-    auto adapted = Model::FromBytes(bytes);
-    if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
-    auto fit = FitToneToLabels(*store, *adapted, f.min_tone_labels);
-    if (!fit.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", fit.status().ToString().c_str()), kExitFailure;
-    if (*fit) {
-      const ToneFit& t = **fit;
-      bytes = (*adapted)->data().Serialize(WithTone((*adapted)->info().metadata_json, t));
-      tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
-              {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
-      if (!f.json) {
-        std::fprintf(stderr,
-                     "tone thresholds fitted to %d labelled conversations: negative <= %.2f, positive >= %.2f "
-                     "(macro-F1 %.4f with the model's, %.4f cross-validated)\n",
-                     t.labels, t.negative_below, t.positive_above, t.before.macro_f1, t.cross_validated_f1);
-      }
-    } else if (!f.json) {
-      std::fprintf(stderr, "tone thresholds kept: fewer than %d labelled conversations\n", f.min_tone_labels);
-    }
-  }
-  auto figures = [](const AdaptFigures& a) { return nlohmann::json{{"macro_f1", a.macro_f1}, {"share_error", a.share_error}}; };
+  auto adapted = AdaptToStoreLabels(*store, base, o, f.min_tone_labels, f.json ? nullptr : &std::cerr);
+  if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
+  const AdaptReport* report = &adapted->report;
   if (f.json) {
-    nlohmann::json guard = nlohmann::json::array();
-    for (const GuardFigures& g : report->guard) guard.push_back({{"file", g.file}, {"before", g.before}, {"after", g.after}});
-    std::printf("%s\n", nlohmann::json({{"labels", report->labels}, {"before", figures(report->before)},
-                                        {"after", figures(report->after)}, {"weight", report->weight},
-                                        {"guard", guard}, {"kept", report->kept}, {"reason", report->reason},
-                                        {"tone", tone}})
-                            .dump()
-                            .c_str());
+    std::printf("%s\n", StoreAdaptationToJson(*adapted).c_str());
   } else {
-    std::printf("on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f points\n"
-                "  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
-                f.folds, static_cast<long long>(report->labels), report->before.macro_f1, 100 * report->before.share_error,
-                report->after.macro_f1, 100 * report->after.share_error, report->weight);
-    for (const GuardFigures& g : report->guard) {
-      std::printf("  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(), g.before, g.after);
-    }
+    std::fputs(StoreAdaptationToText(*adapted).c_str(), stdout);
   }
   if (!report->kept) {
     std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());
     return kExitFailure;
   }
-  if (Status s = WriteFileAtomically(f.out, bytes); !s.ok()) {
+  if (Status s = WriteFileAtomically(f.out, report->model_bytes); !s.ok()) {
     return std::fprintf(stderr, "convsent model adapt: %s\n", s.message().c_str()), kExitFailure;
   }
   if (!f.json) {

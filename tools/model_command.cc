@@ -1,7 +1,6 @@
 // convsent model info: what a model file is and how it was made; model
 // upgrade: a model file in this build's format. model adapt is in
 // model_adapt_command.cc.
-#include "model/model_data.h"
 #include "tools/commands.h"
 
 namespace convsent::cli {
@@ -30,7 +29,7 @@ int RunInfo(const ModelFlags& flags) {
 int RunUpgrade(const ModelFlags& flags) {
   auto model = LoadModelOrReport(flags.model);
   if (!model) return kExitFailure;
-  const std::string bytes = model->data().Serialize(model->info().metadata_json);
+  const std::string bytes = model->Serialize(model->info().metadata_json);
   if (Status s = WriteFileAtomically(flags.out, bytes); !s.ok()) {
     std::fprintf(stderr, "convsent model upgrade: %s\n", s.message().c_str());
     return kExitFailure;

@@ -70,6 +70,9 @@ class Model {
 
   const ModelInfo& info() const { return info_; }
   const ModelData& data() const { return *data_; }
+  // The model file again, in this build's format, with `metadata_json`
+  // (which must hold "name" and "version"): the same tables, a new hash.
+  std::string Serialize(const std::string& metadata_json) const;
 
   // Tells a message's language; null for a model of one language.
   const LanguageIdentifier* identifier() const { return identifier_.get(); }

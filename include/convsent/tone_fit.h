@@ -11,9 +11,11 @@
 #define CONVSENT_TONE_FIT_H_
 
 #include <memory>
+#include <ostream>
 #include <optional>
 #include <string>
 
+#include "convsent/adapt.h"
 #include "convsent/eval.h"
 #include "convsent/model.h"
 #include "convsent/rollup.h"
@@ -40,6 +42,23 @@ Result<std::optional<ToneFit>> FitToneToLabels(Store& store, std::shared_ptr<con
 // `metadata_json` (a model's) with the fit recorded under "tone", where
 // RollupOptionsFor reads it.
 std::string WithTone(const std::string& metadata_json, const ToneFit& fit);
+
+// `convsent model adapt`: the store's labelled messages adapt `base`
+// (AdaptModel, adapt.h); when the adapted model is kept and at least
+// `min_tone_labels` conversations are labelled, the tone thresholds are
+// fitted to them and written into it. Progress goes to `log` (may be null).
+struct StoreAdaptation {
+  AdaptReport report;  // report.model_bytes: the adapted model, with its tone thresholds
+  int folds = 0;
+  int64_t labelled_messages = 0, labelled_conversations = 0, conversation_labels = 0;
+  std::optional<ToneFit> tone;  // empty: the thresholds kept as they were
+};
+Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const Model> base, const AdaptOptions& options,
+                                           int min_tone_labels, std::ostream* log);
+// Its figures: JSON (labels, before, after, weight, guard, kept, reason,
+// tone) or text (the held-out folds' figures and the guard's).
+std::string StoreAdaptationToJson(const StoreAdaptation& a);
+std::string StoreAdaptationToText(const StoreAdaptation& a);
 
 }  // namespace convsent
 

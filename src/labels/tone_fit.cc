@@ -1,5 +1,6 @@
 #include "convsent/tone_fit.h"
 
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,73 @@ std::string WithTone(const std::string& metadata_json, const ToneFit& fit) {
                   {"macro_f1_before", fit.before.macro_f1},
                   {"macro_f1_cross_validated", fit.cross_validated_f1}};
   return meta.dump();
+}
+
+Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const Model> base, const AdaptOptions& options,
+                                           int min_tone_labels, std::ostream* log) {
+  StoreAdaptation a;
+  a.folds = options.folds;
+  ASSIGN_OR_RETURN(const std::vector<LabeledConversation> examples, LabelledConversations(store, &a.conversation_labels));
+  for (const auto& c : examples) {
+    for (const auto& t : c.turns) a.labelled_messages += t.label.has_value();
+  }
+  a.labelled_conversations = static_cast<int64_t>(examples.size());
+  if (log != nullptr) {
+    *log << a.labelled_messages << " labelled messages in " << a.labelled_conversations
+         << " conversations, learned with the turns around them; " << a.conversation_labels
+         << " conversation labels choose the tone thresholds\n";
+  }
+  ASSIGN_OR_RETURN(a.report, AdaptModel(std::move(base), examples, options, log));
+  if (!a.report.kept) return a;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Model> adapted, Model::FromBytes(a.report.model_bytes));
+  ASSIGN_OR_RETURN(a.tone, FitToneToLabels(store, adapted, min_tone_labels));
+  char line[256];
+  if (a.tone) {
+    const ToneFit& t = *a.tone;
+    a.report.model_bytes = adapted->Serialize(WithTone(adapted->info().metadata_json, t));
+    std::snprintf(line, sizeof(line),
+                  "tone thresholds fitted to %d labelled conversations: negative <= %.2f, positive >= %.2f "
+                  "(macro-F1 %.4f with the model's, %.4f cross-validated)\n",
+                  t.labels, t.negative_below, t.positive_above, t.before.macro_f1, t.cross_validated_f1);
+  } else {
+    std::snprintf(line, sizeof(line), "tone thresholds kept: fewer than %d labelled conversations\n", min_tone_labels);
+  }
+  if (log != nullptr) *log << line;
+  return a;
+}
+
+std::string StoreAdaptationToJson(const StoreAdaptation& a) {
+  using json = nlohmann::json;
+  const AdaptReport& r = a.report;
+  auto figures = [](const AdaptFigures& f) { return json{{"macro_f1", f.macro_f1}, {"share_error", f.share_error}}; };
+  json guard = json::array();
+  for (const GuardFigures& g : r.guard) guard.push_back({{"file", g.file}, {"before", g.before}, {"after", g.after}});
+  json tone;  // null: kept as they were
+  if (a.tone) {
+    const ToneFit& t = *a.tone;
+    tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
+            {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
+  }
+  return json({{"labels", r.labels}, {"before", figures(r.before)}, {"after", figures(r.after)},
+               {"weight", r.weight}, {"guard", guard}, {"kept", r.kept}, {"reason", r.reason}, {"tone", tone}})
+      .dump();
+}
+
+std::string StoreAdaptationToText(const StoreAdaptation& a) {
+  const AdaptReport& r = a.report;
+  char buf[512];
+  std::snprintf(buf, sizeof(buf),
+                "on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f "
+                "points\n  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
+                a.folds, static_cast<long long>(r.labels), r.before.macro_f1, 100 * r.before.share_error,
+                r.after.macro_f1, 100 * r.after.share_error, r.weight);
+  std::string out = buf;
+  for (const GuardFigures& g : r.guard) {
+    std::snprintf(buf, sizeof(buf), "  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(),
+                  g.before, g.after);
+    out += buf;
+  }
+  return out;
 }
 
 }  // namespace convsent

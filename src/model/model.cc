@@ -117,6 +117,8 @@ const EmbeddedLanguages* Languages() {
 
 }  // namespace
 
+std::string Model::Serialize(const std::string& metadata_json) const { return data_->Serialize(metadata_json); }
+
 std::string ModelData::Serialize(const std::string& metadata_json) const {
   std::string body;
   body.append(metadata_json);
