@@ -46,7 +46,8 @@ void AddReportCommand(Command& app, int* exit_code);
 void AddTreeCommand(Command& app, int* exit_code);
 void AddAlertsCommand(Command& app, int* exit_code);
 void AddInterventionCommand(Command& app, int* exit_code);
-void AddServeCommands(Command& app, int* exit_code);  // serve, keys
+void AddServeCommand(Command& app, int* exit_code);
+void AddKeysCommand(Command& app, int* exit_code);
 void AddDiscoverCommand(Command& app, int* exit_code);
 void AddSyncCommand(Command& app, int* exit_code);
 

@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
         convsent::cli::AddInterventionCommand(root, &exit_code);
         convsent::cli::AddDiscoverCommand(root, &exit_code);
         convsent::cli::AddSyncCommand(root, &exit_code);
-        convsent::cli::AddServeCommands(root, &exit_code);
+        convsent::cli::AddServeCommand(root, &exit_code);
+        convsent::cli::AddKeysCommand(root, &exit_code);
 #else
         // Listed in --help; main() hands them to convsent-net before parsing.
         for (const auto& c : convsent::cli::kNetCommands) root.add_listed(c.name, c.help);
