@@ -28,7 +28,7 @@ TEST(Layers, AModuleReachingUpIsRefused) {
   TempDir dir;
   const auto r = Check({{"src/text/tokenizer.cc", "#include \"convsent/store.h\""},
                         {"src/report/report.cc", "#include \"labels/import.h\""},
-                        {"src/store/store.cc", "#include \"server/writer.h\""}},
+                        {"src/store/store.cc", "#include \"server/bodies.h\""}},
                        dir);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(
@@ -39,7 +39,7 @@ TEST(Layers, AModuleReachingUpIsRefused) {
       r.out.find("src/report/report.cc: includes labels/import.h: report (layer 6) may not depend on labels (layer 6)"),
       std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("src/store/store.cc: includes server/writer.h"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("src/store/store.cc: includes server/bodies.h"), std::string::npos) << r.out;
 }
 
 TEST(Layers, IncludesDownwardAndOwnArePassed) {

@@ -1,8 +1,10 @@
 // The ingest pipeline, three stages that run at once: the calling thread
 // reads and parses batches of conversations; a scoring stage scores each
-// batch on its scoring threads and encodes it for the store; a writer thread
-// stores each batch in one transaction. Bounded queues between the stages
-// keep memory flat, and the stages overlap so that both cores stay busy.
+// batch on its scoring threads and encodes it for the store; the store's
+// writer (store/writer.h, the server's too) stores each batch, a
+// transaction each or a savepoint of --strict's one. A bounded queue and
+// at most three batches at the writer keep memory flat, and the stages
+// overlap so that both cores stay busy.
 #include "convsent/ingest.h"
 
 #include <sys/resource.h>
@@ -23,6 +25,7 @@
 #include "convsent/text.h"
 #include "util/line_reader.h"
 #include "util/csv_reader.h"
+#include "store/writer.h"
 #include "util/mutex.h"
 
 namespace convsent {
@@ -88,7 +91,7 @@ class Ingester {
  public:
   Ingester(std::shared_ptr<const Model> model, Store* store, const IngestOptions& options)
       : model_(std::move(model)), store_(store), options_(options), scorers_(model_, options.threads), to_score_(2),
-        queue_(2), rollup_(options.rollup.value_or(RollupOptionsFor(*model_))) {
+        rollup_(options.rollup.value_or(RollupOptionsFor(*model_))) {
     score_options_.explain = options.explain;
   }
 
@@ -139,13 +142,16 @@ class Ingester {
     const bool deferred = status.ok() && log != nullptr && log->Defer().ok();
     std::optional<BackgroundCheckpoints> checkpoints;
     if (deferred) checkpoints.emplace(store_->location(), std::chrono::milliseconds(250), /*start_writeback=*/false);
-    std::thread writer([this] { WriterLoop(); });
+    std::optional<Writer> writer;
+    // Outside --strict's one transaction, the log starts over now and then.
+    writer.emplace(store_, WriterOptions{model_id_, rollup_, model_.get(), options_.strict ? 0 : 8});
+    writer_ = &*writer;
     std::thread scorer([this] { ScoringLoop(); });
     if (status.ok()) status = read();
     if (status.ok() && !stop_reading_) status = Flush();
     to_score_.Close();
-    scorer.join();  // closes the writer's queue
-    writer.join();
+    scorer.join();  // every batch it handed the writer has landed
+    writer.reset();
     checkpoints.reset();
     if (deferred) (void)log->Defer(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
@@ -414,12 +420,24 @@ class Ingester {
     std::vector<Conversation> conversations;
     IngestProgress progress;
     progress.bytes_total = bytes_total_;
-    while (to_score_.Pop(&conversations)) {
-      {
-        std::vector<Batch> spent;  // freed here, at this stage's priority
-        MutexLock lock(spent_mu_);
-        spent.swap(spent_);
+    // The batches at the writer, oldest first: each is freed here, at this
+    // stage's priority, once stored (the writer is the slowest stage).
+    std::deque<std::pair<std::future<Status>, std::shared_ptr<const Batch>>> stored;
+    bool failed = false;
+    const auto land_oldest = [&] {
+      const Status s = stored.front().first.get();
+      if (s.ok()) {
+        for (const auto& sc : stored.front().second->scored) {
+          summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
+        }
+        summary_.conversations += static_cast<int64_t>(stored.front().second->scored.size());
+      } else if (!failed) {
+        failed = true;
+        writer_status_ = s;
       }
+      stored.pop_front();
+    };
+    while (!failed && to_score_.Pop(&conversations)) {
       Batch batch;
       batch.scored.resize(conversations.size());
       batch.encoded.resize(conversations.size());
@@ -440,47 +458,21 @@ class Ingester {
       progress.bytes_read = bytes_read_;
       progress.seconds = Seconds();
       if (options_.progress) options_.progress(progress);
-      if (!queue_.Push(std::move(batch))) {
-        // The writer stopped: so does the reader.
-        stop_reading_ = true;
-        to_score_.Stop();
-        break;
-      }
-    }
-    queue_.Close();
-  }
-
-  void WriterLoop() {
-    Batch batch;
-    int64_t batches = 0;
-    while (queue_.Pop(&batch)) {
-      // Now and then the log starts over, or it would grow to several times
-      // the store's size: the checkpoint thread has copied most of it, so
-      // this waits only for the rest. (Not inside a strict ingest's one
-      // transaction, where nothing is committed until the end.)
-      if (Checkpoints* log = store_->checkpoints(); log && !options_.strict && ++batches % 8 == 0) {
-        (void)log->Run(/*restart=*/true);
-      }
-      // A commit per batch; with --strict, a savepoint of the one transaction.
-      const Status s = store_->InTransaction([&]() -> Status {
-        for (size_t i = 0; i < batch.scored.size(); ++i) {
-          RETURN_IF_ERROR(store_->conversations().Put(batch.scored[i], model_id_, &batch.encoded[i]));
+      auto shared = std::make_shared<const Batch>(std::move(batch));
+      stored.emplace_back(writer_->Post([this, b = shared](WriterContext& ctx) mutable -> Status {
+        for (size_t i = 0; i < b->scored.size(); ++i) {
+          RETURN_IF_ERROR(ctx.store().conversations().Put(b->scored[i], model_id_, &b->encoded[i]));
         }
-        return options_.with_commit ? options_.with_commit(*store_) : Status::Ok();
-      });
-      if (!s.ok()) {
-        writer_status_ = s;
-        stop_reading_ = true;
-        queue_.Stop();
-        return;
-      }
-      for (const auto& sc : batch.scored) summary_.messages += static_cast<int64_t>(sc.conversation.messages.size());
-      summary_.conversations += static_cast<int64_t>(batch.scored.size());
-      // Freeing a batch's thousands of strings is left to the scoring
-      // stage: the writer is the slowest stage.
-      MutexLock lock(spent_mu_);
-      spent_.push_back(std::move(batch));
-      batch = Batch();
+        b.reset();  // the scoring stage holds the last reference
+        return options_.with_commit ? options_.with_commit(ctx.store()) : Status::Ok();
+      }), shared);
+      while (stored.size() > 2) land_oldest();
+    }
+    while (!stored.empty()) land_oldest();
+    if (failed) {
+      // The writer failed: so does the reader.
+      stop_reading_ = true;
+      to_score_.Stop();
     }
   }
 
@@ -490,10 +482,8 @@ class Ingester {
   ScoreOptions score_options_;
   ScorerPool scorers_;
   BoundedQueue<std::vector<Conversation>> to_score_;
-  BoundedQueue<Batch> queue_;
   RollupOptions rollup_;
-  Mutex spent_mu_;
-  std::vector<Batch> spent_ GUARDED_BY(spent_mu_);  // stored batches, for the scoring stage to free
+  Writer* writer_ = nullptr;  // while Run runs
   std::vector<Conversation> pending_;
   IngestSummary summary_;
   // Progress, shared between the reader and the scoring stage.

@@ -34,7 +34,7 @@
 #include "server/limited_http_server.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
-#include "server/writer.h"
+#include "store/writer.h"
 
 namespace convsent::server {
 

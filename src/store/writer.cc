@@ -1,8 +1,9 @@
-#include "server/writer.h"
+#include "store/writer.h"
 
 #include <chrono>
 #include <cstdio>
 
+#include "convsent/checkpoints.h"
 #include "convsent/conversation.h"
 #include "convsent/detectors.h"
 
@@ -203,7 +204,16 @@ void WriterContext::DropCache() {
 }
 
 Writer::Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup, const Model* model)
-    : store_(std::move(store)), context_(store_.get(), model_id, rollup, model), thread_([this] { Run(); }) {}
+    : owned_(std::move(store)),
+      store_(owned_.get()),
+      context_(store_, model_id, rollup, model),
+      thread_([this] { Run(); }) {}
+
+Writer::Writer(Store* store, const WriterOptions& o)
+    : store_(store),
+      context_(store_, o.model_id, o.rollup, o.model),
+      restart_log_every_(o.restart_log_every),
+      thread_([this] { Run(); }) {}
 
 Writer::~Writer() {
   {
@@ -214,16 +224,22 @@ Writer::~Writer() {
   thread_.join();
 }
 
-Status Writer::Submit(Op op) {
+Status Writer::Submit(Op op) { return Post(std::move(op)).get(); }
+
+std::future<Status> Writer::Post(Op op) {
   std::future<Status> done;
   {
     MutexLock lock(mu_);
-    if (stop_) return Status::FailedPrecondition("the server is stopping");
+    if (stop_) {
+      std::promise<Status> refused;
+      refused.set_value(Status::FailedPrecondition("the store's writer is stopping"));
+      return refused.get_future();
+    }
     queue_.push_back({std::move(op), {}});
     done = queue_.back().done.get_future();
   }
   cv_.notify_one();
-  return done.get();
+  return done;
 }
 
 Status Writer::Fold(const std::string& id) {
@@ -243,6 +259,7 @@ void Writer::Run() {
   constexpr size_t kFoldsPerCommit = 32;
   std::vector<Pending> group;
   bool stopping = false;
+  int64_t commits = 0;
   for (;;) {
     {
       MutexLock lock(mu_);
@@ -262,7 +279,9 @@ void Writer::Run() {
       }
     }
     std::vector<Status> results(group.size());
-    Status begin = store_->Begin();
+    // Inside the caller's transaction (ingest --strict), a savepoint of it.
+    const bool nested = store_->in_transaction();
+    Status begin = nested ? store_->Savepoint() : store_->Begin();
     if (begin.ok()) {
       // Another process replaced conversations (an ingest): the cache may
       // hold their old versions. Rebuilt from the store on demand.
@@ -287,19 +306,25 @@ void Writer::Run() {
         s = stopping ? context_.FoldAll() : context_.FoldDue(NowMs(), kFoldsPerCommit);
         s = s.ok() ? store_->Release() : (static_cast<void>(store_->RollbackToSavepoint()), s);
         if (!s.ok()) {
-          std::fprintf(stderr, "convsent serve: folding the live log: %s\n", s.message().c_str());
+          std::fprintf(stderr, "convsent: folding the live log: %s\n", s.message().c_str());
           context_.DropCache();
         }
       }
-      begin = store_->Commit();
+      begin = nested ? store_->Release() : store_->Commit();
     }
     if (!begin.ok()) {
-      (void)store_->Rollback();
+      (void)(nested ? store_->RollbackToSavepoint() : store_->Rollback());
       context_.DropCache();
       for (auto& r : results) r = r.ok() ? begin : r;
       context_.TakeAfterCommit();  // nothing committed: nothing to announce
     } else {
       for (auto& fn : context_.TakeAfterCommit()) fn();
+    }
+    // Now and then the log starts over (bulk writes): the checkpoint
+    // thread has copied most of it, so this waits only for the rest.
+    if (Checkpoints* log = store_->checkpoints();
+        begin.ok() && !nested && log != nullptr && restart_log_every_ > 0 && ++commits % restart_log_every_ == 0) {
+      (void)log->Run(/*restart=*/true);
     }
     for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(results[i]);
     group.clear();

@@ -1,10 +1,13 @@
-// The server's single writer: every change to the store is an operation
-// run on one thread, many per transaction (group commit). Submit returns
-// only after the operation's transaction committed, so an answer of 2xx
+// The store's single writer: every change to the store by the server and
+// by ingest (the worker's and import's too) is an operation run on one
+// thread, many per transaction (group commit). Submit returns only after
+// the operation's transaction committed, so the server's answer of 2xx
 // means stored; an operation that fails is rolled back alone (a savepoint
-// each) and the others of its group still commit.
-#ifndef CONVSENT_SRC_SERVER_WRITER_H_
-#define CONVSENT_SRC_SERVER_WRITER_H_
+// each) and the others of its group still commit. Opened inside a
+// transaction of the caller's (ingest --strict), a group is a savepoint
+// of it, committed or rolled back with it.
+#ifndef CONVSENT_SRC_STORE_WRITER_H_
+#define CONVSENT_SRC_STORE_WRITER_H_
 
 #include <condition_variable>
 #include <deque>
@@ -124,14 +127,32 @@ class WriterContext {
   std::vector<std::function<void()>> after_commit_;
 };
 
+struct WriterOptions {
+  int64_t model_id = 0;   // whose scores are stored
+  RollupOptions rollup;   // how conversations are rolled up (the model's)
+  const Model* model = nullptr;
+  // Every this many commits the writer waits for the log to be copied into
+  // the store and starts it over (SQLite; 0: never). Bulk writes need it:
+  // their log would otherwise grow to several times the store's size.
+  int restart_log_every = 0;
+};
+
 class Writer {
  public:
   using Op = std::function<Status(WriterContext&)>;
+  // Owns `store` (the server's connection).
   Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup = {}, const Model* model = nullptr);
+  // Writes through the caller's `store`, which must outlive it and take no
+  // other writes meanwhile (ingest).
+  Writer(Store* store, const WriterOptions& options);
   ~Writer();  // drains what was submitted, then stops
 
   // Runs `op` on the writer thread and waits until it committed.
   Status Submit(Op op);
+  // Queues `op`; the future holds its status once its transaction
+  // committed (or failed). The caller keeps what `op` refers to alive
+  // until then.
+  std::future<Status> Post(Op op);
   // Waits until the stored rows of a conversation (or, with "", of all)
   // hold every message answered so far: before a read of the store.
   Status Fold(const std::string& id);
@@ -143,8 +164,10 @@ class Writer {
     Op op;
     std::promise<Status> done;
   };
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> owned_;
+  Store* store_;
   WriterContext context_;
+  int restart_log_every_ = 0;
   mutable Mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_ GUARDED_BY(mu_);
@@ -154,4 +177,4 @@ class Writer {
 
 }  // namespace convsent
 
-#endif  // CONVSENT_SRC_SERVER_WRITER_H_
+#endif  // CONVSENT_SRC_STORE_WRITER_H_

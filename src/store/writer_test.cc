@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "convsent/model.h"
-#include "server/writer.h"
+#include "store/writer.h"
 #include "test_util.h"
 
 namespace convsent {
