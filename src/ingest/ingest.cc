@@ -137,14 +137,14 @@ class Ingester {
     if (options_.strict) status = store_->Begin();
     // The log is copied into the store by a thread of its own rather than by
     // the writer's commits: the writer is the pipeline's slowest stage, and
-    // the other core has room.
-    Checkpoints* log = store_->checkpoints();
-    const bool deferred = status.ok() && log != nullptr && log->Defer().ok();
-    std::optional<BackgroundCheckpoints> checkpoints;
-    if (deferred) checkpoints.emplace(store_->location(), std::chrono::milliseconds(250), /*start_writeback=*/false);
+    // the other core has room. Outside --strict's one transaction, the log
+    // starts over now and then.
+    WriterOptions w;
+    w.model_id = model_id_, w.rollup = rollup_, w.model = model_.get();
+    w.checkpoint_every = std::chrono::milliseconds(250);
+    w.restart_log_every = options_.strict ? 0 : 8;
     std::optional<Writer> writer;
-    // Outside --strict's one transaction, the log starts over now and then.
-    writer.emplace(store_, WriterOptions{model_id_, rollup_, model_.get(), options_.strict ? 0 : 8});
+    writer.emplace(store_, w);
     writer_ = &*writer;
     std::thread scorer([this] { ScoringLoop(); });
     if (status.ok()) status = read();
@@ -152,8 +152,6 @@ class Ingester {
     to_score_.Close();
     scorer.join();  // every batch it handed the writer has landed
     writer.reset();
-    checkpoints.reset();
-    if (deferred) (void)log->Defer(false);  // the caller's store, as it was
     if (status.ok()) status = writer_status_;
     status = FinishStrict(status);
     if (status.ok() && summary_.conversations > 0) status = store_->SetCurrentModel(model_->info().version);

@@ -115,14 +115,6 @@ Status Server::Run() {
     while (!svr_.is_running() && !listen_returned.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     svr_.stop();
   });
-  // The writer's commits leave the log to a thread of its own: every 50 ms
-  // it hands the changed pages to the disk (without waiting) and
-  // checkpoints the log into the store. A checkpoint's sync stalls the
-  // writer's commits behind the file system; small and frequent ones, with
-  // little left to sync, stall it least (p99 at 5,000 msg/s: 46 ms checkpointing once a second,
-  // 7-8 ms now; bench/RESULTS.md).
-  std::optional<BackgroundCheckpoints> checkpoints;
-  checkpoints.emplace(o_.db, std::chrono::milliseconds(50), /*start_writeback=*/true);
   std::atomic<bool> done{false};
   std::thread listener([this, &done] { ListenToOtherServers(done); });
   std::thread syncing, writing_back;
@@ -132,7 +124,6 @@ Status Server::Run() {
   listen_returned = true;
   svr_.Shutdown();  // answers what was read, closes the rest
   done = true;
-  checkpoints.reset();
   listener.join();
   if (syncing.joinable()) syncing.join();
   {
@@ -364,10 +355,16 @@ Status Serve(const ServeOptions& options, std::shared_ptr<const Model> model) {
   ASSIGN_OR_RETURN(const int64_t model_id, store->RegisterModel(model->info().version, model->info().metadata_json));
   RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
   ASSIGN_OR_RETURN(const Redaction redaction, StoredRedaction(*store));
-  // SQLite: the log is copied by the server's checkpoint thread, not by the
-  // writer's commits. PostgreSQL has nothing to defer.
-  if (Checkpoints* log = store->checkpoints()) RETURN_IF_ERROR(log->Defer());
-  auto writer = std::make_unique<Writer>(std::move(store), model_id, RollupOptionsFor(*model), model.get());
+  // SQLite: the writer's commits leave the log to a thread of its own:
+  // every 50 ms it hands the changed pages to the disk (without waiting)
+  // and copies the log into the store. A checkpoint's sync stalls the
+  // commits behind the file system; small and frequent ones, with little
+  // left to sync, stall them least (p99 at 5,000 msg/s: 46 ms checkpointing
+  // once a second, 7-8 ms so; bench/RESULTS.md).
+  WriterOptions w;
+  w.model_id = model_id, w.rollup = RollupOptionsFor(*model), w.model = model.get();
+  w.checkpoint_every = std::chrono::milliseconds(50), w.start_writeback = true;
+  auto writer = std::make_unique<Writer>(std::move(store), w);
   // Messages answered before a stop that did not fold them (a crash) are
   // folded now, before the first request.
   RETURN_IF_ERROR(writer->Submit([](WriterContext& ctx) -> Status {

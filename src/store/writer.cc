@@ -203,17 +203,22 @@ void WriterContext::DropCache() {
   lru_.clear();
 }
 
-Writer::Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup, const Model* model)
-    : owned_(std::move(store)),
-      store_(owned_.get()),
-      context_(store_, model_id, rollup, model),
-      thread_([this] { Run(); }) {}
+Writer::Writer(std::unique_ptr<Store> store, const WriterOptions& options) : Writer(store.get(), options) {
+  owned_ = std::move(store);
+}
 
 Writer::Writer(Store* store, const WriterOptions& o)
-    : store_(store),
-      context_(store_, o.model_id, o.rollup, o.model),
-      restart_log_every_(o.restart_log_every),
-      thread_([this] { Run(); }) {}
+    : store_(store), context_(store_, o.model_id, o.rollup, o.model), restart_log_every_(o.restart_log_every) {
+  // The writer's commits stop copying the log (a pause of a fraction of a
+  // second each time, behind the file system's sync); a thread of its own
+  // does it. Should the store refuse, the commits go on doing it.
+  Checkpoints* log = store_->checkpoints();
+  if (o.checkpoint_every.count() > 0 && log != nullptr && log->Defer().ok()) {
+    deferred_ = true;
+    checkpoints_.emplace(store_->location(), o.checkpoint_every, o.start_writeback);
+  }
+  thread_ = std::thread([this] { Run(); });
+}
 
 Writer::~Writer() {
   {
@@ -222,6 +227,8 @@ Writer::~Writer() {
   }
   cv_.notify_all();
   thread_.join();
+  checkpoints_.reset();
+  if (deferred_) (void)store_->checkpoints()->Defer(false);  // the store, as it was given
 }
 
 Status Writer::Submit(Op op) { return Post(std::move(op)).get(); }

@@ -9,6 +9,7 @@
 #ifndef CONVSENT_SRC_STORE_WRITER_H_
 #define CONVSENT_SRC_STORE_WRITER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -24,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "convsent/checkpoints.h"
 #include "convsent/rollup.h"
 #include "convsent/store.h"
 #include "util/mutex.h"
@@ -131,9 +133,14 @@ struct WriterOptions {
   int64_t model_id = 0;   // whose scores are stored
   RollupOptions rollup;   // how conversations are rolled up (the model's)
   const Model* model = nullptr;
+  // SQLite: the log is copied into the store by a thread with a connection
+  // of its own, this often, rather than by the commits (0: by the commits),
+  // `start_writeback` first handing the changed pages to the disk.
+  std::chrono::milliseconds checkpoint_every{0};
+  bool start_writeback = false;
   // Every this many commits the writer waits for the log to be copied into
-  // the store and starts it over (SQLite; 0: never). Bulk writes need it:
-  // their log would otherwise grow to several times the store's size.
+  // the store and starts it over (0: never). Bulk writes need it: their log
+  // would otherwise grow to several times the store's size.
   int restart_log_every = 0;
 };
 
@@ -141,11 +148,11 @@ class Writer {
  public:
   using Op = std::function<Status(WriterContext&)>;
   // Owns `store` (the server's connection).
-  Writer(std::unique_ptr<Store> store, int64_t model_id, RollupOptions rollup = {}, const Model* model = nullptr);
+  Writer(std::unique_ptr<Store> store, const WriterOptions& options);
   // Writes through the caller's `store`, which must outlive it and take no
   // other writes meanwhile (ingest).
   Writer(Store* store, const WriterOptions& options);
-  ~Writer();  // drains what was submitted, then stops
+  ~Writer();  // drains what was submitted, then stops; the log copied by the commits again
 
   // Runs `op` on the writer thread and waits until it committed.
   Status Submit(Op op);
@@ -168,6 +175,8 @@ class Writer {
   Store* store_;
   WriterContext context_;
   int restart_log_every_ = 0;
+  bool deferred_ = false;  // the log's copying left to `checkpoints_`
+  std::optional<BackgroundCheckpoints> checkpoints_;
   mutable Mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_ GUARDED_BY(mu_);

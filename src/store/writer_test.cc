@@ -1,7 +1,9 @@
 // The writer's fold and rebuild on a real SQLite store, without HTTP: a
 // posted message is in the live log at once and in the conversation's rows
 // after a fold; a dropped cache and a restart rebuild the conversation from
-// its rows and its log, and lose nothing.
+// its rows and its log, and lose nothing. And the writer itself: a failed
+// operation is undone alone, and inside a transaction of the caller's its
+// groups are savepoints of it.
 #include <gtest/gtest.h>
 
 #include "convsent/model.h"
@@ -134,6 +136,62 @@ TEST_F(WriterFold, ARestartFoldsWhatTheLogHeld) {
   EXPECT_EQ(StoredMessages(*again, "c-3"), 2u);
   EXPECT_EQ(StoredMessages(*again, "c-4"), 1u);
   EXPECT_EQ(Logged(*again), 0u);
+}
+
+// A conversation of one message, stored by an operation.
+Writer::Op PutOne(const std::string& id, int64_t model_id) {
+  return [id, model_id](WriterContext& ctx) -> Status {
+    ScoredConversation sc;
+    sc.conversation.id = id;
+    sc.conversation.messages.push_back({});
+    sc.conversation.messages.back().text = "hello";
+    sc.scores.push_back(std::nullopt);
+    return ctx.store().conversations().Put(sc, model_id);
+  };
+}
+
+TEST_F(WriterFold, AFailedOperationIsUndoneAloneAndTheRestCommit) {
+  std::vector<std::future<Status>> posted;
+  {
+    WriterOptions o;
+    o.model_id = model_id_;
+    o.checkpoint_every = std::chrono::milliseconds(10);
+    o.restart_log_every = 2;
+    Writer writer(store_.get(), o);
+    for (int i = 0; i < 20; ++i) {
+      if (i == 7) {
+        posted.push_back(writer.Post([this](WriterContext& ctx) -> Status {
+          RETURN_IF_ERROR(PutOne("bad", model_id_)(ctx));  // written, then undone
+          return Status::InvalidArgument("refused");
+        }));
+      }
+      posted.push_back(writer.Post(PutOne("c" + std::to_string(i), model_id_)));
+    }
+    for (size_t i = 0; i < posted.size(); ++i) EXPECT_EQ(posted[i].get().ok(), i != 7) << i;
+    EXPECT_TRUE(writer.Submit(PutOne("last", model_id_)).ok());
+  }
+  EXPECT_EQ(StoredMessages(*store_, "bad"), 0u);
+  for (const char* id : {"c0", "c6", "c7", "c19", "last"}) EXPECT_EQ(StoredMessages(*store_, id), 1u) << id;
+  int stored = 0;
+  ASSERT_TRUE(store_->conversations().ForEach([&](const Conversation&) { return ++stored, Status::Ok(); }).ok());
+  EXPECT_EQ(stored, 21);
+  EXPECT_FALSE(store_->in_transaction());
+}
+
+TEST_F(WriterFold, InsideTheCallersTransactionItsGroupsAreSavepoints) {
+  ASSERT_TRUE(store_->Begin().ok());
+  {
+    WriterOptions o;
+    o.model_id = model_id_;
+    Writer writer(store_.get(), o);
+    EXPECT_TRUE(writer.Submit(PutOne("a", model_id_)).ok());
+    EXPECT_TRUE(writer.Submit(PutOne("b", model_id_)).ok());
+  }
+  EXPECT_TRUE(store_->in_transaction()) << "the caller's transaction is still open";
+  EXPECT_EQ(StoredMessages(*store_, "a"), 1u);
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_EQ(StoredMessages(*store_, "a"), 0u) << "rolled back with the caller's transaction";
+  EXPECT_EQ(StoredMessages(*store_, "b"), 0u);
 }
 
 }  // namespace
