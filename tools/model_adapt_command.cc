@@ -19,6 +19,7 @@ struct AdaptFlags {
   uint64_t seed = 1;
   bool json = false;
   std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
+  std::vector<std::string> guard;    // dev files the guard watches besides the recipe's
 };
 
 int RunAdapt(const AdaptFlags& f) {
@@ -42,6 +43,7 @@ int RunAdapt(const AdaptFlags& f) {
     std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
     std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });
   }
+  o.recipe.dev.insert(o.recipe.dev.end(), f.guard.begin(), f.guard.end());
   o.folds = f.folds, o.seed = f.seed;
   auto adapted = AdaptToStoreLabels(*store, base, o, f.min_tone_labels, f.json ? nullptr : &std::cerr);
   if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
@@ -81,6 +83,9 @@ void AddModelAdaptCommand(Command& model, int* exit_code) {
                     "Labelled conversations needed to fit the tone thresholds to them (default 100)");
   adapt->add_option("--seed", flags->seed, "Random seed: the same labels and seed give the same model (default 1)");
   adapt->add_flag("--json", flags->json, "Print JSON: labels, before, after, weight, kept");
+  adapt->add_option("--guard", flags->guard,
+                    "A dev file (TSV, or FILE.jsonl#SPLIT) the guard also watches: no weight may lower its macro-F1 "
+                    "by more than 0.01 (repeatable)");
   adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");
   adapt->callback([flags, exit_code] { *exit_code = RunAdapt(*flags); });
 }

@@ -1,10 +1,10 @@
 // The figures of `convsent eval` for one labelled set, and how they read
 // as text and JSON.
-#include <cstdarg>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "convsent/eval.h"
+#include "util/append_format.h"
 
 namespace convsent {
 namespace {
@@ -45,15 +45,6 @@ json ReportJson(const EvalReport& report) {
           {"languages", report.languages}};
 }
 
-__attribute__((format(printf, 2, 3))) void Append(std::string* out, const char* fmt, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof(buf), fmt, args);
-  va_end(args);
-  *out += buf;
-}
-
 }  // namespace
 
 EvalReport EvaluateScored(const std::vector<ScoredLabel>& rows) {
@@ -75,24 +66,24 @@ EvalReport EvaluateScored(const std::vector<ScoredLabel>& rows) {
 std::string EvalReportToText(const EvalReport& report) {
   const EvalResult& r = report.result;
   std::string out;
-  Append(&out, "%s  (n=%d%s)\n", report.file.c_str(), r.n,
+  AppendFormat(&out, "%s  (n=%d%s)\n", report.file.c_str(), r.n,
          report.skipped_lines ? (", skipped " + std::to_string(report.skipped_lines)).c_str() : "");
-  Append(&out, "  accuracy %.4f   macro-F1 %.4f   macro-recall %.4f   ECE %.4f\n", r.accuracy, r.macro_f1,
+  AppendFormat(&out, "  accuracy %.4f   macro-F1 %.4f   macro-recall %.4f   ECE %.4f\n", r.accuracy, r.macro_f1,
          r.macro_recall, report.ece);
-  Append(&out, "  %-9s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
+  AppendFormat(&out, "  %-9s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
   for (int c = 0; c < kNumClasses; ++c) {
     const auto& m = r.per_class[c];
-    Append(&out, "  %-9s %9.4f %9.4f %9.4f %8d\n", ClassName(c).c_str(), m.precision, m.recall, m.f1, m.support);
+    AppendFormat(&out, "  %-9s %9.4f %9.4f %9.4f %8d\n", ClassName(c).c_str(), m.precision, m.recall, m.f1, m.support);
   }
   const ShareErrors& s = report.shares;
-  Append(&out,
+  AppendFormat(&out,
          "  share error, predicted - people's, points: classify-and-count neg %+.1f neu %+.1f pos %+.1f;"
          " mean probability neg %+.1f neu %+.1f pos %+.1f\n",
          100 * s.count[0], 100 * s.count[1], 100 * s.count[2], 100 * s.mean_probability[0],
          100 * s.mean_probability[1], 100 * s.mean_probability[2]);
-  Append(&out, "  confusion (rows gold, columns predicted: neg neu pos)\n");
+  AppendFormat(&out, "  confusion (rows gold, columns predicted: neg neu pos)\n");
   for (int c = 0; c < kNumClasses; ++c) {
-    Append(&out, "  %-9s %7d %7d %7d\n", ClassName(c).c_str(), r.confusion[c][0], r.confusion[c][1], r.confusion[c][2]);
+    AppendFormat(&out, "  %-9s %7d %7d %7d\n", ClassName(c).c_str(), r.confusion[c][0], r.confusion[c][1], r.confusion[c][2]);
   }
   std::string told;
   for (const auto& [code, n] : report.languages) told += " " + code + " " + std::to_string(n);

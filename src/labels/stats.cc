@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cstdarg>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -7,6 +6,7 @@
 #include <tuple>
 
 #include "convsent/labels.h"
+#include "util/append_format.h"
 
 namespace convsent {
 
@@ -56,15 +56,6 @@ LabelStats ComputeLabelStats(const std::vector<HumanLabel>& labels) {
 
 namespace {
 
-__attribute__((format(printf, 2, 3))) void Append(std::string* out, const char* fmt, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof(buf), fmt, args);
-  va_end(args);
-  *out += buf;
-}
-
 double Agreement(const LabelStats& st) {
   return st.pairs ? static_cast<double>(st.pairs_agreeing) / static_cast<double>(st.pairs) : 0;
 }
@@ -90,17 +81,17 @@ std::string LabelStatsToJson(const LabelStats& st) {
 
 std::string LabelStatsToText(const LabelStats& st) {
   std::string out;
-  Append(&out, "%lld labels: %lld of conversations, %lld of messages, by %lld reviewers\n",
+  AppendFormat(&out, "%lld labels: %lld of conversations, %lld of messages, by %lld reviewers\n",
          static_cast<long long>(st.labels), static_cast<long long>(st.conversation_labels),
          static_cast<long long>(st.message_labels), static_cast<long long>(st.reviewers));
   const auto count = [](const std::map<std::string, int64_t>& m, const char* key) {
     const auto it = m.find(key);
     return static_cast<long long>(it == m.end() ? 0 : it->second);
   };
-  for (const char* source : {"audit", "review", "import"}) Append(&out, "  %-7s %lld\n", source, count(st.by_source, source));
-  for (const char* label : {"negative", "neutral", "positive"}) Append(&out, "  %-8s %lld\n", label, count(st.by_label, label));
+  for (const char* source : {"audit", "review", "import"}) AppendFormat(&out, "  %-7s %lld\n", source, count(st.by_source, source));
+  for (const char* label : {"negative", "neutral", "positive"}) AppendFormat(&out, "  %-8s %lld\n", label, count(st.by_label, label));
   if (st.pairs > 0) {
-    Append(&out, "between reviewers: %lld items labelled by two or more, %lld pairs, agreement %.0f%%, kappa %s\n",
+    AppendFormat(&out, "between reviewers: %lld items labelled by two or more, %lld pairs, agreement %.0f%%, kappa %s\n",
            static_cast<long long>(st.shared_items), static_cast<long long>(st.pairs), 100 * Agreement(st),
            st.kappa ? std::to_string(*st.kappa).substr(0, 5).c_str() : "-");
   } else {

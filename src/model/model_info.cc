@@ -1,12 +1,12 @@
 // What `convsent model info` says of a model: its header, how it was
 // trained (the metadata the trainer wrote) and the languages it scores.
-#include <cstdarg>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "convsent/langid.h"
 #include "convsent/model.h"
 #include "convsent/scorer.h"
+#include "util/append_format.h"
 
 namespace convsent {
 namespace {
@@ -17,15 +17,6 @@ std::string Hex(uint64_t hash) {
   char buf[17];
   std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(hash));
   return buf;
-}
-
-__attribute__((format(printf, 2, 3))) void Append(std::string* out, const char* fmt, ...) {
-  char buf[1024];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof(buf), fmt, args);
-  va_end(args);
-  *out += buf;
 }
 
 json InfoJson(const std::shared_ptr<const Model>& model, const std::string& source) {
@@ -67,43 +58,43 @@ std::string ModelInfoToText(const std::shared_ptr<const Model>& model, const std
   const ModelInfo& i = model->info();
   const json info = InfoJson(model, source);
   std::string out;
-  Append(&out, "model            %s\n", i.version.c_str());
-  Append(&out, "source           %s\n", source.c_str());
-  Append(&out, "format version   %u   tokenizer v%u   hash v%u\n", i.format_version, i.tokenizer_version,
+  AppendFormat(&out, "model            %s\n", i.version.c_str());
+  AppendFormat(&out, "source           %s\n", source.c_str());
+  AppendFormat(&out, "format version   %u   tokenizer v%u   hash v%u\n", i.format_version, i.tokenizer_version,
          i.hash_version);
-  Append(&out, "buckets          %u   lexicon entries %u   size %zu bytes\n", i.num_buckets, i.lexicon_entries,
+  AppendFormat(&out, "buckets          %u   lexicon entries %u   size %zu bytes\n", i.num_buckets, i.lexicon_entries,
          i.file_bytes);
-  Append(&out, "content hash     %s (XXH3-64)\n", Hex(i.content_hash).c_str());
-  Append(&out, "reads context    %s\n", info["reads_context"].get<bool>() ? "yes: scores each turn with the turns before it"
+  AppendFormat(&out, "content hash     %s (XXH3-64)\n", Hex(i.content_hash).c_str());
+  AppendFormat(&out, "reads context    %s\n", info["reads_context"].get<bool>() ? "yes: scores each turn with the turns before it"
                                                                          : "no: every message alone");
   if (const json& meta = info["metadata"]; meta.is_object()) {
-    Append(&out, "method           %s\n", meta.value("method", std::string("?")).c_str());
+    AppendFormat(&out, "method           %s\n", meta.value("method", std::string("?")).c_str());
     for (const auto& t : meta.value("train", json::array())) {
-      Append(&out, "trained on       %s (%d rows, weight %.2f)\n", t.value("file", std::string()).c_str(),
+      AppendFormat(&out, "trained on       %s (%d rows, weight %.2f)\n", t.value("file", std::string()).c_str(),
              t.value("rows", 0), t.value("weight", 1.0));
     }
     for (const auto& l : meta.value("lexicons", json::array())) {
-      Append(&out, "lexicon          %s (%d entries)\n", l.value("file", std::string()).c_str(), l.value("entries", 0));
+      AppendFormat(&out, "lexicon          %s (%d entries)\n", l.value("file", std::string()).c_str(), l.value("entries", 0));
     }
     if (meta.contains("options")) out += "options          " + meta["options"].dump() + "\n";
     for (const auto& d : meta.value("dev", json::array())) {
-      Append(&out, "dev              %s: macro-F1 %.4f, macro-recall %.4f, ECE %.4f\n",
+      AppendFormat(&out, "dev              %s: macro-F1 %.4f, macro-recall %.4f, ECE %.4f\n",
              d.value("file", std::string()).c_str(), d.value("macro_f1", 0.0), d.value("macro_recall", 0.0),
              d.value("ece", 0.0));
     }
   }
   const json& languages = info["languages"];
   if (languages.size() > 1) {
-    Append(&out, "languages        identified per message (identifier %s); the others' models:\n",
+    AppendFormat(&out, "languages        identified per message (identifier %s); the others' models:\n",
            info["language_identifier"]["content_hash"].get<std::string>().c_str());
     for (size_t k = 1; k < languages.size(); ++k) {
       const auto& l = languages[k];
       std::string figures;
       for (const auto& d : l["dev"]) {
         figures.clear();
-        Append(&figures, "dev macro-F1 %.4f", d.value("macro_f1", 0.0));
+        AppendFormat(&figures, "dev macro-F1 %.4f", d.value("macro_f1", 0.0));
       }
-      Append(&out, "  %-3s %-11s %-26s %s\n", l["language"].get<std::string>().c_str(),
+      AppendFormat(&out, "  %-3s %-11s %-26s %s\n", l["language"].get<std::string>().c_str(),
              l["name"].get<std::string>().c_str(), l["model"].get<std::string>().c_str(), figures.c_str());
     }
   }

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+
+#include "util/append_format.h"
 
 namespace convsent {
 namespace {
@@ -457,29 +458,16 @@ std::string ReportToJson(const Report& r) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-namespace {
-// Appends one formatted line; the attribute lets the compiler check formats.
-__attribute__((format(printf, 2, 3))) void Line(std::string* out, const char* fmt, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof(buf), fmt, args);
-  va_end(args);
-  *out += buf;
-  *out += "\n";
-}
-}  // namespace
-
 std::string ReportToText(const Report& r) {
   std::string out;
   const ToneCounts& c = r.overall;
-  Line(&out, "Sentiment: %s band, %.1f%% negative of %lld scored conversations", std::string(BandName(BandOf(c.NegativeShare()))).c_str(),
+  AppendLine(&out, "Sentiment: %s band, %.1f%% negative of %lld scored conversations", std::string(BandName(BandOf(c.NegativeShare()))).c_str(),
        100 * c.NegativeShare(), static_cast<long long>(c.scored()));
-  Line(&out, "  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
+  AppendLine(&out, "  net score %+.3f   mean %.2f / 5   negative %.1f%%  neutral %.1f%%  positive %.1f%%", c.NetScore(),
        c.MeanScore5(), 100 * c.NegativeShare(), 100 * c.NeutralShare(), 100 * c.PositiveShare());
   if (r.estimate) {
     const ShareEstimate& e = *r.estimate;
-    Line(&out, "  corrected by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%], neutral %.1f%%, positive %.1f%% "
+    AppendLine(&out, "  corrected by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%], neutral %.1f%%, positive %.1f%% "
          "(95%%): %s%s",
          static_cast<long long>(e.labels), 100 * e.share[0], 100 * e.interval[0].low, 100 * e.interval[0].high,
          100 * e.share[1], 100 * e.share[2], std::string(BandName(e.band)).c_str(),
@@ -488,72 +476,72 @@ std::string ReportToText(const Report& r) {
                                                                      ? BandOf(e.interval[0].high)
                                                                      : BandOf(e.interval[0].low))))
                               .c_str());
-    Line(&out, "  audit: model and people agree on %.0f%%, kappa %s; %lld labels would give +-3 points",
+    AppendLine(&out, "  audit: model and people agree on %.0f%%, kappa %s; %lld labels would give +-3 points",
          100 * e.agreement, e.kappa ? std::to_string(*e.kappa).substr(0, 5).c_str() : "-",
          static_cast<long long>(r.audit_labels_for_3_points));
   } else {
-    Line(&out, "  not checked against people: about %lld random audit labels would give the true share +-3 points "
+    AppendLine(&out, "  not checked against people: about %lld random audit labels would give the true share +-3 points "
          "(convsent audit sample, labels import --audit)",
          static_cast<long long>(r.audit_labels_for_3_points));
   }
-  Line(&out, "  trend: %s", r.direction.c_str());
+  AppendLine(&out, "  trend: %s", r.direction.c_str());
   std::string models;
   for (const auto& [m, n] : r.models) models += (models.empty() ? "" : ", ") + m + " (" + std::to_string(n) + ")";
   if (r.human.labelled > 0) {
-    Line(&out, "  method: %s; all stored conversations; %lld human labels (%s), agreement with the model %.0f%%, kappa %s",
+    AppendLine(&out, "  method: %s; all stored conversations; %lld human labels (%s), agreement with the model %.0f%%, kappa %s",
          models.c_str(), static_cast<long long>(r.human.labelled), r.human.blended ? "blended: they win" : "not blended",
          100.0 * static_cast<double>(r.human.agree) / static_cast<double>(r.human.labelled),
          r.human.kappa ? std::to_string(*r.human.kappa).substr(0, 5).c_str() : "-");
   } else {
-    Line(&out, "  method: %s; all stored conversations; no human labels", models.c_str());
+    AppendLine(&out, "  method: %s; all stored conversations; no human labels", models.c_str());
   }
-  Line(&out, "  (sentiment measures tone, not satisfaction: read it beside CSAT)");
-  Line(&out, "%s", "");
-  Line(&out, "%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",
+  AppendLine(&out, "  (sentiment measures tone, not satisfaction: read it beside CSAT)");
+  AppendLine(&out, "%s", "");
+  AppendLine(&out, "%-10s %7s %6s %6s %6s %5s  %-8s %8s  %s", r.period == Period::kDay ? "day" : "week", "scored", "neg", "neu",
        "net", "mean", "band", "FRT med", "method");
   static const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
   std::string spark;
   for (const auto& p : r.trend) {
     std::string method;
     for (const auto& [m, n] : p.models) method += (method.empty() ? "" : "+") + m.substr(m.size() > 8 ? m.size() - 8 : 0);
-    Line(&out, "%-10s %7lld %5.1f%% %5.1f%% %+6.2f %5.2f  %-8s %8s  %s%s", p.label.c_str(),
+    AppendLine(&out, "%-10s %7lld %5.1f%% %5.1f%% %+6.2f %5.2f  %-8s %8s  %s%s", p.label.c_str(),
          static_cast<long long>(p.counts.scored()), 100 * p.counts.NegativeShare(), 100 * p.counts.NeutralShare(),
          p.counts.NetScore(), p.counts.MeanScore5(), std::string(BandName(BandOf(p.counts.NegativeShare()))).c_str(),
          p.related.frt_median_min ? (std::to_string(static_cast<int>(*p.related.frt_median_min)) + " min").c_str() : "-",
          method.c_str(), p.method_change ? "  ◀ method change" : "");
     spark += kBars[std::min(7, static_cast<int>(p.counts.NegativeShare() * 16))];
   }
-  Line(&out, "negative share over time: %s", spark.c_str());
-  Line(&out, "drift toward neutral: %s (neutral %.1f%% in the last periods against %.1f%% before, p=%.3g)",
+  AppendLine(&out, "negative share over time: %s", spark.c_str());
+  AppendLine(&out, "drift toward neutral: %s (neutral %.1f%% in the last periods against %.1f%% before, p=%.3g)",
        r.drift_flagged ? "YES" : "no", 100 * r.drift_recent, 100 * r.drift_earlier, r.drift_p);
-  Line(&out, "first response time against negative share, across periods: r = %+.2f", r.frt_negative_correlation);
-  Line(&out, "%s", "");
-  Line(&out, "%-8s %-16s %7s %6s %-17s %-8s %s", "segment", "value", "scored", "neg", "95% interval", "band", "");
+  AppendLine(&out, "first response time against negative share, across periods: r = %+.2f", r.frt_negative_correlation);
+  AppendLine(&out, "%s", "");
+  AppendLine(&out, "%-8s %-16s %7s %6s %-17s %-8s %s", "segment", "value", "scored", "neg", "95% interval", "band", "");
   for (const auto& s : r.segments) {
-    Line(&out, "%-8s %-16s %7lld %5.1f%% [%5.1f%%, %5.1f%%]  %-8s %s", s.dimension.c_str(), s.value.substr(0, 16).c_str(),
+    AppendLine(&out, "%-8s %-16s %7lld %5.1f%% [%5.1f%%, %5.1f%%]  %-8s %s", s.dimension.c_str(), s.value.substr(0, 16).c_str(),
          static_cast<long long>(s.counts.scored()), 100 * s.counts.NegativeShare(), 100 * s.negative_interval.low,
          100 * s.negative_interval.high, std::string(BandName(BandOf(s.counts.NegativeShare()))).c_str(),
          s.pocket ? "◀ pocket: significantly worse than the rest" : "");
     if (s.estimate) {
-      Line(&out, "%-25s checked by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%]", "",
+      AppendLine(&out, "%-25s checked by %lld audit labels: %.1f%% negative [%.1f%%, %.1f%%]", "",
            static_cast<long long>(s.estimate->labels), 100 * s.estimate->share[0], 100 * s.estimate->interval[0].low,
            100 * s.estimate->interval[0].high);
     }
   }
   if (r.audit.labels() > 0) {
-    Line(&out, "(a period or segment is checked against people once it holds %lld audit labels)",
+    AppendLine(&out, "(a period or segment is checked against people once it holds %lld audit labels)",
          static_cast<long long>(kMinAuditLabelsPerGroup));
   }
   const RelatedMetrics& m = r.related;
-  Line(&out, "%s", "");
-  Line(&out, "related: CSAT %s (%lld responses)   NPS %s (%lld)   first response mean %s / median %s / p90 %s min",
+  AppendLine(&out, "%s", "");
+  AppendLine(&out, "related: CSAT %s (%lld responses)   NPS %s (%lld)   first response mean %s / median %s / p90 %s min",
        m.csat ? std::to_string(static_cast<int>(std::lround(*m.csat))).c_str() : "-",
        static_cast<long long>(m.csat_responses),
        m.nps ? std::to_string(static_cast<int>(std::lround(*m.nps))).c_str() : "-", static_cast<long long>(m.nps_responses),
        m.frt_mean_min ? std::to_string(static_cast<int>(*m.frt_mean_min)).c_str() : "-",
        m.frt_median_min ? std::to_string(static_cast<int>(*m.frt_median_min)).c_str() : "-",
        m.frt_p90_min ? std::to_string(static_cast<int>(*m.frt_p90_min)).c_str() : "-");
-  Line(&out, "         escalation rate %.1f%%   reopen rate %.1f%%", m.escalation_rate, m.reopen_rate);
+  AppendLine(&out, "         escalation rate %.1f%%   reopen rate %.1f%%", m.escalation_rate, m.reopen_rate);
   return out;
 }
 

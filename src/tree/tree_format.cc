@@ -1,25 +1,16 @@
 // The tree as text (a terminal tree), JSON (docs/metric-tree.md) and an
 // HTML section for the report page.
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "convsent/tree.h"
+#include "util/append_format.h"
 #include "util/html.h"
 
 namespace convsent {
 namespace {
 
-__attribute__((format(printf, 2, 3))) void Line(std::string* out, const char* fmt, ...) {
-  char buf[768];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof(buf), fmt, args);
-  va_end(args);
-  *out += buf;
-  *out += "\n";
-}
 
 
 std::string OwnersText(const Owners& o) {
@@ -52,9 +43,9 @@ const std::vector<NodeFigures>& Current(const TreeReport& r) {
 
 void AlertLines(const AlertRun* alerts, std::string* out) {
   if (alerts == nullptr) return;
-  for (const auto& a : alerts->raised) Line(out, "ALERT %lld raised: %s", static_cast<long long>(a.id), a.message.c_str());
+  for (const auto& a : alerts->raised) AppendLine(out, "ALERT %lld raised: %s", static_cast<long long>(a.id), a.message.c_str());
   for (const auto& a : alerts->recovered) {
-    Line(out, "alert %lld closed: %s recovered", static_cast<long long>(a.id), a.node.c_str());
+    AppendLine(out, "alert %lld closed: %s recovered", static_cast<long long>(a.id), a.node.c_str());
   }
 }
 
@@ -63,21 +54,21 @@ void AlertLines(const AlertRun* alerts, std::string* out) {
 std::string TreeToText(const TreeConfig& config, const TreeReport& r, const AlertRun* alerts) {
   std::string out;
   if (r.periods.empty()) {
-    Line(&out, "No scored conversations in the range.");
+    AppendLine(&out, "No scored conversations in the range.");
     AlertLines(alerts, &out);
     return out;
   }
   const auto& now = Current(r);
   const TreePeriod& last = r.periods.back();
   const NodeFigures& root = now[0];
-  Line(&out, "Metric tree, %s (%lld scored conversations, %.1f%% negative)%s", last.label.c_str(),
+  AppendLine(&out, "Metric tree, %s (%lld scored conversations, %.1f%% negative)%s", last.label.c_str(),
        static_cast<long long>(root.counts.n), 100.0 * static_cast<double>(root.counts.negative) /
        std::max<double>(1.0, static_cast<double>(root.counts.n)),
        r.periods.size() >= 2 ? (", against " + r.periods[r.periods.size() - 2].label).c_str() : "");
-  Line(&out, "  prevalence: share of conversations with the driver; lift: negative share with it minus without it;");
-  Line(&out, "  of negative: share of negative conversations it accounts for (shared equally where drivers overlap)");
-  Line(&out, "%s", "");
-  Line(&out, "%-46s %7s %7s %18s %8s  %-18s %s", "node", "prev.", "lift", "95% interval", "of neg.", "prevalence moved", "owners");
+  AppendLine(&out, "  prevalence: share of conversations with the driver; lift: negative share with it minus without it;");
+  AppendLine(&out, "  of negative: share of negative conversations it accounts for (shared equally where drivers overlap)");
+  AppendLine(&out, "%s", "");
+  AppendLine(&out, "%-46s %7s %7s %18s %8s  %-18s %s", "node", "prev.", "lift", "95% interval", "of neg.", "prevalence moved", "owners");
   std::function<void(int, const std::string&, bool)> walk = [&](int i, const std::string& prefix, bool last_child) {
     const TreeNode& node = config.nodes[static_cast<size_t>(i)];
     const NodeFigures& f = now[static_cast<size_t>(i)];
@@ -97,11 +88,11 @@ std::string TreeToText(const TreeConfig& config, const TreeReport& r, const Aler
     }
     label += std::string(46 - std::min<size_t>(46, cols), ' ');
     if (i == 0) {
-      Line(&out, "%s %7s %7s %18s %8s  %-18s %s", label.c_str(), "", "", "", "", "", OwnersText(node.owners).c_str());
+      AppendLine(&out, "%s %7s %7s %18s %8s  %-18s %s", label.c_str(), "", "", "", "", "", OwnersText(node.owners).c_str());
     } else {
       char interval[40];
       std::snprintf(interval, sizeof(interval), "[%+.1f, %+.1f]", 100 * f.lift_interval.low, 100 * f.lift_interval.high);
-      Line(&out, "%s %6.1f%% %+6.1f %18s %7.1f%%  %-18s %s", label.c_str(), 100 * f.prevalence, 100 * f.lift,
+      AppendLine(&out, "%s %6.1f%% %+6.1f %18s %7.1f%%  %-18s %s", label.c_str(), 100 * f.prevalence, 100 * f.lift,
            f.counts.with > 0 ? interval : "-", 100 * f.share_of_negative, Movement(r, static_cast<size_t>(i)).c_str(),
            node.parent == 0 || config.nodes[static_cast<size_t>(node.parent)].owners.accountable != node.owners.accountable
                ? OwnersText(node.owners).c_str()
@@ -113,17 +104,17 @@ std::string TreeToText(const TreeConfig& config, const TreeReport& r, const Aler
     }
   };
   walk(0, "", true);
-  Line(&out, "%s", "");
-  Line(&out, "Top drivers of negative sentiment in %s (by negative conversations they add):", last.label.c_str());
+  AppendLine(&out, "%s", "");
+  AppendLine(&out, "Top drivers of negative sentiment in %s (by negative conversations they add):", last.label.c_str());
   int shown = 0;
   for (int i : r.top_drivers) {
     const NodeFigures& f = now[static_cast<size_t>(i)];
-    Line(&out, "  %d. %-44s +%.0f negative conversations; %.0f%% negative with it, %.0f%% without it over the range",
+    AppendLine(&out, "  %d. %-44s +%.0f negative conversations; %.0f%% negative with it, %.0f%% without it over the range",
          ++shown, config.nodes[static_cast<size_t>(i)].name.c_str(), f.excess_negative, 100 * f.negative_with,
          100 * r.overall[static_cast<size_t>(i)].negative_without);
     if (shown == 5) break;
   }
-  if (shown == 0) Line(&out, "  none: no driver makes conversations significantly more negative");
+  if (shown == 0) AppendLine(&out, "  none: no driver makes conversations significantly more negative");
   AlertLines(alerts, &out);
   return out;
 }
@@ -225,10 +216,10 @@ std::string ConversationDriversToJson(const TreeConfig& config, const ScoredConv
 std::string ConversationDriversToText(const TreeConfig& config, const ScoredConversation& sc) {
   const nlohmann::json drivers = DriversJson(config, sc);
   std::string out;
-  Line(&out, "%s (%s): %zu driver(s) present", sc.conversation.id.c_str(),
+  AppendLine(&out, "%s (%s): %zu driver(s) present", sc.conversation.id.c_str(),
        std::string(SentimentName(sc.rollup.tone)).c_str(), drivers.size());
   for (const auto& d : drivers) {
-    Line(&out, "  %-22s %-50s %s; accountable: %s", d["id"].get<std::string>().c_str(),
+    AppendLine(&out, "  %-22s %-50s %s; accountable: %s", d["id"].get<std::string>().c_str(),
                   d["name"].get<std::string>().c_str(), d["when"].get<std::string>().c_str(),
                   d["accountable"].get<std::string>().c_str());
   }
