@@ -40,6 +40,7 @@ template Option* Command::add_option(const std::string&, int64_t&, const std::st
 template Option* Command::add_option(const std::string&, uint64_t&, const std::string&);
 template Option* Command::add_option(const std::string&, double&, const std::string&);
 template Option* Command::add_option(const std::string&, std::vector<std::string>&, const std::string&);
+template Option* Command::add_option(const std::string&, std::vector<double>&, const std::string&);
 
 Option* Command::add_flag(const std::string& name, bool& into, const std::string& help) {
   return Keep(Option(app_->add_flag(name, into, help)));

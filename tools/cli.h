@@ -34,7 +34,7 @@ class Command {
   Command* add_subcommand(const std::string& name, const std::string& help);
   // `name` is "--long", "-s,--long" or a positional name; `into` receives
   // the value. Defined for std::string, int, int64_t, uint64_t, double and
-  // std::vector<std::string> (cli.cc).
+  // std::vector<std::string> and std::vector<double> (cli.cc).
   template <typename T>
   Option* add_option(const std::string& name, T& into, const std::string& help);
   Option* add_flag(const std::string& name, bool& into, const std::string& help);

@@ -2,6 +2,7 @@
 // messages (src/train/adapt.cc), kept only when the held-out folds say it
 // is better and the recipe's dev files say it costs nothing elsewhere;
 // with enough labelled conversations, the tone thresholds fitted to them.
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
@@ -20,6 +21,7 @@ struct AdaptFlags {
   bool json = false;
   std::vector<std::string> without;  // data sets left out of the recipe (leave-one-dataset-out experiments)
   std::vector<std::string> guard;    // dev files the guard watches besides the recipe's
+  std::vector<double> weights;       // the grid cross-validation chooses from (empty: AdaptOptions')
 };
 
 int RunAdapt(const AdaptFlags& f) {
@@ -45,6 +47,12 @@ int RunAdapt(const AdaptFlags& f) {
   }
   o.recipe.dev.insert(o.recipe.dev.end(), f.guard.begin(), f.guard.end());
   o.folds = f.folds, o.seed = f.seed;
+  for (double w : f.weights) {
+    if (!(w > 0) || !std::isfinite(w)) {
+      return std::fprintf(stderr, "convsent model adapt: --weights %g: a weight is a positive number\n", w), kExitUsage;
+    }
+  }
+  if (!f.weights.empty()) o.weights = f.weights;
   auto adapted = AdaptToStoreLabels(*store, base, o, f.min_tone_labels, f.json ? nullptr : &std::cerr);
   if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
   const AdaptReport* report = &adapted->report;
@@ -86,6 +94,9 @@ void AddModelAdaptCommand(Command& model, int* exit_code) {
   adapt->add_option("--guard", flags->guard,
                     "A dev file (TSV, or FILE.jsonl#SPLIT) the guard also watches: no weight may lower its macro-F1 "
                     "by more than 0.01 (repeatable)");
+  adapt->add_option("--weights", flags->weights,
+                    "The weights of the labels cross-validation chooses from, as shares of the recipe's largest file "
+                    "(default 0.5 1 2 4 8)");
   adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");
   adapt->callback([flags, exit_code] { *exit_code = RunAdapt(*flags); });
 }
