@@ -25,6 +25,11 @@ struct AdaptFlags {
 };
 
 int RunAdapt(const AdaptFlags& f) {
+  for (double w : f.weights) {
+    if (!(w > 0) || !std::isfinite(w)) {
+      return std::fprintf(stderr, "convsent model adapt: --weights %g: a weight is a positive number\n", w), kExitUsage;
+    }
+  }
   // What adapting makes scores the store's conversations.
   auto base = LoadModelOrReport(f.model, ModelUse::kConversations);
   if (!base) return kExitFailure;
@@ -47,11 +52,6 @@ int RunAdapt(const AdaptFlags& f) {
   }
   o.recipe.dev.insert(o.recipe.dev.end(), f.guard.begin(), f.guard.end());
   o.folds = f.folds, o.seed = f.seed;
-  for (double w : f.weights) {
-    if (!(w > 0) || !std::isfinite(w)) {
-      return std::fprintf(stderr, "convsent model adapt: --weights %g: a weight is a positive number\n", w), kExitUsage;
-    }
-  }
   if (!f.weights.empty()) o.weights = f.weights;
   auto adapted = AdaptToStoreLabels(*store, base, o, f.min_tone_labels, f.json ? nullptr : &std::cerr);
   if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;

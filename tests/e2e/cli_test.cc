@@ -178,6 +178,19 @@ TEST(CliModel, EachUseHasItsModel) {
   }
 }
 
+// Flags that name numbers refuse nonsense before any work starts.
+TEST(CliModel, TrainAndAdaptRefuseBadWeights) {
+  TempDir dir;
+  for (const std::string& command : {" model adapt -o x.cvsm --db " + dir.path() + "/s.db --weights 1 -2",
+                                    " model adapt -o x.cvsm --db " + dir.path() + "/s.db --weights 0",
+                                    std::string(" train --train a.tsv:1.5x -o x.cvsm"),
+                                    std::string(" train --train a.tsv:0 -o x.cvsm")}) {
+    auto bad = RunCommand(Binary() + command + " 2>&1");
+    EXPECT_EQ(bad.exit_code, 2) << command << ": " << bad.out;
+    EXPECT_NE(bad.out.find("positive number"), std::string::npos) << bad.out;
+  }
+}
+
 TEST(CliDemo, RunsOnTheBuiltInSample) {
   auto r = RunCommand(Binary() + " demo");
   ASSERT_EQ(r.exit_code, 0);
