@@ -1,11 +1,14 @@
 // `convsent worker`: processes the shared backlog. Each batch is claimed,
-// scored and stored in one transaction, so a conversation is stored exactly
-// once: a worker that dies midway leaves its claim uncommitted, and the
-// database hands those conversations to the next worker that asks.
+// scored and stored in one operation of the store's writer (one
+// transaction), so a conversation is stored exactly once: a worker that
+// dies midway leaves its claim uncommitted, and the database hands those
+// conversations to the next worker that asks.
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "convsent/ingest.h"
+#include "store/writer.h"
 
 namespace convsent {
 
@@ -20,9 +23,13 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
   ScoreOptions score_options;
   score_options.explain = options.explain;
   bool stored_any = false;
+  WriterOptions w;
+  w.model_id = model_id, w.rollup = rollup, w.model = model.get();
+  std::optional<Writer> writer(std::in_place, store, w);
   while (!(options.stop && options.stop())) {
     int64_t claimed = 0, conversations = 0, messages = 0;
-    RETURN_IF_ERROR(store->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(writer->Submit([&](WriterContext& ctx) -> Status {
+      Store* store = &ctx.store();
       ASSIGN_OR_RETURN(const std::vector<BacklogItem> items, store->backlog().Claim(std::max(1, options.batch)));
       claimed = static_cast<int64_t>(items.size());
       for (const BacklogItem& item : items) {
@@ -52,6 +59,7 @@ Result<WorkerSummary> RunWorker(std::shared_ptr<const Model> model, Store* store
     ++summary.batches;
     stored_any = stored_any || conversations > 0;
   }
+  writer.reset();  // the store is the caller's again
   if (stored_any) RETURN_IF_ERROR(store->SetCurrentModel(model->info().version));
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
