@@ -143,6 +143,7 @@ class Ingester {
     w.model_id = model_id_, w.rollup = rollup_, w.model = model_.get();
     w.checkpoint_every = std::chrono::milliseconds(250);
     w.restart_log_every = options_.strict ? 0 : 8;
+    w.stop_after_failure = true;  // no batch commits after a lost one (with_commit records progress)
     std::optional<Writer> writer;
     writer.emplace(store_, w);
     writer_ = &*writer;

@@ -208,7 +208,10 @@ Writer::Writer(std::unique_ptr<Store> store, const WriterOptions& options) : Wri
 }
 
 Writer::Writer(Store* store, const WriterOptions& o)
-    : store_(store), context_(store_, o.model_id, o.rollup, o.model), restart_log_every_(o.restart_log_every) {
+    : store_(store),
+      context_(store_, o.model_id, o.rollup, o.model),
+      restart_log_every_(o.restart_log_every),
+      stop_after_failure_(o.stop_after_failure) {
   // The writer's commits stop copying the log (a pause of a fraction of a
   // second each time, behind the file system's sync); a thread of its own
   // does it. Should the store refuse, the commits go on doing it.
@@ -294,6 +297,10 @@ void Writer::Run() {
       // hold their old versions. Rebuilt from the store on demand.
       if (auto changed = store_->ChangedElsewhere(); !changed.ok() || *changed) context_.DropCache();
       for (size_t i = 0; i < group.size(); ++i) {
+        if (failed_) {
+          results[i] = Status::FailedPrecondition("not written: an earlier write failed");
+          continue;
+        }
         // A savepoint each: a failed operation leaves no trace, the rest commit.
         const size_t announced = context_.after_commit_size();
         Status s = store_->Savepoint();
@@ -306,6 +313,7 @@ void Writer::Run() {
           }
         }
         results[i] = s;
+        failed_ = !s.ok() && stop_after_failure_;
       }
       // Folding is kept apart: should it fail, the messages still commit
       // (they are in the live log) and the fold is tried again later.
@@ -323,6 +331,7 @@ void Writer::Run() {
       (void)(nested ? store_->RollbackToSavepoint() : store_->Rollback());
       context_.DropCache();
       for (auto& r : results) r = r.ok() ? begin : r;
+      failed_ = stop_after_failure_;
       context_.TakeAfterCommit();  // nothing committed: nothing to announce
     } else {
       for (auto& fn : context_.TakeAfterCommit()) fn();

@@ -142,6 +142,10 @@ struct WriterOptions {
   // the store and starts it over (0: never). Bulk writes need it: their log
   // would otherwise grow to several times the store's size.
   int restart_log_every = 0;
+  // Once an operation or a commit fails, every later operation is refused
+  // unrun: a bulk writer's later batches must not commit past a lost one
+  // (ingest's with_commit records progress, a sync's cursor).
+  bool stop_after_failure = false;
 };
 
 class Writer {
@@ -175,6 +179,8 @@ class Writer {
   Store* store_;
   WriterContext context_;
   int restart_log_every_ = 0;
+  bool stop_after_failure_ = false;
+  bool failed_ = false;  // on the writer's thread only
   bool deferred_ = false;  // the log's copying left to `checkpoints_`
   std::optional<BackgroundCheckpoints> checkpoints_;
   mutable Mutex mu_;

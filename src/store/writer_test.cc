@@ -178,6 +178,28 @@ TEST_F(WriterFold, AFailedOperationIsUndoneAloneAndTheRestCommit) {
   EXPECT_FALSE(store_->in_transaction());
 }
 
+// A bulk writer's later batches must not commit past a lost one.
+TEST_F(WriterFold, AfterAFailureABulkWriterRefusesTheRest) {
+  std::vector<std::future<Status>> posted;
+  {
+    WriterOptions o;
+    o.model_id = model_id_;
+    o.stop_after_failure = true;
+    Writer writer(store_.get(), o);
+    posted.push_back(writer.Post(PutOne("before", model_id_)));
+    ASSERT_TRUE(posted.back().get().ok());
+    posted.push_back(writer.Post([](WriterContext&) { return Status::IoError("disk full"); }));
+    for (int i = 0; i < 5; ++i) posted.push_back(writer.Post(PutOne("after" + std::to_string(i), model_id_)));
+    EXPECT_EQ(posted[1].get().code(), StatusCode::kIoError);
+    for (size_t i = 2; i < posted.size(); ++i) {
+      const Status s = posted[i].get();
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << i << ": " << s.ToString();
+    }
+  }
+  EXPECT_EQ(StoredMessages(*store_, "before"), 1u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(StoredMessages(*store_, "after" + std::to_string(i)), 0u) << i;
+}
+
 TEST_F(WriterFold, InsideTheCallersTransactionItsGroupsAreSavepoints) {
   ASSERT_TRUE(store_->Begin().ok());
   {
