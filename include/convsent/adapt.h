@@ -46,6 +46,11 @@ TrainOptions LanguageRecipe(const std::string& data_dir, const std::string& sour
 // the shipped models record it.
 TrainOptions TrainRecipe(ModelUse use, Language language, const std::string& data_dir, const std::string& afinn);
 
+// Where the shipped model of `use` and `language` lives in the source tree
+// ("models/convsent-msg.cvsm", "models/convsent-es.cvsm"): what `convsent
+// train` writes when no output is named.
+std::string ShippedModelPath(ModelUse use, Language language);
+
 struct AdaptOptions {
   TrainOptions recipe;
   int folds = 5;

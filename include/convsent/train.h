@@ -96,6 +96,10 @@ struct TrainReport {
 
 Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log);
 
+// What `convsent train` prints: where the model went, its version, and each
+// dev file's figures.
+std::string TrainReportToText(const TrainReport& report, const std::string& path, const std::string& version);
+
 }  // namespace convsent
 
 #endif  // CONVSENT_TRAIN_H_

@@ -59,6 +59,10 @@ std::string UmsabFolder(Language language);
 
 Result<LangIdTrainReport> TrainLanguageIdentifier(const LangIdTrainOptions& options, std::ostream* log);
 
+// What `convsent train --for langid` prints: the file, the chosen
+// thresholds and the dev accuracy of each language.
+std::string LangIdTrainReportToText(const LangIdTrainReport& report, const std::string& path);
+
 // How well `identifier` names the language of the texts of `files`.
 Result<LangIdDevReport> EvaluateLanguageIdentifier(const LanguageIdentifier& identifier,
                                                    const std::vector<LangIdFile>& files);
