@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "text/utf8.h"
+#include "util/raw_bytes.h"
 
 // The identifier, linked in by embed.S (models/convsent-langid.cvsl).
 extern "C" const char convsent_embedded_langid[];
@@ -26,8 +27,8 @@ namespace {
 //   64 f32 word_margin     68 f32 function_word_share
 //   72 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
 //      1/cost_scale nats above the table's smallest
-constexpr char kMagic[8] = {'C', 'V', 'S', 'L', 'A', 'N', 'G', 'I'};
-constexpr size_t kHeaderBytes = 72;
+constexpr char kLangIdMagic[8] = {'C', 'V', 'S', 'L', 'A', 'N', 'G', 'I'};
+constexpr size_t kLangIdHeaderBytes = 72;
 constexpr size_t kHashOffset = 40;
 constexpr size_t kMaxLanguages = 16;
 // Long texts say their language in their first words; the rest is not read.
@@ -62,17 +63,6 @@ bool IsAscii(std::string_view s) {
   }
   for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
   return (high & 0x8080808080808080ULL) == 0;
-}
-
-template <typename T>
-void Put(std::string* out, const T& v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-template <typename T>
-T Get(std::string_view bytes, size_t offset) {
-  T v;
-  std::memcpy(&v, bytes.data() + offset, sizeof(T));
-  return v;
 }
 
 uint64_t HashOf(std::string_view bytes) {
@@ -145,21 +135,21 @@ LanguageIdentifier::LanguageIdentifier(Tables tables, uint64_t content_hash)
 }
 
 std::string LanguageIdentifier::Serialize(const Tables& t) {
-  std::string out(kMagic, sizeof(kMagic));
-  Put(&out, kLangIdFormatVersion);
-  Put(&out, kTokenizerVersion);
-  Put(&out, t.bucket_bits);
-  Put(&out, static_cast<uint32_t>(t.languages.size()));
-  Put(&out, t.cost_scale);
-  Put(&out, t.params.english_margin);
-  Put(&out, t.params.max_mean_cost);
-  Put(&out, t.params.min_letters);
-  Put(&out, uint64_t{0});
+  std::string out(kLangIdMagic, sizeof(kLangIdMagic));
+  PutRaw(&out, kLangIdFormatVersion);
+  PutRaw(&out, kTokenizerVersion);
+  PutRaw(&out, t.bucket_bits);
+  PutRaw(&out, static_cast<uint32_t>(t.languages.size()));
+  PutRaw(&out, t.cost_scale);
+  PutRaw(&out, t.params.english_margin);
+  PutRaw(&out, t.params.max_mean_cost);
+  PutRaw(&out, t.params.min_letters);
+  PutRaw(&out, uint64_t{0});
   for (size_t i = 0; i < kMaxLanguages; ++i) {
     out.push_back(static_cast<char>(i < t.languages.size() ? static_cast<uint8_t>(t.languages[i]) : 0));
   }
-  Put(&out, t.params.word_margin);
-  Put(&out, t.params.function_word_share);
+  PutRaw(&out, t.params.word_margin);
+  PutRaw(&out, t.params.function_word_share);
   out.append(reinterpret_cast<const char*>(t.costs.data()), t.costs.size());
   const uint64_t hash = HashOf(out);
   std::memcpy(out.data() + kHashOffset, &hash, sizeof(hash));
@@ -167,43 +157,43 @@ std::string LanguageIdentifier::Serialize(const Tables& t) {
 }
 
 Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::FromBytes(std::string_view bytes) {
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  if (bytes.size() < kLangIdHeaderBytes || std::memcmp(bytes.data(), kLangIdMagic, sizeof(kLangIdMagic)) != 0) {
     return Status::InvalidArgument("not a convsent language identifier (bad magic)");
   }
-  const auto format = Get<uint32_t>(bytes, 8);
+  const auto format = GetRaw<uint32_t>(bytes, 8);
   if (format != kLangIdFormatVersion) {
     return Status::InvalidArgument("language identifier format " + std::to_string(format) +
                                    " is not supported (this build reads " + std::to_string(kLangIdFormatVersion) + ")");
   }
-  if (Get<uint32_t>(bytes, 12) != kTokenizerVersion) {
+  if (GetRaw<uint32_t>(bytes, 12) != kTokenizerVersion) {
     return Status::InvalidArgument("language identifier was made with another tokenizer version");
   }
   Tables t;
-  t.bucket_bits = Get<uint32_t>(bytes, 16);
-  const auto num_languages = Get<uint32_t>(bytes, 20);
+  t.bucket_bits = GetRaw<uint32_t>(bytes, 16);
+  const auto num_languages = GetRaw<uint32_t>(bytes, 20);
   if (t.bucket_bits < 8 || t.bucket_bits > 24 || num_languages == 0 || num_languages > kMaxLanguages) {
     return Status::InvalidArgument("language identifier header out of range");
   }
-  t.cost_scale = Get<float>(bytes, 24);
-  t.params.english_margin = Get<float>(bytes, 28);
-  t.params.max_mean_cost = Get<float>(bytes, 32);
-  t.params.min_letters = Get<uint32_t>(bytes, 36);
-  t.params.word_margin = Get<float>(bytes, 64);
-  t.params.function_word_share = Get<float>(bytes, 68);
+  t.cost_scale = GetRaw<float>(bytes, 24);
+  t.params.english_margin = GetRaw<float>(bytes, 28);
+  t.params.max_mean_cost = GetRaw<float>(bytes, 32);
+  t.params.min_letters = GetRaw<uint32_t>(bytes, 36);
+  t.params.word_margin = GetRaw<float>(bytes, 64);
+  t.params.function_word_share = GetRaw<float>(bytes, 68);
   if (!(t.cost_scale > 0)) return Status::InvalidArgument("language identifier cost scale out of range");
   const size_t table = (size_t{1} << t.bucket_bits) * num_languages;
-  if (bytes.size() != kHeaderBytes + table) {
+  if (bytes.size() != kLangIdHeaderBytes + table) {
     return Status::InvalidArgument("language identifier is " + std::to_string(bytes.size()) + " bytes, expected " +
-                                   std::to_string(kHeaderBytes + table) + " (truncated or padded)");
+                                   std::to_string(kLangIdHeaderBytes + table) + " (truncated or padded)");
   }
-  const uint64_t hash = Get<uint64_t>(bytes, kHashOffset);
+  const uint64_t hash = GetRaw<uint64_t>(bytes, kHashOffset);
   if (hash != HashOf(bytes)) return Status::InvalidArgument("language identifier content hash mismatch (corrupted)");
   for (uint32_t i = 0; i < num_languages; ++i) {
     const auto code = static_cast<uint8_t>(bytes[48 + i]);
     if (code == 0 || code >= kNumLanguages) return Status::InvalidArgument("language identifier names an unknown language");
     t.languages.push_back(static_cast<Language>(code));
   }
-  t.costs.assign(bytes.begin() + kHeaderBytes, bytes.end());
+  t.costs.assign(bytes.begin() + kLangIdHeaderBytes, bytes.end());
   return std::make_shared<const LanguageIdentifier>(std::move(t), hash);
 }
 

@@ -10,8 +10,9 @@
 #include <sstream>
 
 #include "convsent/langid.h"
-#include "util/json_depth.h"
 #include "model/model_data.h"
+#include "util/json_depth.h"
+#include "util/raw_bytes.h"
 
 static_assert(std::endian::native == std::endian::little, "model files are little-endian");
 
@@ -36,13 +37,8 @@ CONVSENT_LANGUAGE_MODEL(pt)
 namespace convsent {
 namespace {
 
-constexpr char kMagic[8] = {'C', 'V', 'S', 'N', 'T', 'M', 'D', 'L'};
-constexpr size_t kHeaderBytes = 48;
-
-template <typename T>
-void Put(std::string* out, const T& v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
+constexpr char kModelMagic[8] = {'C', 'V', 'S', 'N', 'T', 'M', 'D', 'L'};
+constexpr size_t kModelHeaderBytes = 48;
 
 class Reader {
  public:
@@ -123,30 +119,30 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
   std::string body;
   body.append(metadata_json);
   while (body.size() % 8) body.push_back('\0');
-  Put(&body, temperature);
-  Put(&body, weight_scale);
-  for (float b : bias) Put(&body, b);
+  PutRaw(&body, temperature);
+  PutRaw(&body, weight_scale);
+  for (float b : bias) PutRaw(&body, b);
   // A model that reads no context keeps the table of the models before
   // the dialogue features: the same recipe gives the same bytes.
   const int num_dense = (feature_flags & kDialogueContext) ? kNumDenseFeatures : kNumDenseBeforeContext;
-  for (int k = 0; k < num_dense; ++k) for (float w : dense[k]) Put(&body, w);
+  for (int k = 0; k < num_dense; ++k) for (float w : dense[k]) PutRaw(&body, w);
   for (const auto& e : lexicon.entries()) {
-    Put(&body, e.key);
-    Put(&body, e.valence);
-    Put(&body, static_cast<uint32_t>(e.tokens));
+    PutRaw(&body, e.key);
+    PutRaw(&body, e.valence);
+    PutRaw(&body, static_cast<uint32_t>(e.tokens));
   }
   body.append(reinterpret_cast<const char*>(weights.data()), weights.size() * sizeof(int16_t));
 
-  std::string out(kMagic, sizeof(kMagic));
-  Put(&out, kModelFormatVersion);
-  Put(&out, kTokenizerVersion);
-  Put(&out, kHashVersion);
-  Put(&out, feature_flags);
-  Put(&out, static_cast<uint32_t>(weights.size() / 4));
-  Put(&out, static_cast<uint32_t>(num_dense));
-  Put(&out, static_cast<uint32_t>(lexicon.entries().size()));
-  Put(&out, static_cast<uint32_t>(metadata_json.size()));
-  Put(&out, ContentHash(out, body));
+  std::string out(kModelMagic, sizeof(kModelMagic));
+  PutRaw(&out, kModelFormatVersion);
+  PutRaw(&out, kTokenizerVersion);
+  PutRaw(&out, kHashVersion);
+  PutRaw(&out, feature_flags);
+  PutRaw(&out, static_cast<uint32_t>(weights.size() / 4));
+  PutRaw(&out, static_cast<uint32_t>(num_dense));
+  PutRaw(&out, static_cast<uint32_t>(lexicon.entries().size()));
+  PutRaw(&out, static_cast<uint32_t>(metadata_json.size()));
+  PutRaw(&out, ContentHash(out, body));
   out.append(body);
   return out;
 }
@@ -166,10 +162,10 @@ uint64_t ModelData::ContentHash(std::string_view header, std::string_view body) 
 }
 
 Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  if (bytes.size() < kModelHeaderBytes || std::memcmp(bytes.data(), kModelMagic, sizeof(kModelMagic)) != 0) {
     return Status::DataLoss("not a convsent model file (bad magic)");
   }
-  Reader r(bytes.substr(sizeof(kMagic)));
+  Reader r(bytes.substr(sizeof(kModelMagic)));
   uint32_t format = 0, tokenizer = 0, hash = 0, flags = 0, buckets = 0, num_dense = 0, num_lex = 0, meta_len = 0;
   uint64_t content_hash = 0;
   r.Get(&format), r.Get(&tokenizer), r.Get(&hash), r.Get(&flags), r.Get(&buckets), r.Get(&num_dense);
@@ -192,9 +188,9 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
     return Status::DataLoss("bucket count " + std::to_string(buckets) + " is not a power of two <= 2^24");
   }
   if ((flags & ~kKnownFeatureFlags) != 0) return Status::DataLoss("unknown feature flags " + std::to_string(flags));
-  const std::string_view body = bytes.substr(kHeaderBytes);
+  const std::string_view body = bytes.substr(kModelHeaderBytes);
   const uint64_t computed = format == 1 ? XXH3_64bits(body.data(), body.size())
-                                        : ContentHash(bytes.substr(0, kHeaderBytes - sizeof(uint64_t)), body);
+                                        : ContentHash(bytes.substr(0, kModelHeaderBytes - sizeof(uint64_t)), body);
   if (computed != content_hash) return Status::DataLoss("content hash mismatch: the model file is corrupt or truncated");
   auto data = std::make_unique<ModelData>();
   Reader b(body);

@@ -13,9 +13,6 @@
 namespace convsent {
 namespace {
 
-constexpr float kBoost = 1.3f;
-constexpr float kStrongBoost = 1.5f;
-constexpr float kSoften = 0.7f;
 constexpr Cue kNeg{kNegator};
 constexpr Cue kInt{kIntensifier, kBoost};
 constexpr Cue kStrong{kIntensifier, kStrongBoost};

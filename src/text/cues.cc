@@ -13,10 +13,6 @@ namespace {
 // for run-on messages that have neither.
 constexpr int kMaxNegationScope = 8;
 
-constexpr float kBoost = 1.3f;
-constexpr float kStrongBoost = 1.5f;
-constexpr float kSoften = 0.7f;
-
 // Negators include apostrophe-less spellings, which are common in chat.
 // "no" is a negator so that "no problem" and "no complaints" are read as the
 // negation of a complaint rather than as a complaint.

@@ -22,6 +22,12 @@ struct Cue {
   bool clause_first = false;  // "although": discounts its own clause, not the one before
 };
 
+// The emphasis of intensifiers ("very", "muy"), strong ones ("extremely")
+// and softeners ("slightly"), the same in every language.
+inline constexpr float kBoost = 1.3f;
+inline constexpr float kStrongBoost = 1.5f;
+inline constexpr float kSoften = 0.7f;
+
 struct CueEntry {
   std::string_view word;
   Cue cue;

@@ -3,9 +3,9 @@
 namespace convsent::pg {
 namespace {
 
-constexpr const char* kColumns = "id, name, role, prefix, hash, created_at, revoked_at";
+constexpr const char* kApiKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
 
-ApiKeyRecord Read(const PGresult* r, int i) {
+ApiKeyRecord ReadApiKey(const PGresult* r, int i) {
   ApiKeyRecord k;
   k.id = Int(r, i, 0), k.name = Text(r, i, 1), k.role = Text(r, i, 2), k.prefix = Text(r, i, 3);
   k.hash = Text(r, i, 4), k.created_at_ms = Int(r, i, 5), k.revoked_at_ms = Int(r, i, 6);
@@ -25,10 +25,10 @@ class PgApiKeys final : public ApiKeys {
   }
 
   Result<std::vector<ApiKeyRecord>> List() override {
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns + " FROM api_keys ORDER BY id", Params(),
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kApiKeyColumns + " FROM api_keys ORDER BY id", Params(),
                                        "reading API keys"));
     std::vector<ApiKeyRecord> out;
-    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(Read(r.get(), i));
+    for (int i = 0; i < pq::Lib().PQntuples(r.get()); ++i) out.push_back(ReadApiKey(r.get(), i));
     return out;
   }
 
@@ -36,7 +36,7 @@ class PgApiKeys final : public ApiKeys {
     // Prepared when the connection opens (pg_store.cc): every request asks.
     ASSIGN_OR_RETURN(auto r, db_.Run("find_key", Params().Add(hash), "reading API keys"));
     if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<ApiKeyRecord>();
-    return std::optional<ApiKeyRecord>(Read(r.get(), 0));
+    return std::optional<ApiKeyRecord>(ReadApiKey(r.get(), 0));
   }
 
   Status Revoke(int64_t id, int64_t at_ms) override {

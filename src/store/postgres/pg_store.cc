@@ -475,7 +475,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
       return fail(Status::DataLoss(name_ + " has schema version " + std::to_string(version) +
                                    ", which no PostgreSQL store ever had"));
     }
-    const std::span<const char* const> migrations = pg::Migrations();
+    const std::vector<std::string>& migrations = pg::Migrations();
     for (size_t v = version == 0 ? 0 : static_cast<size_t>(version - kBaseVersion + 1); v < migrations.size(); ++v) {
       if (Status s = db_.Exec(migrations[v], "applying migration " + std::to_string(v)); !s.ok()) return fail(s);
     }

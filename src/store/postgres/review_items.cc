@@ -3,11 +3,11 @@
 namespace convsent::pg {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kReviewItemColumns =
     "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, "
     "resolved_at, claimed_key, audit";
 
-std::vector<ReviewItem> ReadAll(const PGresult* r) {
+std::vector<ReviewItem> ReadReviewItems(const PGresult* r) {
   std::vector<ReviewItem> out;
   for (int i = 0; i < pq::Lib().PQntuples(r); ++i) {
     ReviewItem v;
@@ -71,10 +71,10 @@ class PgReviewItems final : public ReviewItems {
   Result<std::optional<ReviewItem>> Get(int64_t id) override {
     // In a transaction the row stays locked until it ends: two servers that
     // claim the same item take turns, and the second sees it claimed.
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns + " FROM review_queue WHERE id = $1" +
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewItemColumns + " FROM review_queue WHERE id = $1" +
                                            (in_transaction_ ? " FOR UPDATE" : ""),
                                        Params().Add(id), "reading review item " + std::to_string(id)));
-    auto items = ReadAll(r.get());
+    auto items = ReadReviewItems(r.get());
     if (items.empty()) return std::optional<ReviewItem>();
     return std::optional<ReviewItem>(std::move(items[0]));
   }
@@ -84,11 +84,11 @@ class PgReviewItems final : public ReviewItems {
     const std::string by = order == "age" ? "created_at, id"
                                           : "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, "
                                             "created_at, id";
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns +
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kReviewItemColumns +
                                            " FROM review_queue WHERE ($1::TEXT = '' OR status = $1::TEXT) ORDER BY " +
                                            by + " LIMIT $2",
                                        Params().Add(status).Add(limit), "reading the review queue"));
-    return ReadAll(r.get());
+    return ReadReviewItems(r.get());
   }
 
   Status Update(const ReviewItem& v) override {

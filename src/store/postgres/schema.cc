@@ -1,10 +1,13 @@
-// A data table: the PostgreSQL schema's migrations. A released migration
-// is never edited; a change is a new entry (and a new kStoreSchemaVersion).
+// A data table: the PostgreSQL schema's own migrations, up to version 8; from
+// version 9 on both backends share theirs (store/shared_schema.cc). A
+// released migration is never edited; a change is a new entry there (and a
+// new kStoreSchemaVersion).
 #include "store/postgres/schema.h"
 
 #include <iterator>
 
 #include "convsent/store.h"
+#include "store/shared_schema.h"
 
 namespace convsent::pg {
 namespace {
@@ -158,37 +161,18 @@ ALTER TABLE human_labels ADD COLUMN source TEXT NOT NULL DEFAULT 'review';
 ALTER TABLE human_labels ADD COLUMN model TEXT NOT NULL DEFAULT '';
 ALTER TABLE report_rows ADD COLUMN audit_label INTEGER;
 )sql",
-    // v9: an audit item stays one once a rule flags its conversation
-    // (ReviewItems::Add), so its label stays an audit label.
-    R"sql(
-ALTER TABLE review_queue ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
-UPDATE review_queue SET audit = 1 WHERE severity = 'audit';
-)sql",
-    // v10: the emerging issues discovery found (include/convsent/discovered_issues.h).
-    R"sql(
-CREATE TABLE discovered_issues(
-  id BIGSERIAL PRIMARY KEY, phrases TEXT NOT NULL, period TEXT NOT NULL, negative BIGINT NOT NULL,
-  lift DOUBLE PRECISION NOT NULL, found_at BIGINT NOT NULL, alert BIGINT NOT NULL);
-)sql",
-    // v11: where each help-desk sync stands, the webhook events seen
-    // (include/convsent/sync_cursors.h), what is written back
-    // (include/convsent/write_backs.h).
-    R"sql(
-CREATE TABLE sync_cursors(name TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE TABLE hook_events(system TEXT NOT NULL, digest TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY(system, digest));
-CREATE INDEX hook_events_expiry ON hook_events(expires_at);
-CREATE TABLE write_backs(
-  id BIGSERIAL PRIMARY KEY, system TEXT NOT NULL, conversation TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
-  key TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INTEGER NOT NULL, created_at BIGINT NOT NULL,
-  next_at BIGINT NOT NULL, done_at BIGINT NOT NULL, last_error TEXT NOT NULL);
-CREATE INDEX write_backs_due ON write_backs(status, next_at);
-CREATE INDEX write_backs_conversation ON write_backs(system, conversation, kind);
-)sql",
 };
-static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kStoreSchemaVersion);
+static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kFirstSharedSchemaVersion - 1);
 
 }  // namespace
 
-std::span<const char* const> Migrations() { return kMigrations; }
+const std::vector<std::string>& Migrations() {
+  static const auto* all = [] {
+    auto* migrations = new std::vector<std::string>(std::begin(kMigrations), std::end(kMigrations));
+    for (std::string& m : SharedMigrations(SqlDialect::kPostgres)) migrations->push_back(std::move(m));
+    return migrations;
+  }();
+  return *all;
+}
 
 }  // namespace convsent::pg

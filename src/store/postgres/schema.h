@@ -7,13 +7,14 @@
 #ifndef CONVSENT_SRC_STORE_POSTGRES_SCHEMA_H_
 #define CONVSENT_SRC_STORE_POSTGRES_SCHEMA_H_
 
-#include <span>
+#include <string>
+#include <vector>
 
 namespace convsent::pg {
 
 inline constexpr int kBaseVersion = 6;
 
-std::span<const char* const> Migrations();
+const std::vector<std::string>& Migrations();
 
 }  // namespace convsent::pg
 

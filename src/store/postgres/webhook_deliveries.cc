@@ -3,9 +3,9 @@
 namespace convsent::pg {
 namespace {
 
-constexpr const char* kColumns = "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
+constexpr const char* kDeliveryColumns = "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
 
-std::vector<WebhookDelivery> ReadAll(const PGresult* r) {
+std::vector<WebhookDelivery> ReadDeliverys(const PGresult* r) {
   std::vector<WebhookDelivery> out;
   for (int i = 0; i < pq::Lib().PQntuples(r); ++i) {
     WebhookDelivery d;
@@ -39,17 +39,17 @@ class PgWebhookDeliveries final : public WebhookDeliveries {
   }
 
   Result<std::vector<WebhookDelivery>> Pending(int limit) override {
-    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kColumns +
+    ASSIGN_OR_RETURN(auto r, db_.Query(std::string("SELECT ") + kDeliveryColumns +
                                            " FROM webhook_deliveries WHERE status = 'pending' ORDER BY id LIMIT $1",
                                        Params().Add(limit), "reading the pending webhook deliveries"));
-    return ReadAll(r.get());
+    return ReadDeliverys(r.get());
   }
 
   Result<std::vector<WebhookDelivery>> Recent(int limit) override {
     ASSIGN_OR_RETURN(auto r,
-                     db_.Query(std::string("SELECT ") + kColumns + " FROM webhook_deliveries ORDER BY id DESC LIMIT $1",
+                     db_.Query(std::string("SELECT ") + kDeliveryColumns + " FROM webhook_deliveries ORDER BY id DESC LIMIT $1",
                                Params().Add(limit), "reading the webhook deliveries"));
-    return ReadAll(r.get());
+    return ReadDeliverys(r.get());
   }
 
   Status Update(const WebhookDelivery& d) override {

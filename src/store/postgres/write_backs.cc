@@ -3,7 +3,7 @@
 namespace convsent::pg {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kWriteBackColumns =
     "id, system, conversation, kind, value, key, status, attempts, created_at, next_at, done_at, last_error";
 
 class PgWriteBacks final : public WriteBacks {
@@ -27,13 +27,13 @@ class PgWriteBacks final : public WriteBacks {
   }
 
   Result<std::vector<WriteBack>> Due(int64_t now_ms, int limit) override {
-    return Select(std::string("SELECT ") + kColumns +
+    return Select(std::string("SELECT ") + kWriteBackColumns +
                       " FROM write_backs WHERE status = 'pending' AND next_at <= $1 ORDER BY id LIMIT $2",
                   now_ms, limit);
   }
 
   Result<std::vector<WriteBack>> Recent(int limit) override {
-    return Select(std::string("SELECT ") + kColumns + " FROM write_backs WHERE $1 >= 0 ORDER BY id DESC LIMIT $2", 0,
+    return Select(std::string("SELECT ") + kWriteBackColumns + " FROM write_backs WHERE $1 >= 0 ORDER BY id DESC LIMIT $2", 0,
                   limit);
   }
 

@@ -5,9 +5,9 @@
 namespace convsent::sqlite {
 namespace {
 
-constexpr const char* kColumns = "id, name, role, prefix, hash, created_at, revoked_at";
+constexpr const char* kApiKeyColumns = "id, name, role, prefix, hash, created_at, revoked_at";
 
-ApiKeyRecord Read(const Stmt& s) {
+ApiKeyRecord ReadApiKey(const Stmt& s) {
   ApiKeyRecord k;
   k.id = s.Int(0), k.name = s.Text(1), k.role = s.Text(2), k.prefix = s.Text(3), k.hash = s.Text(4);
   k.created_at_ms = s.Int(5), k.revoked_at_ms = s.Int(6);
@@ -29,10 +29,10 @@ class SqliteApiKeys final : public ApiKeys {
 
   Result<std::vector<ApiKeyRecord>> List() override {
     RETURN_IF_ERROR(
-        EnsurePrepared(list_, db_, (std::string("SELECT ") + kColumns + " FROM api_keys ORDER BY id").c_str()));
+        EnsurePrepared(list_, db_, (std::string("SELECT ") + kApiKeyColumns + " FROM api_keys ORDER BY id").c_str()));
     std::vector<ApiKeyRecord> out;
     int rc;
-    while ((rc = list_.Step()) == SQLITE_ROW) out.push_back(Read(list_));
+    while ((rc = list_.Step()) == SQLITE_ROW) out.push_back(ReadApiKey(list_));
     list_.Reset();
     if (rc != SQLITE_DONE) return SqlError(db_, path_, "reading API keys");
     return out;
@@ -40,11 +40,11 @@ class SqliteApiKeys final : public ApiKeys {
 
   Result<std::optional<ApiKeyRecord>> Find(const std::string& hash) override {
     RETURN_IF_ERROR(EnsurePrepared(
-        find_, db_, (std::string("SELECT ") + kColumns + " FROM api_keys WHERE hash = ? AND revoked_at = 0").c_str()));
+        find_, db_, (std::string("SELECT ") + kApiKeyColumns + " FROM api_keys WHERE hash = ? AND revoked_at = 0").c_str()));
     find_.Bind(1, hash);
     std::optional<ApiKeyRecord> found;
     const int rc = find_.Step();
-    if (rc == SQLITE_ROW) found = Read(find_);
+    if (rc == SQLITE_ROW) found = ReadApiKey(find_);
     find_.Reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError(db_, path_, "reading API keys");
     return found;

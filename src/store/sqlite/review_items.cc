@@ -5,7 +5,7 @@
 namespace convsent::sqlite {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kReviewItemColumns =
     "id, conversation, reason, severity, compound, status, claimed_by, label, note, created_at, claimed_at, "
     "resolved_at, claimed_key, audit";
 
@@ -44,8 +44,8 @@ class SqliteReviewItems final : public ReviewItems {
 
   Result<std::optional<ReviewItem>> Get(int64_t id) override {
     RETURN_IF_ERROR(
-        EnsurePrepared(get_, db_, (std::string("SELECT ") + kColumns + " FROM review_queue WHERE id = ?").c_str()));
-    ASSIGN_OR_RETURN(auto items, Read(get_.Bind(1, id), "reading review item " + std::to_string(id)));
+        EnsurePrepared(get_, db_, (std::string("SELECT ") + kReviewItemColumns + " FROM review_queue WHERE id = ?").c_str()));
+    ASSIGN_OR_RETURN(auto items, ReadReviewItem(get_.Bind(1, id), "reading review item " + std::to_string(id)));
     if (items.empty()) return std::optional<ReviewItem>();
     return std::optional<ReviewItem>(std::move(items[0]));
   }
@@ -56,10 +56,10 @@ class SqliteReviewItems final : public ReviewItems {
                                           : "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, "
                                             "created_at, id";
     Stmt q;
-    RETURN_IF_ERROR(q.Prepare(db_, (std::string("SELECT ") + kColumns +
+    RETURN_IF_ERROR(q.Prepare(db_, (std::string("SELECT ") + kReviewItemColumns +
                                     " FROM review_queue WHERE (?1 = '' OR status = ?1) ORDER BY " + by + " LIMIT ?2")
                                        .c_str()));
-    return Read(q.Bind(1, status).Bind(2, static_cast<int64_t>(limit)), "reading the review queue");
+    return ReadReviewItem(q.Bind(1, status).Bind(2, static_cast<int64_t>(limit)), "reading the review queue");
   }
 
   Status Update(const ReviewItem& r) override {
@@ -74,7 +74,7 @@ class SqliteReviewItems final : public ReviewItems {
   }
 
  private:
-  Result<std::vector<ReviewItem>> Read(Stmt& q, const std::string& what) {
+  Result<std::vector<ReviewItem>> ReadReviewItem(Stmt& q, const std::string& what) {
     std::vector<ReviewItem> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {

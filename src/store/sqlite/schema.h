@@ -4,11 +4,12 @@
 #ifndef CONVSENT_SRC_STORE_SQLITE_SCHEMA_H_
 #define CONVSENT_SRC_STORE_SQLITE_SCHEMA_H_
 
-#include <span>
+#include <string>
+#include <vector>
 
 namespace convsent::sqlite {
 
-std::span<const char* const> Migrations();
+const std::vector<std::string>& Migrations();
 
 }  // namespace convsent::sqlite
 

@@ -296,7 +296,7 @@ Status SqliteStore::Migrate() {
     return s.WithContext("migrating the schema to version " + std::to_string(to));
   };
   for (int v = version; v < kStoreSchemaVersion; ++v) {
-    Status s = Exec(sqlite::Migrations()[v]);
+    Status s = Exec(sqlite::Migrations()[v].c_str());
     if (!s.ok()) return fail(s, v + 1);
   }
   if (Status s = Prepare(); !s.ok()) return fail(s, kStoreSchemaVersion);

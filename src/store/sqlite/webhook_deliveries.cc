@@ -5,9 +5,9 @@
 namespace convsent::sqlite {
 namespace {
 
-constexpr const char* kColumns = "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
+constexpr const char* kDeliveryColumns = "id, url, payload, status, attempts, created_at, next_at, done_at, last_error";
 
-WebhookDelivery Read(const Stmt& s) {
+WebhookDelivery ReadDelivery(const Stmt& s) {
   WebhookDelivery d;
   d.id = s.Int(0), d.url = s.Text(1), d.payload = s.Text(2), d.status = s.Text(3);
   d.attempts = static_cast<int>(s.Int(4)), d.created_at_ms = s.Int(5), d.next_at_ms = s.Int(6);
@@ -33,7 +33,7 @@ class SqliteWebhookDeliveries final : public WebhookDeliveries {
   Result<std::vector<WebhookDelivery>> Pending(int limit) override {
     RETURN_IF_ERROR(EnsurePrepared(
         pending_, db_,
-        (std::string("SELECT ") + kColumns + " FROM webhook_deliveries WHERE status = 'pending' ORDER BY id LIMIT ?")
+        (std::string("SELECT ") + kDeliveryColumns + " FROM webhook_deliveries WHERE status = 'pending' ORDER BY id LIMIT ?")
             .c_str()));
     return List(pending_.Bind(1, limit), "reading the pending webhook deliveries");
   }
@@ -41,7 +41,7 @@ class SqliteWebhookDeliveries final : public WebhookDeliveries {
   Result<std::vector<WebhookDelivery>> Recent(int limit) override {
     RETURN_IF_ERROR(EnsurePrepared(
         recent_, db_,
-        (std::string("SELECT ") + kColumns + " FROM webhook_deliveries ORDER BY id DESC LIMIT ?").c_str()));
+        (std::string("SELECT ") + kDeliveryColumns + " FROM webhook_deliveries ORDER BY id DESC LIMIT ?").c_str()));
     return List(recent_.Bind(1, limit), "reading the webhook deliveries");
   }
 
@@ -67,7 +67,7 @@ class SqliteWebhookDeliveries final : public WebhookDeliveries {
   Result<std::vector<WebhookDelivery>> List(Stmt& s, const char* what) {
     std::vector<WebhookDelivery> out;
     int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(Read(s));
+    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(s));
     s.Reset();
     if (rc != SQLITE_DONE) return SqlError(db_, path_, what);
     return out;

@@ -4,10 +4,10 @@
 namespace convsent::sqlite {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kWriteBackColumns =
     "id, system, conversation, kind, value, key, status, attempts, created_at, next_at, done_at, last_error";
 
-WriteBack Row(Stmt& q) {
+WriteBack WriteBackRow(Stmt& q) {
   WriteBack w;
   w.id = q.Int(0), w.system = q.Text(1), w.conversation = q.Text(2), w.kind = q.Text(3), w.value = q.Text(4);
   w.key = q.Text(5), w.status = q.Text(6), w.attempts = static_cast<int>(q.Int(7)), w.created_at_ms = q.Int(8);
@@ -32,13 +32,13 @@ class SqliteWriteBacks final : public WriteBacks {
   }
 
   Result<std::vector<WriteBack>> Due(int64_t now_ms, int limit) override {
-    return Select(std::string("SELECT ") + kColumns +
+    return Select(std::string("SELECT ") + kWriteBackColumns +
                       " FROM write_backs WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?",
                   now_ms, limit);
   }
 
   Result<std::vector<WriteBack>> Recent(int limit) override {
-    return Select(std::string("SELECT ") + kColumns + " FROM write_backs WHERE ? >= 0 ORDER BY id DESC LIMIT ?", 0,
+    return Select(std::string("SELECT ") + kWriteBackColumns + " FROM write_backs WHERE ? >= 0 ORDER BY id DESC LIMIT ?", 0,
                   limit);
   }
 
@@ -70,7 +70,7 @@ class SqliteWriteBacks final : public WriteBacks {
     q.Bind(1, a).Bind(2, b);
     std::vector<WriteBack> out;
     int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(Row(q));
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(WriteBackRow(q));
     if (rc != SQLITE_DONE) return SqlError(db_, path_, "reading write-backs");
     return out;
   }
