@@ -107,6 +107,37 @@ TEST(LanguageIdentifier, RefusesACorruptedFile) {
   EXPECT_FALSE(LanguageIdentifier::FromBytes("CVSNTMDL").ok()) << "not an identifier";
 }
 
+// Each thread keeps the summed costs of the words it read last: a word read
+// again, or by another identifier, must weigh what a first reading gives.
+TEST(LanguageIdentifier, AWordReadAgainOrByAnotherIdentifierWeighsTheSame) {
+  auto make = [](uint8_t spanish, uint8_t italian) {
+    LanguageIdentifier::Tables t;
+    t.languages = {Language::kEnglish, Language::kSpanish, Language::kItalian};
+    t.bucket_bits = 8;
+    for (int b = 0; b < 256; ++b) t.costs.insert(t.costs.end(), {200, spanish, italian});
+    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(t));
+    EXPECT_TRUE(id.ok());
+    return *id;
+  };
+  const auto spanish = make(0, 100), italian = make(100, 0);
+  const char* text = "hola amigo mio todavia espero";
+  const LanguageGuess first = spanish->Identify(text);
+  EXPECT_EQ(first.language, Language::kSpanish);
+  EXPECT_EQ(italian->Identify(text).language, Language::kItalian) << "the other identifier's costs were read";
+  const LanguageGuess again = spanish->Identify(text);
+  EXPECT_EQ(again.language, first.language);
+  EXPECT_EQ(again.margin, first.margin);
+  EXPECT_EQ(again.mean_cost, first.mean_cost);
+  // The shipped identifier: the same texts twice in a row, the same guesses.
+  auto shipped = LanguageIdentifier::Embedded();
+  ASSERT_TRUE(shipped.ok());
+  for (const Case& c : kCases) {
+    const LanguageGuess a = (*shipped)->Identify(c.negative), b = (*shipped)->Identify(c.negative);
+    EXPECT_EQ(a.language, b.language);
+    EXPECT_EQ(a.margin, b.margin) << c.negative;
+  }
+}
+
 TEST(LanguageScoring, EachLanguageGetsItsModelAndAnExplanationInIt) {
   auto model = Model::Embedded();
   ASSERT_TRUE(model.ok());

@@ -75,6 +75,30 @@ uint64_t HashOf(std::string_view bytes) {
   return hash;
 }
 
+// The last words each thread read in full (every gram), with their costs
+// summed: a word's sums depend on the word alone, and words come back from
+// text to text, so a word read again costs one lookup here instead of its
+// dozen grams. The sums are the same, so are the guesses.
+struct WordCostCache {
+  static constexpr size_t kSize = 4096;  // 192 KB a thread
+  struct Entry {
+    uint64_t word_hash = 0;
+    uint16_t features = 0;  // 0: empty (a word has at least itself)
+    uint16_t costs[kMaxLanguages];  // at most 133 features of 255 each
+  };
+  uint64_t table = 0;  // the content hash of the identifier the entries are from
+  std::vector<Entry> entries = std::vector<Entry>(kSize);
+};
+
+WordCostCache& WordCostsFor(uint64_t table) {
+  thread_local WordCostCache cache;
+  if (cache.table != table) {
+    std::fill(cache.entries.begin(), cache.entries.end(), WordCostCache::Entry{});
+    cache.table = table;
+  }
+  return cache;
+}
+
 }  // namespace
 
 // A gram's key: its bytes (at most 16: four code points) packed into two
@@ -284,10 +308,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   };
   // First the words alone, one lookup each: text that is plainly English
   // (most of what support teams read) is decided there.
-  for (const Word& w : words) {
-    keys.push_back(WordKey(w.hash));
-    add(keys.back());
-  }
+  for (const Word& w : words) add(WordKey(w.hash));
   if (english_ < num) {
     uint32_t others = UINT32_MAX;
     for (size_t l = 0; l < num; ++l) {
@@ -302,9 +323,25 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   }
   // Then every word's character grams too.
   std::fill(sums, sums + num, 0u);
-  keys.clear();
-  for (const Word& w : words) WordFeatures(w.text, w.hash, &keys);
-  for (uint64_t key : keys) add(key);
+  size_t features = 0;
+  WordCostCache& cache = WordCostsFor(content_hash_);
+  for (const Word& w : words) {
+    WordCostCache::Entry& e = cache.entries[w.hash & (WordCostCache::kSize - 1)];
+    if (e.features == 0 || e.word_hash != w.hash) {
+      keys.clear();
+      WordFeatures(w.text, w.hash, &keys);
+      uint32_t word_sums[kMaxLanguages] = {};
+      for (uint64_t key : keys) {
+        const uint8_t* row = costs_.data() + (key & bucket_mask_) * num;
+        for (size_t l = 0; l < num; ++l) word_sums[l] += row[l];
+      }
+      e.word_hash = w.hash;
+      e.features = static_cast<uint16_t>(keys.size());
+      for (size_t l = 0; l < num; ++l) e.costs[l] = static_cast<uint16_t>(word_sums[l]);
+    }
+    for (size_t l = 0; l < num; ++l) sums[l] += e.costs[l];
+    features += e.features;
+  }
   size_t best = 0, second = num > 1 ? 1 : 0;
   for (size_t l = 0; l < num; ++l) {
     if (sums[l] < sums[best]) best = l;
@@ -312,7 +349,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   for (size_t l = 0; l < num; ++l) {
     if (l != best && (second == best || sums[l] < sums[second])) second = l;
   }
-  const float per_feature = 1.0f / (cost_scale_ * static_cast<float>(keys.size()));
+  const float per_feature = 1.0f / (cost_scale_ * static_cast<float>(features));
   // English unless another language is clearly ahead of it.
   if (english_ < num && english_ != best &&
       static_cast<float>(sums[english_] - sums[best]) * per_feature < params_.english_margin) {
