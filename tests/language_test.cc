@@ -138,6 +138,39 @@ TEST(LanguageIdentifier, AWordReadAgainOrByAnotherIdentifierWeighsTheSame) {
   }
 }
 
+// An identified message is scored from the tokens read for English, with
+// its language's cue words put on them (Tokenizer::Recue): the same score,
+// to the bit, as tokenizing it again in its language, which is what a given
+// language does.
+TEST(LanguageScoring, AnIdentifiedMessageScoresAsIfItsLanguageWereGiven) {
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  std::vector<std::string> texts = {
+      "Nooooo, el pedido NO ha llegado y es muuuuy tarde!!!", "No es malo, pero tampoco es bueno :(",
+      "Das ist GAR NICHT gut, aber der Support war sehr freundlich", "Je ne suis pas du tout content 😡😡",
+      "Non è affatto male, anzi è molto bello", "Não recebi nada, péssimo atendimento!!! nunca mais",
+      "yaar bilkul bekaar service hai, paisa wapas karo", "الخدمة سيئة جدا ولم يصل الطلب"};
+  for (const Case& c : kCases) texts.push_back(c.negative), texts.push_back(c.positive);
+  ScoreOptions options;
+  options.explain = 5;
+  for (const std::string& text : texts) {
+    const MessageScore identified = scorer.Score(text, options);
+    if (identified.language == Language::kEnglish || identified.language == Language::kUnd) continue;
+    ScoreOptions given = options;
+    given.language = identified.language;
+    const MessageScore again = scorer.Score(text, given);
+    EXPECT_EQ(identified.p, again.p) << text;
+    EXPECT_EQ(identified.label, again.label) << text;
+    ASSERT_EQ(identified.explain.size(), again.explain.size()) << text;
+    for (size_t i = 0; i < again.explain.size(); ++i) {
+      EXPECT_EQ(identified.explain[i].token, again.explain[i].token) << text;
+      EXPECT_EQ(identified.explain[i].weight, again.explain[i].weight) << text;
+    }
+    EXPECT_FALSE(identified.language_given);
+  }
+}
+
 TEST(LanguageScoring, EachLanguageGetsItsModelAndAnExplanationInIt) {
   auto model = Model::Embedded();
   ASSERT_TRUE(model.ok());

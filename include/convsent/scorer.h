@@ -128,6 +128,8 @@ class Scorer {
  private:
   // The scorer of `language`'s model, made on first use.
   Scorer& Other(Language language);
+  // Scores the tokens features_ holds: Score() after tokenizing.
+  void ScoreTokens(const ScoreOptions& options, MessageScore* out, const TurnContext& context);
 
   std::shared_ptr<const Model> model_;
   std::unique_ptr<FeatureExtractor> features_;

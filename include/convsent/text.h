@@ -77,6 +77,9 @@ struct TokenizedText {
   std::vector<Token> tokens;
   uint32_t invalid_utf8_bytes = 0;  // how many bytes the repair replaced
   bool all_caps_message = false;    // whole message shouted: CAPS is not emphasis
+  // Each token's flags as the scan left them, before the cue words of the
+  // tokenizer's language were marked (Tokenizer::Recue starts from them).
+  std::vector<uint16_t> scanned_flags;
 
   std::string_view Original(const Token& t) const {
     return std::string_view(text).substr(t.begin, t.end - t.begin);
@@ -107,6 +110,12 @@ class Tokenizer {
 
   // Tokenizes `text` into `out`, reusing its buffers.
   void Tokenize(std::string_view text, TokenizedText* out);
+
+  // `from`, tokenized in another language, read with this language's cue
+  // words: the same as tokenizing its text again, since only the cues
+  // depend on the language (repair, spans and normal forms do not), at the
+  // cost of a copy.
+  void Recue(const TokenizedText& from, TokenizedText* out);
 
  private:
   Language language_;

@@ -137,6 +137,8 @@ class FeatureExtractor {
   // The same in two steps, so that the tokens can be read (for the
   // message's language) before any feature is made.
   void Tokenize(std::string_view text) { tokenizer_.Tokenize(text, &tokens_); }
+  // Takes tokens another language's extractor read, with this one's cue words.
+  void Recue(const TokenizedText& tokens) { tokenizer_.Recue(tokens, &tokens_); }
   void ExtractTokens(FeatureVector* out, bool with_shares = false);
   const TokenizedText& tokens() const { return tokens_; }
 

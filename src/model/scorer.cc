@@ -113,7 +113,6 @@ void ContextTracker::Add(std::string_view speaker, const TurnSummary& summary) {
 
 void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageScore* out,
                    const TurnContext& context) {
-  const ModelData& d = model_->data();
   const std::string_view input = CutUtf8(text, options.max_bytes);
   const LanguageIdentifier* identifier = model_->identifier();
   // A language given, with a model of its own: that model scores it alone.
@@ -125,21 +124,26 @@ void Scorer::Score(std::string_view text, const ScoreOptions& options, MessageSc
   }
   out->truncated = input.size() < text.size();
   features_->Tokenize(input);
-  const TokenizedText& tt = features_->tokens();
   out->language = options.language ? *options.language : model_->info().language;
   out->language_given = options.language.has_value();
   if (identifier && !options.language) {
     // The tokens read for this model tell the language; most messages are
-    // in this model's own, and are scored on from the same tokens.
-    out->language = identifier->Identify(tt).language;
+    // in this model's own, and are scored on from the same tokens. The
+    // others' tokens are these, read with their language's cue words.
+    out->language = identifier->Identify(features_->tokens()).language;
     if (model_->ForLanguage(out->language)) {
-      const Language language = out->language;
-      Other(language).Score(text, options, out);
-      out->language = language;
-      out->language_given = false;
+      Scorer& other = Other(out->language);
+      other.features_->Recue(features_->tokens());
+      other.ScoreTokens(options, out, TurnContext{});
       return;
     }
   }
+  ScoreTokens(options, out, context);
+}
+
+void Scorer::ScoreTokens(const ScoreOptions& options, MessageScore* out, const TurnContext& context) {
+  const ModelData& d = model_->data();
+  const TokenizedText& tt = features_->tokens();
   thread_local FeatureVector fv;
   features_->ExtractTokens(&fv, /*with_shares=*/options.explain > 0);
   out->context = false;

@@ -545,6 +545,35 @@ void Tokenizer::Tokenize(std::string_view text, TokenizedText* out) {
   if (out->all_caps_message) {
     for (Token& t : out->tokens) t.flags &= ~kAllCaps;
   }
+  out->scanned_flags.resize(out->tokens.size());
+  for (size_t i = 0; i < out->tokens.size(); ++i) out->scanned_flags[i] = out->tokens[i].flags;
+  MarkCues(out, language_, cue_overrides_, &cue_scratch_);
+}
+
+void Tokenizer::Recue(const TokenizedText& from, TokenizedText* out) {
+  out->text = from.text;
+  out->normalized = from.normalized;
+  out->tokens = from.tokens;
+  out->scanned_flags = from.scanned_flags;
+  out->invalid_utf8_bytes = from.invalid_utf8_bytes;
+  out->all_caps_message = from.all_caps_message;
+  cue_overrides_.clear();
+  for (size_t i = 0; i < out->tokens.size(); ++i) {
+    Token& t = out->tokens[i];
+    t.flags = from.scanned_flags[i];
+    t.emphasis = 1.0f;
+    // As the scan does (FinishWord): "sooo" is "so" in this language too.
+    if (t.Has(kElongated) && !FindCue(language_, t.hash)) {
+      const std::string_view normal = from.Normalized(t);
+      std::string collapsed;
+      for (char ch : normal) {
+        if (collapsed.empty() || collapsed.back() != ch) collapsed.push_back(ch);
+      }
+      if (const Cue* cue = FindCue(language_, HashToken(collapsed))) {
+        cue_overrides_.emplace_back(static_cast<uint32_t>(i), cue);
+      }
+    }
+  }
   MarkCues(out, language_, cue_overrides_, &cue_scratch_);
 }
 
