@@ -78,4 +78,10 @@ std::vector<std::string> SharedMigrations(SqlDialect dialect) {
   return out;
 }
 
+std::vector<std::string> AllMigrations(std::span<const char* const> own, SqlDialect dialect) {
+  std::vector<std::string> out(own.begin(), own.end());
+  for (std::string& m : SharedMigrations(dialect)) out.push_back(std::move(m));
+  return out;
+}
+
 }  // namespace convsent

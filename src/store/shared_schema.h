@@ -12,6 +12,7 @@
 #ifndef CONVSENT_SRC_STORE_SHARED_SCHEMA_H_
 #define CONVSENT_SRC_STORE_SHARED_SCHEMA_H_
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ std::string ForDialect(std::string_view portable, SqlDialect dialect);
 // The migrations to versions kFirstSharedSchemaVersion..kStoreSchemaVersion,
 // in `dialect`.
 std::vector<std::string> SharedMigrations(SqlDialect dialect);
+
+// A backend's own migrations, then the shared ones in its dialect.
+std::vector<std::string> AllMigrations(std::span<const char* const> own, SqlDialect dialect);
 
 }  // namespace convsent
 

@@ -167,11 +167,7 @@ static_assert(kBaseVersion + static_cast<int>(std::size(kMigrations)) - 1 == kFi
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
-  static const auto* all = [] {
-    auto* migrations = new std::vector<std::string>(std::begin(kMigrations), std::end(kMigrations));
-    for (std::string& m : SharedMigrations(SqlDialect::kPostgres)) migrations->push_back(std::move(m));
-    return migrations;
-  }();
+  static const auto* all = new std::vector<std::string>(AllMigrations(kMigrations, SqlDialect::kPostgres));
   return *all;
 }
 

@@ -126,11 +126,7 @@ static_assert(static_cast<int>(std::size(kMigrations)) == kFirstSharedSchemaVers
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
-  static const auto* all = [] {
-    auto* migrations = new std::vector<std::string>(std::begin(kMigrations), std::end(kMigrations));
-    for (std::string& m : SharedMigrations(SqlDialect::kSqlite)) migrations->push_back(std::move(m));
-    return migrations;
-  }();
+  static const auto* all = new std::vector<std::string>(AllMigrations(kMigrations, SqlDialect::kSqlite));
   return *all;
 }
 
