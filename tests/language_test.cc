@@ -150,7 +150,11 @@ TEST(LanguageScoring, AnIdentifiedMessageScoresAsIfItsLanguageWereGiven) {
       "Nooooo, el pedido NO ha llegado y es muuuuy tarde!!!", "No es malo, pero tampoco es bueno :(",
       "Das ist GAR NICHT gut, aber der Support war sehr freundlich", "Je ne suis pas du tout content 😡😡",
       "Non è affatto male, anzi è molto bello", "Não recebi nada, péssimo atendimento!!! nunca mais",
-      "yaar bilkul bekaar service hai, paisa wapas karo", "الخدمة سيئة جدا ولم يصل الطلب"};
+      "yaar bilkul bekaar service hai, paisa wapas karo", "الخدمة سيئة جدا ولم يصل الطلب",
+      // English spellings inside another language: "n't" and "'ll" are read
+      // from the spelling, whatever the cue words.
+      "el producto no funciona, don't buy it, no lo recomiendo para nada",
+      "la aplicación sigue fallando, we'll see mañana pero estoy muy cansado"};
   for (const Case& c : kCases) texts.push_back(c.negative), texts.push_back(c.positive);
   ScoreOptions options;
   options.explain = 5;

@@ -54,6 +54,10 @@ enum TokenFlag : uint16_t {
   kQuestion = 1 << 11,        // punctuation containing '?'
   kSentenceEnd = 1 << 12,     // . ... ! ? : ends the sentence a contrast reaches over
   kFunctionWord = 1 << 13,    // the, you, is, for, hi: grammar or greeting, not a reason
+  // What the spelling says in any language, beside the two flags above
+  // that cue words set too, so Tokenizer::Recue can tell them apart:
+  kSpelledNegator = 1 << 14,      // "don't": "n't" on the word itself
+  kSpelledFunctionWord = 1 << 15,  // "I'll": a pronoun and "will", not "ill"
 };
 
 struct Token {
@@ -77,9 +81,6 @@ struct TokenizedText {
   std::vector<Token> tokens;
   uint32_t invalid_utf8_bytes = 0;  // how many bytes the repair replaced
   bool all_caps_message = false;    // whole message shouted: CAPS is not emphasis
-  // Each token's flags as the scan left them, before the cue words of the
-  // tokenizer's language were marked (Tokenizer::Recue starts from them).
-  std::vector<uint16_t> scanned_flags;
 
   std::string_view Original(const Token& t) const {
     return std::string_view(text).substr(t.begin, t.end - t.begin);

@@ -202,3 +202,45 @@ TEST(Hash, GoldenValues) {
 
 }  // namespace
 }  // namespace convsent
+
+namespace convsent {
+namespace {
+
+// Recue: English tokens read with another language's cue words are what
+// tokenizing the text in that language gives, flag for flag.
+TEST(Tokenizer, RecueIsTokenizingAgainInTheLanguage) {
+  const std::vector<std::string> texts = {
+      "Nooooo, el pedido NO ha llegado y es muuuuy tarde!!!",
+      "no es malo, pero tampoco es bueno, don't buy it",
+      "Das ist GAR NICHT gut, aber der Support war sehr freundlich; I'll wait",
+      "je ne suis pas du tout content, although it's not only slow",
+      "non è affatto male, anzi è moooolto bello... we didn't expect that",
+      "NÃO RECEBI NADA, péssimo atendimento!!! nunca mais",
+      "bilkul bekaar service hai lekin staff theek hai",
+      "الخدمة سيئة جدا ولكن الموظف لطيف",
+      "not only fast but also kind of cheap, sooo good",
+      ""};
+  Tokenizer english(Language::kEnglish);
+  for (Language language : {Language::kSpanish, Language::kGerman, Language::kFrench, Language::kItalian,
+                            Language::kPortuguese, Language::kHindi, Language::kArabic, Language::kEnglish}) {
+    Tokenizer other(language);
+    for (const std::string& text : texts) {
+      TokenizedText read_in_english, recued, fresh;
+      english.Tokenize(text, &read_in_english);
+      other.Recue(read_in_english, &recued);
+      other.Tokenize(text, &fresh);
+      ASSERT_EQ(recued.tokens.size(), fresh.tokens.size()) << text;
+      for (size_t i = 0; i < fresh.tokens.size(); ++i) {
+        EXPECT_EQ(recued.tokens[i].flags, fresh.tokens[i].flags)
+            << LanguageCode(language) << ": " << text << ": " << fresh.Original(fresh.tokens[i]);
+        EXPECT_EQ(recued.tokens[i].emphasis, fresh.tokens[i].emphasis) << text;
+        EXPECT_EQ(recued.tokens[i].hash, fresh.tokens[i].hash);
+        EXPECT_EQ(recued.Normalized(recued.tokens[i]), fresh.Normalized(fresh.tokens[i]));
+      }
+      EXPECT_EQ(recued.all_caps_message, fresh.all_caps_message);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace convsent

@@ -424,13 +424,15 @@ class Scanner {
                   bool elongated, bool negated_suffix, bool padded) {
     uint16_t flags = 0;
     if (elongated) flags |= kElongated;
-    if (negated_suffix) flags |= kNegator;
+    if (negated_suffix) flags |= kNegator | kSpelledNegator;
     if (letters >= 2 && upper == letters) flags |= kAllCaps;
     // "I'll", "we'll", "he'll" normalize to "ill", "well", "hell": the
     // apostrophe says they are a pronoun and "will", not those words.
     if (normal.ends_with("ll")) {
       const std::string_view raw = text_.substr(span_begin, e - span_begin);
-      if (raw.ends_with("'ll") || raw.ends_with("'LL") || raw.ends_with("\xE2\x80\x99ll")) flags |= kFunctionWord;
+      if (raw.ends_with("'ll") || raw.ends_with("'LL") || raw.ends_with("\xE2\x80\x99ll")) {
+        flags |= kFunctionWord | kSpelledFunctionWord;
+      }
     }
     Token& t = Emit(span_begin, e, kind, normal, flags, padded);
     letters_ += letters;
@@ -545,22 +547,27 @@ void Tokenizer::Tokenize(std::string_view text, TokenizedText* out) {
   if (out->all_caps_message) {
     for (Token& t : out->tokens) t.flags &= ~kAllCaps;
   }
-  out->scanned_flags.resize(out->tokens.size());
-  for (size_t i = 0; i < out->tokens.size(); ++i) out->scanned_flags[i] = out->tokens[i].flags;
   MarkCues(out, language_, cue_overrides_, &cue_scratch_);
 }
+
+// What MarkCues may set.
+constexpr uint16_t kCueMarks = kNegated | kBeforeContrast | kAfterContrast | kNegator | kIntensifier | kSoftener |
+                               kContrastCue | kFunctionWord;
 
 void Tokenizer::Recue(const TokenizedText& from, TokenizedText* out) {
   out->text = from.text;
   out->normalized = from.normalized;
   out->tokens = from.tokens;
-  out->scanned_flags = from.scanned_flags;
   out->invalid_utf8_bytes = from.invalid_utf8_bytes;
   out->all_caps_message = from.all_caps_message;
   cue_overrides_.clear();
   for (size_t i = 0; i < out->tokens.size(); ++i) {
     Token& t = out->tokens[i];
-    t.flags = from.scanned_flags[i];
+    // The flags as the scan left them: without what the cue words marked,
+    // with what the spelling said.
+    t.flags &= static_cast<uint16_t>(~kCueMarks);
+    if (t.Has(kSpelledNegator)) t.flags |= kNegator;
+    if (t.Has(kSpelledFunctionWord)) t.flags |= kFunctionWord;
     t.emphasis = 1.0f;
     // As the scan does (FinishWord): "sooo" is "so" in this language too.
     if (t.Has(kElongated) && !FindCue(language_, t.hash)) {
