@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include <string>
 #include <vector>
 
 #include "convsent/text.h"
+#include "text/utf8.h"
 
 namespace convsent {
 namespace {
@@ -244,3 +249,76 @@ TEST(Tokenizer, RecueIsTokenizingAgainInTheLanguage) {
 
 }  // namespace
 }  // namespace convsent
+
+namespace {
+
+// What utf8proc makes of a word: its NFKC case-folded form and its counts
+// of cased and upper-case letters, as the tokenizer read them before
+// FoldCommonWord.
+struct Folded {
+  std::string form;
+  int letters = 0, upper = 0;
+  bool operator==(const Folded&) const = default;
+};
+Folded ByUtf8proc(const std::string& word) {
+  Folded f;
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
+                              static_cast<utf8proc_ssize_t>(word.size()), &mapped,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                             UTF8PROC_CASEFOLD));
+  if (n >= 0 && mapped != nullptr) f.form.assign(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+  std::free(mapped);
+  for (size_t k = 0; k < word.size();) {
+    int len;
+    const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(convsent::utf8::Decode(word, k, &len)));
+    f.letters += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL;
+    f.upper += cat == UTF8PROC_CATEGORY_LU;
+    k += static_cast<size_t>(len);
+  }
+  return f;
+}
+
+}  // namespace
+
+// Every code point FoldCommonWord takes, alone, between letters and beside
+// every other it takes, folds as utf8proc folds it; so a word of them reads
+// the same with or without the shortcut.
+TEST(FoldCommonWord, FoldsEveryLetterItTakesAsUtf8procDoes) {
+  std::vector<std::string> taken;
+  for (char32_t cp = 1; cp < 0x110000; ++cp) {
+    if (cp >= 0xD800 && cp < 0xE000) continue;
+    std::string one;
+    convsent::utf8::Append(cp, &one);
+    for (const std::string& word : {one, "x" + one + "Y"}) {
+      Folded f;
+      f.form = "kept";  // what it appends to must stay
+      if (!convsent::FoldCommonWord(word, &f.form, &f.letters, &f.upper)) {
+        EXPECT_EQ(f.form, "kept") << "U+" << std::hex << static_cast<uint32_t>(cp);
+        continue;
+      }
+      ASSERT_EQ(f.form.substr(0, 4), "kept");
+      f.form.erase(0, 4);
+      EXPECT_EQ(f, ByUtf8proc(word)) << "U+" << std::hex << static_cast<uint32_t>(cp) << " in " << word;
+    }
+    std::string scratch;
+    int letters, upper;
+    if (convsent::FoldCommonWord(one, &scratch, &letters, &upper)) taken.push_back(one);
+  }
+  // The letters of the languages scored: ASCII, accented Latin, Arabic.
+  for (const char* letter : {"a", "Z", "7", "'", "\u00e9", "\u00c4", "\u00f1", "\u00e3", "\u0628", "\u0644"}) {
+    EXPECT_NE(std::find(taken.begin(), taken.end(), letter), taken.end()) << letter;
+  }
+  for (const char* other : {"\u00df", "\u00d7", "\u0301", "\u064e", "\u2019", "-", "\u0915", "\ufb50"}) {
+    EXPECT_EQ(std::find(taken.begin(), taken.end(), other), taken.end()) << other;
+  }
+  for (const std::string& a : taken) {
+    for (const std::string& b : taken) {
+      Folded f;
+      const std::string word = a + b;
+      ASSERT_TRUE(convsent::FoldCommonWord(word, &f.form, &f.letters, &f.upper));
+      EXPECT_EQ(f, ByUtf8proc(word)) << word;
+    }
+  }
+  EXPECT_GT(taken.size(), 150u);
+}

@@ -16,6 +16,49 @@ uint64_t HashToken(std::string_view normalized) {
   return XXH3_64bits_withSeed(normalized.data(), normalized.size(), kSeed);
 }
 
+bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* upper) {
+  const size_t start = out->size();
+  int cased = 0, upper_case = 0;
+  for (size_t i = 0; i < word.size();) {
+    const auto b = static_cast<unsigned char>(word[i]);
+    if (b < 0x80) {
+      const unsigned lower = b | 0x20u;
+      if (lower - 'a' < 26u) {
+        ++cased;
+        upper_case += b < 'a';
+        out->push_back(static_cast<char>(lower));
+      } else if (b - static_cast<unsigned>('0') < 10u || b == '\'') {
+        out->push_back(static_cast<char>(b));
+      } else {
+        out->resize(start);
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    int len;
+    const char32_t cp = utf8::Decode(word, i, &len);
+    if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7 && cp != 0xDF) {
+      ++cased;
+      if (cp < 0xE0) {
+        ++upper_case;
+        utf8::Append(cp + 0x20, out);  // À..Þ fold to à..þ
+      } else {
+        out->append(word.data() + i, static_cast<size_t>(len));
+      }
+    } else if ((cp >= 0x621 && cp <= 0x63A) || (cp >= 0x640 && cp <= 0x64A)) {
+      out->append(word.data() + i, static_cast<size_t>(len));  // uncased
+    } else {
+      out->resize(start);
+      return false;
+    }
+    i += static_cast<size_t>(len);
+  }
+  *letters = cased;
+  *upper = upper_case;
+  return true;
+}
+
 uint32_t RepairUtf8(std::string_view in, std::string* out) {
   out->clear();
   out->reserve(in.size());

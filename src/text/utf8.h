@@ -51,6 +51,17 @@ inline void Append(char32_t cp, std::string* out) {
 
 namespace convsent {
 
+// NFKC with case folding, as utf8proc_map(STABLE | COMPOSE | COMPAT |
+// CASEFOLD) gives it, without utf8proc's tables, for a word made only of
+// the letters most words of the languages we score are made of: ASCII
+// letters, digits and the apostrophe, the accented Latin letters U+00C0 to
+// U+00FF (not ß, × or ÷), and the Arabic letters without their marks. None
+// of these decomposes or combines with a neighbour, so each maps alone.
+// Appends the form to *out, counts the cased letters (upper-case among
+// them: utf8proc's Lu and Ll) and returns true; for any other word it
+// returns false and leaves *out as it was. `word` is valid UTF-8.
+bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* upper);
+
 // Decodes, in place, the five HTML entities that exported text is full of
 // ("&lt;3" is "<3"); others are left as they are.
 void DecodeEntities(std::string* s);
