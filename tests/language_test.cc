@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -105,6 +106,44 @@ TEST(LanguageIdentifier, RefusesACorruptedFile) {
   EXPECT_FALSE(LanguageIdentifier::FromBytes(flipped).ok()) << "a changed byte fails the hash";
   EXPECT_FALSE(LanguageIdentifier::FromBytes(bytes.substr(0, bytes.size() - 1)).ok()) << "truncated";
   EXPECT_FALSE(LanguageIdentifier::FromBytes("CVSNTMDL").ok()) << "not an identifier";
+}
+
+// Eight languages' rows are summed eight at a time (EightSums), any other
+// number a language at a time: with the same costs, the same guesses.
+TEST(LanguageIdentifier, EightLanguagesSumAsAnyOtherNumberDoes) {
+  const std::vector<Language> seven = {Language::kEnglish, Language::kSpanish, Language::kFrench, Language::kGerman,
+                                       Language::kItalian, Language::kPortuguese, Language::kArabic};
+  LanguageIdentifier::Tables t7, t8;
+  t7.languages = seven;
+  t8.languages = seven;
+  t8.languages.push_back(Language::kHindi);
+  t7.bucket_bits = t8.bucket_bits = 10;
+  t7.params.max_mean_cost = t8.params.max_mean_cost = 1e9f;
+  uint32_t state = 12345;
+  for (int b = 0; b < 1024; ++b) {
+    for (size_t l = 0; l < seven.size(); ++l) {
+      state = state * 1664525u + 1013904223u;
+      const auto cost = static_cast<uint8_t>((state >> 24) % 200);
+      t7.costs.push_back(cost);
+      t8.costs.push_back(cost);
+    }
+    t8.costs.push_back(255);  // Hindi: never ahead
+  }
+  auto id7 = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(t7));
+  auto id8 = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(t8));
+  ASSERT_TRUE(id7.ok() && id8.ok());
+  std::vector<Language> seen;
+  for (const Case& c : kCases) {
+    for (const char* text : {c.negative, c.positive}) {
+      const LanguageGuess a = (*id7)->Identify(text), b = (*id8)->Identify(text);
+      EXPECT_EQ(a.language, b.language) << text;
+      EXPECT_EQ(a.margin, b.margin) << text;
+      EXPECT_EQ(a.mean_cost, b.mean_cost) << text;
+      seen.push_back(a.language);
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_GE(std::unique(seen.begin(), seen.end()) - seen.begin(), 3) << "the random costs tell several languages";
 }
 
 // Each thread keeps the summed costs of the words it read last: a word read

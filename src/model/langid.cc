@@ -90,6 +90,26 @@ struct WordCostCache {
   std::vector<Entry> entries = std::vector<Entry>(kSize);
 };
 
+// The costs of rows of eight languages (the shipped identifier's), summed
+// eight at a time: each row is one load, its bytes added in 16-bit lanes,
+// languages 0, 2, 4, 6 in `even` and 1, 3, 5, 7 in `odd`. A scalar add per
+// language kept fewer rows' cache misses in flight. The lanes hold at most
+// 255 times the rows added: a word's grams (at most 133) or the words of a
+// text (at most kMaxWords).
+struct EightSums {
+  static constexpr uint64_t kLanes = 0x00FF00FF00FF00FFULL;
+  uint64_t even = 0, odd = 0;
+  void Add(const uint8_t* row) {
+    uint64_t r;
+    std::memcpy(&r, row, 8);
+    even += r & kLanes;
+    odd += (r >> 8) & kLanes;
+  }
+  uint32_t operator[](size_t l) const { return ((l & 1 ? odd : even) >> (16 * (l >> 1))) & 0xFFFF; }
+};
+
+static_assert(kMaxWords * 255 < 65536, "a text's word sums must fit EightSums' lanes");
+
 WordCostCache& WordCostsFor(uint64_t table) {
   thread_local WordCostCache cache;
   if (cache.table != table) {
@@ -302,13 +322,21 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   if (letters > 0 && devanagari * 2 >= letters) return only(Language::kHindi);
   if (letters < params_.min_letters || words.empty()) return {};
   uint32_t sums[kMaxLanguages] = {};
-  auto add = [&](uint64_t key) {
-    const uint8_t* row = costs_.data() + (key & bucket_mask_) * num;
-    for (size_t l = 0; l < num; ++l) sums[l] += row[l];
-  };
+  auto row_of = [&](uint64_t key) { return costs_.data() + (key & bucket_mask_) * num; };
   // First the words alone, one lookup each: text that is plainly English
   // (most of what support teams read) is decided there.
-  for (const Word& w : words) add(WordKey(w.hash));
+  if (num == 8) {
+    EightSums eight;
+    // The rows asked for first, then summed: their cache misses overlap.
+    for (const Word& w : words) __builtin_prefetch(row_of(WordKey(w.hash)));
+    for (const Word& w : words) eight.Add(row_of(WordKey(w.hash)));
+    for (size_t l = 0; l < num; ++l) sums[l] = eight[l];
+  } else {
+    for (const Word& w : words) {
+      const uint8_t* row = row_of(WordKey(w.hash));
+      for (size_t l = 0; l < num; ++l) sums[l] += row[l];
+    }
+  }
   if (english_ < num) {
     uint32_t others = UINT32_MAX;
     for (size_t l = 0; l < num; ++l) {
@@ -331,9 +359,16 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       keys.clear();
       WordFeatures(w.text, w.hash, &keys);
       uint32_t word_sums[kMaxLanguages] = {};
-      for (uint64_t key : keys) {
-        const uint8_t* row = costs_.data() + (key & bucket_mask_) * num;
-        for (size_t l = 0; l < num; ++l) word_sums[l] += row[l];
+      if (num == 8) {
+        EightSums eight;
+        for (uint64_t key : keys) __builtin_prefetch(row_of(key));
+        for (uint64_t key : keys) eight.Add(row_of(key));
+        for (size_t l = 0; l < num; ++l) word_sums[l] = eight[l];
+      } else {
+        for (uint64_t key : keys) {
+          const uint8_t* row = row_of(key);
+          for (size_t l = 0; l < num; ++l) word_sums[l] += row[l];
+        }
       }
       e.word_hash = w.hash;
       e.features = static_cast<uint16_t>(keys.size());
