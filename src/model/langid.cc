@@ -275,6 +275,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   words.clear();
   keys.clear();
   const size_t num = languages_.size();
+  const bool ascii_text = IsAscii(text.text);
   // Plain English, most of what support teams read, shows in its grammar
   // words ("the", "you", "is", as an English tokenizer marked them) and its
   // ASCII alone: no lookup at all.
@@ -287,7 +288,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
     }
     if (all >= 2 && function_words >= 1 &&
         static_cast<float>(function_words) >= params_.function_word_share * static_cast<float>(all) &&
-        IsAscii(text.text)) {
+        ascii_text) {
       return {Language::kEnglish, 0.0f, 0.0f};
     }
   }
@@ -295,10 +296,17 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   for (const Token& t : text.tokens) {
     if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
     const std::string_view word = text.Normalized(t);
-    bool ascii = true;
-    for (char ch : word) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    bool ascii = ascii_text;
+    if (!ascii) {
+      ascii = true;
+      for (char ch : word) ascii &= static_cast<unsigned char>(ch) < 0x80;
+    }
     if (ascii) {
-      for (char ch : word) letters += ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+      // In ASCII text there is no script to tell, and the letters matter
+      // only up to min_letters: most words are not read here.
+      if (!ascii_text || letters < params_.min_letters) {
+        for (char ch : word) letters += ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+      }
     } else {
       for (size_t i = 0; i < word.size();) {
         int len;
