@@ -330,21 +330,26 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   if (letters > 0 && devanagari * 2 >= letters) return only(Language::kHindi);
   if (letters < params_.min_letters || words.empty()) return {};
   uint32_t sums[kMaxLanguages] = {};
-  auto row_of = [&](uint64_t key) { return costs_.data() + (key & bucket_mask_) * num; };
+  // Adds the rows of `keys` to `out`.
+  auto add_rows = [&](const std::vector<uint64_t>& row_keys, uint32_t* out) {
+    auto row_of = [&](uint64_t key) { return costs_.data() + (key & bucket_mask_) * num; };
+    if (num == 8) {
+      EightSums eight;
+      // The rows asked for first, then summed: their cache misses overlap.
+      for (uint64_t key : row_keys) __builtin_prefetch(row_of(key));
+      for (uint64_t key : row_keys) eight.Add(row_of(key));
+      for (size_t l = 0; l < num; ++l) out[l] += eight[l];
+    } else {
+      for (uint64_t key : row_keys) {
+        const uint8_t* row = row_of(key);
+        for (size_t l = 0; l < num; ++l) out[l] += row[l];
+      }
+    }
+  };
   // First the words alone, one lookup each: text that is plainly English
   // (most of what support teams read) is decided there.
-  if (num == 8) {
-    EightSums eight;
-    // The rows asked for first, then summed: their cache misses overlap.
-    for (const Word& w : words) __builtin_prefetch(row_of(WordKey(w.hash)));
-    for (const Word& w : words) eight.Add(row_of(WordKey(w.hash)));
-    for (size_t l = 0; l < num; ++l) sums[l] = eight[l];
-  } else {
-    for (const Word& w : words) {
-      const uint8_t* row = row_of(WordKey(w.hash));
-      for (size_t l = 0; l < num; ++l) sums[l] += row[l];
-    }
-  }
+  for (const Word& w : words) keys.push_back(WordKey(w.hash));
+  add_rows(keys, sums);
   if (english_ < num) {
     uint32_t others = UINT32_MAX;
     for (size_t l = 0; l < num; ++l) {
@@ -367,17 +372,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       keys.clear();
       WordFeatures(w.text, w.hash, &keys);
       uint32_t word_sums[kMaxLanguages] = {};
-      if (num == 8) {
-        EightSums eight;
-        for (uint64_t key : keys) __builtin_prefetch(row_of(key));
-        for (uint64_t key : keys) eight.Add(row_of(key));
-        for (size_t l = 0; l < num; ++l) word_sums[l] = eight[l];
-      } else {
-        for (uint64_t key : keys) {
-          const uint8_t* row = row_of(key);
-          for (size_t l = 0; l < num; ++l) word_sums[l] += row[l];
-        }
-      }
+      add_rows(keys, word_sums);
       e.word_hash = w.hash;
       e.features = static_cast<uint16_t>(keys.size());
       for (size_t l = 0; l < num; ++l) e.costs[l] = static_cast<uint16_t>(word_sums[l]);
