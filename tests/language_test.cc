@@ -177,6 +177,55 @@ TEST(LanguageIdentifier, AWordReadAgainOrByAnotherIdentifierWeighsTheSame) {
   }
 }
 
+// The gram step sums every word's grams, from rows or from the thread's
+// word cache: a word twice in a text, and two words that share a cache
+// slot, weigh what their rows say, cold or warm.
+TEST(LanguageIdentifier, WordsSharingACacheSlotWeighWhatTheirRowsSay) {
+  LanguageIdentifier::Tables t;
+  t.languages = {Language::kEnglish, Language::kSpanish, Language::kItalian};
+  t.bucket_bits = 8;
+  for (uint32_t b = 0; b < 256; ++b) {
+    for (uint32_t l = 0; l < 3; ++l) t.costs.push_back(static_cast<uint8_t>((b * 37 + l * 91 + b * b * l) % 256));
+  }
+  auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(t));
+  ASSERT_TRUE(id.ok());
+  // Two words whose hashes share the low 12 bits (the cache has 4,096 slots).
+  auto word = [](int i) {
+    std::string w = "q";
+    for (; i > 0; i /= 26) w.push_back(static_cast<char>('a' + i % 26));
+    return w;
+  };
+  std::map<uint64_t, std::string> slot;
+  std::string a, b;
+  for (int i = 1; a.empty(); ++i) {
+    const std::string w = word(i);
+    auto [it, fresh] = slot.emplace(HashToken(w) & 4095, w);
+    if (!fresh) a = it->second, b = w;
+  }
+  const std::vector<std::string> words = {a, b, a, "hola", b};
+  uint32_t sums[3] = {};
+  size_t features = 0;
+  for (const std::string& w : words) {
+    std::vector<uint64_t> keys;
+    LanguageIdentifier::WordFeatures(w, &keys);
+    features += keys.size();
+    for (uint64_t k : keys) {
+      for (size_t l = 0; l < 3; ++l) sums[l] += t.costs[(k & 255) * 3 + l];
+    }
+  }
+  const std::string text = a + " " + b + " " + a + " hola " + b;
+  for (int pass = 0; pass < 2; ++pass) {
+    const LanguageGuess g = (*id)->Identify(text);
+    const float per_feature = 1.0f / (t.cost_scale * static_cast<float>(features));
+    size_t best = static_cast<size_t>(std::min_element(sums, sums + 3) - sums);
+    ASSERT_NE(g.language, Language::kUnd) << "pass " << pass;
+    const size_t got = g.language == Language::kEnglish ? 0 : g.language == Language::kSpanish ? 1 : 2;
+    if (best != 0 && static_cast<float>(sums[0] - sums[best]) * per_feature < t.params.english_margin) best = 0;
+    EXPECT_EQ(got, best) << "pass " << pass;
+    EXPECT_EQ(g.mean_cost, static_cast<float>(sums[got]) * per_feature) << "pass " << pass;
+  }
+}
+
 // An identified message is scored from the tokens read for English, with
 // its language's cue words put on them (Tokenizer::Recue): the same score,
 // to the bit, as tokenizing it again in its language, which is what a given
