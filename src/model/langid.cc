@@ -319,9 +319,6 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       }
     }
     words.push_back({word, t.hash});
-    // The word's row, asked for now: its cache miss overlaps the reading
-    // of the words after it (the first lookup step reads every row).
-    __builtin_prefetch(costs_.data() + (WordKey(t.hash) & bucket_mask_) * num);
     if (words.size() == kMaxWords) break;
   }
   auto only = [&](Language language) -> LanguageGuess {
@@ -334,17 +331,17 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   if (letters < params_.min_letters || words.empty()) return {};
   uint32_t sums[kMaxLanguages] = {};
   // Adds the rows of `keys` to `out`.
-  auto row_of = [&](uint64_t key) { return costs_.data() + (key & bucket_mask_) * num; };
-  // Adds the rows of keys [begin, end) to `out`; the caller has asked for
-  // them (prefetched) already, so that their cache misses overlap.
-  auto add_rows = [&](const uint64_t* begin, const uint64_t* end, uint32_t* out) {
+  auto add_rows = [&](const std::vector<uint64_t>& row_keys, uint32_t* out) {
+    auto row_of = [&](uint64_t key) { return costs_.data() + (key & bucket_mask_) * num; };
     if (num == 8) {
       EightSums eight;
-      for (const uint64_t* k = begin; k != end; ++k) eight.Add(row_of(*k));
+      // The rows asked for first, then summed: their cache misses overlap.
+      for (uint64_t key : row_keys) __builtin_prefetch(row_of(key));
+      for (uint64_t key : row_keys) eight.Add(row_of(key));
       for (size_t l = 0; l < num; ++l) out[l] += eight[l];
     } else {
-      for (const uint64_t* k = begin; k != end; ++k) {
-        const uint8_t* row = row_of(*k);
+      for (uint64_t key : row_keys) {
+        const uint8_t* row = row_of(key);
         for (size_t l = 0; l < num; ++l) out[l] += row[l];
       }
     }
@@ -352,7 +349,7 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   // First the words alone, one lookup each: text that is plainly English
   // (most of what support teams read) is decided there.
   for (const Word& w : words) keys.push_back(WordKey(w.hash));
-  add_rows(keys.data(), keys.data() + keys.size(), sums);
+  add_rows(keys, sums);
   if (english_ < num) {
     uint32_t others = UINT32_MAX;
     for (size_t l = 0; l < num; ++l) {
@@ -365,46 +362,23 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       return {Language::kEnglish, ahead, static_cast<float>(sums[english_]) / (cost_scale_ * static_cast<float>(words.size()))};
     }
   }
-  // Then every word's character grams too: the words read before from the
-  // cache, the others' grams all asked for at once (their misses overlap
-  // across words), then summed word by word.
-  WordCostCache& cache = WordCostsFor(content_hash_);
-  for (const Word& w : words) __builtin_prefetch(&cache.entries[w.hash & (WordCostCache::kSize - 1)]);
-  struct Pending {
-    size_t word;
-    uint32_t begin, end;  // its keys in `keys`
-  };
-  thread_local std::vector<Pending> pending;
-  uint16_t word_costs[kMaxWords][kMaxLanguages];
-  uint16_t word_features[kMaxWords];
-  pending.clear();
-  keys.clear();
-  for (size_t i = 0; i < words.size(); ++i) {
-    const WordCostCache::Entry& e = cache.entries[words[i].hash & (WordCostCache::kSize - 1)];
-    if (e.features != 0 && e.word_hash == words[i].hash) {
-      std::copy(e.costs, e.costs + num, word_costs[i]);
-      word_features[i] = e.features;
-      continue;
-    }
-    const auto begin = static_cast<uint32_t>(keys.size());
-    WordFeatures(words[i].text, words[i].hash, &keys);
-    for (size_t k = begin; k < keys.size(); ++k) __builtin_prefetch(row_of(keys[k]));
-    pending.push_back({i, begin, static_cast<uint32_t>(keys.size())});
-  }
-  for (const Pending& p : pending) {
-    uint32_t word_sums[kMaxLanguages] = {};
-    add_rows(keys.data() + p.begin, keys.data() + p.end, word_sums);
-    WordCostCache::Entry& e = cache.entries[words[p.word].hash & (WordCostCache::kSize - 1)];
-    e.word_hash = words[p.word].hash;
-    e.features = static_cast<uint16_t>(p.end - p.begin);
-    for (size_t l = 0; l < num; ++l) e.costs[l] = word_costs[p.word][l] = static_cast<uint16_t>(word_sums[l]);
-    word_features[p.word] = e.features;
-  }
+  // Then every word's character grams too.
   std::fill(sums, sums + num, 0u);
   size_t features = 0;
-  for (size_t i = 0; i < words.size(); ++i) {
-    for (size_t l = 0; l < num; ++l) sums[l] += word_costs[i][l];
-    features += word_features[i];
+  WordCostCache& cache = WordCostsFor(content_hash_);
+  for (const Word& w : words) {
+    WordCostCache::Entry& e = cache.entries[w.hash & (WordCostCache::kSize - 1)];
+    if (e.features == 0 || e.word_hash != w.hash) {
+      keys.clear();
+      WordFeatures(w.text, w.hash, &keys);
+      uint32_t word_sums[kMaxLanguages] = {};
+      add_rows(keys, word_sums);
+      e.word_hash = w.hash;
+      e.features = static_cast<uint16_t>(keys.size());
+      for (size_t l = 0; l < num; ++l) e.costs[l] = static_cast<uint16_t>(word_sums[l]);
+    }
+    for (size_t l = 0; l < num; ++l) sums[l] += e.costs[l];
+    features += e.features;
   }
   size_t best = 0, second = num > 1 ? 1 : 0;
   for (size_t l = 0; l < num; ++l) {
