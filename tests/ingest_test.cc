@@ -247,13 +247,51 @@ TEST(Store, MigratesVersion1AndRebuildsTheReportRows) {
   // what version 5 dropped is back (and what versions 6 and 7 added is gone).
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; DROP TABLE live_messages; DROP TABLE webhook_deliveries; DROP TABLE discovered_issues; DROP TABLE sync_cursors; DROP TABLE hook_events; DROP TABLE write_backs; "
+  ASSERT_EQ(sqlite3_exec(h, "DROP TABLE report_rows; DROP TABLE segment_values; DROP TABLE alerts; DROP TABLE interventions; DROP TABLE api_keys; DROP TABLE review_queue; DROP TABLE human_labels; DROP TABLE backlog; DROP TABLE live_messages; DROP TABLE webhook_deliveries; DROP TABLE discovered_issues; DROP TABLE sync_cursors; DROP TABLE hook_events; DROP TABLE write_backs; DROP TABLE conversation_labels; "
                             "CREATE TABLE conversation_tags(tag TEXT NOT NULL, conversation INTEGER NOT NULL, PRIMARY KEY(tag, conversation)) WITHOUT ROWID; "
                             "UPDATE meta SET value='1' WHERE key='schema_version'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(h);
   const std::string migrated = RunCommand(Binary() + " report --json --period day --db " + db).out;
   EXPECT_EQ(CountRows(db, "report_rows"), 300);
   EXPECT_EQ(migrated, fresh);
+  EXPECT_EQ(IntegrityCheck(db), "ok");
+}
+
+// Version 12 moved each conversation's latest label and audit label from
+// its report row to a table of their own: a version-11 store keeps them,
+// and its report's estimate is the one it gave before.
+TEST(Store, MigratesVersion11AndKeepsTheLabelsTheReportReads) {
+  TempDir dir;
+  const std::string in = dir.path() + "/s.jsonl", db = dir.path() + "/s.db";
+  ASSERT_EQ(RunCommand(Binary() + " generate --conversations 200 --seed 3 -o " + in + " >/dev/null").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " ingest --db " + db + " " + in + " >/dev/null").exit_code, 0);
+  std::string audit = "conversation_id,label\n", review = "conversation_id,label\n";
+  for (int i = 1; i <= 120; ++i) {
+    const char* labels[] = {"negative", "neutral", "positive"};
+    (i <= 90 ? audit : review) += "C-" + std::to_string(i) + "," + labels[(i * 7) % 3] + "\n";
+  }
+  audit += "C-5,positive\n";  // labelled again: the latest label counts
+  const std::string audit_csv = dir.Write("audit.csv", audit), review_csv = dir.Write("review.csv", review);
+  ASSERT_EQ(RunCommand(Binary() + " labels import --audit --db " + db + " " + audit_csv + " >/dev/null 2>&1").exit_code, 0);
+  ASSERT_EQ(RunCommand(Binary() + " labels import --db " + db + " " + review_csv + " >/dev/null 2>&1").exit_code, 0);
+  const std::string fresh = RunCommand(Binary() + " report --json --db " + db).out;
+  const auto estimate = nlohmann::json::parse(fresh)["estimate"];
+  ASSERT_TRUE(estimate.is_object()) << fresh.substr(0, 400);
+  EXPECT_EQ(estimate["labels"], 90);
+  EXPECT_EQ(CountRows(db, "conversation_labels"), 120);
+  // Back to version 11: the labels on the report rows, no table of their own.
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  ASSERT_EQ(sqlite3_exec(h,
+                         "UPDATE report_rows SET human_label = (SELECT human_label FROM conversation_labels l WHERE "
+                         "l.conversation = report_rows.conversation), audit_label = (SELECT audit_label FROM "
+                         "conversation_labels l WHERE l.conversation = report_rows.conversation); "
+                         "DROP TABLE conversation_labels; UPDATE meta SET value='11' WHERE key='schema_version'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  EXPECT_EQ(RunCommand(Binary() + " report --json --db " + db).out, fresh);
+  EXPECT_EQ(CountRows(db, "conversation_labels"), 120);
   EXPECT_EQ(IntegrityCheck(db), "ok");
 }
 

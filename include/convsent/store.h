@@ -49,7 +49,7 @@
 
 namespace convsent {
 
-inline constexpr int kStoreSchemaVersion = 11;
+inline constexpr int kStoreSchemaVersion = 12;
 
 struct StoreInfo {
   int schema_version = 0;

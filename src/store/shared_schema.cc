@@ -36,6 +36,16 @@ CREATE TABLE write_backs(
 CREATE INDEX write_backs_due ON write_backs(status, next_at);
 CREATE INDEX write_backs_conversation ON write_backs(system, conversation, kind);
 )sql",
+    // v12: a conversation's latest label and audit label in a narrow table
+    // of their own, read by the report beside its rows. Written on the
+    // report row, 100,000 labels rewrote almost every page of report_rows
+    // (bench/RESULTS.md, 2026-12-05); report_rows' human_label and
+    // audit_label are no longer read or written.
+    R"sql(
+CREATE TABLE conversation_labels(conversation {int64} PRIMARY KEY, human_label INTEGER, audit_label INTEGER);
+INSERT INTO conversation_labels(conversation, human_label, audit_label)
+  SELECT conversation, human_label, audit_label FROM report_rows WHERE human_label IS NOT NULL OR audit_label IS NOT NULL;
+)sql",
 };
 static_assert(kFirstSharedSchemaVersion + static_cast<int>(std::size(kSharedMigrations)) - 1 == kStoreSchemaVersion);
 

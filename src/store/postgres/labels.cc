@@ -32,11 +32,13 @@ class PgLabels final : public Labels {
                   "storing a label of " + l.conversation)
             .status());
     if (l.message >= 0) return Status::Ok();
-    // The conversation's tone: the report reads it from the report row.
+    // The conversation's tone, where the report reads it.
     return db_
         .Query(
-            "UPDATE report_rows SET human_label = $2, "
-            "audit_label = CASE WHEN $3::int = 1 THEN $2::int ELSE audit_label END WHERE conversation = $1",
+            "INSERT INTO conversation_labels(conversation, human_label, audit_label) "
+            "VALUES($1, $2, CASE WHEN $3::int = 1 THEN $2::int END) ON CONFLICT(conversation) DO UPDATE SET "
+            "human_label = EXCLUDED.human_label, "
+            "audit_label = CASE WHEN $3::int = 1 THEN EXCLUDED.human_label ELSE conversation_labels.audit_label END",
             Params().Add(found->first).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
             "storing a label of " + l.conversation)
         .status();

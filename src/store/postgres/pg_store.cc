@@ -265,8 +265,8 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
 
   Status ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) override {
     ReportRow row;
-    return db_.Stream(std::string("SELECT ") + kReportColumns +
-                          " FROM report_rows r WHERE created_at >= $1 AND created_at < $2",
+    return db_.Stream(std::string("SELECT ") + kReportColumns + kReportRows +
+                          " WHERE r.created_at >= $1 AND r.created_at < $2",
                       Params().Add(from_ms).Add(to_ms), "scanning conversations for the report",
                       [&](const PGresult* r) {
                         ReadReportRow(r, &row);
@@ -286,7 +286,7 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
     Conversation c;
     Status failed = Status::Ok();
     RETURN_IF_ERROR(db_.Stream(std::string("SELECT ") + kReportColumns +
-                                   ", c.ext_id, m.messages FROM report_rows r JOIN conversations c ON c.id = "
+                                   ", c.ext_id, m.messages" + kReportRows + " JOIN conversations c ON c.id = "
                                    "r.conversation JOIN conversation_messages m ON m.conversation = r.conversation "
                                    "WHERE r.created_at >= $1 AND r.created_at < $2 AND (r.facts & $3) = $4",
                                Params().Add(from_ms).Add(to_ms).Add(tone ? store::CustomerToneMask() : int64_t{0}).Add(

@@ -40,7 +40,11 @@ inline constexpr const char* kPackedTone =
 
 inline constexpr const char* kReportColumns =
     "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, "
-    "r.segments, r.human_label, r.audit_label";
+    "r.segments, l.human_label, l.audit_label";
+
+// The report rows with their conversation's labels (kReportColumns reads both).
+inline constexpr const char* kReportRows =
+    " FROM report_rows r LEFT JOIN conversation_labels l ON l.conversation = r.conversation";
 
 // The conversation columns (kConversationColumns) of row `row` of `r`.
 void ReadConversationRow(const PGresult* r, int row, Conversation* c, ConversationFacts* f);

@@ -196,7 +196,10 @@ namespace {
 
 constexpr const char* kReportColumns =
     "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, "
-    "r.segments, r.human_label, r.audit_label";
+    "r.segments, l.human_label, l.audit_label";
+
+// The report rows with their conversation's labels (kReportColumns reads both).
+constexpr const char* kReportRows = " FROM report_rows r LEFT JOIN conversation_labels l ON l.conversation = r.conversation";
 
 // A row of kReportColumns, from column 0 of `q`.
 void ReadReportRow(Stmt& q, ReportRow* row) {
@@ -221,7 +224,7 @@ void ReadReportRow(Stmt& q, ReportRow* row) {
 
 Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::function<void(const ReportRow&)>& fn) {
   Stmt q;
-  const std::string sql = std::string("SELECT ") + kReportColumns + " FROM report_rows r WHERE created_at >= ?1 AND created_at < ?2";
+  const std::string sql = std::string("SELECT ") + kReportColumns + kReportRows + " WHERE r.created_at >= ?1 AND r.created_at < ?2";
   RETURN_IF_ERROR(q.Prepare(db_, sql.c_str()));
   q.Bind(1, from_ms).Bind(2, to_ms);
   ReportRow row;
@@ -244,7 +247,7 @@ Status SqliteStore::ScanMessages(int64_t from_ms, int64_t to_ms, std::optional<S
                                  const std::function<Status(const Conversation&, const ReportRow&)>& fn) {
   Stmt q;
   const std::string sql = std::string("SELECT ") + kReportColumns +
-                          ", c.ext_id, m.messages FROM report_rows r JOIN conversations c ON c.id = r.conversation "
+                          ", c.ext_id, m.messages" + kReportRows + " JOIN conversations c ON c.id = r.conversation "
                           "JOIN conversation_messages m ON m.conversation = r.conversation "
                           "WHERE r.created_at >= ?1 AND r.created_at < ?2 AND (r.facts & ?3) = ?4";
   RETURN_IF_ERROR(q.Prepare(db_, sql.c_str()));

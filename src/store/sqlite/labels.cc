@@ -27,10 +27,12 @@ class SqliteLabels final : public Labels {
     add_.Bind(5, l.reviewer).Bind(6, l.note).Bind(7, l.model).Bind(8, l.at_ms);
     RETURN_IF_ERROR(StepDone(add_, db_, path_, "storing a label of " + l.conversation));
     if (l.message >= 0) return Status::Ok();
-    // The conversation's tone: the report reads it from the report row.
+    // The conversation's tone, where the report reads it.
     RETURN_IF_ERROR(EnsurePrepared(row_, db_,
-                                   "UPDATE report_rows SET human_label = ?2, "
-                                   "audit_label = CASE WHEN ?3 THEN ?2 ELSE audit_label END WHERE conversation = ?1"));
+                                   "INSERT INTO conversation_labels(conversation, human_label, audit_label) "
+                                   "VALUES(?1, ?2, CASE WHEN ?3 THEN ?2 END) ON CONFLICT(conversation) DO UPDATE SET "
+                                   "human_label = excluded.human_label, "
+                                   "audit_label = CASE WHEN ?3 THEN excluded.human_label ELSE audit_label END"));
     row_.Bind(1, found->first).Bind(2, static_cast<int>(l.label)).Bind(3, l.source == "audit" ? 1 : 0);
     return StepDone(row_, db_, path_, "storing a label of " + l.conversation);
   }
