@@ -272,8 +272,9 @@ TEST(Store, MigratesVersion11AndKeepsTheLabelsTheReportReads) {
   }
   audit += "C-5,positive\n";  // labelled again: the latest label counts
   const std::string audit_csv = dir.Write("audit.csv", audit), review_csv = dir.Write("review.csv", review);
-  ASSERT_EQ(RunCommand(Binary() + " labels import --audit --db " + db + " " + audit_csv + " >/dev/null 2>&1").exit_code, 0);
-  ASSERT_EQ(RunCommand(Binary() + " labels import --db " + db + " " + review_csv + " >/dev/null 2>&1").exit_code, 0);
+  const std::string import = Binary() + " labels import --db " + db;
+  ASSERT_EQ(RunCommand(import + " --audit " + audit_csv + " >/dev/null 2>&1").exit_code, 0);
+  ASSERT_EQ(RunCommand(import + " " + review_csv + " >/dev/null 2>&1").exit_code, 0);
   const std::string fresh = RunCommand(Binary() + " report --json --db " + db).out;
   const auto estimate = nlohmann::json::parse(fresh)["estimate"];
   ASSERT_TRUE(estimate.is_object()) << fresh.substr(0, 400);

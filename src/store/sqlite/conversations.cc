@@ -194,16 +194,18 @@ Status SqliteStore::ForEach(const std::function<Status(const Conversation&)>& fn
 
 namespace {
 
+// The report row's own columns, then its labels (kReportColumns) or, for
+// ScanForReport's merge, NULLs and the conversation's id.
 #define CONVSENT_REPORT_ROW_COLUMNS \
   "r.created_at, r.model, r.score5, r.facts, r.first_response_ms, r.longest_wait_ms, r.resolution_ms, r.detectors, " \
   "r.segments, "
 constexpr const char* kReportColumns = CONVSENT_REPORT_ROW_COLUMNS "l.human_label, l.audit_label";
-// The same columns without the labels (NULL), and the conversation's id.
 constexpr const char* kReportColumnsUnlabelled = CONVSENT_REPORT_ROW_COLUMNS "NULL, NULL, r.conversation";
 #undef CONVSENT_REPORT_ROW_COLUMNS
 
 // The report rows with their conversation's labels (kReportColumns reads both).
-constexpr const char* kReportRows = " FROM report_rows r LEFT JOIN conversation_labels l ON l.conversation = r.conversation";
+constexpr const char* kReportRows =
+    " FROM report_rows r LEFT JOIN conversation_labels l ON l.conversation = r.conversation";
 
 // A row of kReportColumns, from column 0 of `q`.
 void ReadReportRow(Stmt& q, ReportRow* row) {
@@ -230,14 +232,15 @@ Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::fun
   // The labels first (one row per labelled conversation), then the report
   // rows in the same order, merged here: a lookup per report row, as a join
   // does it, cost a million rows 6 % more time.
-  struct Labels {
+  struct LabelsOf {
     int64_t conversation;
     std::optional<Sentiment> human, audit;
   };
-  std::vector<Labels> labels;
+  std::vector<LabelsOf> labels;
   {
     Stmt l;
-    RETURN_IF_ERROR(l.Prepare(db_, "SELECT conversation, human_label, audit_label FROM conversation_labels ORDER BY conversation"));
+    RETURN_IF_ERROR(
+        l.Prepare(db_, "SELECT conversation, human_label, audit_label FROM conversation_labels ORDER BY conversation"));
     int rc;
     auto label = [&](int col) {
       return l.IsNull(col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(l.Int(col)));
