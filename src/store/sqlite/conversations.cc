@@ -207,12 +207,14 @@ constexpr const char* kReportColumnsUnlabelled = CONVSENT_REPORT_ROW_COLUMNS "NU
 constexpr const char* kReportRows =
     " FROM report_rows r LEFT JOIN conversation_labels l ON l.conversation = r.conversation";
 
+// A label column: none where NULL.
+std::optional<Sentiment> LabelAt(Stmt& q, int col) {
+  return q.IsNull(col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(col)));
+}
+
 // A row of kReportColumns, from column 0 of `q`.
 void ReadReportRow(Stmt& q, ReportRow* row) {
   auto opt = [&](int col) { return q.IsNull(col) ? std::nullopt : std::optional<int64_t>(q.Int(col)); };
-  auto label = [&](int col) {
-    return q.IsNull(col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(q.Int(col)));
-  };
   row->created_at_ms = q.Int(0);
   row->model = static_cast<uint32_t>(q.Int(1));
   row->score5 = static_cast<float>(q.Real(2));
@@ -222,8 +224,8 @@ void ReadReportRow(Stmt& q, ReportRow* row) {
   row->resolution_ms = opt(6);
   row->detectors = static_cast<uint64_t>(q.Int(7));
   store::DecodeSegmentIds(q.Blob(8), &row->segments);
-  row->human = label(9);
-  row->audit = label(10);
+  row->human = LabelAt(q, 9);
+  row->audit = LabelAt(q, 10);
 }
 
 }  // namespace
@@ -242,10 +244,7 @@ Status SqliteStore::ScanForReport(int64_t from_ms, int64_t to_ms, const std::fun
     RETURN_IF_ERROR(
         l.Prepare(db_, "SELECT conversation, human_label, audit_label FROM conversation_labels ORDER BY conversation"));
     int rc;
-    auto label = [&](int col) {
-      return l.IsNull(col) ? std::nullopt : std::optional<Sentiment>(static_cast<Sentiment>(l.Int(col)));
-    };
-    while ((rc = l.Step()) == SQLITE_ROW) labels.push_back({l.Int(0), label(1), label(2)});
+    while ((rc = l.Step()) == SQLITE_ROW) labels.push_back({l.Int(0), LabelAt(l, 1), LabelAt(l, 2)});
     if (rc != SQLITE_DONE) return Error("reading the conversations' labels for the report");
   }
   Stmt q;
