@@ -310,6 +310,27 @@ TEST_P(StoreFamiliesTest, LabelsAreCheckedAndReachTheReportRow) {
   EXPECT_EQ(Rows()[0].audit, Sentiment::kNegative);
 }
 
+// A message label's index counts every message, bots' and notes' too, not
+// only the customer and agent turns the row keeps (the floor Add checks first).
+TEST_P(StoreFamiliesTest, MessageLabelsCountBotAndNoteMessages) {
+  Conversation c;
+  c.id = "c-2", c.channel = "chat", c.created_at_ms = kT0;
+  for (Role role : {Role::kCustomer, Role::kBot, Role::kNote}) {
+    Message m;
+    m.role = role, m.at_ms = kT0, m.text = "where is my parcel";
+    c.messages.push_back(m);
+  }
+  ASSERT_TRUE(Put(ScoreConversation(std::move(c), *scorer_)).ok());
+  Labels& labels = store_->labels();
+  EXPECT_EQ(*labels.MessageCount("c-2"), std::optional<int>(3));
+  HumanLabel l;
+  l.conversation = "c-2", l.label = Sentiment::kNeutral, l.source = "import", l.at_ms = kT0;
+  l.message = 2;
+  EXPECT_TRUE(labels.Add(l).ok()) << "the note is message 2";
+  l.message = 3;
+  EXPECT_EQ(labels.Add(l).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreFamiliesTest, TheBacklogHandsOutEachItemOnce) {
   std::vector<std::string> items;
   for (int i = 0; i < 10; ++i) items.push_back("{\"id\":\"b-" + std::to_string(i) + "\",\"note\":\"tab\\there\"}");

@@ -8,13 +8,17 @@ class PgLabels final : public Labels {
   explicit PgLabels(Connection* db) : db_(*db) {}
 
   Status Add(const HumanLabel& l) override {
-    // A conversation label needs only the conversation's row; a message
-    // label also its message count (which reads all its messages).
-    ASSIGN_OR_RETURN(const auto found, Find(l.conversation, /*count=*/l.message >= 0));
+    // The row's customer and agent turns are a floor on a message label's
+    // message count: only an index past them (a bot's or a note's message, or
+    // none) reads the messages to count them (as sqlite/labels.cc).
+    ASSIGN_OR_RETURN(const auto found, Find(l.conversation));
     if (!found) return Status::NotFound("no conversation " + l.conversation);
-    if (l.message >= found->second) {
-      return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(found->second) +
-                                     " messages: no message " + std::to_string(l.message));
+    if (l.message >= found->turns) {
+      ASSIGN_OR_RETURN(const int count, Count(found->id, l.conversation));
+      if (l.message >= count) {
+        return Status::InvalidArgument("conversation " + l.conversation + " has " + std::to_string(count) +
+                                       " messages: no message " + std::to_string(l.message));
+      }
     }
     RETURN_IF_ERROR(
         db_.Query("INSERT INTO human_labels(conversation, message, label, source, reviewer, note, model, "
@@ -39,15 +43,16 @@ class PgLabels final : public Labels {
             "VALUES($1, $2, CASE WHEN $3::int = 1 THEN $2::int END) ON CONFLICT(conversation) DO UPDATE SET "
             "human_label = EXCLUDED.human_label, "
             "audit_label = CASE WHEN $3::int = 1 THEN EXCLUDED.human_label ELSE conversation_labels.audit_label END",
-            Params().Add(found->first).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
+            Params().Add(found->id).Add(static_cast<int>(l.label)).Add(l.source == "audit" ? 1 : 0),
             "storing a label of " + l.conversation)
         .status();
   }
 
   Result<std::optional<int>> MessageCount(const std::string& conversation) override {
-    ASSIGN_OR_RETURN(const auto found, Find(conversation, /*count=*/true));
+    ASSIGN_OR_RETURN(const auto found, Find(conversation));
     if (!found) return std::optional<int>();
-    return std::optional<int>(found->second);
+    ASSIGN_OR_RETURN(const int count, Count(found->id, conversation));
+    return std::optional<int>(count);
   }
 
   Status ForEach(const std::function<Status(const HumanLabel&)>& fn) override {
@@ -66,15 +71,24 @@ class PgLabels final : public Labels {
   }
 
  private:
-  // A conversation's row id and, if `count`, its message count (else 0).
-  Result<std::optional<std::pair<int64_t, int>>> Find(const std::string& conversation, bool count) {
-    ASSIGN_OR_RETURN(auto r, db_.Query(count ? "SELECT c.id, coalesce(json_array_length(m.messages::json), 0) FROM "
-                                               "conversations c LEFT JOIN conversation_messages m ON "
-                                               "m.conversation = c.id WHERE c.ext_id = $1"
-                                             : "SELECT id, 0 FROM conversations WHERE ext_id = $1",
+  struct Found {
+    int64_t id;  // the conversation's row
+    int turns;   // its customer and agent messages
+  };
+  Result<std::optional<Found>> Find(const std::string& conversation) {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT id, customer_turns + agent_replies FROM conversations WHERE ext_id = $1",
                                        Params().Add(conversation), "reading conversation " + conversation));
-    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<std::pair<int64_t, int>>();
-    return std::optional<std::pair<int64_t, int>>({Int(r.get(), 0, 0), static_cast<int>(Int(r.get(), 0, 1))});
+    if (pq::Lib().PQntuples(r.get()) == 0) return std::optional<Found>();
+    return std::optional<Found>(Found{Int(r.get(), 0, 0), static_cast<int>(Int(r.get(), 0, 1))});
+  }
+
+  // Every message of the conversation in row `id`, bots' and notes' too.
+  Result<int> Count(int64_t id, const std::string& conversation) {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT json_array_length(messages::json) FROM conversation_messages "
+                                       "WHERE conversation = $1",
+                                       Params().Add(id), "counting the messages of " + conversation));
+    if (pq::Lib().PQntuples(r.get()) == 0) return 0;
+    return static_cast<int>(Int(r.get(), 0, 0));
   }
 
   Connection& db_;
