@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -151,6 +152,33 @@ TEST(Scorer, ContractOnEdgeInput) {
   ASSERT_FALSE(s.explain.empty());
   EXPECT_EQ(s.explain[0].token, "love");
   EXPECT_GT(s.explain[0].weight, 0);
+}
+
+// Explanations list reasons a support lead accepts: lexicon phrases whole,
+// neighbouring words that push the same way as one phrase, emoji apart, and
+// no number or weak push ("account" and "77" in an account number).
+TEST(Scorer, ExplanationsNamePhrasesAndNoWeakOrNumberTokens) {
+  auto model = Model::Embedded();
+  ASSERT_TRUE(model.ok());
+  Scorer scorer(*model);
+  ScoreOptions o;
+  o.explain = 10;
+  auto tokens = [&](std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& c : scorer.Score(text, o).explain) out.push_back(c.token);
+    return out;
+  };
+  using ::testing::Contains;
+  EXPECT_THAT(tokens("I was charged twice for my subscription!!"), Contains("charged twice"));
+  EXPECT_THAT(tokens("I want to cancel my account."), Contains("cancel my account"));
+  EXPECT_THAT(tokens("I'm not happy with the replacement"), Contains("not happy"));
+  const auto slow = tokens("it is so slow :(");
+  EXPECT_THAT(slow, Contains(":(")) << "an emoticon is a reason of its own";
+  for (const auto& t : tokens("My account ID is 55-201-77.")) ADD_FAILURE() << "a weak or number reason: " << t;
+  for (const auto& c : scorer.Score("Nobody answered in 5 days, 3 emails sent", o).explain) {
+    EXPECT_EQ(c.token.find_first_of("0123456789"), std::string::npos) << c.token;
+    EXPECT_GE(std::fabs(c.weight), 0.5f) << c.token;
+  }
 }
 
 TEST(Train, IsDeterministicAndLearns) {

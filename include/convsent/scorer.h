@@ -102,6 +102,7 @@ struct ScoreOptions {
 };
 
 class FeatureExtractor;
+struct FeatureVector;
 
 class Scorer {
  public:
@@ -130,6 +131,9 @@ class Scorer {
   Scorer& Other(Language language);
   // Scores the tokens features_ holds: Score() after tokenizing.
   void ScoreTokens(const ScoreOptions& options, MessageScore* out, const TurnContext& context);
+  // Fills out->explain with at most `limit` reasons from the features of
+  // the tokens features_ holds.
+  void Explain(const FeatureVector& fv, size_t limit, MessageScore* out) const;
 
   std::shared_ptr<const Model> model_;
   std::unique_ptr<FeatureExtractor> features_;

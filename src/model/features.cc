@@ -158,6 +158,7 @@ void FeatureExtractor::LookupValences() {
   valence_.resize(n);
   bigram_.resize(n);
   phrase_.assign(n, 0);
+  phrase_len_.assign(n, 0);
   const bool phrases = lexicon_ != nullptr && lexicon_->has_phrases();
   for (size_t i = 0; i < n; ++i) {
     const Lexicon::Slot* word = lexicon_ != nullptr ? lexicon_->Find(toks[i].hash, 1) : nullptr;
@@ -180,6 +181,7 @@ void FeatureExtractor::LookupValences() {
     }
     valence_[i] = e->valence();
     phrase_[i] = has_negator ? 2 : 1;
+    phrase_len_[i] = static_cast<uint8_t>(len);
   }
 }
 

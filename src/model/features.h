@@ -141,6 +141,9 @@ class FeatureExtractor {
   void Recue(const TokenizedText& tokens) { tokenizer_.Recue(tokens, &tokens_); }
   void ExtractTokens(FeatureVector* out, bool with_shares = false);
   const TokenizedText& tokens() const { return tokens_; }
+  // How many tokens the lexicon phrase ending at token `i` spans ("charged
+  // twice": 2 at "twice"), or 1: known after ExtractTokens().
+  size_t PhraseLength(size_t i) const { return i < phrase_len_.size() && phrase_len_[i] ? phrase_len_[i] : 1; }
 
  private:
   void AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2, FeatureVector* out) const;
@@ -160,6 +163,7 @@ class FeatureExtractor {
   std::vector<float> word_valence_;
   std::vector<float> valence_;
   std::vector<uint8_t> phrase_;
+  std::vector<uint8_t> phrase_len_;  // per token: the length of the lexicon phrase it ends, or 0
 };
 
 }  // namespace convsent
