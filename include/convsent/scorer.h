@@ -33,7 +33,7 @@ std::string_view SentimentName(Sentiment s);
 bool ParseSentiment(std::string_view name, Sentiment* out);
 
 struct Contribution {
-  std::string token;  // the token as written in the message
+  std::string token;  // a word, emoji or phrase ("charged twice"), as written in the message
   float weight = 0;   // push toward positive (> 0) or negative (< 0), in logits
 };
 
