@@ -38,8 +38,8 @@ int RunShow(const ShowFlags& flags) {
   const Conversation& c = sc.conversation;
   const ConversationRollup& r = sc.rollup;
   const ConversationFacts& f = sc.facts;
-  auto info = store->Info();
-  const std::string model = flags.model.empty() && info.ok() ? info->current_model : flags.model;
+  auto current = store->CurrentModel();
+  const std::string model = flags.model.empty() && current.ok() ? *current : flags.model;
   if (flags.json) {
     std::printf("%s\n", ScoredConversationToJson(sc, model).c_str());
     return kExitOk;

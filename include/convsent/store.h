@@ -89,6 +89,12 @@ class Store {
   virtual Result<int64_t> RegisterModel(const std::string& version, const std::string& info_json) = 0;
   // The model whose scores reads return by default.
   virtual Status SetCurrentModel(const std::string& version) = 0;
+  // That model's version ("" before any): one read, where Info() counts
+  // every conversation and message (a scan of the table).
+  virtual Result<std::string> CurrentModel() = 0;
+  // How many conversations it holds (an index's count, not Info()'s scan):
+  // what /healthz reports, on every load balancer's probe.
+  virtual Result<int64_t> ConversationCount() = 0;
 
   virtual Result<StoreInfo> Info() = 0;
 

@@ -34,9 +34,9 @@ const DashboardFile kDashboardCss{convsent_web_app_css, convsent_web_app_css_end
 void Server::Routes() {
   svr_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     Store* store = Reader();
-    auto info = store ? store->Info() : Result<StoreInfo>(Status::IoError("cannot open the store"));
-    if (!info.ok()) return Error(res, 503, info.status().message());
-    json health = {{"status", "ok"}, {"model", CurrentScoring()->model->info().version}, {"conversations", info->conversations}};
+    auto count = store ? store->ConversationCount() : Result<int64_t>(Status::IoError("cannot open the store"));
+    if (!count.ok()) return Error(res, 503, count.status().message());
+    json health = {{"status", "ok"}, {"model", CurrentScoring()->model->info().version}, {"conversations", *count}};
     // A SQLite store on a full disk reads fine and writes nothing: below
     // 64 MiB free the server says so (503), before messages start failing.
     if (o_.db.find("://") == std::string::npos) {
@@ -98,9 +98,9 @@ void Server::Routes() {
           auto sc = store->conversations().Get(req.matches[1]);
           if (!sc.ok()) return Error(res, 500, sc.status().message());
           if (!*sc) return Error(res, 404, "no conversation " + std::string(req.matches[1]));
-          auto info = store->Info();
+          auto current = store->CurrentModel();
           res.status = 200;
-          res.set_content(ScoredConversationToJson(**sc, info.ok() ? info->current_model : "", -1), "application/json");
+          res.set_content(ScoredConversationToJson(**sc, current.ok() ? *current : "", -1), "application/json");
         });
   Route("GET", "/v1/report", "report", read, [this](const auto& req, auto& res, const auto&) { GetReport(req, res); });
   // Owners' webhook URLs are credentials (Slack's and Teams' incoming

@@ -114,9 +114,12 @@ TEST_P(StoreTest, PuttingAnIdAgainReplacesIt) {
   EXPECT_EQ(info->conversations, 1);
   EXPECT_EQ(info->messages, 1);
   EXPECT_EQ(info->schema_version, kStoreSchemaVersion);
+  EXPECT_EQ(*store_->ConversationCount(), 1);
   const auto rows = Rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].created_at_ms, kT0 + kDay);
+  ASSERT_TRUE(Put(Make("c-2", kT0, {"hello"})).ok());
+  EXPECT_EQ(*store_->ConversationCount(), 2);
 }
 
 TEST_P(StoreTest, AppendingAMessageKeepsTheRest) {
@@ -176,6 +179,7 @@ TEST_P(StoreTest, EachModelKeepsItsScoresAndTheReportFollowsTheCurrentOne) {
   auto again = OpenAnother();
   ASSERT_TRUE(again);
   EXPECT_EQ(again->Info()->current_model, scorer_->model().info().version);
+  EXPECT_EQ(*again->CurrentModel(), scorer_->model().info().version);
 }
 
 TEST_P(StoreTest, ReportRowsCarryTheirSegmentsAndRespectTheRange) {

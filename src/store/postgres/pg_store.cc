@@ -329,6 +329,13 @@ class PgStore final : public store::FamilyOwner, public StoredConversations, pub
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override { return SetMeta("setting." + key, value); }
 
+  Result<std::string> CurrentModel() override { return Meta("current_model"); }
+
+  Result<int64_t> ConversationCount() override {
+    ASSIGN_OR_RETURN(auto r, db_.Query("SELECT count(*) FROM conversations", Params(), "counting conversations"));
+    return Int(r.get(), 0, 0);
+  }
+
   Result<StoreInfo> Info() override {
     StoreInfo info;
     info.schema_version = kStoreSchemaVersion;

@@ -197,6 +197,13 @@ Status SqliteStore::SetSetting(const std::string& key, const std::string& value)
   return Done(s, "setting " + key);
 }
 
+Result<int64_t> SqliteStore::ConversationCount() {
+  Stmt q;
+  RETURN_IF_ERROR(q.Prepare(db_, "SELECT count(*) FROM conversations"));
+  if (q.Step() != SQLITE_ROW) return SqlError(db_, path_, "counting conversations");
+  return q.Int(0);
+}
+
 Result<StoreInfo> SqliteStore::Info() {
   StoreInfo info;
   info.schema_version = kStoreSchemaVersion;

@@ -62,6 +62,8 @@ class SqliteStore final : public store::FamilyOwner, public StoredConversations,
 
   Result<std::string> Setting(const std::string& key) override { return Meta("setting." + key); }
   Status SetSetting(const std::string& key, const std::string& value) override;
+  Result<std::string> CurrentModel() override { return Meta("current_model"); }
+  Result<int64_t> ConversationCount() override;
   Result<StoreInfo> Info() override;
   Result<bool> ChangedElsewhere() override;
 
