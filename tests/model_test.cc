@@ -201,6 +201,30 @@ TEST(Train, IsDeterministicAndLearns) {
   EXPECT_EQ(scorer.Score("the meeting today").label, Sentiment::kNeutral);
 }
 
+// A file's own class balance (PATH:WEIGHT:BALANCE) weighs its classes, and
+// the model's metadata records it.
+TEST(Train, AFileBalancesItsClassesAsItSays) {
+  testing::TempDir dir;
+  std::string rows = testing::TinyTrainingRows();
+  for (int i = 0; i < 30; ++i) rows += "neutral\tthe meeting is on day " + std::to_string(i) + "\n";
+  TrainOptions o;
+  o.train = {{dir.Write("train.tsv", rows), 1.0, ""}};
+  o.bucket_bits = 12;
+  o.epochs = 5;
+  o.lexicon_examples = 0;
+  auto recipe = TrainModel(o, nullptr);
+  o.train[0].balance_power = 0;  // the file's own mix, mostly neutral
+  auto own = TrainModel(o, nullptr);
+  ASSERT_TRUE(recipe.ok() && own.ok());
+  auto a = Model::FromBytes(recipe->model_bytes), b = Model::FromBytes(own->model_bytes);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->info().metadata_json.find("balance_power\":0.0"), std::string::npos);
+  EXPECT_NE((*b)->info().metadata_json.find("\"balance_power\":0.0"), std::string::npos) << (*b)->info().metadata_json;
+  Scorer balanced(*a), unbalanced(*b);
+  EXPECT_GT(unbalanced.Score("an ordinary day").p[1], balanced.Score("an ordinary day").p[1])
+      << "unbalanced, a neutral-heavy file leans neutral";
+}
+
 TEST(Train, RefusesOptionsItCannotHonour) {
   testing::TempDir dir;
   TrainOptions o;

@@ -27,10 +27,13 @@ struct TrainFile {
   std::string path;     // a TSV file, or FILE.jsonl#SPLIT (see DataSpec): turns with their conversation
   double weight = 1.0;  // how much this file's examples count in total, relative to the others
   std::string source;   // what the model's metadata calls it (empty: its path)
+  // How far its classes are balanced (TrainOptions::balance_power); < 0:
+  // as the options say.
+  double balance_power = -1;
 };
 
-// "PATH" or "PATH:WEIGHT" (as `convsent train --train` takes it); a colon
-// followed by a folder is part of the path.
+// "PATH", "PATH:WEIGHT" or "PATH:WEIGHT:BALANCE" (as `convsent train
+// --train` takes it); a colon followed by a folder is part of the path.
 Result<TrainFile> ParseTrainFile(std::string_view spec);
 
 struct TrainOptions {

@@ -70,8 +70,10 @@ std::string ModelInfoToText(const std::shared_ptr<const Model>& model, const std
   if (const json& meta = info["metadata"]; meta.is_object()) {
     AppendFormat(&out, "method           %s\n", meta.value("method", std::string("?")).c_str());
     for (const auto& t : meta.value("train", json::array())) {
-      AppendFormat(&out, "trained on       %s (%d rows, weight %.2f)\n", t.value("file", std::string()).c_str(),
+      AppendFormat(&out, "trained on       %s (%d rows, weight %.2f", t.value("file", std::string()).c_str(),
              t.value("rows", 0), t.value("weight", 1.0));
+      if (t.contains("balance_power")) AppendFormat(&out, ", class balance %.2f", t["balance_power"].get<double>());
+      out += ")\n";
     }
     for (const auto& l : meta.value("lexicons", json::array())) {
       AppendFormat(&out, "lexicon          %s (%d entries)\n", l.value("file", std::string()).c_str(), l.value("entries", 0));

@@ -44,7 +44,18 @@ TEST(TrainRecipe, ATrainFileAndItsWeight) {
   auto trailing = ParseTrainFile("a.tsv:");  // a trailing colon is part of the name
   ASSERT_TRUE(trailing.ok());
   EXPECT_EQ(trailing->path, "a.tsv:");
-  for (const char* bad : {"a.tsv:x", "a.tsv:1.5x", "a.tsv:-1", "a.tsv:0", "a.tsv:nan", "a.tsv:inf"}) {
+  auto colon = ParseTrainFile("a:b.tsv:0.6");  // a colon in the name
+  ASSERT_TRUE(colon.ok());
+  EXPECT_EQ(colon->path, "a:b.tsv");
+  EXPECT_DOUBLE_EQ(colon->weight, 0.6);
+  EXPECT_LT(colon->balance_power, 0) << "the recipe's balance";
+  auto balanced = ParseTrainFile("a/c.tsv:0.6:0.65");  // PATH:WEIGHT:BALANCE
+  ASSERT_TRUE(balanced.ok());
+  EXPECT_EQ(balanced->path, "a/c.tsv");
+  EXPECT_DOUBLE_EQ(balanced->weight, 0.6);
+  EXPECT_DOUBLE_EQ(balanced->balance_power, 0.65);
+  for (const char* bad : {"a.tsv:x", "a.tsv:1.5x", "a.tsv:-1", "a.tsv:0", "a.tsv:nan", "a.tsv:inf", "a.tsv:1:3",
+                          "a.tsv:1:-0.5", "a.tsv:1:x"}) {
     EXPECT_FALSE(ParseTrainFile(bad).ok()) << bad;
   }
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -212,17 +213,40 @@ Params FitOnce(const Dataset& data, const TrainOptions& options, uint32_t bucket
 
 Result<TrainFile> ParseTrainFile(std::string_view spec) {
   TrainFile f;
-  const size_t colon = spec.rfind(':');
-  if (colon == std::string_view::npos || colon + 1 == spec.size() || spec.find('/', colon) != std::string_view::npos) {
+  // The field after the last colon, when it holds no '/' (else the colon
+  // is the path's own).
+  auto last_field = [](std::string_view s) -> std::optional<size_t> {
+    const size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos || colon + 1 == s.size() || s.find('/', colon) != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return colon;
+  };
+  auto number = [](std::string_view s, double* out) {
+    const std::string text(s);
+    char* end = nullptr;
+    *out = std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size() && std::isfinite(*out);
+  };
+  const auto colon = last_field(spec);
+  if (!colon) {
     f.path = std::string(spec);
     return f;
   }
-  f.path = std::string(spec.substr(0, colon));
-  const std::string weight(spec.substr(colon + 1));
-  char* end = nullptr;
-  f.weight = std::strtod(weight.c_str(), &end);
-  if (end != weight.c_str() + weight.size() || !std::isfinite(f.weight) || f.weight <= 0) {
+  std::string_view path = spec.substr(0, *colon), weight = spec.substr(*colon + 1), balance;
+  // PATH:WEIGHT:BALANCE when the field before is a number too.
+  double unused;
+  if (const auto before = last_field(path); before && number(path.substr(*before + 1), &unused)) {
+    balance = weight;
+    weight = path.substr(*before + 1);
+    path = path.substr(0, *before);
+  }
+  f.path = std::string(path);
+  if (!number(weight, &f.weight) || f.weight <= 0) {
     return Status::InvalidArgument(std::string(spec) + ": the weight after ':' is not a positive number");
+  }
+  if (!balance.empty() && (!number(balance, &f.balance_power) || f.balance_power < 0 || f.balance_power > 2)) {
+    return Status::InvalidArgument(std::string(spec) + ": the class balance after the weight is not within 0..2");
   }
   return f;
 }
@@ -297,6 +321,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     if (!errors.empty()) return errors.front();
     if (rows == 0) return Status::InvalidArgument(spec.Name() + ": no labelled messages");
     const int present = static_cast<int>(std::count_if(counts.begin(), counts.end(), [](int c) { return c > 0; }));
+    const double power = file.balance_power >= 0 ? file.balance_power : options.balance_power;
     // Class weights (N / (k * N_c))^power, rescaled so that the mean example
     // weight within a file is `file.weight`: power 1 gives each class an
     // equal share, 0 keeps the file's own class mix.
@@ -304,7 +329,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     double mean = 0;
     for (int c = 0; c < 3; ++c) {
       if (counts[c] == 0) continue;
-      class_weight[c] = std::pow(rows / (present * static_cast<double>(counts[c])), options.balance_power);
+      class_weight[c] = std::pow(rows / (present * static_cast<double>(counts[c])), power);
       mean += class_weight[c] * counts[c] / static_cast<double>(rows);
     }
     for (double& w : class_weight) w /= mean;
@@ -329,6 +354,9 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
     train_sources.push_back({{"file", file.source.empty() ? spec.Name() : file.source}, {"rows", rows},
                              {"weight", file.weight},
                              {"negative", counts[0]}, {"neutral", counts[1]}, {"positive", counts[2]}});
+    // Only a file's own balance is recorded: models trained without one
+    // keep their bytes.
+    if (file.balance_power >= 0) train_sources.back()["balance_power"] = power;
     if (log) *log << "train " << spec.Name() << ": " << rows << " rows\n";
   }
 
