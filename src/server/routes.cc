@@ -31,10 +31,20 @@ const DashboardFile kDashboardCss{convsent_web_app_css, convsent_web_app_css_end
 
 }  // namespace
 
+Result<int64_t> Server::HealthCount() {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (health_count_ >= 0 && now - health_at_ < std::chrono::seconds(1)) return health_count_;
+  Store* store = Reader();
+  if (!store) return Status::IoError("cannot open the store");
+  ASSIGN_OR_RETURN(health_count_, store->ConversationCount());
+  health_at_ = now;
+  return health_count_;
+}
+
 void Server::Routes() {
   svr_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    Store* store = Reader();
-    auto count = store ? store->ConversationCount() : Result<int64_t>(Status::IoError("cannot open the store"));
+    auto count = HealthCount();
     if (!count.ok()) return Error(res, 503, count.status().message());
     json health = {{"status", "ok"}, {"model", CurrentScoring()->model->info().version}, {"conversations", *count}};
     // A SQLite store on a full disk reads fine and writes nothing: below

@@ -46,6 +46,7 @@ TEST(Server, AccessControlByRole) {
   ServerProcess server(db);
   ASSERT_GT(server.port(), 0);
   EXPECT_EQ(server.Client().Get("/healthz")->status, 200);  // the only open endpoint
+  EXPECT_EQ(Body(server.Client().Get("/healthz"))["conversations"], 0) << "an empty store";
   const std::string msg = R"({"role":"customer","text":"hello"})";
   struct Case {
     std::string method, path;
