@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -175,6 +176,9 @@ TEST(Scorer, ExplanationsNamePhrasesAndNoWeakOrNumberTokens) {
   const auto slow = tokens("it is so slow :(");
   EXPECT_THAT(slow, Contains(":(")) << "an emoticon is a reason of its own";
   for (const auto& t : tokens("My account ID is 55-201-77.")) ADD_FAILURE() << "a weak or number reason: " << t;
+  auto repeated = tokens("awful, awful, awful service 😡 😡");
+  std::sort(repeated.begin(), repeated.end());
+  EXPECT_EQ(repeated, (std::vector<std::string>{"awful", "😡"})) << "a reason written twice is listed once";
   for (const auto& c : scorer.Score("Nobody answered in 5 days, 3 emails sent", o).explain) {
     EXPECT_EQ(c.token.find_first_of("0123456789"), std::string::npos) << c.token;
     EXPECT_GE(std::fabs(c.weight), 0.5f) << c.token;

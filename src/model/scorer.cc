@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "convsent/langid.h"
@@ -284,13 +286,29 @@ void Scorer::Explain(const FeatureVector& fv, size_t limit, MessageScore* out) c
     const uint32_t from = reasons.empty() ? first : std::max(first, reasons.back().last + 1);
     reasons.push_back({from, i, push[i]});
   }
+  // A reason written twice ("thanks, thanks!", "😡😡") is listed once, its
+  // pushes summed.
+  auto text_of = [&](const Reason& r) {
+    return std::string_view(tt.text).substr(tt.tokens[r.first].begin, tt.tokens[r.last].end - tt.tokens[r.first].begin);
+  };
+  thread_local std::unordered_map<std::string_view, size_t> seen;
+  seen.clear();
+  size_t kept = 0;
+  for (const Reason& r : reasons) {
+    const auto [it, added] = seen.emplace(text_of(r), kept);
+    if (added) {
+      reasons[kept++] = r;
+    } else {
+      reasons[it->second].push += r.push;
+    }
+  }
+  reasons.resize(kept);
   const size_t k = std::min(reasons.size(), limit);
   std::partial_sort(reasons.begin(), reasons.begin() + static_cast<long>(k), reasons.end(),
                     [](const Reason& a, const Reason& b) { return std::fabs(a.push) > std::fabs(b.push); });
   for (size_t j = 0; j < k; ++j) {
     const Reason& r = reasons[j];
-    const uint32_t begin = tt.tokens[r.first].begin, end = tt.tokens[r.last].end;
-    out->explain.push_back({tt.text.substr(begin, end - begin), std::round(r.push * 1000) / 1000});
+    out->explain.push_back({std::string(text_of(r)), std::round(r.push * 1000) / 1000});
   }
 }
 
