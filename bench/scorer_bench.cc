@@ -27,7 +27,7 @@ namespace {
 
 // The texts of labelled TSV files under ../shared/data (`sets`), or
 // `fallback` repeated where they are absent.
-std::vector<std::string> ReadTexts(std::initializer_list<std::string> sets, std::initializer_list<const char*> fallback) {
+std::vector<std::string> ReadTexts(const std::vector<std::string>& sets, std::initializer_list<const char*> fallback) {
   std::vector<std::string> out;
   for (const std::string& set : sets) {
     std::ifstream in(std::string(CONVSENT_SHARED_DIR) + "/data/" + set);
@@ -57,12 +57,20 @@ int64_t TotalBytes() {
   return n;
 }
 
+// The tweets of one UMSAB split ("dev" or "train") of the seven other
+// languages.
+std::vector<std::string> OtherLanguageSplit(const std::string& split) {
+  std::vector<std::string> files;
+  for (const char* set : {"umsab_arabic", "umsab_french", "umsab_german", "umsab_hindi", "umsab_italian",
+                          "umsab_portuguese", "umsab_spanish"}) {
+    files.push_back(std::string(set) + "/" + split + ".tsv");
+  }
+  return ReadTexts(files, {"Sigo esperando el reembolso, nadie responde, es una vergüenza",
+                           "Vielen Dank, das Problem ist gelöst. Super Service!"});
+}
+
 const std::vector<std::string>& OtherLanguageTexts() {
-  static const std::vector<std::string> texts = ReadTexts(
-      {"umsab_arabic/dev.tsv", "umsab_french/dev.tsv", "umsab_german/dev.tsv", "umsab_hindi/dev.tsv",
-       "umsab_italian/dev.tsv", "umsab_portuguese/dev.tsv", "umsab_spanish/dev.tsv"},
-      {"Sigo esperando el reembolso, nadie responde, es una vergüenza",
-       "Vielen Dank, das Problem ist gelöst. Super Service!"});
+  static const std::vector<std::string> texts = OtherLanguageSplit("dev");
   return texts;
 }
 
@@ -70,11 +78,7 @@ const std::vector<std::string>& OtherLanguageTexts() {
 // language's words are too many for the scorer's per-word caches to hold
 // them all (the dev splits' 324 tweets a language fit, which flatters them).
 const std::vector<std::string>& OtherLanguageTrainTexts() {
-  static const std::vector<std::string> texts = ReadTexts(
-      {"umsab_arabic/train.tsv", "umsab_french/train.tsv", "umsab_german/train.tsv", "umsab_hindi/train.tsv",
-       "umsab_italian/train.tsv", "umsab_portuguese/train.tsv", "umsab_spanish/train.tsv"},
-      {"Sigo esperando el reembolso, nadie responde, es una vergüenza",
-       "Vielen Dank, das Problem ist gelöst. Super Service!"});
+  static const std::vector<std::string> texts = OtherLanguageSplit("train");
   return texts;
 }
 
