@@ -4,7 +4,6 @@
 #include <bit>
 #include <cmath>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "convsent/langid.h"
@@ -291,18 +290,25 @@ void Scorer::Explain(const FeatureVector& fv, size_t limit, MessageScore* out) c
   auto text_of = [&](const Reason& r) {
     return std::string_view(tt.text).substr(tt.tokens[r.first].begin, tt.tokens[r.last].end - tt.tokens[r.first].begin);
   };
-  thread_local std::unordered_map<std::string_view, size_t> seen;
-  seen.clear();
-  size_t kept = 0;
-  for (const Reason& r : reasons) {
-    const auto [it, added] = seen.emplace(text_of(r), kept);
-    if (added) {
-      reasons[kept++] = r;
-    } else {
-      reasons[it->second].push += r.push;
+  // Found by sorting their texts: no allocation per message, as a map's
+  // nodes would make, and nothing to do for the many messages with one.
+  if (reasons.size() > 1) {
+    thread_local std::vector<uint32_t> by_text;
+    by_text.resize(reasons.size());
+    for (uint32_t i = 0; i < by_text.size(); ++i) by_text[i] = i;
+    std::sort(by_text.begin(), by_text.end(), [&](uint32_t a, uint32_t b) {
+      const auto ta = text_of(reasons[a]), tb = text_of(reasons[b]);
+      return ta != tb ? ta < tb : a < b;
+    });
+    for (size_t j = 1; j < by_text.size(); ++j) {
+      Reason& first = reasons[by_text[j - 1]];
+      Reason& again = reasons[by_text[j]];
+      if (text_of(again) != text_of(first)) continue;
+      again.push += first.push;  // a run's sum moves to its last
+      first.push = 0;
     }
+    std::erase_if(reasons, [](const Reason& r) { return r.push == 0; });
   }
-  reasons.resize(kept);
   const size_t k = std::min(reasons.size(), limit);
   std::partial_sort(reasons.begin(), reasons.begin() + static_cast<long>(k), reasons.end(),
                     [](const Reason& a, const Reason& b) { return std::fabs(a.push) > std::fabs(b.push); });
