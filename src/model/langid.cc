@@ -276,50 +276,48 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   keys.clear();
   const size_t num = languages_.size();
   const bool ascii_text = IsAscii(text.text);
-  // Plain English, most of what support teams read, shows in its grammar
-  // words ("the", "you", "is", as an English tokenizer marked them) and its
-  // ASCII alone: no lookup at all.
-  if (english_ < num) {
-    uint32_t all = 0, function_words = 0;
-    for (const Token& t : text.tokens) {
-      if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
-      ++all;
-      function_words += t.Has(kFunctionWord);
-    }
-    if (all >= 2 && function_words >= 1 &&
-        static_cast<float>(function_words) >= params_.function_word_share * static_cast<float>(all) &&
-        ascii_text) {
-      return {Language::kEnglish, 0.0f, 0.0f};
-    }
-  }
-  uint32_t letters = 0, arabic = 0, devanagari = 0;
+  // One pass over the tokens: the words (the first kMaxWords), how many are
+  // English grammar words ("the", "you", "is", as the English tokenizer
+  // marked them), whether any is written in more than ASCII letters, and
+  // the letters of each script.
+  uint32_t all = 0, function_words = 0, letters = 0, arabic = 0, devanagari = 0;
+  bool ascii_words = ascii_text;
   for (const Token& t : text.tokens) {
     if (t.kind != TokenKind::kWord && t.kind != TokenKind::kHashtag) continue;
+    ++all;
+    function_words += t.Has(kFunctionWord);
+    if (words.size() == kMaxWords) continue;
     const std::string_view word = text.Normalized(t);
-    bool ascii = ascii_text;
-    if (!ascii) {
-      ascii = true;
-      for (char ch : word) ascii &= static_cast<unsigned char>(ch) < 0x80;
-    }
-    if (ascii) {
-      // In ASCII text there is no script to tell, and the letters matter
-      // only up to min_letters: most words are not read here.
-      if (!ascii_text || letters < params_.min_letters) {
+    words.push_back({word, t.hash});
+    if (ascii_text) {
+      // No script to tell: the letters matter only up to min_letters.
+      if (letters < params_.min_letters) {
         for (char ch : word) letters += ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
       }
-    } else {
-      for (size_t i = 0; i < word.size();) {
-        int len;
-        const char32_t c = utf8::Decode(word, i, &len);
-        i += static_cast<size_t>(len);
-        if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;  // digits, marks
-        ++letters;
-        arabic += IsArabicScript(c);
-        devanagari += IsDevanagari(c);
-      }
+      continue;
     }
-    words.push_back({word, t.hash});
-    if (words.size() == kMaxWords) break;
+    if (IsAscii(word)) {
+      // Latin letters (a word's bytes, near enough) weigh against a script.
+      letters += static_cast<uint32_t>(word.size());
+      continue;
+    }
+    ascii_words = false;
+    for (size_t i = 0; i < word.size();) {
+      int len;
+      const char32_t c = utf8::Decode(word, i, &len);
+      i += static_cast<size_t>(len);
+      if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;  // digits, marks
+      ++letters;
+      arabic += IsArabicScript(c);
+      devanagari += IsDevanagari(c);
+    }
+  }
+  // Plain English, most of what support teams read, shows in its grammar
+  // words and words of ASCII letters alone (emoji and curly quotes around
+  // them say nothing of the language): no lookup at all.
+  if (english_ < num && ascii_words && all >= 2 && function_words >= 1 &&
+      static_cast<float>(function_words) >= params_.function_word_share * static_cast<float>(all)) {
+    return {Language::kEnglish, 0.0f, 0.0f};
   }
   auto only = [&](Language language) -> LanguageGuess {
     if (std::find(languages_.begin(), languages_.end(), language) == languages_.end()) return {};
@@ -362,7 +360,6 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       return {Language::kEnglish, ahead, static_cast<float>(sums[english_]) / (cost_scale_ * static_cast<float>(words.size()))};
     }
   }
-  // Then every word's character grams too.
   std::fill(sums, sums + num, 0u);
   size_t features = 0;
   WordCostCache& cache = WordCostsFor(content_hash_);
