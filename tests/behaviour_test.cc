@@ -67,8 +67,7 @@ const Case kCases[] = {
     {"This is TERRIBLE!!!", Expect::kNegative},
     {"sooooo good", Expect::kPositive},
     {"Absolutely brilliant service.", Expect::kPositive},
-    {"It's slightly slow but fine", Expect::kNotNegative,
-     "'fine' after 'but' is too weak to outweigh 'slow' once the grammar words no longer carry weight (passed before function-word context)"},
+    {"It's slightly slow but fine", Expect::kNotNegative},
     // Products and orders.
     {"It stopped working after two days.", Expect::kNegative},
     {"The charger feels flimsy and overpriced.", Expect::kNegative},
@@ -99,10 +98,8 @@ const Case kCases[] = {
     {"Everything works perfectly now.", Expect::kPositive},
     // Polite requests and questions: most of what customers write, and
     // neutral unless they say more.
-    {"Can you tell me when my order will ship?", Expect::kNeutral,
-     "a question reads as a complaint: in the training tweets and TV dialogue many are (43% of MELD's request-shaped questions are negative)"},
-    {"Is there a way to export my data to CSV?", Expect::kNeutral,
-     "a question reads as a complaint: in the training tweets and TV dialogue many are (43% of MELD's request-shaped questions are negative)"},
+    {"Can you tell me when my order will ship?", Expect::kNeutral},
+    {"Is there a way to export my data to CSV?", Expect::kNeutral},
     {"How do I change the email on my account?", Expect::kNeutral},
     {"Could you send me a copy of my last invoice?", Expect::kNeutral},
     {"Do you ship to Canada?", Expect::kNeutral},
@@ -262,9 +259,9 @@ TEST(Behaviour, Suite) {
   }
   std::printf("[ behaviour ] %d of %d cases pass; %d known failures listed with reasons\n", passed, total, known);
   EXPECT_GE(total, 150);
-  // The aim is a twentieth; today 25 of 151 fail (docs/scorer.md). The cap
+  // The aim is a twentieth; today 22 of 151 fail (docs/scorer.md). The cap
   // only moves down: a new failure must be fixed, not listed.
-  EXPECT_LE(known, 25) << "known failures may only become fewer";
+  EXPECT_LE(known, 22) << "known failures may only become fewer";
 }
 
 // Words that are grammar, greetings or punctuation: a person does not accept

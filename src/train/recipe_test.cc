@@ -11,8 +11,9 @@ namespace {
 TEST(TrainRecipe, EachModelsRecipeNamesItsFilesAsTheShippedModelsRecordThem) {
   const TrainOptions msg = TrainRecipe(ModelUse::kMessages, Language::kEnglish, "d", "afinn.json");
   EXPECT_EQ(msg.name, "convsent-msg");
-  ASSERT_EQ(msg.train.size(), 3u);
+  ASSERT_EQ(msg.train.size(), 4u);
   EXPECT_EQ(msg.train[0].path, "d/tweeteval/train.tsv");
+  EXPECT_EQ(msg.train[3].path, "data/train/support-requests.tsv");  // lone lines only
   EXPECT_EQ(msg.dev.front(), "d/tweeteval/dev.tsv");
   EXPECT_EQ(msg.extra_lexicons, std::vector<std::string>{"data/lexicons/support.tsv"});
   EXPECT_EQ(msg.afinn_lexicon, "afinn.json");
@@ -20,6 +21,7 @@ TEST(TrainRecipe, EachModelsRecipeNamesItsFilesAsTheShippedModelsRecordThem) {
 
   const TrainOptions dialogue = TrainRecipe(ModelUse::kConversations, Language::kEnglish, "d", "");
   EXPECT_EQ(dialogue.name, "convsent-dialogue");
+  ASSERT_EQ(dialogue.train.size(), 3u);
   EXPECT_EQ(dialogue.train[1].path, "d/meld/conversations.jsonl#train");
 
   const TrainOptions de = TrainRecipe(ModelUse::kMessages, Language::kGerman, "d", "");
