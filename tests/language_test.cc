@@ -226,6 +226,39 @@ TEST(LanguageIdentifier, WordsSharingACacheSlotWeighWhatTheirRowsSay) {
   }
 }
 
+// Words alone decide a language other than English only when it leads every
+// other language by other_word_margin and there are two words or more;
+// otherwise the grams decide. Here the words' own rows say Spanish, every
+// gram says Italian.
+TEST(LanguageIdentifier, WordsAloneDecideAnotherLanguageOnlyByItsMargin) {
+  LanguageIdentifier::Tables t;
+  t.languages = {Language::kEnglish, Language::kSpanish, Language::kItalian};
+  t.bucket_bits = 16;
+  t.params.english_margin = 0;
+  for (uint32_t b = 0; b < (1u << 16); ++b) t.costs.insert(t.costs.end(), {100, 100, 20});
+  for (const char* w : {"hola", "amigos"}) {
+    const size_t row = (LanguageIdentifier::WordKey(HashToken(w)) & 0xFFFF) * 3;
+    t.costs[row] = 250, t.costs[row + 1] = 0, t.costs[row + 2] = 250;
+  }
+  auto identify = [&](float margin, const char* text) {
+    LanguageIdentifier::Tables trial = t;
+    trial.params.other_word_margin = margin;
+    auto id = LanguageIdentifier::FromBytes(LanguageIdentifier::Serialize(trial));
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? (*id)->Identify(text).language : Language::kUnd;
+  };
+  // Spanish leads by 2 x 250 units, 62.5 nats at 8 units a nat.
+  EXPECT_EQ(identify(60.0f, "hola amigos"), Language::kSpanish);
+  EXPECT_EQ(identify(65.0f, "hola amigos"), Language::kItalian);
+  EXPECT_EQ(identify(1e9f, "hola amigos"), Language::kItalian);
+  // One word is never enough for another language.
+  EXPECT_NE(identify(1.0f, "amigos"), Language::kSpanish);
+  // English keeps its head start per word, as the grams give it per
+  // feature: 40 nats a word is more than Spanish's lead over it.
+  t.params.english_margin = 40;
+  EXPECT_EQ(identify(1.0f, "hola amigos"), Language::kEnglish);
+}
+
 // An identified message is scored from the tokens read for English, with
 // its language's cue words put on them (Tokenizer::Recue): the same score,
 // to the bit, as tokenizing it again in its language, which is what a given

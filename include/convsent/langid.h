@@ -30,7 +30,9 @@
 
 namespace convsent {
 
-inline constexpr uint32_t kLangIdFormatVersion = 2;  // 2: character 3-4-grams (1: 1-4)
+// 3: words alone may decide any language (other_word_margin); 2: character
+// 3-4-grams (1: 1-4).
+inline constexpr uint32_t kLangIdFormatVersion = 3;
 
 struct LanguageGuess {
   Language language = Language::kUnd;
@@ -56,6 +58,10 @@ struct LangIdParams {
   // other language, in all (nats); the rest also read character grams.
   // Chosen on dev: as accurate as reading the grams of every text.
   float word_margin = 1e9f;
+  // Words alone decide another language when it is this far ahead of every
+  // other, English included, in all (nats), and there are two words or
+  // more. Chosen on dev like word_margin.
+  float other_word_margin = 1e9f;
   // Text in ASCII of which at least this share of words (and two) are
   // English grammar words ("the", "you", "is") is English without a
   // lookup. Chosen on dev like word_margin.

@@ -24,11 +24,11 @@ namespace {
 //   24 f32 cost_scale      28 f32 english_margin     32 f32 max_mean_cost  36 u32 min_letters
 //   40 u64 content_hash    XXH3-64 of the 40 bytes before it and every byte after it
 //   48 u8 languages[16]    Language numbers, unused ones 0
-//   64 f32 word_margin     68 f32 function_word_share
-//   72 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
+//   64 f32 word_margin     68 f32 function_word_share  72 f32 other_word_margin  76 u32 0
+//   80 u8 costs[2^bucket_bits][num_languages]: -log P(feature | language), in
 //      1/cost_scale nats above the table's smallest
 constexpr char kLangIdMagic[8] = {'C', 'V', 'S', 'L', 'A', 'N', 'G', 'I'};
-constexpr size_t kLangIdHeaderBytes = 72;
+constexpr size_t kLangIdHeaderBytes = 80;
 constexpr size_t kHashOffset = 40;
 constexpr size_t kMaxLanguages = 16;
 // Long texts say their language in their first words; the rest is not read.
@@ -194,6 +194,8 @@ std::string LanguageIdentifier::Serialize(const Tables& t) {
   }
   PutRaw(&out, t.params.word_margin);
   PutRaw(&out, t.params.function_word_share);
+  PutRaw(&out, t.params.other_word_margin);
+  PutRaw(&out, uint32_t{0});
   out.append(reinterpret_cast<const char*>(t.costs.data()), t.costs.size());
   const uint64_t hash = HashOf(out);
   std::memcpy(out.data() + kHashOffset, &hash, sizeof(hash));
@@ -224,6 +226,7 @@ Result<std::shared_ptr<const LanguageIdentifier>> LanguageIdentifier::FromBytes(
   t.params.min_letters = GetRaw<uint32_t>(bytes, 36);
   t.params.word_margin = GetRaw<float>(bytes, 64);
   t.params.function_word_share = GetRaw<float>(bytes, 68);
+  t.params.other_word_margin = GetRaw<float>(bytes, 72);
   if (!(t.cost_scale > 0)) return Status::InvalidArgument("language identifier cost scale out of range");
   const size_t table = (size_t{1} << t.bucket_bits) * num_languages;
   if (bytes.size() != kLangIdHeaderBytes + table) {
@@ -344,20 +347,31 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
       }
     }
   };
-  // First the words alone, one lookup each: text that is plainly English
-  // (most of what support teams read) is decided there.
+  // First the words alone, one lookup each: text that is plainly in one
+  // language (most of all English, most of what support teams read) is
+  // decided there.
   for (const Word& w : words) keys.push_back(WordKey(w.hash));
   add_rows(keys, sums);
-  if (english_ < num) {
+  {
+    size_t lead = 0;
+    for (size_t l = 1; l < num; ++l) {
+      if (sums[l] < sums[lead]) lead = l;
+    }
     uint32_t others = UINT32_MAX;
     for (size_t l = 0; l < num; ++l) {
-      if (l != english_) others = std::min(others, sums[l]);
+      if (l != lead) others = std::min(others, sums[l]);
     }
     // In all, not per word: names and hashtags, which no language knows,
-    // dilute a mean but not the evidence of the words that are English.
-    const float ahead = (static_cast<float>(others) - static_cast<float>(sums[english_])) / cost_scale_;
-    if (ahead >= params_.word_margin) {
-      return {Language::kEnglish, ahead, static_cast<float>(sums[english_]) / (cost_scale_ * static_cast<float>(words.size()))};
+    // dilute a mean but not the evidence of the words a language knows.
+    const float ahead = (static_cast<float>(others) - static_cast<float>(sums[lead])) / cost_scale_;
+    const float mean_cost = static_cast<float>(sums[lead]) / (cost_scale_ * static_cast<float>(words.size()));
+    if (lead == english_ ? ahead >= params_.word_margin
+                         : words.size() >= 2 && ahead >= params_.other_word_margin &&
+                               // English keeps its head start, per word as the grams give it per feature
+                               (english_ >= num ||
+                                static_cast<float>(sums[english_] - sums[lead]) / cost_scale_ >=
+                                    params_.english_margin * static_cast<float>(words.size()))) {
+      return {languages_[lead], ahead, mean_cost};
     }
   }
   std::fill(sums, sums + num, 0u);
