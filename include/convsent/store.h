@@ -54,6 +54,8 @@ inline constexpr int kStoreSchemaVersion = 12;
 struct StoreInfo {
   int schema_version = 0;
   int64_t conversations = 0;
+  // Customers' turns and agents' replies: a bot's messages and internal
+  // notes are kept with their conversation but not counted here.
   int64_t messages = 0;
   std::vector<std::string> models;  // versions with scores stored
   std::string current_model;
