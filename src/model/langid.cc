@@ -354,24 +354,25 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   add_rows(keys, sums);
   {
     size_t lead = 0;
+    uint32_t others = UINT32_MAX;  // the runner-up's sum
     for (size_t l = 1; l < num; ++l) {
-      if (sums[l] < sums[lead]) lead = l;
-    }
-    uint32_t others = UINT32_MAX;
-    for (size_t l = 0; l < num; ++l) {
-      if (l != lead) others = std::min(others, sums[l]);
+      if (sums[l] < sums[lead]) {
+        others = sums[lead], lead = l;
+      } else {
+        others = std::min(others, sums[l]);
+      }
     }
     // In all, not per word: names and hashtags, which no language knows,
     // dilute a mean but not the evidence of the words a language knows.
-    const float ahead = (static_cast<float>(others) - static_cast<float>(sums[lead])) / cost_scale_;
-    const float mean_cost = static_cast<float>(sums[lead]) / (cost_scale_ * static_cast<float>(words.size()));
+    const float ahead = static_cast<float>(others - sums[lead]) / cost_scale_;
     if (lead == english_ ? ahead >= params_.word_margin
                          : words.size() >= 2 && ahead >= params_.other_word_margin &&
                                // English keeps its head start, per word as the grams give it per feature
                                (english_ >= num ||
                                 static_cast<float>(sums[english_] - sums[lead]) / cost_scale_ >=
                                     params_.english_margin * static_cast<float>(words.size()))) {
-      return {languages_[lead], ahead, mean_cost};
+      return {languages_[lead], ahead,
+              static_cast<float>(sums[lead]) / (cost_scale_ * static_cast<float>(words.size()))};
     }
   }
   std::fill(sums, sums + num, 0u);
