@@ -281,8 +281,8 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   const bool ascii_text = IsAscii(text.text);
   // One pass over the tokens: the words (the first kMaxWords), how many are
   // English grammar words ("the", "you", "is", as the English tokenizer
-  // marked them), whether any is written in more than ASCII letters, and
-  // the letters of each script.
+  // marked them), whether any of the first kMaxWords is written in more
+  // than ASCII letters, and the letters of each script in those.
   uint32_t all = 0, function_words = 0, letters = 0, arabic = 0, devanagari = 0;
   bool ascii_words = ascii_text;
   for (const Token& t : text.tokens) {
