@@ -47,6 +47,12 @@ TEST(Utf8, RepairsInvalidSequencesWithoutReadingPastTheEnd) {
   EXPECT_EQ(out, "caf\xEF\xBF\xBD");
   EXPECT_EQ(RepairUtf8("\xF4\x90\x80\x80", &out), 4u);  // above U+10FFFF
   EXPECT_EQ(RepairUtf8("\xE2\x82", &out), 2u);
+  // Valid runs around bad bytes are kept whole, multi-byte ones too.
+  EXPECT_EQ(RepairUtf8("d\xC3\xA9j\xC3\xA0 \xFF\xFE\xD9\x85\xD8\xB1 ok \xF0\x9F\x99\x82\xC3", &out), 3u);
+  EXPECT_EQ(out, "d\xC3\xA9j\xC3\xA0 \xEF\xBF\xBD\xEF\xBF\xBD\xD9\x85\xD8\xB1 ok \xF0\x9F\x99\x82\xEF\xBF\xBD");
+  const std::string arabic = "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xA8\xD9\x83";
+  EXPECT_EQ(RepairUtf8(arabic, &out), 0u);
+  EXPECT_EQ(out, arabic);
 }
 
 TEST(Tokenizer, InvalidUtf8IsCountedAndTokenizingGoesOn) {

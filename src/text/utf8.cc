@@ -65,24 +65,26 @@ uint32_t RepairUtf8(std::string_view in, std::string* out) {
   uint32_t replaced = 0;
   const size_t n = in.size();
   size_t i = 0;
+  // Valid text is copied in runs, not a code point at a time: most text
+  // has no bad byte, and then the whole of it is one append.
+  size_t run = 0;
   auto bad = [&](size_t skip) {
+    out->append(in.data() + run, i - run);
     out->append("\xEF\xBF\xBD");  // U+FFFD
     replaced += static_cast<uint32_t>(skip);
     i += skip;
+    run = i;
   };
   while (i < n) {
     const auto b0 = static_cast<unsigned char>(in[i]);
     if (b0 < 0x80) {
-      // ASCII fast path: find the end of the run 8 bytes at a time, then
-      // copy it whole.
-      size_t j = i + 1;
-      for (uint64_t word; j + 8 <= n; j += 8) {
-        std::memcpy(&word, in.data() + j, 8);
+      // ASCII: skip to the end of the run 8 bytes at a time.
+      ++i;
+      for (uint64_t word; i + 8 <= n; i += 8) {
+        std::memcpy(&word, in.data() + i, 8);
         if (word & 0x8080808080808080ULL) break;
       }
-      while (j < n && static_cast<unsigned char>(in[j]) < 0x80) ++j;
-      out->append(in.data() + i, j - i);
-      i = j;
+      while (i < n && static_cast<unsigned char>(in[i]) < 0x80) ++i;
       continue;
     }
     int len = 0;
@@ -106,9 +108,9 @@ uint32_t RepairUtf8(std::string_view in, std::string* out) {
     int dummy;
     const char32_t cp = utf8::Decode(in, i, &dummy);
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { bad(len); continue; }
-    out->append(in.data() + i, len);
     i += len;
   }
+  out->append(in.data() + run, n - run);
   return replaced;
 }
 
