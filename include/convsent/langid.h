@@ -104,6 +104,15 @@ class LanguageIdentifier {
   explicit LanguageIdentifier(Tables tables, uint64_t content_hash);
 
  private:
+  struct Word {
+    std::string_view text;  // normalized
+    uint64_t hash;          // HashToken(text)
+  };
+  // The steps that read the table: the words' rows, then their grams.
+  // Apart from Identify's first pass, which decides most English text
+  // without them.
+  LanguageGuess FromRows(const std::vector<Word>& words) const;
+
   std::vector<Language> languages_;
   uint32_t bucket_mask_ = 0;
   float cost_scale_ = 8;

@@ -269,14 +269,8 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
 }
 
 LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
-  struct Word {
-    std::string_view text;
-    uint64_t hash;
-  };
   thread_local std::vector<Word> words;
-  thread_local std::vector<uint64_t> keys;
   words.clear();
-  keys.clear();
   const size_t num = languages_.size();
   const bool ascii_text = IsAscii(text.text);
   // One pass over the tokens: the words (the first kMaxWords), how many are
@@ -330,6 +324,14 @@ LanguageGuess LanguageIdentifier::Identify(const TokenizedText& text) const {
   if (letters > 0 && arabic * 2 >= letters) return only(Language::kArabic);
   if (letters > 0 && devanagari * 2 >= letters) return only(Language::kHindi);
   if (letters < params_.min_letters || words.empty()) return {};
+  return FromRows(words);
+}
+
+// Out of line, so that the first pass around it stays small.
+[[gnu::noinline]] LanguageGuess LanguageIdentifier::FromRows(const std::vector<Word>& words) const {
+  thread_local std::vector<uint64_t> keys;
+  keys.clear();
+  const size_t num = languages_.size();
   uint32_t sums[kMaxLanguages] = {};
   // Adds the rows of `keys` to `out`.
   auto add_rows = [&](const std::vector<uint64_t>& row_keys, uint32_t* out) {
