@@ -53,17 +53,7 @@ bool IsArabicScript(char32_t c) {
 }
 bool IsDevanagari(char32_t c) { return InRange(c, 0x0900, 0x097F); }
 
-bool IsAscii(std::string_view s) {
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    high |= w;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return (high & 0x8080808080808080ULL) == 0;
-}
+bool IsAscii(std::string_view s) { return utf8::AsciiRunEnd(s, 0) == s.size(); }
 
 uint64_t HashOf(std::string_view bytes) {
   XXH3_state_t* state = XXH3_createState();

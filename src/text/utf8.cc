@@ -4,8 +4,6 @@
 
 #include <xxhash.h>
 
-#include <cstring>
-
 #include "convsent/text.h"
 
 namespace convsent {
@@ -78,13 +76,7 @@ uint32_t RepairUtf8(std::string_view in, std::string* out) {
   while (i < n) {
     const auto b0 = static_cast<unsigned char>(in[i]);
     if (b0 < 0x80) {
-      // ASCII: skip to the end of the run 8 bytes at a time.
-      ++i;
-      for (uint64_t word; i + 8 <= n; i += 8) {
-        std::memcpy(&word, in.data() + i, 8);
-        if (word & 0x8080808080808080ULL) break;
-      }
-      while (i < n && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+      i = utf8::AsciiRunEnd(in, i + 1);
       continue;
     }
     int len = 0;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,17 @@ inline char32_t Decode(std::string_view s, size_t i, int* len) {
   return (char32_t(b0 & 0x07) << 18) | (char32_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 12) |
          (char32_t(static_cast<unsigned char>(s[i + 2]) & 0x3F) << 6) |
          (static_cast<unsigned char>(s[i + 3]) & 0x3F);
+}
+
+// Where the run of ASCII bytes starting at s[i] ends: the index of the
+// first byte >= 0x80 from i on, or s.size(). Reads 8 bytes at a time.
+inline size_t AsciiRunEnd(std::string_view s, size_t i) {
+  for (uint64_t word; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
 }
 
 inline void Append(char32_t cp, std::string* out) {

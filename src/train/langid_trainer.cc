@@ -59,7 +59,7 @@ LangIdDevReport Evaluate(const LanguageIdentifier& identifier, const std::vector
 // A shortcut may cost each language at most a point of accuracy, and send
 // no more English elsewhere: judged per language, as the overall figure is
 // mostly English.
-bool AsAccurate(const LangIdDevReport& trial, const LangIdDevReport& full, double english_off_slack = 0.0005) {
+bool AsAccurate(const LangIdDevReport& trial, const LangIdDevReport& full, double english_off_slack) {
   for (const auto& [language, accuracy] : full.accuracy_by_language) {
     if (trial.accuracy_by_language.at(language) < accuracy - 0.01) return false;
   }
