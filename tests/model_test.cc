@@ -5,12 +5,15 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "convsent/model.h"
 #include "convsent/score_format.h"
 #include "convsent/scorer.h"
 #include "convsent/train.h"
+#include "model/features.h"
+#include "model/lexicon.h"
 #include "model/model_data.h"
 #include "test_util.h"
 
@@ -203,6 +206,39 @@ TEST(Train, IsDeterministicAndLearns) {
   EXPECT_EQ(scorer.Score("love it, great").label, Sentiment::kPositive);
   EXPECT_EQ(scorer.Score("I hate this").label, Sentiment::kNegative);
   EXPECT_EQ(scorer.Score("the meeting today").label, Sentiment::kNeutral);
+}
+
+// Models made before kPackedCharGrams key their character grams by a string
+// hash of each gram; they must keep finding their weights. New ones key the
+// same grams by their bytes, each gram a feature of its own.
+TEST(Features, CharacterGramsKeepTheKeysTheirModelWasTrainedWith) {
+  Lexicon lexicon;
+  lexicon.Build();
+  constexpr uint32_t kMask = (1u << 17) - 1;
+  constexpr uint64_t kCharGramSalt = 0x4348415247524d53ULL;  // features.cc: part of every such model
+  const std::vector<std::string> grams = {"<ho", "hol", "ola", "la>", "<hol", "hola", "ola>"};
+  auto gram_features = [&](uint32_t flags) {
+    FeatureExtractor fx(&lexicon, kMask, flags);
+    FeatureVector fv;
+    fx.Extract("hola", &fv);
+    std::vector<std::pair<uint32_t, uint16_t>> out;
+    for (const SparseFeature& f : fv.sparse) out.push_back({f.bucket, f.check});
+    return out;
+  };
+  const auto old_keys = gram_features(kCharNgrams);
+  for (const std::string& gram : grams) {
+    const FeatureSlot slot = SlotOf(PhraseKey(HashToken(gram), kCharGramSalt), kMask);
+    EXPECT_THAT(old_keys, ::testing::Contains(std::pair{slot.bucket, slot.check})) << gram;
+  }
+  const auto packed = gram_features(kCharNgrams | kPackedCharGrams);
+  const auto words = gram_features(0);
+  ASSERT_EQ(old_keys.size(), words.size() + grams.size());
+  ASSERT_EQ(packed.size(), old_keys.size());
+  std::set<std::pair<uint32_t, uint16_t>> distinct(packed.begin(), packed.end());
+  EXPECT_EQ(distinct.size(), packed.size()) << "each gram a feature of its own";
+  for (size_t i = words.size(); i < packed.size(); ++i) {
+    EXPECT_THAT(old_keys, ::testing::Not(::testing::Contains(packed[i]))) << "gram " << i - words.size();
+  }
 }
 
 // A file's own class balance (PATH:WEIGHT:BALANCE) weighs its classes, and

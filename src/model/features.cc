@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 namespace convsent {
 namespace {
@@ -20,6 +21,22 @@ float TokenWeight(const Token& t) {
   if (t.Has(kAllCaps)) w *= 1.25f;
   if (t.Has(kElongated)) w *= 1.15f;
   return w;
+}
+
+// A character gram's key from its bytes (at most 16: four code points),
+// read as two words past the gram's end and masked to its length: no
+// string hash per gram.
+inline uint64_t GramKey(const char* p, size_t n, uint64_t salt) {
+  uint64_t a, b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  const uint64_t keep_a = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+  const uint64_t keep_b = n >= 16 ? ~uint64_t{0} : n <= 8 ? 0 : (uint64_t{1} << (8 * (n - 8))) - 1;
+  uint64_t h = (a & keep_a) * 0x9e3779b97f4a7c15ULL ^ ((b & keep_b) + salt + (uint64_t{n} << 56));
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ULL;
+  h ^= h >> 32;
+  return h;
 }
 
 }  // namespace
@@ -95,7 +112,7 @@ void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
       // Arabic or Devanagari letter is two or three bytes.
       const std::string_view norm = tokens_.Normalized(t);
       if (norm.size() >= 4 && norm.size() <= 60) {
-        char buf[64];
+        char buf[80] = {};  // 16 bytes past the longest word: GramKey reads two words
         buf[0] = '<';
         std::copy(norm.begin(), norm.end(), buf + 1);
         buf[norm.size() + 1] = '>';
@@ -107,11 +124,14 @@ void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
         }
         starts[symbols] = static_cast<uint8_t>(len);
         const float gw = w * 0.25f;
+        const bool packed = flags_ & kPackedCharGrams;
         const uint64_t gram_salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
         for (size_t g = 3; g <= 4; ++g) {
           for (size_t k = 0; k + g <= symbols; ++k) {
-            const std::string_view gram(buf + starts[k], starts[k + g] - starts[k]);
-            AddSparse(PhraseKey(HashToken(gram), gram_salt), gw, ti, ti, out);
+            const size_t bytes = starts[k + g] - starts[k];
+            AddSparse(packed ? GramKey(buf + starts[k], bytes, gram_salt)
+                             : PhraseKey(HashToken(std::string_view(buf + starts[k], bytes)), gram_salt),
+                      gw, ti, ti, out);
           }
         }
       }

