@@ -149,6 +149,10 @@ class FeatureExtractor {
   // How many tokens the lexicon phrase ending at token `i` spans ("charged
   // twice": 2 at "twice"), or 1: known after ExtractTokens().
   size_t PhraseLength(size_t i) const { return i < phrase_len_.size() && phrase_len_[i] ? phrase_len_[i] : 1; }
+  // Whether token `i` is a lexicon word or ends a lexicon phrase.
+  bool InLexicon(size_t i) const {
+    return i < word_valence_.size() && (word_valence_[i] != 0 || phrase_len_[i] != 0);
+  }
 
  private:
   void AddSparse(uint64_t key, float value, uint16_t token, uint16_t token2, FeatureVector* out) const;
