@@ -407,22 +407,6 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   }
   const double temperature = held_out.empty() ? 1.0 : FitTemperature(held_out);
 
-  if (const char* env = std::getenv("CS_NB"); env && std::atof(env) != 0) {
-    const double beta = std::atof(env);
-    const double alpha = std::getenv("CS_NBA") ? std::atof(std::getenv("CS_NBA")) : 1.0;
-    std::vector<double> cnt(static_cast<size_t>(buckets) * 3, 0.0);
-    double tot[3] = {0, 0, 0};
-    for (const Example& e : data.examples) {
-      if (e.word_prior) continue;
-      for (uint32_t i = e.begin; i < e.end; ++i) cnt[size_t{data.buckets[i]} * 3 + e.label] += e.weight, tot[e.label] += e.weight;
-    }
-    for (size_t b = 0; b < buckets; ++b) {
-      if (owner[b] == 0) continue;
-      double lp[3], m = 0;
-      for (int c = 0; c < 3; ++c) m += (lp[c] = std::log((cnt[b * 3 + c] + alpha) / (tot[c] + alpha * owned))) / 3;
-      for (int c = 0; c < 3; ++c) params.w[b * 3 + c] += static_cast<float>(beta * (lp[c] - m));
-    }
-  }
   // Quantize to int16 with one scale.
   float max_abs = 1e-6f;
   for (float v : params.w) max_abs = std::max(max_abs, std::fabs(v));
