@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstring>
+
+#include "model/gram_key.h"
 
 namespace convsent {
 namespace {
@@ -21,22 +22,6 @@ float TokenWeight(const Token& t) {
   if (t.Has(kAllCaps)) w *= 1.25f;
   if (t.Has(kElongated)) w *= 1.15f;
   return w;
-}
-
-// A character gram's key from its bytes (at most 16: four code points),
-// read as two words past the gram's end and masked to its length: no
-// string hash per gram.
-inline uint64_t GramKey(const char* p, size_t n, uint64_t salt) {
-  uint64_t a, b;
-  std::memcpy(&a, p, 8);
-  std::memcpy(&b, p + 8, 8);
-  const uint64_t keep_a = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
-  const uint64_t keep_b = n >= 16 ? ~uint64_t{0} : n <= 8 ? 0 : (uint64_t{1} << (8 * (n - 8))) - 1;
-  uint64_t h = (a & keep_a) * 0x9e3779b97f4a7c15ULL ^ ((b & keep_b) + salt + (uint64_t{n} << 56));
-  h ^= h >> 32;
-  h *= 0xd6e8feb86659fd93ULL;
-  h ^= h >> 32;
-  return h;
 }
 
 }  // namespace
@@ -112,7 +97,7 @@ void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
       // Arabic or Devanagari letter is two or three bytes.
       const std::string_view norm = tokens_.Normalized(t);
       if (norm.size() >= 4 && norm.size() <= 60) {
-        char buf[80] = {};  // 16 bytes past the longest word: GramKey reads two words
+        char buf[80] = {};  // GramKey reads 16 bytes from each gram's start
         buf[0] = '<';
         std::copy(norm.begin(), norm.end(), buf + 1);
         buf[norm.size() + 1] = '>';

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/gram_key.h"
 #include "text/utf8.h"
 #include "util/raw_bytes.h"
 
@@ -36,15 +37,6 @@ constexpr int kMaxWords = 48;
 
 constexpr uint64_t kWordSalt = 0x9e3779b97f4a7c15ULL;
 constexpr uint64_t kGramSalt = 0xc2b2ae3d27d4eb4fULL;
-
-uint64_t Mix(uint64_t key) {
-  key ^= key >> 33;
-  key *= 0xff51afd7ed558ccdULL;
-  key ^= key >> 33;
-  key *= 0xc4ceb9fe1a85ec53ULL;
-  key ^= key >> 33;
-  return key;
-}
 
 bool InRange(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
 bool IsArabicScript(char32_t c) {
@@ -111,17 +103,7 @@ WordCostCache& WordCostsFor(uint64_t table) {
 
 }  // namespace
 
-// A gram's key: its bytes (at most 16: four code points) packed into two
-// words and mixed. Cheaper than hashing each gram as a string, which was
-// most of the identifier's time.
-uint64_t LanguageIdentifier::WordKey(uint64_t word_hash) { return Mix(word_hash ^ kWordSalt); }
-
-static uint64_t GramKey(const char* p, size_t n, uint64_t salt) {
-  uint64_t a = 0, b = 0;
-  std::memcpy(&a, p, n < 8 ? n : 8);
-  if (n > 8) std::memcpy(&b, p + 8, n - 8 < 8 ? n - 8 : 8);
-  return Mix(a ^ Mix(b + salt + (uint64_t{n} << 56)));
-}
+uint64_t LanguageIdentifier::WordKey(uint64_t word_hash) { return MixKey(word_hash ^ kWordSalt); }
 
 void LanguageIdentifier::WordFeatures(std::string_view word, std::vector<uint64_t>* keys) {
   WordFeatures(word, HashToken(word), keys);
@@ -146,7 +128,7 @@ void LanguageIdentifier::WordFeatures(std::string_view word, uint64_t word_hash,
   if (i < word.size()) return;  // a very long word: the word alone
   starts[n] = static_cast<uint32_t>(word.size() + 1);  // '>'
   starts[n + 1] = static_cast<uint32_t>(word.size() + 2);
-  char buf[300];
+  char buf[300] = {};  // GramKey reads 16 bytes from each gram's start
   buf[0] = '<';
   std::memcpy(buf + 1, word.data(), word.size());
   buf[word.size() + 1] = '>';
