@@ -92,33 +92,18 @@ void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
       AddSparse(salt && scope_salt_[i - 1] ? PhraseKey(bigram, salt) : bigram, w, static_cast<uint16_t>(i - 1), ti, out);
     }
     if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
-      // Character 3- and 4-grams of "<word>", so a misspelling shares most
-      // of its features with the word meant. Counted in code points: an
-      // Arabic or Devanagari letter is two or three bytes.
+      // Character 3- and 4-grams of "<word>" (ForEachGram), so a
+      // misspelling shares most of its features with the word meant.
       const std::string_view norm = tokens_.Normalized(t);
       if (norm.size() >= 4 && norm.size() <= 60) {
-        char buf[80] = {};  // GramKey reads 16 bytes from each gram's start
-        buf[0] = '<';
-        std::copy(norm.begin(), norm.end(), buf + 1);
-        buf[norm.size() + 1] = '>';
-        const size_t len = norm.size() + 2;
-        uint8_t starts[65];
-        size_t symbols = 0;
-        for (size_t k = 0; k < len; ++k) {
-          if ((static_cast<unsigned char>(buf[k]) & 0xC0) != 0x80) starts[symbols++] = static_cast<uint8_t>(k);
-        }
-        starts[symbols] = static_cast<uint8_t>(len);
         const float gw = w * 0.25f;
         const bool packed = flags_ & kPackedCharGrams;
         const uint64_t gram_salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
-        for (size_t g = 3; g <= 4; ++g) {
-          for (size_t k = 0; k + g <= symbols; ++k) {
-            const size_t bytes = starts[k + g] - starts[k];
-            AddSparse(packed ? GramKey(buf + starts[k], bytes, gram_salt)
-                             : PhraseKey(HashToken(std::string_view(buf + starts[k], bytes)), gram_salt),
-                      gw, ti, ti, out);
-          }
-        }
+        ForEachGram(norm, [&](const char* gram, size_t bytes, size_t) {
+          AddSparse(packed ? GramKey(gram, bytes, gram_salt)
+                           : PhraseKey(HashToken(std::string_view(gram, bytes)), gram_salt),
+                    gw, ti, ti, out);
+        });
       }
     }
   }
