@@ -10,6 +10,9 @@
 #   DOMAIN: meld (default) or uss_multiwoz, the two dialogue sets
 #   LABEL_SPLIT=train draws the labels from DOMAIN's train split instead of
 #   dev (for the speed figure at 10,000 labels; dev has about 1,100)
+#   EVAL=dev measures on splits that may choose between options: DOMAIN's
+#   train split (which the base never saw) and the other sets' dev splits,
+#   instead of the test splits
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 domain=${1:-meld}
@@ -66,14 +69,22 @@ rm -f "$out/adapted.cvsm"
 /usr/bin/time -f "model adapt: %e s, %M KB" "$build/convsent" model adapt --db "$out/m.db" --model "$out/base.cvsm" \
   --without "$domain" --data-dir "$data" --seed "$seed" -o "$out/adapted.cvsm" --json "$@" | tee "$out/adapt.json" || true
 
-sets=("$data/$domain/conversations.jsonl#test")
-for s in tweeteval semeval2013_sms semeval2014_livejournal vader_tweets amazon movies nyt uci_sentences "$other"; do
-  [ -f "$data/$s/test.tsv" ] && sets+=("$data/$s/test.tsv")
-done
+if [ "${EVAL:-test}" = dev ]; then
+  [ "${LABEL_SPLIT:-dev}" = dev ] || { echo "EVAL=dev measures on the train split: draw the labels from dev" >&2; exit 2; }
+  eval_split=train
+  sets=("$data/$domain/conversations.jsonl#train" "$data/tweeteval/dev.tsv" "$data/$other/conversations.jsonl#dev"
+        "$data/umsab_english/dev.tsv")
+else
+  eval_split=test
+  sets=("$data/$domain/conversations.jsonl#test")
+  for s in tweeteval semeval2013_sms semeval2014_livejournal vader_tweets amazon movies nyt uci_sentences "$other"; do
+    [ -f "$data/$s/test.tsv" ] && sets+=("$data/$s/test.tsv")
+  done
+fi
 for m in base adapted; do
   [ -f "$out/$m.cvsm" ] || continue
   "$build/convsent" eval --json --model "$out/$m.cvsm" "${sets[@]}" > "$out/eval-$m.json"
-  "$build/convsent" eval --json --no-context --model "$out/$m.cvsm" "$data/$domain/conversations.jsonl#test" > "$out/eval-$m-alone.json"
+  "$build/convsent" eval --json --no-context --model "$out/$m.cvsm" "$data/$domain/conversations.jsonl#$eval_split" > "$out/eval-$m-alone.json"
 done
 /usr/bin/python3 - "$out" <<'EOF'
 import json, os, sys
