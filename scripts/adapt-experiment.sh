@@ -77,7 +77,7 @@ if [ "${EVAL:-test}" = dev ]; then
 else
   eval_split=test
   sets=("$data/$domain/conversations.jsonl#test")
-  for s in tweeteval semeval2013_sms semeval2014_livejournal vader_tweets amazon movies nyt uci_sentences "$other"; do
+  for s in tweeteval semeval2013_sms semeval2014_livejournal vader_tweets vader_amazon_reviews vader_movie_reviews vader_nyt_editorials uci_sentences "$other"; do
     [ -f "$data/$s/test.tsv" ] && sets+=("$data/$s/test.tsv")
   done
 fi
