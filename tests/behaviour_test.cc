@@ -112,8 +112,7 @@ const Case kCases[] = {
     {"Can you check the status of ticket 5521?", Expect::kNeutral,
      "a question reads as a complaint: in the training tweets and TV dialogue many are (43% of MELD's request-shaped questions are negative)"},
     {"What is the difference between the basic and pro plans?", Expect::kNeutral},
-    {"When does my subscription renew?", Expect::kNeutral,
-     "a question reads as a complaint: in the training tweets and TV dialogue many are (43% of MELD's request-shaped questions are negative)"},
+    {"When does my subscription renew?", Expect::kNeutral},
     {"Is the blue one still in stock?", Expect::kNeutral},
     {"Hello, I need help setting up two-factor authentication.", Expect::kNotNegative},
     {"Can someone call me back tomorrow morning?", Expect::kNeutral},
@@ -123,8 +122,7 @@ const Case kCases[] = {
     {"Just checking in on my request from Monday.", Expect::kNotPositive},
     // Complaints without a sentiment word.
     {"I've been on hold for 40 minutes.", Expect::kNegative},
-    {"This is the fourth email I've sent about this.", Expect::kNegative,
-     "a complaint told as plain facts, with no sentiment word: rare in the training data, and in no lexicon"},
+    {"This is the fourth email I've sent about this.", Expect::kNegative},
     {"My package was supposed to arrive last week.", Expect::kNotPositive},
     {"The tracking number you gave me doesn't exist.", Expect::kNegative,
      "a complaint told as plain facts, with no sentiment word: rare in the training data, and in no lexicon"},
@@ -133,8 +131,7 @@ const Case kCases[] = {
     {"The app logs me out every five minutes.", Expect::kNotPositive},
     {"You charged my card after I cancelled.", Expect::kNegative},
     {"I keep getting an error when I try to pay.", Expect::kNegative},
-    {"The page just spins and never loads.", Expect::kNegative,
-     "a complaint told as plain facts, with no sentiment word: rare in the training data, and in no lexicon"},
+    {"The page just spins and never loads.", Expect::kNegative},
     {"I was promised a call back two days ago.", Expect::kNegative},
     {"My order arrived with a piece missing.", Expect::kNegative},
     {"I was told this would be fixed last month.", Expect::kNegative,
@@ -147,8 +144,7 @@ const Case kCases[] = {
     {"Absolutely unacceptable.", Expect::kNegative},
     {"I'm done with this company.", Expect::kNegative,
      "a complaint told as plain facts, with no sentiment word: rare in the training data, and in no lexicon"},
-    {"Fix it now or I'm leaving.", Expect::kNegative,
-     "a complaint told as plain facts, with no sentiment word: rare in the training data, and in no lexicon"},
+    {"Fix it now or I'm leaving.", Expect::kNegative},
     {"WHY IS THIS STILL BROKEN", Expect::kNegative},
     {"You people are useless!!!", Expect::kNegative},
     {"I'm so frustrated with this service.", Expect::kNegative},
@@ -257,10 +253,10 @@ TEST(Behaviour, Suite) {
   }
   std::printf("[ behaviour ] %d of %d cases pass; %d known failures listed with reasons\n", passed, total, known);
   EXPECT_GE(total, 150);
-  // The aim is a twentieth; today 18 of 151 fail (docs/scorer.md). The cap
+  // The aim is a twentieth; today 14 of 151 fail (docs/scorer.md). The cap
   // only moves down: a new failure must be fixed, or traded only for more
   // fixed ones, with its reason.
-  EXPECT_LE(known, 18) << "known failures may only become fewer";
+  EXPECT_LE(known, 14) << "known failures may only become fewer";
 }
 
 // Words that are grammar, greetings or punctuation: a person does not accept
