@@ -231,6 +231,33 @@ TEST(Train, IsDeterministicAndLearns) {
 // Models made before kPackedCharGrams key their character grams by a string
 // hash of each gram; they must keep finding their weights. New ones key the
 // same grams by their bytes, each gram a feature of its own.
+// Explanations hold a learned word to a higher bar unless the lexicon
+// knows it: a phrase held at 0 ("sorry to bother": no sentiment) does not
+// count as knowing its words.
+TEST(Features, AZeroValencePhraseIsNotALexiconReason) {
+  Lexicon lexicon;
+  auto add = [&](std::initializer_list<const char*> words, float valence) {
+    std::vector<uint64_t> h;
+    for (const char* w : words) h.push_back(HashToken(w));
+    uint64_t key = h[0];
+    for (size_t i = 1; i < h.size(); ++i) key = i == 1 ? PhraseKey(h[0], h[1]) : PhraseKey(key, h[i]);
+    lexicon.Add(key, valence, static_cast<uint8_t>(h.size()));
+  };
+  add({"sorry", "to", "bother"}, 0.0f);
+  add({"charged", "twice"}, -2.6f);
+  add({"great"}, 3.1f);
+  lexicon.Build();
+  FeatureExtractor fx(&lexicon, (1u << 12) - 1, 0);
+  FeatureVector fv;
+  fx.Extract("sorry to bother, charged twice, great", &fv);
+  ASSERT_GE(fx.tokens().tokens.size(), 8u);
+  EXPECT_FALSE(fx.InLexicon(2)) << "'sorry to bother' ends here, at 0";
+  EXPECT_EQ(fx.PhraseLength(2), 3u);
+  EXPECT_TRUE(fx.InLexicon(5)) << "'charged twice'";
+  EXPECT_TRUE(fx.InLexicon(7)) << "'great'";
+  EXPECT_FALSE(fx.InLexicon(0));
+}
+
 TEST(Features, CharacterGramsKeepTheKeysTheirModelWasTrainedWith) {
   Lexicon lexicon;
   lexicon.Build();

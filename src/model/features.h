@@ -150,9 +150,11 @@ class FeatureExtractor {
   // How many tokens the lexicon phrase ending at token `i` spans ("charged
   // twice": 2 at "twice"), or 1: known after ExtractTokens().
   size_t PhraseLength(size_t i) const { return i < phrase_len_.size() && phrase_len_[i] ? phrase_len_[i] : 1; }
-  // Whether token `i` is a lexicon word or ends a lexicon phrase.
+  // Whether token `i` is a lexicon word or ends a lexicon phrase, with a
+  // valence: a phrase the lexicon holds at 0 ("sorry to bother") is there
+  // to say its words are no sentiment, not to make them a reason.
   bool InLexicon(size_t i) const {
-    return i < word_valence_.size() && (word_valence_[i] != 0 || phrase_len_[i] != 0);
+    return i < word_valence_.size() && (word_valence_[i] != 0 || (phrase_len_[i] != 0 && valence_[i] != 0));
   }
 
  private:
