@@ -219,7 +219,7 @@ bool NeverAReason(const Token& t) {
 constexpr float kMinReason = 0.5f;
 // Words the model learned, in no lexicon, are named only from 0.75 nats
 // (odds × 2.1): between the two floors sit the nouns of a training set's
-// domain ("taxi", "postcode", "October", "week"), which no person takes for
+// domain ("taxi", "postcode", "week"), which no person takes for
 // why a message reads as it does. On the same dev splits (session 26), the
 // reasons naming a lexicon word or emoji went from 48 % and 63 % to 63 % and
 // 79 %; the polar messages keeping a reason toward their label from 94 % and
