@@ -210,11 +210,7 @@ TEST(Scorer, ExplanationsNamePhrasesAndNoWeakOrNumberTokens) {
 
 TEST(Train, IsDeterministicAndLearns) {
   testing::TempDir dir;
-  TrainOptions o;
-  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0, ""}};
-  o.bucket_bits = 12;
-  o.epochs = 5;
-  o.lexicon_examples = 0;
+  TrainOptions o = testing::TinyTrainOptions(dir);
   auto a = TrainModel(o, nullptr);
   auto b = TrainModel(o, nullptr);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -233,11 +229,7 @@ TEST(Train, IsDeterministicAndLearns) {
 // it did use are untouched, and the model says where the vectors came from.
 TEST(Train, WordVectorsGiveUnseenWordsTheirNeighboursWeights) {
   testing::TempDir dir;
-  TrainOptions o;
-  o.train = {{dir.Write("train.tsv", testing::TinyTrainingRows()), 1.0, ""}};
-  o.bucket_bits = 12;
-  o.epochs = 5;
-  o.lexicon_examples = 0;
+  TrainOptions o = testing::TinyTrainOptions(dir);
   auto plain = TrainModel(o, nullptr);
   o.word_vectors = dir.Write("vectors.txt",
                              "love 1 0.1 0 0\ngreat 0.9 0.2 0 0.1\njob 0.5 0.5 0 0\n"

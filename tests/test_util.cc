@@ -35,13 +35,17 @@ int64_t CountRows(const std::string& db, const char* table) {
   return n;
 }
 
-std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {
+TrainOptions TinyTrainOptions(const TempDir& dir, int bucket_bits, int epochs) {
   TrainOptions o;
   o.train = {{dir.Write("tiny_train.tsv", TinyTrainingRows()), 1.0, ""}};
   o.bucket_bits = bucket_bits;
   o.epochs = epochs;
   o.lexicon_examples = 0;
-  auto trained = TrainModel(o, nullptr);
+  return o;
+}
+
+std::string WriteTinyModel(const TempDir& dir, int bucket_bits, int epochs) {
+  auto trained = TrainModel(TinyTrainOptions(dir, bucket_bits, epochs), nullptr);
   EXPECT_TRUE(trained.ok()) << trained.status().ToString();
   return trained.ok() ? dir.Write("tiny.cvsm", trained->model_bytes) : "";
 }

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "convsent/train.h"
+
 namespace convsent::testing {
 
 inline std::string SharedDir() { return CONVSENT_SHARED_DIR; }
@@ -67,6 +69,8 @@ class TempDir {
 // Labeled rows (TSV with header) that a tiny model learns in seconds.
 std::string TinyTrainingRows();
 
+// Training options for a tiny model of TinyTrainingRows(), written into `dir`.
+TrainOptions TinyTrainOptions(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
 // A tiny model trained on the spot: a second, different method version for
 // tests that need one. Written to `dir`; returns its path.
 std::string WriteTinyModel(const TempDir& dir, int bucket_bits = 12, int epochs = 5);
