@@ -372,6 +372,7 @@ TEST(Train, ReportsBadInput) {
            {"good\n", ":1: expected a word, then numbers"},
            {" 1 2\n", ":1: expected a word, then numbers"},
            {"good 1 inf\n", ":1: a number that is not finite"},
+           {"good 1 2\nlong " + std::string(70000, '1') + "\n", ":2: longer than 65536 bytes"},
            {"", "no word vectors"}}) {
     o.word_vectors = dir.Write("vectors.txt", text);
     auto v = TrainModel(o, nullptr);

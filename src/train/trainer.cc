@@ -2,7 +2,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "convsent/train.h"
 #include "model/features.h"
 #include "train/lexicon_builder.h"
+#include "util/line_reader.h"
 #include "model/model_data.h"
 
 namespace convsent {
@@ -35,16 +35,21 @@ struct WordVectors {
 // spellings with one token, the first line wins: GloVe's files list the
 // most frequent words first.
 Result<WordVectors> ReadWordVectors(const std::string& path, FeatureExtractor* fx) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot read the word vectors");
+  // A line of GloVe's 300 dimensions is about 3 KB.
+  constexpr size_t kMaxLineBytes = 1 << 16;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (file == nullptr) return Status::NotFound(path + ": cannot read the word vectors");
+  LineReader in(file.get(), kMaxLineBytes);
   WordVectors v;
   std::unordered_set<uint64_t> seen;
   std::string line;
   std::vector<float> row;
   size_t line_no = 0;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (in.Next(&line, &too_long)) {
     ++line_no;
     const auto where = [&] { return path + ":" + std::to_string(line_no) + ": "; };
+    if (too_long) return Status::InvalidArgument(where() + "longer than " + std::to_string(kMaxLineBytes) + " bytes");
     const size_t space = line.find(' ');
     if (space == 0 || space == std::string::npos) return Status::InvalidArgument(where() + "expected a word, then numbers");
     row.clear();
@@ -74,6 +79,7 @@ Result<WordVectors> ReadWordVectors(const std::string& path, FeatureExtractor* f
     const float inv = 1.0f / std::sqrt(norm);
     for (float x : row) v.rows.push_back(x * inv);
   }
+  if (in.error()) return Status::IoError(path + ": cannot read the word vectors");
   if (v.keys.empty()) return Status::InvalidArgument(path + ": no word vectors");
   return v;
 }
