@@ -78,6 +78,11 @@ std::string ModelInfoToText(const std::shared_ptr<const Model>& model, const std
     for (const auto& l : meta.value("lexicons", json::array())) {
       AppendFormat(&out, "lexicon          %s (%d entries)\n", l.value("file", std::string()).c_str(), l.value("entries", 0));
     }
+    if (const auto v = meta.find("word_vectors"); v != meta.end() && v->is_object()) {
+      AppendFormat(&out, "word vectors     %s (%d words of %d dimensions; %d words training did not teach given weights)\n",
+                   v->value("file", std::string()).c_str(), v->value("words", 0), v->value("dimensions", 0),
+                   v->value("words_given_weights", 0));
+    }
     if (meta.contains("options")) out += "options          " + meta["options"].dump() + "\n";
     for (const auto& d : meta.value("dev", json::array())) {
       AppendFormat(&out, "dev              %s: macro-F1 %.4f, macro-recall %.4f, ECE %.4f\n",

@@ -159,6 +159,11 @@ TEST(CliModel, InfoPrintsTheHeader) {
   EXPECT_TRUE(j["metadata"].contains("train"));
   EXPECT_TRUE(j["metadata"].contains("options"));
   EXPECT_EQ(j["content_hash"].get<std::string>().size(), 16u);
+  // The shipped English models give unseen words their neighbours' weights,
+  // and say so in both forms.
+  EXPECT_GT(j["metadata"]["word_vectors"].value("words_given_weights", 0), 10000) << j["metadata"].dump();
+  auto text = RunCommand(Binary() + " model info");
+  EXPECT_NE(text.out.find("word vectors     "), std::string::npos) << text.out;
 }
 
 // Two embedded models: one for lone lines, one for conversations, which
