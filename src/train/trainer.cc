@@ -134,14 +134,11 @@ void SolveRidge(std::vector<double>& a, std::vector<double>& b, size_t n) {
   }
 }
 
-// Gives the words of `vectors` that own no bucket (the training text never
-// used them, or too rarely) the weights their vectors predict: a ridge
-// regression from the vectors of the words that own their bucket to those
-// weights (each row centred, as only differences between classes matter),
-// times `scale`. A word whose bucket another feature owns is left alone.
-// Returns how many words were given weights.
-size_t PropagateToUnseenWords(const WordVectors& vectors, uint32_t mask, double scale, std::vector<uint16_t>* owner,
-                              std::vector<float>* w) {
+// A ridge regression from the vectors of the words that own their bucket
+// to their weights (each row centred, as only differences between classes
+// matter): dims × 3 coefficients.
+std::vector<double> FitVectorsToWeights(const WordVectors& vectors, uint32_t mask, const std::vector<uint16_t>& owner,
+                                        const std::vector<float>& w) {
   // The penalty keeps the regression's 100 weights from fitting noise in
   // 14,000 learned words; 0.1 to 1 gave the same dev figures.
   constexpr double kLambda = 1.0;
@@ -149,9 +146,9 @@ size_t PropagateToUnseenWords(const WordVectors& vectors, uint32_t mask, double 
   std::vector<double> a(n * n, 0.0), b(n * 3, 0.0);
   for (size_t r = 0; r < vectors.keys.size(); ++r) {
     const FeatureSlot slot = SlotOf(vectors.keys[r], mask);
-    if ((*owner)[slot.bucket] != slot.check) continue;
+    if (owner[slot.bucket] != slot.check) continue;
     const float* x = vectors.Row(r);
-    const float* y = &(*w)[static_cast<size_t>(slot.bucket) * 3];
+    const float* y = &w[static_cast<size_t>(slot.bucket) * 3];
     const float mean = (y[0] + y[1] + y[2]) / 3;
     for (size_t i = 0; i < n; ++i) {
       for (size_t j = 0; j <= i; ++j) a[i * n + j] += x[i] * x[j];
@@ -163,13 +160,23 @@ size_t PropagateToUnseenWords(const WordVectors& vectors, uint32_t mask, double 
     for (size_t j = 0; j < i; ++j) a[j * n + i] = a[i * n + j];
   }
   SolveRidge(a, b, n);
+  return b;
+}
+
+// Gives the words of `vectors` that own no bucket (the training text never
+// used them, or too rarely) the weights their vectors predict
+// (FitVectorsToWeights), times `scale`. A word whose bucket another
+// feature owns is left alone. Returns how many words were given weights.
+size_t PropagateToUnseenWords(const WordVectors& vectors, uint32_t mask, double scale, std::vector<uint16_t>* owner,
+                              std::vector<float>* w) {
+  const std::vector<double> b = FitVectorsToWeights(vectors, mask, *owner, *w);
   size_t given = 0;
   for (size_t r = 0; r < vectors.keys.size(); ++r) {
     const FeatureSlot slot = SlotOf(vectors.keys[r], mask);
     if ((*owner)[slot.bucket] != 0) continue;
     const float* x = vectors.Row(r);
     float push[3] = {0, 0, 0};
-    for (size_t k = 0; k < n; ++k) {
+    for (size_t k = 0; k < vectors.dims; ++k) {
       for (int c = 0; c < 3; ++c) push[c] += static_cast<float>(x[k] * b[k * 3 + c] * scale);
     }
     // A push under a hundredth of a nat would only take a bucket.
