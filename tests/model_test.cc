@@ -373,6 +373,8 @@ TEST(Train, ReportsBadInput) {
            {" 1 2\n", ":1: expected a word, then numbers"},
            {"good 1 inf\n", ":1: a number that is not finite"},
            {"good 1 2\nlong " + std::string(70000, '1') + "\n", ":2: longer than 65536 bytes"},
+           {"wide" + [] { std::string s; for (int i = 0; i < 1001; ++i) s += " 1"; return s; }() + "\n",
+            ":1: more than 1000 numbers"},
            {"", "no word vectors"}}) {
     o.word_vectors = dir.Write("vectors.txt", text);
     auto v = TrainModel(o, nullptr);
