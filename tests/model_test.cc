@@ -366,6 +366,8 @@ TEST(Train, ReportsBadInput) {
   EXPECT_NE(r.status().message().find(":2: field label"), std::string::npos) << r.status().message();
   // Word vectors: each bad line named by file and line.
   o.train = {{dir.Write("good.tsv", testing::TinyTrainingRows()), 1.0, ""}};
+  std::string wide = "wide";
+  for (int i = 0; i < 1001; ++i) wide += " 1";
   for (const auto& [text, says] : std::vector<std::pair<std::string, std::string>>{
            {"good 1 2\nbad 1\n", ":2: 1 numbers where the first line has 2"},
            {"good 1 2\nbad 1 x\n", ":2: a field that is not a number"},
@@ -373,8 +375,7 @@ TEST(Train, ReportsBadInput) {
            {" 1 2\n", ":1: expected a word, then numbers"},
            {"good 1 inf\n", ":1: a number that is not finite"},
            {"good 1 2\nlong " + std::string(70000, '1') + "\n", ":2: longer than 65536 bytes"},
-           {"wide" + [] { std::string s; for (int i = 0; i < 1001; ++i) s += " 1"; return s; }() + "\n",
-            ":1: more than 1000 numbers"},
+           {wide, ":1: more than 1000 numbers"},
            {"", "no word vectors"}}) {
     o.word_vectors = dir.Write("vectors.txt", text);
     auto v = TrainModel(o, nullptr);

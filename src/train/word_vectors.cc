@@ -37,7 +37,8 @@ Result<WordVectors> ReadWordVectors(const std::string& path, FeatureExtractor* f
     const auto where = [&] { return path + ":" + std::to_string(line_no) + ": "; };
     if (too_long) return Status::InvalidArgument(where() + "longer than " + std::to_string(kMaxLineBytes) + " bytes");
     const size_t space = line.find(' ');
-    if (space == 0 || space == std::string::npos) return Status::InvalidArgument(where() + "expected a word, then numbers");
+    if (space == 0 || space == std::string::npos)
+      return Status::InvalidArgument(where() + "expected a word, then numbers");
     row.clear();
     const char* p = line.c_str() + space;
     for (char* end = nullptr;; p = end) {
