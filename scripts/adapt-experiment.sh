@@ -85,7 +85,9 @@ if [ "${EVAL:-test}" = dev ]; then
         "$data/umsab_english/dev.tsv")
 else
   eval_split=test
-  sets=("$data/$domain/conversations.jsonl#test")
+  # The other dialogue set both ways: in its conversations, as the adapted
+  # model (the one for conversations) scores it, and line by line below.
+  sets=("$data/$domain/conversations.jsonl#test" "$data/$other/conversations.jsonl#test")
   for s in tweeteval semeval2013_sms semeval2014_livejournal vader_tweets vader_amazon_reviews vader_movie_reviews vader_nyt_editorials uci_sentences "$other"; do
     [ -f "$data/$s/test.tsv" ] && sets+=("$data/$s/test.tsv")
   done
