@@ -105,7 +105,7 @@ void AddModelAdaptCommand(Command& model, int* exit_code) {
                     "by more than 0.01 (repeatable)");
   adapt->add_option("--weights", flags->weights,
                     "The weights of the labels cross-validation chooses from, as shares of the recipe's largest file "
-                    "(default 0.5 1 2 4 8)");
+                    "(default 0.5 1 2 4 8 16)");
   adapt->add_option("--without", flags->without, "Leave a data set out of the recipe (with a base model trained without it)");
   adapt->callback([flags, exit_code] { *exit_code = RunAdapt(*flags); });
 }
