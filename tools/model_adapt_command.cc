@@ -40,19 +40,17 @@ int RunAdapt(const AdaptFlags& f) {
     std::fprintf(stderr, "convsent model adapt: the recipe's training data is not at %s (--data-dir)\n", f.data_dir.c_str());
     return kExitFailure;
   }
+  // The recipe's priors that scripts/train-model.sh installs: one that is
+  // missing is left out, and said.
+  auto prior = [](const std::string& path, const char* what) {
+    if (std::filesystem::exists(path)) return path;
+    std::fprintf(stderr, "convsent model adapt: no %s at %s (scripts/train-model.sh installs it): left out\n", what,
+                 path.c_str());
+    return std::string();
+  };
   AdaptOptions o;
-  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, std::filesystem::exists(f.afinn) ? f.afinn : "",
-                          ModelUse::kConversations);
-  if (o.recipe.afinn_lexicon.empty()) {
-    std::fprintf(stderr, "convsent model adapt: no AFINN lexicon at %s (scripts/train-model.sh installs it): left out\n",
-                 f.afinn.c_str());
-  }
-  if (std::filesystem::exists(f.word_vectors)) {
-    o.recipe.word_vectors = f.word_vectors;
-  } else {
-    std::fprintf(stderr, "convsent model adapt: no word vectors at %s (scripts/train-model.sh makes them): left out\n",
-                 f.word_vectors.c_str());
-  }
+  o.recipe = ShippedRecipe(f.data_dir, f.source_dir, prior(f.afinn, "AFINN lexicon"), ModelUse::kConversations);
+  o.recipe.word_vectors = prior(f.word_vectors, "word vectors");
   for (const std::string& set : f.without) {
     std::erase_if(o.recipe.train, [&](const TrainFile& t) { return t.path.find("/" + set + "/") != std::string::npos; });
     std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });

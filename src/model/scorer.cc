@@ -208,15 +208,7 @@ bool NeverAReason(const Token& t) {
          t.kind == TokenKind::kUrl;
 }
 
-// A reason moved the score by at least half a nat between positive and
-// negative (their odds by a factor of 1.65). Weaker pushes are the spread a
-// linear model puts on every word ("account", "ship", "Canada"). On the dev
-// splits of uss_multiwoz and tweeteval, of the top-3 reasons listed, 34 %
-// and 44 % named a lexicon word or an emoji without the floor (and phrases),
-// 58 % and 67 % with them, and 94 % and 96 % of the messages called
-// negative or positive keep a reason toward their label (docs/scorer.md,
-// "Scoring and explanation"). A label no word carries alone lists none.
-constexpr float kMinReason = 0.5f;
+// A reason moves the score by at least kMinReasonPush (features.h).
 // Words the model learned, in no lexicon, are named only from 0.75 nats
 // (odds × 2.1): between the two floors sit the nouns of a training set's
 // domain ("taxi", "postcode", "week"), which no person takes for
@@ -275,7 +267,7 @@ void Scorer::Explain(const FeatureVector& fv, size_t limit, MessageScore* out) c
   reasons.clear();
   for (uint32_t i = 0; i < push.size(); ++i) {
     const uint32_t first = phrase_start[i];
-    if (std::fabs(push[i]) < kMinReason || (first == i && NeverAReason(tt.tokens[i]))) continue;
+    if (std::fabs(push[i]) < kMinReasonPush || (first == i && NeverAReason(tt.tokens[i]))) continue;
     if (!reasons.empty() && (reasons.back().push > 0) == (push[i] > 0)) {
       Reason& r = reasons.back();
       const Token& prev = tt.tokens[r.last];

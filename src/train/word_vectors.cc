@@ -37,8 +37,9 @@ Result<WordVectors> ReadWordVectors(const std::string& path, FeatureExtractor* f
     const auto where = [&] { return path + ":" + std::to_string(line_no) + ": "; };
     if (too_long) return Status::InvalidArgument(where() + "longer than " + std::to_string(kMaxLineBytes) + " bytes");
     const size_t space = line.find(' ');
-    if (space == 0 || space == std::string::npos)
+    if (space == 0 || space == std::string::npos) {
       return Status::InvalidArgument(where() + "expected a word, then numbers");
+    }
     row.clear();
     const char* p = line.c_str() + space;
     for (char* end = nullptr;; p = end) {
@@ -171,12 +172,11 @@ size_t PropagateToUnseenWords(const WordVectors& vectors, uint32_t mask, double 
     if (range < 0.01f) continue;
     // A guess from neighbours may move a score but is no reason a person
     // would accept by itself ("saxophonist" lives near the music tweets
-    // praise): held under the explanations' half-nat floor (scorer.cc), it
-    // is never named alone. Capped at 0.5 the dev figures were those of no
-    // cap (mean of six 0.5480 against 0.5487; docs/scorer.md).
-    constexpr float kMaxPush = 0.5f;
-    if (range > kMaxPush) {
-      for (float& p : push) p *= kMaxPush / range;
+    // praise): held at the explanations' floor, it is never named alone.
+    // So capped, the dev figures were those of no cap (mean of six 0.5480
+    // against 0.5487; docs/scorer.md).
+    if (range > kMinReasonPush) {
+      for (float& p : push) p *= kMinReasonPush / range;
     }
     (*owner)[slot.bucket] = slot.check;
     for (int c = 0; c < 3; ++c) (*w)[static_cast<size_t>(slot.bucket) * 3 + c] = push[c];
