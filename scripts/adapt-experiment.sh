@@ -82,7 +82,7 @@ if [ "${EVAL:-test}" = dev ]; then
   [ "${LABEL_SPLIT:-dev}" = dev ] || { echo "EVAL=dev measures on the train split: draw the labels from dev" >&2; exit 2; }
   eval_split=train
   sets=("$data/$domain/conversations.jsonl#train" "$data/tweeteval/dev.tsv" "$data/$other/conversations.jsonl#dev"
-        "$data/umsab_english/dev.tsv")
+        "$data/$other/dev.tsv" "$data/umsab_english/dev.tsv")
 else
   eval_split=test
   # The other dialogue set both ways: in its conversations, as the adapted
