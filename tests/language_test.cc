@@ -448,6 +448,7 @@ TEST(LanguageTraining, TheRecipeYieldsToTheCommandLine) {
   EXPECT_EQ(options["epochs"], 2) << "named on the command line";
   EXPECT_EQ(options["fits"], 1);
   EXPECT_EQ(options["char_ngrams"], true) << "the recipe's";
+  EXPECT_EQ(options["char_trigrams"], false) << "the recipe's: 4-grams alone";
   EXPECT_EQ(options["bucket_bits"], 17) << "the recipe's";
 }
 

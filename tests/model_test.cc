@@ -312,6 +312,13 @@ TEST(Features, CharacterGramsKeepTheKeysTheirModelWasTrainedWith) {
   for (size_t i = words.size(); i < packed.size(); ++i) {
     EXPECT_THAT(old_keys, ::testing::Not(::testing::Contains(packed[i]))) << "gram " << i - words.size();
   }
+  // 4-grams alone: "<hol", "hola", "ola>", with the keys the 3-and-4 model
+  // gives them.
+  const auto four = gram_features(kCharNgrams | kPackedCharGrams | kCharFourGramsOnly);
+  ASSERT_EQ(four.size(), words.size() + 3);
+  for (size_t i = words.size(); i < four.size(); ++i) {
+    EXPECT_THAT(packed, ::testing::Contains(four[i])) << "gram " << i - words.size();
+  }
 }
 
 // A file's own class balance (PATH:WEIGHT:BALANCE) weighs its classes, and

@@ -14,6 +14,8 @@ void ForEachKnob(F&& knob) {
        "Do not learn the dialogue features from conversations files: every turn read alone");
   knob("--bucket-bits", &TrainOptions::bucket_bits, "log2 of hash buckets (default 18)");
   knob("--char-ngrams,!--no-char-ngrams", &TrainOptions::char_ngrams, "Character 3-4-gram features");
+  knob("--char-trigrams,!--no-char-trigrams", &TrainOptions::char_trigrams,
+       "With character grams, 3-grams beside the 4-grams (default on; the other languages' recipe: off)");
   knob("--function-word-context,!--no-function-word-context", &TrainOptions::function_word_context,
        "Function words and punctuation count only inside bigrams, never alone (default on)");
   knob("--length-normalize,!--no-length-normalize", &TrainOptions::length_normalize,

@@ -57,6 +57,8 @@ struct TrainOptions {
   // ones, and unseen ones at scoring time, weigh nothing.
   int min_count = 2;
   bool char_ngrams = false;
+  // With char_ngrams: 3-grams beside the 4-grams (false: 4-grams alone).
+  bool char_trigrams = true;
   bool length_normalize = true;
   bool function_word_context = true;  // no unigrams for function words and punctuation
   // Learn the dialogue features (kCtx*) from the conversations files among

@@ -92,18 +92,22 @@ void FeatureExtractor::ExtractTokens(FeatureVector* out, bool with_shares) {
       AddSparse(salt && scope_salt_[i - 1] ? PhraseKey(bigram, salt) : bigram, w, static_cast<uint16_t>(i - 1), ti, out);
     }
     if ((flags_ & kCharNgrams) && t.kind == TokenKind::kWord) {
-      // Character 3- and 4-grams of "<word>" (ForEachGram), so a
-      // misspelling shares most of its features with the word meant.
+      // Character 3- and 4-grams of "<word>" (ForEachGram), or 4-grams
+      // alone, so a misspelling shares most of its features with the word
+      // meant.
       const std::string_view norm = tokens_.Normalized(t);
       if (norm.size() >= 4 && norm.size() <= 60) {
         const float gw = w * 0.25f;
         const bool packed = flags_ & kPackedCharGrams;
         const uint64_t gram_salt = t.Has(kNegated) ? kNegatedSalt : kCharGramSalt;
-        ForEachGram(norm, [&](const char* gram, size_t bytes, size_t) {
-          AddSparse(packed ? GramKey(gram, bytes, gram_salt)
-                           : PhraseKey(HashToken(std::string_view(gram, bytes)), gram_salt),
-                    gw, ti, ti, out);
-        });
+        ForEachGram(
+            norm,
+            [&](const char* gram, size_t bytes, size_t) {
+              AddSparse(packed ? GramKey(gram, bytes, gram_salt)
+                               : PhraseKey(HashToken(std::string_view(gram, bytes)), gram_salt),
+                        gw, ti, ti, out);
+            },
+            flags_ & kCharFourGramsOnly ? 4 : 3);
       }
     }
   }

@@ -37,13 +37,13 @@ inline uint64_t GramKey(const char* p, size_t n, uint64_t salt) {
   return MixKey(a ^ MixKey(b + salt + (uint64_t{n} << 56)));
 }
 
-// Calls fn(gram, bytes, g) for each character g-gram of "<word>", g = 3
-// then 4, counted in code points (an Arabic letter is two bytes, a
+// Calls fn(gram, bytes, g) for each character g-gram of "<word>", g =
+// `first` (3 or 4) to 4, counted in code points (an Arabic letter is two bytes, a
 // Devanagari one three), from the word's start on; `gram` has the 16
 // readable bytes GramKey reads. A word of more than 63 code points has no
 // grams: returns false and calls nothing.
 template <typename Fn>
-bool ForEachGram(std::string_view word, Fn&& fn) {
+bool ForEachGram(std::string_view word, Fn&& fn, size_t first = 3) {
   constexpr size_t kMaxLetters = 63;
   if (word.size() > 4 * kMaxLetters) return false;
   char buf[4 * kMaxLetters + 2 + 16];
@@ -60,7 +60,7 @@ bool ForEachGram(std::string_view word, Fn&& fn) {
     starts[symbols++] = static_cast<uint16_t>(k);
   }
   starts[symbols] = static_cast<uint16_t>(len);
-  for (size_t g = 3; g <= 4; ++g) {
+  for (size_t g = first; g <= 4; ++g) {
     for (size_t k = 0; k + g <= symbols; ++k) fn(buf + starts[k], static_cast<size_t>(starts[k + g] - starts[k]), g);
   }
   return true;

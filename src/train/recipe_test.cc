@@ -29,6 +29,8 @@ TEST(TrainRecipe, EachModelsRecipeNamesItsFilesAsTheShippedModelsRecordThem) {
   EXPECT_EQ(de.language, Language::kGerman);
   EXPECT_EQ(de.extra_lexicons, std::vector<std::string>{"./data/lexicons/support-de.tsv"});
   EXPECT_TRUE(de.char_ngrams);
+  EXPECT_FALSE(de.char_trigrams) << "4-grams alone";
+  EXPECT_TRUE(msg.char_trigrams) << "the default, for a model that turns grams on";
 }
 
 TEST(TrainRecipe, ATrainFileAndItsWeight) {

@@ -290,7 +290,9 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   const bool dialogue = options.dialogue_context &&
                         std::any_of(options.train.begin(), options.train.end(),
                                     [](const TrainFile& f) { return ParseDataSpec(f.path).conversations; });
-  model.feature_flags = (options.char_ngrams ? kCharNgrams | kPackedCharGrams : 0u) | (options.length_normalize ? kLengthNormalize : 0u) |
+  model.feature_flags = (options.char_ngrams ? kCharNgrams | kPackedCharGrams : 0u) |
+                        (options.char_ngrams && !options.char_trigrams ? kCharFourGramsOnly : 0u) |
+                        (options.length_normalize ? kLengthNormalize : 0u) |
                         (options.function_word_context ? kFunctionWordContext : 0u) | (dialogue ? kDialogueContext : 0u);
   const uint32_t buckets = 1u << options.bucket_bits;
   model.bucket_mask = buckets - 1;
@@ -443,7 +445,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
       {"name", options.name},
       {"version", options.version},
       {"method", "multinomial logistic regression, hashed word uni/bigrams with negation marking" +
-                     std::string(options.char_ngrams ? ", char 3-4-grams" : "") +
+                     std::string(!options.char_ngrams ? "" : options.char_trigrams ? ", char 3-4-grams" : ", char 4-grams") +
                      ", lexicon features; AdaGrad, class-balanced, lexicon fitted first, mean of several fits; temperature-calibrated"},
       {"train", train_sources},
       {"lexicons", lexicon_sources},
@@ -460,6 +462,7 @@ Result<TrainReport> TrainModel(const TrainOptions& options, std::ostream* log) {
   };
   // Said only when on, so that a recipe without it still gives the bytes it gave before.
   if (dialogue) meta["options"]["dialogue_context"] = true;
+  if (options.char_ngrams && !options.char_trigrams) meta["options"]["char_trigrams"] = false;
   if (options.language != Language::kEnglish) meta["language"] = std::string(LanguageCode(options.language));
   if (vectors) {
     meta["word_vectors"] = {{"file", options.word_vectors}, {"words", vectors->keys.size()},
