@@ -10,6 +10,7 @@
 #define CONVSENT_ADAPT_H_
 
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -83,7 +84,12 @@ struct GuardFigures {
 };
 
 struct AdaptReport {
-  int64_t labels = 0;
+  int64_t labels = 0;          // learned and measured: messages the base model scores itself
+  // Labelled messages in a language the base hands to another language's
+  // model (compiled into the binary), by language code: left out, since
+  // they can teach the base nothing and its adaptation cannot move their
+  // scores.
+  std::map<std::string, int64_t> other_languages;
   AdaptFigures before, after;  // the base model and the chosen weight, on the held-out folds
   double weight = 0;           // chosen
   std::vector<GuardFigures> guard;  // for the chosen weight (the best one, when none passed)
@@ -93,9 +99,9 @@ struct AdaptReport {
 };
 
 // `team`: the conversations with the team's labelled messages (at least
-// `folds` * 10 of them), every turn in order (LabelledConversations,
-// labels.h): each labelled message is learned and measured with the turns
-// before it.
+// `folds` * 10 of them in the base model's own language), every turn in
+// order (LabelledConversations, labels.h): each labelled message is learned
+// and measured with the turns before it.
 Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
                                const AdaptOptions& options, std::ostream* log);
 

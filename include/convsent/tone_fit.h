@@ -55,8 +55,8 @@ struct StoreAdaptation {
 };
 Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const Model> base, const AdaptOptions& options,
                                            int min_tone_labels, std::ostream* log);
-// Its figures: JSON (labels, before, after, weight, guard, kept, reason,
-// tone) or text (the held-out folds' figures and the guard's).
+// Its figures: JSON (labels, other_languages, before, after, weight, guard,
+// kept, reason, tone) or text (the held-out folds' figures and the guard's).
 std::string StoreAdaptationToJson(const StoreAdaptation& a);
 std::string StoreAdaptationToText(const StoreAdaptation& a);
 

@@ -128,7 +128,8 @@ std::string StoreAdaptationToJson(const StoreAdaptation& a) {
     tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
             {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
   }
-  return json({{"labels", r.labels}, {"before", figures(r.before)}, {"after", figures(r.after)},
+  return json({{"labels", r.labels}, {"other_languages", r.other_languages}, {"before", figures(r.before)},
+               {"after", figures(r.after)},
                {"weight", r.weight}, {"guard", guard}, {"kept", r.kept}, {"reason", r.reason}, {"tone", tone}})
       .dump();
 }
@@ -142,6 +143,13 @@ std::string StoreAdaptationToText(const StoreAdaptation& a) {
                 a.folds, static_cast<long long>(r.labels), r.before.macro_f1, 100 * r.before.share_error,
                 r.after.macro_f1, 100 * r.after.share_error, r.weight);
   std::string out = buf;
+  for (const auto& [code, n] : r.other_languages) {
+    std::snprintf(buf, sizeof(buf),
+                  "  left out: %lld labelled messages in %s, scored by that language's own model, which model adapt "
+                  "does not retrain\n",
+                  static_cast<long long>(n), code.c_str());
+    out += buf;
+  }
   for (const GuardFigures& g : r.guard) {
     std::snprintf(buf, sizeof(buf), "  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(),
                   g.before, g.after);

@@ -172,9 +172,29 @@ TrainOptions TrainRecipe(ModelUse use, Language language, const std::string& dat
   return LanguageRecipe(data_dir, ".", afinn, language);
 }
 
-Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& all_team,
                                const AdaptOptions& o, std::ostream* log) {
   const int folds = std::max(2, o.folds);
+  AdaptReport report;
+  // A message the base hands to another language's model keeps its turn
+  // (the turns after it read it as context), not its label.
+  std::vector<LabeledConversation> team;
+  {
+    Scorer scorer(base);
+    ScoreOptions so;
+    so.explain = 0;
+    MessageScore s;
+    team = KeepLabels(all_team, [&](size_t c, size_t t) {
+      scorer.Score(all_team[c].turns[t].text, so, &s);
+      if (!base->ForLanguage(s.language)) return true;
+      ++report.other_languages[std::string(LanguageCode(s.language))];
+      return false;
+    });
+  }
+  std::string elsewhere;
+  for (const auto& [code, n] : report.other_languages) {
+    elsewhere += (elsewhere.empty() ? "" : ", ") + code + " " + std::to_string(n);
+  }
   // Each labelled message, by conversation and turn.
   std::map<std::pair<size_t, size_t>, int> fold_of;
   for (size_t c = 0; c < team.size(); ++c) {
@@ -183,10 +203,13 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
     }
   }
   if (static_cast<int>(fold_of.size()) < folds * 10) {
-    return Status::FailedPrecondition(std::to_string(fold_of.size()) + " labelled messages: adapting needs at least " +
-                                      std::to_string(folds * 10) + " (" + std::to_string(folds) + " folds of 10)");
+    return Status::FailedPrecondition(
+        std::to_string(fold_of.size()) + " labelled messages: adapting needs at least " + std::to_string(folds * 10) +
+        " (" + std::to_string(folds) + " folds of 10)" +
+        (elsewhere.empty() ? ""
+                           : "; left out, in languages scored by their own models, which model adapt does not "
+                             "retrain: " + elsewhere));
   }
-  AdaptReport report;
   report.labels = static_cast<int64_t>(fold_of.size());
   // Folds: a seeded shuffle of the labelled messages. A held-out message
   // keeps its conversation (the turns before it are read, as in use); only

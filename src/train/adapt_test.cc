@@ -63,6 +63,35 @@ TEST(Adapt, LearnsTheTeamsWordsAndIsDeterministic) {
   EXPECT_EQ(scorer.Score("ticket stuck again 99").label, Sentiment::kNegative);
 }
 
+// Labels of messages in another language are that language's model's to
+// learn (compiled in, not retrained here): left out and counted, and a team
+// with no others is told why adapting cannot start.
+TEST(Adapt, LeavesOutLabelsInLanguagesScoredByTheirOwnModels) {
+  testing::TempDir dir;
+  const AdaptOptions o = TinyRecipe(dir);
+  auto base = Model::Load(testing::WriteTinyModel(dir, 12, 5));
+  ASSERT_TRUE(base.ok());
+  ASSERT_NE((*base)->ForLanguage(Language::kSpanish), nullptr) << "the tiny model comes with the other languages";
+  std::vector<std::pair<std::string, Sentiment>> spanish;
+  for (int i = 0; i < 15; ++i) {
+    spanish.emplace_back("Sigo esperando el reembolso desde hace semanas, es una vergüenza " + std::to_string(i),
+                         Sentiment::kNegative);
+    spanish.emplace_back("Muchas gracias por la ayuda, todo funciona perfectamente " + std::to_string(i),
+                         Sentiment::kPositive);
+  }
+  std::vector<LabeledConversation> team = TeamLabels();
+  for (LabeledConversation& c : Alone(spanish)) team.push_back(std::move(c));
+  auto r = AdaptModel(*base, team, o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->labels, 60) << "the English ones";
+  EXPECT_EQ(r->other_languages, (std::map<std::string, int64_t>{{"es", 30}}));
+  EXPECT_TRUE(r->kept) << r->reason;
+
+  auto only_spanish = AdaptModel(*base, Alone(spanish), o, nullptr);
+  ASSERT_EQ(only_spanish.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(only_spanish.status().message().find("es 30"), std::string::npos) << only_spanish.status().message();
+}
+
 TEST(Adapt, RefusesWhatDoesNotHelp) {
   testing::TempDir dir;
   const AdaptOptions o = TinyRecipe(dir);
