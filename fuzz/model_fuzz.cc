@@ -1,7 +1,9 @@
 // libFuzzer target: model files are input too. Parsing arbitrary bytes must
 // fail cleanly or give a model that scores. The fuzzer rewrites the content
 // hash of each input before parsing, so that mutations reach the table
-// parsing behind the hash check (seed the corpus with models/*.cvsm).
+// parsing behind the hash check (seed the corpus with models/*.cvsm); a
+// bundle's (an English model with its own models of other languages) is
+// rewritten the same way.
 #include <xxhash.h>
 
 #include <cstdint>
@@ -14,7 +16,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   constexpr size_t kHashAt = 40, kBodyAt = 48;  // see src/model/model_data.h
-  if (bytes.size() >= kBodyAt) {
+  constexpr size_t kBundleHashAt = 16, kBundleBodyAt = 24;  // see src/model/model.cc
+  if (bytes.size() >= kBundleBodyAt && bytes.compare(0, 8, "CVSBUNDL") == 0) {
+    const uint64_t h = XXH3_64bits(bytes.data() + kBundleBodyAt, bytes.size() - kBundleBodyAt);
+    std::memcpy(bytes.data() + kBundleHashAt, &h, sizeof(h));
+  } else if (bytes.size() >= kBodyAt) {
     const uint64_t h = XXH3_64bits(bytes.data() + kBodyAt, bytes.size() - kBodyAt);
     std::memcpy(bytes.data() + kHashAt, &h, sizeof(h));
   }

@@ -356,6 +356,55 @@ TEST(LanguageScoring, SupportMessagesInSevenLanguages) {
   }
 }
 
+// A model file that carries its own Spanish model (what `model adapt`
+// writes when a team's Spanish labels retrain it): that model scores
+// Spanish, the binary's the rest, the version covers it, it survives
+// Serialize, and a damaged or ill-formed bundle is refused with the reason.
+TEST(LanguageScoring, AFileMayCarryItsOwnModelOfALanguage) {
+  testing::TempDir dir;
+  const std::string english = testing::ReadFile(testing::WriteTinyModel(dir));
+  auto shipped_es = Model::FromBytes(testing::ReadFile(testing::SourceDir() + "/models/convsent-es.cvsm"), false);
+  ASSERT_TRUE(shipped_es.ok());
+  // Another Spanish model: the same tables under another name.
+  auto meta = nlohmann::json::parse((*shipped_es)->info().metadata_json);
+  meta["name"] = "team-es";
+  const std::string team_es = (*shipped_es)->Serialize(meta.dump());
+  auto bundle = Model::Bundle(english, {team_es});
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  auto model = Model::FromBytes(*bundle);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  ASSERT_NE((*model)->ForLanguage(Language::kSpanish), nullptr);
+  EXPECT_EQ((*model)->ForLanguage(Language::kSpanish)->info().version.rfind("team-es", 0), 0u);
+  EXPECT_EQ((*model)->ForLanguage(Language::kGerman)->info().version.rfind("convsent-de", 0), 0u) << "the binary's";
+  EXPECT_EQ((*model)->bundled_languages(), std::vector<Language>{Language::kSpanish});
+  auto plain = Model::FromBytes(english);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE((*model)->info().version, (*plain)->info().version) << "the version covers the carried model";
+  const char* text = "Sigo esperando el reembolso, es una vergüenza";
+  EXPECT_EQ(Scorer(*model).Score(text).p, Scorer((*model)->ForLanguage(Language::kSpanish)).Score(text).p);
+  const auto info = nlohmann::json::parse(ModelInfoToJson(*model, "bundle"));
+  for (const auto& l : info["languages"]) {
+    EXPECT_EQ(l["from"], l["language"] == "es" || l["language"] == "en" ? "this file" : "built in") << l["language"];
+  }
+
+  // Written again (as adapt does with the tone thresholds): still a bundle.
+  auto again = Model::FromBytes((*model)->Serialize((*model)->info().metadata_json));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->bundled_languages(), std::vector<Language>{Language::kSpanish});
+  // English alone: the carried model is not read.
+  auto alone = Model::FromBytes(*bundle, /*with_languages=*/false);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ((*alone)->ForLanguage(Language::kSpanish), nullptr);
+
+  std::string flipped = *bundle;
+  flipped[flipped.size() / 2] ^= 0x20;
+  EXPECT_NE(Model::FromBytes(flipped).status().message().find("content hash"), std::string::npos);
+  EXPECT_FALSE(Model::FromBytes(std::string_view(*bundle).substr(0, bundle->size() - 8)).ok()) << "truncated";
+  EXPECT_FALSE(Model::Bundle(english, {team_es, team_es}).ok()) << "one model a language";
+  EXPECT_FALSE(Model::Bundle(english, {english}).ok()) << "the others are not English";
+  EXPECT_FALSE(Model::Bundle(team_es, {}).ok()) << "the first is English";
+}
+
 TEST(LanguageScoring, AGivenLanguageIsUsedAndEnglishAloneIsWhatItWas) {
   auto model = Model::Embedded();
   auto alone = Model::Embedded(ModelUse::kMessages, /*with_languages=*/false);

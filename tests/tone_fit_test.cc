@@ -158,7 +158,7 @@ TEST(ToneFit, AdaptingToTheStoresLabelsReportsWhatItDid) {
   EXPECT_FALSE(a->tone.has_value());
   EXPECT_NE(log.str().find("60 labelled messages in 60 conversations"), std::string::npos) << log.str();
   EXPECT_NE(log.str().find("tone thresholds kept: fewer than 100"), std::string::npos) << log.str();
-  auto adapted = Model::FromBytes(a->report.model_bytes);
+  auto adapted = Model::FromBytes(a->model_bytes);
   ASSERT_TRUE(adapted.ok());
   EXPECT_EQ(Scorer(*adapted).Score("ticket stuck again 99").label, Sentiment::kNegative);
   const auto j = nlohmann::json::parse(StoreAdaptationToJson(*a));

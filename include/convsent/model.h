@@ -54,6 +54,10 @@ enum class ModelUse { kMessages, kConversations };
 // (docs/languages.md), unless asked for alone. It then scores each message
 // with the model of the message's language; its version covers all of
 // them, so a change to any is a method change.
+//
+// A model file may carry its own models of some other languages (a
+// bundle: `model adapt` writes one when a team's labels retrain a
+// language's model); those take the place of the compiled-in ones.
 class Model {
  public:
   // Reads and verifies a model file.
@@ -71,8 +75,15 @@ class Model {
   const ModelInfo& info() const { return info_; }
   const ModelData& data() const { return *data_; }
   // The model file again, in this build's format, with `metadata_json`
-  // (which must hold "name" and "version"): the same tables, a new hash.
-  std::string Serialize(const std::string& metadata_json) const;
+  // (which must hold "name" and "version"): the same tables, a new hash;
+  // with the models of other languages the file carried, if any (unless
+  // `with_bundled` is false).
+  std::string Serialize(const std::string& metadata_json, bool with_bundled = true) const;
+  // One file of an English model and its own models of other languages
+  // (each a model file of a distinct language): what Load reads back.
+  static Result<std::string> Bundle(std::string_view english, const std::vector<std::string>& languages);
+  // The languages whose models came from this model's file, not the binary.
+  std::vector<Language> bundled_languages() const;
 
   // Tells a message's language; null for a model of one language.
   const LanguageIdentifier* identifier() const { return identifier_.get(); }
@@ -86,9 +97,12 @@ class Model {
   std::vector<Language> languages() const;
 
  private:
-  static std::shared_ptr<const Model> WithLanguages(std::unique_ptr<ModelData> data, bool with_languages);
+  static std::shared_ptr<const Model> WithLanguages(std::unique_ptr<ModelData> data, bool with_languages,
+                                                    std::vector<std::shared_ptr<const Model>> bundled = {},
+                                                    std::vector<std::string> bundled_files = {});
 
   std::shared_ptr<const ModelData> data_;
+  std::vector<std::string> bundled_files_;  // the other languages' model files this one carries
   ModelInfo info_;
   std::shared_ptr<const LanguageIdentifier> identifier_;
   std::array<std::shared_ptr<const Model>, kNumLanguages> others_;

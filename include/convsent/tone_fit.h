@@ -48,7 +48,9 @@ std::string WithTone(const std::string& metadata_json, const ToneFit& fit);
 // `min_tone_labels` conversations are labelled, the tone thresholds are
 // fitted to them and written into it. Progress goes to `log` (may be null).
 struct StoreAdaptation {
-  AdaptReport report;  // report.model_bytes: the adapted model, with its tone thresholds
+  AdaptReport report;  // the English model's
+  std::map<std::string, AdaptReport> languages;  // each other language with enough labels (AdaptModelAndLanguages)
+  std::string model_bytes;  // the file to write, with its tone thresholds; empty: nothing kept
   int folds = 0;
   int64_t labelled_messages = 0, labelled_conversations = 0, conversation_labels = 0;
   std::optional<ToneFit> tone;  // empty: the thresholds kept as they were

@@ -97,14 +97,17 @@ Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const M
          << " conversations, learned with the turns around them; " << a.conversation_labels
          << " conversation labels choose the tone thresholds\n";
   }
-  ASSIGN_OR_RETURN(a.report, AdaptModel(std::move(base), examples, options, log));
-  if (!a.report.kept) return a;
-  ASSIGN_OR_RETURN(std::shared_ptr<const Model> adapted, Model::FromBytes(a.report.model_bytes));
+  ASSIGN_OR_RETURN(AdaptOutcome outcome, AdaptModelAndLanguages(std::move(base), examples, options, log));
+  a.report = std::move(outcome.english);
+  a.languages = std::move(outcome.languages);
+  a.model_bytes = std::move(outcome.model_bytes);
+  if (a.model_bytes.empty()) return a;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Model> adapted, Model::FromBytes(a.model_bytes));
   ASSIGN_OR_RETURN(a.tone, FitToneToLabels(store, adapted, min_tone_labels));
   char line[256];
   if (a.tone) {
     const ToneFit& t = *a.tone;
-    a.report.model_bytes = adapted->Serialize(WithTone(adapted->info().metadata_json, t));
+    a.model_bytes = adapted->Serialize(WithTone(adapted->info().metadata_json, t));
     std::snprintf(line, sizeof(line),
                   "tone thresholds fitted to %d labelled conversations: negative <= %.2f, positive >= %.2f "
                   "(macro-F1 %.4f with the model's, %.4f cross-validated)\n",
@@ -116,44 +119,68 @@ Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const M
   return a;
 }
 
-std::string StoreAdaptationToJson(const StoreAdaptation& a) {
+namespace {
+
+nlohmann::json ReportJson(const AdaptReport& r) {
   using json = nlohmann::json;
-  const AdaptReport& r = a.report;
   auto figures = [](const AdaptFigures& f) { return json{{"macro_f1", f.macro_f1}, {"share_error", f.share_error}}; };
   json guard = json::array();
   for (const GuardFigures& g : r.guard) guard.push_back({{"file", g.file}, {"before", g.before}, {"after", g.after}});
+  return {{"labels", r.labels}, {"before", figures(r.before)}, {"after", figures(r.after)}, {"weight", r.weight},
+          {"guard", guard}, {"kept", r.kept}, {"reason", r.reason}};
+}
+
+std::string ReportText(const AdaptReport& r, int folds) {
+  char buf[512];
+  std::snprintf(buf, sizeof(buf),
+                "on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f "
+                "points\n  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
+                folds, static_cast<long long>(r.labels), r.before.macro_f1, 100 * r.before.share_error,
+                r.after.macro_f1, 100 * r.after.share_error, r.weight);
+  std::string out = buf;
+  for (const GuardFigures& g : r.guard) {
+    std::snprintf(buf, sizeof(buf), "  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(),
+                  g.before, g.after);
+    out += buf;
+  }
+  if (!r.kept && !r.reason.empty()) out += "  not kept: " + r.reason + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string StoreAdaptationToJson(const StoreAdaptation& a) {
+  using json = nlohmann::json;
+  const AdaptReport& r = a.report;
   json tone;  // null: kept as they were
   if (a.tone) {
     const ToneFit& t = *a.tone;
     tone = {{"labels", t.labels}, {"negative_below", t.negative_below}, {"positive_above", t.positive_above},
             {"macro_f1_before", t.before.macro_f1}, {"macro_f1_cross_validated", t.cross_validated_f1}};
   }
-  return json({{"labels", r.labels}, {"other_languages", r.other_languages}, {"before", figures(r.before)},
-               {"after", figures(r.after)},
-               {"weight", r.weight}, {"guard", guard}, {"kept", r.kept}, {"reason", r.reason}, {"tone", tone}})
-      .dump();
+  // The English model's figures at the top, as before; each other
+  // language's under "languages".
+  json out = ReportJson(r);
+  out["other_languages"] = r.other_languages;
+  json languages = json::object();
+  for (const auto& [code, lr] : a.languages) languages[code] = ReportJson(lr);
+  out["languages"] = languages;
+  out["written"] = !a.model_bytes.empty();
+  out["tone"] = tone;
+  return out.dump();
 }
 
 std::string StoreAdaptationToText(const StoreAdaptation& a) {
   const AdaptReport& r = a.report;
-  char buf[512];
-  std::snprintf(buf, sizeof(buf),
-                "on %d held-out folds of %lld labelled messages:\n  before: macro-F1 %.4f, negative share off by %.1f "
-                "points\n  after:  macro-F1 %.4f, negative share off by %.1f points (their weight %.2g)\n",
-                a.folds, static_cast<long long>(r.labels), r.before.macro_f1, 100 * r.before.share_error,
-                r.after.macro_f1, 100 * r.after.share_error, r.weight);
-  std::string out = buf;
+  // English not tried (too few labels in it): its reason alone.
+  std::string out = r.labels == 0 && !r.kept ? "English: not adapted: " + r.reason + "\n" : "English: " + ReportText(r, a.folds);
   for (const auto& [code, n] : r.other_languages) {
-    std::snprintf(buf, sizeof(buf),
-                  "  left out: %lld labelled messages in %s, scored by that language's own model, which model adapt "
-                  "does not retrain\n",
-                  static_cast<long long>(n), code.c_str());
+    const auto it = a.languages.find(code);
+    char buf[256];
+    std::snprintf(buf, sizeof(buf), "%s: %lld labelled messages, scored by that language's own model", code.c_str(),
+                  static_cast<long long>(n));
     out += buf;
-  }
-  for (const GuardFigures& g : r.guard) {
-    std::snprintf(buf, sizeof(buf), "  dev %s: macro-F1 %.4f without the labels, %.4f with them\n", g.file.c_str(),
-                  g.before, g.after);
-    out += buf;
+    out += it == a.languages.end() ? ": too few to retrain it, left out\n" : ", retrained " + ReportText(it->second, a.folds);
   }
   return out;
 }

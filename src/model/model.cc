@@ -113,7 +113,93 @@ const EmbeddedLanguages* Languages() {
 
 }  // namespace
 
-std::string Model::Serialize(const std::string& metadata_json) const { return data_->Serialize(metadata_json); }
+std::string Model::Serialize(const std::string& metadata_json, bool with_bundled) const {
+  std::string main = data_->Serialize(metadata_json);
+  if (bundled_files_.empty() || !with_bundled) return main;
+  auto bundle = Bundle(main, bundled_files_);
+  return bundle.ok() ? *bundle : main;  // its parts were checked when it was read
+}
+
+namespace {
+
+// A bundle (little-endian): the English model's file, then each other
+// language's.
+//   0  "CVSBUNDL"      magic
+//   8  u32 version (1) 12 u32 count: model files, the English one first
+//   16 u64 XXH3-64 of every byte after this field
+//   24 count x {u64 bytes, the file, zero-padded to a multiple of 8}
+constexpr char kBundleMagic[8] = {'C', 'V', 'S', 'B', 'U', 'N', 'D', 'L'};
+constexpr uint32_t kBundleVersion = 1;
+constexpr size_t kBundleHeaderBytes = 24;
+
+bool IsBundle(std::string_view bytes) {
+  return bytes.size() >= sizeof(kBundleMagic) && std::memcmp(bytes.data(), kBundleMagic, sizeof(kBundleMagic)) == 0;
+}
+
+Result<std::vector<std::string_view>> BundleParts(std::string_view bytes) {
+  if (bytes.size() < kBundleHeaderBytes) return Status::DataLoss("model bundle is truncated");
+  const auto version = GetRaw<uint32_t>(bytes, 8);
+  if (version != kBundleVersion) {
+    return Status::InvalidArgument("model bundle version " + std::to_string(version) + " is not supported (this build reads " +
+                                   std::to_string(kBundleVersion) + ")");
+  }
+  const auto count = GetRaw<uint32_t>(bytes, 12);
+  if (count < 1 || count > kNumLanguages) return Status::DataLoss("model bundle holds " + std::to_string(count) + " models");
+  const std::string_view rest = bytes.substr(kBundleHeaderBytes);
+  if (GetRaw<uint64_t>(bytes, 16) != XXH3_64bits(rest.data(), rest.size())) {
+    return Status::DataLoss("model bundle content hash mismatch (corrupted)");
+  }
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  for (uint32_t k = 0; k < count; ++k) {
+    if (rest.size() - pos < 8) return Status::DataLoss("model bundle is truncated");
+    const auto n = GetRaw<uint64_t>(rest, pos);
+    pos += 8;
+    const uint64_t padded = (n + 7) / 8 * 8;
+    if (n == 0 || padded > rest.size() - pos) return Status::DataLoss("model bundle is truncated");
+    parts.push_back(rest.substr(pos, n));
+    pos += padded;
+  }
+  if (pos != rest.size()) return Status::DataLoss("model bundle has bytes after its last model");
+  return parts;
+}
+
+}  // namespace
+
+Result<std::string> Model::Bundle(std::string_view english, const std::vector<std::string>& languages) {
+  ASSIGN_OR_RETURN(auto main, ModelData::Parse(english));
+  if (main->info.language != Language::kEnglish) return Status::InvalidArgument("a bundle's first model must be English");
+  std::array<bool, kNumLanguages> seen{};
+  for (const std::string& file : languages) {
+    ASSIGN_OR_RETURN(auto other, ModelData::Parse(file));
+    const auto l = static_cast<size_t>(other->info.language);
+    if (other->info.language == Language::kEnglish || seen[l]) {
+      return Status::InvalidArgument("a bundle holds one model of each other language");
+    }
+    seen[l] = true;
+  }
+  std::string rest;
+  auto put = [&rest](std::string_view file) {
+    PutRaw(&rest, static_cast<uint64_t>(file.size()));
+    rest.append(file);
+    while (rest.size() % 8) rest.push_back('\0');
+  };
+  put(english);
+  for (const std::string& file : languages) put(file);
+  std::string out(kBundleMagic, sizeof(kBundleMagic));
+  PutRaw(&out, kBundleVersion);
+  PutRaw(&out, static_cast<uint32_t>(languages.size() + 1));
+  PutRaw(&out, static_cast<uint64_t>(XXH3_64bits(rest.data(), rest.size())));
+  return out + rest;
+}
+
+std::vector<Language> Model::bundled_languages() const {
+  std::vector<Language> out;
+  for (const std::string& file : bundled_files_) {
+    if (auto d = ModelData::Parse(file); d.ok()) out.push_back((*d)->info.language);
+  }
+  return out;
+}
 
 std::string ModelData::Serialize(const std::string& metadata_json) const {
   std::string body;
@@ -249,16 +335,25 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
 Model::Model(std::unique_ptr<ModelData> data) : data_(std::move(data)), info_(data_->info) {}
 Model::~Model() = default;
 
-std::shared_ptr<const Model> Model::WithLanguages(std::unique_ptr<ModelData> data, bool with_languages) {
+std::shared_ptr<const Model> Model::WithLanguages(std::unique_ptr<ModelData> data, bool with_languages,
+                                                 std::vector<std::shared_ptr<const Model>> bundled,
+                                                 std::vector<std::string> bundled_files) {
   auto model = std::make_shared<Model>(std::move(data));
   const EmbeddedLanguages* languages = with_languages ? Languages() : nullptr;
   if (!languages || model->info_.language != Language::kEnglish) return model;
   model->identifier_ = languages->identifier;
   model->others_ = languages->models;
-  // "name-major+hash": the hash now covers the language models too.
-  const uint64_t parts[2] = {model->info_.content_hash, languages->hash};
+  // "name-major+hash": the hash now covers the language models too, and
+  // those the file carries in place of the binary's.
+  std::vector<uint64_t> parts = {model->info_.content_hash, languages->hash};
+  for (const auto& other : bundled) {
+    model->others_[static_cast<size_t>(other->info().language)] = other;
+    parts.push_back(other->info().content_hash);
+  }
+  model->bundled_files_ = std::move(bundled_files);
   char hash[17];
-  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(XXH3_64bits(parts, sizeof(parts))));
+  std::snprintf(hash, sizeof(hash), "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(parts.data(), parts.size() * sizeof(uint64_t))));
   std::string& version = model->info_.version;
   version = version.substr(0, version.rfind('+') + 1) + std::string(hash, 8);
   return model;
@@ -273,8 +368,28 @@ std::vector<Language> Model::languages() const {
 }
 
 Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes, bool with_languages) {
-  ASSIGN_OR_RETURN(auto data, ModelData::Parse(bytes));
-  return WithLanguages(std::move(data), with_languages);
+  if (!IsBundle(bytes)) {
+    ASSIGN_OR_RETURN(auto data, ModelData::Parse(bytes));
+    return WithLanguages(std::move(data), with_languages);
+  }
+  ASSIGN_OR_RETURN(const auto parts, BundleParts(bytes));
+  ASSIGN_OR_RETURN(auto data, ModelData::Parse(parts[0]));
+  if (data->info.language != Language::kEnglish) return Status::DataLoss("a model bundle's first model is not English");
+  std::vector<std::shared_ptr<const Model>> bundled;
+  std::vector<std::string> files;
+  std::array<bool, kNumLanguages> seen{};
+  for (size_t k = 1; k < parts.size(); ++k) {
+    auto other = FromBytes(parts[k], /*with_languages=*/false);
+    if (!other.ok()) return other.status().WithContext("model " + std::to_string(k + 1) + " of the bundle");
+    const auto l = static_cast<size_t>((*other)->info().language);
+    if ((*other)->info().language == Language::kEnglish || seen[l]) {
+      return Status::DataLoss("a model bundle holds one model of each other language");
+    }
+    seen[l] = true;
+    bundled.push_back(*other);
+    files.emplace_back(parts[k]);
+  }
+  return WithLanguages(std::move(data), with_languages, std::move(bundled), std::move(files));
 }
 
 Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, bool with_languages) {

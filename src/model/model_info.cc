@@ -1,5 +1,6 @@
 // What `convsent model info` says of a model: its header, how it was
 // trained (the metadata the trainer wrote) and the languages it scores.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -35,12 +36,15 @@ json InfoJson(const std::shared_ptr<const Model>& model, const std::string& sour
               {"metadata", json::parse(i.metadata_json, nullptr, false)}};
   // The languages it scores, each with its model and that model's dev figures.
   json languages = json::array();
+  const std::vector<Language> bundled = model->bundled_languages();
   for (Language language : model->languages()) {
     const Model& by = model->ForLanguage(language) ? *model->ForLanguage(language) : *model;
     const json m = json::parse(by.info().metadata_json, nullptr, false);
+    const bool own = language == i.language || std::find(bundled.begin(), bundled.end(), language) != bundled.end();
     languages.push_back({{"language", LanguageCode(language)},
                          {"name", LanguageName(language)},
                          {"model", by.info().version},
+                         {"from", own ? "this file" : "built in"},
                          {"dev", m.is_object() ? m.value("dev", json::array()) : json::array()}});
   }
   out["languages"] = languages;
@@ -101,6 +105,7 @@ std::string ModelInfoToText(const std::shared_ptr<const Model>& model, const std
         figures.clear();
         AppendFormat(&figures, "dev macro-F1 %.4f", d.value("macro_f1", 0.0));
       }
+      if (l["from"] == "this file") figures += figures.empty() ? "this file's own" : "; this file's own";
       AppendFormat(&out, "  %-3s %-11s %-26s %s\n", l["language"].get<std::string>().c_str(),
              l["name"].get<std::string>().c_str(), l["model"].get<std::string>().c_str(), figures.c_str());
     }

@@ -206,9 +206,7 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
     return Status::FailedPrecondition(
         std::to_string(fold_of.size()) + " labelled messages: adapting needs at least " + std::to_string(folds * 10) +
         " (" + std::to_string(folds) + " folds of 10)" +
-        (elsewhere.empty() ? ""
-                           : "; left out, in languages scored by their own models, which model adapt does not "
-                             "retrain: " + elsewhere));
+        (elsewhere.empty() ? "" : "; left out, in languages scored by their own models: " + elsewhere));
   }
   report.labels = static_cast<int64_t>(fold_of.size());
   // Folds: a seeded shuffle of the labelled messages. A held-out message
@@ -311,6 +309,83 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
   report.kept = true;
   ASSIGN_OR_RETURN(report.model_bytes, train(team, report.weight, o.recipe.fits, "all"));
   return report;
+}
+
+Result<AdaptOutcome> AdaptModelAndLanguages(std::shared_ptr<const Model> base,
+                                            const std::vector<LabeledConversation>& team, const AdaptOptions& o,
+                                            std::ostream* log) {
+  AdaptOutcome out;
+  auto english = AdaptModel(base, team, o, log);
+  if (!english.ok() && english.status().code() != StatusCode::kFailedPrecondition) return english.status();
+  if (english.ok()) {
+    out.english = std::move(*english);
+  } else {
+    out.english.reason = english.status().message();
+  }
+  // The language each labelled message is scored in, as AdaptModel tells
+  // it; then each other language's labels, and its model retrained with
+  // them where they are enough.
+  std::map<std::pair<size_t, size_t>, Language> language_of;
+  {
+    Scorer scorer(base);
+    ScoreOptions so;
+    so.explain = 0;
+    MessageScore s;
+    for (size_t c = 0; c < team.size(); ++c) {
+      for (size_t t = 0; t < team[c].turns.size(); ++t) {
+        if (!team[c].turns[t].label) continue;
+        scorer.Score(team[c].turns[t].text, so, &s);
+        if (base->ForLanguage(s.language)) language_of[{c, t}] = s.language;
+      }
+    }
+  }
+  out.english.other_languages.clear();
+  for (const auto& [key, l] : language_of) ++out.english.other_languages[std::string(LanguageCode(l))];
+  std::map<Language, std::vector<LabeledConversation>> by_language;
+  for (Language l : kScoredLanguages) {
+    if (!o.language_recipe || out.english.other_languages[std::string(LanguageCode(l))] < std::max(2, o.folds) * 10) {
+      continue;
+    }
+    by_language[l] = KeepLabels(team, [&](size_t c, size_t t) {
+      const auto it = language_of.find({c, t});
+      return it != language_of.end() && it->second == l;
+    });
+  }
+  std::erase_if(out.english.other_languages, [](const auto& kv) { return kv.second == 0; });
+  std::vector<std::string> kept;
+  for (auto& [language, labelled] : by_language) {
+    if (log) *log << LanguageName(language) << ": " << "its model retrained with the team's labels in it\n";
+    AdaptOptions lo = o;
+    lo.recipe = o.language_recipe(language);
+    auto r = AdaptModel(base->ForLanguage(language), labelled, lo, log);
+    AdaptReport& report = out.languages[std::string(LanguageCode(language))];
+    if (!r.ok()) {
+      // Its recipe's data missing, say: that language is not adapted, the
+      // others still are.
+      report.reason = r.status().ToString();
+      continue;
+    }
+    report = std::move(*r);
+    if (report.kept) kept.push_back(report.model_bytes);
+  }
+  if (!out.english.kept && kept.empty()) {
+    if (!english.ok() && out.languages.empty()) return english.status();
+    return out;
+  }
+  // The base's own carried models stay where this run retrained none.
+  for (Language l : base->bundled_languages()) {
+    if (by_language.count(l) && out.languages[std::string(LanguageCode(l))].kept) continue;
+    const auto& m = base->ForLanguage(l);
+    kept.push_back(m->Serialize(m->info().metadata_json));
+  }
+  const std::string main =
+      out.english.kept ? out.english.model_bytes : base->Serialize(base->info().metadata_json, /*with_bundled=*/false);
+  if (kept.empty()) {
+    out.model_bytes = main;
+  } else {
+    ASSIGN_OR_RETURN(out.model_bytes, Model::Bundle(main, kept));
+  }
+  return out;
 }
 
 }  // namespace convsent

@@ -92,6 +92,64 @@ TEST(Adapt, LeavesOutLabelsInLanguagesScoredByTheirOwnModels) {
   EXPECT_NE(only_spanish.status().message().find("es 30"), std::string::npos) << only_spanish.status().message();
 }
 
+// With a recipe for the other languages, a team's Spanish labels retrain
+// the Spanish model; the file carries it beside the English one (here the
+// base's own: too few English labels), and scores Spanish with it.
+TEST(Adapt, RetrainsAnotherLanguagesModelWithTheLabelsInIt) {
+  testing::TempDir dir;
+  AdaptOptions o = TinyRecipe(dir);
+  std::string spanish_rows = "label\ttext\n";
+  for (int i = 0; i < 10; ++i) {
+    spanish_rows += "positive\tmuchas gracias, todo perfecto " + std::to_string(i) + "\n";
+    spanish_rows += "negative\tes una vergüenza, pésimo servicio " + std::to_string(i) + "\n";
+    spanish_rows += "neutral\tla tienda abre a las " + std::to_string(i) + " de la mañana\n";
+  }
+  const std::string recipe_es = dir.Write("recipe-es.tsv", spanish_rows);
+  o.language_recipe = [&](Language l) {
+    TrainOptions t = o.recipe;
+    t.language = l;
+    t.train = {{recipe_es, 1.0, ""}};
+    t.char_ngrams = true, t.char_trigrams = false;
+    return t;
+  };
+  auto base = Model::Load(testing::WriteTinyModel(dir, 12, 5));
+  ASSERT_TRUE(base.ok());
+  // The team's customers say "zorglado" when a parcel is lost, "flimbado"
+  // when it came: words no model knows.
+  std::vector<std::pair<std::string, Sentiment>> team;
+  for (int i = 0; i < 20; ++i) {
+    team.emplace_back("el pedido quedó zorglado otra vez, número " + std::to_string(i), Sentiment::kNegative);
+    team.emplace_back("el pedido quedó flimbado por fin, número " + std::to_string(i), Sentiment::kPositive);
+    team.emplace_back("la reunión es a las " + std::to_string(i) + " de la tarde", Sentiment::kNeutral);
+  }
+  auto r = AdaptModelAndLanguages(*base, Alone(team), o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->english.kept);
+  EXPECT_NE(r->english.reason.find("es 60"), std::string::npos) << r->english.reason;
+  ASSERT_EQ(r->languages.count("es"), 1u);
+  const AdaptReport& es = r->languages.at("es");
+  EXPECT_TRUE(es.kept) << es.reason;
+  EXPECT_EQ(es.labels, 60);
+  EXPECT_GT(es.after.macro_f1, es.before.macro_f1);
+  ASSERT_FALSE(r->model_bytes.empty());
+  auto adapted = Model::FromBytes(r->model_bytes);
+  ASSERT_TRUE(adapted.ok()) << adapted.status().ToString();
+  EXPECT_EQ((*adapted)->bundled_languages(), std::vector<Language>{Language::kSpanish});
+  EXPECT_EQ((*adapted)->info().content_hash, (*base)->info().content_hash) << "the English model is the base's";
+  Scorer scorer(*adapted);
+  const MessageScore s = scorer.Score("el pedido quedó zorglado otra vez, número 99");
+  EXPECT_EQ(LanguageCode(s.language), std::string("es"));
+  EXPECT_EQ(s.label, Sentiment::kNegative);
+  // Adapted again from the adapted file, with no Spanish labels: its Spanish
+  // model stays.
+  auto again = AdaptModelAndLanguages(*adapted, TeamLabels(), o, nullptr);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE(again->english.kept) << again->english.reason;
+  auto twice = Model::FromBytes(again->model_bytes);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ((*twice)->bundled_languages(), std::vector<Language>{Language::kSpanish});
+}
+
 TEST(Adapt, RefusesWhatDoesNotHelp) {
   testing::TempDir dir;
   const AdaptOptions o = TinyRecipe(dir);
