@@ -64,8 +64,8 @@ TEST(Adapt, LearnsTheTeamsWordsAndIsDeterministic) {
 }
 
 // Labels of messages in another language are that language's model's to
-// learn (compiled in, not retrained here): left out and counted, and a team
-// with no others is told why adapting cannot start.
+// learn (AdaptModelAndLanguages, below): AdaptModel leaves them out and
+// counts them, and a team with no others is told why it cannot start.
 TEST(Adapt, LeavesOutLabelsInLanguagesScoredByTheirOwnModels) {
   testing::TempDir dir;
   const AdaptOptions o = TinyRecipe(dir);
