@@ -57,8 +57,10 @@ struct StoreAdaptation {
 };
 Result<StoreAdaptation> AdaptToStoreLabels(Store& store, std::shared_ptr<const Model> base, const AdaptOptions& options,
                                            int min_tone_labels, std::ostream* log);
-// Its figures: JSON (labels, other_languages, before, after, weight, guard,
-// kept, reason, tone) or text (the held-out folds' figures and the guard's).
+// Its figures: JSON (the English model's labels, before, after, weight,
+// guard, kept, reason; other_languages, the labels' counts by language;
+// languages, each retrained one's figures; written; tone) or text (a block
+// for English and for each other language).
 std::string StoreAdaptationToJson(const StoreAdaptation& a);
 std::string StoreAdaptationToText(const StoreAdaptation& a);
 
