@@ -28,11 +28,17 @@ export function renderQueue(root, me) {
     h('div', { class: 'queue' }, list, detail),
   );
 
+  // Events come in bursts and each starts a load; their answers may come
+  // back out of order, and only the latest load may draw the list (an
+  // older answer drawn last would hide an item that just arrived).
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
     try {
       // "active": what still needs a person, open and claimed together.
       const statuses = state.status === 'active' ? ['open', 'claimed'] : [state.status];
       const pages = await Promise.all(statuses.map((s) => api(`/v1/queue?status=${s}&order=${state.order}&limit=200`)));
+      if (mine !== latest) return;
       const items = pages.flatMap((p) => p.items)
         .filter((it) => state.kind === 'all' || (state.kind === 'audit') === isAudit(it));
       const rank = { high: 0, medium: 1, low: 2, audit: 3 };
@@ -45,7 +51,7 @@ export function renderQueue(root, me) {
         : [];
       list.replaceChildren(...intro, ...(items.length ? items.map(item) : [h('p', { class: 'note' }, 'Nothing here.')]));
     } catch (e) {
-      list.replaceChildren(message(e.message, 'error'));
+      if (mine === latest) list.replaceChildren(message(e.message, 'error'));
     }
   }
 
