@@ -183,6 +183,44 @@ TEST(CliModel, EachUseHasItsModel) {
   }
 }
 
+// A team's own Spanish model joins the English one in one file, which
+// scores Spanish with it; a file that is not another language's is refused.
+TEST(CliModel, BundleCarriesYourOwnModelOfALanguage) {
+  TempDir dir;
+  std::string rows = "label\ttext\n";
+  for (int i = 0; i < 20; ++i) {
+    rows += "negative\tel pedido quedó zorglado otra vez " + std::to_string(i) + "\n";
+    rows += "positive\tel pedido quedó flimbado por fin " + std::to_string(i) + "\n";
+    rows += "neutral\tla tienda abre a las " + std::to_string(i) + "\n";
+  }
+  const std::string train = dir.Write("es.tsv", rows);
+  // From the project root, where the recipe finds its support lexicon.
+  auto trained = RunCommand("cd " + testing::SourceDir() + " && " + Binary() + " train --lang es --no-vader-lexicon --fits 1 --train " +
+                            train + " --dev " + train + " -o " + dir.path() + "/es.cvsm 2>&1");
+  ASSERT_EQ(trained.exit_code, 0) << trained.out;
+  auto english = RunCommand(Binary() + " model upgrade " + testing::SourceDir() + "/models/convsent-msg.cvsm -o " +
+                            dir.path() + "/en.cvsm");
+  ASSERT_EQ(english.exit_code, 0) << english.out;
+  auto bundled = RunCommand(Binary() + " model bundle " + dir.path() + "/en.cvsm " + dir.path() + "/es.cvsm -o " +
+                            dir.path() + "/both.cvsm");
+  ASSERT_EQ(bundled.exit_code, 0) << bundled.out;
+  EXPECT_NE(bundled.out.find("with its own es"), std::string::npos) << bundled.out;
+  auto scored = nlohmann::json::parse(
+      RunCommand("echo 'el pedido quedó zorglado otra vez' | " + Binary() + " score --model " + dir.path() + "/both.cvsm").out);
+  EXPECT_EQ(scored["language"], "es");
+  EXPECT_EQ(scored["label"], "negative");
+  auto info = nlohmann::json::parse(RunCommand(Binary() + " model info --json --model " + dir.path() + "/both.cvsm").out);
+  for (const auto& l : info["languages"]) {
+    if (l["language"] == "es" || l["language"] == "de") {
+      EXPECT_EQ(l["from"], l["language"] == "es" ? "this file" : "built in");
+    }
+  }
+  auto bad = RunCommand(Binary() + " model bundle " + dir.path() + "/en.cvsm " + dir.path() + "/en.cvsm -o " +
+                        dir.path() + "/bad.cvsm 2>&1");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("one model of each other language"), std::string::npos) << bad.out;
+}
+
 // Flags that name numbers refuse nonsense before any work starts.
 TEST(CliModel, TrainAndAdaptRefuseBadWeights) {
   TempDir dir;
