@@ -82,7 +82,13 @@ class Model {
   // One file of an English model and its own models of other languages
   // (each a model file of a distinct language): what Load reads back.
   static Result<std::string> Bundle(std::string_view english, const std::vector<std::string>& languages);
-  // The languages whose models came from this model's file, not the binary.
+  // The models of other languages this model's file carried (not the
+  // binary's), as their files.
+  struct BundledFile {
+    Language language;
+    std::string file;
+  };
+  const std::vector<BundledFile>& bundled() const { return bundled_; }
   std::vector<Language> bundled_languages() const;
 
   // Tells a message's language; null for a model of one language.
@@ -99,10 +105,10 @@ class Model {
  private:
   static std::shared_ptr<const Model> WithLanguages(std::unique_ptr<ModelData> data, bool with_languages,
                                                     std::vector<std::shared_ptr<const Model>> bundled = {},
-                                                    std::vector<std::string> bundled_files = {});
+                                                    std::vector<BundledFile> bundled_files = {});
 
   std::shared_ptr<const ModelData> data_;
-  std::vector<std::string> bundled_files_;  // the other languages' model files this one carries
+  std::vector<BundledFile> bundled_;
   ModelInfo info_;
   std::shared_ptr<const LanguageIdentifier> identifier_;
   std::array<std::shared_ptr<const Model>, kNumLanguages> others_;

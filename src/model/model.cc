@@ -115,12 +115,31 @@ const EmbeddedLanguages* Languages() {
 
 std::string Model::Serialize(const std::string& metadata_json, bool with_bundled) const {
   std::string main = data_->Serialize(metadata_json);
-  if (bundled_files_.empty() || !with_bundled) return main;
-  auto bundle = Bundle(main, bundled_files_);
+  if (bundled_.empty() || !with_bundled) return main;
+  std::vector<std::string> files;
+  for (const BundledFile& b : bundled_) files.push_back(b.file);
+  auto bundle = Bundle(main, files);
   return bundle.ok() ? *bundle : main;  // its parts were checked when it was read
 }
 
 namespace {
+
+// A bundle's models: the first English, the others one of each other
+// language. Both writing and reading a bundle hold it to this.
+Status CheckBundleLanguages(Language first, const std::vector<Language>& others) {
+  if (first != Language::kEnglish) return Status::InvalidArgument("a model bundle's first model must be English");
+  std::array<bool, kNumLanguages> seen{};
+  for (size_t k = 0; k < others.size(); ++k) {
+    const auto l = static_cast<size_t>(others[k]);
+    if (others[k] == Language::kEnglish || seen[l]) {
+      return Status::InvalidArgument("a model bundle holds one model of each other language: its language model " +
+                                     std::to_string(k + 1) + " is " + std::string(LanguageCode(others[k])) +
+                                     (seen[l] ? " again" : ""));
+    }
+    seen[l] = true;
+  }
+  return Status::Ok();
+}
 
 // A bundle (little-endian): the English model's file, then each other
 // language's.
@@ -168,16 +187,12 @@ Result<std::vector<std::string_view>> BundleParts(std::string_view bytes) {
 
 Result<std::string> Model::Bundle(std::string_view english, const std::vector<std::string>& languages) {
   ASSIGN_OR_RETURN(auto main, ModelData::Parse(english));
-  if (main->info.language != Language::kEnglish) return Status::InvalidArgument("a bundle's first model must be English");
-  std::array<bool, kNumLanguages> seen{};
+  std::vector<Language> others;
   for (const std::string& file : languages) {
     ASSIGN_OR_RETURN(auto other, ModelData::Parse(file));
-    const auto l = static_cast<size_t>(other->info.language);
-    if (other->info.language == Language::kEnglish || seen[l]) {
-      return Status::InvalidArgument("a bundle holds one model of each other language");
-    }
-    seen[l] = true;
+    others.push_back(other->info.language);
   }
+  RETURN_IF_ERROR(CheckBundleLanguages(main->info.language, others));
   std::string rest;
   auto put = [&rest](std::string_view file) {
     PutRaw(&rest, static_cast<uint64_t>(file.size()));
@@ -195,9 +210,7 @@ Result<std::string> Model::Bundle(std::string_view english, const std::vector<st
 
 std::vector<Language> Model::bundled_languages() const {
   std::vector<Language> out;
-  for (const std::string& file : bundled_files_) {
-    if (auto d = ModelData::Parse(file); d.ok()) out.push_back((*d)->info.language);
-  }
+  for (const BundledFile& b : bundled_) out.push_back(b.language);
   return out;
 }
 
@@ -337,7 +350,7 @@ Model::~Model() = default;
 
 std::shared_ptr<const Model> Model::WithLanguages(std::unique_ptr<ModelData> data, bool with_languages,
                                                  std::vector<std::shared_ptr<const Model>> bundled,
-                                                 std::vector<std::string> bundled_files) {
+                                                 std::vector<BundledFile> bundled_files) {
   auto model = std::make_shared<Model>(std::move(data));
   const EmbeddedLanguages* languages = with_languages ? Languages() : nullptr;
   if (!languages || model->info_.language != Language::kEnglish) return model;
@@ -350,7 +363,7 @@ std::shared_ptr<const Model> Model::WithLanguages(std::unique_ptr<ModelData> dat
     model->others_[static_cast<size_t>(other->info().language)] = other;
     parts.push_back(other->info().content_hash);
   }
-  model->bundled_files_ = std::move(bundled_files);
+  model->bundled_ = std::move(bundled_files);
   char hash[17];
   std::snprintf(hash, sizeof(hash), "%016llx",
                 static_cast<unsigned long long>(XXH3_64bits(parts.data(), parts.size() * sizeof(uint64_t))));
@@ -374,21 +387,17 @@ Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes, bo
   }
   ASSIGN_OR_RETURN(const auto parts, BundleParts(bytes));
   ASSIGN_OR_RETURN(auto data, ModelData::Parse(parts[0]));
-  if (data->info.language != Language::kEnglish) return Status::DataLoss("a model bundle's first model is not English");
   std::vector<std::shared_ptr<const Model>> bundled;
-  std::vector<std::string> files;
-  std::array<bool, kNumLanguages> seen{};
+  std::vector<BundledFile> files;
+  std::vector<Language> others;
   for (size_t k = 1; k < parts.size(); ++k) {
     auto other = FromBytes(parts[k], /*with_languages=*/false);
     if (!other.ok()) return other.status().WithContext("model " + std::to_string(k + 1) + " of the bundle");
-    const auto l = static_cast<size_t>((*other)->info().language);
-    if ((*other)->info().language == Language::kEnglish || seen[l]) {
-      return Status::DataLoss("a model bundle holds one model of each other language");
-    }
-    seen[l] = true;
+    others.push_back((*other)->info().language);
     bundled.push_back(*other);
-    files.emplace_back(parts[k]);
+    files.push_back({others.back(), std::string(parts[k])});
   }
+  if (Status s = CheckBundleLanguages(data->info.language, others); !s.ok()) return Status::DataLoss(s.message());
   return WithLanguages(std::move(data), with_languages, std::move(bundled), std::move(files));
 }
 

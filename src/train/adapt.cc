@@ -172,25 +172,44 @@ TrainOptions TrainRecipe(ModelUse use, Language language, const std::string& dat
   return LanguageRecipe(data_dir, ".", afinn, language);
 }
 
-Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& all_team,
-                               const AdaptOptions& o, std::ostream* log) {
+namespace {
+
+// The labelled messages `base` hands to another language's model, by
+// conversation and turn, with that language.
+using LanguageOfLabel = std::map<std::pair<size_t, size_t>, Language>;
+LanguageOfLabel OtherLanguageLabels(const std::shared_ptr<const Model>& base,
+                                    const std::vector<LabeledConversation>& team) {
+  LanguageOfLabel out;
+  Scorer scorer(base);
+  ScoreOptions so;
+  so.explain = 0;
+  MessageScore s;
+  for (size_t c = 0; c < team.size(); ++c) {
+    for (size_t t = 0; t < team[c].turns.size(); ++t) {
+      if (!team[c].turns[t].label) continue;
+      scorer.Score(team[c].turns[t].text, so, &s);
+      if (base->ForLanguage(s.language)) out[{c, t}] = s.language;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, int64_t> CountByLanguage(const LanguageOfLabel& others) {
+  std::map<std::string, int64_t> out;
+  for (const auto& [key, l] : others) ++out[std::string(LanguageCode(l))];
+  return out;
+}
+
+// AdaptModel, with the labels in other languages already told.
+Result<AdaptReport> AdaptOwnLanguage(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& all_team,
+                                     const LanguageOfLabel& others, const AdaptOptions& o, std::ostream* log) {
   const int folds = std::max(2, o.folds);
   AdaptReport report;
   // A message the base hands to another language's model keeps its turn
   // (the turns after it read it as context), not its label.
-  std::vector<LabeledConversation> team;
-  {
-    Scorer scorer(base);
-    ScoreOptions so;
-    so.explain = 0;
-    MessageScore s;
-    team = KeepLabels(all_team, [&](size_t c, size_t t) {
-      scorer.Score(all_team[c].turns[t].text, so, &s);
-      if (!base->ForLanguage(s.language)) return true;
-      ++report.other_languages[std::string(LanguageCode(s.language))];
-      return false;
-    });
-  }
+  report.other_languages = CountByLanguage(others);
+  const std::vector<LabeledConversation> team =
+      KeepLabels(all_team, [&](size_t c, size_t t) { return !others.count({c, t}); });
   std::string elsewhere;
   for (const auto& [code, n] : report.other_languages) {
     elsewhere += (elsewhere.empty() ? "" : ", ") + code + " " + std::to_string(n);
@@ -311,53 +330,46 @@ Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vec
   return report;
 }
 
+}  // namespace
+
+Result<AdaptReport> AdaptModel(std::shared_ptr<const Model> base, const std::vector<LabeledConversation>& team,
+                               const AdaptOptions& o, std::ostream* log) {
+  const LanguageOfLabel others = OtherLanguageLabels(base, team);
+  return AdaptOwnLanguage(std::move(base), team, others, o, log);
+}
+
 Result<AdaptOutcome> AdaptModelAndLanguages(std::shared_ptr<const Model> base,
                                             const std::vector<LabeledConversation>& team, const AdaptOptions& o,
                                             std::ostream* log) {
   AdaptOutcome out;
-  auto english = AdaptModel(base, team, o, log);
+  // Each labelled message's language is told once, for the English model's
+  // run and for the other languages' labels.
+  const LanguageOfLabel others = OtherLanguageLabels(base, team);
+  auto english = AdaptOwnLanguage(base, team, others, o, log);
   if (!english.ok() && english.status().code() != StatusCode::kFailedPrecondition) return english.status();
   if (english.ok()) {
     out.english = std::move(*english);
   } else {
     out.english.reason = english.status().message();
+    out.english.other_languages = CountByLanguage(others);
   }
-  // The language each labelled message is scored in, as AdaptModel tells
-  // it; then each other language's labels, and its model retrained with
-  // them where they are enough.
-  std::map<std::pair<size_t, size_t>, Language> language_of;
-  {
-    Scorer scorer(base);
-    ScoreOptions so;
-    so.explain = 0;
-    MessageScore s;
-    for (size_t c = 0; c < team.size(); ++c) {
-      for (size_t t = 0; t < team[c].turns.size(); ++t) {
-        if (!team[c].turns[t].label) continue;
-        scorer.Score(team[c].turns[t].text, so, &s);
-        if (base->ForLanguage(s.language)) language_of[{c, t}] = s.language;
-      }
-    }
-  }
-  out.english.other_languages.clear();
-  for (const auto& [key, l] : language_of) ++out.english.other_languages[std::string(LanguageCode(l))];
+  // Each other language with enough labels: its model retrained with them.
   std::map<Language, std::vector<LabeledConversation>> by_language;
-  for (Language l : kScoredLanguages) {
-    if (!o.language_recipe || out.english.other_languages[std::string(LanguageCode(l))] < std::max(2, o.folds) * 10) {
-      continue;
-    }
+  for (const auto& [code, n] : out.english.other_languages) {
+    Language l;
+    if (!o.language_recipe || n < std::max(2, o.folds) * 10 || !ParseLanguage(code, &l)) continue;
     by_language[l] = KeepLabels(team, [&](size_t c, size_t t) {
-      const auto it = language_of.find({c, t});
-      return it != language_of.end() && it->second == l;
+      const auto it = others.find({c, t});
+      return it != others.end() && it->second == l;
     });
   }
-  std::erase_if(out.english.other_languages, [](const auto& kv) { return kv.second == 0; });
   std::vector<std::string> kept;
   for (auto& [language, labelled] : by_language) {
-    if (log) *log << LanguageName(language) << ": " << "its model retrained with the team's labels in it\n";
+    if (log) *log << LanguageName(language) << ": its model retrained with the team's labels in it\n";
     AdaptOptions lo = o;
     lo.recipe = o.language_recipe(language);
-    auto r = AdaptModel(base->ForLanguage(language), labelled, lo, log);
+    // A language's model hands nothing on: all its labels are its own.
+    auto r = AdaptOwnLanguage(base->ForLanguage(language), labelled, {}, lo, log);
     AdaptReport& report = out.languages[std::string(LanguageCode(language))];
     if (!r.ok()) {
       // Its recipe's data missing, say: that language is not adapted, the
@@ -373,10 +385,9 @@ Result<AdaptOutcome> AdaptModelAndLanguages(std::shared_ptr<const Model> base,
     return out;
   }
   // The base's own carried models stay where this run retrained none.
-  for (Language l : base->bundled_languages()) {
-    if (by_language.count(l) && out.languages[std::string(LanguageCode(l))].kept) continue;
-    const auto& m = base->ForLanguage(l);
-    kept.push_back(m->Serialize(m->info().metadata_json));
+  for (const Model::BundledFile& b : base->bundled()) {
+    if (by_language.count(b.language) && out.languages[std::string(LanguageCode(b.language))].kept) continue;
+    kept.push_back(b.file);
   }
   const std::string main =
       out.english.kept ? out.english.model_bytes : base->Serialize(base->info().metadata_json, /*with_bundled=*/false);
