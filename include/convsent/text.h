@@ -25,7 +25,12 @@ namespace convsent {
 // Bumped whenever tokens, normalization or cue marking change: it is written
 // into model files, because a model only makes sense with the tokenizer it
 // was trained with.
-inline constexpr uint32_t kTokenizerVersion = 1;
+inline constexpr uint32_t kTokenizerVersion = 2;
+// Version 1 read Arabic words as spelled; 2 folds their spelling
+// (FoldArabicSpelling). Nothing else differs, so files of version 1 are
+// still read: only an Arabic model among them loses the weights of the
+// spellings folded away.
+inline constexpr uint32_t kOldestTokenizerVersionRead = 1;
 
 enum class TokenKind : uint8_t {
   kWord,

@@ -273,7 +273,7 @@ Result<std::unique_ptr<ModelData>> ModelData::Parse(std::string_view bytes) {
     return Status::FailedPrecondition("model format version " + std::to_string(format) + ", this build reads 1 and " +
                                       std::to_string(kModelFormatVersion));
   }
-  if (tokenizer != kTokenizerVersion || hash != kHashVersion) {
+  if (tokenizer < kOldestTokenizerVersionRead || tokenizer > kTokenizerVersion || hash != kHashVersion) {
     return Status::FailedPrecondition("model was trained with tokenizer v" + std::to_string(tokenizer) +
                                       " / hash v" + std::to_string(hash) + "; this build has tokenizer v" +
                                       std::to_string(kTokenizerVersion) + " / hash v" + std::to_string(kHashVersion));

@@ -137,6 +137,30 @@ TEST(Tokenizer, ElongationCapsAndPunctuationRuns) {
   EXPECT_TRUE(toks[7].flags & kQuestion);
 }
 
+// Tweets spell one Arabic word several ways; the model must see one word.
+TEST(Tokenizer, ArabicSpellingsOfOneWordAreOneToken) {
+  // Hamza and madda alefs are a bare alef, with or without the marks.
+  EXPECT_EQ(Norms("أسوأ"), Norms("اسوا"));
+  EXPECT_EQ(Norms("إلغاء"), Norms("الغاء"));
+  EXPECT_EQ(Norms("آسف"), Norms("اسف"));
+  // Short vowels and the tatweel stretch are dropped.
+  EXPECT_EQ(Norms("شُكْرًا"), Norms("شكرا"));
+  EXPECT_EQ(Norms("جمـــيل"), Norms("جميل"));
+  // A letter three times or more is the letter once, and emphasis; twice
+  // is how some words are spelled ("ممكن", possible) and stays.
+  auto toks = Tokens("جمييييل ممكن");
+  EXPECT_EQ(toks[0].norm, Norms("جميل")[0]);
+  EXPECT_TRUE(toks[0].flags & kElongated);
+  EXPECT_EQ(toks[1].norm, "ممكن");
+  EXPECT_FALSE(toks[1].flags & kElongated);
+  // Alef maqsura and taa marbuta are letters of their own ("على" is "on",
+  // "علي" a name): not folded.
+  EXPECT_NE(Norms("على"), Norms("علي"));
+  EXPECT_NE(Norms("مدرسة"), Norms("مدرسه"));
+  // Letters around Arabic ones are untouched.
+  EXPECT_EQ(Norms("café أهلا"), (std::vector<std::string>{"café", "اهلا"}));
+}
+
 TEST(Tokenizer, AllCapsMessageIsNotEmphasis) {
   for (const auto& t : Tokens("THIS IS TERRIBLE SERVICE")) EXPECT_FALSE(t.flags & kAllCaps) << t.norm;
 }

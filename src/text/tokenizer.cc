@@ -510,6 +510,7 @@ class Scanner {
       scratch_[w++] = scratch_[k];
     }
     scratch_.resize(w);
+    if (FoldArabicSpelling(&scratch_)) *elongated = true;
   }
 
   // Adds a token and copies its normalized form after the others. The

@@ -57,6 +57,46 @@ bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* 
   return true;
 }
 
+bool FoldArabicSpelling(std::string* word) {
+  std::string& s = *word;
+  // Only U+0600..U+067F is touched: lead bytes 0xD8 and 0xD9.
+  bool any = false;
+  for (const char c : s) any |= (static_cast<unsigned char>(c) & 0xFE) == 0xD8;
+  if (!any) return false;
+  bool cut = false;
+  size_t w = 0, run_start = 0;
+  char32_t last = 0;
+  int run = 0;
+  for (size_t k = 0; k < s.size();) {
+    int len;
+    char32_t cp = utf8::Decode(s, k, &len);
+    const size_t from = k;
+    k += static_cast<size_t>(len);
+    if ((cp >= 0x64B && cp <= 0x652) || cp == 0x670 || cp == 0x640) continue;
+    if (cp == 0x622 || cp == 0x623 || cp == 0x625) cp = 0x627;
+    if (cp == last && cp >= 0x621 && cp <= 0x64A) {
+      if (++run == 3) {
+        w = run_start + 2;  // one letter: Arabic letters are two bytes
+        cut = true;
+      }
+      if (run >= 3) continue;
+    } else {
+      last = cp;
+      run = 1;
+      run_start = w;
+    }
+    if (cp >= 0x600 && cp <= 0x67F) {
+      s[w++] = static_cast<char>(0xC0 | (cp >> 6));
+      s[w++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      std::memmove(s.data() + w, s.data() + from, static_cast<size_t>(len));
+      w += static_cast<size_t>(len);
+    }
+  }
+  s.resize(w);
+  return cut;
+}
+
 uint32_t RepairUtf8(std::string_view in, std::string* out) {
   out->clear();
   out->reserve(in.size());

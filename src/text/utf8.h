@@ -74,6 +74,14 @@ namespace convsent {
 // returns false and leaves *out as it was. `word` is valid UTF-8.
 bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* upper);
 
+// Folds, in place, the ways tweets and chats spell one Arabic word: an alef
+// with a hamza or madda (أ إ آ) is a bare alef, short-vowel marks (U+064B to
+// U+0652, U+0670) and the tatweel stretch (U+0640) are dropped, and a run
+// of three or more of one Arabic letter is that letter once ("جمييييل" is
+// "جميل"; a letter is written twice at most). Returns whether a run was
+// cut. Other characters are kept as they are. `word` is valid UTF-8.
+bool FoldArabicSpelling(std::string* word);
+
 // Decodes, in place, the five HTML entities that exported text is full of
 // ("&lt;3" is "<3"); others are left as they are.
 void DecodeEntities(std::string* s);
