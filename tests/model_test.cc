@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -68,6 +69,34 @@ TEST(Model, RejectsCorruptFiles) {
 
   auto missing = Model::Load("/nonexistent/model.cvsm");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// Tokenizer version 2 folds Arabic spelling and nothing else, so a team's
+// model file of version 1 (an adapted model, say) still loads and scores
+// as before outside Arabic words; versions this build does not know do not.
+TEST(Model, ReadsFilesOfTheTokenizerBeforeArabicFolding) {
+  const std::string good = EmbeddedBytes();
+  auto with_tokenizer = [&](uint8_t version) {
+    std::string bytes = good;
+    bytes[12] = static_cast<char>(version);
+    const std::string_view view = bytes;
+    const uint64_t hash = ModelData::ContentHash(view.substr(0, 40), view.substr(48));
+    std::memcpy(bytes.data() + 40, &hash, sizeof(hash));
+    return Model::FromBytes(bytes);
+  };
+  auto v1 = with_tokenizer(1);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ((*v1)->info().tokenizer_version, 1u);
+  auto v2 = Model::FromBytes(good);
+  ASSERT_TRUE(v2.ok());
+  const std::string text = "Still waiting for my refund, this is ridiculous.";
+  EXPECT_EQ(Scorer(*v1).Score(text).compound, Scorer(*v2).Score(text).compound);
+  for (const uint8_t unknown : {uint8_t{0}, static_cast<uint8_t>(kTokenizerVersion + 1)}) {
+    auto r = with_tokenizer(unknown);
+    ASSERT_FALSE(r.ok()) << int{unknown};
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(r.status().message().find("tokenizer v"), std::string::npos);
+  }
 }
 
 // The hash covers the header (format 2): a flipped feature flag changed the
