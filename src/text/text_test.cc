@@ -352,3 +352,53 @@ TEST(FoldCommonWord, FoldsEveryLetterItTakesAsUtf8procDoes) {
   }
   EXPECT_GT(taken.size(), 150u);
 }
+
+// FoldArabicWord is the tokenizer's one-pass road for a word of Arabic
+// letters and marks: it must give what the long road gives (utf8proc's
+// NFKC case folding, then FoldArabicSpelling), for every code point it
+// takes alone, for every pair, and for runs and marks between letters.
+TEST(FoldArabicWord, GivesWhatUtf8procAndFoldArabicSpellingGive) {
+  auto long_road = [](const std::string& word, bool* cut) {
+    std::string form = ByUtf8proc(word).form;
+    *cut = convsent::FoldArabicSpelling(&form);
+    return form;
+  };
+  std::vector<std::string> taken;
+  for (char32_t cp = 1; cp < 0x110000; ++cp) {
+    if (cp >= 0xD800 && cp < 0xE000) continue;
+    std::string one;
+    convsent::utf8::Append(cp, &one);
+    std::string out = "kept";
+    bool cut = false;
+    if (!convsent::FoldArabicWord(one, &out, &cut)) {
+      EXPECT_EQ(out, "kept") << "U+" << std::hex << static_cast<uint32_t>(cp);
+      continue;
+    }
+    taken.push_back(one);
+    bool long_cut = false;
+    EXPECT_EQ(out.substr(4), long_road(one, &long_cut)) << "U+" << std::hex << static_cast<uint32_t>(cp);
+  }
+  EXPECT_EQ(taken.size(), (0x63Au - 0x621 + 1) + (0x652u - 0x640 + 1) + 1);
+  for (const std::string& a : taken) {
+    for (const std::string& b : taken) {
+      for (const std::string& word : {a + b, a + b + b + b, b + a + a + a + a + b, a + "\u0640" + a + a}) {
+        std::string out;
+        bool cut = false, long_cut = false;
+        ASSERT_TRUE(convsent::FoldArabicWord(word, &out, &cut)) << word;
+        EXPECT_EQ(out, long_road(word, &long_cut)) << word;
+        EXPECT_EQ(cut, long_cut) << word;
+      }
+    }
+  }
+  // Not taken: a Latin letter, an Arabic digit or comma, a hamza above
+  // written apart (NFKC composes it with the alef before it).
+  for (const char* word : {"\u0627x", "\u0661", "\u060c", "\u0627\u0654"}) {
+    std::string out;
+    bool cut = false;
+    EXPECT_FALSE(convsent::FoldArabicWord(word, &out, &cut)) << word;
+    EXPECT_TRUE(out.empty());
+  }
+  // The composed hamza is still folded on the long road.
+  bool cut = false;
+  EXPECT_EQ(long_road("\u0627\u0654\u0628", &cut), "\u0627\u0628");
+}

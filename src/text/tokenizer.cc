@@ -464,10 +464,14 @@ class Scanner {
 
   // NFKC + case folding for a non-ASCII (or very long) word, into scratch_.
   // Most such words (French, German, Spanish, Arabic...) are of letters
-  // FoldCommonWord maps without utf8proc, which was a tenth of the time of
-  // scoring another language's text.
+  // FoldArabicWord or FoldCommonWord map without utf8proc, which was a tenth
+  // of the time of scoring another language's text.
   void NormalizeRare(std::string_view raw, int* letters, int* upper, bool* elongated, bool* negated_suffix) {
     scratch_.clear();
+    if (FoldArabicWord(raw, &scratch_, elongated)) {
+      *letters = *upper = 0;  // uncased
+      return;
+    }
     thread_local std::string folded;
     folded.clear();
     utf8proc_uint8_t* mapped = nullptr;

@@ -57,44 +57,71 @@ bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* 
   return true;
 }
 
-bool FoldArabicSpelling(std::string* word) {
-  std::string& s = *word;
-  // Only U+0600..U+067F is touched: lead bytes 0xD8 and 0xD9.
-  bool any = false;
-  for (const char c : s) any |= (static_cast<unsigned char>(c) & 0xFE) == 0xD8;
-  if (!any) return false;
-  bool cut = false;
-  size_t w = 0, run_start = 0;
+namespace {
+
+// FoldArabicSpelling's rules, one code point after another, appended to
+// *out: the marks and the tatweel dropped, the hamza and madda alefs bare,
+// the third and later letters of a run cut (the run's first kept alone).
+struct ArabicFold {
   char32_t last = 0;
   int run = 0;
-  for (size_t k = 0; k < s.size();) {
-    int len;
-    char32_t cp = utf8::Decode(s, k, &len);
-    const size_t from = k;
-    k += static_cast<size_t>(len);
-    if ((cp >= 0x64B && cp <= 0x652) || cp == 0x670 || cp == 0x640) continue;
+  size_t run_start = 0;
+  bool cut = false;
+
+  void Add(char32_t cp, std::string* out) {
+    if ((cp >= 0x64B && cp <= 0x652) || cp == 0x670 || cp == 0x640) return;
     if (cp == 0x622 || cp == 0x623 || cp == 0x625) cp = 0x627;
     if (cp == last && cp >= 0x621 && cp <= 0x64A) {
       if (++run == 3) {
-        w = run_start + 2;  // one letter: Arabic letters are two bytes
+        out->resize(run_start + 2);  // one letter: Arabic letters are two bytes
         cut = true;
       }
-      if (run >= 3) continue;
+      if (run >= 3) return;
     } else {
       last = cp;
       run = 1;
-      run_start = w;
+      run_start = out->size();
     }
-    if (cp >= 0x600 && cp <= 0x67F) {
-      s[w++] = static_cast<char>(0xC0 | (cp >> 6));
-      s[w++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      std::memmove(s.data() + w, s.data() + from, static_cast<size_t>(len));
-      w += static_cast<size_t>(len);
-    }
+    utf8::Append(cp, out);
   }
-  s.resize(w);
-  return cut;
+};
+
+}  // namespace
+
+bool FoldArabicWord(std::string_view word, std::string* out, bool* elongated) {
+  const size_t start = out->size();
+  if (word.empty() || word.size() % 2 != 0) return false;
+  ArabicFold fold;
+  for (size_t k = 0; k < word.size(); k += 2) {
+    const auto b0 = static_cast<unsigned char>(word[k]), b1 = static_cast<unsigned char>(word[k + 1]);
+    const char32_t cp = (char32_t(b0 & 0x1F) << 6) | (b1 & 0x3F);
+    const bool taken = (b0 & 0xFE) == 0xD8 && ((cp >= 0x621 && cp <= 0x63A) || (cp >= 0x640 && cp <= 0x652) || cp == 0x670);
+    if (!taken) {
+      out->resize(start);
+      return false;
+    }
+    fold.Add(cp, out);
+  }
+  *elongated |= fold.cut;
+  return true;
+}
+
+bool FoldArabicSpelling(std::string* word) {
+  const std::string& s = *word;
+  // Only U+0600..U+06FF is touched: lead bytes 0xD8 to 0xDB.
+  bool arabic = false;
+  for (const char c : s) arabic |= (static_cast<unsigned char>(c) & 0xFC) == 0xD8;
+  if (!arabic) return false;
+  std::string out;
+  out.reserve(s.size());
+  ArabicFold fold;
+  for (size_t k = 0; k < s.size();) {
+    int len;
+    fold.Add(utf8::Decode(s, k, &len), &out);
+    k += static_cast<size_t>(len);
+  }
+  word->swap(out);
+  return fold.cut;
 }
 
 uint32_t RepairUtf8(std::string_view in, std::string* out) {

@@ -82,6 +82,13 @@ bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* 
 // cut. Other characters are kept as they are. `word` is valid UTF-8.
 bool FoldArabicSpelling(std::string* word);
 
+// For a word made only of Arabic letters and their marks (what
+// FoldCommonWord takes of Arabic, and the marks it does not): appends
+// FoldArabicSpelling of its NFKC case-folded form to *out in one pass, sets
+// *elongated if a run was cut, and returns true. Any other word: false,
+// *out as it was. Most Arabic text is such words.
+bool FoldArabicWord(std::string_view word, std::string* out, bool* elongated);
+
 // Decodes, in place, the five HTML entities that exported text is full of
 // ("&lt;3" is "<3"); others are left as they are.
 void DecodeEntities(std::string* s);
