@@ -324,7 +324,8 @@ TEST(LanguageScoring, EachLanguageGetsItsModelAndAnExplanationInIt) {
 // floors are the counts of session 29, when each language's recipe gained
 // its support requests (docs/languages.md): they move down only where a
 // change the dev splits chose costs a case, recorded there (session 30:
-// Arabic spelling folded, Arabic complaints 2 -> 1). Two of the
+// Arabic spelling folded, Arabic complaints 2 -> 1; then the complaint
+// phrases of the seven lexicons, Hindi complaints 5 -> 4). Two of the
 // romanized Hindi ones are mostly English words and are told as English.
 TEST(LanguageScoring, SupportMessagesInSevenLanguages) {
   auto model = Model::Embedded();
@@ -334,8 +335,8 @@ TEST(LanguageScoring, SupportMessagesInSevenLanguages) {
     const char* code;
     int told, neutral, negative, positive;
   };
-  for (const Floor& f : {Floor{"ar", 30, 9, 1, 8}, Floor{"de", 30, 10, 7, 8}, Floor{"es", 30, 10, 6, 10},
-                         Floor{"fr", 30, 9, 6, 9}, Floor{"hi", 28, 10, 5, 3}, Floor{"it", 30, 9, 6, 10},
+  for (const Floor& f : {Floor{"ar", 30, 9, 1, 8}, Floor{"de", 30, 10, 7, 8}, Floor{"es", 30, 10, 7, 10},
+                         Floor{"fr", 30, 9, 7, 9}, Floor{"hi", 28, 10, 4, 3}, Floor{"it", 30, 9, 7, 10},
                          Floor{"pt", 30, 10, 6, 6}}) {
     std::vector<Status> errors;
     auto rows = ReadLabeledTsv(testing::SourceDir() + "/data/eval/support-holdout-" + f.code + ".tsv", &errors);
