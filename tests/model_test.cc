@@ -91,6 +91,11 @@ TEST(Model, ReadsFilesOfTheTokenizerBeforeArabicFolding) {
   ASSERT_TRUE(v2.ok());
   const std::string text = "Still waiting for my refund, this is ridiculous.";
   EXPECT_EQ(Scorer(*v1).Score(text).compound, Scorer(*v2).Score(text).compound);
+  // Written again (model upgrade, or a base model adapt keeps), it still
+  // says which tokenizer it was trained with.
+  auto again = Model::FromBytes((*v1)->Serialize((*v1)->info().metadata_json));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->info().tokenizer_version, 1u);
   for (const uint8_t unknown : {uint8_t{0}, static_cast<uint8_t>(kTokenizerVersion + 1)}) {
     auto r = with_tokenizer(unknown);
     ASSERT_FALSE(r.ok()) << int{unknown};

@@ -234,7 +234,9 @@ std::string ModelData::Serialize(const std::string& metadata_json) const {
 
   std::string out(kModelMagic, sizeof(kModelMagic));
   PutRaw(&out, kModelFormatVersion);
-  PutRaw(&out, kTokenizerVersion);
+  // A model read from a file (model upgrade, a base model adapt keeps)
+  // keeps the tokenizer version it was trained with.
+  PutRaw(&out, info.tokenizer_version != 0 ? info.tokenizer_version : kTokenizerVersion);
   PutRaw(&out, kHashVersion);
   PutRaw(&out, feature_flags);
   PutRaw(&out, static_cast<uint32_t>(weights.size() / 4));
