@@ -102,6 +102,7 @@ bool FoldArabicWord(std::string_view word, std::string* out, bool* elongated) {
     }
     fold.Add(cp, out);
   }
+  if (out->size() == start) return false;  // marks alone: no word to fold to
   *elongated |= fold.cut;
   return true;
 }
@@ -120,6 +121,7 @@ bool FoldArabicSpelling(std::string* word) {
     fold.Add(utf8::Decode(s, k, &len), &out);
     k += static_cast<size_t>(len);
   }
+  if (out.empty()) return false;  // marks alone stay: a token is never empty
   word->swap(out);
   return fold.cut;
 }

@@ -79,14 +79,15 @@ bool FoldCommonWord(std::string_view word, std::string* out, int* letters, int* 
 // U+0652, U+0670) and the tatweel stretch (U+0640) are dropped, and a run
 // of three or more of one Arabic letter is that letter once ("جمييييل" is
 // "جميل"; a letter is written twice at most). Returns whether a run was
-// cut. Other characters are kept as they are. `word` is valid UTF-8.
+// cut. Other characters are kept as they are, and a word of marks alone,
+// which would fold to nothing, is left as it is. `word` is valid UTF-8.
 bool FoldArabicSpelling(std::string* word);
 
 // For a word made only of Arabic letters and their marks (what
 // FoldCommonWord takes of Arabic, and the marks it does not): appends
 // FoldArabicSpelling of its NFKC case-folded form to *out in one pass, sets
-// *elongated if a run was cut, and returns true. Any other word: false,
-// *out as it was. Most Arabic text is such words.
+// *elongated if a run was cut, and returns true. Any other word, or one of
+// marks alone: false, *out as it was. Most Arabic text is such words.
 bool FoldArabicWord(std::string_view word, std::string* out, bool* elongated);
 
 // Decodes, in place, the five HTML entities that exported text is full of
